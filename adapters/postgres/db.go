@@ -1,0 +1,90 @@
+// Package postgres implements Engage's ports on PostgreSQL with pgx: the tenant transaction
+// through which every tenant-owned row is reached, the repositories, and migrations.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/engagehq/engage/ports"
+	"github.com/engagehq/engage/tenants"
+)
+
+// DB is the application's connection pool. It is the only way tenant-owned tables are reached:
+// through InTenant, which sets app.tenant_id for one transaction.
+type DB struct {
+	pool *pgxpool.Pool
+}
+
+// Open connects to url (the application role) and checks the connection.
+func Open(ctx context.Context, url string) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("parse database url: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return &DB{pool: pool}, nil
+}
+
+// Pool exposes the pool for platform-level work (tenant directory, River, health checks).
+func (db *DB) Pool() *pgxpool.Pool { return db.pool }
+
+// Close closes the pool.
+func (db *DB) Close() { db.pool.Close() }
+
+type txKey struct{}
+
+type tenantTx struct {
+	tx     pgx.Tx
+	tenant tenants.ID
+}
+
+// InTenant runs fn in a transaction whose app.tenant_id is tenant. The setting is local to the
+// transaction (set_config with is_local) and is sent with BEGIN in one round trip.
+func (db *DB) InTenant(ctx context.Context, tenant tenants.ID, fn func(ctx context.Context) error) error {
+	if tenant.IsZero() {
+		return ports.ErrNoTenantTx
+	}
+	if _, ok := ctx.Value(txKey{}).(*tenantTx); ok {
+		return errors.New("postgres: nested tenant transaction")
+	}
+	// The ID's text form is a canonical UUID, so it is safe to inline; the simple protocol
+	// sends both statements at once.
+	begin := "BEGIN; SELECT set_config('app.tenant_id', '" + tenant.String() + "', true)"
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{BeginQuery: begin})
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	if err := fn(context.WithValue(ctx, txKey{}, &tenantTx{tx: tx, tenant: tenant})); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// TenantTx returns the tenant transaction of ctx, or ports.ErrNoTenantTx outside InTenant.
+func TenantTx(ctx context.Context) (pgx.Tx, tenants.ID, error) {
+	t, ok := ctx.Value(txKey{}).(*tenantTx)
+	if !ok {
+		return nil, tenants.ID{}, ports.ErrNoTenantTx
+	}
+	return t.tx, t.tenant, nil
+}
+
+// isUniqueViolation reports whether err is a unique constraint violation, optionally of constraint.
+func isUniqueViolation(err error, constraint string) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505" && (constraint == "" || pgErr.ConstraintName == constraint)
+}

@@ -1,0 +1,86 @@
+// Package riverjobs runs Engage's background jobs on River: the scheduler port that enqueues in
+// the caller's tenant transaction, the workers, and periodic jobs.
+package riverjobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/application/idempotency"
+	"github.com/engagehq/engage/ports"
+)
+
+// Client is River's client over the application pool.
+type Client = river.Client[pgx.Tx]
+
+// Services are the application services workers call.
+type Services struct {
+	Idempotency *idempotency.Service
+}
+
+// Config sizes the workers.
+type Config struct {
+	// MaxWorkers is the number of jobs worked at once on the default queue.
+	MaxWorkers int
+	// Logger receives River's own logs.
+	Logger *slog.Logger
+}
+
+// NewClient builds a River client whose workers call svc. It is insert-only until started.
+func NewClient(db *postgres.DB, svc Services, cfg Config) (*Client, error) {
+	workers := river.NewWorkers()
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[idempotency.PurgeArgs]) error {
+		_, err := svc.Idempotency.Purge(ctx, job.Args)
+		return err
+	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[idempotency.SweepArgs]) error {
+		_, err := svc.Idempotency.Sweep(ctx)
+		return err
+	}))
+	if cfg.MaxWorkers <= 0 {
+		cfg.MaxWorkers = 10
+	}
+	return river.NewClient(riverpgxv5.New(db.Pool()), &river.Config{
+		Logger:  cfg.Logger,
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
+		Workers: workers,
+		PeriodicJobs: []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
+				return idempotency.SweepArgs{}, nil
+			}, &river.PeriodicJobOpts{ID: "idempotency_sweep", RunOnStart: true}),
+		},
+	})
+}
+
+// Scheduler implements ports.JobScheduler with River's InsertTx in the tenant transaction.
+type Scheduler struct {
+	client *Client
+}
+
+var _ ports.JobScheduler = (*Scheduler)(nil)
+
+// NewScheduler returns a scheduler inserting through client.
+func NewScheduler(client *Client) *Scheduler { return &Scheduler{client: client} }
+
+// Enqueue implements ports.JobScheduler.
+func (s *Scheduler) Enqueue(ctx context.Context, args ports.JobArgs, opts ports.JobOptions) error {
+	tx, _, err := postgres.TenantTx(ctx)
+	if err != nil {
+		return err
+	}
+	insert := &river.InsertOpts{Queue: opts.Queue}
+	if !opts.RunAt.IsZero() {
+		insert.ScheduledAt = opts.RunAt
+	}
+	if _, err := s.client.InsertTx(ctx, tx, args, insert); err != nil {
+		return fmt.Errorf("enqueue %s: %w", args.Kind(), err)
+	}
+	return nil
+}

@@ -1,0 +1,113 @@
+// Package idempotency keeps Idempotency-Key records with Stripe's semantics: the same key and
+// request replay the first response, the same key with another request is refused, and a key
+// still in flight is refused until it completes. Records are kept for at least Retention.
+package idempotency
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/engagehq/engage/ports"
+	"github.com/engagehq/engage/tenants"
+)
+
+// Retention is how long a key is remembered.
+const Retention = 24 * time.Hour
+
+// hold is how long a claimed key stays in flight before a crashed request's claim may be
+// taken over by a retry.
+const hold = time.Minute
+
+// Service runs the idempotency use cases.
+type Service struct {
+	tx    ports.Transactor
+	store ports.IdempotencyStore
+	jobs  ports.JobScheduler
+	dir   *tenants.Directory
+	clock ports.Clock
+}
+
+// NewService returns the idempotency service.
+func NewService(tx ports.Transactor, store ports.IdempotencyStore, jobs ports.JobScheduler, dir *tenants.Directory, clock ports.Clock) *Service {
+	return &Service{tx: tx, store: store, jobs: jobs, dir: dir, clock: clock}
+}
+
+// Claim records key for the request identified by fingerprint, or reports what an earlier
+// request with the key left.
+func (s *Service) Claim(ctx context.Context, tenant tenants.ID, key string, fingerprint []byte) (ports.IdempotencyRecord, error) {
+	var rec ports.IdempotencyRecord
+	err := s.tx.InTenant(ctx, tenant, func(ctx context.Context) error {
+		var err error
+		rec, err = s.store.Claim(ctx, key, fingerprint, s.clock.Now().Add(hold))
+		return err
+	})
+	return rec, err
+}
+
+// Complete stores the response to replay for key.
+func (s *Service) Complete(ctx context.Context, tenant tenants.ID, key string, status int, body []byte) error {
+	return s.tx.InTenant(ctx, tenant, func(ctx context.Context) error {
+		return s.store.Complete(ctx, key, status, body)
+	})
+}
+
+// Release forgets a claimed key whose request failed on the server, so a retry can run.
+func (s *Service) Release(ctx context.Context, tenant tenants.ID, key string) error {
+	return s.tx.InTenant(ctx, tenant, func(ctx context.Context) error {
+		return s.store.Release(ctx, key)
+	})
+}
+
+// PurgeArgs asks for one tenant's expired keys to be deleted.
+type PurgeArgs struct {
+	TenantID uuid.UUID `json:"tenant_id"`
+}
+
+// Kind names the job.
+func (PurgeArgs) Kind() string { return "idempotency_purge" }
+
+// SweepArgs asks for a purge job for every tenant; it runs periodically.
+type SweepArgs struct{}
+
+// Kind names the job.
+func (SweepArgs) Kind() string { return "idempotency_sweep" }
+
+// Sweep enqueues a purge for every tenant, each in that tenant's transaction.
+func (s *Service) Sweep(ctx context.Context) (int, error) {
+	after, n := "", 0
+	for {
+		page, err := s.dir.List(ctx, after, 500)
+		if err != nil {
+			return n, err
+		}
+		for _, t := range page {
+			err := s.tx.InTenant(ctx, t.ID, func(ctx context.Context) error {
+				return s.jobs.Enqueue(ctx, PurgeArgs{TenantID: t.ID.UUID()}, ports.JobOptions{})
+			})
+			if err != nil {
+				return n, err
+			}
+			n++
+		}
+		if len(page) < 500 {
+			return n, nil
+		}
+		after = page[len(page)-1].Slug
+	}
+}
+
+// Purge deletes the expired keys of the tenant a job names.
+func (s *Service) Purge(ctx context.Context, args PurgeArgs) (int64, error) {
+	t, err := s.dir.Resolve(ctx, args.TenantID)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = s.tx.InTenant(ctx, t.ID, func(ctx context.Context) error {
+		n, err = s.store.Purge(ctx, s.clock.Now().Add(-Retention))
+		return err
+	})
+	return n, err
+}
