@@ -31,6 +31,7 @@ CREATE TABLE api_keys (
     revoked_at   timestamptz,
     PRIMARY KEY (tenant_id, id)
 );
+CREATE INDEX api_keys_newest_first ON api_keys (tenant_id, created_at DESC, id DESC);
 ALTER TABLE api_keys ENABLE ROW LEVEL SECURITY;
 ALTER TABLE api_keys FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON api_keys

@@ -19,6 +19,9 @@ var ErrNoTenantTx = errors.New("no tenant transaction in context")
 // level security limits them to that tenant. fn's error rolls everything back.
 type Transactor interface {
 	InTenant(ctx context.Context, tenant tenants.ID, fn func(ctx context.Context) error) error
+	// ReadInTenant runs read-only fn for tenant in as few round trips as possible. Statements
+	// in fn do not share a snapshot: use it for single-statement reads.
+	ReadInTenant(ctx context.Context, tenant tenants.ID, fn func(ctx context.Context) error) error
 }
 
 // JobArgs are the arguments of a background job; Kind names its worker. Args of tenant work

@@ -32,19 +32,13 @@ func findBinaries(ctx context.Context) (binaries, error) {
 	if b, ok := lookBinaries(); ok {
 		return b, nil
 	}
-	if os.Geteuid() == 0 {
-		if _, err := exec.LookPath("apt-get"); err == nil {
-			fmt.Fprintln(os.Stderr, "engage: PostgreSQL not found; installing Debian's postgresql package")
-			for _, args := range [][]string{{"update"}, {"install", "-y", "--no-install-recommends", "postgresql"}} {
-				cmd := exec.CommandContext(ctx, "apt-get", args...)
-				cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
-				if out, err := cmd.CombinedOutput(); err != nil {
-					return "", fmt.Errorf("apt-get %s: %w\n%s\n%s", args[0], err, out, installHint)
-				}
-			}
-			if b, ok := lookBinaries(); ok {
-				return b, nil
-			}
+	if canApt() {
+		fmt.Fprintln(os.Stderr, "engage: PostgreSQL not found; installing Debian's postgresql package")
+		if err := aptInstall(ctx, "postgresql"); err != nil {
+			return "", fmt.Errorf("%w\n%s", err, installHint)
+		}
+		if b, ok := lookBinaries(); ok {
+			return b, nil
 		}
 	}
 	return "", errors.New(installHint)
@@ -130,4 +124,37 @@ func randomSecret() string {
 		panic(err)
 	}
 	return hex.EncodeToString(b)
+}
+
+// EnsureTool makes sure command is on PATH, installing Debian package pkg as root when it can.
+func EnsureTool(ctx context.Context, command, pkg string) error {
+	if _, err := exec.LookPath(command); err == nil {
+		return nil
+	}
+	if !canApt() {
+		return fmt.Errorf("%s not found: install it (Debian: apt-get install %s)", command, pkg)
+	}
+	fmt.Fprintf(os.Stderr, "engage: %s not found; installing Debian's %s package\n", command, pkg)
+	if err := aptInstall(ctx, pkg); err != nil {
+		return err
+	}
+	_, err := exec.LookPath(command)
+	return err
+}
+
+// canApt reports whether this process may install Debian packages.
+func canApt() bool {
+	_, err := exec.LookPath("apt-get")
+	return err == nil && os.Geteuid() == 0
+}
+
+func aptInstall(ctx context.Context, pkg string) error {
+	for _, args := range [][]string{{"update"}, {"install", "-y", "--no-install-recommends", pkg}} {
+		cmd := exec.CommandContext(ctx, "apt-get", args...)
+		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("apt-get %s %s: %w\n%s", args[0], pkg, err, out)
+		}
+	}
+	return nil
 }

@@ -46,8 +46,16 @@ func (db *DB) Close() { db.pool.Close() }
 
 type txKey struct{}
 
+// Querier is what a repository runs statements on: a tenant transaction or a tenant reader.
+type Querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
 type tenantTx struct {
-	tx     pgx.Tx
+	q      Querier
+	tx     pgx.Tx // nil in a read scope
 	tenant tenants.ID
 }
 
@@ -68,19 +76,49 @@ func (db *DB) InTenant(ctx context.Context, tenant tenants.ID, fn func(ctx conte
 		return err
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
-	if err := fn(context.WithValue(ctx, txKey{}, &tenantTx{tx: tx, tenant: tenant})); err != nil {
+	if err := fn(context.WithValue(ctx, txKey{}, &tenantTx{q: tx, tx: tx, tenant: tenant})); err != nil {
 		return err
 	}
 	return tx.Commit(ctx)
 }
 
-// TenantTx returns the tenant transaction of ctx, or ports.ErrNoTenantTx outside InTenant.
-func TenantTx(ctx context.Context) (pgx.Tx, tenants.ID, error) {
+// ReadInTenant runs read-only fn for tenant. Each statement is sent in one round trip together
+// with the tenant setting, as one implicit transaction: fast, but two statements do not share a
+// snapshot, so use it for reads that are one statement or need no consistency between them.
+func (db *DB) ReadInTenant(ctx context.Context, tenant tenants.ID, fn func(ctx context.Context) error) error {
+	if tenant.IsZero() {
+		return ports.ErrNoTenantTx
+	}
+	if _, ok := ctx.Value(txKey{}).(*tenantTx); ok {
+		return errors.New("postgres: nested tenant transaction")
+	}
+	return fn(context.WithValue(ctx, txKey{}, &tenantTx{q: &tenantReader{pool: db.pool, tenant: tenant.String()}, tenant: tenant}))
+}
+
+// TenantTx returns the statement runner of the tenant scope of ctx, or ports.ErrNoTenantTx
+// outside InTenant and ReadInTenant.
+func TenantTx(ctx context.Context) (Querier, tenants.ID, error) {
 	t, ok := ctx.Value(txKey{}).(*tenantTx)
 	if !ok {
 		return nil, tenants.ID{}, ports.ErrNoTenantTx
 	}
-	return t.tx, t.tenant, nil
+	return t.q, t.tenant, nil
+}
+
+// ErrReadOnly is returned when a write is attempted in a ReadInTenant scope.
+var ErrReadOnly = errors.New("postgres: write in a read-only tenant scope")
+
+// WriteTx returns the transaction of an InTenant scope, for writers that need pgx.Tx itself
+// (River's InsertTx).
+func WriteTx(ctx context.Context) (pgx.Tx, error) {
+	t, ok := ctx.Value(txKey{}).(*tenantTx)
+	if !ok {
+		return nil, ports.ErrNoTenantTx
+	}
+	if t.tx == nil {
+		return nil, ErrReadOnly
+	}
+	return t.tx, nil
 }
 
 // isUniqueViolation reports whether err is a unique constraint violation, optionally of constraint.

@@ -206,3 +206,37 @@ func TestIdempotencyKeysAreIsolatedBetweenTenants(t *testing.T) {
 		return nil
 	}))
 }
+
+// The one-round-trip reader sets the tenant for its query only: the query sees the tenant's
+// rows, and the connection it used sees none afterwards.
+func TestTenantReaderScopesEachQueryAndLeavesNoTenantBehind(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	one, err := postgres.Open(ctx, b.pg.AppURL+"&pool_max_conns=1")
+	require.NoError(t, err)
+	t.Cleanup(one.Close)
+	svc := apikeysService(b)
+	a, other := pgtest.NewTenant(t, b.dir), pgtest.NewTenant(t, b.dir)
+	_, err = svc.Create(ctx, a.ID, "a", access.RoleAdmin)
+	require.NoError(t, err)
+	_, err = svc.Create(ctx, other.ID, "other", access.RoleAdmin)
+	require.NoError(t, err)
+
+	require.NoError(t, one.ReadInTenant(ctx, a.ID, func(ctx context.Context) error {
+		keys, err := postgres.APIKeys{}.List(ctx, ports.Page{Limit: 10})
+		require.NoError(t, err)
+		require.Len(t, keys, 1)
+		require.Equal(t, "a", keys[0].Name)
+		_, err = postgres.APIKeys{}.Get(ctx, keys[0].ID)
+		require.NoError(t, err)
+		require.ErrorIs(t, postgres.APIKeys{}.Insert(ctx, keys[0]), postgres.ErrReadOnly)
+		return nil
+	}))
+
+	var n int
+	var setting *string
+	require.NoError(t, one.Pool().QueryRow(ctx, `SELECT count(*), NULLIF(current_setting('app.tenant_id', true), '') FROM api_keys`).Scan(&n, &setting))
+	require.Zero(t, n, "the pooled connection keeps no tenant")
+	require.Nil(t, setting)
+}

@@ -20,7 +20,8 @@ import (
 // Client is River's client over the application pool.
 type Client = river.Client[pgx.Tx]
 
-// Services are the application services workers call.
+// Services are the application services workers call. NewClient takes a pointer so the
+// services, which enqueue through the client, can be filled in after it is built.
 type Services struct {
 	Idempotency *idempotency.Service
 }
@@ -33,8 +34,8 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// NewClient builds a River client whose workers call svc. It is insert-only until started.
-func NewClient(db *postgres.DB, svc Services, cfg Config) (*Client, error) {
+// NewClient builds a River client whose workers call svc. It only inserts until started.
+func NewClient(db *postgres.DB, svc *Services, cfg Config) (*Client, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[idempotency.PurgeArgs]) error {
 		_, err := svc.Idempotency.Purge(ctx, job.Args)
@@ -71,7 +72,7 @@ func NewScheduler(client *Client) *Scheduler { return &Scheduler{client: client}
 
 // Enqueue implements ports.JobScheduler.
 func (s *Scheduler) Enqueue(ctx context.Context, args ports.JobArgs, opts ports.JobOptions) error {
-	tx, _, err := postgres.TenantTx(ctx)
+	tx, err := postgres.WriteTx(ctx)
 	if err != nil {
 		return err
 	}

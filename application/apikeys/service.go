@@ -77,9 +77,20 @@ func (s *Service) Create(ctx context.Context, tenant tenants.ID, name string, ro
 // List returns a page of tenant's keys, newest first.
 func (s *Service) List(ctx context.Context, tenant tenants.ID, page ports.Page) ([]apikey.Key, error) {
 	var out []apikey.Key
-	err := s.tx.InTenant(ctx, tenant, func(ctx context.Context) error {
+	err := s.tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
 		var err error
 		out, err = s.keys.List(ctx, page)
+		return err
+	})
+	return out, err
+}
+
+// Get returns one of tenant's keys.
+func (s *Service) Get(ctx context.Context, tenant tenants.ID, id uuid.UUID) (apikey.Key, error) {
+	var out apikey.Key
+	err := s.tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
+		var err error
+		out, err = s.keys.Get(ctx, id)
 		return err
 	})
 	return out, err
@@ -144,7 +155,7 @@ func (s *Service) verify(ctx context.Context, token string) (verifiedKey, error)
 		return verifiedKey{}, err
 	}
 	var k apikey.Key
-	err = s.tx.InTenant(ctx, t.ID, func(ctx context.Context) error {
+	err = s.tx.ReadInTenant(ctx, t.ID, func(ctx context.Context) error {
 		k, err = s.keys.Get(ctx, keyID)
 		return err
 	})

@@ -1,0 +1,140 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
+
+	"github.com/engagehq/engage/application/apikeys"
+	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/apikey"
+)
+
+// APIKeyBody is an API key as listed: never its secret.
+type APIKeyBody struct {
+	ID         string     `json:"id" format:"uuid"`
+	Name       string     `json:"name"`
+	Prefix     string     `json:"prefix" example:"egk_Xq3vT9aB" doc:"The start of the key, to recognise it"`
+	Role       string     `json:"role"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+}
+
+func apiKeyBody(k apikey.Key) APIKeyBody {
+	return APIKeyBody{ID: k.ID.String(), Name: k.Name, Prefix: k.DisplayPrefix(), Role: k.Role.String(),
+		CreatedAt: k.CreatedAt, LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt}
+}
+
+type createAPIKeyBody struct {
+	Name string `json:"name" minLength:"1" maxLength:"100" example:"POS integration"`
+	Role string `json:"role" enum:"owner,admin,marketer,loyalty_operator,store_staff,analyst,auditor" doc:"What the key may do"`
+}
+
+type createdAPIKeyOutput struct {
+	Body struct {
+		APIKeyBody
+		Secret string `json:"secret" doc:"The key itself. Shown once: store it now."`
+	}
+}
+
+func createdAPIKey(c apikeys.Created) *createdAPIKeyOutput {
+	out := &createdAPIKeyOutput{}
+	out.Body.APIKeyBody = apiKeyBody(c.Key)
+	out.Body.Secret = c.Token
+	return out
+}
+
+type listAPIKeysOutput struct {
+	Body struct {
+		Items      []APIKeyBody `json:"items"`
+		NextCursor string       `json:"next_cursor,omitempty"`
+	}
+}
+
+type apiKeyRef struct {
+	ID string `path:"id" format:"uuid" doc:"API key ID"`
+}
+
+func (r apiKeyRef) parse(ctx context.Context) (uuid.UUID, error) {
+	id, err := uuid.Parse(r.ID)
+	if err != nil {
+		return id, problem(ctx, http.StatusUnprocessableEntity, "validation_failed", "malformed ID", field("path.id", "expected a UUID", r.ID))
+	}
+	return id, nil
+}
+
+type apiKeyOutput struct {
+	Body APIKeyBody
+}
+
+func (s *Server) registerAPIKeys() {
+	tags := []string{"API keys"}
+	huma.Register(s.api, tenantOperation(huma.Operation{
+		OperationID: "list-api-keys", Method: http.MethodGet, Path: "/v1/api-keys", Tags: tags,
+		Summary: "List API keys", Description: "Newest first.",
+	}, access.PermAPIKeysRead), func(ctx context.Context, in *struct{ PageQuery }) (*listAPIKeysOutput, error) {
+		page, err := in.page(ctx)
+		if err != nil {
+			return nil, err
+		}
+		ks, err := s.deps.APIKeys.List(ctx, principalFrom(ctx).Tenant.ID, page)
+		if err != nil {
+			return nil, mapError(ctx, s.deps.Logger, err)
+		}
+		ks, next := paginate(ks, page, func(k apikey.Key) string { return k.ID.String() })
+		out := &listAPIKeysOutput{}
+		out.Body.Items = make([]APIKeyBody, len(ks))
+		for i, k := range ks {
+			out.Body.Items[i] = apiKeyBody(k)
+		}
+		out.Body.NextCursor = next
+		return out, nil
+	})
+
+	huma.Register(s.api, tenantOperation(huma.Operation{
+		OperationID: "get-api-key", Method: http.MethodGet, Path: "/v1/api-keys/{id}", Tags: tags,
+		Summary: "Get an API key",
+	}, access.PermAPIKeysRead), func(ctx context.Context, in *apiKeyRef) (*apiKeyOutput, error) {
+		id, err := in.parse(ctx)
+		if err != nil {
+			return nil, err
+		}
+		k, err := s.deps.APIKeys.Get(ctx, principalFrom(ctx).Tenant.ID, id)
+		if err != nil {
+			return nil, mapError(ctx, s.deps.Logger, err)
+		}
+		return &apiKeyOutput{Body: apiKeyBody(k)}, nil
+	})
+
+	huma.Register(s.api, tenantOperation(huma.Operation{
+		OperationID: "create-api-key", Method: http.MethodPost, Path: "/v1/api-keys", Tags: tags,
+		Summary: "Create an API key", DefaultStatus: http.StatusCreated,
+		Description: "The secret is in this response only; Engage keeps just its hash.",
+	}, access.PermAPIKeysWrite), func(ctx context.Context, in *struct{ Body createAPIKeyBody }) (*createdAPIKeyOutput, error) {
+		role, _ := access.ParseRole(in.Body.Role)
+		c, err := s.deps.APIKeys.Create(ctx, principalFrom(ctx).Tenant.ID, in.Body.Name, role)
+		if err != nil {
+			return nil, mapError(ctx, s.deps.Logger, err)
+		}
+		return createdAPIKey(c), nil
+	})
+
+	huma.Register(s.api, tenantOperation(huma.Operation{
+		OperationID: "revoke-api-key", Method: http.MethodDelete, Path: "/v1/api-keys/{id}", Tags: tags,
+		Summary: "Revoke an API key", Description: "The key stops working at once; revoking twice changes nothing.",
+	}, access.PermAPIKeysWrite), func(ctx context.Context, in *apiKeyRef) (*apiKeyOutput, error) {
+		id, err := in.parse(ctx)
+		if err != nil {
+			return nil, err
+		}
+		k, err := s.deps.APIKeys.Revoke(ctx, principalFrom(ctx).Tenant.ID, id)
+		if err != nil {
+			return nil, mapError(ctx, s.deps.Logger, err)
+		}
+		return &apiKeyOutput{Body: apiKeyBody(k)}, nil
+	})
+}

@@ -1,0 +1,38 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+
+	"github.com/engagehq/engage/ports"
+)
+
+// PageQuery is the cursor pagination every list operation takes.
+type PageQuery struct {
+	Cursor string `query:"cursor" maxLength:"200" doc:"Opaque cursor: the next_cursor of the previous page. Omit for the first page."`
+	Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50" doc:"Items per page"`
+}
+
+// page decodes the cursor; it asks for one extra item to learn whether another page follows.
+func (q PageQuery) page(ctx context.Context) (ports.Page, error) {
+	after, err := base64.RawURLEncoding.DecodeString(q.Cursor)
+	if err != nil {
+		return ports.Page{}, problem(ctx, http.StatusBadRequest, "invalid_cursor", "the cursor is not one this API issued",
+			field("query.cursor", "malformed cursor", q.Cursor))
+	}
+	limit := q.Limit
+	if limit == 0 {
+		limit = 50
+	}
+	return ports.Page{After: string(after), Limit: limit + 1}, nil
+}
+
+// paginate trims the extra item and returns the cursor of the next page ("" on the last).
+func paginate[T any](items []T, p ports.Page, position func(T) string) ([]T, string) {
+	if len(items) < p.Limit {
+		return items, ""
+	}
+	items = items[:p.Limit-1]
+	return items, base64.RawURLEncoding.EncodeToString([]byte(position(items[len(items)-1])))
+}

@@ -1,0 +1,167 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/tenants"
+)
+
+// TenantBody is a brand tenant as the API shows it.
+type TenantBody struct {
+	ID        string    `json:"id" format:"uuid" doc:"Tenant ID"`
+	Slug      string    `json:"slug" example:"lotus-tea" doc:"URL-safe unique name"`
+	Name      string    `json:"name" example:"莲花茶饮" doc:"Brand name"`
+	Status    string    `json:"status" enum:"active,suspended" doc:"Suspended tenants' requests are refused with tenant_suspended"`
+	Timezone  string    `json:"timezone" example:"Asia/Shanghai" doc:"IANA time zone for schedules and reports"`
+	Locale    string    `json:"locale" enum:"zh-CN,en" doc:"Default language"`
+	CreatedAt time.Time `json:"created_at" doc:"RFC 3339"`
+	UpdatedAt time.Time `json:"updated_at" doc:"RFC 3339"`
+}
+
+func tenantBody(t tenants.Tenant) TenantBody {
+	return TenantBody{ID: t.ID.String(), Slug: t.Slug, Name: t.Name, Status: t.Status.String(), Timezone: t.Timezone,
+		Locale: t.Locale, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
+}
+
+type tenantOutput struct {
+	Body TenantBody
+}
+
+type tenantRef struct {
+	Tenant string `path:"tenant" maxLength:"64" doc:"Tenant slug or ID"`
+}
+
+type createTenantInput struct {
+	Body struct {
+		Slug     string `json:"slug" minLength:"3" maxLength:"40" pattern:"^[a-z][a-z0-9-]*[a-z0-9]$" example:"lotus-tea" doc:"URL-safe unique name"`
+		Name     string `json:"name" minLength:"1" maxLength:"200" example:"莲花茶饮"`
+		Timezone string `json:"timezone,omitempty" maxLength:"64" default:"Asia/Shanghai" doc:"IANA time zone"`
+		Locale   string `json:"locale,omitempty" enum:"zh-CN,en" default:"zh-CN"`
+	}
+}
+
+type updateTenantInput struct {
+	tenantRef
+	Body struct {
+		Name     *string `json:"name,omitempty" minLength:"1" maxLength:"200"`
+		Timezone *string `json:"timezone,omitempty" maxLength:"64"`
+		Locale   *string `json:"locale,omitempty" enum:"zh-CN,en"`
+	}
+}
+
+type listTenantsInput struct {
+	PageQuery
+}
+
+type listTenantsOutput struct {
+	Body struct {
+		Items      []TenantBody `json:"items"`
+		NextCursor string       `json:"next_cursor,omitempty" doc:"Cursor of the next page; absent on the last page"`
+	}
+}
+
+type issueKeyInput struct {
+	tenantRef
+	Body createAPIKeyBody
+}
+
+func (s *Server) registerPlatformTenants() {
+	huma.Register(s.api, platformOperation(huma.Operation{
+		OperationID: "platform-create-tenant", Method: http.MethodPost, Path: "/v1/platform/tenants",
+		Summary: "Onboard a brand tenant", DefaultStatus: http.StatusCreated,
+	}), func(ctx context.Context, in *createTenantInput) (*tenantOutput, error) {
+		t, err := s.deps.Tenants.Create(ctx, tenants.Draft{Slug: in.Body.Slug, Name: in.Body.Name, Timezone: in.Body.Timezone, Locale: in.Body.Locale})
+		if err != nil {
+			return nil, mapError(ctx, s.deps.Logger, err)
+		}
+		return &tenantOutput{Body: tenantBody(t)}, nil
+	})
+
+	huma.Register(s.api, platformOperation(huma.Operation{
+		OperationID: "platform-list-tenants", Method: http.MethodGet, Path: "/v1/platform/tenants",
+		Summary: "List brand tenants", Description: "Ordered by slug.",
+	}), func(ctx context.Context, in *listTenantsInput) (*listTenantsOutput, error) {
+		page, err := in.page(ctx)
+		if err != nil {
+			return nil, err
+		}
+		ts, err := s.deps.Tenants.List(ctx, page.After, page.Limit)
+		if err != nil {
+			return nil, mapError(ctx, s.deps.Logger, err)
+		}
+		ts, next := paginate(ts, page, func(t tenants.Tenant) string { return t.Slug })
+		out := &listTenantsOutput{}
+		out.Body.Items = make([]TenantBody, len(ts))
+		for i, t := range ts {
+			out.Body.Items[i] = tenantBody(t)
+		}
+		out.Body.NextCursor = next
+		return out, nil
+	})
+
+	huma.Register(s.api, platformOperation(huma.Operation{
+		OperationID: "platform-get-tenant", Method: http.MethodGet, Path: "/v1/platform/tenants/{tenant}",
+		Summary: "Get a brand tenant",
+	}), func(ctx context.Context, in *tenantRef) (*tenantOutput, error) {
+		t, err := s.deps.Tenants.Lookup(ctx, in.Tenant)
+		if err != nil {
+			return nil, mapError(ctx, s.deps.Logger, err)
+		}
+		return &tenantOutput{Body: tenantBody(t)}, nil
+	})
+
+	huma.Register(s.api, platformOperation(huma.Operation{
+		OperationID: "platform-update-tenant", Method: http.MethodPatch, Path: "/v1/platform/tenants/{tenant}",
+		Summary: "Change a brand tenant's profile",
+	}), func(ctx context.Context, in *updateTenantInput) (*tenantOutput, error) {
+		t, err := s.deps.Tenants.Update(ctx, in.Tenant, tenants.Changes{Name: in.Body.Name, Timezone: in.Body.Timezone, Locale: in.Body.Locale})
+		if err != nil {
+			return nil, mapError(ctx, s.deps.Logger, err)
+		}
+		return &tenantOutput{Body: tenantBody(t)}, nil
+	})
+
+	huma.Register(s.api, platformOperation(huma.Operation{
+		OperationID: "platform-suspend-tenant", Method: http.MethodPost, Path: "/v1/platform/tenants/{tenant}/suspend",
+		Summary: "Suspend a brand tenant", Description: "Its requests are refused with 403 tenant_suspended; its data stays intact.",
+	}), func(ctx context.Context, in *tenantRef) (*tenantOutput, error) {
+		t, err := s.deps.Tenants.Suspend(ctx, in.Tenant)
+		if err != nil {
+			return nil, mapError(ctx, s.deps.Logger, err)
+		}
+		return &tenantOutput{Body: tenantBody(t)}, nil
+	})
+
+	huma.Register(s.api, platformOperation(huma.Operation{
+		OperationID: "platform-reinstate-tenant", Method: http.MethodPost, Path: "/v1/platform/tenants/{tenant}/reinstate",
+		Summary: "Reinstate a suspended brand tenant",
+	}), func(ctx context.Context, in *tenantRef) (*tenantOutput, error) {
+		t, err := s.deps.Tenants.Reinstate(ctx, in.Tenant)
+		if err != nil {
+			return nil, mapError(ctx, s.deps.Logger, err)
+		}
+		return &tenantOutput{Body: tenantBody(t)}, nil
+	})
+
+	huma.Register(s.api, platformOperation(huma.Operation{
+		OperationID: "platform-issue-api-key", Method: http.MethodPost, Path: "/v1/platform/tenants/{tenant}/api-keys",
+		Summary: "Issue an API key for a tenant", DefaultStatus: http.StatusCreated,
+		Description: "Bootstraps a brand's first partner integration. The secret is in the response only.",
+	}), func(ctx context.Context, in *issueKeyInput) (*createdAPIKeyOutput, error) {
+		t, err := s.deps.Tenants.Lookup(ctx, in.Tenant)
+		if err != nil {
+			return nil, mapError(ctx, s.deps.Logger, err)
+		}
+		role, _ := access.ParseRole(in.Body.Role)
+		c, err := s.deps.APIKeys.Create(ctx, t.ID, in.Body.Name, role)
+		if err != nil {
+			return nil, mapError(ctx, s.deps.Logger, err)
+		}
+		return createdAPIKey(c), nil
+	})
+}

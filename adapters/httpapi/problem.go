@@ -1,0 +1,111 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+)
+
+// Problem is an RFC 9457 problem document with a stable machine-readable code.
+type Problem struct {
+	Type      string         `json:"type,omitempty" doc:"A URI reference naming the problem type"`
+	Title     string         `json:"title" doc:"Short summary of the problem type"`
+	Status    int            `json:"status" doc:"HTTP status code"`
+	Code      string         `json:"code" doc:"Stable machine-readable error code, e.g. validation_failed, tenant_suspended"`
+	Detail    string         `json:"detail,omitempty" doc:"Explanation of this occurrence"`
+	RequestID string         `json:"request_id,omitempty" doc:"The request's ID, to quote to support"`
+	Errors    []*FieldDetail `json:"errors,omitempty" doc:"The fields at fault"`
+}
+
+// FieldDetail names one input at fault.
+type FieldDetail struct {
+	Location string `json:"location" doc:"Where the problem is, e.g. body.slug, query.limit, header.Idempotency-Key"`
+	Message  string `json:"message" doc:"What is wrong with it"`
+	Value    any    `json:"value,omitempty" doc:"The value received"`
+}
+
+// Error implements error.
+func (p *Problem) Error() string { return p.Detail }
+
+// GetStatus implements huma.StatusError.
+func (p *Problem) GetStatus() int { return p.Status }
+
+// ContentType makes huma send problems as application/problem+json.
+func (p *Problem) ContentType(ct string) string {
+	if ct == "application/json" {
+		return "application/problem+json"
+	}
+	return ct
+}
+
+// defaultCodes names the code of a problem raised by huma itself (validation, body limits).
+var defaultCodes = map[int]string{
+	http.StatusBadRequest:            "malformed_request",
+	http.StatusUnauthorized:          "unauthenticated",
+	http.StatusForbidden:             "forbidden",
+	http.StatusNotFound:              "not_found",
+	http.StatusMethodNotAllowed:      "method_not_allowed",
+	http.StatusNotAcceptable:         "not_acceptable",
+	http.StatusConflict:              "conflict",
+	http.StatusRequestEntityTooLarge: "body_too_large",
+	http.StatusUnsupportedMediaType:  "unsupported_media_type",
+	http.StatusUnprocessableEntity:   "validation_failed",
+	http.StatusTooManyRequests:       "rate_limited",
+	http.StatusInternalServerError:   "internal",
+	http.StatusServiceUnavailable:    "unavailable",
+}
+
+// newProblem builds a problem from huma's (status, message, errors) form; it replaces
+// huma.NewErrorWithContext so huma's own errors carry codes and request IDs too.
+func newProblem(ctx huma.Context, status int, msg string, errs ...error) huma.StatusError {
+	p := &Problem{Title: http.StatusText(status), Status: status, Code: defaultCodes[status], Detail: msg}
+	if p.Code == "" {
+		p.Code = "error"
+	}
+	if ctx != nil {
+		p.RequestID = RequestID(ctx.Context())
+	}
+	for _, err := range errs {
+		var d huma.ErrorDetailer
+		switch {
+		case err == nil:
+		case errors.As(err, &d):
+			det := d.ErrorDetail()
+			p.Errors = append(p.Errors, &FieldDetail{Location: det.Location, Message: det.Message, Value: det.Value})
+		default:
+			p.Errors = append(p.Errors, &FieldDetail{Message: err.Error()})
+		}
+	}
+	if status == http.StatusInternalServerError {
+		// Never leak internals: the cause is logged, not sent.
+		p.Detail, p.Errors = "internal error; quote the request ID to support", nil
+	}
+	return p
+}
+
+// problem builds a problem with an explicit code.
+func problem(ctx context.Context, status int, code, detail string, fields ...*FieldDetail) *Problem {
+	return &Problem{Title: http.StatusText(status), Status: status, Code: code, Detail: detail, RequestID: RequestID(ctx), Errors: fields}
+}
+
+// field names one input at fault.
+func field(location, message string, value any) *FieldDetail {
+	return &FieldDetail{Location: location, Message: message, Value: value}
+}
+
+// writeProblem sends p outside huma's handler flow (middlewares, plain routes).
+func writeProblem(w http.ResponseWriter, p *Problem) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
+}
+
+// writeHumaProblem sends p from a huma middleware.
+func writeHumaProblem(ctx huma.Context, p *Problem) {
+	ctx.SetHeader("Content-Type", "application/problem+json")
+	ctx.SetStatus(p.Status)
+	_ = json.NewEncoder(ctx.BodyWriter()).Encode(p)
+}

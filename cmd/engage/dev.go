@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/engagehq/engage/adapters/localpg"
+	"github.com/engagehq/engage/adapters/postgres"
+)
+
+// runDev is make run: the private cluster, migrations, the demo brands, then serve.
+func runDev(ctx context.Context, args []string) error {
+	if err := newFlags("dev", "dev").Parse(args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(ctx)
+	if err != nil {
+		return err
+	}
+	if cfg.production() {
+		return errors.New("engage dev is for development; use engage migrate up and engage serve in production")
+	}
+	m, err := postgres.NewMigrator(ctx, cfg.migrateURL)
+	if err != nil {
+		return err
+	}
+	err = m.Up(ctx)
+	m.Close()
+	if err != nil {
+		return err
+	}
+	a, err := newApp(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	err = seedDemo(ctx, a)
+	a.close()
+	if err != nil {
+		return err
+	}
+	return serve(ctx, cfg, true, true, func(addr string) {
+		fmt.Printf(`
+Engage is running.
+  API docs:      %[1]s/docs   (OpenAPI: %[1]s/openapi.json, %[1]s/openapi.yaml)
+  River jobs UI: %[1]s/platform/jobs/   (any user name, password: the platform key)
+  Platform key:  %[2]s
+  Health:        %[1]s/healthz  %[1]s/readyz  %[1]s/metrics
+Stop with Ctrl-C.
+`, cfg.publicURL, cfg.platformKey)
+	})
+}
+
+// runDevDB manages the private cluster on its own, for make test and tooling.
+func runDevDB(ctx context.Context, args []string) error {
+	fs := newFlags("devdb", "devdb up|env|stop")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	dir := env("ENGAGE_DIR", ".engage")
+	switch fs.Arg(0) {
+	case "up", "env":
+		c, err := localpg.Ensure(ctx, dir)
+		if err != nil {
+			return err
+		}
+		if fs.Arg(0) == "env" {
+			fmt.Printf("export DATABASE_URL='%s'\nexport ENGAGE_MIGRATE_DATABASE_URL='%s'\n", c.AppURL(localpg.Database), c.OwnerURL(localpg.Database))
+			return nil
+		}
+		fmt.Fprintf(os.Stderr, "postgres running on 127.0.0.1:%d (data in %s)\n", c.Port, dir)
+		return nil
+	case "stop":
+		return localpg.Stop(ctx, dir)
+	}
+	fs.Usage()
+	return errors.New("want up, env or stop")
+}

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/engagehq/engage/adapters/localpg"
+	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/tenants"
+)
+
+// runLoad measures an authenticated, tenant-scoped read (GET /v1/api-keys) over HTTP and then
+// pgbench's select-only run with the same number of clients against the same PostgreSQL, and
+// prints both rates and their ratio.
+func runLoad(ctx context.Context, args []string) error {
+	fs := newFlags("load", "load [--clients 16] [--duration 20s] [--pgbench-mode simple]")
+	clients := fs.Int("clients", 16, "concurrent clients, for both the API and pgbench")
+	duration := fs.Duration("duration", 20*time.Second, "how long each of the two runs lasts")
+	mode := fs.String("pgbench-mode", "simple", "pgbench query mode: simple (pgbench's default), extended or prepared")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	for tool, pkg := range map[string]string{"pgbench": "postgresql-client", "wrk": "wrk"} {
+		if err := localpg.EnsureTool(ctx, tool, pkg); err != nil {
+			return err
+		}
+	}
+	cfg, err := loadConfig(ctx)
+	if err != nil {
+		return err
+	}
+	cfg.httpAddr = "127.0.0.1:0"
+	cfg.logLevel = 12 // above error: a request log line per request would measure the logger
+	m, err := postgres.NewMigrator(ctx, cfg.migrateURL)
+	if err != nil {
+		return err
+	}
+	err = m.Up(ctx)
+	m.Close()
+	if err != nil {
+		return err
+	}
+	token, err := loadTenantKey(ctx, cfg)
+	if err != nil {
+		return err
+	}
+
+	serveCtx, stopServer := context.WithCancel(ctx)
+	addrCh := make(chan string, 1)
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- serve(serveCtx, cfg, true, false, func(addr string) { addrCh <- addr }) }()
+	var addr string
+	select {
+	case addr = <-addrCh:
+	case err := <-serveErr:
+		stopServer()
+		return err
+	}
+	keyID := strings.Split(token, ":")[0]
+	token = strings.Split(token, ":")[1]
+	var results []loadResult
+	for _, path := range []string{"/v1/api-keys/" + keyID, "/v1/api-keys?limit=10"} {
+		fmt.Printf("API: GET %s with an API key, %d clients, %s\n", path, *clients, *duration)
+		r, err := wrkLoad(ctx, "http://"+addr+path, token, *clients, *duration)
+		if err != nil {
+			stopServer()
+			<-serveErr
+			return err
+		}
+		fmt.Printf("  %.0f requests/s, p50 %.2f ms, p99 %.2f ms, %d errors\n", r.rate, ms(r.p50), ms(r.p99), r.errors)
+		results = append(results, r)
+	}
+	stopServer()
+	if err := <-serveErr; err != nil {
+		return err
+	}
+
+	fmt.Printf("pgbench -S -M %s, %d clients, %s\n", *mode, *clients, *duration)
+	tps, err := pgbenchSelect(ctx, cfg, *clients, *duration, *mode)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("  %.0f transactions/s\n", tps)
+	for i, name := range []string{"get one key", "list 10 keys"} {
+		fmt.Printf("ratio API/pgbench, %s: %.1f%% (target: at least 40%% with p99 under 20 ms)\n", name, 100*results[i].rate/tps)
+	}
+	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// loadTenantKey makes (once) a tenant with a few API keys, and issues a fresh analyst key,
+// returned as "keyID:token".
+func loadTenantKey(ctx context.Context, cfg config) (string, error) {
+	a, err := newApp(ctx, cfg)
+	if err != nil {
+		return "", err
+	}
+	defer a.close()
+	t, err := a.tenants.Lookup(ctx, "load-test")
+	if errors.Is(err, tenants.ErrNotFound) {
+		t, err = a.tenants.Create(ctx, tenants.Draft{Slug: "load-test", Name: "Load test"})
+		for i := 0; err == nil && i < 10; i++ {
+			_, err = a.apiKeys.Create(ctx, t.ID, "integration "+strconv.Itoa(i), access.RoleStoreStaff)
+		}
+	}
+	if err != nil {
+		return "", err
+	}
+	c, err := a.apiKeys.Create(ctx, t.ID, "load "+time.Now().Format(time.RFC3339), access.RoleAnalyst)
+	return c.Key.ID.String() + ":" + c.Token, err
+}
+
+type loadResult struct {
+	rate     float64
+	p50, p99 time.Duration
+	errors   int
+}
+
+var (
+	wrkRate    = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	wrkLatency = regexp.MustCompile(`(?m)^\s+(50|99)%\s+([0-9.]+)(us|ms|s)$`)
+	wrkErrors  = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)`)
+)
+
+// wrkLoad drives url with wrk, a C load generator like pgbench, so the client's own cost is
+// comparable on both sides.
+func wrkLoad(ctx context.Context, url, token string, clients int, d time.Duration) (loadResult, error) {
+	cmd := exec.CommandContext(ctx, "wrk", "-t2", "-c"+strconv.Itoa(clients), "-d"+strconv.Itoa(int(d.Seconds()))+"s",
+		"--latency", "-H", "Authorization: Bearer "+token, url)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return loadResult{}, fmt.Errorf("wrk: %w\n%s", err, out)
+	}
+	m := wrkRate.FindSubmatch(out)
+	if m == nil {
+		return loadResult{}, fmt.Errorf("no rate in wrk output:\n%s", out)
+	}
+	var r loadResult
+	r.rate, _ = strconv.ParseFloat(string(m[1]), 64)
+	for _, l := range wrkLatency.FindAllSubmatch(out, -1) {
+		v, _ := strconv.ParseFloat(string(l[2]), 64)
+		unit := map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[string(l[3])]
+		if string(l[1]) == "50" {
+			r.p50 = time.Duration(v * float64(unit))
+		} else {
+			r.p99 = time.Duration(v * float64(unit))
+		}
+	}
+	if e := wrkErrors.FindSubmatch(out); e != nil {
+		r.errors, _ = strconv.Atoi(string(e[1]))
+	}
+	return r, nil
+}
+
+var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
+
+// pgbenchSelect runs pgbench -S on a pgbench database beside Engage's, created on first use.
+func pgbenchSelect(ctx context.Context, cfg config, clients int, d time.Duration, mode string) (float64, error) {
+	cluster, err := localpg.Ensure(ctx, cfg.dir)
+	if err != nil {
+		return 0, fmt.Errorf("pgbench runs against the private cluster: %w", err)
+	}
+	conn, err := pgx.Connect(ctx, cluster.SuperuserURL("postgres"))
+	if err != nil {
+		return 0, err
+	}
+	var exists bool
+	err = conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'pgbench')`).Scan(&exists)
+	if err == nil && !exists {
+		err = localpg.CreateDatabase(ctx, conn, "pgbench", "")
+	}
+	conn.Close(ctx)
+	if err != nil {
+		return 0, err
+	}
+	url := cluster.OwnerURL("pgbench")
+	if !exists {
+		if out, err := exec.CommandContext(ctx, "pgbench", "-i", "-q", "-s", "10", url).CombinedOutput(); err != nil {
+			return 0, fmt.Errorf("pgbench -i: %w\n%s", err, out)
+		}
+	}
+	cmd := exec.CommandContext(ctx, "pgbench", "-S", "-n", "-M", mode, "-c", strconv.Itoa(clients), "-j", "2",
+		"-T", strconv.Itoa(int(d.Seconds())), url)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return 0, fmt.Errorf("pgbench: %w\n%s", err, out)
+	}
+	match := tpsLine.FindSubmatch(out)
+	if match == nil {
+		return 0, fmt.Errorf("no tps in pgbench output:\n%s", out)
+	}
+	return strconv.ParseFloat(string(match[1]), 64)
+}
