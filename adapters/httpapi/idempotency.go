@@ -49,7 +49,9 @@ func (c *recordingContext) SetStatus(code int) {
 	c.humaContext.SetStatus(code)
 }
 
-func (c *recordingContext) BodyWriter() io.Writer { return io.MultiWriter(c.humaContext.BodyWriter(), &c.out) }
+func (c *recordingContext) BodyWriter() io.Writer {
+	return io.MultiWriter(c.humaContext.BodyWriter(), &c.out)
+}
 
 // idempotent gives operations marked idempotent Stripe's Idempotency-Key semantics.
 func (s *Server) idempotent(ctx huma.Context, next func(huma.Context)) {

@@ -45,7 +45,9 @@ type Server struct {
 
 func init() {
 	huma.NewErrorWithContext = newProblem
-	huma.NewError = func(status int, msg string, errs ...error) huma.StatusError { return newProblem(nil, status, msg, errs...) }
+	huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
+		return newProblem(nil, status, msg, errs...)
+	}
 }
 
 // New builds the API and registers every operation.

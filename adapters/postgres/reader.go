@@ -92,4 +92,3 @@ func (r *batchRow) Scan(dest ...any) error {
 	r.rows.Close()
 	return r.rows.Err()
 }
-
