@@ -32,7 +32,8 @@ type tenantOutput struct {
 	Body TenantBody
 }
 
-type tenantRef struct {
+// TenantPath names a tenant in the path by slug or ID.
+type TenantPath struct {
 	Tenant string `path:"tenant" maxLength:"64" doc:"Tenant slug or ID"`
 }
 
@@ -46,7 +47,7 @@ type createTenantInput struct {
 }
 
 type updateTenantInput struct {
-	tenantRef
+	TenantPath
 	Body struct {
 		Name     *string `json:"name,omitempty" minLength:"1" maxLength:"200"`
 		Timezone *string `json:"timezone,omitempty" maxLength:"64"`
@@ -66,7 +67,7 @@ type listTenantsOutput struct {
 }
 
 type issueKeyInput struct {
-	tenantRef
+	TenantPath
 	Body createAPIKeyBody
 }
 
@@ -107,7 +108,7 @@ func (s *Server) registerPlatformTenants() {
 	huma.Register(s.api, platformOperation(huma.Operation{
 		OperationID: "platform-get-tenant", Method: http.MethodGet, Path: "/v1/platform/tenants/{tenant}",
 		Summary: "Get a brand tenant",
-	}), func(ctx context.Context, in *tenantRef) (*tenantOutput, error) {
+	}), func(ctx context.Context, in *TenantPath) (*tenantOutput, error) {
 		t, err := s.deps.Tenants.Lookup(ctx, in.Tenant)
 		if err != nil {
 			return nil, mapError(ctx, s.deps.Logger, err)
@@ -129,7 +130,7 @@ func (s *Server) registerPlatformTenants() {
 	huma.Register(s.api, platformOperation(huma.Operation{
 		OperationID: "platform-suspend-tenant", Method: http.MethodPost, Path: "/v1/platform/tenants/{tenant}/suspend",
 		Summary: "Suspend a brand tenant", Description: "Its requests are refused with 403 tenant_suspended; its data stays intact.",
-	}), func(ctx context.Context, in *tenantRef) (*tenantOutput, error) {
+	}), func(ctx context.Context, in *TenantPath) (*tenantOutput, error) {
 		t, err := s.deps.Tenants.Suspend(ctx, in.Tenant)
 		if err != nil {
 			return nil, mapError(ctx, s.deps.Logger, err)
@@ -140,7 +141,7 @@ func (s *Server) registerPlatformTenants() {
 	huma.Register(s.api, platformOperation(huma.Operation{
 		OperationID: "platform-reinstate-tenant", Method: http.MethodPost, Path: "/v1/platform/tenants/{tenant}/reinstate",
 		Summary: "Reinstate a suspended brand tenant",
-	}), func(ctx context.Context, in *tenantRef) (*tenantOutput, error) {
+	}), func(ctx context.Context, in *TenantPath) (*tenantOutput, error) {
 		t, err := s.deps.Tenants.Reinstate(ctx, in.Tenant)
 		if err != nil {
 			return nil, mapError(ctx, s.deps.Logger, err)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"regexp"
 
 	"github.com/danielgtaylor/huma/v2"
 )
@@ -58,6 +59,8 @@ var defaultCodes = map[int]string{
 	http.StatusServiceUnavailable:    "unavailable",
 }
 
+var missingProperty = regexp.MustCompile(`^expected required property (\S+) to be present$`)
+
 // newProblem builds a problem from huma's (status, message, errors) form; it replaces
 // huma.NewErrorWithContext so huma's own errors carry codes and request IDs too.
 func newProblem(ctx huma.Context, status int, msg string, errs ...error) huma.StatusError {
@@ -74,7 +77,16 @@ func newProblem(ctx huma.Context, status int, msg string, errs ...error) huma.St
 		case err == nil:
 		case errors.As(err, &d):
 			det := d.ErrorDetail()
-			p.Errors = append(p.Errors, &FieldDetail{Location: det.Location, Message: det.Message, Value: det.Value})
+			f := &FieldDetail{Location: det.Location, Message: det.Message, Value: det.Value}
+			// Name the missing field itself, not the object that lacks it, and do not echo
+			// the whole object back for a field that is missing or unexpected.
+			if m := missingProperty.FindStringSubmatch(det.Message); m != nil {
+				f.Location, f.Value = f.Location+"."+m[1], nil
+			}
+			if det.Message == "unexpected property" {
+				f.Value = nil
+			}
+			p.Errors = append(p.Errors, f)
 		default:
 			p.Errors = append(p.Errors, &FieldDetail{Message: err.Error()})
 		}

@@ -8,6 +8,8 @@ package localpg
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -117,7 +119,11 @@ func Stop(ctx context.Context, dir string) error {
 	if err != nil {
 		return err
 	}
-	data := filepath.Join(dir, "pgdata")
+	dir, err = filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	data := filepath.Join(serverDir(dir, runAs), "pgdata")
 	if _, err := os.Stat(filepath.Join(data, "postmaster.pid")); errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
@@ -126,8 +132,33 @@ func Stop(ctx context.Context, dir string) error {
 
 func stateFile(dir string) string { return filepath.Join(dir, "postgres.json") }
 
+// serverDir is where the server's own files (data, socket, log) live: under dir, unless the
+// unprivileged account cannot reach dir (a checkout under a private home directory), in which
+// case under /var/tmp, in a directory named after dir.
+func serverDir(dir string, runAs *account) string {
+	if runAs == nil || reachable(dir) {
+		return dir
+	}
+	sum := sha256.Sum256([]byte(dir))
+	return filepath.Join(os.TempDir(), "engage-pg-"+hex.EncodeToString(sum[:6]))
+}
+
+// reachable reports whether any user may traverse every directory from / down to dir.
+func reachable(dir string) bool {
+	for d := filepath.Dir(dir); ; d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err != nil || fi.Mode().Perm()&0o001 == 0 {
+			return false
+		}
+		if d == filepath.Dir(d) {
+			return true
+		}
+	}
+}
+
 func loadOrInit(ctx context.Context, dir string, bin binaries, runAs *account) (*Cluster, error) {
-	data := filepath.Join(dir, "pgdata")
+	home := serverDir(dir, runAs)
+	data := filepath.Join(home, "pgdata")
 	if _, err := os.Stat(filepath.Join(data, "PG_VERSION")); err == nil {
 		raw, err := os.ReadFile(stateFile(dir))
 		if err != nil {
@@ -149,7 +180,10 @@ func loadOrInit(ctx context.Context, dir string, bin binaries, runAs *account) (
 	c := &Cluster{Dir: dir, Port: port, SuperuserPassword: randomSecret(), OwnerPassword: randomSecret(), AppPassword: randomSecret()}
 
 	_ = os.RemoveAll(data)
-	for _, d := range []string{data, filepath.Join(dir, "run")} {
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		return nil, err
+	}
+	for _, d := range []string{data, filepath.Join(home, "run")} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return nil, err
 		}
@@ -171,7 +205,7 @@ func loadOrInit(ctx context.Context, dir string, bin binaries, runAs *account) (
 	}
 	conf := fmt.Sprintf("\n# engage private cluster\nport = %d\nlisten_addresses = '127.0.0.1'\n"+
 		"unix_socket_directories = '%s'\nmax_connections = 300\nshared_buffers = 256MB\n"+
-		"logging_collector = off\n", c.Port, filepath.Join(dir, "run"))
+		"logging_collector = off\n", c.Port, filepath.Join(home, "run"))
 	f, err := os.OpenFile(filepath.Join(data, "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		return nil, err
@@ -194,14 +228,15 @@ func start(ctx context.Context, c *Cluster, bin binaries, runAs *account) error 
 	if ping(ctx, c) == nil {
 		return nil
 	}
-	logFile := filepath.Join(c.Dir, "postgres.log")
+	home := serverDir(c.Dir, runAs)
+	logFile := filepath.Join(home, "postgres.log")
 	if f, err := os.OpenFile(logFile, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644); err == nil {
 		f.Close()
 	}
 	if err := runAs.own(logFile); err != nil {
 		return err
 	}
-	data := filepath.Join(c.Dir, "pgdata")
+	data := filepath.Join(home, "pgdata")
 	// A stale pid file from a killed machine would stop pg_ctl; postgres itself checks the pid.
 	if err := run(ctx, runAs, bin.path("pg_ctl"), "-D", data, "-l", logFile, "-w", "-t", "60", "start"); err != nil {
 		return fmt.Errorf("%w (see %s)", err, logFile)
@@ -301,4 +336,25 @@ func lockFile(path string) (func(), error) {
 		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 		f.Close()
 	}, nil
+}
+
+// Destroy stops the cluster under dir and deletes it with everything else in dir.
+func Destroy(ctx context.Context, dir string) error {
+	if err := Stop(ctx, dir); err != nil {
+		return err
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	runAs, err := unprivilegedUser(ctx)
+	if err != nil {
+		return err
+	}
+	if home := serverDir(abs, runAs); home != abs {
+		if err := os.RemoveAll(home); err != nil {
+			return err
+		}
+	}
+	return os.RemoveAll(abs)
 }

@@ -32,6 +32,8 @@ type Config struct {
 	MaxWorkers int
 	// Logger receives River's own logs.
 	Logger *slog.Logger
+	// NoPeriodic leaves out the periodic jobs, for tests that count the jobs they make.
+	NoPeriodic bool
 }
 
 // NewClient builds a River client whose workers call svc. It only inserts until started.
@@ -48,15 +50,18 @@ func NewClient(db *postgres.DB, svc *Services, cfg Config) (*Client, error) {
 	if cfg.MaxWorkers <= 0 {
 		cfg.MaxWorkers = 10
 	}
-	return river.NewClient(riverpgxv5.New(db.Pool()), &river.Config{
-		Logger:  cfg.Logger,
-		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
-		Workers: workers,
-		PeriodicJobs: []*river.PeriodicJob{
+	var periodic []*river.PeriodicJob
+	if !cfg.NoPeriodic {
+		periodic = append(periodic,
 			river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
 				return idempotency.SweepArgs{}, nil
-			}, &river.PeriodicJobOpts{ID: "idempotency_sweep", RunOnStart: true}),
-		},
+			}, &river.PeriodicJobOpts{ID: "idempotency_sweep", RunOnStart: true}))
+	}
+	return river.NewClient(riverpgxv5.New(db.Pool()), &river.Config{
+		Logger:       cfg.Logger,
+		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
+		Workers:      workers,
+		PeriodicJobs: periodic,
 	})
 }
 

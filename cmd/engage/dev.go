@@ -54,7 +54,7 @@ Stop with Ctrl-C.
 
 // runDevDB manages the private cluster on its own, for make test and tooling.
 func runDevDB(ctx context.Context, args []string) error {
-	fs := newFlags("devdb", "devdb up|env|stop")
+	fs := newFlags("devdb", "devdb up|env|stop|destroy")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -73,7 +73,9 @@ func runDevDB(ctx context.Context, args []string) error {
 		return nil
 	case "stop":
 		return localpg.Stop(ctx, dir)
+	case "destroy":
+		return localpg.Destroy(ctx, dir)
 	}
 	fs.Usage()
-	return errors.New("want up, env or stop")
+	return errors.New("want up, env, stop or destroy")
 }

@@ -27,7 +27,7 @@ func commands() []command {
 		{"tenant", "tenant create|list|get|suspend|reinstate|issue-key ...", "administer brand tenants as the platform operator", runTenant},
 		{"seed", "seed --demo", "create the demo brands (idempotent)", runSeed},
 		{"dev", "dev", "what make run does: start the private Postgres, migrate, seed the demo and serve", runDev},
-		{"devdb", "devdb up|env|stop", "start the private Postgres under .engage/ and print its connection settings, or stop it", runDevDB},
+		{"devdb", "devdb up|env|stop|destroy", "start the private Postgres under .engage/, print its connection settings, stop it, or delete it", runDevDB},
 		{"openapi", "openapi [--check] [--out openapi/openapi.yaml]", "write the OpenAPI document, or check the committed one is current", runOpenAPI},
 		{"load", "load [--clients 16] [--duration 20s]", "load-test an authenticated tenant read against pgbench -S on the same Postgres", runLoad},
 	}

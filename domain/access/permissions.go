@@ -12,6 +12,12 @@ const (
 	PermTenantRead   Permission = "tenant:read"
 )
 
+// allPermissions lists every permission, for editors and checks.
+var allPermissions = []Permission{PermAPIKeysRead, PermAPIKeysWrite, PermTenantRead}
+
+// IsPermission reports whether p is a known permission.
+func IsPermission(p Permission) bool { return slices.Contains(allPermissions, p) }
+
 // builtinGrants is what each built-in role may do.
 var builtinGrants = map[Role][]Permission{
 	RoleOwner:           {PermAPIKeysRead, PermAPIKeysWrite, PermTenantRead},
