@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/engagehq/engage/adapters/postgres/pgtest"
+)
+
+type testBundle struct {
+	bin string
+	env []string
+}
+
+// setup builds the binary and points it at a fresh migrated database.
+func setup(t *testing.T) *testBundle {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "engage")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	db := pgtest.New(t)
+	return &testBundle{bin: bin, env: append(os.Environ(),
+		"DATABASE_URL="+db.AppURL, "ENGAGE_MIGRATE_DATABASE_URL="+db.OwnerURL,
+		"ENGAGE_PLATFORM_KEY=egp_cli_test", "ENGAGE_DIR="+t.TempDir(), "ENGAGE_LOG_LEVEL=info")}
+}
+
+func (b *testBundle) run(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command(b.bin, args...)
+	cmd.Env = b.env
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func TestCLIAdministersTenantsAndSeedsTheDemoOnce(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+
+	out, err := b.run(t, "migrate", "status")
+	require.NoError(t, err, out)
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		require.True(t, strings.HasPrefix(line, "applied "), line)
+	}
+
+	out, err = b.run(t, "tenant", "create", "--slug", "cli-brand", "--name", "CLI 品牌")
+	require.NoError(t, err, out)
+	require.Contains(t, out, "cli-brand")
+	out, err = b.run(t, "tenant", "create", "--slug", "cli-brand", "--name", "again")
+	require.Error(t, err)
+	require.Contains(t, out, "slug already taken")
+
+	out, err = b.run(t, "tenant", "suspend", "cli-brand")
+	require.NoError(t, err, out)
+	require.Contains(t, out, "suspended")
+
+	for range 2 {
+		out, err = b.run(t, "seed", "--demo")
+		require.NoError(t, err, out)
+	}
+	out, err = b.run(t, "tenant", "list")
+	require.NoError(t, err, out)
+	require.Equal(t, 1, strings.Count(out, "lotus-tea"), out)
+	require.Equal(t, 1, strings.Count(out, "north-peak"), out)
+	require.Equal(t, 3, strings.Count(strings.TrimSpace(out), "\n")+1, out)
+
+	out, err = b.run(t, "tenant", "issue-key", "lotus-tea", "--name", "pos", "--role", "store_staff")
+	require.NoError(t, err, out)
+	require.Contains(t, out, "egk_")
+}
+
+func TestServeAnswersThenShutsDownGracefullyOnSIGTERM(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+
+	cmd := exec.Command(b.bin, "serve")
+	var logs bytes.Buffer
+	cmd.Env = append(b.env, "ENGAGE_HTTP_ADDR="+addr, "ENGAGE_SHUTDOWN_TIMEOUT=10s")
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+
+	base := "http://" + addr
+	require.Eventually(t, func() bool {
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}, 30*time.Second, 100*time.Millisecond, "serve became ready: %s", &logs)
+
+	jobs, err := http.Get(base + "/platform/jobs/")
+	require.NoError(t, err)
+	jobs.Body.Close()
+	require.Equal(t, http.StatusUnauthorized, jobs.StatusCode, "River's UI is for platform operators only")
+	req, _ := http.NewRequest(http.MethodGet, base+"/platform/jobs/", nil)
+	req.SetBasicAuth("operator", "egp_cli_test")
+	jobs, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	jobs.Body.Close()
+	require.Equal(t, http.StatusOK, jobs.StatusCode)
+
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		require.NoError(t, err, "%s", &logs)
+	case <-time.After(20 * time.Second):
+		t.Fatalf("serve did not stop within its shutdown timeout: %s", &logs)
+	}
+	require.Contains(t, logs.String(), `"msg":"stopped"`)
+}
+
+func TestProductionRefusesDevelopmentConveniences(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	cmd := exec.Command(b.bin, "serve")
+	cmd.Env = append(os.Environ(), "ENGAGE_ENV=production", "DATABASE_URL=", "ENGAGE_DIR="+t.TempDir())
+	out, err := cmd.CombinedOutput()
+	require.Error(t, err)
+	require.Contains(t, string(out), "DATABASE_URL is required in production")
+
+	cmd = exec.Command(b.bin, "serve")
+	cmd.Env = append(b.env, "ENGAGE_ENV=production", "ENGAGE_PLATFORM_KEY=")
+	out, err = cmd.CombinedOutput()
+	require.Error(t, err)
+	require.Contains(t, string(out), "ENGAGE_PLATFORM_KEY is required in production")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd = exec.CommandContext(ctx, b.bin, "dev")
+	cmd.Env = append(b.env, "ENGAGE_ENV=production")
+	out, err = cmd.CombinedOutput()
+	require.Error(t, err)
+	require.Contains(t, string(out), "engage dev is for development")
+}
+
+func TestHelpExplainsEverySubcommand(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	out, err := b.run(t, "--help")
+	require.NoError(t, err)
+	for _, c := range commands() {
+		require.Contains(t, out, "  "+c.name+" ")
+	}
+	require.Contains(t, out, "ENGAGE_HTTP_ADDR")
+	require.Contains(t, out, "ENGAGE_PLATFORM_KEY")
+}
