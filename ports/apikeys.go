@@ -3,6 +3,7 @@ package ports
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -28,4 +29,6 @@ type APIKeyRepository interface {
 	List(ctx context.Context, page Page) ([]apikey.Key, error)
 	// Update locks the key, applies change and saves it, or returns apikey.ErrNotFound.
 	Update(ctx context.Context, id uuid.UUID, change func(*apikey.Key) error) (apikey.Key, error)
+	// Touch records that the key was used at at.
+	Touch(ctx context.Context, id uuid.UUID, at time.Time) error
 }

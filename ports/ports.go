@@ -7,6 +7,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/engagehq/engage/tenants"
 )
 
@@ -22,6 +24,10 @@ type Transactor interface {
 	// ReadInTenant runs read-only fn for tenant in as few round trips as possible. Statements
 	// in fn do not share a snapshot: use it for single-statement reads.
 	ReadInTenant(ctx context.Context, tenant tenants.ID, fn func(ctx context.Context) error) error
+	// InUser runs fn in a transaction scoped to an authenticated admin user rather than a
+	// tenant: it sees that user's memberships and the open invitations to email everywhere,
+	// and nothing else tenant-owned.
+	InUser(ctx context.Context, user uuid.UUID, email string, fn func(ctx context.Context) error) error
 }
 
 // JobArgs are the arguments of a background job; Kind names its worker. Args of tenant work

@@ -17,6 +17,7 @@ type Record struct {
 	Status    string
 	Timezone  string
 	Locale    string
+	Plan      string
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -59,14 +60,21 @@ func NewDirectory(store Store) *Directory {
 	return &Directory{store: store, now: time.Now, cache: map[uuid.UUID]cached{}}
 }
 
-// Create onboards a brand.
+// NewID mints the ID of a tenant about to be onboarded, so that the onboarding can run in that
+// tenant's transaction (and be audited there) before the tenant is stored.
+func NewID() ID { return ID{uuid.New()} }
+
+// Create onboards a brand, under draft.ID when set.
 func (d *Directory) Create(ctx context.Context, draft Draft) (Tenant, error) {
 	if err := draft.normalise(); err != nil {
 		return Tenant{}, err
 	}
+	if draft.ID.IsZero() {
+		draft.ID = NewID()
+	}
 	r, err := d.store.Insert(ctx, Record{
-		ID: uuid.New(), Slug: draft.Slug, Name: draft.Name, Status: StatusActive.String(),
-		Timezone: draft.Timezone, Locale: draft.Locale,
+		ID: draft.ID.u, Slug: draft.Slug, Name: draft.Name, Status: StatusActive.String(),
+		Timezone: draft.Timezone, Locale: draft.Locale, Plan: draft.Plan,
 	})
 	if err != nil {
 		return Tenant{}, err
@@ -185,13 +193,27 @@ func fromRecord(r Record) (Tenant, error) {
 	}
 	return Tenant{
 		ID: ID{r.ID}, Slug: r.Slug, Name: r.Name, Status: status, Timezone: r.Timezone,
-		Locale: r.Locale, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		Locale: r.Locale, Plan: r.Plan, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}, nil
 }
 
 func toRecord(t Tenant) Record {
 	return Record{
 		ID: t.ID.u, Slug: t.Slug, Name: t.Name, Status: t.Status.String(), Timezone: t.Timezone,
-		Locale: t.Locale, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
+		Locale: t.Locale, Plan: t.Plan, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
+	}
+}
+
+// Forget drops a tenant ("*": every tenant) from the resolve cache; change notices call it in
+// every process so a suspension applies everywhere at once.
+func (d *Directory) Forget(id string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if id == "*" {
+		clear(d.cache)
+		return
+	}
+	if u, err := uuid.Parse(id); err == nil {
+		delete(d.cache, u)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -55,25 +56,36 @@ var slugPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{1,38}[a-z0-9]$`)
 
 // Tenant is one brand.
 type Tenant struct {
-	ID        ID
-	Slug      string
-	Name      string
-	Status    Status
-	Timezone  string
-	Locale    string
+	ID       ID
+	Slug     string
+	Name     string
+	Status   Status
+	Timezone string
+	Locale   string
+	// Plan sets the tenant's rate limits: trial, standard or enterprise.
+	Plan      string
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
+
+// Plans a tenant may be on.
+var Plans = []string{"trial", "standard", "enterprise"}
+
+// DefaultPlan is a new tenant's plan.
+const DefaultPlan = "standard"
 
 // Active reports whether the tenant may be served.
 func (t Tenant) Active() bool { return t.Status == StatusActive }
 
 // Draft is what an operator supplies to onboard a brand.
 type Draft struct {
+	// ID is the tenant's ID from NewID; zero mints one.
+	ID       ID
 	Slug     string
 	Name     string
 	Timezone string
 	Locale   string
+	Plan     string
 }
 
 // Changes is a partial update of a tenant's profile; nil fields stay as they are.
@@ -81,6 +93,7 @@ type Changes struct {
 	Name     *string
 	Timezone *string
 	Locale   *string
+	Plan     *string
 }
 
 // FieldError names the input field at fault.
@@ -127,7 +140,10 @@ func (d *Draft) normalise() error {
 	if d.Locale == "" {
 		d.Locale = DefaultLocale
 	}
-	return errors.Join(validateSlug(d.Slug), validateName(d.Name), validateTimezone(d.Timezone), validateLocale(d.Locale))
+	if d.Plan == "" {
+		d.Plan = DefaultPlan
+	}
+	return errors.Join(validateSlug(d.Slug), validateName(d.Name), validateTimezone(d.Timezone), validateLocale(d.Locale), validatePlan(d.Plan))
 }
 
 func (c Changes) apply(t *Tenant) error {
@@ -144,5 +160,16 @@ func (c Changes) apply(t *Tenant) error {
 		errs = append(errs, validateLocale(*c.Locale))
 		t.Locale = *c.Locale
 	}
+	if c.Plan != nil {
+		errs = append(errs, validatePlan(*c.Plan))
+		t.Plan = *c.Plan
+	}
 	return errors.Join(errs...)
+}
+
+func validatePlan(plan string) error {
+	if !slices.Contains(Plans, plan) {
+		return &FieldError{Field: "plan", Err: fmt.Errorf("plan must be one of %s", strings.Join(Plans, ", "))}
+	}
+	return nil
 }

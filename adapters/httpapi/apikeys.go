@@ -22,16 +22,17 @@ type APIKeyBody struct {
 	CreatedAt  time.Time  `json:"created_at"`
 	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
 	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+	ExpiresAt  *time.Time `json:"expires_at,omitempty" doc:"Set on a rotated key: it works until then"`
 }
 
 func apiKeyBody(k apikey.Key) APIKeyBody {
 	return APIKeyBody{ID: k.ID.String(), Name: k.Name, Prefix: k.DisplayPrefix(), Role: k.Role.String(),
-		CreatedAt: k.CreatedAt, LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt}
+		CreatedAt: k.CreatedAt, LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt, ExpiresAt: k.ExpiresAt}
 }
 
 type createAPIKeyBody struct {
 	Name string `json:"name" minLength:"1" maxLength:"100" example:"POS integration"`
-	Role string `json:"role" enum:"owner,admin,marketer,loyalty_operator,store_staff,analyst,auditor" doc:"What the key may do"`
+	Role string `json:"role" pattern:"^[a-z][a-z0-9_]{1,39}$" example:"store_staff" doc:"A built-in role (owner, admin, marketer, loyalty_operator, store_staff, analyst, auditor) or one the brand defined"`
 }
 
 type createdAPIKeyOutput struct {
@@ -55,16 +56,24 @@ type listAPIKeysOutput struct {
 	}
 }
 
-type apiKeyRef struct {
+// APIKeyPath names an API key in the path.
+type APIKeyPath struct {
 	ID string `path:"id" format:"uuid" doc:"API key ID"`
 }
 
-func (r apiKeyRef) parse(ctx context.Context) (uuid.UUID, error) {
+func (r APIKeyPath) parse(ctx context.Context) (uuid.UUID, error) {
 	id, err := uuid.Parse(r.ID)
 	if err != nil {
 		return id, problem(ctx, http.StatusUnprocessableEntity, "validation_failed", "malformed ID", field("path.id", "expected a UUID", r.ID))
 	}
 	return id, nil
+}
+
+type rotateInput struct {
+	APIKeyPath
+	Body struct {
+		OverlapSeconds int `json:"overlap_seconds" minimum:"0" maximum:"604800" default:"86400" doc:"How long the old key keeps working"`
+	}
 }
 
 type apiKeyOutput struct {
@@ -98,7 +107,7 @@ func (s *Server) registerAPIKeys() {
 	huma.Register(s.api, tenantOperation(huma.Operation{
 		OperationID: "get-api-key", Method: http.MethodGet, Path: "/v1/api-keys/{id}", Tags: tags,
 		Summary: "Get an API key",
-	}, access.PermAPIKeysRead), func(ctx context.Context, in *apiKeyRef) (*apiKeyOutput, error) {
+	}, access.PermAPIKeysRead), func(ctx context.Context, in *APIKeyPath) (*apiKeyOutput, error) {
 		id, err := in.parse(ctx)
 		if err != nil {
 			return nil, err
@@ -115,8 +124,28 @@ func (s *Server) registerAPIKeys() {
 		Summary: "Create an API key", DefaultStatus: http.StatusCreated,
 		Description: "The secret is in this response only; Engage keeps just its hash.",
 	}, access.PermAPIKeysWrite), func(ctx context.Context, in *struct{ Body createAPIKeyBody }) (*createdAPIKeyOutput, error) {
-		role, _ := access.ParseRole(in.Body.Role)
-		c, err := s.deps.APIKeys.Create(ctx, principalFrom(ctx).Tenant.ID, in.Body.Name, role)
+		role, err := access.ParseRole(in.Body.Role)
+		if err != nil {
+			return nil, roleProblem(ctx, "body.role", err)
+		}
+		p := principalFrom(ctx)
+		c, err := s.deps.APIKeys.Create(ctx, p.Tenant.ID, p.Roles, in.Body.Name, role)
+		if err != nil {
+			return nil, mapError(ctx, s.deps.Logger, err)
+		}
+		return createdAPIKey(c), nil
+	})
+
+	huma.Register(s.api, tenantOperation(huma.Operation{
+		OperationID: "rotate-api-key", Method: http.MethodPost, Path: "/v1/api-keys/{id}/rotate", Tags: tags,
+		Summary: "Rotate an API key", DefaultStatus: http.StatusCreated,
+		Description: "Issues a successor with the same name and role. The old key keeps working for the overlap, then expires.",
+	}, access.PermAPIKeysWrite), func(ctx context.Context, in *rotateInput) (*createdAPIKeyOutput, error) {
+		id, err := in.parse(ctx)
+		if err != nil {
+			return nil, err
+		}
+		c, err := s.deps.APIKeys.Rotate(ctx, principalFrom(ctx).Tenant.ID, id, time.Duration(in.Body.OverlapSeconds)*time.Second)
 		if err != nil {
 			return nil, mapError(ctx, s.deps.Logger, err)
 		}
@@ -126,7 +155,7 @@ func (s *Server) registerAPIKeys() {
 	huma.Register(s.api, tenantOperation(huma.Operation{
 		OperationID: "revoke-api-key", Method: http.MethodDelete, Path: "/v1/api-keys/{id}", Tags: tags,
 		Summary: "Revoke an API key", Description: "The key stops working at once; revoking twice changes nothing.",
-	}, access.PermAPIKeysWrite), func(ctx context.Context, in *apiKeyRef) (*apiKeyOutput, error) {
+	}, access.PermAPIKeysWrite), func(ctx context.Context, in *APIKeyPath) (*apiKeyOutput, error) {
 		id, err := in.parse(ctx)
 		if err != nil {
 			return nil, err

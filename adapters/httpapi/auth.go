@@ -3,18 +3,24 @@ package httpapi
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/engagehq/engage/adapters/ratelimit"
 	"github.com/engagehq/engage/application/apikeys"
 	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
 
 // Security scheme names in the OpenAPI document.
 const (
 	schemeAPIKey   = "apiKey"
+	schemeSession  = "adminSession"
 	schemePlatform = "platformKey"
 )
 
@@ -29,13 +35,32 @@ const (
 const (
 	authPlatform = "platform"
 	authTenant   = "tenant"
+	authAdmin    = "admin"
+	authPublic   = "public"
 )
 
-// tenantOperation marks op as a tenant operation needing perm.
+// tenantHeader picks which of a signed-in admin's tenants a request acts in. It is checked
+// against the admin's memberships: it selects, it never grants.
+const tenantHeader = "X-Engage-Tenant"
+
+// tenantOperation marks op as a tenant operation needing perm, open to API keys and admins.
 func tenantOperation(op huma.Operation, perm access.Permission) huma.Operation {
-	op.Security = []map[string][]string{{schemeAPIKey: {}}}
+	op.Security = []map[string][]string{{schemeAPIKey: {}}, {schemeSession: {}}}
 	op.Metadata = map[string]any{metaAuth: authTenant, metaPermission: string(perm)}
 	op.Description += "\n\nRequires permission `" + string(perm) + "`."
+	return op
+}
+
+// adminOperation marks op as needing a signed-in admin but no tenant (their own profile).
+func adminOperation(op huma.Operation) huma.Operation {
+	op.Security = []map[string][]string{{schemeSession: {}}}
+	op.Metadata = map[string]any{metaAuth: authAdmin, metaPermission: "self"}
+	return op
+}
+
+// publicOperation marks op as open to anyone (sign-in); it is rate limited per IP.
+func publicOperation(op huma.Operation) huma.Operation {
+	op.Metadata = map[string]any{metaAuth: authPublic, metaPermission: "public"}
 	return op
 }
 
@@ -47,11 +72,20 @@ func platformOperation(op huma.Operation) huma.Operation {
 	return op
 }
 
+// principal is who a request acts as.
+type principal struct {
+	Tenant tenants.Tenant
+	Roles  []access.Role
+	Actor  ports.Actor
+	// User is the signed-in admin; nil for API keys.
+	User *ports.AdminUser
+}
+
 type principalKey struct{}
 
-// principalFrom returns the authenticated API key principal of a tenant operation.
-func principalFrom(ctx context.Context) apikeys.Principal {
-	p, _ := ctx.Value(principalKey{}).(apikeys.Principal)
+// principalFrom returns the authenticated principal of a tenant or admin operation.
+func principalFrom(ctx context.Context) principal {
+	p, _ := ctx.Value(principalKey{}).(principal)
 	return p
 }
 
@@ -60,50 +94,205 @@ func (s *Server) nameOperation(ctx huma.Context, next func(huma.Context)) {
 	next(ctx)
 }
 
+// actorBase is the request's part of an actor: its ID, client address and agent.
+func actorBase(ctx huma.Context) ports.Actor {
+	ip, _, err := net.SplitHostPort(ctx.RemoteAddr())
+	if err != nil {
+		ip = ctx.RemoteAddr()
+	}
+	return ports.Actor{RequestID: RequestID(ctx.Context()), IP: ip, UserAgent: ctx.Header("User-Agent")}
+}
+
+func (s *Server) refuse(ctx huma.Context, p *Problem) { writeHumaProblem(ctx, p) }
+
+func unauthenticated(ctx context.Context, detail, hint string) *Problem {
+	return problem(ctx, http.StatusUnauthorized, "unauthenticated", detail, field("header.Authorization", hint, nil))
+}
+
 // authenticate enforces each operation's declared access before its handler runs.
 func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 	op := ctx.Operation()
 	info := infoFrom(ctx.Context())
+	base := actorBase(ctx)
 	switch op.Metadata[metaAuth] {
 	case authPlatform:
 		if !s.isPlatformKey(bearer(ctx.Header("Authorization"))) {
-			writeHumaProblem(ctx, problem(ctx.Context(), http.StatusUnauthorized, "unauthenticated", "platform credential required",
-				field("header.Authorization", "expected Bearer <platform key>", nil)))
+			s.refuse(ctx, unauthenticated(ctx.Context(), "platform credential required", "expected Bearer <platform key>"))
 			return
 		}
 		info.actor = "platform"
-		next(ctx)
+		base.Kind, base.Label = ports.ActorPlatform, "platform"
+		next(huma.WithContext(ctx, ports.WithActor(ctx.Context(), base)))
+	case authPublic:
+		if !s.allow(ctx, "ip:"+base.IP, s.deps.SignInLimits.Default) {
+			return
+		}
+		next(huma.WithContext(ctx, ports.WithActor(ctx.Context(), base)))
+	case authAdmin:
+		user, ok := s.signedIn(ctx)
+		if !ok {
+			return
+		}
+		info.actor = "user:" + user.ID.String()
+		base.Kind, base.ID, base.Label = ports.ActorUser, user.ID.String(), user.Email
+		next(huma.WithContext(ctx, context.WithValue(ports.WithActor(ctx.Context(), base), principalKey{}, principal{User: &user, Actor: base})))
 	case authTenant:
-		token := bearer(ctx.Header("Authorization"))
-		if token == "" {
-			writeHumaProblem(ctx, problem(ctx.Context(), http.StatusUnauthorized, "unauthenticated", "API key required",
-				field("header.Authorization", "expected Bearer egk_...", nil)))
+		p, ok := s.tenantPrincipal(ctx, base)
+		if !ok {
 			return
 		}
-		p, err := s.deps.APIKeys.Authenticate(ctx.Context(), token)
-		switch {
-		case errors.Is(err, apikeys.ErrUnauthenticated):
-			writeHumaProblem(ctx, problem(ctx.Context(), http.StatusUnauthorized, "unauthenticated", "invalid API key",
-				field("header.Authorization", "unknown, revoked or malformed key", nil)))
-			return
-		case errors.Is(err, tenants.ErrSuspended):
-			info.tenant = p.Tenant.ID.String()
-			writeHumaProblem(ctx, problem(ctx.Context(), http.StatusForbidden, "tenant_suspended", "this brand's account is suspended"))
-			return
-		case err != nil:
-			s.deps.Logger.ErrorContext(ctx.Context(), "authenticate", "request_id", info.id, "error", err)
-			writeHumaProblem(ctx, problem(ctx.Context(), http.StatusInternalServerError, "internal", "internal error; quote the request ID to support"))
+		info.tenant, info.actor = p.Tenant.ID.String(), string(p.Actor.Kind)+":"+p.Actor.ID
+		if !s.allow(ctx, string(p.Actor.Kind)+":"+p.Actor.ID, s.deps.APILimits.For(p.Tenant.Plan)) {
 			return
 		}
-		info.tenant, info.actor = p.Tenant.ID.String(), "key:"+p.KeyID.String()
 		perm := access.Permission(op.Metadata[metaPermission].(string))
-		if !p.Role.Allows(perm) {
-			writeHumaProblem(ctx, problem(ctx.Context(), http.StatusForbidden, "forbidden",
-				"role "+p.Role.String()+" lacks permission "+string(perm)))
+		allowed, err := s.deps.Authorizer.Allowed(ctx.Context(), p.Tenant.ID, p.Roles, perm)
+		if err != nil {
+			s.internal(ctx, "authorize", err)
 			return
 		}
-		next(huma.WithValue(ctx, principalKey{}, p))
+		actx := context.WithValue(ports.WithActor(ctx.Context(), p.Actor), principalKey{}, p)
+		if !allowed {
+			s.recordDenial(actx, p, op, perm)
+			s.refuse(ctx, problem(ctx.Context(), http.StatusForbidden, "forbidden", "your role does not grant "+string(perm)))
+			return
+		}
+		next(huma.WithContext(ctx, actx))
 	default:
 		next(ctx)
 	}
+}
+
+// tenantPrincipal authenticates an API key, or a signed-in admin acting in one of their tenants.
+func (s *Server) tenantPrincipal(ctx huma.Context, base ports.Actor) (principal, bool) {
+	if token := bearer(ctx.Header("Authorization")); strings.HasPrefix(token, "egk_") || (token != "" && ctx.Header("X-Session-Token") == "") {
+		k, err := s.deps.APIKeys.Authenticate(ctx.Context(), token)
+		switch {
+		case errors.Is(err, apikeys.ErrUnauthenticated):
+			s.refuse(ctx, unauthenticated(ctx.Context(), "invalid API key", "unknown, revoked, expired or malformed key"))
+			return principal{}, false
+		case errors.Is(err, tenants.ErrSuspended):
+			s.refuse(ctx, problem(ctx.Context(), http.StatusForbidden, "tenant_suspended", "this brand's account is suspended"))
+			return principal{}, false
+		case err != nil:
+			s.internal(ctx, "authenticate key", err)
+			return principal{}, false
+		}
+		base.Kind, base.ID, base.Label = ports.ActorAPIKey, k.KeyID.String(), k.Prefix
+		return principal{Tenant: k.Tenant, Roles: []access.Role{k.Role}, Actor: base}, true
+	}
+	user, ok := s.signedIn(ctx)
+	if !ok {
+		return principal{}, false
+	}
+	base.Kind, base.ID, base.Label = ports.ActorUser, user.ID.String(), user.Email
+	t, ok := s.chosenTenant(ctx, user)
+	if !ok {
+		return principal{}, false
+	}
+	if !t.Active() {
+		s.refuse(ctx, problem(ctx.Context(), http.StatusForbidden, "tenant_suspended", "this brand's account is suspended"))
+		return principal{}, false
+	}
+	admin, err := s.deps.Access.Authorize(ctx.Context(), user, t)
+	if err != nil {
+		s.refuse(ctx, problem(ctx.Context(), http.StatusForbidden, "not_a_member", "you are not a member of this brand",
+			field("header."+tenantHeader, "not one of your brands", ctx.Header(tenantHeader))))
+		return principal{}, false
+	}
+	return principal{Tenant: t, Roles: admin.Roles, Actor: base, User: &user}, true
+}
+
+// chosenTenant is the tenant the X-Engage-Tenant header names, or the admin's only one.
+func (s *Server) chosenTenant(ctx huma.Context, user ports.AdminUser) (tenants.Tenant, bool) {
+	ref := ctx.Header(tenantHeader)
+	if ref == "" {
+		ms, err := s.deps.Access.Tenants(ctx.Context(), user)
+		if err != nil {
+			s.internal(ctx, "list memberships", err)
+			return tenants.Tenant{}, false
+		}
+		if len(ms) != 1 {
+			s.refuse(ctx, problem(ctx.Context(), http.StatusBadRequest, "tenant_required", "say which brand with the "+tenantHeader+" header",
+				field("header."+tenantHeader, "required when you belong to several brands or none", nil)))
+			return tenants.Tenant{}, false
+		}
+		ref = ms[0].TenantID.String()
+	}
+	t, err := s.deps.Tenants.Lookup(ctx.Context(), ref)
+	if err != nil {
+		// An unknown brand and someone else's brand look the same.
+		s.refuse(ctx, problem(ctx.Context(), http.StatusForbidden, "not_a_member", "you are not a member of this brand",
+			field("header."+tenantHeader, "not one of your brands", ref)))
+		return tenants.Tenant{}, false
+	}
+	return t, true
+}
+
+// signedIn checks the admin session of the request (Kratos or local).
+func (s *Server) signedIn(ctx huma.Context) (ports.AdminUser, bool) {
+	if s.deps.Identity == nil {
+		s.refuse(ctx, unauthenticated(ctx.Context(), "admin sign-in is not configured", "use an API key"))
+		return ports.AdminUser{}, false
+	}
+	token := ctx.Header("X-Session-Token")
+	if token == "" {
+		token = bearer(ctx.Header("Authorization"))
+	}
+	id, err := s.deps.Identity.Session(ctx.Context(), ctx.Header("Cookie"), token)
+	if errors.Is(err, ports.ErrNoSession) {
+		s.refuse(ctx, unauthenticated(ctx.Context(), "sign in first", "no valid session"))
+		return ports.AdminUser{}, false
+	}
+	if err != nil {
+		s.internal(ctx, "check session", err)
+		return ports.AdminUser{}, false
+	}
+	user, err := s.deps.Access.SignIn(ports.WithActor(ctx.Context(), actorBase(ctx)), id)
+	if err != nil {
+		s.refuse(ctx, problem(ctx.Context(), http.StatusForbidden, "email_unverified", "verify your email address, then sign in again"))
+		return ports.AdminUser{}, false
+	}
+	return user, true
+}
+
+// recordDenial audits a refused change attempt in the tenant's trail.
+func (s *Server) recordDenial(ctx context.Context, p principal, op *huma.Operation, perm access.Permission) {
+	if op.Method == http.MethodGet {
+		return
+	}
+	err := s.deps.Tx.InTenant(ctx, p.Tenant.ID, func(ctx context.Context) error {
+		return s.deps.AuditLog.Record(ctx, ports.AuditEntry{Action: "access.denied", TargetType: "operation", TargetID: op.OperationID,
+			After: map[string]any{"permission": perm, "roles": roleStrings(p.Roles)}})
+	})
+	if err != nil {
+		s.deps.Logger.ErrorContext(ctx, "audit denial", "error", err)
+	}
+}
+
+// allow applies a rate limit, answering 429 with Retry-After when it is exceeded.
+func (s *Server) allow(ctx huma.Context, key string, r ratelimit.Rate) bool {
+	if s.deps.Limiter == nil {
+		return true
+	}
+	ok, wait := s.deps.Limiter.Allow(key, r)
+	if !ok {
+		secs := ratelimit.RetryAfterSeconds(wait)
+		ctx.SetHeader("Retry-After", strconv.Itoa(secs))
+		s.refuse(ctx, problem(ctx.Context(), http.StatusTooManyRequests, "rate_limited", "too many requests; retry after "+strconv.Itoa(secs)+" seconds"))
+	}
+	return ok
+}
+
+func (s *Server) internal(ctx huma.Context, what string, err error) {
+	s.deps.Logger.ErrorContext(ctx.Context(), what, "request_id", RequestID(ctx.Context()), "error", err)
+	s.refuse(ctx, problem(ctx.Context(), http.StatusInternalServerError, "internal", "internal error; quote the request ID to support"))
+}
+
+func roleStrings(rs []access.Role) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.String()
+	}
+	return out
 }

@@ -28,8 +28,14 @@ func TestEveryOperationDeclaresItsPermission(t *testing.T) {
 				require.Equalf(t, "platform", perm, "%s %s", op.Method, path)
 			case authTenant:
 				require.Truef(t, access.IsPermission(access.Permission(perm)), "%s %s declares unknown permission %q", op.Method, path, perm)
+			case authAdmin:
+				require.Equalf(t, "self", perm, "%s %s", op.Method, path)
+			case authPublic:
+				require.Equalf(t, "public", perm, "%s %s", op.Method, path)
+				require.Emptyf(t, op.Security, "%s %s is public", op.Method, path)
+				continue
 			default:
-				t.Errorf("%s %s declares no access (use tenantOperation or platformOperation)", op.Method, path)
+				t.Errorf("%s %s declares no access (use tenantOperation, adminOperation, publicOperation or platformOperation)", op.Method, path)
 			}
 			require.NotEmptyf(t, op.Security, "%s %s documents its security scheme", op.Method, path)
 		}

@@ -6,6 +6,9 @@ import (
 	"log/slog"
 	"net/http"
 
+	accessapp "github.com/engagehq/engage/application/access"
+	"github.com/engagehq/engage/application/apikeys"
+	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/domain/apikey"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -35,6 +38,30 @@ func mapError(ctx context.Context, log *slog.Logger, err error) error {
 		return problem(ctx, http.StatusNotFound, "tenant_not_found", "no such tenant")
 	case errors.Is(err, tenants.ErrSlugTaken):
 		return problem(ctx, http.StatusConflict, "slug_taken", "another tenant has this slug", field("body.slug", "already taken", nil))
+	case errors.Is(err, accessapp.ErrEscalation), errors.Is(err, apikeys.ErrEscalation):
+		return problem(ctx, http.StatusForbidden, "role_escalation", "you cannot grant permissions you do not hold")
+	case errors.Is(err, accessapp.ErrUnknownRole):
+		return problem(ctx, http.StatusUnprocessableEntity, "unknown_role", "no such role in this brand", field("body.roles", err.Error(), nil))
+	case errors.Is(err, apikeys.ErrUnknownRole):
+		return problem(ctx, http.StatusUnprocessableEntity, "unknown_role", "no such role in this brand", field("body.role", err.Error(), nil))
+	case errors.Is(err, accessapp.ErrLastOwner):
+		return problem(ctx, http.StatusConflict, "last_owner", "a brand keeps at least one owner")
+	case errors.Is(err, accessapp.ErrInvitationState):
+		return problem(ctx, http.StatusConflict, "invitation_closed", "the invitation was already accepted, revoked or expired")
+	case errors.Is(err, ports.ErrMembershipNotFound):
+		return problem(ctx, http.StatusNotFound, "member_not_found", "no such member")
+	case errors.Is(err, ports.ErrInvitationNotFound):
+		return problem(ctx, http.StatusNotFound, "invitation_not_found", "no such invitation")
+	case errors.Is(err, ports.ErrRoleNotFound):
+		return problem(ctx, http.StatusNotFound, "role_not_found", "no such role")
+	case errors.Is(err, ports.ErrAuditNotFound):
+		return problem(ctx, http.StatusNotFound, "audit_record_not_found", "no such audit record")
+	case errors.Is(err, apikey.ErrRevoked), errors.Is(err, apikey.ErrExpired):
+		return problem(ctx, http.StatusConflict, "api_key_not_live", "the key is revoked or expired")
+	case errors.Is(err, signin.ErrInvalidLink):
+		return problem(ctx, http.StatusUnauthorized, "invalid_link", "the sign-in link is invalid, expired or already used")
+	case errors.Is(err, signin.ErrDisabled):
+		return problem(ctx, http.StatusForbidden, "local_sign_in_disabled", err.Error())
 	case errors.Is(err, apikey.ErrNotFound):
 		return problem(ctx, http.StatusNotFound, "api_key_not_found", "no such API key")
 	case errors.Is(err, apikey.ErrName):
@@ -51,6 +78,11 @@ func mapError(ctx context.Context, log *slog.Logger, err error) error {
 
 // statusClientClosed is the conventional status for a request its client abandoned.
 const statusClientClosed = 499
+
+// roleProblem reports a malformed role name at location.
+func roleProblem(ctx context.Context, location string, err error) error {
+	return problem(ctx, http.StatusUnprocessableEntity, "validation_failed", "the request has invalid fields", field(location, err.Error(), nil))
+}
 
 func unjoin(err error) []error {
 	if j, ok := err.(interface{ Unwrap() []error }); ok {

@@ -19,13 +19,14 @@ type TenantBody struct {
 	Status    string    `json:"status" enum:"active,suspended" doc:"Suspended tenants' requests are refused with tenant_suspended"`
 	Timezone  string    `json:"timezone" example:"Asia/Shanghai" doc:"IANA time zone for schedules and reports"`
 	Locale    string    `json:"locale" enum:"zh-CN,en" doc:"Default language"`
+	Plan      string    `json:"plan" enum:"trial,standard,enterprise" doc:"Sets the brand's rate limits"`
 	CreatedAt time.Time `json:"created_at" doc:"RFC 3339"`
 	UpdatedAt time.Time `json:"updated_at" doc:"RFC 3339"`
 }
 
 func tenantBody(t tenants.Tenant) TenantBody {
 	return TenantBody{ID: t.ID.String(), Slug: t.Slug, Name: t.Name, Status: t.Status.String(), Timezone: t.Timezone,
-		Locale: t.Locale, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
+		Locale: t.Locale, Plan: t.Plan, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
 }
 
 type tenantOutput struct {
@@ -43,6 +44,7 @@ type createTenantInput struct {
 		Name     string `json:"name" minLength:"1" maxLength:"200" example:"莲花茶饮"`
 		Timezone string `json:"timezone,omitempty" maxLength:"64" default:"Asia/Shanghai" doc:"IANA time zone"`
 		Locale   string `json:"locale,omitempty" enum:"zh-CN,en" default:"zh-CN"`
+		Plan     string `json:"plan,omitempty" enum:"trial,standard,enterprise" default:"standard"`
 	}
 }
 
@@ -52,6 +54,7 @@ type updateTenantInput struct {
 		Name     *string `json:"name,omitempty" minLength:"1" maxLength:"200"`
 		Timezone *string `json:"timezone,omitempty" maxLength:"64"`
 		Locale   *string `json:"locale,omitempty" enum:"zh-CN,en"`
+		Plan     *string `json:"plan,omitempty" enum:"trial,standard,enterprise"`
 	}
 }
 
@@ -76,7 +79,7 @@ func (s *Server) registerPlatformTenants() {
 		OperationID: "platform-create-tenant", Method: http.MethodPost, Path: "/v1/platform/tenants",
 		Summary: "Onboard a brand tenant", DefaultStatus: http.StatusCreated,
 	}), func(ctx context.Context, in *createTenantInput) (*tenantOutput, error) {
-		t, err := s.deps.Tenants.Create(ctx, tenants.Draft{Slug: in.Body.Slug, Name: in.Body.Name, Timezone: in.Body.Timezone, Locale: in.Body.Locale})
+		t, err := s.deps.Tenancy.Create(ctx, tenants.Draft{Slug: in.Body.Slug, Name: in.Body.Name, Timezone: in.Body.Timezone, Locale: in.Body.Locale, Plan: in.Body.Plan})
 		if err != nil {
 			return nil, mapError(ctx, s.deps.Logger, err)
 		}
@@ -120,7 +123,7 @@ func (s *Server) registerPlatformTenants() {
 		OperationID: "platform-update-tenant", Method: http.MethodPatch, Path: "/v1/platform/tenants/{tenant}",
 		Summary: "Change a brand tenant's profile",
 	}), func(ctx context.Context, in *updateTenantInput) (*tenantOutput, error) {
-		t, err := s.deps.Tenants.Update(ctx, in.Tenant, tenants.Changes{Name: in.Body.Name, Timezone: in.Body.Timezone, Locale: in.Body.Locale})
+		t, err := s.deps.Tenancy.Update(ctx, in.Tenant, tenants.Changes{Name: in.Body.Name, Timezone: in.Body.Timezone, Locale: in.Body.Locale, Plan: in.Body.Plan})
 		if err != nil {
 			return nil, mapError(ctx, s.deps.Logger, err)
 		}
@@ -131,7 +134,7 @@ func (s *Server) registerPlatformTenants() {
 		OperationID: "platform-suspend-tenant", Method: http.MethodPost, Path: "/v1/platform/tenants/{tenant}/suspend",
 		Summary: "Suspend a brand tenant", Description: "Its requests are refused with 403 tenant_suspended; its data stays intact.",
 	}), func(ctx context.Context, in *TenantPath) (*tenantOutput, error) {
-		t, err := s.deps.Tenants.Suspend(ctx, in.Tenant)
+		t, err := s.deps.Tenancy.Suspend(ctx, in.Tenant)
 		if err != nil {
 			return nil, mapError(ctx, s.deps.Logger, err)
 		}
@@ -142,7 +145,7 @@ func (s *Server) registerPlatformTenants() {
 		OperationID: "platform-reinstate-tenant", Method: http.MethodPost, Path: "/v1/platform/tenants/{tenant}/reinstate",
 		Summary: "Reinstate a suspended brand tenant",
 	}), func(ctx context.Context, in *TenantPath) (*tenantOutput, error) {
-		t, err := s.deps.Tenants.Reinstate(ctx, in.Tenant)
+		t, err := s.deps.Tenancy.Reinstate(ctx, in.Tenant)
 		if err != nil {
 			return nil, mapError(ctx, s.deps.Logger, err)
 		}
@@ -158,8 +161,11 @@ func (s *Server) registerPlatformTenants() {
 		if err != nil {
 			return nil, mapError(ctx, s.deps.Logger, err)
 		}
-		role, _ := access.ParseRole(in.Body.Role)
-		c, err := s.deps.APIKeys.Create(ctx, t.ID, in.Body.Name, role)
+		role, err := access.ParseRole(in.Body.Role)
+		if err != nil {
+			return nil, roleProblem(ctx, "body.role", err)
+		}
+		c, err := s.deps.APIKeys.Create(ctx, t.ID, nil, in.Body.Name, role)
 		if err != nil {
 			return nil, mapError(ctx, s.deps.Logger, err)
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"regexp"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 )
@@ -83,7 +84,8 @@ func newProblem(ctx huma.Context, status int, msg string, errs ...error) huma.St
 			if m := missingProperty.FindStringSubmatch(det.Message); m != nil {
 				f.Location, f.Value = f.Location+"."+m[1], nil
 			}
-			if det.Message == "unexpected property" {
+			// Body values are never echoed: a rejected field may be a secret.
+			if strings.HasPrefix(f.Location, "body") {
 				f.Value = nil
 			}
 			p.Errors = append(p.Errors, f)

@@ -13,8 +13,15 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humachi"
 	"github.com/go-chi/chi/v5"
 
+	"github.com/engagehq/engage/adapters/ratelimit"
+	accessapp "github.com/engagehq/engage/application/access"
 	"github.com/engagehq/engage/application/apikeys"
+	auditapp "github.com/engagehq/engage/application/audit"
 	"github.com/engagehq/engage/application/idempotency"
+	"github.com/engagehq/engage/application/secrets"
+	"github.com/engagehq/engage/application/signin"
+	"github.com/engagehq/engage/application/tenancy"
+	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
 
@@ -24,8 +31,26 @@ const Version = "1.0.0"
 // Deps are what the API serves. Any may be nil when only the OpenAPI document is wanted.
 type Deps struct {
 	Tenants     *tenants.Directory
+	Tenancy     *tenancy.Service
 	APIKeys     *apikeys.Service
+	Access      *accessapp.Service
+	Audit       *auditapp.Service
+	Secrets     *secrets.Service
 	Idempotency *idempotency.Service
+	// Identity checks admin sessions (Kratos, or local sign-in in development); nil refuses them.
+	Identity ports.IdentityProvider
+	// SignIn redeems local sign-in links; nil where they are disabled (production).
+	SignIn *signin.Service
+	// SecureCookies marks session cookies Secure (everywhere but plain-HTTP development).
+	SecureCookies bool
+	Authorizer    ports.Authorizer
+	// Tx and AuditLog record refused change attempts.
+	Tx       ports.Transactor
+	AuditLog ports.AuditLog
+	// Limiter applies APILimits per credential and SignInLimits per client IP.
+	Limiter      *ratelimit.Limiter
+	APILimits    ratelimit.Limits
+	SignInLimits ratelimit.Limits
 	// PlatformKey is the platform operator's credential; empty disables platform operations.
 	PlatformKey string
 	// Ready reports whether the service can take traffic (database reachable, schema current).
@@ -70,6 +95,13 @@ func New(deps Deps) *Server {
 	s.router.Get("/healthz", s.healthz)
 	s.router.Get("/readyz", s.readyz)
 	s.router.Handle("/metrics", deps.Metrics.Handler())
+	if deps.SignIn != nil {
+		login := http.Handler(http.HandlerFunc(s.login))
+		if deps.Limiter != nil {
+			login = deps.Limiter.ByIP(deps.SignInLimits.Default, login)
+		}
+		s.router.Get("/login", login.ServeHTTP)
+	}
 	if deps.Jobs != nil {
 		s.router.Mount("/platform/jobs", s.platformOnly(deps.Jobs))
 	}
@@ -80,7 +112,9 @@ func New(deps Deps) *Server {
 		"with a stable `code`. Value-moving POSTs accept an `Idempotency-Key` header."
 	config.CreateHooks = nil // no $schema links in responses
 	config.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
-		schemeAPIKey:   {Type: "http", Scheme: "bearer", Description: "A tenant API key, egk_..."},
+		schemeAPIKey: {Type: "http", Scheme: "bearer", Description: "A tenant API key, egk_..."},
+		schemeSession: {Type: "apiKey", In: "header", Name: "X-Session-Token", Description: "An admin session (Kratos session token " +
+			"or cookie, or a local sign-in session); X-Engage-Tenant picks which of the admin's brands the request acts in"},
 		schemePlatform: {Type: "http", Scheme: "bearer", Description: "The platform operator key (ENGAGE_PLATFORM_KEY)"},
 	}
 	s.api = humachi.New(s.router, config)
@@ -88,6 +122,11 @@ func New(deps Deps) *Server {
 	s.registerPlatformTenants()
 	s.registerTenant()
 	s.registerAPIKeys()
+	s.registerAdmin()
+	s.registerTeam()
+	s.registerRoles()
+	s.registerAudit()
+	registerSecrets(s.api, deps.Secrets, deps.Logger)
 	return s
 }
 
@@ -96,6 +135,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 
 // API exposes the huma API, for the OpenAPI document and tests.
 func (s *Server) API() huma.API { return s.api }
+
+// login spends a one-time sign-in link (development only), sets the session cookie and sends
+// the admin on to see who they are signed in as.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	token, err := s.deps.SignIn.Redeem(r.Context(), r.URL.Query().Get("token"))
+	if err != nil {
+		if p, ok := mapError(r.Context(), s.deps.Logger, err).(*Problem); ok {
+			writeProblem(w, p)
+		}
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: signin.SessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.deps.SecureCookies,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(signin.SessionTTL.Seconds())})
+	http.Redirect(w, r, "/v1/admin/session", http.StatusSeeOther)
+}
 
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "application/json")

@@ -16,11 +16,10 @@ import (
 
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
-	"github.com/engagehq/engage/adapters/riverjobs"
+	"github.com/engagehq/engage/adapters/ratelimit"
+	"github.com/engagehq/engage/adapters/wire"
 	"github.com/engagehq/engage/application/apikeys"
-	"github.com/engagehq/engage/application/idempotency"
 	"github.com/engagehq/engage/domain/access"
-	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
 
@@ -29,6 +28,7 @@ const testPlatformKey = "egp_test_platform_key"
 type testBundle struct {
 	url  string
 	srv  *Server
+	app  *wire.App
 	db   *postgres.DB
 	dir  *tenants.Directory
 	keys *apikeys.Service
@@ -54,20 +54,28 @@ func (l *lockedBuffer) String() string {
 
 func setup(t *testing.T) *testBundle {
 	t.Helper()
-	db := pgtest.New(t).OpenApp(t)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
-	clock := ports.SystemClock{}
-	workers := &riverjobs.Services{}
-	client, err := riverjobs.NewClient(db, workers, riverjobs.Config{})
+	pg := pgtest.New(t)
+	db := pg.OpenApp(t)
+	logs := &lockedBuffer{}
+	log := slog.New(slog.NewJSONHandler(logs, nil))
+	a, err := wire.New(wire.Config{DatabaseURL: pg.AppURL, SecretsKey: testSecretsKey, SignInKey: []byte("test sign-in key"),
+		Workers: 1, NoPeriodicJobs: true, Logger: log}, db)
 	require.NoError(t, err)
-	idem := idempotency.NewService(db, postgres.IdempotencyKeys{}, riverjobs.NewScheduler(client), dir, clock)
-	*workers = riverjobs.Services{Idempotency: idem}
-	b := &testBundle{db: db, dir: dir, keys: apikeys.NewService(db, postgres.APIKeys{}, dir, clock), logs: &lockedBuffer{}}
+	ctx, stop := context.WithCancel(context.Background())
+	listening := make(chan struct{})
+	go a.Listener.Run(ctx, func() { close(listening) })
+	t.Cleanup(stop)
+	<-listening
+
+	b := &testBundle{app: a, db: db, dir: a.Tenants, keys: a.APIKeys, logs: logs}
 	b.srv = New(Deps{
-		Tenants: dir, APIKeys: b.keys, Idempotency: idem, PlatformKey: testPlatformKey,
+		Tenants: a.Tenants, Tenancy: a.Tenancy, APIKeys: a.APIKeys, Access: a.Access, Audit: a.Audit, Secrets: a.Secrets,
+		Idempotency: a.Idempotency, Identity: a.Identity, SignIn: a.SignIn, Authorizer: a.Authorizer, Tx: db,
+		AuditLog: postgres.AuditLog{}, Limiter: ratelimit.New(ratelimit.Options{}), APILimits: ratelimit.DefaultAPILimits,
+		SignInLimits: ratelimit.DefaultSignInLimits, PlatformKey: testPlatformKey,
 		Ready:   func(ctx context.Context) error { return db.CheckSchema(ctx) },
 		Metrics: NewMetrics(db.Pool()),
-		Logger:  slog.New(slog.NewJSONHandler(b.logs, nil)),
+		Logger:  log,
 	})
 	hs := httptest.NewServer(b.srv)
 	t.Cleanup(hs.Close)
@@ -75,11 +83,14 @@ func setup(t *testing.T) *testBundle {
 	return b
 }
 
+// testSecretsKey is a fixed keyring for tests: key ID t1, 32 bytes of 0x01.
+const testSecretsKey = "t1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="
+
 // tenantWithKey onboards a tenant and returns it with a key of role.
 func (b *testBundle) tenantWithKey(t *testing.T, role access.Role) (tenants.Tenant, string) {
 	t.Helper()
 	tn := pgtest.NewTenant(t, b.dir)
-	c, err := b.keys.Create(context.Background(), tn.ID, "test "+role.String(), role)
+	c, err := b.keys.Create(context.Background(), tn.ID, nil, "test "+role.String(), role)
 	require.NoError(t, err)
 	return tn, c.Token
 }

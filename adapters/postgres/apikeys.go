@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -17,14 +18,14 @@ type APIKeys struct{}
 
 var _ ports.APIKeyRepository = APIKeys{}
 
-const apiKeyColumns = "id, tenant_id, name, role, secret_hash, created_at, last_used_at, revoked_at"
+const apiKeyColumns = "id, tenant_id, name, role, secret_hash, created_at, last_used_at, revoked_at, expires_at"
 
 func scanAPIKey(row pgx.Row) (apikey.Key, error) {
 	var (
 		k    apikey.Key
 		role string
 	)
-	err := row.Scan(&k.ID, &k.TenantID, &k.Name, &role, &k.SecretHash, &k.CreatedAt, &k.LastUsedAt, &k.RevokedAt)
+	err := row.Scan(&k.ID, &k.TenantID, &k.Name, &role, &k.SecretHash, &k.CreatedAt, &k.LastUsedAt, &k.RevokedAt, &k.ExpiresAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return k, apikey.ErrNotFound
 	}
@@ -41,8 +42,8 @@ func (APIKeys) Insert(ctx context.Context, k apikey.Key) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO api_keys (tenant_id, id, name, role, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		tenant.UUID(), k.ID, k.Name, k.Role.String(), k.SecretHash, k.CreatedAt)
+	_, err = tx.Exec(ctx, `INSERT INTO api_keys (tenant_id, id, name, role, secret_hash, created_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, tenant.UUID(), k.ID, k.Name, k.Role.String(), k.SecretHash, k.CreatedAt, k.ExpiresAt)
 	return err
 }
 
@@ -101,6 +102,17 @@ func (APIKeys) Update(ctx context.Context, id uuid.UUID, change func(*apikey.Key
 	if err := change(&k); err != nil {
 		return k, err
 	}
-	return scanAPIKey(tx.QueryRow(ctx, `UPDATE api_keys SET name = $2, role = $3, last_used_at = $4, revoked_at = $5
-		WHERE id = $1 RETURNING `+apiKeyColumns, id, k.Name, k.Role.String(), k.LastUsedAt, k.RevokedAt))
+	return scanAPIKey(tx.QueryRow(ctx, `UPDATE api_keys SET name = $2, role = $3, last_used_at = $4, revoked_at = $5, expires_at = $6
+		WHERE id = $1 RETURNING `+apiKeyColumns, id, k.Name, k.Role.String(), k.LastUsedAt, k.RevokedAt, k.ExpiresAt))
+}
+
+// Touch implements ports.APIKeyRepository: last use is recorded at most once a minute.
+func (APIKeys) Touch(ctx context.Context, id uuid.UUID, at time.Time) error {
+	q, _, err := TenantTx(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = q.Exec(ctx, `UPDATE api_keys SET last_used_at = $2
+		WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2 - interval '1 minute')`, id, at)
+	return err
 }

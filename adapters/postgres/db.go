@@ -101,6 +101,24 @@ func (db *DB) ReadInTenant(ctx context.Context, tenant tenants.ID, fn func(ctx c
 	return fn(context.WithValue(ctx, txKey{}, &tenantTx{q: &tenantReader{pool: db.pool, tenant: tenant.String()}, tenant: tenant}))
 }
 
+// InUser implements ports.Transactor: app.user_id and app.user_email are set for one
+// transaction, and no tenant is.
+func (db *DB) InUser(ctx context.Context, user uuid.UUID, email string, fn func(ctx context.Context) error) error {
+	if user == uuid.Nil {
+		return ports.ErrNoTenantTx
+	}
+	if _, ok := ctx.Value(txKey{}).(*tenantTx); ok {
+		return errors.New("postgres: nested transaction")
+	}
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT set_config('app.user_id', $1, true), set_config('app.user_email', $2, true)`,
+			user.String(), email); err != nil {
+			return err
+		}
+		return fn(context.WithValue(ctx, txKey{}, &tenantTx{q: tx, tx: tx}))
+	})
+}
+
 // TenantTx returns the statement runner of the tenant scope of ctx, or ports.ErrNoTenantTx
 // outside InTenant and ReadInTenant.
 func TenantTx(ctx context.Context) (Querier, tenants.ID, error) {
@@ -132,3 +150,5 @@ func isUniqueViolation(err error, constraint string) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && pgErr.Code == "23505" && (constraint == "" || pgErr.ConstraintName == constraint)
 }
+
+func uuidString(b [16]byte) string { return uuid.UUID(b).String() }

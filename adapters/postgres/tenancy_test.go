@@ -103,8 +103,7 @@ func TestTransactionWithoutTenantSeesNoRowsAndCannotInsert(t *testing.T) {
 	b := setup(t)
 	ctx := context.Background()
 	tn := pgtest.NewTenant(t, b.dir)
-	_, err := apikeysService(b).Create(ctx, tn.ID, "pos", access.RoleAdmin)
-	require.NoError(t, err)
+	b.createKey(t, tn, "pos")
 
 	// The application role itself, with no tenant set: the rows exist but none are visible.
 	conn, err := pgx.Connect(ctx, b.pg.AppURL)
@@ -216,12 +215,9 @@ func TestTenantReaderScopesEachQueryAndLeavesNoTenantBehind(t *testing.T) {
 	one, err := postgres.Open(ctx, b.pg.AppURL+"&pool_max_conns=1")
 	require.NoError(t, err)
 	t.Cleanup(one.Close)
-	svc := apikeysService(b)
 	a, other := pgtest.NewTenant(t, b.dir), pgtest.NewTenant(t, b.dir)
-	_, err = svc.Create(ctx, a.ID, "a", access.RoleAdmin)
-	require.NoError(t, err)
-	_, err = svc.Create(ctx, other.ID, "other", access.RoleAdmin)
-	require.NoError(t, err)
+	b.createKey(t, a, "a")
+	b.createKey(t, other, "other")
 
 	require.NoError(t, one.ReadInTenant(ctx, a.ID, func(ctx context.Context) error {
 		keys, err := postgres.APIKeys{}.List(ctx, ports.Page{Limit: 10})

@@ -13,20 +13,32 @@ import (
 )
 
 // TenantStore keeps the tenants table. Platform-level by design: it reads and writes the
-// tenants themselves, outside any tenant transaction, and is used only by the tenant
-// directory (authentication and platform operators).
+// tenants themselves and is used only by the tenant directory (authentication and platform
+// operators). Called inside a tenant transaction it joins it, so a change to a tenant commits
+// together with its audit record.
 type TenantStore struct {
 	pool *pgxpool.Pool
+}
+
+// db is the tenant transaction of ctx when there is one, else the pool.
+func (s *TenantStore) db(ctx context.Context) interface {
+	Querier
+	Begin(ctx context.Context) (pgx.Tx, error)
+} {
+	if tx, err := WriteTx(ctx); err == nil {
+		return tx
+	}
+	return s.pool
 }
 
 // NewTenantStore returns a TenantStore on db.
 func NewTenantStore(db *DB) *TenantStore { return &TenantStore{pool: db.pool} }
 
-const tenantColumns = "id, slug, name, status, timezone, locale, created_at, updated_at"
+const tenantColumns = "id, slug, name, status, timezone, locale, plan, created_at, updated_at"
 
 func scanTenant(row pgx.Row) (tenants.Record, error) {
 	var r tenants.Record
-	err := row.Scan(&r.ID, &r.Slug, &r.Name, &r.Status, &r.Timezone, &r.Locale, &r.CreatedAt, &r.UpdatedAt)
+	err := row.Scan(&r.ID, &r.Slug, &r.Name, &r.Status, &r.Timezone, &r.Locale, &r.Plan, &r.CreatedAt, &r.UpdatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return r, tenants.ErrNotFound
 	}
@@ -35,9 +47,9 @@ func scanTenant(row pgx.Row) (tenants.Record, error) {
 
 // Insert implements tenants.Store.
 func (s *TenantStore) Insert(ctx context.Context, r tenants.Record) (tenants.Record, error) {
-	out, err := scanTenant(s.pool.QueryRow(ctx,
-		`INSERT INTO tenants (id, slug, name, status, timezone, locale) VALUES ($1, $2, $3, $4, $5, $6)
-		 RETURNING `+tenantColumns, r.ID, r.Slug, r.Name, r.Status, r.Timezone, r.Locale))
+	out, err := scanTenant(s.db(ctx).QueryRow(ctx,
+		`INSERT INTO tenants (id, slug, name, status, timezone, locale, plan) VALUES ($1, $2, $3, $4, $5, $6, $7)
+		 RETURNING `+tenantColumns, r.ID, r.Slug, r.Name, r.Status, r.Timezone, r.Locale, r.Plan))
 	if isUniqueViolation(err, "tenants_slug_key") {
 		return out, tenants.ErrSlugTaken
 	}
@@ -46,12 +58,12 @@ func (s *TenantStore) Insert(ctx context.Context, r tenants.Record) (tenants.Rec
 
 // Get implements tenants.Store.
 func (s *TenantStore) Get(ctx context.Context, id uuid.UUID) (tenants.Record, error) {
-	return scanTenant(s.pool.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE id = $1`, id))
+	return scanTenant(s.db(ctx).QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE id = $1`, id))
 }
 
 // GetBySlug implements tenants.Store.
 func (s *TenantStore) GetBySlug(ctx context.Context, slug string) (tenants.Record, error) {
-	return scanTenant(s.pool.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE slug = $1`, slug))
+	return scanTenant(s.db(ctx).QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE slug = $1`, slug))
 }
 
 // List implements tenants.Store.
@@ -75,7 +87,7 @@ func (s *TenantStore) List(ctx context.Context, afterSlug string, limit int) ([]
 // Update implements tenants.Store: the row is locked while change runs.
 func (s *TenantStore) Update(ctx context.Context, id uuid.UUID, change func(*tenants.Record) error) (tenants.Record, error) {
 	var out tenants.Record
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, s.db(ctx), func(tx pgx.Tx) error {
 		r, err := scanTenant(tx.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE id = $1 FOR UPDATE`, id))
 		if err != nil {
 			return err
@@ -84,8 +96,8 @@ func (s *TenantStore) Update(ctx context.Context, id uuid.UUID, change func(*ten
 			return err
 		}
 		out, err = scanTenant(tx.QueryRow(ctx,
-			`UPDATE tenants SET name = $2, status = $3, timezone = $4, locale = $5, updated_at = now()
-			 WHERE id = $1 RETURNING `+tenantColumns, id, r.Name, r.Status, r.Timezone, r.Locale))
+			`UPDATE tenants SET name = $2, status = $3, timezone = $4, locale = $5, plan = $6, updated_at = now()
+			 WHERE id = $1 RETURNING `+tenantColumns, id, r.Name, r.Status, r.Timezone, r.Locale, r.Plan))
 		if err != nil {
 			return fmt.Errorf("update tenant: %w", err)
 		}

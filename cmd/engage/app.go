@@ -2,70 +2,53 @@ package main
 
 import (
 	"context"
-	"log/slog"
+	"net/http"
 
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/adapters/postgres"
-	"github.com/engagehq/engage/adapters/riverjobs"
-	"github.com/engagehq/engage/application/apikeys"
-	"github.com/engagehq/engage/application/idempotency"
-	"github.com/engagehq/engage/ports"
-	"github.com/engagehq/engage/tenants"
+	"github.com/engagehq/engage/adapters/ratelimit"
+	"github.com/engagehq/engage/adapters/wire"
 )
 
-// app is the wired service: adapters plugged into the application.
+// app is the wired service with the process's configuration.
 type app struct {
-	cfg         config
-	log         *slog.Logger
-	db          *postgres.DB
-	tenants     *tenants.Directory
-	apiKeys     *apikeys.Service
-	idempotency *idempotency.Service
-	river       *riverjobs.Client
+	*wire.App
+	cfg config
 }
 
 func newApp(ctx context.Context, cfg config) (*app, error) {
-	log := cfg.logger()
 	db, err := postgres.Open(ctx, cfg.databaseURL)
 	if err != nil {
 		return nil, err
 	}
-	clock := ports.SystemClock{}
-	a := &app{cfg: cfg, log: log, db: db, tenants: tenants.NewDirectory(postgres.NewTenantStore(db))}
-	a.apiKeys = apikeys.NewService(db, postgres.APIKeys{}, a.tenants, clock)
-
-	// Services enqueue through the River client; its workers call the services once started.
-	workers := &riverjobs.Services{}
-	a.river, err = riverjobs.NewClient(db, workers, riverjobs.Config{MaxWorkers: cfg.workers, Logger: log})
+	w, err := wire.New(wire.Config{
+		DatabaseURL: cfg.databaseURL, SecretsKey: cfg.secretsKey, SignInKey: cfg.signInKey, KratosURL: cfg.kratosURL,
+		Production: cfg.production(), Workers: cfg.workers, Logger: cfg.logger(),
+	}, db)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	scheduler := riverjobs.NewScheduler(a.river)
-	a.idempotency = idempotency.NewService(db, postgres.IdempotencyKeys{}, scheduler, a.tenants, clock)
-	*workers = riverjobs.Services{Idempotency: a.idempotency}
-	return a, nil
+	return &app{App: w, cfg: cfg}, nil
 }
 
-func (a *app) close() { a.db.Close() }
+func (a *app) close() { a.DB.Close() }
 
-func (a *app) httpServer(metrics *httpapi.Metrics, jobsUI *riverUI) *httpapi.Server {
+func (a *app) httpServer(metrics *httpapi.Metrics, jobsUI http.Handler) *httpapi.Server {
 	deps := httpapi.Deps{
-		Tenants:     a.tenants,
-		APIKeys:     a.apiKeys,
-		Idempotency: a.idempotency,
-		PlatformKey: a.cfg.platformKey,
+		Tenants: a.Tenants, Tenancy: a.Tenancy, APIKeys: a.APIKeys, Access: a.Access, Audit: a.Audit, Secrets: a.Secrets,
+		Idempotency: a.Idempotency, Identity: a.Identity, Authorizer: a.Authorizer, Tx: a.DB, AuditLog: postgres.AuditLog{},
+		Limiter: ratelimit.New(ratelimit.Options{}), APILimits: a.cfg.apiLimits, SignInLimits: a.cfg.signInLimits,
+		PlatformKey: a.cfg.platformKey, SecureCookies: a.cfg.production(), Jobs: jobsUI, Metrics: metrics, Logger: a.Config.Logger,
 		Ready: func(ctx context.Context) error {
-			if err := a.db.Pool().Ping(ctx); err != nil {
+			if err := a.DB.Pool().Ping(ctx); err != nil {
 				return err
 			}
-			return a.db.CheckSchema(ctx)
+			return a.DB.CheckSchema(ctx)
 		},
-		Metrics: metrics,
-		Logger:  a.log,
 	}
-	if jobsUI != nil {
-		deps.Jobs = jobsUI.handler
+	if !a.cfg.production() {
+		deps.SignIn = a.SignIn
 	}
 	return httpapi.New(deps)
 }

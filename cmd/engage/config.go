@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/engagehq/engage/adapters/localpg"
+	"github.com/engagehq/engage/adapters/ratelimit"
+	"github.com/engagehq/engage/adapters/secretbox"
 )
 
 // setting is one environment variable the binary reads.
@@ -29,6 +31,10 @@ var settings = []setting{
 	{"DATABASE_URL", "(private cluster under ENGAGE_DIR)", "PostgreSQL URL of the application role (not owner, no BYPASSRLS)"},
 	{"ENGAGE_MIGRATE_DATABASE_URL", "DATABASE_URL", "PostgreSQL URL of the owner role that runs migrations"},
 	{"ENGAGE_PLATFORM_KEY", "(development: generated into ENGAGE_DIR/platform-key)", "the platform operator's credential"},
+	{"ENGAGE_SECRETS_KEY", "(development: generated into ENGAGE_DIR/secrets-key)", "master keys for tenant secrets: id:base64(32 bytes), comma-separated, current first"},
+	{"ENGAGE_KRATOS_PUBLIC_URL", "(none: local sign-in links in development)", "Ory Kratos public API that checks admin sessions"},
+	{"ENGAGE_RATE_LIMITS", "trial=10/s:20,standard=100/s:200,enterprise=1000/s:2000,default=100/s:200", "requests per API key or admin, by tenant plan"},
+	{"ENGAGE_SIGNIN_RATE_LIMIT", "default=5/m:10", "sign-in attempts per client IP"},
 	{"ENGAGE_DIR", ".engage", "where development keeps its private PostgreSQL cluster and keys"},
 	{"ENGAGE_PG_PORT", strconv.Itoa(localpg.DefaultPort), "loopback port of the private PostgreSQL cluster"},
 	{"ENGAGE_WORKERS", "10", "jobs worked at once by this process"},
@@ -50,6 +56,11 @@ type config struct {
 	databaseURL     string
 	migrateURL      string
 	platformKey     string
+	secretsKey      string
+	signInKey       []byte
+	kratosURL       string
+	apiLimits       ratelimit.Limits
+	signInLimits    ratelimit.Limits
 	dir             string
 	workers         int
 	shutdownTimeout time.Duration
@@ -75,6 +86,8 @@ func loadConfig(ctx context.Context) (config, error) {
 		databaseURL: os.Getenv("DATABASE_URL"),
 		migrateURL:  os.Getenv("ENGAGE_MIGRATE_DATABASE_URL"),
 		platformKey: os.Getenv("ENGAGE_PLATFORM_KEY"),
+		secretsKey:  os.Getenv("ENGAGE_SECRETS_KEY"),
+		kratosURL:   os.Getenv("ENGAGE_KRATOS_PUBLIC_URL"),
 		dir:         env("ENGAGE_DIR", ".engage"),
 	}
 	if c.env != "development" && c.env != "production" {
@@ -89,6 +102,12 @@ func loadConfig(ctx context.Context) (config, error) {
 	}
 	if err := c.logLevel.UnmarshalText([]byte(env("ENGAGE_LOG_LEVEL", "info"))); err != nil {
 		return c, fmt.Errorf("ENGAGE_LOG_LEVEL: %w", err)
+	}
+	if c.apiLimits, err = limitsFrom("ENGAGE_RATE_LIMITS", ratelimit.DefaultAPILimits); err != nil {
+		return c, err
+	}
+	if c.signInLimits, err = limitsFrom("ENGAGE_SIGNIN_RATE_LIMIT", ratelimit.DefaultSignInLimits); err != nil {
+		return c, err
 	}
 	if c.databaseURL == "" {
 		if c.production() {
@@ -108,28 +127,62 @@ func loadConfig(ctx context.Context) (config, error) {
 		if c.production() {
 			return c, errors.New("ENGAGE_PLATFORM_KEY is required in production")
 		}
-		if c.platformKey, err = developmentPlatformKey(c.dir); err != nil {
+		if c.platformKey, err = developmentSecret(c.dir, "platform-key", func() (string, error) { return "egp_" + randomHex(24), nil }); err != nil {
 			return c, err
 		}
+	}
+	if c.secretsKey == "" {
+		if c.production() {
+			return c, errors.New("ENGAGE_SECRETS_KEY is required in production")
+		}
+		if c.secretsKey, err = developmentSecret(c.dir, "secrets-key", func() (string, error) { return secretbox.GenerateSpec("dev1") }); err != nil {
+			return c, err
+		}
+	}
+	if !c.production() {
+		key, err := developmentSecret(c.dir, "signin-key", func() (string, error) { return randomHex(32), nil })
+		if err != nil {
+			return c, err
+		}
+		c.signInKey = []byte(key)
 	}
 	return c, nil
 }
 
-// developmentPlatformKey keeps one generated platform key per checkout.
-func developmentPlatformKey(dir string) (string, error) {
-	path := filepath.Join(dir, "platform-key")
+func limitsFrom(name string, def ratelimit.Limits) (ratelimit.Limits, error) {
+	spec := os.Getenv(name)
+	if spec == "" {
+		return def, nil
+	}
+	l, err := ratelimit.ParseLimits(spec)
+	if err != nil {
+		return l, fmt.Errorf("%s: %w", name, err)
+	}
+	return l, nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// developmentSecret keeps one generated secret per checkout in dir/name.
+func developmentSecret(dir, name string, generate func() (string, error)) (string, error) {
+	path := filepath.Join(dir, name)
 	if b, err := os.ReadFile(path); err == nil {
 		return strings.TrimSpace(string(b)), nil
 	}
-	b := make([]byte, 24)
-	if _, err := rand.Read(b); err != nil {
+	v, err := generate()
+	if err != nil {
 		return "", err
 	}
-	key := "egp_" + hex.EncodeToString(b)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	return key, os.WriteFile(path, []byte(key+"\n"), 0o600)
+	return v, os.WriteFile(path, []byte(v+"\n"), 0o600)
 }
 
 func (c config) logger() *slog.Logger {

@@ -36,6 +36,9 @@ func runDev(ctx context.Context, args []string) error {
 		return err
 	}
 	err = seedDemo(ctx, a)
+	if err == nil && cfg.kratosURL == "" {
+		err = printLoginLink(ctx, a, demoAdmins[0])
+	}
 	a.close()
 	if err != nil {
 		return err

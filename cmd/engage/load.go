@@ -107,17 +107,17 @@ func loadTenantKey(ctx context.Context, cfg config) (string, error) {
 		return "", err
 	}
 	defer a.close()
-	t, err := a.tenants.Lookup(ctx, "load-test")
+	t, err := a.Tenants.Lookup(ctx, "load-test")
 	if errors.Is(err, tenants.ErrNotFound) {
-		t, err = a.tenants.Create(ctx, tenants.Draft{Slug: "load-test", Name: "Load test"})
+		t, err = a.Tenancy.Create(ctx, tenants.Draft{Slug: "load-test", Name: "Load test"})
 		for i := 0; err == nil && i < 10; i++ {
-			_, err = a.apiKeys.Create(ctx, t.ID, "integration "+strconv.Itoa(i), access.RoleStoreStaff)
+			_, err = a.APIKeys.Create(ctx, t.ID, nil, "integration "+strconv.Itoa(i), access.RoleStoreStaff)
 		}
 	}
 	if err != nil {
 		return "", err
 	}
-	c, err := a.apiKeys.Create(ctx, t.ID, "load "+time.Now().Format(time.RFC3339), access.RoleAnalyst)
+	c, err := a.APIKeys.Create(ctx, t.ID, nil, "load "+time.Now().Format(time.RFC3339), access.RoleAnalyst)
 	return c.Key.ID.String() + ":" + c.Token, err
 }
 

@@ -18,6 +18,9 @@ import (
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 )
 
+// testSecretsKey is a fixed keyring for tests: key ID t1, 32 bytes of 0x01.
+const testSecretsKey = "t1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="
+
 type testBundle struct {
 	bin string
 	env []string
@@ -142,13 +145,31 @@ func TestProductionRefusesDevelopmentConveniences(t *testing.T) {
 	require.Error(t, err)
 	require.Contains(t, string(out), "ENGAGE_PLATFORM_KEY is required in production")
 
+	production := append(b.env, "ENGAGE_ENV=production", "ENGAGE_SECRETS_KEY="+testSecretsKey)
+	cmd = exec.Command(b.bin, "serve")
+	cmd.Env = append(production, "ENGAGE_SECRETS_KEY=")
+	out, err = cmd.CombinedOutput()
+	require.Error(t, err)
+	require.Contains(t, string(out), "ENGAGE_SECRETS_KEY is required in production")
+
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cmd = exec.CommandContext(ctx, b.bin, "dev")
-	cmd.Env = append(b.env, "ENGAGE_ENV=production")
+	cmd.Env = production
 	out, err = cmd.CombinedOutput()
 	require.Error(t, err)
 	require.Contains(t, string(out), "engage dev is for development")
+
+	// One-time sign-in links are a development convenience: production refuses them.
+	text, err := b.run(t, "tenant", "create", "--slug", "prod-brand", "--name", "P")
+	require.NoError(t, err, text)
+	text, err = b.run(t, "admin", "add", "--tenant", "prod-brand", "--email", "owner@prod.example")
+	require.NoError(t, err, text)
+	cmd = exec.Command(b.bin, "admin", "login-link", "--email", "owner@prod.example")
+	cmd.Env = production
+	out, err = cmd.CombinedOutput()
+	require.Error(t, err)
+	require.Contains(t, string(out), "disabled in production")
 }
 
 func TestHelpExplainsEverySubcommand(t *testing.T) {

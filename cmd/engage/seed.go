@@ -5,9 +5,13 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
+
+// demoAdmins are the owners engage seed --demo gives each demo brand, in demoBrands order.
+var demoAdmins = []string{"owner@lotus-tea.demo", "owner@north-peak.demo"}
 
 // demoBrands are the brands engage seed --demo creates.
 var demoBrands = []tenants.Draft{
@@ -40,15 +44,15 @@ func runSeed(ctx context.Context, args []string) error {
 // seedDemo creates the demo brands that do not exist yet, each with an owner API key; run
 // again, it changes nothing.
 func seedDemo(ctx context.Context, a *app) error {
-	for _, d := range demoBrands {
-		t, err := a.tenants.Lookup(ctx, d.Slug)
+	for i, d := range demoBrands {
+		t, err := a.Tenants.Lookup(ctx, d.Slug)
 		if errors.Is(err, tenants.ErrNotFound) {
-			t, err = a.tenants.Create(ctx, d)
+			t, err = a.Tenancy.Create(ctx, d)
 		}
 		if err != nil {
 			return fmt.Errorf("demo brand %s: %w", d.Slug, err)
 		}
-		keys, err := a.apiKeys.List(ctx, t.ID, ports.Page{Limit: 1})
+		keys, err := a.APIKeys.List(ctx, t.ID, ports.Page{Limit: 1})
 		if err != nil {
 			return err
 		}
@@ -57,7 +61,10 @@ func seedDemo(ctx context.Context, a *app) error {
 				return err
 			}
 		}
-		fmt.Printf("demo brand %s (%s) ready\n", t.Slug, t.Name)
+		if _, err := a.Access.AddAdmin(ctx, t.ID, demoAdmins[i], "Demo owner", []access.Role{access.RoleOwner}); err != nil {
+			return err
+		}
+		fmt.Printf("demo brand %s (%s) ready; admin %s\n", t.Slug, t.Name, demoAdmins[i])
 	}
 	return nil
 }

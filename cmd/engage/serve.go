@@ -40,9 +40,6 @@ func runWorker(ctx context.Context, args []string) error {
 	return serve(ctx, cfg, false, true, nil)
 }
 
-// riverUI is River's web UI for platform operators.
-type riverUI struct{ handler *riverui.Handler }
-
 // serve runs the HTTP API and/or the workers until ctx ends, then shuts down gracefully:
 // HTTP stops accepting and drains, River stops fetching and lets running jobs finish, both
 // within the shutdown timeout. ready, when set, receives the listening address.
@@ -60,15 +57,23 @@ func serve(ctx context.Context, cfg config, withAPI, withWorkers bool, ready fun
 		return err
 	}
 	defer a.close()
-	if err := a.db.CheckSchema(ctx); err != nil {
+	if err := a.DB.CheckSchema(ctx); err != nil {
 		return err
 	}
 
+	listening := make(chan struct{})
+	go a.Listener.Run(ctx, func() { close(listening) })
+	select {
+	case <-listening:
+	case <-ctx.Done():
+		return nil
+	}
+
 	if withWorkers {
-		if err := a.river.Start(ctx); err != nil {
+		if err := a.River.Start(ctx); err != nil {
 			return fmt.Errorf("start workers: %w", err)
 		}
-		a.log.Info("workers started", "max_workers", cfg.workers)
+		a.Config.Logger.Info("workers started", "max_workers", cfg.workers)
 	}
 
 	var (
@@ -77,7 +82,7 @@ func serve(ctx context.Context, cfg config, withAPI, withWorkers bool, ready fun
 	)
 	if withAPI {
 		ui, err := riverui.NewHandler(&riverui.HandlerOpts{
-			Endpoints: riverui.NewEndpoints(a.river, nil), Logger: a.log, Prefix: "/platform/jobs",
+			Endpoints: riverui.NewEndpoints(a.River, nil), Logger: a.Config.Logger, Prefix: "/platform/jobs",
 		})
 		if err != nil {
 			return err
@@ -85,9 +90,9 @@ func serve(ctx context.Context, cfg config, withAPI, withWorkers bool, ready fun
 		if err := ui.Start(ctx); err != nil {
 			return err
 		}
-		metrics := httpapi.NewMetrics(a.db.Pool())
+		metrics := httpapi.NewMetrics(a.DB.Pool())
 		srv = &http.Server{
-			Addr: cfg.httpAddr, Handler: a.httpServer(metrics, &riverUI{handler: ui}),
+			Addr: cfg.httpAddr, Handler: a.httpServer(metrics, ui),
 			ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second,
 			IdleTimeout: 120 * time.Second,
 		}
@@ -95,7 +100,7 @@ func serve(ctx context.Context, cfg config, withAPI, withWorkers bool, ready fun
 		if err != nil {
 			return err
 		}
-		a.log.Info("serving", "addr", ln.Addr().String(), "docs", cfg.publicURL+"/docs")
+		a.Config.Logger.Info("serving", "addr", ln.Addr().String(), "docs", cfg.publicURL+"/docs")
 		if ready != nil {
 			ready(ln.Addr().String())
 		}
@@ -109,7 +114,7 @@ func serve(ctx context.Context, cfg config, withAPI, withWorkers bool, ready fun
 			return err
 		}
 	}
-	a.log.Info("shutting down", "timeout", cfg.shutdownTimeout.String())
+	a.Config.Logger.Info("shutting down", "timeout", cfg.shutdownTimeout.String())
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.shutdownTimeout)
 	defer cancel()
 	var errs []error
@@ -117,13 +122,13 @@ func serve(ctx context.Context, cfg config, withAPI, withWorkers bool, ready fun
 		errs = append(errs, srv.Shutdown(shutdownCtx))
 	}
 	if withWorkers {
-		if err := a.river.Stop(shutdownCtx); err != nil {
-			a.log.Warn("jobs still running at the shutdown timeout; cancelling them", "error", err)
+		if err := a.River.Stop(shutdownCtx); err != nil {
+			a.Config.Logger.Warn("jobs still running at the shutdown timeout; cancelling them", "error", err)
 			cancelCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-			errs = append(errs, a.river.StopAndCancel(cancelCtx))
+			errs = append(errs, a.River.StopAndCancel(cancelCtx))
 			cancel()
 		}
 	}
-	a.log.Info("stopped")
+	a.Config.Logger.Info("stopped")
 	return errors.Join(errs...)
 }

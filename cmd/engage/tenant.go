@@ -52,15 +52,15 @@ func runTenant(ctx context.Context, args []string) error {
 	var t tenants.Tenant
 	switch action {
 	case "create":
-		t, err = a.tenants.Create(ctx, tenants.Draft{Slug: *slug, Name: *name, Timezone: *tz, Locale: *locale})
+		t, err = a.Tenancy.Create(ctx, tenants.Draft{Slug: *slug, Name: *name, Timezone: *tz, Locale: *locale})
 	case "list":
 		return listTenants(ctx, a)
 	case "get":
-		t, err = a.tenants.Lookup(ctx, ref)
+		t, err = a.Tenants.Lookup(ctx, ref)
 	case "suspend":
-		t, err = a.tenants.Suspend(ctx, ref)
+		t, err = a.Tenancy.Suspend(ctx, ref)
 	case "reinstate":
-		t, err = a.tenants.Reinstate(ctx, ref)
+		t, err = a.Tenancy.Reinstate(ctx, ref)
 	case "issue-key":
 		return issueKey(ctx, a, ref, *name, *role)
 	default:
@@ -76,7 +76,7 @@ func runTenant(ctx context.Context, args []string) error {
 func listTenants(ctx context.Context, a *app) error {
 	after := ""
 	for {
-		page, err := a.tenants.List(ctx, after, 200)
+		page, err := a.Tenants.List(ctx, after, 200)
 		if err != nil {
 			return err
 		}
@@ -97,7 +97,7 @@ func printTenants(ts ...tenants.Tenant) {
 }
 
 func issueKey(ctx context.Context, a *app, ref, name, roleName string) error {
-	t, err := a.tenants.Lookup(ctx, ref)
+	t, err := a.Tenants.Lookup(ctx, ref)
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func issueKey(ctx context.Context, a *app, ref, name, roleName string) error {
 	if err != nil {
 		return err
 	}
-	c, err := a.apiKeys.Create(ctx, t.ID, name, role)
+	c, err := a.APIKeys.Create(ctx, t.ID, nil, name, role)
 	if err != nil {
 		return err
 	}

@@ -1,35 +1,96 @@
 package access
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
 
 // Permission is "resource:action", the unit every API operation declares it needs.
 type Permission string
 
 // Permissions known so far; modules add theirs as they land.
 const (
-	PermAPIKeysRead  Permission = "apikeys:read"
-	PermAPIKeysWrite Permission = "apikeys:write"
-	PermTenantRead   Permission = "tenant:read"
+	PermTenantRead    Permission = "tenant:read"
+	PermTenantWrite   Permission = "tenant:write"
+	PermAPIKeysRead   Permission = "apikeys:read"
+	PermAPIKeysWrite  Permission = "apikeys:write"
+	PermSettingsRead  Permission = "settings:read"
+	PermSettingsWrite Permission = "settings:write"
+	PermTeamRead      Permission = "team:read"
+	PermTeamWrite     Permission = "team:write"
+	PermRolesRead     Permission = "roles:read"
+	PermRolesWrite    Permission = "roles:write"
+	PermAuditRead     Permission = "audit:read"
+	PermAuditExport   Permission = "audit:export"
 )
 
-// allPermissions lists every permission, for editors and checks.
-var allPermissions = []Permission{PermAPIKeysRead, PermAPIKeysWrite, PermTenantRead}
+// AllPermissions lists every permission, for editors and checks.
+var AllPermissions = []Permission{
+	PermTenantRead, PermTenantWrite, PermAPIKeysRead, PermAPIKeysWrite, PermSettingsRead, PermSettingsWrite,
+	PermTeamRead, PermTeamWrite, PermRolesRead, PermRolesWrite, PermAuditRead, PermAuditExport,
+}
 
 // IsPermission reports whether p is a known permission.
-func IsPermission(p Permission) bool { return slices.Contains(allPermissions, p) }
+func IsPermission(p Permission) bool { return slices.Contains(AllPermissions, p) }
 
-// builtinGrants is what each built-in role may do.
+// Resource and Action split the permission at its colon.
+func (p Permission) Resource() string { r, _, _ := strings.Cut(string(p), ":"); return r }
+
+// Action is the part after the colon.
+func (p Permission) Action() string { _, a, _ := strings.Cut(string(p), ":"); return a }
+
+// ParsePermissions checks a list of permission names.
+func ParsePermissions(names []string) ([]Permission, error) {
+	out := make([]Permission, 0, len(names))
+	for _, n := range names {
+		p := Permission(n)
+		if !IsPermission(p) {
+			return nil, fmt.Errorf("unknown permission %q", n)
+		}
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+var readOnly = []Permission{PermTenantRead, PermAPIKeysRead, PermSettingsRead, PermTeamRead, PermRolesRead}
+
+// builtinGrants is what each built-in role may do. Owners may do everything; admins all but
+// define roles; the operational roles see the brand; analysts read configuration; auditors read
+// configuration and the audit trail.
 var builtinGrants = map[Role][]Permission{
-	RoleOwner:           {PermAPIKeysRead, PermAPIKeysWrite, PermTenantRead},
-	RoleAdmin:           {PermAPIKeysRead, PermAPIKeysWrite, PermTenantRead},
+	RoleOwner:           AllPermissions,
+	RoleAdmin:           without(AllPermissions, PermRolesWrite),
 	RoleMarketer:        {PermTenantRead},
 	RoleLoyaltyOperator: {PermTenantRead},
 	RoleStoreStaff:      {PermTenantRead},
-	RoleAnalyst:         {PermAPIKeysRead, PermTenantRead},
-	RoleAuditor:         {PermAPIKeysRead, PermTenantRead},
+	RoleAnalyst:         readOnly,
+	RoleAuditor:         append(slices.Clone(readOnly), PermAuditRead, PermAuditExport),
 }
 
-// Allows reports whether role r holds permission p.
-func (r Role) Allows(p Permission) bool {
-	return slices.Contains(builtinGrants[r], p)
+func without(all []Permission, drop ...Permission) []Permission {
+	var out []Permission
+	for _, p := range all {
+		if !slices.Contains(drop, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// BuiltinGrants returns the permissions of a built-in role (nil for others).
+func BuiltinGrants(r Role) []Permission { return slices.Clone(builtinGrants[r]) }
+
+// Covers reports whether held includes every permission of wanted: an actor may only grant
+// what it holds itself, so no role can escalate itself or anyone else beyond its own reach.
+func Covers(held, wanted []Permission) bool {
+	for _, p := range wanted {
+		if !slices.Contains(held, p) {
+			return false
+		}
+	}
+	return true
 }

@@ -1,9 +1,14 @@
-// Package access holds the vocabulary of authorisation: built-in roles and who a request acts as.
+// Package access holds the vocabulary of authorisation: permissions, roles and what each
+// built-in role may do.
 package access
 
-import "fmt"
+import (
+	"errors"
+	"regexp"
+	"slices"
+)
 
-// Role names a set of permissions within one tenant.
+// Role names a set of permissions within one tenant: a built-in role or one the tenant defined.
 type Role struct{ name string }
 
 // Built-in roles every tenant has.
@@ -20,20 +25,35 @@ var (
 // BuiltinRoles lists the built-in roles, most powerful first.
 var BuiltinRoles = []Role{RoleOwner, RoleAdmin, RoleMarketer, RoleLoyaltyOperator, RoleStoreStaff, RoleAnalyst, RoleAuditor}
 
+// ErrRoleName is returned for a role name that is not 2-40 lower-case letters, digits or underscores.
+var ErrRoleName = errors.New("role names are 2-40 lower-case letters, digits and underscores, starting with a letter")
+
+var roleName = regexp.MustCompile(`^[a-z][a-z0-9_]{1,39}$`)
+
 // String returns the role's stable name.
 func (r Role) String() string { return r.name }
 
 // IsZero reports whether r is no role.
 func (r Role) IsZero() bool { return r.name == "" }
 
-// ParseRole reads a built-in role name.
+// Builtin reports whether r is one of the built-in roles.
+func (r Role) Builtin() bool { return slices.Contains(BuiltinRoles, r) }
+
+// ParseRole reads a role name, built-in or custom.
 func ParseRole(s string) (Role, error) {
-	for _, r := range BuiltinRoles {
-		if r.name == s {
-			return r, nil
-		}
+	if !roleName.MatchString(s) {
+		return Role{}, ErrRoleName
 	}
-	return Role{}, fmt.Errorf("unknown role %q", s)
+	return Role{s}, nil
+}
+
+// MustParseRole is ParseRole for names known to be valid.
+func MustParseRole(s string) Role {
+	r, err := ParseRole(s)
+	if err != nil {
+		panic(err)
+	}
+	return r
 }
 
 // RoleNames returns the built-in role names, for API enums.

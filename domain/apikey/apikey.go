@@ -32,6 +32,7 @@ var (
 	ErrMalformed = errors.New("malformed API key")
 	ErrNotFound  = errors.New("API key not found")
 	ErrRevoked   = errors.New("API key revoked")
+	ErrExpired   = errors.New("API key expired")
 	ErrInvalid   = errors.New("API key does not match")
 	ErrName      = errors.New("name must be 1-100 characters")
 )
@@ -46,6 +47,8 @@ type Key struct {
 	CreatedAt  time.Time
 	LastUsedAt *time.Time
 	RevokedAt  *time.Time
+	// ExpiresAt is set when the key was rotated: it keeps working until then.
+	ExpiresAt *time.Time
 }
 
 // New makes a key for tenant and returns it with its token, which is shown once and never stored.
@@ -81,15 +84,42 @@ func Parse(token string) (keyID, tenant uuid.UUID, err error) {
 	return keyID, tenant, nil
 }
 
-// Check verifies token against the key in constant time and that the key is live.
-func (k Key) Check(token string) error {
+// Check verifies token against the key in constant time and that the key is live at now.
+func (k Key) Check(token string, now time.Time) error {
 	if subtle.ConstantTimeCompare(hash(token), k.SecretHash) != 1 {
 		return ErrInvalid
 	}
+	return k.Live(now)
+}
+
+// Live reports why the key does not work at now, or nil when it does.
+func (k Key) Live(now time.Time) error {
 	if k.RevokedAt != nil {
 		return ErrRevoked
 	}
+	if k.ExpiresAt != nil && !now.Before(*k.ExpiresAt) {
+		return ErrExpired
+	}
 	return nil
+}
+
+// MaxOverlap bounds how long a rotated key keeps working beside its successor.
+const MaxOverlap = 7 * 24 * time.Hour
+
+// Successor makes the key that replaces k when it is rotated at now, and sets k to expire
+// after overlap (clamped to 0..MaxOverlap), so both work while partners switch.
+func (k *Key) Successor(now time.Time, overlap time.Duration) (Key, string, error) {
+	if err := k.Live(now); err != nil {
+		return Key{}, "", err
+	}
+	overlap = min(max(overlap, 0), MaxOverlap)
+	next, token, err := New(k.TenantID, k.Name, k.Role, now)
+	if err != nil {
+		return Key{}, "", err
+	}
+	end := now.Add(overlap)
+	k.ExpiresAt = &end
+	return next, token, nil
 }
 
 // DisplayPrefix is the start of the key's token: enough to recognise it, too little to use it.

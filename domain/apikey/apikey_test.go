@@ -25,7 +25,7 @@ func TestNewKeyTokenCarriesIDsAndChecks(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, k.ID, id)
 	require.Equal(t, tenant, tn)
-	require.NoError(t, k.Check(token))
+	require.NoError(t, k.Check(token, time.Now()))
 }
 
 func TestCheckRefusesOtherTokensAndRevokedKeys(t *testing.T) {
@@ -34,10 +34,10 @@ func TestCheckRefusesOtherTokensAndRevokedKeys(t *testing.T) {
 	require.NoError(t, err)
 	_, other, err := apikey.New(k.TenantID, "bi", access.RoleAnalyst, time.Now())
 	require.NoError(t, err)
-	require.ErrorIs(t, k.Check(other), apikey.ErrInvalid)
+	require.ErrorIs(t, k.Check(other, time.Now()), apikey.ErrInvalid)
 
 	k.Revoke(time.Now())
-	require.ErrorIs(t, k.Check(token), apikey.ErrRevoked)
+	require.ErrorIs(t, k.Check(token, time.Now()), apikey.ErrRevoked)
 }
 
 func TestParseRefusesMalformedTokens(t *testing.T) {
@@ -60,4 +60,29 @@ func TestNewRefusesBadNames(t *testing.T) {
 		_, _, err := apikey.New(uuid.New(), name, access.RoleAdmin, time.Now())
 		require.ErrorIs(t, err, apikey.ErrName)
 	}
+}
+
+func TestRotationKeepsTheOldKeyForTheOverlapOnly(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	old, oldToken, err := apikey.New(uuid.New(), "pos", access.RoleStoreStaff, now)
+	require.NoError(t, err)
+	next, nextToken, err := old.Successor(now, time.Hour)
+	require.NoError(t, err)
+	require.Equal(t, old.Name, next.Name)
+	require.Equal(t, old.Role, next.Role)
+	require.NotEqual(t, old.ID, next.ID)
+
+	require.NoError(t, old.Check(oldToken, now.Add(59*time.Minute)))
+	require.ErrorIs(t, old.Check(oldToken, now.Add(time.Hour)), apikey.ErrExpired)
+	require.NoError(t, next.Check(nextToken, now.Add(30*24*time.Hour)))
+
+	_, _, err = old.Successor(now.Add(2*time.Hour), time.Hour)
+	require.ErrorIs(t, err, apikey.ErrExpired, "an expired key cannot be rotated")
+
+	long, _, err := apikey.New(uuid.New(), "crm", access.RoleAdmin, now)
+	require.NoError(t, err)
+	_, _, err = long.Successor(now, 365*24*time.Hour)
+	require.NoError(t, err)
+	require.Equal(t, now.Add(apikey.MaxOverlap), *long.ExpiresAt, "the overlap is capped")
 }

@@ -1,0 +1,180 @@
+// Package casbinauth implements the authorizer port with casbin: role-based access control
+// with domains, the domain being the tenant. Built-in roles' grants apply in every domain ("*");
+// a tenant's custom roles are policies in PostgreSQL, loaded through this package's adapter
+// inside the tenant's own transaction, and reloaded when a change notice says they changed.
+package casbinauth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/casbin/casbin/v2"
+	"github.com/casbin/casbin/v2/model"
+	"github.com/casbin/casbin/v2/persist"
+	"github.com/google/uuid"
+
+	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/ports"
+	"github.com/engagehq/engage/tenants"
+)
+
+// modelText: a request is (role, tenant, resource, action); a policy grants a role an action on
+// a resource in one tenant or, for built-in roles, in all of them.
+const modelText = `
+[request_definition]
+r = sub, dom, obj, act
+
+[policy_definition]
+p = sub, dom, obj, act
+
+[policy_effect]
+e = some(where (p.eft == allow))
+
+[matchers]
+m = r.sub == p.sub && (p.dom == r.dom || p.dom == "*") && r.obj == p.obj && r.act == p.act
+`
+
+// Authorizer implements ports.Authorizer with one enforcer per tenant, loaded on first use.
+type Authorizer struct {
+	tx    ports.Transactor
+	roles ports.RoleRepository
+	model model.Model
+
+	mu        sync.Mutex
+	enforcers map[uuid.UUID]*casbin.SyncedEnforcer
+}
+
+var _ ports.Authorizer = (*Authorizer)(nil)
+
+// New returns an authorizer reading custom roles through roles in tenant transactions.
+func New(tx ports.Transactor, roles ports.RoleRepository) (*Authorizer, error) {
+	m, err := model.NewModelFromString(modelText)
+	if err != nil {
+		return nil, err
+	}
+	return &Authorizer{tx: tx, roles: roles, model: m, enforcers: map[uuid.UUID]*casbin.SyncedEnforcer{}}, nil
+}
+
+// Allowed implements ports.Authorizer.
+func (a *Authorizer) Allowed(ctx context.Context, tenant tenants.ID, roles []access.Role, perm access.Permission) (bool, error) {
+	e, err := a.enforcer(ctx, tenant)
+	if err != nil {
+		return false, err
+	}
+	for _, r := range roles {
+		ok, err := e.Enforce(r.String(), tenant.String(), perm.Resource(), perm.Action())
+		if err != nil || ok {
+			return ok, err
+		}
+	}
+	return false, nil
+}
+
+// Permissions implements ports.Authorizer.
+func (a *Authorizer) Permissions(ctx context.Context, tenant tenants.ID, roles []access.Role) ([]access.Permission, error) {
+	var out []access.Permission
+	for _, p := range access.AllPermissions {
+		ok, err := a.Allowed(ctx, tenant, roles, p)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// Invalidate drops tenant's loaded policies ("*": every tenant's); the next check reloads them.
+func (a *Authorizer) Invalidate(tenant string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if tenant == "*" {
+		clear(a.enforcers)
+		return
+	}
+	if id, err := uuid.Parse(tenant); err == nil {
+		delete(a.enforcers, id)
+	}
+}
+
+func (a *Authorizer) enforcer(ctx context.Context, tenant tenants.ID) (*casbin.SyncedEnforcer, error) {
+	a.mu.Lock()
+	e, ok := a.enforcers[tenant.UUID()]
+	a.mu.Unlock()
+	if ok {
+		return e, nil
+	}
+	e, err := casbin.NewSyncedEnforcer(a.model.Copy(), &adapter{ctx: ctx, tx: a.tx, roles: a.roles, tenant: tenant})
+	if err != nil {
+		return nil, fmt.Errorf("load policies of tenant %s: %w", tenant, err)
+	}
+	e.EnableAutoSave(false)
+	a.mu.Lock()
+	a.enforcers[tenant.UUID()] = e
+	a.mu.Unlock()
+	return e, nil
+}
+
+// ErrReadOnlyPolicies is returned by the adapter's write methods: policies are changed through
+// the roles repository (audited, in a transaction), never through casbin.
+var ErrReadOnlyPolicies = errors.New("casbinauth: policies are edited through the roles repository")
+
+// adapter is casbin's persist.Adapter for one tenant: built-in grants plus the tenant's roles.
+type adapter struct {
+	ctx    context.Context
+	tx     ports.Transactor
+	roles  ports.RoleRepository
+	tenant tenants.ID
+}
+
+var _ persist.Adapter = (*adapter)(nil)
+
+// LoadPolicy implements persist.Adapter.
+func (ad *adapter) LoadPolicy(m model.Model) error {
+	for _, r := range access.BuiltinRoles {
+		for _, p := range access.BuiltinGrants(r) {
+			if err := persist.LoadPolicyArray([]string{"p", r.String(), "*", p.Resource(), p.Action()}, m); err != nil {
+				return err
+			}
+		}
+	}
+	var custom []ports.CustomRole
+	err := ad.tx.ReadInTenant(context.WithoutCancel(ad.ctx), ad.tenant, func(ctx context.Context) error {
+		var err error
+		custom, err = ad.roles.List(ctx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range custom {
+		// A tenant cannot redefine a built-in role.
+		if slices.ContainsFunc(access.BuiltinRoles, func(b access.Role) bool { return b.String() == r.Name }) {
+			continue
+		}
+		for _, p := range r.Permissions {
+			if err := persist.LoadPolicyArray([]string{"p", r.Name, ad.tenant.String(), p.Resource(), p.Action()}, m); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// SavePolicy implements persist.Adapter.
+func (ad *adapter) SavePolicy(model.Model) error { return ErrReadOnlyPolicies }
+
+// AddPolicy implements persist.Adapter.
+func (ad *adapter) AddPolicy(string, string, []string) error { return ErrReadOnlyPolicies }
+
+// RemovePolicy implements persist.Adapter.
+func (ad *adapter) RemovePolicy(string, string, []string) error { return ErrReadOnlyPolicies }
+
+// RemoveFilteredPolicy implements persist.Adapter.
+func (ad *adapter) RemoveFilteredPolicy(string, string, int, ...string) error {
+	return ErrReadOnlyPolicies
+}

@@ -1,0 +1,86 @@
+// Package tenancy is the platform operator's use cases on brand tenants: onboard, change,
+// suspend and reinstate, each recorded in the tenant's own audit trail in the same transaction.
+package tenancy
+
+import (
+	"context"
+
+	"github.com/engagehq/engage/ports"
+	"github.com/engagehq/engage/tenants"
+)
+
+// Service runs the tenant lifecycle.
+type Service struct {
+	tx     ports.Transactor
+	dir    *tenants.Directory
+	audit  ports.AuditLog
+	notify ports.Notifier
+}
+
+// NewService returns the tenancy service.
+func NewService(tx ports.Transactor, dir *tenants.Directory, audit ports.AuditLog, notify ports.Notifier) *Service {
+	return &Service{tx: tx, dir: dir, audit: audit, notify: notify}
+}
+
+// snapshot is what the audit trail keeps of a tenant.
+type snapshot struct {
+	Slug     string `json:"slug"`
+	Name     string `json:"name"`
+	Status   string `json:"status"`
+	Timezone string `json:"timezone"`
+	Locale   string `json:"locale"`
+	Plan     string `json:"plan"`
+}
+
+func snap(t tenants.Tenant) snapshot {
+	return snapshot{Slug: t.Slug, Name: t.Name, Status: t.Status.String(), Timezone: t.Timezone, Locale: t.Locale, Plan: t.Plan}
+}
+
+// Create onboards a brand.
+func (s *Service) Create(ctx context.Context, draft tenants.Draft) (tenants.Tenant, error) {
+	draft.ID = tenants.NewID()
+	var out tenants.Tenant
+	err := s.tx.InTenant(ctx, draft.ID, func(ctx context.Context) error {
+		var err error
+		if out, err = s.dir.Create(ctx, draft); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, ports.AuditEntry{Action: "tenant.create", TargetType: "tenant", TargetID: out.ID.String(), After: snap(out)})
+	})
+	return out, err
+}
+
+// Update changes a tenant's profile.
+func (s *Service) Update(ctx context.Context, ref string, changes tenants.Changes) (tenants.Tenant, error) {
+	return s.change(ctx, ref, "tenant.update", func(ctx context.Context, id string) (tenants.Tenant, error) {
+		return s.dir.Update(ctx, id, changes)
+	})
+}
+
+// Suspend stops serving a tenant; its data stays intact.
+func (s *Service) Suspend(ctx context.Context, ref string) (tenants.Tenant, error) {
+	return s.change(ctx, ref, "tenant.suspend", s.dir.Suspend)
+}
+
+// Reinstate serves a suspended tenant again.
+func (s *Service) Reinstate(ctx context.Context, ref string) (tenants.Tenant, error) {
+	return s.change(ctx, ref, "tenant.reinstate", s.dir.Reinstate)
+}
+
+func (s *Service) change(ctx context.Context, ref, action string, apply func(ctx context.Context, id string) (tenants.Tenant, error)) (tenants.Tenant, error) {
+	before, err := s.dir.Lookup(ctx, ref)
+	if err != nil {
+		return tenants.Tenant{}, err
+	}
+	var after tenants.Tenant
+	err = s.tx.InTenant(ctx, before.ID, func(ctx context.Context) error {
+		if after, err = apply(ctx, before.ID.String()); err != nil {
+			return err
+		}
+		if err := s.notify.Notify(ctx, ports.TopicTenant, after.ID.String()); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, ports.AuditEntry{Action: action, TargetType: "tenant", TargetID: after.ID.String(), Before: snap(before), After: snap(after)})
+	})
+	return after, err
+}
