@@ -72,7 +72,7 @@ func (r APIKeyPath) parse(ctx context.Context) (uuid.UUID, error) {
 type rotateInput struct {
 	APIKeyPath
 	Body struct {
-		OverlapSeconds int `json:"overlap_seconds" minimum:"0" maximum:"604800" default:"86400" doc:"How long the old key keeps working"`
+		OverlapSeconds *int `json:"overlap_seconds,omitempty" minimum:"0" maximum:"604800" doc:"How long the old key keeps working, in seconds; 86400 (a day) when absent"`
 	}
 }
 
@@ -145,7 +145,11 @@ func (s *Server) registerAPIKeys() {
 		if err != nil {
 			return nil, err
 		}
-		c, err := s.deps.APIKeys.Rotate(ctx, principalFrom(ctx).Tenant.ID, id, time.Duration(in.Body.OverlapSeconds)*time.Second)
+		overlap := 24 * time.Hour
+		if in.Body.OverlapSeconds != nil {
+			overlap = time.Duration(*in.Body.OverlapSeconds) * time.Second
+		}
+		c, err := s.deps.APIKeys.Rotate(ctx, principalFrom(ctx).Tenant.ID, id, overlap)
 		if err != nil {
 			return nil, mapError(ctx, s.deps.Logger, err)
 		}

@@ -152,12 +152,16 @@ func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 			return
 		}
 		actx := context.WithValue(ports.WithActor(ctx.Context(), p.Actor), principalKey{}, p)
-		if !allowed {
-			s.recordDenial(actx, p, op, perm)
+		if allowed {
+			next(huma.WithContext(ctx, actx))
+		} else {
 			s.refuse(ctx, problem(ctx.Context(), http.StatusForbidden, "forbidden", "your role does not grant "+string(perm)))
-			return
 		}
-		next(huma.WithContext(ctx, actx))
+		// A refused change, by permission or by the service (an attempt to escalate), is
+		// itself recorded.
+		if ctx.Status() == http.StatusForbidden && op.Method != http.MethodGet {
+			s.recordDenial(actx, p, op, perm)
+		}
 	default:
 		next(ctx)
 	}
@@ -258,9 +262,6 @@ func (s *Server) signedIn(ctx huma.Context) (ports.AdminUser, bool) {
 
 // recordDenial audits a refused change attempt in the tenant's trail.
 func (s *Server) recordDenial(ctx context.Context, p principal, op *huma.Operation, perm access.Permission) {
-	if op.Method == http.MethodGet {
-		return
-	}
 	err := s.deps.Tx.InTenant(ctx, p.Tenant.ID, func(ctx context.Context) error {
 		return s.deps.AuditLog.Record(ctx, ports.AuditEntry{Action: "access.denied", TargetType: "operation", TargetID: op.OperationID,
 			After: map[string]any{"permission": perm, "roles": roleStrings(p.Roles)}})

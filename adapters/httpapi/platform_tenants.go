@@ -69,6 +69,14 @@ type listTenantsOutput struct {
 	}
 }
 
+type platformInviteInput struct {
+	TenantPath
+	Body struct {
+		Email string   `json:"email" format:"email" maxLength:"254"`
+		Roles []string `json:"roles" minItems:"1" maxItems:"10" uniqueItems:"true" doc:"Built-in or brand-defined role names"`
+	}
+}
+
 type issueKeyInput struct {
 	TenantPath
 	Body createAPIKeyBody
@@ -150,6 +158,26 @@ func (s *Server) registerPlatformTenants() {
 			return nil, mapError(ctx, s.deps.Logger, err)
 		}
 		return &tenantOutput{Body: tenantBody(t)}, nil
+	})
+
+	huma.Register(s.api, platformOperation(huma.Operation{
+		OperationID: "platform-invite-admin", Method: http.MethodPost, Path: "/v1/platform/tenants/{tenant}/invitations",
+		Summary: "Invite a brand's admin", DefaultStatus: http.StatusCreated,
+		Description: "Onboards a brand's first owner: the invitation becomes a membership at their first verified sign-in.",
+	}), func(ctx context.Context, in *platformInviteInput) (*invitationOutput, error) {
+		t, err := s.deps.Tenants.Lookup(ctx, in.Tenant)
+		if err != nil {
+			return nil, mapError(ctx, s.deps.Logger, err)
+		}
+		roles, err := parseRoleList(ctx, in.Body.Roles)
+		if err != nil {
+			return nil, err
+		}
+		inv, err := s.deps.Access.Invite(ctx, t.ID, nil, in.Body.Email, roles)
+		if err != nil {
+			return nil, mapError(ctx, s.deps.Logger, err)
+		}
+		return &invitationOutput{Body: invitationBody(inv)}, nil
 	})
 
 	huma.Register(s.api, platformOperation(huma.Operation{

@@ -26,6 +26,7 @@ import (
 const testPlatformKey = "egp_test_platform_key"
 
 type testBundle struct {
+	pg   *pgtest.Database
 	url  string
 	srv  *Server
 	app  *wire.App
@@ -52,14 +53,29 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-func setup(t *testing.T) *testBundle {
+func setup(t *testing.T) *testBundle { return setupWith(t, testOptions{}) }
+
+// testOptions vary the service a test runs against.
+type testOptions struct {
+	// kratosURL makes admins sign in through Kratos (a stand-in) instead of local links.
+	kratosURL string
+	// database shares another bundle's database, as a second instance of the service.
+	database *pgtest.Database
+	// apiLimits replaces the default per-credential rate limits.
+	apiLimits *ratelimit.Limits
+}
+
+func setupWith(t *testing.T, o testOptions) *testBundle {
 	t.Helper()
-	pg := pgtest.New(t)
+	pg := o.database
+	if pg == nil {
+		pg = pgtest.New(t)
+	}
 	db := pg.OpenApp(t)
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, nil))
 	a, err := wire.New(wire.Config{DatabaseURL: pg.AppURL, SecretsKey: testSecretsKey, SignInKey: []byte("test sign-in key"),
-		Workers: 1, NoPeriodicJobs: true, Logger: log}, db)
+		KratosURL: o.kratosURL, Workers: 1, NoPeriodicJobs: true, Logger: log}, db)
 	require.NoError(t, err)
 	ctx, stop := context.WithCancel(context.Background())
 	listening := make(chan struct{})
@@ -67,11 +83,15 @@ func setup(t *testing.T) *testBundle {
 	t.Cleanup(stop)
 	<-listening
 
-	b := &testBundle{app: a, db: db, dir: a.Tenants, keys: a.APIKeys, logs: logs}
+	b := &testBundle{pg: pg, app: a, db: db, dir: a.Tenants, keys: a.APIKeys, logs: logs}
+	apiLimits := ratelimit.DefaultAPILimits
+	if o.apiLimits != nil {
+		apiLimits = *o.apiLimits
+	}
 	b.srv = New(Deps{
 		Tenants: a.Tenants, Tenancy: a.Tenancy, APIKeys: a.APIKeys, Access: a.Access, Audit: a.Audit, Secrets: a.Secrets,
 		Idempotency: a.Idempotency, Identity: a.Identity, SignIn: a.SignIn, Authorizer: a.Authorizer, Tx: db,
-		AuditLog: postgres.AuditLog{}, Limiter: ratelimit.New(ratelimit.Options{}), APILimits: ratelimit.DefaultAPILimits,
+		AuditLog: postgres.AuditLog{}, Limiter: ratelimit.New(ratelimit.Options{}), APILimits: apiLimits,
 		SignInLimits: ratelimit.DefaultSignInLimits, PlatformKey: testPlatformKey,
 		Ready:   func(ctx context.Context) error { return db.CheckSchema(ctx) },
 		Metrics: NewMetrics(db.Pool()),

@@ -103,8 +103,8 @@ type invitationOutput struct{ Body InvitationBody }
 
 type inviteInput struct {
 	Body struct {
-		Email string `json:"email" format:"email" maxLength:"254"`
-		rolesBody
+		Email string   `json:"email" format:"email" maxLength:"254"`
+		Roles []string `json:"roles" minItems:"1" maxItems:"10" uniqueItems:"true" doc:"Built-in or brand-defined role names"`
 	}
 }
 

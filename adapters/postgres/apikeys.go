@@ -113,6 +113,6 @@ func (APIKeys) Touch(ctx context.Context, id uuid.UUID, at time.Time) error {
 		return err
 	}
 	_, err = q.Exec(ctx, `UPDATE api_keys SET last_used_at = $2
-		WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2 - interval '1 minute')`, id, at)
+		WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '1 minute')`, id, at)
 	return err
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
@@ -24,6 +25,7 @@ const testSecretsKey = "t1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="
 type testBundle struct {
 	bin string
 	env []string
+	db  *pgtest.Database
 }
 
 // setup builds the binary and points it at a fresh migrated database.
@@ -33,7 +35,7 @@ func setup(t *testing.T) *testBundle {
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	db := pgtest.New(t)
-	return &testBundle{bin: bin, env: append(os.Environ(),
+	return &testBundle{bin: bin, db: db, env: append(os.Environ(),
 		"DATABASE_URL="+db.AppURL, "ENGAGE_MIGRATE_DATABASE_URL="+db.OwnerURL,
 		"ENGAGE_PLATFORM_KEY=egp_cli_test", "ENGAGE_DIR="+t.TempDir(), "ENGAGE_LOG_LEVEL=info")}
 }
@@ -182,4 +184,41 @@ func TestHelpExplainsEverySubcommand(t *testing.T) {
 	}
 	require.Contains(t, out, "ENGAGE_HTTP_ADDR")
 	require.Contains(t, out, "ENGAGE_PLATFORM_KEY")
+}
+
+func TestAuditVerifyReportsABrokenChain(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for _, args := range [][]string{
+		{"tenant", "create", "--slug", "chain-brand", "--name", "Chain"},
+		{"tenant", "suspend", "chain-brand"},
+		{"tenant", "reinstate", "chain-brand"},
+	} {
+		out, err := b.run(t, args...)
+		require.NoError(t, err, out)
+	}
+	out, err := b.run(t, "audit", "verify")
+	require.NoError(t, err, out)
+	require.Contains(t, out, "ok      chain-brand: 3 records")
+
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, b.db.SuperuserURL)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, `UPDATE audit_log SET actor_label = 'someone else' WHERE seq = 2`)
+	require.NoError(t, err)
+	out, err = b.run(t, "audit", "verify", "--tenant", "chain-brand")
+	require.Error(t, err, "a broken chain fails the command")
+	require.Contains(t, out, "BROKEN  chain-brand")
+	require.Contains(t, out, "record 2")
+}
+
+func TestSecretsRotateReencryptsUnderTheNewKey(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	out, err := b.run(t, "tenant", "create", "--slug", "secret-brand", "--name", "S")
+	require.NoError(t, err, out)
+	out, err = b.run(t, "secrets", "rotate")
+	require.NoError(t, err, out)
+	require.Contains(t, out, "re-encrypted 0 secrets")
 }
