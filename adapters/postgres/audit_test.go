@@ -96,7 +96,7 @@ func TestAccessRepositoriesAreIsolatedBetweenTenants(t *testing.T) {
 		Update: func(ctx context.Context, id string) error {
 			return postgres.Roles{}.Update(ctx, ports.CustomRole{Name: id, Description: "changed"})
 		},
-		Delete: func(ctx context.Context, id string) error { return postgres.Roles{}.Delete(ctx, id) },
+		Delete:   func(ctx context.Context, id string) error { return postgres.Roles{}.Delete(ctx, id) },
 		NotFound: ports.ErrRoleNotFound,
 	})
 }
