@@ -1,0 +1,57 @@
+package casbinauth_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/engagehq/engage/adapters/casbinauth"
+	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/ports"
+	"github.com/engagehq/engage/tenants"
+)
+
+func TestCustomRolesBelongToTheirTenantAndReloadOnInvalidation(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pgtest.New(t).OpenApp(t)
+	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
+	a, b := pgtest.NewTenant(t, dir), pgtest.NewTenant(t, dir)
+	auth, err := casbinauth.New(db, postgres.Roles{})
+	require.NoError(t, err)
+	clerk := access.MustParseRole("clerk")
+	save := func(tn tenants.Tenant, r ports.CustomRole, insert bool) {
+		require.NoError(t, db.InTenant(ctx, tn.ID, func(ctx context.Context) error {
+			if insert {
+				return postgres.Roles{}.Insert(ctx, r)
+			}
+			return postgres.Roles{}.Update(ctx, r)
+		}))
+	}
+	save(a, ports.CustomRole{Name: "clerk", Permissions: []access.Permission{access.PermAPIKeysRead}}, true)
+
+	allowed := func(tn tenants.Tenant, roles []access.Role, p access.Permission) bool {
+		ok, err := auth.Allowed(ctx, tn.ID, roles, p)
+		require.NoError(t, err)
+		return ok
+	}
+	require.True(t, allowed(a, []access.Role{clerk}, access.PermAPIKeysRead))
+	require.False(t, allowed(a, []access.Role{clerk}, access.PermAPIKeysWrite))
+	require.False(t, allowed(b, []access.Role{clerk}, access.PermAPIKeysRead), "tenant B has no clerk role")
+	require.True(t, allowed(b, []access.Role{access.RoleAuditor}, access.PermAuditRead), "built-in roles hold everywhere")
+	require.True(t, allowed(a, []access.Role{access.RoleMarketer, clerk}, access.PermAPIKeysRead), "any of the roles suffices")
+
+	save(a, ports.CustomRole{Name: "clerk", Permissions: []access.Permission{access.PermAPIKeysWrite}}, false)
+	require.True(t, allowed(a, []access.Role{clerk}, access.PermAPIKeysRead), "loaded policies serve until invalidated")
+	auth.Invalidate(a.ID.String())
+	require.False(t, allowed(a, []access.Role{clerk}, access.PermAPIKeysRead))
+	require.True(t, allowed(a, []access.Role{clerk}, access.PermAPIKeysWrite))
+
+	// A tenant cannot give a built-in role more power.
+	save(b, ports.CustomRole{Name: "marketer", Permissions: []access.Permission{access.PermRolesWrite}}, true)
+	auth.Invalidate("*")
+	require.False(t, allowed(b, []access.Role{access.RoleMarketer}, access.PermRolesWrite))
+}
