@@ -27,32 +27,27 @@ func runAdmin(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(ctx)
-	if err != nil {
-		return err
-	}
-	a, err := newApp(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer a.close()
+	return withApp(ctx, func(a *app) error { return adminAction(ctx, a, action, *email, *tenant, *name, *roles) })
+}
+
+func adminAction(ctx context.Context, a *app, action, email, tenant, name, roles string) error {
 	switch action {
 	case "login-link":
-		return printLoginLink(ctx, a, *email)
+		return printLoginLink(ctx, a, email)
 	case "add":
-		t, err := a.Tenants.Lookup(ctx, *tenant)
+		t, err := a.Tenants.Lookup(ctx, tenant)
 		if err != nil {
 			return err
 		}
 		var rs []access.Role
-		for _, n := range strings.Split(*roles, ",") {
+		for _, n := range strings.Split(roles, ",") {
 			r, err := access.ParseRole(strings.TrimSpace(n))
 			if err != nil {
 				return err
 			}
 			rs = append(rs, r)
 		}
-		m, err := a.Access.AddAdmin(ctx, t.ID, *email, *name, rs)
+		m, err := a.Access.AddAdmin(ctx, t.ID, email, name, rs)
 		if err != nil {
 			return err
 		}

@@ -34,6 +34,31 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 
 func (a *app) close() { a.DB.Close() }
 
+// withApp reads the configuration, wires the app, runs fn and closes the app: the body of
+// every administrative command.
+func withApp(ctx context.Context, fn func(a *app) error) error {
+	cfg, err := loadConfig(ctx)
+	if err != nil {
+		return err
+	}
+	a, err := newApp(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	return fn(a)
+}
+
+// migrateUp applies every pending migration as the owner role.
+func migrateUp(ctx context.Context, cfg config) error {
+	m, err := postgres.NewMigrator(ctx, cfg.migrateURL)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	return m.Up(ctx)
+}
+
 func (a *app) httpServer(metrics *httpapi.Metrics, jobsUI http.Handler) *httpapi.Server {
 	deps := httpapi.Deps{
 		Tenants: a.Tenants, Tenancy: a.Tenancy, APIKeys: a.APIKeys, Access: a.Access, Audit: a.Audit, Secrets: a.Secrets,

@@ -21,15 +21,10 @@ func runAudit(ctx context.Context, args []string) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(ctx)
-	if err != nil {
-		return err
-	}
-	a, err := newApp(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer a.close()
+	return withApp(ctx, func(a *app) error { return verifyAudit(ctx, a, *tenant) })
+}
+
+func verifyAudit(ctx context.Context, a *app, tenant string) error {
 	broken := false
 	report := func(v audit.Verification) {
 		if v.Break != nil {
@@ -39,8 +34,8 @@ func runAudit(ctx context.Context, args []string) error {
 		}
 		fmt.Printf("ok      %s: %d records\n", v.Tenant.Slug, v.Records)
 	}
-	if *tenant != "" {
-		t, err := a.Tenants.Lookup(ctx, *tenant)
+	if tenant != "" {
+		t, err := a.Tenants.Lookup(ctx, tenant)
 		if err != nil {
 			return err
 		}
@@ -67,19 +62,12 @@ func runSecrets(ctx context.Context, args []string) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(ctx)
-	if err != nil {
-		return err
-	}
-	a, err := newApp(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	n, err := a.Secrets.RotateAll(ctx)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("re-encrypted %d secrets under the current key\n", n)
-	return nil
+	return withApp(ctx, func(a *app) error {
+		n, err := a.Secrets.RotateAll(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("re-encrypted %d secrets under the current key\n", n)
+		return nil
+	})
 }

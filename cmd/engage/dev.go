@@ -7,7 +7,6 @@ import (
 	"os"
 
 	"github.com/engagehq/engage/adapters/localpg"
-	"github.com/engagehq/engage/adapters/postgres"
 )
 
 // runDev is make run: the private cluster, migrations, the demo brands, then serve.
@@ -22,13 +21,7 @@ func runDev(ctx context.Context, args []string) error {
 	if cfg.production() {
 		return errors.New("engage dev is for development; use engage migrate up and engage serve in production")
 	}
-	m, err := postgres.NewMigrator(ctx, cfg.migrateURL)
-	if err != nil {
-		return err
-	}
-	err = m.Up(ctx)
-	m.Close()
-	if err != nil {
+	if err := migrateUp(ctx, cfg); err != nil {
 		return err
 	}
 	a, err := newApp(ctx, cfg)

@@ -14,7 +14,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/engagehq/engage/adapters/localpg"
-	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/ratelimit"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/tenants"
@@ -44,13 +43,7 @@ func runLoad(ctx context.Context, args []string) error {
 	// The benchmark measures serving capacity, so the in-process server does not rate-limit it.
 	cfg.apiLimits = ratelimit.Limits{}
 	cfg.logLevel = 12 // above error: a request log line per request would measure the logger
-	m, err := postgres.NewMigrator(ctx, cfg.migrateURL)
-	if err != nil {
-		return err
-	}
-	err = m.Up(ctx)
-	m.Close()
-	if err != nil {
+	if err := migrateUp(ctx, cfg); err != nil {
 		return err
 	}
 	token, err := loadTenantKey(ctx, cfg)

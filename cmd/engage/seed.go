@@ -29,16 +29,7 @@ func runSeed(ctx context.Context, args []string) error {
 		fs.Usage()
 		return errors.New("say --demo")
 	}
-	cfg, err := loadConfig(ctx)
-	if err != nil {
-		return err
-	}
-	a, err := newApp(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	return seedDemo(ctx, a)
+	return withApp(ctx, func(a *app) error { return seedDemo(ctx, a) })
 }
 
 // seedDemo creates the demo brands that do not exist yet, each with an owner API key; run

@@ -39,20 +39,19 @@ func runTenant(ctx context.Context, args []string) error {
 	if ref == "" {
 		ref = fs.Arg(0)
 	}
-	cfg, err := loadConfig(ctx)
-	if err != nil {
-		return err
-	}
-	a, err := newApp(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer a.close()
+	return withApp(ctx, func(a *app) error {
+		return tenantAction(ctx, a, action, ref, tenants.Draft{Slug: *slug, Name: *name, Timezone: *tz, Locale: *locale}, *name, *role)
+	})
+}
 
-	var t tenants.Tenant
+func tenantAction(ctx context.Context, a *app, action, ref string, draft tenants.Draft, name, role string) error {
+	var (
+		t   tenants.Tenant
+		err error
+	)
 	switch action {
 	case "create":
-		t, err = a.Tenancy.Create(ctx, tenants.Draft{Slug: *slug, Name: *name, Timezone: *tz, Locale: *locale})
+		t, err = a.Tenancy.Create(ctx, draft)
 	case "list":
 		return listTenants(ctx, a)
 	case "get":
@@ -62,7 +61,7 @@ func runTenant(ctx context.Context, args []string) error {
 	case "reinstate":
 		t, err = a.Tenancy.Reinstate(ctx, ref)
 	case "issue-key":
-		return issueKey(ctx, a, ref, *name, *role)
+		return issueKey(ctx, a, ref, name, role)
 	default:
 		return fmt.Errorf("unknown tenant action %q; usage: engage %s", action, tenantUsage)
 	}
