@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"net/http"
-	"net/http/cookiejar"
 	"strings"
 	"testing"
 
@@ -34,7 +33,7 @@ func (b *testBundle) as(t *testing.T, session, slug, method, path string, body a
 	return b.do(t, method, path, "", body, "X-Session-Token", session, "X-Engage-Tenant", slug)
 }
 
-func TestOneTimeLinkSignsInOnceAndOpensACookieSession(t *testing.T) {
+func TestOneTimeLinkSignsInOnceAndOpensASession(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	tn := pgtest.NewTenant(t, b.dir)
@@ -43,23 +42,13 @@ func TestOneTimeLinkSignsInOnceAndOpensACookieSession(t *testing.T) {
 	link, err := b.app.SignIn.IssueLink(context.Background(), "owner@brand.example")
 	require.NoError(t, err)
 
-	jar, err := cookiejar.New(nil)
-	require.NoError(t, err)
-	client := &http.Client{Jar: jar}
-	resp, err := client.Get(b.url + "/login?token=" + link)
-	require.NoError(t, err)
-	resp.Body.Close()
-	require.Equal(t, http.StatusOK, resp.StatusCode, "the link sets the cookie and lands on the session")
-	require.Equal(t, "/v1/admin/session", resp.Request.URL.Path)
-	var cookie *http.Cookie
-	for _, c := range jar.Cookies(resp.Request.URL) {
-		if c.Name == "engage_session" {
-			cookie = c
-		}
-	}
-	require.NotNil(t, cookie)
+	redeemed := b.do(t, http.MethodPost, "/v1/admin/login-links/redeem", "", map[string]any{"token": link})
+	require.Equal(t, http.StatusOK, redeemed.status, "%s", redeemed.raw)
+	token := redeemed.body["session_token"].(string)
+	require.Contains(t, redeemed.header.Get("Set-Cookie"), "engage_session="+token)
+	require.Contains(t, redeemed.header.Get("Set-Cookie"), "HttpOnly")
 
-	session := b.do(t, http.MethodGet, "/v1/admin/session", "", nil, "Cookie", "engage_session="+cookie.Value)
+	session := b.do(t, http.MethodGet, "/v1/admin/session", "", nil, "Cookie", "engage_session="+token)
 	require.Equal(t, http.StatusOK, session.status, "%s", session.raw)
 	require.Equal(t, "owner@brand.example", session.body["email"])
 	brands := session.body["brands"].([]any)
@@ -67,7 +56,7 @@ func TestOneTimeLinkSignsInOnceAndOpensACookieSession(t *testing.T) {
 	require.Equal(t, tn.Slug, brands[0].(map[string]any)["slug"])
 
 	// The admin belongs to one brand: it is chosen without the header.
-	own := b.do(t, http.MethodGet, "/v1/tenant", "", nil, "Cookie", "engage_session="+cookie.Value)
+	own := b.do(t, http.MethodGet, "/v1/tenant", "", nil, "X-Session-Token", token)
 	require.Equal(t, http.StatusOK, own.status, "%s", own.raw)
 
 	replay := b.do(t, http.MethodPost, "/v1/admin/login-links/redeem", "", map[string]any{"token": link})

@@ -74,6 +74,7 @@ func observe(log *slog.Logger, m *Metrics) func(http.Handler) http.Handler {
 				ri.id = newRequestID()
 			}
 			w.Header().Set("X-Request-ID", ri.id)
+			r.Header.Set("X-Request-ID", ri.id) // for handlers outside huma (the console)
 			ctx := context.WithValue(r.Context(), requestInfoKey{}, ri)
 			rec := &statusRecorder{ResponseWriter: w}
 			defer func() {

@@ -55,6 +55,8 @@ type Deps struct {
 	PlatformKey string
 	// Ready reports whether the service can take traffic (database reachable, schema current).
 	Ready func(ctx context.Context) error
+	// Console is the admin console, mounted at /console; nil leaves it out.
+	Console http.Handler
 	// Jobs is River's web UI, mounted for platform operators; nil leaves it out.
 	Jobs    http.Handler
 	Metrics *Metrics
@@ -95,12 +97,9 @@ func New(deps Deps) *Server {
 	s.router.Get("/healthz", s.healthz)
 	s.router.Get("/readyz", s.readyz)
 	s.router.Handle("/metrics", deps.Metrics.Handler())
-	if deps.SignIn != nil {
-		login := http.Handler(http.HandlerFunc(s.login))
-		if deps.Limiter != nil {
-			login = deps.Limiter.ByIP(deps.SignInLimits.Default, login)
-		}
-		s.router.Get("/login", login.ServeHTTP)
+	if deps.Console != nil {
+		s.router.Mount("/console", deps.Console)
+		s.router.Get("/", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/console/", http.StatusFound) })
 	}
 	if deps.Jobs != nil {
 		s.router.Mount("/platform/jobs", s.platformOnly(deps.Jobs))
@@ -135,21 +134,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 
 // API exposes the huma API, for the OpenAPI document and tests.
 func (s *Server) API() huma.API { return s.api }
-
-// login spends a one-time sign-in link (development only), sets the session cookie and sends
-// the admin on to see who they are signed in as.
-func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	token, err := s.deps.SignIn.Redeem(r.Context(), r.URL.Query().Get("token"))
-	if err != nil {
-		if p, ok := mapError(r.Context(), s.deps.Logger, err).(*Problem); ok {
-			writeProblem(w, p)
-		}
-		return
-	}
-	http.SetCookie(w, &http.Cookie{Name: signin.SessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.deps.SecureCookies,
-		SameSite: http.SameSiteLaxMode, MaxAge: int(signin.SessionTTL.Seconds())})
-	http.Redirect(w, r, "/v1/admin/session", http.StatusSeeOther)
-}
 
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "application/json")

@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"math"
 	"strconv"
 	"time"
 
@@ -122,4 +123,35 @@ func (s *Service) VerifyAll(ctx context.Context, report func(Verification)) erro
 		}
 		after = page[len(page)-1].Slug
 	}
+}
+
+// DayCount is how many changes a day saw.
+type DayCount struct {
+	Day   time.Time
+	Count int
+}
+
+// Activity counts tenant's audit records per day for the last days days, oldest first, in
+// the tenant's time zone.
+func (s *Service) Activity(ctx context.Context, t tenants.Tenant, days int, now time.Time) ([]DayCount, error) {
+	loc, err := time.LoadLocation(t.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	today := time.Date(now.In(loc).Year(), now.In(loc).Month(), now.In(loc).Day(), 0, 0, 0, 0, loc)
+	out := make([]DayCount, days)
+	for i := range out {
+		out[i].Day = today.AddDate(0, 0, i-days+1)
+	}
+	err = s.tx.InTenant(ctx, t.ID, func(ctx context.Context) error {
+		return s.reader.Each(ctx, ports.AuditFilter{From: out[0].Day}, func(r audit.Record) error {
+			at := r.OccurredAt.In(loc)
+			day := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, loc)
+			if i := int(math.Round(day.Sub(out[0].Day).Hours() / 24)); i >= 0 && i < days {
+				out[i].Count++
+			}
+			return nil
+		})
+	})
+	return out, err
 }

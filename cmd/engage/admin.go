@@ -63,7 +63,7 @@ func printLoginLink(ctx context.Context, a *app, email string) error {
 	if err != nil {
 		return fmt.Errorf("sign-in link for %q: %w", email, err)
 	}
-	fmt.Printf("One-time sign-in for %s (valid 15 minutes, single use):\n  %s/login?token=%s\n", email, a.cfg.publicURL, token)
+	fmt.Printf("One-time sign-in for %s (valid 15 minutes, single use):\n  %s/console/login?token=%s\n", email, a.cfg.publicURL, token)
 	return nil
 }
 

@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"net/http"
 
+	"github.com/engagehq/engage/adapters/console"
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/ratelimit"
 	"github.com/engagehq/engage/adapters/wire"
+	"github.com/engagehq/engage/application/signin"
 )
 
 // app is the wired service with the process's configuration.
@@ -60,10 +63,23 @@ func migrateUp(ctx context.Context, cfg config) error {
 }
 
 func (a *app) httpServer(metrics *httpapi.Metrics, jobsUI http.Handler) *httpapi.Server {
+	limiter := ratelimit.New(ratelimit.Options{})
+	csrfKey := sha256.Sum256([]byte("engage console csrf:" + a.cfg.platformKey))
+	var local *signin.Service
+	if !a.cfg.production() {
+		local = a.SignIn
+	}
+	con := console.New(console.Deps{
+		SignIn:  local,
+		Tenants: a.Tenants, Tenancy: a.Tenancy, APIKeys: a.APIKeys, Access: a.Access, Audit: a.Audit, Authorizer: a.Authorizer,
+		Identity: a.Identity, KratosBrowserURL: a.cfg.kratosBrowserURL, CSRFKey: csrfKey[:], SecureCookies: a.cfg.production(),
+		SignInLimit: func(h http.Handler) http.Handler { return limiter.ByIP(a.cfg.signInLimits.Default, h) },
+		Logger:      a.Config.Logger,
+	})
 	deps := httpapi.Deps{
 		Tenants: a.Tenants, Tenancy: a.Tenancy, APIKeys: a.APIKeys, Access: a.Access, Audit: a.Audit, Secrets: a.Secrets,
 		Idempotency: a.Idempotency, Identity: a.Identity, Authorizer: a.Authorizer, Tx: a.DB, AuditLog: postgres.AuditLog{},
-		Limiter: ratelimit.New(ratelimit.Options{}), APILimits: a.cfg.apiLimits, SignInLimits: a.cfg.signInLimits,
+		Limiter: limiter, APILimits: a.cfg.apiLimits, SignInLimits: a.cfg.signInLimits, Console: con,
 		PlatformKey: a.cfg.platformKey, SecureCookies: a.cfg.production(), Jobs: jobsUI, Metrics: metrics, Logger: a.Config.Logger,
 		Ready: func(ctx context.Context) error {
 			if err := a.DB.Pool().Ping(ctx); err != nil {
@@ -72,8 +88,6 @@ func (a *app) httpServer(metrics *httpapi.Metrics, jobsUI http.Handler) *httpapi
 			return a.DB.CheckSchema(ctx)
 		},
 	}
-	if !a.cfg.production() {
-		deps.SignIn = a.SignIn
-	}
+	deps.SignIn = local
 	return httpapi.New(deps)
 }

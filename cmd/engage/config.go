@@ -33,6 +33,7 @@ var settings = []setting{
 	{"ENGAGE_PLATFORM_KEY", "(development: generated into ENGAGE_DIR/platform-key)", "the platform operator's credential"},
 	{"ENGAGE_SECRETS_KEY", "(development: generated into ENGAGE_DIR/secrets-key)", "master keys for tenant secrets: id:base64(32 bytes), comma-separated, current first"},
 	{"ENGAGE_KRATOS_PUBLIC_URL", "(none: local sign-in links in development)", "Ory Kratos public API that checks admin sessions"},
+	{"ENGAGE_KRATOS_BROWSER_URL", "ENGAGE_KRATOS_PUBLIC_URL", "Kratos as browsers reach it, for the console's sign-in redirect"},
 	{"ENGAGE_RATE_LIMITS", "trial=10/s:20,standard=100/s:200,enterprise=1000/s:2000,default=100/s:200", "requests per API key or admin, by tenant plan"},
 	{"ENGAGE_SIGNIN_RATE_LIMIT", "default=5/m:10", "sign-in attempts per client IP"},
 	{"ENGAGE_DIR", ".engage", "where development keeps its private PostgreSQL cluster and keys"},
@@ -50,21 +51,22 @@ func printConfigHelp(w io.Writer) {
 
 // config is the process configuration, read from the environment.
 type config struct {
-	env             string
-	httpAddr        string
-	publicURL       string
-	databaseURL     string
-	migrateURL      string
-	platformKey     string
-	secretsKey      string
-	signInKey       []byte
-	kratosURL       string
-	apiLimits       ratelimit.Limits
-	signInLimits    ratelimit.Limits
-	dir             string
-	workers         int
-	shutdownTimeout time.Duration
-	logLevel        slog.Level
+	env              string
+	httpAddr         string
+	publicURL        string
+	databaseURL      string
+	migrateURL       string
+	platformKey      string
+	secretsKey       string
+	signInKey        []byte
+	kratosURL        string
+	kratosBrowserURL string
+	apiLimits        ratelimit.Limits
+	signInLimits     ratelimit.Limits
+	dir              string
+	workers          int
+	shutdownTimeout  time.Duration
+	logLevel         slog.Level
 }
 
 func (c config) production() bool { return c.env == "production" }
@@ -80,15 +82,16 @@ func env(name, def string) string {
 // the private cluster; in production every credential must be given.
 func loadConfig(ctx context.Context) (config, error) {
 	c := config{
-		env:         env("ENGAGE_ENV", "development"),
-		httpAddr:    env("ENGAGE_HTTP_ADDR", ":8080"),
-		publicURL:   strings.TrimRight(env("ENGAGE_PUBLIC_URL", "http://localhost:8080"), "/"),
-		databaseURL: os.Getenv("DATABASE_URL"),
-		migrateURL:  os.Getenv("ENGAGE_MIGRATE_DATABASE_URL"),
-		platformKey: os.Getenv("ENGAGE_PLATFORM_KEY"),
-		secretsKey:  os.Getenv("ENGAGE_SECRETS_KEY"),
-		kratosURL:   os.Getenv("ENGAGE_KRATOS_PUBLIC_URL"),
-		dir:         env("ENGAGE_DIR", ".engage"),
+		env:              env("ENGAGE_ENV", "development"),
+		httpAddr:         env("ENGAGE_HTTP_ADDR", ":8080"),
+		publicURL:        strings.TrimRight(env("ENGAGE_PUBLIC_URL", "http://localhost:8080"), "/"),
+		databaseURL:      os.Getenv("DATABASE_URL"),
+		migrateURL:       os.Getenv("ENGAGE_MIGRATE_DATABASE_URL"),
+		platformKey:      os.Getenv("ENGAGE_PLATFORM_KEY"),
+		secretsKey:       os.Getenv("ENGAGE_SECRETS_KEY"),
+		kratosURL:        os.Getenv("ENGAGE_KRATOS_PUBLIC_URL"),
+		kratosBrowserURL: env("ENGAGE_KRATOS_BROWSER_URL", os.Getenv("ENGAGE_KRATOS_PUBLIC_URL")),
+		dir:              env("ENGAGE_DIR", ".engage"),
 	}
 	if c.env != "development" && c.env != "production" {
 		return c, fmt.Errorf("ENGAGE_ENV=%q: want development or production", c.env)

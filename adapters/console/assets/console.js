@@ -1,0 +1,59 @@
+// Engage console behaviour: no inline scripts (the Content-Security-Policy forbids them).
+(function () {
+  "use strict";
+
+  // Selects with data-autosubmit submit their form on change (the brand switcher).
+  document.addEventListener("change", function (e) {
+    if (e.target.matches("select[data-autosubmit]")) {
+      e.target.form.requestSubmit();
+    }
+  });
+
+  // Tables with data-sortable sort by a column when its header is clicked.
+  document.addEventListener("click", function (e) {
+    var th = e.target.closest("table[data-sortable] th");
+    if (!th) return;
+    var table = th.closest("table");
+    var index = Array.prototype.indexOf.call(th.parentNode.children, th);
+    var asc = th.getAttribute("aria-sort") !== "ascending";
+    table.querySelectorAll("th").forEach(function (h) { h.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = a.cells[index].textContent.trim(), y = b.cells[index].textContent.trim();
+      var cmp = x.localeCompare(y, undefined, { numeric: true });
+      return asc ? cmp : -cmp;
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+  });
+
+  // Charts: a [data-chart] element is filled from the JSON its attribute names.
+  function drawCharts() {
+    if (!window.echarts) return;
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      fetch(el.getAttribute("data-chart"), { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (d) {
+          var chart = window.echarts.init(el);
+          chart.setOption({
+            tooltip: { trigger: "axis" },
+            grid: { left: 40, right: 16, top: 16, bottom: 32 },
+            xAxis: { type: "category", data: d.days },
+            yAxis: { type: "value", minInterval: 1 },
+            series: [{ name: d.label, type: "bar", data: d.counts, itemStyle: { color: "#2f6f5e" } }]
+          });
+          el.setAttribute("data-drawn", "true");
+          window.addEventListener("resize", function () { chart.resize(); });
+        });
+    });
+  }
+  window.addEventListener("load", drawCharts);
+
+  // A toast disappears after a few seconds.
+  document.addEventListener("htmx:afterSwap", function (e) {
+    if (e.target.id === "toast") {
+      setTimeout(function () { e.target.innerHTML = ""; }, 6000);
+    }
+  });
+})();

@@ -1,0 +1,110 @@
+package console
+
+import (
+	"net/http"
+	"strings"
+)
+
+// defaultLang is the console's language when the admin has not chosen one: brands are in China.
+const defaultLang = "zh-CN"
+
+// language is the admin's chosen language (cookie), else the browser's first supported one.
+func language(r *http.Request) string {
+	if c, err := r.Cookie(langCookie); err == nil {
+		if _, ok := messages[c.Value]; ok {
+			return c.Value
+		}
+	}
+	for part := range strings.SplitSeq(r.Header.Get("Accept-Language"), ",") {
+		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
+		switch {
+		case strings.HasPrefix(tag, "zh"):
+			return "zh-CN"
+		case strings.HasPrefix(tag, "en"):
+			return "en"
+		}
+	}
+	return defaultLang
+}
+
+// tr translates key; a missing key shows itself, and a test keeps every key in both languages.
+func tr(lang, key string) string {
+	if m, ok := messages[lang][key]; ok {
+		return m
+	}
+	return key
+}
+
+// messages are every string the console shows, in Simplified Chinese and English.
+var messages = map[string]map[string]string{
+	"zh-CN": {
+		"nav.menu": "菜单", "nav.dashboard": "概览", "nav.team": "团队", "nav.api_keys": "API 密钥", "nav.audit": "审计日志",
+		"nav.brand": "品牌资料", "nav.switch": "切换品牌", "nav.logout": "退出登录",
+		"login.title": "登录", "login.local_help": "开发环境：用下面的命令获取一次性登录链接（15 分钟内有效，仅可使用一次）。",
+		"login.disabled": "请通过品牌的身份服务登录。", "login.invalid_link": "登录链接无效、已过期或已被使用。",
+		"dashboard.members": "团队成员", "dashboard.keys": "有效 API 密钥", "dashboard.changes_week": "近 7 天变更",
+		"dashboard.plan": "套餐", "dashboard.activity": "近 14 天变更", "dashboard.changes": "变更",
+		"form.name": "名称", "form.role": "角色", "form.roles": "角色", "form.email": "邮箱", "form.save": "保存",
+		"form.name_length": "名称须为 1–100 个字符。", "form.already_submitted": "该表单已提交过，未重复执行。",
+		"keys.create": "创建密钥", "keys.created": "密钥已创建。", "keys.secret_title": "新密钥",
+		"keys.secret_once": "请立即复制并妥善保存：关闭后将无法再次查看。", "keys.prefix": "前缀", "keys.status": "状态",
+		"keys.created_at": "创建时间", "keys.last_used": "最近使用", "keys.rotate": "轮换", "keys.revoke": "吊销",
+		"keys.confirm_rotate": "轮换后旧密钥将在 24 小时后失效。继续？", "keys.confirm_revoke": "吊销后该密钥立即失效，且不可恢复。继续？",
+		"keys.revoked": "密钥已吊销。", "keys.rotated": "已生成新密钥，旧密钥 24 小时后失效。", "keys.empty": "还没有 API 密钥。",
+		"keys.bad_role": "未知角色。", "keys.not_live": "该密钥已吊销或过期。",
+		"keys.status_active": "有效", "keys.status_rotating": "轮换中", "keys.status_revoked": "已吊销", "keys.status_expired": "已过期",
+		"team.invite": "邀请成员", "team.send_invite": "发送邀请", "team.members": "成员", "team.invitations": "邀请",
+		"team.since": "加入时间", "team.expires": "过期时间", "team.set_role": "设为该角色", "team.remove": "移除",
+		"team.revoke": "撤回", "team.confirm_remove": "确定移除该成员？", "team.confirm_revoke": "确定撤回该邀请？",
+		"team.invited": "邀请已发送。", "team.roles_changed": "角色已更新。", "team.removed": "成员已移除。",
+		"team.invitation_revoked": "邀请已撤回。", "team.invitation_closed": "该邀请已被接受、撤回或过期。",
+		"team.accepted": "已接受", "team.revoked": "已撤回", "team.no_invitations": "没有邀请。",
+		"team.bad_email": "请输入有效的邮箱地址。", "team.pick_role": "请至少选择一个角色。", "team.last_owner": "品牌至少需要一位所有者。",
+		"audit.action": "操作", "audit.target_type": "对象类型", "audit.actor": "操作人", "audit.from": "起始日期",
+		"audit.to": "截止日期", "audit.filter": "筛选", "audit.export": "导出 CSV", "audit.time": "时间", "audit.target": "对象",
+		"audit.reason": "原因", "audit.request": "请求", "audit.before": "变更前", "audit.after": "变更后", "audit.changes": "差异",
+		"audit.empty": "没有符合条件的记录。", "list.next": "下一页",
+		"brand.name": "品牌名称", "brand.timezone": "时区", "brand.locale": "默认语言", "brand.saved": "品牌资料已保存。",
+		"brand.bad_name": "名称须为 1–200 个字符。", "brand.bad_timezone": "未知的时区（例如 Asia/Shanghai）。",
+		"brand.bad_locale": "语言须为 zh-CN 或 en。",
+		"error.signed_out": "登录已过期，请重新登录。", "error.email_unverified": "请先验证邮箱后再登录。",
+		"error.csrf": "页面已过期，请刷新后重试。", "error.no_brand": "你不是任何品牌的成员。", "error.suspended": "该品牌账号已停用。",
+		"error.forbidden": "你的角色无权访问此页面。", "error.not_found": "未找到。", "error.escalation": "不能授予自己没有的权限。",
+		"error.internal": "服务器出错了，请把请求编号告诉客服：",
+	},
+	"en": {
+		"nav.menu": "Menu", "nav.dashboard": "Dashboard", "nav.team": "Team", "nav.api_keys": "API keys", "nav.audit": "Audit log",
+		"nav.brand": "Brand profile", "nav.switch": "Switch brand", "nav.logout": "Sign out",
+		"login.title": "Sign in", "login.local_help": "Development: get a one-time sign-in link (valid 15 minutes, single use) with:",
+		"login.disabled": "Sign in through your brand's identity service.", "login.invalid_link": "This sign-in link is invalid, expired or already used.",
+		"dashboard.members": "Team members", "dashboard.keys": "Active API keys", "dashboard.changes_week": "Changes, last 7 days",
+		"dashboard.plan": "Plan", "dashboard.activity": "Changes, last 14 days", "dashboard.changes": "Changes",
+		"form.name": "Name", "form.role": "Role", "form.roles": "Roles", "form.email": "Email", "form.save": "Save",
+		"form.name_length": "Names are 1–100 characters.", "form.already_submitted": "This form was already submitted; nothing was done twice.",
+		"keys.create": "Create key", "keys.created": "Key created.", "keys.secret_title": "Your new key",
+		"keys.secret_once": "Copy it now and keep it safe: it will not be shown again.", "keys.prefix": "Prefix", "keys.status": "Status",
+		"keys.created_at": "Created", "keys.last_used": "Last used", "keys.rotate": "Rotate", "keys.revoke": "Revoke",
+		"keys.confirm_rotate": "The old key will stop working in 24 hours. Continue?", "keys.confirm_revoke": "The key stops working at once and cannot be restored. Continue?",
+		"keys.revoked": "Key revoked.", "keys.rotated": "New key issued; the old one stops in 24 hours.", "keys.empty": "No API keys yet.",
+		"keys.bad_role": "Unknown role.", "keys.not_live": "This key is revoked or expired.",
+		"keys.status_active": "Active", "keys.status_rotating": "Rotating", "keys.status_revoked": "Revoked", "keys.status_expired": "Expired",
+		"team.invite": "Invite a teammate", "team.send_invite": "Send invitation", "team.members": "Members", "team.invitations": "Invitations",
+		"team.since": "Member since", "team.expires": "Expires", "team.set_role": "Set role", "team.remove": "Remove",
+		"team.revoke": "Revoke", "team.confirm_remove": "Remove this member?", "team.confirm_revoke": "Revoke this invitation?",
+		"team.invited": "Invitation sent.", "team.roles_changed": "Roles updated.", "team.removed": "Member removed.",
+		"team.invitation_revoked": "Invitation revoked.", "team.invitation_closed": "The invitation was already accepted, revoked or expired.",
+		"team.accepted": "Accepted", "team.revoked": "Revoked", "team.no_invitations": "No invitations.",
+		"team.bad_email": "Enter a valid email address.", "team.pick_role": "Pick at least one role.", "team.last_owner": "A brand keeps at least one owner.",
+		"audit.action": "Action", "audit.target_type": "Target type", "audit.actor": "Actor", "audit.from": "From",
+		"audit.to": "To", "audit.filter": "Filter", "audit.export": "Export CSV", "audit.time": "Time", "audit.target": "Target",
+		"audit.reason": "Reason", "audit.request": "Request", "audit.before": "Before", "audit.after": "After", "audit.changes": "Changes",
+		"audit.empty": "No records match.", "list.next": "Next page",
+		"brand.name": "Brand name", "brand.timezone": "Time zone", "brand.locale": "Default language", "brand.saved": "Brand profile saved.",
+		"brand.bad_name": "Names are 1–200 characters.", "brand.bad_timezone": "Unknown time zone (for example Asia/Shanghai).",
+		"brand.bad_locale": "Language must be zh-CN or en.",
+		"error.signed_out": "Your session has ended; sign in again.", "error.email_unverified": "Verify your email address, then sign in again.",
+		"error.csrf": "This page is stale; reload it and try again.", "error.no_brand": "You are not a member of any brand.", "error.suspended": "This brand's account is suspended.",
+		"error.forbidden": "Your role does not allow this page.", "error.not_found": "Not found.", "error.escalation": "You cannot grant permissions you do not hold.",
+		"error.internal": "Something went wrong on our side; quote this request ID to support:",
+	},
+}
