@@ -39,7 +39,10 @@ func tr(lang, key string) string {
 var messages = map[string]map[string]string{
 	"zh-CN": {
 		"nav.menu": "菜单", "nav.dashboard": "概览", "nav.team": "团队", "nav.api_keys": "API 密钥", "nav.audit": "审计日志",
-		"nav.brand": "品牌资料", "nav.switch": "切换品牌", "nav.logout": "退出登录",
+		"nav.brand": "品牌资料", "nav.roles": "角色与权限",
+		"roles.builtin": "内置", "roles.define": "自定义角色", "roles.description": "说明", "roles.permissions": "权限",
+		"roles.saved": "角色已保存。", "roles.deleted": "角色已删除。", "roles.delete": "删除", "roles.confirm_delete": "删除该角色？持有它的成员将失去其权限。",
+		"roles.bad_name": "角色名为 2–40 个小写字母、数字或下划线，且不能与内置角色同名。", "roles.bad_permissions": "包含未知权限。", "nav.switch": "切换品牌", "nav.logout": "退出登录",
 		"login.title": "登录", "login.local_help": "开发环境：用下面的命令获取一次性登录链接（15 分钟内有效，仅可使用一次）。",
 		"login.disabled": "请通过品牌的身份服务登录。", "login.invalid_link": "登录链接无效、已过期或已被使用。",
 		"dashboard.members": "团队成员", "dashboard.keys": "有效 API 密钥", "dashboard.changes_week": "近 7 天变更",
@@ -74,7 +77,10 @@ var messages = map[string]map[string]string{
 	},
 	"en": {
 		"nav.menu": "Menu", "nav.dashboard": "Dashboard", "nav.team": "Team", "nav.api_keys": "API keys", "nav.audit": "Audit log",
-		"nav.brand": "Brand profile", "nav.switch": "Switch brand", "nav.logout": "Sign out",
+		"nav.brand": "Brand profile", "nav.roles": "Roles & permissions",
+		"roles.builtin": "built-in", "roles.define": "Define a role", "roles.description": "Description", "roles.permissions": "Permissions",
+		"roles.saved": "Role saved.", "roles.deleted": "Role deleted.", "roles.delete": "Delete", "roles.confirm_delete": "Delete this role? Members holding it lose what it grants.",
+		"roles.bad_name": "Role names are 2–40 lower-case letters, digits or underscores, and cannot be a built-in role's.", "roles.bad_permissions": "Contains an unknown permission.", "nav.switch": "Switch brand", "nav.logout": "Sign out",
 		"login.title": "Sign in", "login.local_help": "Development: get a one-time sign-in link (valid 15 minutes, single use) with:",
 		"login.disabled": "Sign in through your brand's identity service.", "login.invalid_link": "This sign-in link is invalid, expired or already used.",
 		"dashboard.members": "Team members", "dashboard.keys": "Active API keys", "dashboard.changes_week": "Changes, last 7 days",

@@ -1,0 +1,61 @@
+package console
+
+import (
+	"io/fs"
+	"net/http/httptest"
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Every string exists in both languages, and every key a template or handler uses is defined.
+func TestEveryStringIsTranslated(t *testing.T) {
+	t.Parallel()
+	zh, en := messages["zh-CN"], messages["en"]
+	for k := range zh {
+		require.Containsf(t, en, k, "%s lacks English", k)
+	}
+	for k := range en {
+		require.Containsf(t, zh, k, "%s lacks Chinese", k)
+	}
+	used := regexp.MustCompile(`t \$?\.Lang "([a-z_.]+)"`)
+	err := fs.WalkDir(templateFS, "templates", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		raw, err := fs.ReadFile(templateFS, path)
+		for _, m := range used.FindAllStringSubmatch(string(raw), -1) {
+			require.Containsf(t, en, m[1], "%s uses undefined %s", path, m[1])
+		}
+		return err
+	})
+	require.NoError(t, err)
+	for _, status := range []string{"active", "rotating", "revoked", "expired"} {
+		require.Contains(t, en, "keys.status_"+status)
+	}
+}
+
+func TestLanguageFollowsTheCookieThenTheBrowser(t *testing.T) {
+	t.Parallel()
+	r := httptest.NewRequest("GET", "/", nil)
+	require.Equal(t, "zh-CN", language(r), "brands are in China")
+	r.Header.Set("Accept-Language", "en-GB,en;q=0.9")
+	require.Equal(t, "en", language(r))
+	r.Header.Set("Cookie", langCookie+"=zh-CN")
+	require.Equal(t, "zh-CN", language(r))
+}
+
+func TestReturnDestinationsStayInTheConsole(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]string{
+		"/console/team":        "/console/team",
+		"/console/audit?x=1":   "/console/audit?x=1",
+		"https://evil.example": "/console/",
+		"//evil.example/x":     "/console/",
+		"/v1/api-keys":         "/console/",
+		"":                     "/console/",
+	} {
+		require.Equalf(t, want, safeReturn(raw), "%q", raw)
+	}
+}
