@@ -47,6 +47,8 @@ type Deps struct {
 	KratosBrowserURL string
 	// CSRFKey derives each session's CSRF token.
 	CSRFKey []byte
+	// PlatformKey admits platform operators to the tenant list (basic auth password).
+	PlatformKey string
 	// SignInLimit throttles sign-in attempts per client IP; nil applies none.
 	SignInLimit func(http.Handler) http.Handler
 	// SecureCookies marks cookies Secure (everywhere but plain-HTTP development).
@@ -85,6 +87,13 @@ func New(d Deps) *Server {
 	}
 	s.router.Get("/login", login.ServeHTTP)
 	s.router.Post("/language", s.setLanguage)
+	s.router.Route("/platform", func(r chi.Router) {
+		r.Use(s.requirePlatform)
+		r.Get("/", s.platform)
+		r.Post("/tenants", s.createTenant)
+		r.Post("/tenants/{slug}/suspend", s.tenantStatus(true))
+		r.Post("/tenants/{slug}/reinstate", s.tenantStatus(false))
+	})
 	s.router.Group(func(r chi.Router) {
 		r.Use(s.requireAdmin)
 		r.Post("/logout", s.logout)

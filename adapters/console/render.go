@@ -22,9 +22,10 @@ type pages struct {
 // lang is what every view passes templates so they can translate.
 type langer interface{ lang() string }
 
-func (v *view) lang() string     { return v.Lang }
-func (v errorView) lang() string { return v.Lang }
-func (v loginView) lang() string { return v.Lang }
+func (v *view) lang() string        { return v.Lang }
+func (v errorView) lang() string    { return v.Lang }
+func (v loginView) lang() string    { return v.Lang }
+func (v platformView) lang() string { return v.Lang }
 
 func mustParsePages() *pages {
 	p := &pages{sets: map[string]*template.Template{}}
@@ -44,6 +45,7 @@ func mustParsePages() *pages {
 			"join":  strings.Join,
 			"has":   contains,
 			"roles": func() []string { return roleOptions },
+			"split": strings.Fields,
 		})
 		template.Must(t.ParseFS(templateFS, "templates/layout.html", "templates/"+e.Name()))
 		p.sets[name] = t

@@ -72,7 +72,7 @@ func (a *app) httpServer(metrics *httpapi.Metrics, jobsUI http.Handler) *httpapi
 	con := console.New(console.Deps{
 		SignIn:  local,
 		Tenants: a.Tenants, Tenancy: a.Tenancy, APIKeys: a.APIKeys, Access: a.Access, Audit: a.Audit, Authorizer: a.Authorizer,
-		Identity: a.Identity, KratosBrowserURL: a.cfg.kratosBrowserURL, CSRFKey: csrfKey[:], SecureCookies: a.cfg.production(),
+		Identity: a.Identity, PlatformKey: a.cfg.platformKey, KratosBrowserURL: a.cfg.kratosBrowserURL, CSRFKey: csrfKey[:], SecureCookies: a.cfg.production(),
 		SignInLimit: func(h http.Handler) http.Handler { return limiter.ByIP(a.cfg.signInLimits.Default, h) },
 		Logger:      a.Config.Logger,
 	})
