@@ -70,6 +70,7 @@ type Server struct {
 const (
 	tenantCookie = "engage_tenant"
 	langCookie   = "engage_lang"
+	returnCookie = "engage_return"
 )
 
 // New builds the console, to be mounted at /console.
@@ -200,7 +201,11 @@ func (s *Server) requireAdmin(next http.Handler) http.Handler {
 		id, err := s.d.Identity.Session(r.Context(), r.Header.Get("Cookie"), "")
 		if err != nil {
 			if r.Method == http.MethodGet {
-				http.Redirect(w, r, "/console/login?return_to="+url.QueryEscape("/console"+r.URL.RequestURI()), http.StatusSeeOther)
+				// Remember the page, so signing in (even with a link made elsewhere) comes back to it.
+				back := "/console" + r.URL.RequestURI()
+				http.SetCookie(w, &http.Cookie{Name: returnCookie, Value: back, Path: "/console", HttpOnly: true,
+					Secure: s.d.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: 3600})
+				http.Redirect(w, r, "/console/login?return_to="+url.QueryEscape(back), http.StatusSeeOther)
 				return
 			}
 			s.fail(w, r, http.StatusUnauthorized, tr(lang, "error.signed_out"))

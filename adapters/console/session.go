@@ -25,7 +25,11 @@ func safeReturn(raw string) string {
 // browser goes to Kratos's login flow and comes back; otherwise the page explains how to get a link.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	lang := language(r)
-	returnTo := safeReturn(r.URL.Query().Get("return_to"))
+	back := r.URL.Query().Get("return_to")
+	if c, err := r.Cookie(returnCookie); err == nil && back == "" {
+		back = c.Value
+	}
+	returnTo := safeReturn(back)
 	if token := r.URL.Query().Get("token"); token != "" && s.d.SignIn != nil {
 		session, err := s.d.SignIn.Redeem(r.Context(), token)
 		if errors.Is(err, signin.ErrInvalidLink) {
@@ -39,6 +43,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		}
 		http.SetCookie(w, &http.Cookie{Name: signin.SessionCookie, Value: session, Path: "/", HttpOnly: true,
 			Secure: s.d.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: int(signin.SessionTTL.Seconds())})
+		http.SetCookie(w, &http.Cookie{Name: returnCookie, Value: "", Path: "/console", MaxAge: -1})
 		http.Redirect(w, r, returnTo, http.StatusSeeOther)
 		return
 	}

@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
 	"net/http"
 
-	"github.com/engagehq/engage/adapters/console"
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/adapters/postgres"
-	"github.com/engagehq/engage/adapters/ratelimit"
 	"github.com/engagehq/engage/adapters/wire"
-	"github.com/engagehq/engage/application/signin"
+	"github.com/engagehq/engage/adapters/wire/web"
 )
 
 // app is the wired service with the process's configuration.
@@ -63,31 +60,8 @@ func migrateUp(ctx context.Context, cfg config) error {
 }
 
 func (a *app) httpServer(metrics *httpapi.Metrics, jobsUI http.Handler) *httpapi.Server {
-	limiter := ratelimit.New(ratelimit.Options{})
-	csrfKey := sha256.Sum256([]byte("engage console csrf:" + a.cfg.platformKey))
-	var local *signin.Service
-	if !a.cfg.production() {
-		local = a.SignIn
-	}
-	con := console.New(console.Deps{
-		SignIn:  local,
-		Tenants: a.Tenants, Tenancy: a.Tenancy, APIKeys: a.APIKeys, Access: a.Access, Audit: a.Audit, Authorizer: a.Authorizer,
-		Identity: a.Identity, PlatformKey: a.cfg.platformKey, KratosBrowserURL: a.cfg.kratosBrowserURL, CSRFKey: csrfKey[:], SecureCookies: a.cfg.production(),
-		SignInLimit: func(h http.Handler) http.Handler { return limiter.ByIP(a.cfg.signInLimits.Default, h) },
-		Logger:      a.Config.Logger,
+	return web.Handler(a.App, web.Options{
+		PlatformKey: a.cfg.platformKey, KratosBrowserURL: a.cfg.kratosBrowserURL,
+		APILimits: a.cfg.apiLimits, SignInLimits: a.cfg.signInLimits, Jobs: jobsUI, Metrics: metrics,
 	})
-	deps := httpapi.Deps{
-		Tenants: a.Tenants, Tenancy: a.Tenancy, APIKeys: a.APIKeys, Access: a.Access, Audit: a.Audit, Secrets: a.Secrets,
-		Idempotency: a.Idempotency, Identity: a.Identity, Authorizer: a.Authorizer, Tx: a.DB, AuditLog: postgres.AuditLog{},
-		Limiter: limiter, APILimits: a.cfg.apiLimits, SignInLimits: a.cfg.signInLimits, Console: con,
-		PlatformKey: a.cfg.platformKey, SecureCookies: a.cfg.production(), Jobs: jobsUI, Metrics: metrics, Logger: a.Config.Logger,
-		Ready: func(ctx context.Context) error {
-			if err := a.DB.Pool().Ping(ctx); err != nil {
-				return err
-			}
-			return a.DB.CheckSchema(ctx)
-		},
-	}
-	deps.SignIn = local
-	return httpapi.New(deps)
 }

@@ -1,0 +1,141 @@
+package console_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/engagehq/engage/adapters/console/browsertest"
+	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/ratelimit"
+	"github.com/engagehq/engage/adapters/wire"
+	"github.com/engagehq/engage/adapters/wire/web"
+	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/ports"
+	"github.com/engagehq/engage/tenants"
+)
+
+const platformKey = "egp_console_test"
+
+type testBundle struct {
+	url     string
+	app     *wire.App
+	browser *browsertest.Browser
+}
+
+// setup starts Engage, API and console, on a fresh database, and a headless browser.
+func setup(t *testing.T) *testBundle {
+	t.Helper()
+	pg := pgtest.New(t)
+	db := pg.OpenApp(t)
+	a, err := wire.New(wire.Config{DatabaseURL: pg.AppURL, SecretsKey: "t1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
+		SignInKey: []byte("console test"), Workers: 1, NoPeriodicJobs: true}, db)
+	require.NoError(t, err)
+	ctx, stop := context.WithCancel(context.Background())
+	t.Cleanup(stop)
+	listening := make(chan struct{})
+	go a.Listener.Run(ctx, func() { close(listening) })
+	<-listening
+	srv := httptest.NewServer(web.Handler(a, web.Options{PlatformKey: platformKey,
+		APILimits: ratelimit.DefaultAPILimits, SignInLimits: ratelimit.DefaultSignInLimits}))
+	t.Cleanup(srv.Close)
+	return &testBundle{url: srv.URL, app: a, browser: browsertest.New(t)}
+}
+
+// brand onboards a brand.
+func (b *testBundle) brand(t *testing.T, slug, name string) tenants.Tenant {
+	t.Helper()
+	tn, err := b.app.Tenancy.Create(context.Background(), tenants.Draft{Slug: slug, Name: name})
+	require.NoError(t, err)
+	return tn
+}
+
+// member makes email a member of tn with roles.
+func (b *testBundle) member(t *testing.T, tn tenants.Tenant, email string, roles ...access.Role) {
+	t.Helper()
+	_, err := b.app.Access.AddAdmin(context.Background(), tn.ID, email, "", roles)
+	require.NoError(t, err)
+}
+
+// link is a one-time sign-in URL for email.
+func (b *testBundle) link(t *testing.T, email string) string {
+	t.Helper()
+	token, err := b.app.SignIn.IssueLink(context.Background(), email)
+	require.NoError(t, err)
+	return b.url + "/console/login?token=" + token
+}
+
+// signIn opens a fresh browser context signed in as email.
+func (b *testBundle) signIn(t *testing.T, email string) *browsertest.Tab {
+	t.Helper()
+	tab := b.browser.Incognito(t)
+	tab.Run(t, chromedp.Navigate(b.link(t, email)), chromedp.WaitVisible(chromedp.CSS("[data-test=current-brand]")))
+	return tab
+}
+
+func text(t *testing.T, tab *browsertest.Tab, css string) string {
+	t.Helper()
+	return strings.TrimSpace(browsertest.Get(t, tab, chromedp.Text(chromedp.CSS(css))))
+}
+
+// html is the page's whole markup.
+func html(t *testing.T, tab *browsertest.Tab) string {
+	t.Helper()
+	return browsertest.Get(t, tab, chromedp.Evaluate[string]("document.documentElement.outerHTML"))
+}
+
+// acceptConfirms makes the page's confirm dialogs answer yes.
+func acceptConfirms(t *testing.T, tab *browsertest.Tab) {
+	t.Helper()
+	browsertest.Get(t, tab, chromedp.Evaluate[bool]("window.confirm = () => true; true"))
+}
+
+// waitFor polls until the JavaScript expression is true.
+func waitFor(t *testing.T, tab *browsertest.Tab, expr string) {
+	t.Helper()
+	browsertest.Get(t, tab, chromedp.Poll[bool](expr))
+}
+
+// location is the tab's current path and query.
+func location(t *testing.T, tab *browsertest.Tab) string {
+	t.Helper()
+	return browsertest.Get(t, tab, chromedp.Evaluate[string]("location.pathname + location.search"))
+}
+
+func noJSErrors(t *testing.T, tab *browsertest.Tab) {
+	t.Helper()
+	require.Empty(t, tab.JSErrors())
+}
+
+// get fetches path with a cookie header, outside the browser.
+func (b *testBundle) get(t *testing.T, path, cookie string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, b.url+path, nil)
+	require.NoError(t, err)
+	req.Header.Set("Cookie", cookie)
+	resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+	require.NoError(t, err)
+	return resp
+}
+
+// sessionCookie signs email in outside the browser and returns the Cookie header to send.
+func (b *testBundle) sessionCookie(t *testing.T, email string) string {
+	t.Helper()
+	resp := b.get(t, strings.TrimPrefix(b.link(t, email), b.url), "")
+	resp.Body.Close()
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	for _, c := range resp.Cookies() {
+		if c.Name == "engage_session" {
+			return c.Name + "=" + c.Value
+		}
+	}
+	t.Fatal("no session cookie")
+	return ""
+}
+
+func pageOf(n int) ports.Page { return ports.Page{Limit: n} }

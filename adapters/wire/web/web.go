@@ -1,0 +1,58 @@
+// Package web builds the whole HTTP surface of a wired app: the API and the console on one
+// handler. The engage binary serves it; end-to-end tests start it on a test server.
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"net/http"
+
+	"github.com/engagehq/engage/adapters/console"
+	"github.com/engagehq/engage/adapters/httpapi"
+	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/ratelimit"
+	"github.com/engagehq/engage/adapters/wire"
+	"github.com/engagehq/engage/application/signin"
+)
+
+// Options are the operational parts of the HTTP surface.
+type Options struct {
+	PlatformKey string
+	// KratosBrowserURL is Kratos as browsers reach it; empty without Kratos.
+	KratosBrowserURL string
+	APILimits        ratelimit.Limits
+	SignInLimits     ratelimit.Limits
+	// Jobs is River's UI for platform operators; nil leaves it out.
+	Jobs    http.Handler
+	Metrics *httpapi.Metrics
+}
+
+// Handler serves a's API at /v1 and its console at /console.
+func Handler(a *wire.App, o Options) *httpapi.Server {
+	limiter := ratelimit.New(ratelimit.Options{})
+	var local *signin.Service
+	if !a.Config.Production {
+		local = a.SignIn
+	}
+	// CSRF tokens are keyed by a key derived from the platform key, a secret every instance shares.
+	csrfKey := sha256.Sum256([]byte("engage console csrf:" + o.PlatformKey))
+	con := console.New(console.Deps{
+		Tenants: a.Tenants, Tenancy: a.Tenancy, APIKeys: a.APIKeys, Access: a.Access, Audit: a.Audit, Authorizer: a.Authorizer,
+		Identity: a.Identity, SignIn: local, PlatformKey: o.PlatformKey, KratosBrowserURL: o.KratosBrowserURL,
+		CSRFKey: csrfKey[:], SecureCookies: a.Config.Production, Logger: a.Config.Logger,
+		SignInLimit: func(h http.Handler) http.Handler { return limiter.ByIP(o.SignInLimits.Default, h) },
+	})
+	return httpapi.New(httpapi.Deps{
+		Tenants: a.Tenants, Tenancy: a.Tenancy, APIKeys: a.APIKeys, Access: a.Access, Audit: a.Audit, Secrets: a.Secrets,
+		Idempotency: a.Idempotency, Identity: a.Identity, SignIn: local, Authorizer: a.Authorizer, Tx: a.DB,
+		AuditLog: postgres.AuditLog{}, Limiter: limiter, APILimits: o.APILimits, SignInLimits: o.SignInLimits,
+		Console: con, PlatformKey: o.PlatformKey, SecureCookies: a.Config.Production, Jobs: o.Jobs, Metrics: o.Metrics,
+		Logger: a.Config.Logger,
+		Ready: func(ctx context.Context) error {
+			if err := a.DB.Pool().Ping(ctx); err != nil {
+				return err
+			}
+			return a.DB.CheckSchema(ctx)
+		},
+	})
+}
