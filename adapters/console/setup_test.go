@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
@@ -99,6 +100,19 @@ func acceptConfirms(t *testing.T, tab *browsertest.Tab) {
 func waitFor(t *testing.T, tab *browsertest.Tab, expr string) {
 	t.Helper()
 	browsertest.Get(t, tab, chromedp.Poll[bool](expr))
+}
+
+// settle waits until the JavaScript expression is true across a page load: a click that
+// navigates destroys the page a plain wait would be watching, so errors while the next page
+// loads are retried.
+func settle(t *testing.T, tab *browsertest.Tab, expr string) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		ctx, cancel := context.WithTimeout(tab.Ctx, 2*time.Second)
+		defer cancel()
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+		return err == nil && ok
+	}, 15*time.Second, 50*time.Millisecond, "the page never showed %s", expr)
 }
 
 // location is the tab's current path and query.
