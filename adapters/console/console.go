@@ -22,6 +22,7 @@ import (
 	accessapp "github.com/engagehq/engage/application/access"
 	"github.com/engagehq/engage/application/apikeys"
 	auditapp "github.com/engagehq/engage/application/audit"
+	"github.com/engagehq/engage/application/channels"
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tenancy"
 	"github.com/engagehq/engage/domain/access"
@@ -39,6 +40,7 @@ type Deps struct {
 	APIKeys    *apikeys.Service
 	Access     *accessapp.Service
 	Audit      *auditapp.Service
+	Channels   *channels.Service
 	Authorizer ports.Authorizer
 	// Identity checks admin sessions; SignIn redeems local links (nil in production).
 	Identity ports.IdentityProvider
@@ -116,6 +118,9 @@ func New(d Deps) *Server {
 		r.Get("/roles", s.roles)
 		r.Post("/roles", s.saveRole)
 		r.Post("/roles/{name}/delete", s.deleteRole)
+		r.Get("/settings/channels", s.channels)
+		r.Post("/settings/channels/{channel}", s.saveChannel)
+		r.Post("/settings/channels/{channel}/test", s.testChannel)
 		r.Get("/settings/brand", s.brand)
 		r.Post("/settings/brand", s.saveBrand)
 	})

@@ -46,6 +46,7 @@ func mustParsePages() *pages {
 			"has":   contains,
 			"roles": func() []string { return roleOptions },
 			"split": strings.Fields,
+			"dict":  dict,
 		})
 		template.Must(t.ParseFS(templateFS, "templates/layout.html", "templates/"+e.Name()))
 		p.sets[name] = t
@@ -112,4 +113,13 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// dict builds a map from alternating keys and values, to pass several things to a template.
+func dict(kv ...any) map[string]any {
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i].(string)] = kv[i+1]
+	}
+	return m
 }

@@ -33,6 +33,18 @@ func NewService(tx ports.Transactor, repo ports.SecretRepository, cipher ports.C
 
 // Set stores value as tenant's secret name, replacing any it had, and returns its masked view.
 func (s *Service) Set(ctx context.Context, tenant tenants.ID, name, value string) (Masked, error) {
+	var out Masked
+	err := s.tx.InTenant(ctx, tenant, func(ctx context.Context) error {
+		var err error
+		out, err = s.SetInTx(ctx, tenant, name, value)
+		return err
+	})
+	return out, err
+}
+
+// SetInTx is Set inside the caller's tenant transaction, for use cases that store a secret
+// together with other changes (a channel's settings and its credential).
+func (s *Service) SetInTx(ctx context.Context, tenant tenants.ID, name, value string) (Masked, error) {
 	if err := errors.Join(validateName(name), validateValue(value)); err != nil {
 		return Masked{}, err
 	}
@@ -44,26 +56,19 @@ func (s *Service) Set(ctx context.Context, tenant tenants.ID, name, value string
 		return Masked{}, fmt.Errorf("secrets: seal: %w", err)
 	}
 	after := Masked{Name: name, Hint: hint(value), KeyID: keyID, UpdatedAt: s.now()}
-	err = s.tx.InTenant(ctx, tenant, func(ctx context.Context) error {
-		var before any
-		old, err := s.repo.Get(ctx, name)
-		switch {
-		case err == nil:
-			before = s.mask(tenant, old)
-		case !errors.Is(err, ports.ErrSecretNotFound):
-			return err
-		}
-		if err := s.repo.Put(ctx, ports.StoredSecret{Name: name, KeyID: keyID, Sealed: sealed, UpdatedAt: after.UpdatedAt}); err != nil {
-			return err
-		}
-		return s.audit.Record(ctx, ports.AuditEntry{
-			Action: "secret.set", TargetType: "secret", TargetID: name, Before: before, After: after,
-		})
-	})
-	if err != nil {
+	var before any
+	old, err := s.repo.Get(ctx, name)
+	switch {
+	case err == nil:
+		before = s.mask(tenant, old)
+	case !errors.Is(err, ports.ErrSecretNotFound):
 		return Masked{}, err
 	}
-	return after, nil
+	if err := s.repo.Put(ctx, ports.StoredSecret{Name: name, KeyID: keyID, Sealed: sealed, UpdatedAt: after.UpdatedAt}); err != nil {
+		return Masked{}, err
+	}
+	err = s.audit.Record(ctx, ports.AuditEntry{Action: "secret.set", TargetType: "secret", TargetID: name, Before: before, After: after})
+	return after, err
 }
 
 // Delete removes tenant's secret name, or returns ports.ErrSecretNotFound.
