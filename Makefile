@@ -4,16 +4,23 @@
 GO ?= go
 export ENGAGE_DIR ?= $(CURDIR)/.engage
 
-.PHONY: run test lint openapi build load clean
+.PHONY: run test browser lint openapi build load clean
 
 ## run: start Postgres, migrate, seed the demo brands and serve API, console and workers on :8080
 run:
 	$(GO) run ./cmd/engage dev
 
 ## test: formatting and vet checks, then every test (race detector on), OpenAPI drift included
-test: lint
+test: lint browser
 	$(GO) run ./cmd/engage devdb up
 	$(GO) test -race -count=1 ./...
+
+## browser: Debian's Chromium (and CJK fonts) for the console's browser tests, when missing
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk; \
+		else echo "install Chromium for the console tests (Debian: apt-get install chromium fonts-noto-cjk)"; exit 1; fi; }
 
 ## lint: gofmt and go vet
 lint:
