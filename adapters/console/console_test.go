@@ -52,10 +52,7 @@ func TestSignInSwitchBrandAndBothLanguages(t *testing.T) {
 
 func TestAPIKeySecretIsShownExactlyOnce(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
-	tn := b.brand(t, "lotus-tea", "莲花茶饮")
-	b.member(t, tn, "owner@lotus.example", access.RoleOwner)
-	tab := b.signIn(t, "owner@lotus.example")
+	b, _, tab := setupOwner(t)
 
 	tab.Run(t,
 		chromedp.Navigate(b.url+"/console/api-keys"),
@@ -151,10 +148,7 @@ func TestMarketerCannotReachTeamSettingsByMenuOrURL(t *testing.T) {
 
 func TestFormsShowFieldErrorsKeepInputAndSubmitOnce(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
-	tn := b.brand(t, "lotus-tea", "莲花茶饮")
-	b.member(t, tn, "owner@lotus.example", access.RoleOwner)
-	tab := b.signIn(t, "owner@lotus.example")
+	b, tn, tab := setupOwner(t)
 
 	tab.Run(t,
 		chromedp.Navigate(b.url+"/console/settings/brand"),

@@ -48,6 +48,15 @@ func setup(t *testing.T) *testBundle {
 	return &testBundle{url: srv.URL, app: a, browser: browsertest.New(t)}
 }
 
+// setupOwner is setup with the brand lotus-tea and its owner owner@lotus.example signed in.
+func setupOwner(t *testing.T) (*testBundle, tenants.Tenant, *browsertest.Tab) {
+	t.Helper()
+	b := setup(t)
+	tn := b.brand(t, "lotus-tea", "莲花茶饮")
+	b.member(t, tn, "owner@lotus.example", access.RoleOwner)
+	return b, tn, b.signIn(t, "owner@lotus.example")
+}
+
 // brand onboards a brand.
 func (b *testBundle) brand(t *testing.T, slug, name string) tenants.Tenant {
 	t.Helper()
