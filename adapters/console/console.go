@@ -123,6 +123,8 @@ func New(d Deps) *Server {
 		r.Post("/settings/channels/{channel}/test", s.testChannel)
 		r.Get("/settings/brand", s.brand)
 		r.Post("/settings/brand", s.saveBrand)
+		r.Post("/settings/brand/logo", s.uploadLogo)
+		r.Get("/brand/logo", s.logo)
 	})
 	return s
 }

@@ -1,7 +1,11 @@
 package console_test
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/png"
+	"os"
 	"io"
 	"net/http"
 	"net/url"
@@ -14,6 +18,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/console/browsertest"
 	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/ports"
 )
 
 func TestSignInSwitchBrandAndBothLanguages(t *testing.T) {
@@ -269,4 +274,40 @@ func TestPlatformOperatorsOnboardAndSuspendBrands(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, got.Active())
 	require.Contains(t, page, `data-test="tenant-status">`)
+}
+
+func TestBrandLogoUploadsAndShows(t *testing.T) {
+	t.Parallel()
+	b, tn, tab := setupOwner(t)
+	dir := t.TempDir()
+	good := dir + "/logo.png"
+	img := image.NewRGBA(image.Rect(0, 0, 64, 64))
+	for i := range img.Pix {
+		img.Pix[i] = 0x80
+	}
+	var buf bytes.Buffer
+	require.NoError(t, png.Encode(&buf, img))
+	require.NoError(t, os.WriteFile(good, buf.Bytes(), 0o600))
+	fake := dir + "/not-an-image.png"
+	require.NoError(t, os.WriteFile(fake, []byte("<svg onload=alert(1)>"), 0o600))
+
+	tab.Run(t,
+		chromedp.Navigate(b.url+"/console/settings/brand"),
+		chromedp.SetUploadFiles(chromedp.CSS("[data-test=logo-form] input[type=file]"), []string{fake}),
+		chromedp.Click(chromedp.CSS("[data-test=logo-form] button")),
+		chromedp.WaitVisible(chromedp.CSS("[data-test=error-logo]")),
+	)
+	_, err := b.app.Tenancy.Logo(context.Background(), tn.ID)
+	require.ErrorIs(t, err, ports.ErrNoLogo, "a file that is not an image is refused")
+
+	tab.Run(t,
+		chromedp.SetUploadFiles(chromedp.CSS("[data-test=logo-form] input[type=file]"), []string{good}),
+		chromedp.Click(chromedp.CSS("[data-test=logo-form] button")),
+		chromedp.WaitVisible(chromedp.CSS("[data-test=logo]")),
+	)
+	waitFor(t, tab, `document.querySelector("[data-test=logo]").naturalWidth === 64`)
+	logo, err := b.app.Tenancy.Logo(context.Background(), tn.ID)
+	require.NoError(t, err)
+	require.Equal(t, "image/png", logo.ContentType)
+	require.Equal(t, buf.Bytes(), logo.Data)
 }

@@ -70,7 +70,7 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 	auditLog := postgres.AuditLog{}
 	notifier := postgres.Notifier{}
 	a := &App{Config: cfg, DB: db, Tenants: tenants.NewDirectory(postgres.NewTenantStore(db))}
-	a.Tenancy = tenancy.NewService(db, a.Tenants, auditLog, notifier)
+	a.Tenancy = tenancy.NewService(db, a.Tenants, auditLog, notifier, postgres.Logos{})
 	a.Audit = audit.NewService(db, auditLog, a.Tenants)
 
 	var err error

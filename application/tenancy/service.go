@@ -15,11 +15,12 @@ type Service struct {
 	dir    *tenants.Directory
 	audit  ports.AuditLog
 	notify ports.Notifier
+	logos  ports.LogoRepository
 }
 
 // NewService returns the tenancy service.
-func NewService(tx ports.Transactor, dir *tenants.Directory, audit ports.AuditLog, notify ports.Notifier) *Service {
-	return &Service{tx: tx, dir: dir, audit: audit, notify: notify}
+func NewService(tx ports.Transactor, dir *tenants.Directory, audit ports.AuditLog, notify ports.Notifier, logos ports.LogoRepository) *Service {
+	return &Service{tx: tx, dir: dir, audit: audit, notify: notify, logos: logos}
 }
 
 // snapshot is what the audit trail keeps of a tenant.
