@@ -30,12 +30,17 @@ type testBundle struct {
 }
 
 // setup starts Engage, API and console, on a fresh database, and a headless browser.
-func setup(t *testing.T) *testBundle {
+func setup(t *testing.T) *testBundle { return setupWith(t, func(*wire.Config) {}) }
+
+// setupWith is setup with the wiring adjusted, e.g. to point at providers' stand-ins.
+func setupWith(t *testing.T, adjust func(*wire.Config)) *testBundle {
 	t.Helper()
 	pg := pgtest.New(t)
 	db := pg.OpenApp(t)
-	a, err := wire.New(wire.Config{DatabaseURL: pg.AppURL, SecretsKey: "t1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
-		SignInKey: []byte("console test"), Workers: 1, NoPeriodicJobs: true}, db)
+	cfg := wire.Config{DatabaseURL: pg.AppURL, SecretsKey: "t1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
+		SignInKey: []byte("console test"), Workers: 1, NoPeriodicJobs: true}
+	adjust(&cfg)
+	a, err := wire.New(cfg, db)
 	require.NoError(t, err)
 	ctx, stop := context.WithCancel(context.Background())
 	t.Cleanup(stop)
@@ -105,10 +110,11 @@ func acceptConfirms(t *testing.T, tab *browsertest.Tab) {
 	browsertest.Get(t, tab, chromedp.Evaluate[bool]("window.confirm = () => true; true"))
 }
 
-// waitFor polls until the JavaScript expression is true.
+// waitFor polls until the JavaScript expression is true and htmx has finished swapping and
+// settling, so that elements it just swapped in have their behaviour attached.
 func waitFor(t *testing.T, tab *browsertest.Tab, expr string) {
 	t.Helper()
-	browsertest.Get(t, tab, chromedp.Poll[bool](expr))
+	browsertest.Get(t, tab, chromedp.Poll[bool]("("+expr+") && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"))
 }
 
 // settle waits until the JavaScript expression is true across a page load: a click that
@@ -162,3 +168,5 @@ func (b *testBundle) sessionCookie(t *testing.T, email string) string {
 }
 
 func pageOf(n int) ports.Page { return ports.Page{Limit: n} }
+
+func auditFilter(action string) ports.AuditFilter { return ports.AuditFilter{Action: action} }

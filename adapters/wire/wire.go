@@ -4,6 +4,7 @@
 package wire
 
 import (
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 
@@ -12,9 +13,15 @@ import (
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/riverjobs"
 	"github.com/engagehq/engage/adapters/secretbox"
+	"github.com/engagehq/engage/adapters/sms"
+	"github.com/engagehq/engage/adapters/sms/aliyun"
+	"github.com/engagehq/engage/adapters/sms/tencent"
+	"github.com/engagehq/engage/adapters/smtp"
+	"github.com/engagehq/engage/adapters/wechat"
 	"github.com/engagehq/engage/application/access"
 	"github.com/engagehq/engage/application/apikeys"
 	"github.com/engagehq/engage/application/audit"
+	"github.com/engagehq/engage/application/channels"
 	"github.com/engagehq/engage/application/idempotency"
 	"github.com/engagehq/engage/application/secrets"
 	"github.com/engagehq/engage/application/signin"
@@ -32,7 +39,11 @@ type Config struct {
 	// SignInKey signs local sign-in links; unused in production.
 	SignInKey []byte
 	// KratosURL is Kratos's public API; empty uses local sign-in outside production.
-	KratosURL  string
+	KratosURL string
+	// Provider API bases; empty uses the providers' real endpoints (tests point them at stand-ins).
+	WeChatAPI, AliyunSMSAPI, TencentSMSAPI string
+	// SMTPTLS is the TLS configuration for brands' mail servers; nil uses the system's roots.
+	SMTPTLS    *tls.Config
 	Production bool
 	Workers    int
 	// NoPeriodicJobs leaves periodic jobs out of the River client (tests).
@@ -51,6 +62,7 @@ type App struct {
 	Access      *access.Service
 	Audit       *audit.Service
 	Secrets     *secrets.Service
+	Channels    *channels.Service
 	SignIn      *signin.Service
 	Identity    ports.IdentityProvider
 	Authorizer  *casbinauth.Authorizer
@@ -99,6 +111,19 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 		return nil, fmt.Errorf("secrets key: %w", err)
 	}
 	a.Secrets = secrets.NewService(db, postgres.Secrets{}, keyring, auditLog, a.Tenants, cfg.Clock)
+	aliyunSMS, err := aliyun.New(cfg.AliyunSMSAPI)
+	if err != nil {
+		return nil, err
+	}
+	tencentSMS, err := tencent.New(cfg.TencentSMSAPI)
+	if err != nil {
+		return nil, err
+	}
+	a.Channels = channels.NewService(db, postgres.ChannelSettings{}, a.Secrets, auditLog, channels.Verifiers{
+		WeChat: wechat.NewTokens(wechat.New(cfg.WeChatAPI, nil)),
+		SMS:    sms.NewVerifier(aliyunSMS, tencentSMS),
+		SMTP:   smtp.Verifier{TLSConfig: cfg.SMTPTLS},
+	}, cfg.Clock)
 
 	// Services enqueue through the River client; its workers call the services once started.
 	workers := &riverjobs.Services{}

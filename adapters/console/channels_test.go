@@ -1,0 +1,88 @@
+package console_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/engagehq/engage/adapters/console/browsertest"
+	"github.com/engagehq/engage/adapters/sms/aliyun/aliyuntest"
+	"github.com/engagehq/engage/adapters/wechat/wechattest"
+	"github.com/engagehq/engage/adapters/wire"
+	"github.com/engagehq/engage/domain/access"
+)
+
+func TestChannelSettingsSaveSecretsWriteOnlyAndTestConnections(t *testing.T) {
+	t.Parallel()
+	wx := wechattest.New(t)
+	wx.AddApp("wx0123456789abcdef", "real-app-secret-0001")
+	sms := aliyuntest.New(t)
+	sms.AddAccount("LTAI5tTestKeyId0001", "aliyun-secret-0001")
+	sms.AddSign("莲花茶饮", aliyuntest.SignApproved)
+	b := setupWith(t, func(c *wire.Config) { c.WeChatAPI, c.AliyunSMSAPI = wx.URL(), sms.URL() })
+	tn := b.brand(t, "lotus-tea", "莲花茶饮")
+	b.member(t, tn, "owner@lotus.example", access.RoleOwner)
+	tab := b.signIn(t, "owner@lotus.example")
+
+	oa := "[data-test=form-wechat_official_account]"
+	tab.Run(t,
+		chromedp.Navigate(b.url+"/console/settings/channels"),
+		chromedp.SendKeys(chromedp.CSS(oa+" input[name=app_id]"), "not-an-appid"),
+		chromedp.SendKeys(chromedp.CSS(oa+" input[name=secret]"), "wrong-secret-0001"),
+		chromedp.Click(chromedp.CSS(oa+" button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(oa+" [data-test=error-app_id]")),
+	)
+	require.Equal(t, "not-an-appid", browsertest.Get(t, tab, chromedp.Value(chromedp.CSS(oa+" input[name=app_id]"))), "what was typed stays")
+	require.Empty(t, browsertest.Get(t, tab, chromedp.Value(chromedp.CSS(oa+" input[name=secret]"))), "a secret is never sent back")
+
+	// A valid AppID with the wrong secret saves, and the test shows WeChat's refusal.
+	tab.Run(t,
+		chromedp.SetValue(chromedp.CSS(oa+" input[name=app_id]"), "wx0123456789abcdef"),
+		chromedp.SetValue(chromedp.CSS(oa+" input[name=secret]"), "wrong-secret-0001"),
+		chromedp.Click(chromedp.CSS(oa+" button[type=submit]")),
+	)
+	waitFor(t, tab, `document.querySelector("[data-test=result-wechat_official_account]").textContent.includes("Saved")`)
+	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=test-wechat_official_account]")))
+	waitFor(t, tab, `!!document.querySelector("#test-wechat_official_account [data-test=test-error]")`)
+	require.Contains(t, text(t, tab, "#test-wechat_official_account"), "wechat 40125")
+
+	// With the right secret the test connects; the page never shows the secret.
+	tab.Run(t,
+		chromedp.SetValue(chromedp.CSS(oa+" input[name=secret]"), "real-app-secret-0001"),
+		chromedp.Click(chromedp.CSS(oa+" button[type=submit]")),
+	)
+	waitFor(t, tab, `document.querySelector("[data-test=result-wechat_official_account]").textContent.includes("Saved")`)
+	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=test-wechat_official_account]")))
+	waitFor(t, tab, `!!document.querySelector("#test-wechat_official_account [data-test=test-ok]")`)
+	tab.Run(t, chromedp.Navigate(b.url+"/console/settings/channels"), chromedp.WaitVisible(chromedp.CSS(oa)))
+	page := html(t, tab)
+	require.NotContains(t, page, "real-app-secret-0001")
+	require.Contains(t, page, "••••0001", "the stored secret shows only as a hint")
+	require.Contains(t, text(t, tab, "[data-test=result-wechat_official_account]"), "Connected", "the last test is remembered")
+
+	// SMS through Aliyun: signed request, approved signature.
+	form := "[data-test=form-sms]"
+	tab.Run(t,
+		chromedp.SendKeys(chromedp.CSS(form+" input[name=access_key_id]"), "LTAI5tTestKeyId0001"),
+		chromedp.SendKeys(chromedp.CSS(form+" input[name=secret]"), "aliyun-secret-0001"),
+		chromedp.SendKeys(chromedp.CSS(form+" input[name=sign_name]"), "莲花茶饮"),
+		chromedp.SendKeys(chromedp.CSS(form+" input[name=region]"), "cn-hangzhou"),
+		chromedp.Click(chromedp.CSS(form+" button[type=submit]")),
+	)
+	waitFor(t, tab, `document.querySelector("[data-test=result-sms]").textContent.includes("Saved")`)
+	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=test-sms]")))
+	waitFor(t, tab, `!!document.querySelector("#test-sms [data-test=test-ok]")`)
+
+	// Every save is audited, without the secrets.
+	trail, err := b.app.Audit.List(context.Background(), tn.ID, auditFilter("channel.save"), pageOf(50))
+	require.NoError(t, err)
+	require.Len(t, trail, 3)
+	secrets, err := b.app.Audit.List(context.Background(), tn.ID, auditFilter("secret.set"), pageOf(50))
+	require.NoError(t, err)
+	require.Len(t, secrets, 3)
+	for _, r := range secrets {
+		require.NotContains(t, string(r.After), "secret-0001")
+	}
+}
