@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/console/browsertest"
 	"github.com/engagehq/engage/adapters/sms/aliyun/aliyuntest"
+	"github.com/engagehq/engage/adapters/smtp/mailpittest"
 	"github.com/engagehq/engage/adapters/wechat/wechattest"
 	"github.com/engagehq/engage/adapters/wire"
 	"github.com/engagehq/engage/domain/access"
@@ -85,4 +87,37 @@ func TestChannelSettingsSaveSecretsWriteOnlyAndTestConnections(t *testing.T) {
 	for _, r := range secrets {
 		require.NotContains(t, string(r.After), "secret-0001")
 	}
+}
+
+func TestSMTPChannelIsTestedAgainstARealMailServer(t *testing.T) {
+	t.Parallel()
+	mp := mailpittest.Start(t, mailpittest.Options{Username: "brand-mailer", Password: "smtp-pass-0001", TLS: "starttls"})
+	b := setupWith(t, func(c *wire.Config) { c.SMTPTLS = mp.TLSConfig() })
+	tn := b.brand(t, "lotus-tea", "莲花茶饮")
+	b.member(t, tn, "owner@lotus.example", access.RoleOwner)
+	tab := b.signIn(t, "owner@lotus.example")
+
+	form := "[data-test=form-smtp]"
+	tab.Run(t,
+		chromedp.Navigate(b.url+"/console/settings/channels"),
+		chromedp.SetValue(chromedp.CSS(form+" input[name=host]"), mp.SMTPHost()),
+		chromedp.SetValue(chromedp.CSS(form+" input[name=port]"), strconv.Itoa(mp.SMTPPort())),
+		chromedp.SetValue(chromedp.CSS(form+" select[name=tls]"), "starttls"),
+		chromedp.SetValue(chromedp.CSS(form+" input[name=username]"), "brand-mailer"),
+		chromedp.SetValue(chromedp.CSS(form+" input[name=secret]"), "wrong-password"),
+		chromedp.SetValue(chromedp.CSS(form+" input[name=from]"), "会员中心 <members@lotus.example>"),
+		chromedp.Click(chromedp.CSS(form+" button[type=submit]")),
+	)
+	waitFor(t, tab, `document.querySelector("[data-test=result-smtp]").textContent.includes("Saved")`)
+	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=test-smtp]")))
+	waitFor(t, tab, `!!document.querySelector("#test-smtp [data-test=test-error]")`)
+	require.Contains(t, text(t, tab, "#test-smtp"), "smtp 535", "the server's refusal of the login")
+
+	tab.Run(t,
+		chromedp.SetValue(chromedp.CSS(form+" input[name=secret]"), "smtp-pass-0001"),
+		chromedp.Click(chromedp.CSS(form+" button[type=submit]")),
+	)
+	waitFor(t, tab, `document.querySelector("[data-test=result-smtp]").textContent.includes("Saved")`)
+	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=test-smtp]")))
+	waitFor(t, tab, `!!document.querySelector("#test-smtp [data-test=test-ok]")`)
 }
