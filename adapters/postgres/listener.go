@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // Listener receives change notices sent with Notifier from every process and hands each to
@@ -59,7 +60,12 @@ func (l *Listener) Run(ctx context.Context, ready func()) {
 }
 
 func (l *Listener) listen(ctx context.Context, listening func()) error {
-	conn, err := pgx.Connect(ctx, l.url)
+	// The URL may carry pool settings (pool_max_conns, ...); parsing it as a pool's drops them.
+	cfg, err := pgxpool.ParseConfig(l.url)
+	if err != nil {
+		return err
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg.ConnConfig)
 	if err != nil {
 		return err
 	}

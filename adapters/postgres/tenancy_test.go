@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -235,4 +236,20 @@ func TestTenantReaderScopesEachQueryAndLeavesNoTenantBehind(t *testing.T) {
 	require.NoError(t, one.Pool().QueryRow(ctx, `SELECT count(*), NULLIF(current_setting('app.tenant_id', true), '') FROM api_keys`).Scan(&n, &setting))
 	require.Zero(t, n, "the pooled connection keeps no tenant")
 	require.Nil(t, setting)
+}
+
+// A database URL with pool settings still works for the listener's own connection.
+func TestListenerAcceptsPoolSettingsInItsURL(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	l := postgres.NewListener(b.pg.AppURL+"&pool_max_conns=8", slog.New(slog.DiscardHandler))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ready := make(chan struct{})
+	go l.Run(ctx, func() { close(ready) })
+	select {
+	case <-ready:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the listener never listened")
+	}
 }

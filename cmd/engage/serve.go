@@ -67,6 +67,8 @@ func serve(ctx context.Context, cfg config, withAPI, withWorkers bool, ready fun
 	case <-listening:
 	case <-ctx.Done():
 		return nil
+	case <-time.After(30 * time.Second):
+		return errors.New("the change listener could not LISTEN on the database within 30 s (see the logs)")
 	}
 
 	if withWorkers {
