@@ -43,8 +43,16 @@ type Authorizer struct {
 	roles ports.RoleRepository
 	model model.Model
 
-	mu        sync.Mutex
-	enforcers map[uuid.UUID]*casbin.SyncedEnforcer
+	mu       sync.Mutex
+	policies map[uuid.UUID]*tenantPolicy
+}
+
+// tenantPolicy is one tenant's loaded enforcer and the decisions it already made: casbin's
+// expression evaluation is the costly part of a request, and a decision only changes when the
+// tenant's policies do, which drops the whole entry.
+type tenantPolicy struct {
+	enforcer  *casbin.SyncedEnforcer
+	decisions sync.Map // "role\x00resource:action" -> bool
 }
 
 var _ ports.Authorizer = (*Authorizer)(nil)
@@ -55,19 +63,30 @@ func New(tx ports.Transactor, roles ports.RoleRepository) (*Authorizer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Authorizer{tx: tx, roles: roles, model: m, enforcers: map[uuid.UUID]*casbin.SyncedEnforcer{}}, nil
+	return &Authorizer{tx: tx, roles: roles, model: m, policies: map[uuid.UUID]*tenantPolicy{}}, nil
 }
 
 // Allowed implements ports.Authorizer.
 func (a *Authorizer) Allowed(ctx context.Context, tenant tenants.ID, roles []access.Role, perm access.Permission) (bool, error) {
-	e, err := a.enforcer(ctx, tenant)
+	p, err := a.policy(ctx, tenant)
 	if err != nil {
 		return false, err
 	}
 	for _, r := range roles {
-		ok, err := e.Enforce(r.String(), tenant.String(), perm.Resource(), perm.Action())
-		if err != nil || ok {
-			return ok, err
+		key := r.String() + "\x00" + string(perm)
+		if ok, seen := p.decisions.Load(key); seen {
+			if ok.(bool) {
+				return true, nil
+			}
+			continue
+		}
+		ok, err := p.enforcer.Enforce(r.String(), tenant.String(), perm.Resource(), perm.Action())
+		if err != nil {
+			return false, err
+		}
+		p.decisions.Store(key, ok)
+		if ok {
+			return true, nil
 		}
 	}
 	return false, nil
@@ -93,30 +112,31 @@ func (a *Authorizer) Invalidate(tenant string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if tenant == "*" {
-		clear(a.enforcers)
+		clear(a.policies)
 		return
 	}
 	if id, err := uuid.Parse(tenant); err == nil {
-		delete(a.enforcers, id)
+		delete(a.policies, id)
 	}
 }
 
-func (a *Authorizer) enforcer(ctx context.Context, tenant tenants.ID) (*casbin.SyncedEnforcer, error) {
+func (a *Authorizer) policy(ctx context.Context, tenant tenants.ID) (*tenantPolicy, error) {
 	a.mu.Lock()
-	e, ok := a.enforcers[tenant.UUID()]
+	p, ok := a.policies[tenant.UUID()]
 	a.mu.Unlock()
 	if ok {
-		return e, nil
+		return p, nil
 	}
 	e, err := casbin.NewSyncedEnforcer(a.model.Copy(), &adapter{ctx: ctx, tx: a.tx, roles: a.roles, tenant: tenant})
 	if err != nil {
 		return nil, fmt.Errorf("load policies of tenant %s: %w", tenant, err)
 	}
 	e.EnableAutoSave(false)
+	p = &tenantPolicy{enforcer: e}
 	a.mu.Lock()
-	a.enforcers[tenant.UUID()] = e
+	a.policies[tenant.UUID()] = p
 	a.mu.Unlock()
-	return e, nil
+	return p, nil
 }
 
 // ErrReadOnlyPolicies is returned by the adapter's write methods: policies are changed through
