@@ -84,9 +84,15 @@ func roleProblem(ctx context.Context, location string, err error) error {
 	return problem(ctx, http.StatusUnprocessableEntity, "validation_failed", "the request has invalid fields", field(location, err.Error(), nil))
 }
 
+// unjoin flattens errors.Join trees into their leaves.
 func unjoin(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return []error{err}
 	}
-	return []error{err}
+	var out []error
+	for _, e := range j.Unwrap() {
+		out = append(out, unjoin(e)...)
+	}
+	return out
 }

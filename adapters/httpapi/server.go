@@ -17,6 +17,7 @@ import (
 	accessapp "github.com/engagehq/engage/application/access"
 	"github.com/engagehq/engage/application/apikeys"
 	auditapp "github.com/engagehq/engage/application/audit"
+	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/application/idempotency"
 	"github.com/engagehq/engage/application/secrets"
 	"github.com/engagehq/engage/application/signin"
@@ -36,6 +37,7 @@ type Deps struct {
 	Access      *accessapp.Service
 	Audit       *auditapp.Service
 	Secrets     *secrets.Service
+	Customers   *customers.Service
 	Idempotency *idempotency.Service
 	// Identity checks admin sessions (Kratos, or local sign-in in development); nil refuses them.
 	Identity ports.IdentityProvider
@@ -125,6 +127,7 @@ func New(deps Deps) *Server {
 	s.registerTeam()
 	s.registerRoles()
 	s.registerAudit()
+	s.registerCustomers()
 	registerSecrets(s.api, deps.Secrets, deps.Logger)
 	return s
 }

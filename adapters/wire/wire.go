@@ -22,6 +22,7 @@ import (
 	"github.com/engagehq/engage/application/apikeys"
 	"github.com/engagehq/engage/application/audit"
 	"github.com/engagehq/engage/application/channels"
+	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/application/idempotency"
 	"github.com/engagehq/engage/application/secrets"
 	"github.com/engagehq/engage/application/signin"
@@ -63,6 +64,7 @@ type App struct {
 	Audit       *audit.Service
 	Secrets     *secrets.Service
 	Channels    *channels.Service
+	Customers   *customers.Service
 	SignIn      *signin.Service
 	Identity    ports.IdentityProvider
 	Authorizer  *casbinauth.Authorizer
@@ -110,6 +112,7 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("secrets key: %w", err)
 	}
+	a.Customers = customers.NewService(db, postgres.Customers{}, postgres.AttributeDefs{}, auditLog, cfg.Clock)
 	a.Secrets = secrets.NewService(db, postgres.Secrets{}, keyring, auditLog, a.Tenants, cfg.Clock)
 	aliyunSMS, err := aliyun.New(cfg.AliyunSMSAPI)
 	if err != nil {

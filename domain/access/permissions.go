@@ -11,24 +11,27 @@ type Permission string
 
 // Permissions known so far; modules add theirs as they land.
 const (
-	PermTenantRead    Permission = "tenant:read"
-	PermTenantWrite   Permission = "tenant:write"
-	PermAPIKeysRead   Permission = "apikeys:read"
-	PermAPIKeysWrite  Permission = "apikeys:write"
-	PermSettingsRead  Permission = "settings:read"
-	PermSettingsWrite Permission = "settings:write"
-	PermTeamRead      Permission = "team:read"
-	PermTeamWrite     Permission = "team:write"
-	PermRolesRead     Permission = "roles:read"
-	PermRolesWrite    Permission = "roles:write"
-	PermAuditRead     Permission = "audit:read"
-	PermAuditExport   Permission = "audit:export"
+	PermTenantRead     Permission = "tenant:read"
+	PermTenantWrite    Permission = "tenant:write"
+	PermAPIKeysRead    Permission = "apikeys:read"
+	PermAPIKeysWrite   Permission = "apikeys:write"
+	PermSettingsRead   Permission = "settings:read"
+	PermSettingsWrite  Permission = "settings:write"
+	PermTeamRead       Permission = "team:read"
+	PermTeamWrite      Permission = "team:write"
+	PermRolesRead      Permission = "roles:read"
+	PermRolesWrite     Permission = "roles:write"
+	PermAuditRead      Permission = "audit:read"
+	PermAuditExport    Permission = "audit:export"
+	PermCustomersRead  Permission = "customers:read"
+	PermCustomersWrite Permission = "customers:write"
 )
 
 // AllPermissions lists every permission, for editors and checks.
 var AllPermissions = []Permission{
 	PermTenantRead, PermTenantWrite, PermAPIKeysRead, PermAPIKeysWrite, PermSettingsRead, PermSettingsWrite,
 	PermTeamRead, PermTeamWrite, PermRolesRead, PermRolesWrite, PermAuditRead, PermAuditExport,
+	PermCustomersRead, PermCustomersWrite,
 }
 
 // IsPermission reports whether p is a known permission.
@@ -58,16 +61,19 @@ func ParsePermissions(names []string) ([]Permission, error) {
 
 var readOnly = []Permission{PermTenantRead, PermAPIKeysRead, PermSettingsRead, PermTeamRead, PermRolesRead}
 
+// frontline is what the roles serving customers need: the brand and its customers.
+var frontline = []Permission{PermTenantRead, PermCustomersRead, PermCustomersWrite}
+
 // builtinGrants is what each built-in role may do. Owners may do everything; admins all but
-// define roles; the operational roles see the brand; analysts read configuration; auditors read
-// configuration and the audit trail.
+// define roles; the operational roles see the brand and serve its customers; analysts read
+// configuration and customers; auditors read configuration and the audit trail.
 var builtinGrants = map[Role][]Permission{
 	RoleOwner:           AllPermissions,
 	RoleAdmin:           without(AllPermissions, PermRolesWrite),
-	RoleMarketer:        {PermTenantRead},
-	RoleLoyaltyOperator: {PermTenantRead},
-	RoleStoreStaff:      {PermTenantRead},
-	RoleAnalyst:         readOnly,
+	RoleMarketer:        frontline,
+	RoleLoyaltyOperator: frontline,
+	RoleStoreStaff:      frontline,
+	RoleAnalyst:         append(slices.Clone(readOnly), PermCustomersRead),
 	RoleAuditor:         append(slices.Clone(readOnly), PermAuditRead, PermAuditExport),
 }
 
