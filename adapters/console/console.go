@@ -23,6 +23,7 @@ import (
 	"github.com/engagehq/engage/application/apikeys"
 	auditapp "github.com/engagehq/engage/application/audit"
 	"github.com/engagehq/engage/application/channels"
+	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tenancy"
 	"github.com/engagehq/engage/domain/access"
@@ -41,6 +42,7 @@ type Deps struct {
 	Access     *accessapp.Service
 	Audit      *auditapp.Service
 	Channels   *channels.Service
+	Customers  *customers.Service
 	Authorizer ports.Authorizer
 	// Identity checks admin sessions; SignIn redeems local links (nil in production).
 	Identity ports.IdentityProvider
@@ -115,6 +117,10 @@ func New(d Deps) *Server {
 		r.Get("/audit", s.auditLog)
 		r.Get("/audit/export.csv", s.auditExport)
 		r.Get("/audit/{seq}", s.auditRecord)
+		r.Get("/customers", s.customers)
+		r.Post("/customers", s.createCustomer)
+		r.Get("/customers/{id}", s.customer)
+		r.Post("/customers/{id}", s.updateCustomer)
 		r.Get("/roles", s.roles)
 		r.Post("/roles", s.saveRole)
 		r.Post("/roles/{name}/delete", s.deleteRole)

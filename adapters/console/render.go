@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"html/template"
 	"io"
+	"io/fs"
 	"net/http"
 	"strings"
 	"time"
@@ -33,9 +34,15 @@ func mustParsePages() *pages {
 	if err != nil {
 		panic(err)
 	}
+	// templates/partials holds blocks shared by every page.
+	partials, err := fs.Glob(templateFS, "templates/partials/*.html")
+	if err != nil {
+		panic(err)
+	}
+	shared := append([]string{"templates/layout.html"}, partials...)
 	for _, e := range entries {
 		name := strings.TrimSuffix(e.Name(), ".html")
-		if name == "layout" {
+		if e.IsDir() || name == "layout" {
 			continue
 		}
 		t := template.New(name).Funcs(template.FuncMap{
@@ -48,7 +55,7 @@ func mustParsePages() *pages {
 			"split": strings.Fields,
 			"dict":  dict,
 		})
-		template.Must(t.ParseFS(templateFS, "templates/layout.html", "templates/"+e.Name()))
+		template.Must(t.ParseFS(templateFS, append(shared, "templates/"+e.Name())...))
 		p.sets[name] = t
 	}
 	return p

@@ -170,3 +170,13 @@ func (b *testBundle) sessionCookie(t *testing.T, email string) string {
 func pageOf(n int) ports.Page { return ports.Page{Limit: n} }
 
 func auditFilter(action string) ports.AuditFilter { return ports.AuditFilter{Action: action} }
+
+func portsQuery(search string) ports.CustomerQuery { return ports.CustomerQuery{Search: search} }
+
+// noNetworkErrorsBut422 allows the browser's log of refused forms (422) and nothing else.
+func noNetworkErrorsBut422(t *testing.T, tab *browsertest.Tab) {
+	t.Helper()
+	for _, e := range tab.JSErrors() {
+		require.Contains(t, e, "status of 422 (Unprocessable Entity)")
+	}
+}

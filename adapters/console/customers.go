@@ -1,0 +1,211 @@
+package console
+
+import (
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
+
+	"github.com/engagehq/engage/application/customers"
+	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/customer"
+	"github.com/engagehq/engage/ports"
+)
+
+type customersView struct {
+	*view
+	Customers []customer.Customer
+	Query     string
+	City      string
+	Next      string
+	Form      customerForm
+}
+
+type customerForm struct {
+	Values map[string]string
+	Errors map[string]string
+}
+
+// customerFormFields are the profile fields the console edits, in order.
+var customerFormFields = []string{"name", "phone", "email", "gender", "birth_date", "city", "preferred_store"}
+
+func (s *Server) customers(w http.ResponseWriter, r *http.Request) {
+	if !s.allowed(w, r, access.PermCustomersRead) {
+		return
+	}
+	v := viewFrom(r.Context())
+	q, city := strings.TrimSpace(r.URL.Query().Get("q")), strings.TrimSpace(r.URL.Query().Get("city"))
+	after, _ := base64.RawURLEncoding.DecodeString(r.URL.Query().Get("cursor"))
+	const limit = 50
+	cs, err := s.d.Customers.List(r.Context(), v.Tenant.ID, ports.CustomerQuery{Search: q, City: city}, ports.Page{After: string(after), Limit: limit + 1})
+	if errors.Is(err, ports.ErrBadCursor) {
+		cs, err = s.d.Customers.List(r.Context(), v.Tenant.ID, ports.CustomerQuery{Search: q, City: city}, ports.Page{Limit: limit + 1})
+	}
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	out := customersView{view: v, Query: q, City: city, Form: customerForm{Values: map[string]string{"gender": "unknown"}, Errors: map[string]string{}}}
+	if len(cs) > limit {
+		cs = cs[:limit]
+		out.Next = base64.RawURLEncoding.EncodeToString([]byte(cs[len(cs)-1].ID.String()))
+	}
+	out.Customers = cs
+	block := "page"
+	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") == "customer-list" {
+		block = "customer-list"
+	}
+	s.pages.renderBlock(w, "customers", block, out)
+}
+
+// formPatch reads the customer form into a profile change.
+func formPatch(r *http.Request) (customers.Patch, map[string]string, map[string]string) {
+	values := map[string]string{}
+	for _, f := range customerFormFields {
+		values[f] = strings.TrimSpace(r.PostFormValue(f))
+	}
+	errs := map[string]string{}
+	p := customers.Patch{}
+	for f, dst := range map[string]**string{"name": &p.Name, "phone": &p.Phone, "email": &p.Email, "gender": &p.Gender,
+		"city": &p.City, "preferred_store": &p.PreferredStore} {
+		val := values[f]
+		*dst = &val
+	}
+	if d := values["birth_date"]; d != "" {
+		t, err := time.Parse("2006-01-02", d)
+		if err != nil {
+			errs["birth_date"] = "YYYY-MM-DD"
+		}
+		p.BirthDate = &t
+	}
+	return p, values, errs
+}
+
+func (s *Server) fieldErrors(lang string, err error, into map[string]string) {
+	var fe *customer.FieldError
+	for _, e := range unjoin(err) {
+		if errors.As(e, &fe) {
+			into[fe.Field] = tr(lang, "customers.bad_"+strings.SplitN(fe.Field, ".", 2)[0])
+		}
+	}
+	switch {
+	case errors.Is(err, ports.ErrPhoneTaken):
+		into["phone"] = tr(lang, "customers.phone_taken")
+	case errors.Is(err, ports.ErrExternalIDTaken):
+		into["external_id"] = tr(lang, "customers.external_id_taken")
+	}
+}
+
+func (s *Server) createCustomer(w http.ResponseWriter, r *http.Request) {
+	if !s.allowed(w, r, access.PermCustomersWrite) {
+		return
+	}
+	v := viewFrom(r.Context())
+	p, values, errs := formPatch(r)
+	if len(errs) == 0 {
+		if !s.fresh(r.PostFormValue("_nonce")) {
+			redirect(w, r, "/console/customers")
+			return
+		}
+		c, err := s.d.Customers.Create(r.Context(), v.Tenant.ID, p)
+		if err == nil {
+			redirect(w, r, "/console/customers/"+c.ID.String())
+			return
+		}
+		s.fieldErrors(v.Lang, err, errs)
+		if len(errs) == 0 {
+			s.internal(w, r, err)
+			return
+		}
+	}
+	w.WriteHeader(http.StatusUnprocessableEntity)
+	s.pages.renderBlock(w, "customers", "customer-form", customersView{view: v, Form: customerForm{Values: values, Errors: errs}})
+}
+
+type customerView struct {
+	*view
+	Customer customer.Customer
+	Defs     []customer.AttributeDef
+	Form     customerForm
+}
+
+func valuesOf(c customer.Customer) map[string]string {
+	out := map[string]string{"name": c.Name, "phone": c.Phone, "email": c.Email, "gender": c.Gender, "city": c.City,
+		"preferred_store": c.PreferredStore}
+	if c.BirthDate != nil {
+		out["birth_date"] = c.BirthDate.Format("2006-01-02")
+	}
+	return out
+}
+
+func (s *Server) customerID(w http.ResponseWriter, r *http.Request) (uuid.UUID, bool) {
+	id, err := uuid.Parse(chi.URLParam(r, "id"))
+	if err != nil {
+		s.fail(w, r, http.StatusNotFound, tr(language(r), "error.not_found"))
+	}
+	return id, err == nil
+}
+
+// customer is the 360° view of one customer.
+func (s *Server) customer(w http.ResponseWriter, r *http.Request) {
+	if !s.allowed(w, r, access.PermCustomersRead) {
+		return
+	}
+	id, ok := s.customerID(w, r)
+	if !ok {
+		return
+	}
+	v := viewFrom(r.Context())
+	c, err := s.d.Customers.Get(r.Context(), v.Tenant.ID, id)
+	if errors.Is(err, ports.ErrCustomerNotFound) {
+		s.fail(w, r, http.StatusNotFound, tr(v.Lang, "error.not_found"))
+		return
+	}
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	defs, err := s.d.Customers.AttributeDefs(r.Context(), v.Tenant.ID)
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	s.pages.render(w, "customer", customerView{view: v, Customer: c, Defs: defs, Form: customerForm{Values: valuesOf(c), Errors: map[string]string{}}})
+}
+
+func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request) {
+	if !s.allowed(w, r, access.PermCustomersWrite) {
+		return
+	}
+	id, ok := s.customerID(w, r)
+	if !ok {
+		return
+	}
+	v := viewFrom(r.Context())
+	p, values, errs := formPatch(r)
+	var c customer.Customer
+	var err error
+	if len(errs) == 0 {
+		c, err = s.d.Customers.Update(r.Context(), v.Tenant.ID, id, p)
+		if errors.Is(err, ports.ErrCustomerNotFound) {
+			s.fail(w, r, http.StatusNotFound, tr(v.Lang, "error.not_found"))
+			return
+		}
+		s.fieldErrors(v.Lang, err, errs)
+		if err != nil && len(errs) == 0 {
+			s.internal(w, r, err)
+			return
+		}
+	}
+	if len(errs) > 0 {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		s.pages.renderBlock(w, "customer", "profile-form", customerView{view: v, Customer: customer.Customer{ID: id}, Form: customerForm{Values: values, Errors: errs}})
+		return
+	}
+	v.Flash = tr(v.Lang, "customers.saved")
+	s.pages.renderBlock(w, "customer", "profile-form", customerView{view: v, Customer: c, Form: customerForm{Values: valuesOf(c), Errors: map[string]string{}}})
+}
