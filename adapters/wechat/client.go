@@ -1,15 +1,18 @@
 // Package wechat talks to WeChat's server API (api.weixin.qq.com) for brands' Official
-// Accounts and Mini Programs. Client gets access tokens from the stable_token endpoint; Tokens
-// keeps them per process so that senders ask WeChat only when one is about to expire.
+// Accounts and Mini Programs. Client gets access tokens from the stable_token endpoint, logs
+// Mini Program users in with jscode2session and reads the phone numbers they share; Tokens
+// keeps access tokens per process so that callers ask WeChat only when one is about to expire.
 package wechat
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -26,8 +29,9 @@ const defaultTimeout = 10 * time.Second
 // maxBody is the most of an answer Client reads; WeChat's token answers are a few hundred bytes.
 const maxBody = 1 << 20
 
-// Client is the ports.WeChatAccessTokens that asks WeChat's stable_token endpoint every time.
-// Wrap it in Tokens to reuse tokens until they are about to expire.
+// Client is the ports.WeChatAccessTokens that asks WeChat's stable_token endpoint every time
+// (wrap it in Tokens to reuse tokens until they are about to expire), and the
+// ports.WeChatMiniProgram.
 type Client struct {
 	base string
 	http *http.Client
@@ -48,12 +52,25 @@ func New(baseURL string, httpClient *http.Client) *Client {
 	return &Client{base: baseURL, http: httpClient}
 }
 
+// errorAnswer is the errcode and errmsg every WeChat answer may carry; errcode 0 is success.
+type errorAnswer struct {
+	ErrCode int    `json:"errcode"`
+	ErrMsg  string `json:"errmsg"`
+}
+
+// refusal is WeChat's refusal as a *ports.ProviderError, or nil when errcode is 0.
+func (a errorAnswer) refusal() error {
+	if a.ErrCode == 0 {
+		return nil
+	}
+	return &ports.ProviderError{Provider: "wechat", Code: strconv.Itoa(a.ErrCode), Message: a.ErrMsg}
+}
+
 // stableTokenAnswer is the body of a stable_token answer: a token, or an error code.
 type stableTokenAnswer struct {
+	errorAnswer
 	AccessToken string `json:"access_token"`
 	ExpiresIn   int64  `json:"expires_in"`
-	ErrCode     int    `json:"errcode"`
-	ErrMsg      string `json:"errmsg"`
 }
 
 // StableToken asks POST /cgi-bin/stable_token for appID's access token. WeChat refusing (a
@@ -82,8 +99,8 @@ func (c *Client) StableToken(ctx context.Context, appID, secret string, forceRef
 	if err := c.do(req, &ans); err != nil {
 		return "", 0, fmt.Errorf("wechat: stable_token for %s: %w", appID, err)
 	}
-	if ans.ErrCode != 0 {
-		return "", 0, &ports.ProviderError{Provider: "wechat", Code: strconv.Itoa(ans.ErrCode), Message: ans.ErrMsg}
+	if err := ans.refusal(); err != nil {
+		return "", 0, err
 	}
 	if ans.AccessToken == "" || ans.ExpiresIn <= 0 {
 		return "", 0, fmt.Errorf("wechat: stable_token for %s: answer has no access_token or expires_in", appID)
@@ -93,9 +110,15 @@ func (c *Client) StableToken(ctx context.Context, appID, secret string, forceRef
 
 // do sends req and decodes WeChat's JSON answer into v. It fails for a transport error, a
 // status other than 200 (WeChat answers its own errors with 200), or a body that is not JSON.
+// A transport error names the method and path but not the query, which can hold an AppSecret
+// or an access token.
 func (c *Client) do(req *http.Request, v any) error {
 	resp, err := c.http.Do(req)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			return fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, ue.Err)
+		}
 		return err
 	}
 	defer func() { _ = resp.Body.Close() }()

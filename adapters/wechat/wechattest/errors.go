@@ -12,13 +12,17 @@ const (
 	ErrInvalidCredential = 40001 // access_token unknown, not the latest, or of another app
 	ErrInvalidGrantType  = 40002 // grant_type is not client_credential
 	ErrInvalidAppID      = 40013 // no such appid
+	ErrInvalidCode       = 40029 // a login or phone code that is unknown, expired or another app's
+	ErrCodeUsed          = 40163 // a login or phone code that was already exchanged
 	ErrInvalidAppSecret  = 40125 // wrong AppSecret for the appid
 	ErrTokenMissing      = 41001 // no access_token query parameter
 	ErrAppIDMissing      = 41002 // no appid in the request
 	ErrAppSecretMissing  = 41004 // no secret in the request
+	ErrCodeMissing       = 41008 // no js_code, or no code in the body
 	ErrTokenExpired      = 42001 // access_token has expired
 	ErrRequirePOST       = 43002 // the endpoint takes POST only
 	ErrDailyQuota        = 45009 // the app's daily quota for the API is spent
+	ErrMinuteQuota       = 45011 // the app calls the API too often; retry next minute
 	ErrDataFormat        = 47001 // the body is not the JSON the endpoint reads
 )
 
@@ -27,13 +31,17 @@ var messages = map[int]string{
 	ErrInvalidCredential: "invalid credential, access_token is invalid or not latest",
 	ErrInvalidGrantType:  "invalid grant_type",
 	ErrInvalidAppID:      "invalid appid",
+	ErrInvalidCode:       "invalid code",
+	ErrCodeUsed:          "code been used",
 	ErrInvalidAppSecret:  "invalid appsecret",
 	ErrTokenMissing:      "access_token missing",
 	ErrAppIDMissing:      "appid missing",
 	ErrAppSecretMissing:  "appsecret missing",
+	ErrCodeMissing:       "missing code",
 	ErrTokenExpired:      "access_token expired",
 	ErrRequirePOST:       "require POST method",
 	ErrDailyQuota:        "reach max api daily quota limit",
+	ErrMinuteQuota:       "api minute-quota reach limit  mustslower  retry next minute",
 	ErrDataFormat:        "data format error",
 }
 

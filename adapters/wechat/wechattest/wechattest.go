@@ -1,8 +1,9 @@
 // Package wechattest is a stand-in for WeChat's server API (api.weixin.qq.com) in tests. It
-// serves POST /cgi-bin/stable_token as WeChat does for apps a test registers: it checks what
+// serves POST /cgi-bin/stable_token, GET /sns/jscode2session and POST
+// /wxa/business/getuserphonenumber as WeChat does for apps a test registers: it checks what
 // WeChat checks and refuses with WeChat's own error codes and messages, always with HTTP 200.
-// It keeps the tokens it issued so that stand-ins of later endpoints that take an access_token
-// (template and subscribe message sends) can check it with CheckToken.
+// It keeps the tokens it issued so that stand-ins of endpoints that take an access_token
+// check it with CheckToken, and the login and phone codes a test has the Mini Program issue.
 package wechattest
 
 import (
@@ -29,13 +30,15 @@ type Server struct {
 	apps   map[string]*app    // by appid
 	calls  map[string]int     // stable_token requests by the appid they named
 	tokens map[string]*issued // every token issued, by token
+	codes  map[string]*code   // login and phone codes the Mini Program issued, by code
 }
 
 // app is a registered app and the state of its access tokens.
 type app struct {
-	secret  string
-	limited bool
-	current *issued // the latest token, nil before the first
+	secret    string
+	limited   bool    // stable_token's daily quota is spent
+	throttled bool    // jscode2session and getuserphonenumber refuse with 45011
+	current   *issued // the latest token, nil before the first
 }
 
 // issued is one access token.
@@ -52,10 +55,12 @@ func (i *issued) expiresAt() time.Time { return i.issuedAt.Add(TokenLifetime) }
 // New starts a stand-in WeChat, closed when the test ends.
 func New(t testing.TB) *Server {
 	t.Helper()
-	s := &Server{apps: map[string]*app{}, calls: map[string]int{}, tokens: map[string]*issued{}}
+	s := &Server{apps: map[string]*app{}, calls: map[string]int{}, tokens: map[string]*issued{}, codes: map[string]*code{}}
 	mux := http.NewServeMux()
-	// No method in the pattern: WeChat answers other methods with its own 43002 error, not 405.
+	// No method in the patterns: WeChat answers other methods with its own 43002 error, not 405.
 	mux.HandleFunc("/cgi-bin/stable_token", s.stableToken)
+	mux.HandleFunc("/sns/jscode2session", s.jscode2session)
+	mux.HandleFunc("/wxa/business/getuserphonenumber", s.phoneNumber)
 	s.srv = httptest.NewServer(mux)
 	t.Cleanup(s.srv.Close)
 	return s
