@@ -50,8 +50,11 @@ type WeChatAccount struct {
 	LinkedAt   time.Time
 }
 
-// ErrWeChatAccountNotFound is returned for a WeChat account no customer of the tenant has.
-var ErrWeChatAccountNotFound = errors.New("wechat account not found")
+// Errors of the WeChat account repository.
+var (
+	ErrWeChatAccountNotFound = errors.New("wechat account not found")
+	ErrWeChatAccountLinked   = errors.New("the wechat account is linked to a customer already")
+)
 
 // WeChatAccountRepository keeps the WeChat accounts linked to a tenant's customers, in the
 // caller's tenant transaction.
@@ -64,12 +67,10 @@ type WeChatAccountRepository interface {
 	// FirstByUnionID returns the earliest linked account with unionID in any of the brand's
 	// apps, or ErrWeChatAccountNotFound.
 	FirstByUnionID(ctx context.Context, unionID string) (WeChatAccount, error)
-	// Insert links a new account.
+	// Insert links a new account, or returns ErrWeChatAccountLinked.
 	Insert(ctx context.Context, a WeChatAccount) error
 	// SetUnionID records the UnionID WeChat now gives for an account linked without one.
 	SetUnionID(ctx context.Context, appID, openID, unionID string) error
-	// ListByCustomer returns a customer's accounts, oldest first.
-	ListByCustomer(ctx context.Context, customerID uuid.UUID) ([]WeChatAccount, error)
 }
 
 // ActorCustomer is a brand's customer acting for themselves, through the Mini Program.
