@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -93,9 +94,14 @@ func (b *testBundle) signIn(t *testing.T, email string) *browsertest.Tab {
 	return tab
 }
 
+// text waits for the first element matching css to show some text and returns it, read in one
+// script run so that
+// a page still settling cannot pull the node away mid-read.
 func text(t *testing.T, tab *browsertest.Tab, css string) string {
 	t.Helper()
-	return strings.TrimSpace(browsertest.Get(t, tab, chromedp.Text(chromedp.CSS(css))))
+	quoted, err := json.Marshal(css)
+	require.NoError(t, err)
+	return strings.TrimSpace(browsertest.Get(t, tab, chromedp.Poll[string](`(() => { const e = document.querySelector(`+string(quoted)+`); return e ? e.innerText : null })()`)))
 }
 
 // html is the page's whole markup.
@@ -125,7 +131,7 @@ func settle(t *testing.T, tab *browsertest.Tab, expr string) {
 	require.Eventually(t, func() bool {
 		ctx, cancel := context.WithTimeout(tab.Ctx, 2*time.Second)
 		defer cancel()
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.readyState === "complete" && (`+expr+`)`))
 		return err == nil && ok
 	}, 15*time.Second, 50*time.Millisecond, "the page never showed %s", expr)
 }
