@@ -95,8 +95,7 @@ func (b *testBundle) signIn(t *testing.T, email string) *browsertest.Tab {
 }
 
 // text waits for the first element matching css to show some text and returns it, read in one
-// script run so that
-// a page still settling cannot pull the node away mid-read.
+// script run so that a page still settling cannot pull the node away mid-read.
 func text(t *testing.T, tab *browsertest.Tab, css string) string {
 	t.Helper()
 	quoted, err := json.Marshal(css)
