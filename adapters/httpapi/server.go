@@ -18,6 +18,7 @@ import (
 	"github.com/engagehq/engage/application/apikeys"
 	auditapp "github.com/engagehq/engage/application/audit"
 	"github.com/engagehq/engage/application/customers"
+	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
 	"github.com/engagehq/engage/application/secrets"
 	"github.com/engagehq/engage/application/signin"
@@ -38,6 +39,7 @@ type Deps struct {
 	Audit       *auditapp.Service
 	Secrets     *secrets.Service
 	Customers   *customers.Service
+	Events      *events.Service
 	Idempotency *idempotency.Service
 	// Identity checks admin sessions (Kratos, or local sign-in in development); nil refuses them.
 	Identity ports.IdentityProvider
@@ -128,6 +130,7 @@ func New(deps Deps) *Server {
 	s.registerRoles()
 	s.registerAudit()
 	s.registerCustomers()
+	s.registerEvents()
 	registerSecrets(s.api, deps.Secrets, deps.Logger)
 	return s
 }

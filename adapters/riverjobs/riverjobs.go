@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
 	"github.com/engagehq/engage/ports"
 )
@@ -24,6 +25,8 @@ type Client = river.Client[pgx.Tx]
 // services, which enqueue through the client, can be filled in after it is built.
 type Services struct {
 	Idempotency *idempotency.Service
+	// Events hands ingested batches of customer events to the modules that react to them.
+	Events *events.Service
 }
 
 // Config sizes the workers.
@@ -46,6 +49,9 @@ func NewClient(db *postgres.DB, svc *Services, cfg Config) (*Client, error) {
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[idempotency.SweepArgs]) error {
 		_, err := svc.Idempotency.Sweep(ctx)
 		return err
+	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[events.ReactArgs]) error {
+		return svc.Events.React(ctx, job.Args)
 	}))
 	if cfg.MaxWorkers <= 0 {
 		cfg.MaxWorkers = 10

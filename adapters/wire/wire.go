@@ -23,6 +23,7 @@ import (
 	"github.com/engagehq/engage/application/audit"
 	"github.com/engagehq/engage/application/channels"
 	"github.com/engagehq/engage/application/customers"
+	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
 	"github.com/engagehq/engage/application/secrets"
 	"github.com/engagehq/engage/application/signin"
@@ -65,6 +66,7 @@ type App struct {
 	Secrets     *secrets.Service
 	Channels    *channels.Service
 	Customers   *customers.Service
+	Events      *events.Service
 	SignIn      *signin.Service
 	Identity    ports.IdentityProvider
 	Authorizer  *casbinauth.Authorizer
@@ -134,8 +136,15 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.Idempotency = idempotency.NewService(db, postgres.IdempotencyKeys{}, riverjobs.NewScheduler(a.River), a.Tenants, cfg.Clock)
-	*workers = riverjobs.Services{Idempotency: a.Idempotency}
+	scheduler := riverjobs.NewScheduler(a.River)
+	a.Idempotency = idempotency.NewService(db, postgres.IdempotencyKeys{}, scheduler, a.Tenants, cfg.Clock)
+	a.Events = events.NewService(events.Deps{
+		Tx: db, Events: postgres.Events{}, Activity: postgres.Activity{}, Jobs: scheduler, Tenants: a.Tenants, Clock: cfg.Clock,
+		// Modules that react to customer events (points, tiers, badges, notification triggers)
+		// add their reactors after the activity aggregates.
+		Reactors: []ports.EventReactor{events.NewActivityUpdater(postgres.Activity{})},
+	})
+	*workers = riverjobs.Services{Idempotency: a.Idempotency, Events: a.Events}
 
 	// Change notices from every process keep this one's caches honest.
 	a.Listener = postgres.NewListener(cfg.DatabaseURL, cfg.Logger)

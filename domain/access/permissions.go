@@ -25,13 +25,15 @@ const (
 	PermAuditExport    Permission = "audit:export"
 	PermCustomersRead  Permission = "customers:read"
 	PermCustomersWrite Permission = "customers:write"
+	PermEventsRead     Permission = "events:read"
+	PermEventsWrite    Permission = "events:write"
 )
 
 // AllPermissions lists every permission, for editors and checks.
 var AllPermissions = []Permission{
 	PermTenantRead, PermTenantWrite, PermAPIKeysRead, PermAPIKeysWrite, PermSettingsRead, PermSettingsWrite,
 	PermTeamRead, PermTeamWrite, PermRolesRead, PermRolesWrite, PermAuditRead, PermAuditExport,
-	PermCustomersRead, PermCustomersWrite,
+	PermCustomersRead, PermCustomersWrite, PermEventsRead, PermEventsWrite,
 }
 
 // IsPermission reports whether p is a known permission.
@@ -61,19 +63,20 @@ func ParsePermissions(names []string) ([]Permission, error) {
 
 var readOnly = []Permission{PermTenantRead, PermAPIKeysRead, PermSettingsRead, PermTeamRead, PermRolesRead}
 
-// frontline is what the roles serving customers need: the brand and its customers.
-var frontline = []Permission{PermTenantRead, PermCustomersRead, PermCustomersWrite}
+// frontline is what the roles serving customers need: the brand, its customers and their
+// activity.
+var frontline = []Permission{PermTenantRead, PermCustomersRead, PermCustomersWrite, PermEventsRead, PermEventsWrite}
 
 // builtinGrants is what each built-in role may do. Owners may do everything; admins all but
 // define roles; the operational roles see the brand and serve its customers; analysts read
-// configuration and customers; auditors read configuration and the audit trail.
+// configuration, customers and their activity; auditors read configuration and the audit trail.
 var builtinGrants = map[Role][]Permission{
 	RoleOwner:           AllPermissions,
 	RoleAdmin:           without(AllPermissions, PermRolesWrite),
 	RoleMarketer:        frontline,
 	RoleLoyaltyOperator: frontline,
 	RoleStoreStaff:      frontline,
-	RoleAnalyst:         append(slices.Clone(readOnly), PermCustomersRead),
+	RoleAnalyst:         append(slices.Clone(readOnly), PermCustomersRead, PermEventsRead),
 	RoleAuditor:         append(slices.Clone(readOnly), PermAuditRead, PermAuditExport),
 }
 

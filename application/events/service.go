@@ -1,0 +1,221 @@
+// Package events is the use cases of the customer activity stream: ingesting batches of
+// events, reading a customer's timeline and aggregates, and handing stored events to the
+// modules that react to them.
+package events
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/google/uuid"
+
+	"github.com/engagehq/engage/domain/event"
+	"github.com/engagehq/engage/ports"
+	"github.com/engagehq/engage/tenants"
+)
+
+// MaxBatch is the most events one ingest call takes.
+const MaxBatch = 1000
+
+// Errors of the events service.
+var (
+	ErrBatchSize       = fmt.Errorf("a batch has 1 to %d events", MaxBatch)
+	ErrUnknownCustomer = errors.New("no such customer")
+)
+
+// Status is what became of one event of a batch.
+type Status string
+
+// Statuses of an ingested event.
+const (
+	// Accepted events are stored and handed to the reactors.
+	Accepted Status = "accepted"
+	// Duplicate events have an ID stored before (or earlier in the same batch): nothing changes.
+	Duplicate Status = "duplicate"
+	// Rejected events break a rule or name an unknown customer: nothing is stored.
+	Rejected Status = "rejected"
+)
+
+// Codes of a rejection.
+const (
+	CodeInvalid         = "validation_failed"
+	CodeUnknownCustomer = "unknown_customer"
+)
+
+// Result is what became of the event at Index of a batch.
+type Result struct {
+	Index  int
+	ID     string
+	Status Status
+	// Code says why an event was rejected.
+	Code string
+	// Errors name the fields at fault of a rejected event.
+	Errors []*event.FieldError
+}
+
+// ReactArgs is the job that hands one ingested batch to the reactors.
+type ReactArgs struct {
+	TenantID uuid.UUID `json:"tenant_id"`
+	EventIDs []string  `json:"event_ids"`
+}
+
+// Kind names the job.
+func (ReactArgs) Kind() string { return "customer_events_react" }
+
+// Deps are what the service needs.
+type Deps struct {
+	Tx       ports.Transactor
+	Events   ports.EventRepository
+	Activity ports.ActivityRepository
+	Jobs     ports.JobScheduler
+	// Reactors react to every stored batch, in order (the activity aggregates first).
+	Reactors []ports.EventReactor
+	Tenants  *tenants.Directory
+	Clock    ports.Clock
+}
+
+// Service runs the activity stream's use cases.
+type Service struct {
+	deps Deps
+}
+
+// NewService returns the service.
+func NewService(d Deps) *Service { return &Service{deps: d} }
+
+// IngestBatch checks every draft and stores the valid ones of known customers in one tenant
+// transaction, together with one job that hands them to the reactors. It returns a result per
+// draft, in order; only an infrastructure failure (or a batch of the wrong size) is an error.
+func (s *Service) IngestBatch(ctx context.Context, tenant tenants.ID, drafts []event.Draft) ([]Result, error) {
+	if len(drafts) == 0 || len(drafts) > MaxBatch {
+		return nil, ErrBatchSize
+	}
+	now := s.deps.Clock.Now()
+	results := make([]Result, len(drafts))
+	valid := make([]event.Event, 0, len(drafts))
+	at := make([]int, 0, len(drafts)) // index of each valid event in drafts
+	for i, d := range drafts {
+		results[i] = Result{Index: i, ID: d.ID}
+		e, err := d.Check(now)
+		if err != nil {
+			results[i].Status, results[i].Code, results[i].Errors = Rejected, CodeInvalid, event.Fields(err)
+			continue
+		}
+		valid, at = append(valid, e), append(at, i)
+	}
+	if len(valid) == 0 {
+		return results, nil
+	}
+	err := s.deps.Tx.InTenant(ctx, tenant, func(ctx context.Context) error {
+		ids := make([]uuid.UUID, 0, len(valid))
+		for _, e := range valid {
+			ids = append(ids, e.CustomerID)
+		}
+		slices.SortFunc(ids, func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
+		known, err := s.deps.Events.ExistingCustomers(ctx, slices.Compact(ids))
+		if err != nil {
+			return err
+		}
+		insert := make([]event.Event, 0, len(valid))
+		seen := make(map[string]bool, len(valid))
+		for j, e := range valid {
+			r := &results[at[j]]
+			switch {
+			case !known[e.CustomerID]:
+				r.Status, r.Code = Rejected, CodeUnknownCustomer
+				r.Errors = []*event.FieldError{{Field: "customer_id", Err: ErrUnknownCustomer}}
+			case seen[e.ID]:
+				r.Status = Duplicate // of an event earlier in the batch
+			default:
+				seen[e.ID] = true
+				insert = append(insert, e)
+			}
+		}
+		if len(insert) == 0 {
+			return nil
+		}
+		stored, err := s.deps.Events.InsertNew(ctx, insert)
+		if err != nil {
+			return err
+		}
+		isNew := make(map[string]bool, len(stored))
+		for _, id := range stored {
+			isNew[id] = true
+		}
+		for _, j := range at {
+			if r := &results[j]; r.Status == "" {
+				r.Status = Duplicate
+				if isNew[r.ID] {
+					r.Status = Accepted
+				}
+			}
+		}
+		if len(stored) == 0 {
+			return nil
+		}
+		return s.deps.Jobs.Enqueue(ctx, ReactArgs{TenantID: tenant.UUID(), EventIDs: stored}, ports.JobOptions{})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// React hands the events of one ingested batch to every reactor, in one tenant transaction:
+// the job's work. Reactors are idempotent, so a retried job changes nothing twice.
+func (s *Service) React(ctx context.Context, args ReactArgs) error {
+	t, err := s.deps.Tenants.Resolve(ctx, args.TenantID)
+	if err != nil {
+		return err
+	}
+	return s.deps.Tx.InTenant(ctx, t.ID, func(ctx context.Context) error {
+		evs, err := s.deps.Events.ByIDs(ctx, args.EventIDs)
+		if err != nil || len(evs) == 0 {
+			return err
+		}
+		for _, r := range s.deps.Reactors {
+			if err := r.React(ctx, evs); err != nil {
+				return fmt.Errorf("reactor %s: %w", r.Name(), err)
+			}
+		}
+		return nil
+	})
+}
+
+// Timeline returns a page of a customer's events, newest first, or ports.ErrCustomerNotFound.
+func (s *Service) Timeline(ctx context.Context, tenant tenants.ID, customer uuid.UUID, q ports.TimelineQuery, page ports.Page) ([]event.Event, error) {
+	var out []event.Event
+	err := s.deps.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
+		var err error
+		if out, err = s.deps.Events.Timeline(ctx, customer, q, page); err != nil || len(out) > 0 {
+			return err
+		}
+		return s.mustExist(ctx, customer)
+	})
+	return out, err
+}
+
+// Activity returns a customer's aggregates (zero for a customer without events yet), or
+// ports.ErrCustomerNotFound.
+func (s *Service) Activity(ctx context.Context, tenant tenants.ID, customer uuid.UUID) (event.Activity, error) {
+	var out event.Activity
+	err := s.deps.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
+		var err error
+		out, err = s.deps.Activity.Get(ctx, customer)
+		if errors.Is(err, ports.ErrNoActivity) {
+			out = event.Activity{CustomerID: customer}
+			return s.mustExist(ctx, customer)
+		}
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) mustExist(ctx context.Context, customer uuid.UUID) error {
+	known, err := s.deps.Events.ExistingCustomers(ctx, []uuid.UUID{customer})
+	if err == nil && !known[customer] {
+		err = ports.ErrCustomerNotFound
+	}
+	return err
+}

@@ -1,0 +1,52 @@
+package ports
+
+import (
+	"context"
+	"errors"
+
+	"github.com/google/uuid"
+
+	"github.com/engagehq/engage/domain/event"
+)
+
+// ErrNoActivity is returned for a customer whose aggregates were never computed.
+var ErrNoActivity = errors.New("no activity recorded")
+
+// TimelineQuery filters a customer's timeline; zero fields match every event.
+type TimelineQuery struct {
+	// Type keeps one event type ("purchase", "custom:tasting").
+	Type string
+}
+
+// EventRepository keeps a tenant's customer events in its tenant transaction.
+type EventRepository interface {
+	// InsertNew stores, in one statement, those of evs whose IDs the tenant has not stored yet
+	// and returns their IDs; the others are duplicates. Every customer must exist.
+	InsertNew(ctx context.Context, evs []event.Event) (stored []string, err error)
+	// ExistingCustomers returns which of ids are the tenant's customers.
+	ExistingCustomers(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]bool, error)
+	// ByIDs returns the stored events among ids, in no particular order.
+	ByIDs(ctx context.Context, ids []string) ([]event.Event, error)
+	// Timeline returns a customer's events, newest first; the position is an event ID.
+	Timeline(ctx context.Context, customer uuid.UUID, q TimelineQuery, page Page) ([]event.Event, error)
+}
+
+// ActivityRepository keeps the per-customer aggregates of the activity stream.
+type ActivityRepository interface {
+	// Recompute rebuilds the aggregates of customers from all their stored events. It waits
+	// for any other recomputation of the same customers, so the last one to commit has seen
+	// every event committed before it: running it twice changes nothing.
+	Recompute(ctx context.Context, customers []uuid.UUID) error
+	// Get returns a customer's aggregates or ErrNoActivity.
+	Get(ctx context.Context, customer uuid.UUID) (event.Activity, error)
+}
+
+// EventReactor is a module's reaction to newly stored customer events: activity aggregates,
+// and as modules land points, tiers, badges and notification triggers. A River job hands each
+// ingested batch to every reactor in the job's tenant transaction. Jobs are delivered at least
+// once, so a reactor must be idempotent: seeing a batch twice changes nothing the second time.
+type EventReactor interface {
+	// Name identifies the reactor in logs and errors.
+	Name() string
+	React(ctx context.Context, evs []event.Event) error
+}
