@@ -9,9 +9,11 @@ import (
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/adapters/ratelimit"
 	"github.com/engagehq/engage/application/apikeys"
+	"github.com/engagehq/engage/application/customerauth"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -22,6 +24,7 @@ const (
 	schemeAPIKey   = "apiKey"
 	schemeSession  = "adminSession"
 	schemePlatform = "platformKey"
+	schemeCustomer = "customerToken"
 )
 
 // Operation metadata keys: every operation declares who may call it.
@@ -29,6 +32,8 @@ const (
 	metaAuth       = "auth"
 	metaPermission = "permission"
 	metaIdempotent = "idempotent"
+	// metaCustomerAuth holds the *customerauth.Service that checks a customer operation's token.
+	metaCustomerAuth = "customer_auth"
 )
 
 // Who may call an operation.
@@ -37,6 +42,7 @@ const (
 	authTenant   = "tenant"
 	authAdmin    = "admin"
 	authPublic   = "public"
+	authCustomer = "customer"
 )
 
 // tenantHeader picks which of a signed-in admin's tenants a request acts in. It is checked
@@ -64,6 +70,15 @@ func publicOperation(op huma.Operation) huma.Operation {
 	return op
 }
 
+// customerOperation marks op as a brand's customer acting for themselves from the Mini Program,
+// with the token auth issued at login (Authorization: Bearer ect_...). The token names the
+// tenant and the customer; the operation acts on nothing else.
+func customerOperation(op huma.Operation, auth *customerauth.Service) huma.Operation {
+	op.Security = []map[string][]string{{schemeCustomer: {}}}
+	op.Metadata = map[string]any{metaAuth: authCustomer, metaPermission: "self", metaCustomerAuth: auth}
+	return op
+}
+
 // platformOperation marks op as reserved to platform operators.
 func platformOperation(op huma.Operation) huma.Operation {
 	op.Security = []map[string][]string{{schemePlatform: {}}}
@@ -79,6 +94,8 @@ type principal struct {
 	Actor  ports.Actor
 	// User is the signed-in admin; nil for API keys.
 	User *ports.AdminUser
+	// CustomerID is the customer of a customer operation; uuid.Nil otherwise.
+	CustomerID uuid.UUID
 }
 
 type principalKey struct{}
@@ -136,6 +153,17 @@ func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 		info.actor = "user:" + user.ID.String()
 		base.Kind, base.ID, base.Label = ports.ActorUser, user.ID.String(), user.Email
 		next(huma.WithContext(ctx, context.WithValue(ports.WithActor(ctx.Context(), base), principalKey{}, principal{User: &user, Actor: base})))
+	case authCustomer:
+		auth, _ := op.Metadata[metaCustomerAuth].(*customerauth.Service)
+		p, ok := s.customerPrincipal(ctx, base, auth)
+		if !ok {
+			return
+		}
+		info.tenant, info.actor = p.Tenant.ID.String(), string(p.Actor.Kind)+":"+p.Actor.ID
+		if !s.allow(ctx, info.actor, s.deps.APILimits.For(p.Tenant.Plan)) {
+			return
+		}
+		next(huma.WithContext(ctx, context.WithValue(ports.WithActor(ctx.Context(), p.Actor), principalKey{}, p)))
 	case authTenant:
 		p, ok := s.tenantPrincipal(ctx, base)
 		if !ok {
@@ -205,6 +233,31 @@ func (s *Server) tenantPrincipal(ctx huma.Context, base ports.Actor) (principal,
 		return principal{}, false
 	}
 	return principal{Tenant: t, Roles: admin.Roles, Actor: base, User: &user}, true
+}
+
+// customerPrincipal authenticates a customer token with auth.
+func (s *Server) customerPrincipal(ctx huma.Context, base ports.Actor, auth *customerauth.Service) (principal, bool) {
+	token := bearer(ctx.Header("Authorization"))
+	if auth == nil || !strings.HasPrefix(token, customerauth.TokenPrefix) {
+		s.refuse(ctx, unauthenticated(ctx.Context(), "customer token required", "expected Bearer ect_..., from POST /v1/mini/{tenant}/login"))
+		return principal{}, false
+	}
+	c, err := auth.Authenticate(ctx.Context(), token)
+	switch {
+	case errors.Is(err, customerauth.ErrTokenExpired):
+		s.refuse(ctx, unauthenticated(ctx.Context(), "the customer token has expired; log in again", "expired token"))
+		return principal{}, false
+	case errors.Is(err, customerauth.ErrUnauthenticated):
+		s.refuse(ctx, unauthenticated(ctx.Context(), "invalid customer token", "unknown, forged or malformed token"))
+		return principal{}, false
+	case errors.Is(err, tenants.ErrSuspended):
+		s.refuse(ctx, problem(ctx.Context(), http.StatusForbidden, "tenant_suspended", "this brand's account is suspended"))
+		return principal{}, false
+	case err != nil:
+		s.internal(ctx, "authenticate customer", err)
+		return principal{}, false
+	}
+	return principal{Tenant: c.Tenant, Actor: customerauth.CustomerActor(base, c.CustomerID), CustomerID: c.CustomerID}, true
 }
 
 // chosenTenant is the tenant the X-Engage-Tenant header names, or the admin's only one.

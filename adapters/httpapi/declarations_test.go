@@ -30,12 +30,16 @@ func TestEveryOperationDeclaresItsPermission(t *testing.T) {
 				require.Truef(t, access.IsPermission(access.Permission(perm)), "%s %s declares unknown permission %q", op.Method, path, perm)
 			case authAdmin:
 				require.Equalf(t, "self", perm, "%s %s", op.Method, path)
+			case authCustomer:
+				require.Equalf(t, "self", perm, "%s %s", op.Method, path)
+				require.Containsf(t, op.Metadata, metaCustomerAuth, "%s %s names what checks its customer token", op.Method, path)
+				require.Equalf(t, []map[string][]string{{schemeCustomer: {}}}, op.Security, "%s %s takes customer tokens only", op.Method, path)
 			case authPublic:
 				require.Equalf(t, "public", perm, "%s %s", op.Method, path)
 				require.Emptyf(t, op.Security, "%s %s is public", op.Method, path)
 				continue
 			default:
-				t.Errorf("%s %s declares no access (use tenantOperation, adminOperation, publicOperation or platformOperation)", op.Method, path)
+				t.Errorf("%s %s declares no access (use tenantOperation, adminOperation, customerOperation, publicOperation or platformOperation)", op.Method, path)
 			}
 			require.NotEmptyf(t, op.Security, "%s %s documents its security scheme", op.Method, path)
 		}
