@@ -18,7 +18,7 @@ import (
 type AuditBody struct {
 	Seq        int64           `json:"seq" doc:"Position in the brand's trail, from 1"`
 	OccurredAt time.Time       `json:"occurred_at"`
-	ActorKind  string          `json:"actor_kind" enum:"user,api_key,platform,system"`
+	ActorKind  string          `json:"actor_kind" enum:"user,api_key,platform,system,customer"`
 	ActorID    string          `json:"actor_id"`
 	ActorLabel string          `json:"actor_label"`
 	Action     string          `json:"action" example:"api_key.create"`

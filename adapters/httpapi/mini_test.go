@@ -1,9 +1,3 @@
-//go:build customerauth_wired
-
-// These tests need customerauth wired into wire.App, httpapi.Deps and the test setup
-// (testOptions.wechatAPI). The build constraint keeps them out of the package until that
-// wiring lands, so the package compiles meanwhile; it goes with the wiring.
-
 package httpapi
 
 import (

@@ -17,6 +17,7 @@ import (
 	accessapp "github.com/engagehq/engage/application/access"
 	"github.com/engagehq/engage/application/apikeys"
 	auditapp "github.com/engagehq/engage/application/audit"
+	"github.com/engagehq/engage/application/customerauth"
 	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
@@ -32,15 +33,18 @@ const Version = "1.0.0"
 
 // Deps are what the API serves. Any may be nil when only the OpenAPI document is wanted.
 type Deps struct {
-	Tenants     *tenants.Directory
-	Tenancy     *tenancy.Service
-	APIKeys     *apikeys.Service
-	Access      *accessapp.Service
-	Audit       *auditapp.Service
-	Secrets     *secrets.Service
-	Customers   *customers.Service
-	Events      *events.Service
-	Idempotency *idempotency.Service
+	Tenants   *tenants.Directory
+	Tenancy   *tenancy.Service
+	APIKeys   *apikeys.Service
+	Access    *accessapp.Service
+	Audit     *auditapp.Service
+	Secrets   *secrets.Service
+	Customers *customers.Service
+	// CustomerAuth logs customers in from the Mini Program and checks their tokens; nil refuses
+	// customer operations.
+	CustomerAuth *customerauth.Service
+	Events       *events.Service
+	Idempotency  *idempotency.Service
 	// Identity checks admin sessions (Kratos, or local sign-in in development); nil refuses them.
 	Identity ports.IdentityProvider
 	// SignIn redeems local sign-in links; nil where they are disabled (production).
@@ -130,6 +134,7 @@ func New(deps Deps) *Server {
 	s.registerRoles()
 	s.registerAudit()
 	s.registerCustomers()
+	s.registerMini(deps.CustomerAuth)
 	s.registerEvents()
 	registerSecrets(s.api, deps.Secrets, deps.Logger)
 	return s

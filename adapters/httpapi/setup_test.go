@@ -61,6 +61,8 @@ type testOptions struct {
 	kratosURL string
 	// database shares another bundle's database, as a second instance of the service.
 	database *pgtest.Database
+	// wechatAPI points the WeChat client at a stand-in.
+	wechatAPI string
 	// apiLimits replaces the default per-credential rate limits.
 	apiLimits *ratelimit.Limits
 }
@@ -75,7 +77,7 @@ func setupWith(t *testing.T, o testOptions) *testBundle {
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, nil))
 	a, err := wire.New(wire.Config{DatabaseURL: pg.AppURL, SecretsKey: testSecretsKey, SignInKey: []byte("test sign-in key"),
-		KratosURL: o.kratosURL, Workers: 1, NoPeriodicJobs: true, Logger: log}, db)
+		KratosURL: o.kratosURL, WeChatAPI: o.wechatAPI, Workers: 1, NoPeriodicJobs: true, Logger: log}, db)
 	require.NoError(t, err)
 	ctx, stop := context.WithCancel(context.Background())
 	listening := make(chan struct{})
@@ -90,7 +92,7 @@ func setupWith(t *testing.T, o testOptions) *testBundle {
 	}
 	b.srv = New(Deps{
 		Tenants: a.Tenants, Tenancy: a.Tenancy, APIKeys: a.APIKeys, Access: a.Access, Audit: a.Audit, Secrets: a.Secrets,
-		Customers: a.Customers, Events: a.Events, Idempotency: a.Idempotency, Identity: a.Identity, SignIn: a.SignIn, Authorizer: a.Authorizer, Tx: db,
+		Customers: a.Customers, CustomerAuth: a.CustomerAuth, Events: a.Events, Idempotency: a.Idempotency, Identity: a.Identity, SignIn: a.SignIn, Authorizer: a.Authorizer, Tx: db,
 		AuditLog: postgres.AuditLog{}, Limiter: ratelimit.New(ratelimit.Options{}), APILimits: apiLimits,
 		SignInLimits: ratelimit.DefaultSignInLimits, PlatformKey: testPlatformKey,
 		Ready:   func(ctx context.Context) error { return db.CheckSchema(ctx) },

@@ -129,22 +129,11 @@ func (s *Service) checkAttributes(ctx context.Context, c *customer.Customer, val
 
 // Create adds a customer.
 func (s *Service) Create(ctx context.Context, tenant tenants.ID, p Patch) (customer.Customer, error) {
-	c := customer.Customer{ID: uuid.New()}
-	p.apply(&c)
 	var out customer.Customer
 	err := s.tx.InTenant(ctx, tenant, func(ctx context.Context) error {
-		if err := errors.Join(c.Normalise(s.clock.Now()), s.checkAttributes(ctx, &c, p.Attributes)); err != nil {
-			return err
-		}
-		if err := s.repo.Insert(ctx, c); err != nil {
-			return err
-		}
 		var err error
-		if out, err = s.repo.Get(ctx, c.ID); err != nil {
-			return err
-		}
-		return s.audit.Record(ctx, ports.AuditEntry{Action: "customer.create", TargetType: "customer", TargetID: c.ID.String(),
-			After: map[string]any{"fields": changedFields(customer.Customer{}, out)}})
+		out, err = s.CreateTx(ctx, uuid.New(), p)
+		return err
 	})
 	return out, err
 }
