@@ -22,6 +22,7 @@ import (
 	"github.com/engagehq/engage/application/apikeys"
 	"github.com/engagehq/engage/application/audit"
 	"github.com/engagehq/engage/application/channels"
+	"github.com/engagehq/engage/application/customerauth"
 	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
@@ -44,6 +45,9 @@ type Config struct {
 	KratosURL string
 	// Provider API bases; empty uses the providers' real endpoints (tests point them at stand-ins).
 	WeChatAPI, AliyunSMSAPI, TencentSMSAPI string
+	// CustomerTokenKey signs customer tokens (at least 32 bytes); empty derives one from
+	// SecretsKey, which every instance shares.
+	CustomerTokenKey []byte
 	// SMTPTLS is the TLS configuration for brands' mail servers; nil uses the system's roots.
 	SMTPTLS    *tls.Config
 	Production bool
@@ -56,23 +60,25 @@ type Config struct {
 
 // App is the wired service.
 type App struct {
-	Config      Config
-	DB          *postgres.DB
-	Tenants     *tenants.Directory
-	Tenancy     *tenancy.Service
-	APIKeys     *apikeys.Service
-	Access      *access.Service
-	Audit       *audit.Service
-	Secrets     *secrets.Service
-	Channels    *channels.Service
-	Customers   *customers.Service
-	Events      *events.Service
-	SignIn      *signin.Service
-	Identity    ports.IdentityProvider
-	Authorizer  *casbinauth.Authorizer
-	Idempotency *idempotency.Service
-	River       *riverjobs.Client
-	Listener    *postgres.Listener
+	Config    Config
+	DB        *postgres.DB
+	Tenants   *tenants.Directory
+	Tenancy   *tenancy.Service
+	APIKeys   *apikeys.Service
+	Access    *access.Service
+	Audit     *audit.Service
+	Secrets   *secrets.Service
+	Channels  *channels.Service
+	Customers *customers.Service
+	// CustomerAuth logs customers in from the Mini Program and checks their tokens.
+	CustomerAuth *customerauth.Service
+	Events       *events.Service
+	SignIn       *signin.Service
+	Identity     ports.IdentityProvider
+	Authorizer   *casbinauth.Authorizer
+	Idempotency  *idempotency.Service
+	River        *riverjobs.Client
+	Listener     *postgres.Listener
 }
 
 // New wires every service over db.
@@ -124,11 +130,23 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	wechatClient := wechat.New(cfg.WeChatAPI, nil)
+	wechatTokens := wechat.NewTokens(wechatClient)
 	a.Channels = channels.NewService(db, postgres.ChannelSettings{}, a.Secrets, auditLog, channels.Verifiers{
-		WeChat: wechat.NewTokens(wechat.New(cfg.WeChatAPI, nil)),
+		WeChat: wechatTokens,
 		SMS:    sms.NewVerifier(aliyunSMS, tencentSMS),
 		SMTP:   smtp.Verifier{TLSConfig: cfg.SMTPTLS},
 	}, cfg.Clock)
+	customerTokenKey := cfg.CustomerTokenKey
+	if len(customerTokenKey) == 0 {
+		customerTokenKey = customerauth.DeriveKey(cfg.SecretsKey)
+	}
+	if a.CustomerAuth, err = customerauth.New(customerauth.Deps{
+		Tx: db, Accounts: postgres.WeChatAccounts{}, Customers: a.Customers, Channels: a.Channels, WeChat: wechatClient,
+		AccessTokens: wechatTokens, Tenants: a.Tenants, Audit: auditLog, Clock: cfg.Clock, TokenKey: customerTokenKey,
+	}); err != nil {
+		return nil, err
+	}
 
 	// Services enqueue through the River client; its workers call the services once started.
 	workers := &riverjobs.Services{}
