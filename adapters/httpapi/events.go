@@ -33,7 +33,7 @@ type EventIn struct {
 	CustomerID string         `json:"customer_id,omitempty" example:"0f8fad5b-d9cb-469f-a165-70867728950e" doc:"The customer's ID (UUID)"`
 	Type       string         `json:"type,omitempty" example:"purchase" doc:"purchase, visit, page_view, click, share, referral, survey, or custom:<name> (1-40 lower-case letters, digits and underscores)"`
 	Channel    string         `json:"channel,omitempty" example:"pos" doc:"mini_program, pos, website, email, wechat or other"`
-	OccurredAt string         `json:"occurred_at,omitempty" example:"2026-03-14T15:04:05+08:00" doc:"When it happened, RFC 3339 with zone: history is accepted from 2000 on, the future up to 5 minutes ahead"`
+	OccurredAt string         `json:"occurred_at,omitempty" example:"2026-03-14T15:04:05+08:00" doc:"When it happened, RFC 3339 with zone: history is accepted from 1990 on, the future up to 5 minutes ahead"`
 	AmountFen  *int64         `json:"amount_fen,omitempty" doc:"Purchases only, and required for them: what the customer paid, in fen"`
 	Store      string         `json:"store,omitempty" doc:"The store, at most 100 characters"`
 	Items      []EventItem    `json:"items,omitempty" doc:"Purchases only, at least one: what was bought"`

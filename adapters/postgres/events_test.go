@@ -293,13 +293,16 @@ func TestCustomersAreImportedOnceByExternalID(t *testing.T) {
 	}
 	var first map[string]uuid.UUID
 	b.inTenant(t, a, func(ctx context.Context) (err error) {
-		first, err = postgres.CustomerImport{}.ImportNew(ctx, profiles(3))
+		var created int
+		first, created, err = postgres.CustomerImport{}.ImportNew(ctx, profiles(3))
+		require.Equal(t, 3, created)
 		return err
 	})
 	require.Len(t, first, 3)
 	b.inTenant(t, a, func(ctx context.Context) error {
-		again, err := postgres.CustomerImport{}.ImportNew(ctx, profiles(4))
+		again, created, err := postgres.CustomerImport{}.ImportNew(ctx, profiles(4))
 		require.NoError(t, err)
+		require.Equal(t, 1, created)
 		require.Len(t, again, 4)
 		for ext, id := range first {
 			require.Equal(t, id, again[ext], "an imported customer keeps its ID")
@@ -311,7 +314,7 @@ func TestCustomersAreImportedOnceByExternalID(t *testing.T) {
 		return nil
 	})
 	b.inTenant(t, other, func(ctx context.Context) error {
-		theirs, err := postgres.CustomerImport{}.ImportNew(ctx, profiles(1))
+		theirs, _, err := postgres.CustomerImport{}.ImportNew(ctx, profiles(1))
 		require.NoError(t, err)
 		require.NotEqual(t, first["crm-0"], theirs["crm-0"], "another brand's customer with the same external ID is another customer")
 		return nil

@@ -24,6 +24,7 @@ import (
 	"github.com/engagehq/engage/application/channels"
 	"github.com/engagehq/engage/application/customerauth"
 	"github.com/engagehq/engage/application/customers"
+	"github.com/engagehq/engage/application/demodata"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
 	"github.com/engagehq/engage/application/secrets"
@@ -73,6 +74,7 @@ type App struct {
 	// CustomerAuth logs customers in from the Mini Program and checks their tokens.
 	CustomerAuth *customerauth.Service
 	Events       *events.Service
+	Demo         *demodata.Service
 	SignIn       *signin.Service
 	Identity     ports.IdentityProvider
 	Authorizer   *casbinauth.Authorizer
@@ -162,6 +164,7 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 		// add their reactors after the activity aggregates.
 		Reactors: []ports.EventReactor{events.NewActivityUpdater(postgres.Activity{})},
 	})
+	a.Demo = demodata.NewService(db, postgres.CustomerImport{}, auditLog, a.Events, cfg.Clock)
 	*workers = riverjobs.Services{Idempotency: a.Idempotency, Events: a.Events}
 
 	// Change notices from every process keep this one's caches honest.

@@ -28,7 +28,7 @@ func commands() []command {
 		{"admin", "admin login-link|add ...", "sign-in links for local development, and adding admins to a brand", runAdmin},
 		{"audit", "audit verify [--tenant SLUG]", "check every brand's audit hash chain and report any break", runAudit},
 		{"secrets", "secrets rotate", "re-encrypt every tenant secret under the current master key", runSecrets},
-		{"seed", "seed --demo", "create the demo brands (idempotent)", runSeed},
+		{"seed", "seed --demo [--cdnow PATH]", "create the demo brands, the first with the CDNOW purchase history (idempotent)", runSeed},
 		{"dev", "dev", "what make run does: start the private Postgres, migrate, seed the demo and serve", runDev},
 		{"devdb", "devdb up|env|stop|destroy", "start the private Postgres under .engage/, print its connection settings, stop it, or delete it", runDevDB},
 		{"openapi", "openapi [--check] [--out openapi/openapi.yaml]", "write the OpenAPI document, or check the committed one is current", runOpenAPI},

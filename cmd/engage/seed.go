@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
 
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
@@ -20,8 +24,10 @@ var demoBrands = []tenants.Draft{
 }
 
 func runSeed(ctx context.Context, args []string) error {
-	fs := newFlags("seed", "seed --demo")
+	fs := newFlags("seed", "seed --demo [--cdnow PATH]")
 	demo := fs.Bool("demo", false, "create the demo brands")
+	cdnow := fs.String("cdnow", "", "the CDNOW master file to load as "+demoBrands[0].Slug+"'s history "+
+		"(default: $ENGAGE_CDNOW, else "+defaultCDNOW+" from the module root)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -29,12 +35,16 @@ func runSeed(ctx context.Context, args []string) error {
 		fs.Usage()
 		return errors.New("say --demo")
 	}
-	return withApp(ctx, func(a *app) error { return seedDemo(ctx, a) })
+	return withApp(ctx, func(a *app) error { return seedDemoFrom(ctx, a, cdnowPath(*cdnow)) })
 }
 
-// seedDemo creates the demo brands that do not exist yet, each with an owner API key; run
-// again, it changes nothing.
-func seedDemo(ctx context.Context, a *app) error {
+// seedDemo creates the demo brands and loads the CDNOW history from its default place.
+func seedDemo(ctx context.Context, a *app) error { return seedDemoFrom(ctx, a, cdnowPath("")) }
+
+// seedDemoFrom creates the demo brands that do not exist yet, each with an owner API key, and
+// loads the CDNOW file at cdnow (when it exists) as the first brand's history; run again, it
+// changes nothing.
+func seedDemoFrom(ctx context.Context, a *app, cdnow string) error {
 	for i, d := range demoBrands {
 		t, err := a.Tenants.Lookup(ctx, d.Slug)
 		if errors.Is(err, tenants.ErrNotFound) {
@@ -56,6 +66,58 @@ func seedDemo(ctx context.Context, a *app) error {
 			return err
 		}
 		fmt.Printf("demo brand %s (%s) ready; admin %s\n", t.Slug, t.Name, demoAdmins[i])
+		if i == 0 {
+			if err := seedCDNOW(ctx, a, t, cdnow); err != nil {
+				return err
+			}
+		}
 	}
+	return nil
+}
+
+// defaultCDNOW is where the CDNOW master file is, from the module root.
+const defaultCDNOW = "../shared/datasets/cdnow/CDNOW_master.txt"
+
+// cdnowPath is flag, else $ENGAGE_CDNOW, else defaultCDNOW from the module root (the working
+// directory when there is none above it).
+func cdnowPath(flag string) string {
+	if flag != "" {
+		return flag
+	}
+	if p := os.Getenv("ENGAGE_CDNOW"); p != "" {
+		return p
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		return defaultCDNOW
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return filepath.Join(d, defaultCDNOW)
+		}
+		if filepath.Dir(d) == d {
+			return filepath.Join(dir, defaultCDNOW)
+		}
+	}
+}
+
+// seedCDNOW loads the CDNOW purchases as brand t's history, through the same batch ingest as
+// the API. Without the file it says so and leaves the brand without history.
+func seedCDNOW(ctx context.Context, a *app, t tenants.Tenant, path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		fmt.Printf("CDNOW data not found at %s: %s gets no purchase history (set --cdnow or ENGAGE_CDNOW to load it)\n", path, t.Slug)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sum, err := a.Demo.LoadCDNOW(ctx, t.ID, f)
+	if err != nil {
+		return fmt.Errorf("CDNOW history of %s: %w", t.Slug, err)
+	}
+	fmt.Printf("CDNOW history of %s: %d customers (%d new), %d purchases (%d new, %d already there) in %s\n",
+		t.Slug, sum.Customers, sum.NewCustomers, sum.Rows, sum.Accepted, sum.Duplicates, sum.Elapsed.Round(time.Millisecond))
 	return nil
 }

@@ -53,8 +53,10 @@ const (
 	MaxQuantity = 1_000_000
 )
 
-// Earliest is the earliest date an event may carry: older history is not customer activity.
-var Earliest = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+// Earliest is the earliest date an event may carry. It catches the zero dates of broken
+// senders (0001-01-01, 1970-01-01) while leaving room for real history: the CDNOW demo data
+// are purchases of 1997 and 1998.
+var Earliest = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // Item is one line of a purchase.
 type Item struct {
@@ -187,7 +189,7 @@ func (d Draft) Check(now time.Time) (Event, error) {
 	case d.OccurredAt.IsZero():
 		errs = append(errs, invalid("occurred_at", "required"))
 	case d.OccurredAt.Before(Earliest):
-		errs = append(errs, invalid("occurred_at", "not before 2000-01-01"))
+		errs = append(errs, invalid("occurred_at", "not before %s", Earliest.Format(time.DateOnly)))
 	case d.OccurredAt.After(now.Add(MaxFuture)):
 		errs = append(errs, invalid("occurred_at", "at most 5 minutes ahead of the server's clock (%s)", now.UTC().Format(time.RFC3339)))
 	}
