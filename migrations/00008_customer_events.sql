@@ -24,8 +24,13 @@ CREATE TABLE customer_events (
     PRIMARY KEY (tenant_id, id),
     FOREIGN KEY (tenant_id, customer_id) REFERENCES customers (tenant_id, id)
 );
--- A customer's timeline, newest first; it also serves recomputing the customer's aggregates.
-CREATE INDEX customer_events_timeline ON customer_events (tenant_id, customer_id, occurred_at DESC, id DESC);
+-- A customer's timeline, newest first. It carries type and amount so that recomputing a
+-- customer's aggregates reads the index alone.
+CREATE INDEX customer_events_timeline ON customer_events (tenant_id, customer_id, occurred_at DESC, id DESC)
+    INCLUDE (type, amount_fen);
+-- Vacuum after every 1% of new rows rather than 20%: it keeps the visibility map current, so
+-- those reads skip the table (an append-mostly table is otherwise rarely vacuumed).
+ALTER TABLE customer_events SET (autovacuum_vacuum_insert_scale_factor = 0.01);
 -- Aggregates over the brand by type and time ("purchases in the last 30 days").
 CREATE INDEX customer_events_type_time ON customer_events (tenant_id, type, occurred_at);
 ALTER TABLE customer_events ENABLE ROW LEVEL SECURITY;

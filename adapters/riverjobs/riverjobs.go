@@ -33,6 +33,11 @@ type Services struct {
 type Config struct {
 	// MaxWorkers is the number of jobs worked at once on the default queue.
 	MaxWorkers int
+	// EventWorkers is the number of reaction jobs to customer events worked at once, on their
+	// own queue (default 2): each holds a pooled connection and the row locks of up to a
+	// thousand customers, so more of them only wait on each other and starve ingestion of
+	// connections.
+	EventWorkers int
 	// Logger receives River's own logs.
 	Logger *slog.Logger
 	// NoPeriodic leaves out the periodic jobs, for tests that count the jobs they make.
@@ -56,6 +61,9 @@ func NewClient(db *postgres.DB, svc *Services, cfg Config) (*Client, error) {
 	if cfg.MaxWorkers <= 0 {
 		cfg.MaxWorkers = 10
 	}
+	if cfg.EventWorkers <= 0 {
+		cfg.EventWorkers = 2
+	}
 	var periodic []*river.PeriodicJob
 	if !cfg.NoPeriodic {
 		periodic = append(periodic,
@@ -64,8 +72,11 @@ func NewClient(db *postgres.DB, svc *Services, cfg Config) (*Client, error) {
 			}, &river.PeriodicJobOpts{ID: "idempotency_sweep", RunOnStart: true}))
 	}
 	return river.NewClient(riverpgxv5.New(db.Pool()), &river.Config{
-		Logger:       cfg.Logger,
-		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
+		Logger: cfg.Logger,
+		Queues: map[string]river.QueueConfig{
+			river.QueueDefault: {MaxWorkers: cfg.MaxWorkers},
+			events.Queue:       {MaxWorkers: cfg.EventWorkers},
+		},
 		Workers:      workers,
 		PeriodicJobs: periodic,
 	})

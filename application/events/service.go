@@ -64,6 +64,9 @@ type ReactArgs struct {
 // Kind names the job.
 func (ReactArgs) Kind() string { return "customer_events_react" }
 
+// Queue is the job queue of the reactions, worked apart from other jobs with its own limit.
+const Queue = "customer_events"
+
 // Deps are what the service needs.
 type Deps struct {
 	Tx       ports.Transactor
@@ -154,7 +157,7 @@ func (s *Service) IngestBatch(ctx context.Context, tenant tenants.ID, drafts []e
 		if len(stored) == 0 {
 			return nil
 		}
-		return s.deps.Jobs.Enqueue(ctx, ReactArgs{TenantID: tenant.UUID(), EventIDs: stored}, ports.JobOptions{})
+		return s.deps.Jobs.Enqueue(ctx, ReactArgs{TenantID: tenant.UUID(), EventIDs: stored}, ports.JobOptions{Queue: Queue})
 	})
 	if err != nil {
 		return nil, err

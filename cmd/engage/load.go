@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -21,14 +22,38 @@ import (
 
 // runLoad measures an authenticated, tenant-scoped read (GET /v1/api-keys) over HTTP and then
 // pgbench's select-only run with the same number of clients against the same PostgreSQL, and
-// prints both rates and their ratio.
+// prints both rates and their ratio. With --ingest it measures batch ingestion of purchases
+// (POST /v1/events) instead.
 func runLoad(ctx context.Context, args []string) error {
-	fs := newFlags("load", "load [--clients 16] [--duration 20s] [--pgbench-mode simple]")
-	clients := fs.Int("clients", 16, "concurrent clients, for both the API and pgbench")
+	fs := newFlags("load", "load [--clients 16] [--duration 20s] [--pgbench-mode simple] | load --ingest [--clients 4] [--batch 1000] [--customers 10000] [--workers=true]")
+	clients := fs.Int("clients", 16, "concurrent clients, for both the API and pgbench (with --ingest: 4)")
 	duration := fs.Duration("duration", 20*time.Second, "how long each of the two runs lasts")
 	mode := fs.String("pgbench-mode", "simple", "pgbench query mode: simple (pgbench's default), extended or prepared")
+	ingest := fs.Bool("ingest", false, "measure batch ingestion of purchase events (POST /v1/events) instead")
+	batch := fs.Int("batch", 1000, "with --ingest: events per request, 1 to 1000")
+	customers := fs.Int("customers", 10_000, "with --ingest: customers the purchases are spread over")
+	workers := fs.Bool("workers", true, "with --ingest: work the reaction jobs during the run, as engage serve does")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *ingest {
+		l := ingestLoad{clients: 4, batch: *batch, customers: *customers, duration: *duration, workers: *workers}
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "clients" {
+				l.clients = *clients
+			}
+		})
+		if l.batch < 1 || l.batch > 1000 || l.customers < 1 || l.clients < 1 {
+			return errors.New("want 1 to 1000 events per batch, at least one customer and one client")
+		}
+		cfg, err := loadConfig(ctx)
+		if err != nil {
+			return err
+		}
+		cfg.httpAddr = "127.0.0.1:0"
+		cfg.apiLimits = ratelimit.Limits{} // as below: capacity is measured
+		cfg.logLevel = 12
+		return runIngestLoad(ctx, cfg, l)
 	}
 	for tool, pkg := range map[string]string{"pgbench": "postgresql-client", "wrk": "wrk"} {
 		if err := localpg.EnsureTool(ctx, tool, pkg); err != nil {
@@ -108,6 +133,13 @@ func loadTenantKey(ctx context.Context, cfg config) (string, error) {
 		return "", err
 	}
 	defer a.close()
+	_, key, err := loadTenant(ctx, a, access.RoleAnalyst)
+	return key, err
+}
+
+// loadTenant makes (once) the load-test tenant with a few API keys, and issues a fresh key of
+// role, returned as "keyID:token".
+func loadTenant(ctx context.Context, a *app, role access.Role) (tenants.Tenant, string, error) {
 	t, err := a.Tenants.Lookup(ctx, "load-test")
 	if errors.Is(err, tenants.ErrNotFound) {
 		t, err = a.Tenancy.Create(ctx, tenants.Draft{Slug: "load-test", Name: "Load test"})
@@ -116,10 +148,10 @@ func loadTenantKey(ctx context.Context, cfg config) (string, error) {
 		}
 	}
 	if err != nil {
-		return "", err
+		return t, "", err
 	}
-	c, err := a.APIKeys.Create(ctx, t.ID, nil, "load "+time.Now().Format(time.RFC3339), access.RoleAnalyst)
-	return c.Key.ID.String() + ":" + c.Token, err
+	c, err := a.APIKeys.Create(ctx, t.ID, nil, "load "+time.Now().Format(time.RFC3339), role)
+	return t, c.Key.ID.String() + ":" + c.Token, err
 }
 
 type loadResult struct {
