@@ -39,7 +39,7 @@ func runDev(ctx context.Context, args []string) error {
 	return serve(ctx, cfg, true, true, func(addr string) {
 		fmt.Printf(`
 Engage is running.
-  Console:       %[1]s/console/   (sign in with the one-time link above; brand operators: %[1]s/console/platform/)
+  Console:       %[1]s/console/   (sign in with the one-time link above; platform operators: %[1]s/console/platform/)
   API docs:      %[1]s/docs   (OpenAPI: %[1]s/openapi.json, %[1]s/openapi.yaml)
   River jobs UI: %[1]s/platform/jobs/   (any user name, password: the platform key)
   Platform key:  %[2]s
