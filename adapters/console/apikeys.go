@@ -7,9 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-	"github.com/google/uuid"
-
 	"github.com/engagehq/engage/application/apikeys"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/apikey"
@@ -118,20 +115,11 @@ func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request) {
 	s.renderKeys(w, r, "keys", keyForm{Role: form.Role}, c.Token)
 }
 
-func (s *Server) keyID(w http.ResponseWriter, r *http.Request) (uuid.UUID, bool) {
-	id, err := uuid.Parse(chi.URLParam(r, "id"))
-	if err != nil {
-		s.fail(w, r, http.StatusNotFound, tr(language(r), "error.not_found"))
-		return id, false
-	}
-	return id, true
-}
-
 func (s *Server) revokeAPIKey(w http.ResponseWriter, r *http.Request) {
 	if !s.allowed(w, r, access.PermAPIKeysWrite) {
 		return
 	}
-	id, ok := s.keyID(w, r)
+	id, ok := s.pathID(w, r)
 	if !ok {
 		return
 	}
@@ -151,7 +139,7 @@ func (s *Server) rotateAPIKey(w http.ResponseWriter, r *http.Request) {
 	if !s.allowed(w, r, access.PermAPIKeysWrite) {
 		return
 	}
-	id, ok := s.keyID(w, r)
+	id, ok := s.pathID(w, r)
 	if !ok {
 		return
 	}

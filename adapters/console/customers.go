@@ -7,9 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-	"github.com/google/uuid"
-
 	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/customer"
@@ -142,20 +139,12 @@ func valuesOf(c customer.Customer) map[string]string {
 	return out
 }
 
-func (s *Server) customerID(w http.ResponseWriter, r *http.Request) (uuid.UUID, bool) {
-	id, err := uuid.Parse(chi.URLParam(r, "id"))
-	if err != nil {
-		s.fail(w, r, http.StatusNotFound, tr(language(r), "error.not_found"))
-	}
-	return id, err == nil
-}
-
 // customer is the 360° view of one customer.
 func (s *Server) customer(w http.ResponseWriter, r *http.Request) {
 	if !s.allowed(w, r, access.PermCustomersRead) {
 		return
 	}
-	id, ok := s.customerID(w, r)
+	id, ok := s.pathID(w, r)
 	if !ok {
 		return
 	}
@@ -181,7 +170,7 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request) {
 	if !s.allowed(w, r, access.PermCustomersWrite) {
 		return
 	}
-	id, ok := s.customerID(w, r)
+	id, ok := s.pathID(w, r)
 	if !ok {
 		return
 	}

@@ -117,6 +117,7 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request) {
 	s.renderTeam(w, r, "members", inviteForm{Roles: form.Roles})
 }
 
+// pathID reads the {id} path parameter, answering 404 when it is not a UUID.
 func (s *Server) pathID(w http.ResponseWriter, r *http.Request) (uuid.UUID, bool) {
 	id, err := uuid.Parse(chi.URLParam(r, "id"))
 	if err != nil {
