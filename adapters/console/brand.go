@@ -126,12 +126,19 @@ func uploaded(r *http.Request, field string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
+// unjoin flattens errors.Join trees into their leaves: services join the fields at fault, and
+// some join joins.
 func unjoin(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
 	if err == nil {
 		return nil
 	}
-	return []error{err}
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return []error{err}
+	}
+	var out []error
+	for _, e := range j.Unwrap() {
+		out = append(out, unjoin(e)...)
+	}
+	return out
 }
