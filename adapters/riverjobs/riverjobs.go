@@ -15,6 +15,7 @@ import (
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
+	"github.com/engagehq/engage/application/lifecycle"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -27,6 +28,8 @@ type Services struct {
 	Idempotency *idempotency.Service
 	// Events hands ingested batches of customer events to the modules that react to them.
 	Events *events.Service
+	// Lifecycle keeps customers' lifecycle stages current as time passes.
+	Lifecycle *lifecycle.Service
 }
 
 // Config sizes the workers.
@@ -58,6 +61,14 @@ func NewClient(db *postgres.DB, svc *Services, cfg Config) (*Client, error) {
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[events.ReactArgs]) error {
 		return svc.Events.React(ctx, job.Args)
 	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[lifecycle.RecomputeArgs]) error {
+		_, err := svc.Lifecycle.Recompute(ctx, job.Args)
+		return err
+	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[lifecycle.SweepArgs]) error {
+		_, err := svc.Lifecycle.Sweep(ctx)
+		return err
+	}))
 	if cfg.MaxWorkers <= 0 {
 		cfg.MaxWorkers = 10
 	}
@@ -69,7 +80,10 @@ func NewClient(db *postgres.DB, svc *Services, cfg Config) (*Client, error) {
 		periodic = append(periodic,
 			river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
 				return idempotency.SweepArgs{}, nil
-			}, &river.PeriodicJobOpts{ID: "idempotency_sweep", RunOnStart: true}))
+			}, &river.PeriodicJobOpts{ID: "idempotency_sweep", RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour), func() (river.JobArgs, *river.InsertOpts) {
+				return lifecycle.SweepArgs{}, nil
+			}, &river.PeriodicJobOpts{ID: "lifecycle_sweep", RunOnStart: true}))
 	}
 	return river.NewClient(riverpgxv5.New(db.Pool()), &river.Config{
 		Logger: cfg.Logger,

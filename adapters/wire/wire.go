@@ -27,8 +27,10 @@ import (
 	"github.com/engagehq/engage/application/demodata"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
+	"github.com/engagehq/engage/application/lifecycle"
 	"github.com/engagehq/engage/application/secrets"
 	"github.com/engagehq/engage/application/signin"
+	"github.com/engagehq/engage/application/tags"
 	"github.com/engagehq/engage/application/tenancy"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -81,6 +83,9 @@ type App struct {
 	Idempotency  *idempotency.Service
 	River        *riverjobs.Client
 	Listener     *postgres.Listener
+	// Tags tags customers by hand and in bulk; Lifecycle keeps their stages and the rules.
+	Tags      *tags.Service
+	Lifecycle *lifecycle.Service
 }
 
 // New wires every service over db.
@@ -162,10 +167,17 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 		Tx: db, Events: postgres.Events{}, Activity: postgres.Activity{}, Jobs: scheduler, Tenants: a.Tenants, Clock: cfg.Clock,
 		// Modules that react to customer events (points, tiers, badges, notification triggers)
 		// add their reactors after the activity aggregates.
-		Reactors: []ports.EventReactor{events.NewActivityUpdater(postgres.Activity{})},
+		Reactors: []ports.EventReactor{
+			events.NewActivityUpdater(postgres.Activity{}),
+			// Stages read the activity aggregates, so they follow them.
+			lifecycle.NewReactor(postgres.Lifecycle{}, cfg.Clock),
+		},
 	})
+	a.Tags = tags.NewService(db, postgres.Tags{}, postgres.Customers{}, auditLog)
+	a.Lifecycle = lifecycle.NewService(lifecycle.Deps{Tx: db, Repo: postgres.Lifecycle{}, Jobs: scheduler, Audit: auditLog,
+		Tenants: a.Tenants, Clock: cfg.Clock})
 	a.Demo = demodata.NewService(db, postgres.CustomerImport{}, auditLog, a.Events, cfg.Clock)
-	*workers = riverjobs.Services{Idempotency: a.Idempotency, Events: a.Events}
+	*workers = riverjobs.Services{Idempotency: a.Idempotency, Events: a.Events, Lifecycle: a.Lifecycle}
 
 	// Change notices from every process keep this one's caches honest.
 	a.Listener = postgres.NewListener(cfg.DatabaseURL, cfg.Logger)
