@@ -21,8 +21,10 @@ import (
 	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
+	lifecycleapp "github.com/engagehq/engage/application/lifecycle"
 	"github.com/engagehq/engage/application/secrets"
 	"github.com/engagehq/engage/application/signin"
+	"github.com/engagehq/engage/application/tags"
 	"github.com/engagehq/engage/application/tenancy"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -69,6 +71,9 @@ type Deps struct {
 	Jobs    http.Handler
 	Metrics *Metrics
 	Logger  *slog.Logger
+	// Tags tags customers; Lifecycle serves the brand's lifecycle rules and stage counts.
+	Tags      *tags.Service
+	Lifecycle *lifecycleapp.Service
 }
 
 // Server is the HTTP API.
@@ -136,6 +141,8 @@ func New(deps Deps) *Server {
 	s.registerCustomers()
 	s.registerMini(deps.CustomerAuth)
 	s.registerEvents()
+	s.registerTags()
+	s.registerLifecycle()
 	registerSecrets(s.api, deps.Secrets, deps.Logger)
 	return s
 }

@@ -98,6 +98,7 @@ func setupWith(t *testing.T, o testOptions) *testBundle {
 		Ready:   func(ctx context.Context) error { return db.CheckSchema(ctx) },
 		Metrics: NewMetrics(db.Pool()),
 		Logger:  log,
+		Tags:    a.Tags, Lifecycle: a.Lifecycle,
 	})
 	hs := httptest.NewServer(b.srv)
 	t.Cleanup(hs.Close)

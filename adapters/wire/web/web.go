@@ -48,6 +48,7 @@ func Handler(a *wire.App, o Options) *httpapi.Server {
 		AuditLog: postgres.AuditLog{}, Limiter: limiter, APILimits: o.APILimits, SignInLimits: o.SignInLimits,
 		Console: con, PlatformKey: o.PlatformKey, SecureCookies: a.Config.Production, Jobs: o.Jobs, Metrics: o.Metrics,
 		Logger: a.Config.Logger,
+		Tags:   a.Tags, Lifecycle: a.Lifecycle,
 		Ready: func(ctx context.Context) error {
 			if err := a.DB.Pool().Ping(ctx); err != nil {
 				return err
