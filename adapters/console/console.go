@@ -24,7 +24,9 @@ import (
 	auditapp "github.com/engagehq/engage/application/audit"
 	"github.com/engagehq/engage/application/channels"
 	"github.com/engagehq/engage/application/customers"
+	lifecycleapp "github.com/engagehq/engage/application/lifecycle"
 	"github.com/engagehq/engage/application/signin"
+	"github.com/engagehq/engage/application/tags"
 	"github.com/engagehq/engage/application/tenancy"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
@@ -58,6 +60,9 @@ type Deps struct {
 	// SecureCookies marks cookies Secure (everywhere but plain-HTTP development).
 	SecureCookies bool
 	Logger        *slog.Logger
+	// Tags tags customers; Lifecycle serves the stages and their rules.
+	Tags      *tags.Service
+	Lifecycle *lifecycleapp.Service
 }
 
 // Server is the console.
@@ -121,6 +126,13 @@ func New(d Deps) *Server {
 		r.Post("/customers", s.createCustomer)
 		r.Get("/customers/{id}", s.customer)
 		r.Post("/customers/{id}", s.updateCustomer)
+		r.Get("/customers/{id}/tags", s.customerTags)
+		r.Post("/customers/{id}/tags", s.addCustomerTag)
+		r.Post("/customers/{id}/tags/remove", s.removeCustomerTag)
+		r.Post("/customers/bulk-tags", s.bulkTag)
+		r.Get("/tags", s.tagsPage)
+		r.Get("/lifecycle", s.lifecyclePage)
+		r.Post("/lifecycle", s.saveLifecycle)
 		r.Get("/roles", s.roles)
 		r.Post("/roles", s.saveRole)
 		r.Post("/roles/{name}/delete", s.deleteRole)
