@@ -47,12 +47,10 @@ func (Lifecycle) PutSettings(ctx context.Context, s lifecycle.Settings) error {
 	return err
 }
 
-// recomputeSQL is lifecycle.Settings.Evaluate over the customers its first %s selects (those
-// among $6, or the whole brand), in one statement: $1 is now, $2-$5 the settings in days. A day is 24 hours
-// of interval, as in the domain. Only customers whose stage changes are written, and only if
-// their stage is still the one it was computed from. The second %s says how the changed rows are
-// locked, in ID order, before they are written.
-const recomputeSQL = `WITH f AS (
+// changesSQL is lifecycle.Settings.Evaluate, set-based: it ends in the CTE s of the customers
+// whose stage changes (id, prev, stage, since), among those its %s selects. $1 is now, $2-$5
+// the settings in days; a day is 24 hours of interval, as in the domain.
+const changesSQL = `WITH f AS (
 	SELECT c.id, c.lifecycle_stage AS prev, c.lifecycle_since AS prev_since,
 		least(c.created_at, a.first_seen_at) AS joined, a.last_purchase_at AS lp
 	FROM customers c LEFT JOIN customer_activity a ON a.customer_id = c.id
@@ -79,40 +77,70 @@ const recomputeSQL = `WITH f AS (
 			WHEN 'at_risk' THEN greatest(ref + $3::int * interval '24 hours', new_end)
 			ELSE greatest(ref + $4::int * interval '24 hours', new_end) END AS b
 		FROM r WHERE stage <> prev) x
-), l AS (
-	SELECT id FROM customers WHERE id IN (SELECT id FROM s) ORDER BY id FOR UPDATE %s
-)
-UPDATE customers c SET lifecycle_stage = s.stage, lifecycle_since = s.since
-FROM s JOIN l ON l.id = s.id
-WHERE c.id = s.id AND c.lifecycle_stage = s.prev`
+)`
 
-func (Lifecycle) recompute(ctx context.Context, s lifecycle.Settings, now time.Time, ids []uuid.UUID, lock string) (int64, error) {
+func settingsArgs(s lifecycle.Settings, now time.Time) []any {
+	return []any{now, s.NewDays, s.AtRiskDays, s.LapsedDays, s.WonBackDays}
+}
+
+// Recompute implements ports.LifecycleRepository in one statement. The changed rows are locked
+// in ID order, waiting for other transactions, and written only if their stage is still the
+// one it was computed from.
+func (Lifecycle) Recompute(ctx context.Context, s lifecycle.Settings, now time.Time, ids []uuid.UUID) (int64, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
 	tx, err := WriteTx(ctx)
 	if err != nil {
 		return 0, err
 	}
-	args := []any{now, s.NewDays, s.AtRiskDays, s.LapsedDays, s.WonBackDays}
-	where := "TRUE"
-	if ids != nil {
-		where, args = "c.id = ANY($6::uuid[])", append(args, ids)
-	}
-	ct, err := tx.Exec(ctx, fmt.Sprintf(recomputeSQL, where, lock), args...)
+	ct, err := tx.Exec(ctx, fmt.Sprintf(changesSQL, "c.id = ANY($6::uuid[])")+`,
+		l AS (SELECT id FROM customers WHERE id IN (SELECT id FROM s) ORDER BY id FOR UPDATE)
+		UPDATE customers c SET lifecycle_stage = s.stage, lifecycle_since = s.since
+		FROM s JOIN l ON l.id = s.id
+		WHERE c.id = s.id AND c.lifecycle_stage = s.prev`, append(settingsArgs(s, now), ids)...)
 	return ct.RowsAffected(), err
 }
 
-// Recompute implements ports.LifecycleRepository; it waits for rows another transaction holds.
-func (l Lifecycle) Recompute(ctx context.Context, s lifecycle.Settings, now time.Time, ids []uuid.UUID) (int64, error) {
-	if len(ids) == 0 {
-		return 0, nil
+// RecomputeAll implements ports.LifecycleRepository in two statements: one reads the changes
+// over the whole brand, the other writes them by ID. Only the changed rows are locked, and
+// those another transaction holds are skipped: the sweep never waits on an event reaction
+// (which recomputes its customers itself), so the two cannot deadlock. A customer whose stage
+// an event reaction changed between the two statements is not overwritten; one whose purchase
+// kept the stage the read saw may be, until the next event or sweep.
+func (Lifecycle) RecomputeAll(ctx context.Context, s lifecycle.Settings, now time.Time) (int64, error) {
+	tx, err := WriteTx(ctx)
+	if err != nil {
+		return 0, err
 	}
-	return l.recompute(ctx, s, now, ids, "")
-}
-
-// RecomputeAll implements ports.LifecycleRepository. Rows another transaction holds are skipped:
-// the sweep never waits on an event reaction (which recomputes those customers itself), so the
-// two cannot deadlock.
-func (l Lifecycle) RecomputeAll(ctx context.Context, s lifecycle.Settings, now time.Time) (int64, error) {
-	return l.recompute(ctx, s, now, nil, "SKIP LOCKED")
+	// Compiling the plan costs more than it saves on a scan this simple.
+	if _, err := tx.Exec(ctx, `SET LOCAL jit = off`); err != nil {
+		return 0, err
+	}
+	rows, err := tx.Query(ctx, fmt.Sprintf(changesSQL, "TRUE")+` SELECT id, prev, stage, since FROM s`, settingsArgs(s, now)...)
+	if err != nil {
+		return 0, err
+	}
+	var (
+		ids           []uuid.UUID
+		prevs, stages []string
+		sinces        []time.Time
+		id            uuid.UUID
+		prev, stage   string
+		since         time.Time
+	)
+	if _, err := pgx.ForEachRow(rows, []any{&id, &prev, &stage, &since}, func() error {
+		ids, prevs, stages, sinces = append(ids, id), append(prevs, prev), append(stages, stage), append(sinces, since)
+		return nil
+	}); err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	ct, err := tx.Exec(ctx, `WITH u AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) AS u (id, prev, stage, since)),
+		l AS (SELECT id FROM customers WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE SKIP LOCKED)
+		UPDATE customers c SET lifecycle_stage = u.stage, lifecycle_since = u.since
+		FROM u JOIN l ON l.id = u.id
+		WHERE c.id = u.id AND c.lifecycle_stage = u.prev`, ids, prevs, stages, sinces)
+	return ct.RowsAffected(), err
 }
 
 // Counts implements ports.LifecycleRepository.
