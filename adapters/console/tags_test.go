@@ -2,6 +2,8 @@ package console_test
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -124,4 +126,49 @@ func TestLifecycleRulesAreChangedBesideTheStageDistribution(t *testing.T) {
 	settle(t, tab, `!!document.querySelector("[data-test=customer-row]")`)
 	require.Equal(t, "/console/customers?lifecycle=new", location(t, tab))
 	noNetworkErrorsBut422(t, tab)
+}
+
+func TestTagsAndLifecyclePagesFollowPermissions(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	tn := b.brand(t, "lotus-tea", "莲花茶饮")
+	b.member(t, tn, "analyst@lotus.example", access.RoleAnalyst)
+	b.member(t, tn, "auditor@lotus.example", access.RoleAuditor)
+	c, err := b.app.Customers.Create(context.Background(), tn.ID, customers.Patch{Name: ptr("王小明")})
+	require.NoError(t, err)
+	_, err = b.app.Tags.Add(context.Background(), tn.ID, c.ID, []string{"VIP"})
+	require.NoError(t, err)
+
+	body := func(path, cookie string) (int, string) {
+		resp := b.get(t, path, cookie)
+		defer resp.Body.Close()
+		raw := new(strings.Builder)
+		_, err := io.Copy(raw, resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, raw.String()
+	}
+	analyst := b.sessionCookie(t, "analyst@lotus.example")
+	status, page := body("/console/tags", analyst)
+	require.Equal(t, http.StatusOK, status)
+	require.Contains(t, page, `data-test="tag-row"`)
+	status, card := body("/console/customers/"+c.ID.String()+"/tags", analyst)
+	require.Equal(t, http.StatusOK, status)
+	require.Contains(t, card, `data-tag="VIP"`)
+	require.NotContains(t, card, `data-test="add-tag"`, "analysts read tags but do not change them")
+	require.NotContains(t, card, `data-test="remove-tag"`)
+	_, list := body("/console/customers", analyst)
+	require.NotContains(t, list, `data-test="bulk-tag"`)
+	_, rules := body("/console/lifecycle", analyst)
+	require.Contains(t, rules, `data-test="stage-count"`)
+	require.Contains(t, rules, `disabled`, "rules are settings: analysts see them, cannot change them")
+	require.NotContains(t, rules, `type="submit">`)
+
+	auditor := b.sessionCookie(t, "auditor@lotus.example")
+	_, home := body("/console/", auditor)
+	require.NotContains(t, home, `data-nav="tags"`)
+	require.NotContains(t, home, `data-nav="lifecycle"`)
+	for _, p := range []string{"/console/tags", "/console/lifecycle", "/console/customers/" + c.ID.String() + "/tags"} {
+		status, _ := body(p, auditor)
+		require.Equal(t, http.StatusForbidden, status, p)
+	}
 }
