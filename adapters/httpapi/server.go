@@ -136,6 +136,7 @@ func New(deps Deps) *Server {
 	s.registerCustomers()
 	s.registerMini(deps.CustomerAuth)
 	s.registerEvents()
+	s.registerEventTypes()
 	registerSecrets(s.api, deps.Secrets, deps.Logger)
 	return s
 }
