@@ -24,6 +24,7 @@ import (
 	auditapp "github.com/engagehq/engage/application/audit"
 	"github.com/engagehq/engage/application/channels"
 	"github.com/engagehq/engage/application/customers"
+	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tenancy"
 	"github.com/engagehq/engage/domain/access"
@@ -44,6 +45,8 @@ type Deps struct {
 	Channels   *channels.Service
 	Customers  *customers.Service
 	Authorizer ports.Authorizer
+	// Events is the activity stream: timelines, aggregates and the brand's custom event types.
+	Events *events.Service
 	// Identity checks admin sessions; SignIn redeems local links (nil in production).
 	Identity ports.IdentityProvider
 	SignIn   *signin.Service
@@ -131,6 +134,9 @@ func New(d Deps) *Server {
 		r.Post("/settings/brand", s.saveBrand)
 		r.Post("/settings/brand/logo", s.uploadLogo)
 		r.Get("/brand/logo", s.logo)
+		r.Get("/settings/event-types", s.eventTypes)
+		r.Post("/settings/event-types", s.saveEventType)
+		r.Post("/settings/event-types/{key}/delete", s.deleteEventType)
 	})
 	return s
 }
