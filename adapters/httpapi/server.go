@@ -5,13 +5,16 @@ package httpapi
 import (
 	"context"
 	"crypto/subtle"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humachi"
 	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/adapters/ratelimit"
 	accessapp "github.com/engagehq/engage/application/access"
@@ -69,6 +72,9 @@ type Deps struct {
 	Jobs    http.Handler
 	Metrics *Metrics
 	Logger  *slog.Logger
+
+	// PublicURL is the API's external base URL, the server of each brand's own document.
+	PublicURL string
 }
 
 // Server is the HTTP API.
@@ -76,6 +82,8 @@ type Server struct {
 	deps   Deps
 	router chi.Router
 	api    huma.API
+
+	brandDocs *brandDocs
 }
 
 func init() {
@@ -138,6 +146,9 @@ func New(deps Deps) *Server {
 	s.registerEvents()
 	s.registerEventTypes()
 	registerSecrets(s.api, deps.Secrets, deps.Logger)
+	s.brandDocs = &brandDocs{cache: map[uuid.UUID]brandDoc{},
+		global: sync.OnceValues(func() ([]byte, error) { return json.Marshal(s.api.OpenAPI()) })}
+	s.router.Get("/t/{slug}/openapi.json", s.brandOpenAPI)
 	return s
 }
 

@@ -98,12 +98,17 @@ func setupWith(t *testing.T, o testOptions) *testBundle {
 		Ready:   func(ctx context.Context) error { return db.CheckSchema(ctx) },
 		Metrics: NewMetrics(db.Pool()),
 		Logger:  log,
+
+		PublicURL: testPublicURL,
 	})
 	hs := httptest.NewServer(b.srv)
 	t.Cleanup(hs.Close)
 	b.url = hs.URL
 	return b
 }
+
+// testPublicURL is the API's external base URL in tests.
+const testPublicURL = "https://api.engage.test"
 
 // testSecretsKey is a fixed keyring for tests: key ID t1, 32 bytes of 0x01.
 const testSecretsKey = "t1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="

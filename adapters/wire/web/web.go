@@ -25,6 +25,9 @@ type Options struct {
 	// Jobs is River's UI for platform operators; nil leaves it out.
 	Jobs    http.Handler
 	Metrics *httpapi.Metrics
+
+	// PublicURL is the external base URL, the server of each brand's own API document.
+	PublicURL string
 }
 
 // Handler serves a's API at /v1 and its console at /console.
@@ -48,7 +51,7 @@ func Handler(a *wire.App, o Options) *httpapi.Server {
 		Customers: a.Customers, CustomerAuth: a.CustomerAuth, Events: a.Events, Idempotency: a.Idempotency, Identity: a.Identity, SignIn: local, Authorizer: a.Authorizer, Tx: a.DB,
 		AuditLog: postgres.AuditLog{}, Limiter: limiter, APILimits: o.APILimits, SignInLimits: o.SignInLimits,
 		Console: con, PlatformKey: o.PlatformKey, SecureCookies: a.Config.Production, Jobs: o.Jobs, Metrics: o.Metrics,
-		Logger: a.Config.Logger,
+		Logger: a.Config.Logger, PublicURL: o.PublicURL,
 		Ready: func(ctx context.Context) error {
 			if err := a.DB.Pool().Ping(ctx); err != nil {
 				return err
