@@ -77,6 +77,11 @@ func TestEventTypesAreDefinedThroughTheAPI(t *testing.T) {
 		"rejected unknown_event_type body.events[4].type",
 	}, results(t, batch))
 
+	timeline := func(query string) response { return b.do(t, http.MethodGet, "/v1/customers/"+alice+"/timeline?"+query, owner, nil) }
+	require.Len(t, timeline("channel=pos").body["items"], 1)
+	require.Empty(t, timeline("channel=website").body["items"])
+	require.Equal(t, http.StatusUnprocessableEntity, timeline("channel=fax").status)
+
 	require.Equal(t, http.StatusNoContent, b.do(t, http.MethodDelete, "/v1/event-types/tasting", owner, nil).status)
 	require.Equal(t, "event_type_not_found", b.do(t, http.MethodDelete, "/v1/event-types/tasting", owner, nil).problemCode())
 	again := b.do(t, http.MethodPost, "/v1/events", owner, map[string]any{"events": []any{tasting("t6", map[string]any{"tea": "oolong", "cups": 2})}})

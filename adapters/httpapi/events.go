@@ -109,7 +109,8 @@ func eventBody(e event.Event) EventBody {
 type timelineInput struct {
 	CustomerPath
 	PageQuery
-	Type string `query:"type" maxLength:"47" doc:"Only events of this type, e.g. purchase or custom:tasting"`
+	Type    string `query:"type" maxLength:"47" doc:"Only events of this type, e.g. purchase or custom:tasting"`
+	Channel string `query:"channel" enum:"mini_program,pos,website,email,wechat,other" doc:"Only events from this channel"`
 }
 
 type timelineOutput struct {
@@ -192,7 +193,7 @@ func (s *Server) registerEvents() {
 		if err != nil {
 			return nil, err
 		}
-		evs, err := s.deps.Events.Timeline(ctx, principalFrom(ctx).Tenant.ID, id, ports.TimelineQuery{Type: in.Type}, page)
+		evs, err := s.deps.Events.Timeline(ctx, principalFrom(ctx).Tenant.ID, id, ports.TimelineQuery{Type: in.Type, Channel: in.Channel}, page)
 		if err != nil {
 			return nil, s.customerError(ctx, err)
 		}

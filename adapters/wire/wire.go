@@ -160,7 +160,7 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 	a.Idempotency = idempotency.NewService(db, postgres.IdempotencyKeys{}, scheduler, a.Tenants, cfg.Clock)
 	a.Events = events.NewService(events.Deps{
 		Tx: db, Events: postgres.Events{}, Activity: postgres.Activity{}, Jobs: scheduler, Tenants: a.Tenants, Clock: cfg.Clock,
-		Types: postgres.EventTypes{}, Audit: auditLog,
+		Types: postgres.EventTypes{}, Audit: auditLog, Spend: postgres.Events{},
 		// Modules that react to customer events (points, tiers, badges, notification triggers)
 		// add their reactors after the activity aggregates.
 		Reactors: []ports.EventReactor{events.NewActivityUpdater(postgres.Activity{})},

@@ -32,7 +32,8 @@ func setup(t *testing.T) *testBundle {
 	client, err := riverjobs.NewClient(db, &riverjobs.Services{}, riverjobs.Config{NoPeriodic: true})
 	require.NoError(t, err)
 	svc := events.NewService(events.Deps{Tx: db, Events: postgres.Events{}, Activity: postgres.Activity{},
-		Jobs: riverjobs.NewScheduler(client), Tenants: dir, Clock: ports.SystemClock{}, Types: postgres.EventTypes{}, Audit: postgres.AuditLog{}})
+		Jobs: riverjobs.NewScheduler(client), Tenants: dir, Clock: ports.SystemClock{}, Types: postgres.EventTypes{}, Audit: postgres.AuditLog{},
+		Spend: postgres.Events{}})
 	b := &testBundle{db: db, svc: svc, tenant: pgtest.NewTenant(t, dir).ID}
 	c := customer.Customer{ID: uuid.New(), Name: "王芳"}
 	require.NoError(t, c.Normalise(time.Now()))

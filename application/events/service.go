@@ -84,6 +84,8 @@ type Deps struct {
 	Types ports.EventTypeRepository
 	// Audit records changes of the custom event types.
 	Audit ports.AuditLog
+	// Spend reads customers' purchases month by month.
+	Spend ports.SpendHistory
 }
 
 // Service runs the activity stream's use cases.
