@@ -77,7 +77,9 @@ func TestEventTypesAreDefinedThroughTheAPI(t *testing.T) {
 		"rejected unknown_event_type body.events[4].type",
 	}, results(t, batch))
 
-	timeline := func(query string) response { return b.do(t, http.MethodGet, "/v1/customers/"+alice+"/timeline?"+query, owner, nil) }
+	timeline := func(query string) response {
+		return b.do(t, http.MethodGet, "/v1/customers/"+alice+"/timeline?"+query, owner, nil)
+	}
 	require.Len(t, timeline("channel=pos").body["items"], 1)
 	require.Empty(t, timeline("channel=website").body["items"])
 	require.Equal(t, http.StatusUnprocessableEntity, timeline("channel=fax").status)
