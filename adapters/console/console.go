@@ -137,6 +137,8 @@ func New(d Deps) *Server {
 		r.Get("/settings/event-types", s.eventTypes)
 		r.Post("/settings/event-types", s.saveEventType)
 		r.Post("/settings/event-types/{key}/delete", s.deleteEventType)
+		r.Get("/customers/{id}/timeline", s.customerTimeline)
+		r.Get("/customers/{id}/spend.json", s.customerSpend)
 	})
 	return s
 }
