@@ -57,12 +57,13 @@ type timelineItem struct {
 
 func yuan(fen int64) string { return fmt.Sprintf("¥%d.%02d", fen/100, fen%100) }
 
-// location is the brand's time zone, in which the console shows times.
+// location is the brand's time zone, in which the console shows times; China's when the
+// machine has no zone database.
 func (v *view) location() *time.Location {
 	if loc, err := time.LoadLocation(v.Tenant.Timezone); err == nil && v.Tenant.Timezone != "" {
 		return loc
 	}
-	return time.FixedZone("CST", 8*3600)
+	return time.FixedZone("UTC+8", 8*3600)
 }
 
 func (v *view) when(t *time.Time) string {

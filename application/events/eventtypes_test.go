@@ -2,6 +2,7 @@ package events_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -137,4 +138,18 @@ func TestCustomEventsAreCheckedAgainstTheirTypeAndTheValidOnesKept(t *testing.T)
 	require.NoError(t, err)
 	require.Len(t, line, 1)
 	require.Equal(t, map[string]any{"tea": "oolong", "cups": 2.0, "note": "回甘"}, line[0].Payload)
+}
+
+func TestABrandDefinesAtMostSoManyEventTypes(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	for i := range event.MaxCustomTypes {
+		_, err := b.svc.SaveEventType(ctx, b.tenant, event.CustomType{Key: fmt.Sprintf("type_%d", i)})
+		require.NoError(t, err)
+	}
+	_, err := b.svc.SaveEventType(ctx, b.tenant, event.CustomType{Key: "one_more"})
+	require.ErrorIs(t, err, events.ErrTooManyTypes)
+	_, err = b.svc.SaveEventType(ctx, b.tenant, event.CustomType{Key: "type_0", Label: "replaced"})
+	require.NoError(t, err, "replacing a type adds none")
 }
