@@ -247,7 +247,13 @@ func patchEvents(schemas object, types []event.CustomType) {
 				required = append(required, f.Key)
 			}
 		}
-		payload := object{"type": "object", "additionalProperties": false, "properties": props, "title": t.Label, "description": t.Description}
+		payload := object{"type": "object", "additionalProperties": false, "properties": props}
+		if t.Label != "" {
+			payload["title"] = t.Label
+		}
+		if t.Description != "" {
+			payload["description"] = t.Description
+		}
 		if len(required) > 0 {
 			payload["required"] = required
 		}
@@ -257,7 +263,7 @@ func patchEvents(schemas object, types []event.CustomType) {
 		cp := custom["properties"].(object)
 		delete(cp, "amount_fen") // purchases only
 		delete(cp, "items")
-		cp["type"] = object{"type": "string", "const": t.Name(), "description": "custom:" + t.Key}
+		cp["type"] = object{"type": "string", "const": t.Name()}
 		cp["payload"] = ref(customPayloadSchema(t.Key))
 		custom["required"] = []string{"type"}
 		if len(required) > 0 {
