@@ -144,7 +144,8 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 		customerTokenKey = customerauth.DeriveKey(cfg.SecretsKey)
 	}
 	if a.CustomerAuth, err = customerauth.New(customerauth.Deps{
-		Tx: db, Accounts: postgres.WeChatAccounts{}, Customers: a.Customers, Channels: a.Channels, WeChat: wechatClient,
+		Tx: db, Accounts: postgres.WeChatAccounts{}, Links: postgres.WeChatLinks{}, Sessions: postgres.CustomerSessions{},
+		Customers: a.Customers, Channels: a.Channels, WeChat: wechatClient,
 		AccessTokens: wechatTokens, Tenants: a.Tenants, Audit: auditLog, Clock: cfg.Clock, TokenKey: customerTokenKey,
 	}); err != nil {
 		return nil, err
