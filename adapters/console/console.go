@@ -26,6 +26,7 @@ import (
 	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tenancy"
+	"github.com/engagehq/engage/application/wechataccounts"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -36,14 +37,16 @@ var assets embed.FS
 
 // Deps are the services the console uses.
 type Deps struct {
-	Tenants    *tenants.Directory
-	Tenancy    *tenancy.Service
-	APIKeys    *apikeys.Service
-	Access     *accessapp.Service
-	Audit      *auditapp.Service
-	Channels   *channels.Service
-	Customers  *customers.Service
-	Authorizer ports.Authorizer
+	Tenants   *tenants.Directory
+	Tenancy   *tenancy.Service
+	APIKeys   *apikeys.Service
+	Access    *accessapp.Service
+	Audit     *auditapp.Service
+	Channels  *channels.Service
+	Customers *customers.Service
+	// WeChatAccounts manages customers' WeChat links and fan tag imports.
+	WeChatAccounts *wechataccounts.Service
+	Authorizer     ports.Authorizer
 	// Identity checks admin sessions; SignIn redeems local links (nil in production).
 	Identity ports.IdentityProvider
 	SignIn   *signin.Service
@@ -121,6 +124,12 @@ func New(d Deps) *Server {
 		r.Post("/customers", s.createCustomer)
 		r.Get("/customers/{id}", s.customer)
 		r.Post("/customers/{id}", s.updateCustomer)
+		r.Get("/customers/{id}/wechat-accounts", s.wechatAccounts)
+		r.Post("/customers/{id}/wechat-accounts/link", s.linkWeChatAccount)
+		r.Post("/customers/{id}/wechat-accounts/{openid}/disconnect", s.wechatAccountAction(false))
+		r.Post("/customers/{id}/wechat-accounts/{openid}/reauthorize", s.wechatAccountAction(true))
+		r.Get("/wechat/fan-tags", s.fanTags)
+		r.Post("/wechat/fan-tags/import", s.importFanTags)
 		r.Get("/roles", s.roles)
 		r.Post("/roles", s.saveRole)
 		r.Post("/roles/{name}/delete", s.deleteRole)
