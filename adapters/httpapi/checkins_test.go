@@ -1,12 +1,15 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
+	"image/png"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	goqr "github.com/piglig/go-qr"
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/application/customerauth"
@@ -33,6 +36,19 @@ func TestStaffCheckMembersInWithTheirCode(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, time.Minute, expires.Sub(refresh))
 	require.WithinDuration(t, time.Now(), refresh, time.Minute)
+
+	drawn := b.do(t, http.MethodGet, "/v1/me/qr.png", token, nil)
+	require.Equal(t, http.StatusOK, drawn.status, "%s", drawn.raw)
+	require.Equal(t, "image/png", drawn.header.Get("Content-Type"))
+	require.Equal(t, "no-store", drawn.header.Get("Cache-Control"))
+	img, err := png.Decode(bytes.NewReader(drawn.raw))
+	require.NoError(t, err)
+	scanned, err := goqr.Decode(img)
+	require.NoError(t, err)
+	require.NotEmpty(t, drawn.header.Get("X-Code-Expires-At"))
+	// The image is the same code unless a minute turned over between the two requests; the
+	// scanned one is the current one either way.
+	code = scanned
 
 	in := b.do(t, http.MethodPost, "/v1/checkins", owner, map[string]any{"code": code, "store": "静安店"}, "Idempotency-Key", "scan-1")
 	require.Equal(t, http.StatusCreated, in.status, "%s", in.raw)

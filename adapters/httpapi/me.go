@@ -8,6 +8,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/engagehq/engage/adapters/qrpng"
 	"github.com/engagehq/engage/application/customerauth"
 	"github.com/engagehq/engage/application/wechataccounts"
 	"github.com/engagehq/engage/domain/event"
@@ -175,6 +176,30 @@ func (s *Server) registerSelfService(auth *customerauth.Service) {
 		c := s.deps.Checkins.Code(p.Tenant.ID, p.CustomerID)
 		return &struct{ Body MemberCodeBody }{Body: MemberCodeBody{Code: c.Code, RefreshAt: c.RefreshAt, ExpiresAt: c.ExpiresAt}}, nil
 	})
+
+	huma.Register(s.api, customerOperation(huma.Operation{
+		OperationID: "get-my-member-code-png", Method: http.MethodGet, Path: "/v1/me/qr.png", Tags: tags,
+		Summary:     "The member's check-in code as a QR code image",
+		Description: "The code of GET /v1/me/qr drawn as a PNG QR code (medium error correction), for clients that do not draw their own.",
+		Responses: map[string]*huma.Response{"200": {Description: "A PNG image", Content: map[string]*huma.MediaType{
+			"image/png": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}},
+	}, auth), func(ctx context.Context, _ *struct{}) (*memberCodePNG, error) {
+		p := principalFrom(ctx)
+		c := s.deps.Checkins.Code(p.Tenant.ID, p.CustomerID)
+		img, err := qrpng.PNG(c.Code)
+		if err != nil {
+			return nil, mapError(ctx, s.deps.Logger, err)
+		}
+		return &memberCodePNG{ContentType: "image/png", CacheControl: "no-store", Expires: c.ExpiresAt, Body: img}, nil
+	})
+}
+
+// memberCodePNG is the member's current code drawn as a QR code.
+type memberCodePNG struct {
+	ContentType  string    `header:"Content-Type"`
+	CacheControl string    `header:"Cache-Control"`
+	Expires      time.Time `header:"X-Code-Expires-At" doc:"When the code stops being accepted"`
+	Body         []byte
 }
 
 // myEvents is a page of the signed-in member's events of type ("" for all).
