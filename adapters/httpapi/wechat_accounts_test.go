@@ -28,6 +28,15 @@ func TestAdminsManageACustomersWeChatAccounts(t *testing.T) {
 	id := login.body["customer_id"].(string)
 	base := "/v1/customers/" + id + "/wechat-accounts"
 
+	// Another brand's admins find nothing of this brand's customer.
+	_, theirs := b.tenantWithKey(t, access.RoleOwner)
+	for _, r := range []response{b.do(t, http.MethodGet, base, theirs, nil), b.do(t, http.MethodDelete, base+"/o-mp-1", theirs, nil),
+		b.do(t, http.MethodPost, base+"/o-mp-1/reauthorize", theirs, nil),
+		b.do(t, http.MethodPost, "/v1/wechat-accounts/o-mp-1/link", theirs, map[string]any{"customer_id": id})} {
+		require.Equal(t, http.StatusNotFound, r.status, "%s", r.raw)
+	}
+	require.Equal(t, http.StatusOK, b.do(t, http.MethodGet, "/v1/me", token, nil).status, "nothing changed")
+
 	list := b.do(t, http.MethodGet, base, owner, nil)
 	require.Equal(t, http.StatusOK, list.status, "%s", list.raw)
 	acc := list.body["items"].([]any)[0].(map[string]any)
