@@ -37,16 +37,14 @@ var assets embed.FS
 
 // Deps are the services the console uses.
 type Deps struct {
-	Tenants   *tenants.Directory
-	Tenancy   *tenancy.Service
-	APIKeys   *apikeys.Service
-	Access    *accessapp.Service
-	Audit     *auditapp.Service
-	Channels  *channels.Service
-	Customers *customers.Service
-	// WeChatAccounts manages customers' WeChat links and fan tag imports.
-	WeChatAccounts *wechataccounts.Service
-	Authorizer     ports.Authorizer
+	Tenants    *tenants.Directory
+	Tenancy    *tenancy.Service
+	APIKeys    *apikeys.Service
+	Access     *accessapp.Service
+	Audit      *auditapp.Service
+	Channels   *channels.Service
+	Customers  *customers.Service
+	Authorizer ports.Authorizer
 	// Identity checks admin sessions; SignIn redeems local links (nil in production).
 	Identity ports.IdentityProvider
 	SignIn   *signin.Service
@@ -61,6 +59,8 @@ type Deps struct {
 	// SecureCookies marks cookies Secure (everywhere but plain-HTTP development).
 	SecureCookies bool
 	Logger        *slog.Logger
+	// WeChatAccounts manages customers' WeChat links and fan tag imports.
+	WeChatAccounts *wechataccounts.Service
 }
 
 // Server is the console.

@@ -34,17 +34,18 @@ type miniLoginInput struct {
 
 // MeBody is the signed-in customer's own profile.
 type MeBody struct {
-	ID        string           `json:"id" format:"uuid"`
-	Name      string           `json:"name"`
-	Gender    string           `json:"gender" enum:"unknown,female,male,other"`
-	BirthDate string           `json:"birth_date,omitempty" format:"date"`
-	Phone     string           `json:"phone,omitempty" example:"+8613812345678" doc:"E.164; set through POST /v1/me/phone"`
-	Email     string           `json:"email,omitempty"`
-	AvatarURL string           `json:"avatar_url,omitempty"`
-	Address   customer.Address `json:"address"`
-	Language  string           `json:"language" enum:"zh-CN,en"`
-	Consents  map[string]bool  `json:"consents"`
-	CreatedAt time.Time        `json:"created_at"`
+	ID        string          `json:"id" format:"uuid"`
+	Name      string          `json:"name"`
+	Gender    string          `json:"gender" enum:"unknown,female,male,other"`
+	BirthDate string          `json:"birth_date,omitempty" format:"date"`
+	Phone     string          `json:"phone,omitempty" example:"+8613812345678" doc:"E.164; set through POST /v1/me/phone"`
+	Email     string          `json:"email,omitempty"`
+	AvatarURL string          `json:"avatar_url,omitempty"`
+	Language  string          `json:"language" enum:"zh-CN,en"`
+	Consents  map[string]bool `json:"consents"`
+	CreatedAt time.Time       `json:"created_at"`
+	// Address is the member's postal address, which they may change.
+	Address customer.Address `json:"address"`
 }
 
 func meBody(c customer.Customer) MeBody {
@@ -57,11 +58,12 @@ type meOutput struct{ Body MeBody }
 
 // meFields is what customers may change on their own profile; absent fields stay.
 type meFields struct {
-	Name      *string           `json:"name,omitempty" maxLength:"100"`
-	Gender    *string           `json:"gender,omitempty" enum:"unknown,female,male,other"`
-	BirthDate *string           `json:"birth_date,omitempty" format:"date"`
-	Language  *string           `json:"language,omitempty" enum:"zh-CN,en"`
-	Consents  map[string]bool   `json:"consents,omitempty" doc:"marketing_sms, marketing_email, marketing_wechat, data_analysis"`
+	Name      *string         `json:"name,omitempty" maxLength:"100"`
+	Gender    *string         `json:"gender,omitempty" enum:"unknown,female,male,other"`
+	BirthDate *string         `json:"birth_date,omitempty" format:"date"`
+	Language  *string         `json:"language,omitempty" enum:"zh-CN,en"`
+	Consents  map[string]bool `json:"consents,omitempty" doc:"marketing_sms, marketing_email, marketing_wechat, data_analysis"`
+	// Address and avatar are the member's too; the phone only comes from WeChat.
 	Address   *customer.Address `json:"address,omitempty" doc:"Replaces the whole address"`
 	AvatarURL *string           `json:"avatar_url,omitempty" maxLength:"500" doc:"An https URL; the Mini Program's chooseAvatar image once uploaded"`
 }
