@@ -39,11 +39,8 @@ var (
 
 // Deps are what the service needs.
 type Deps struct {
-	Tx       ports.Transactor
-	Accounts ports.WeChatAccountRepository
-	// Links records logins on accounts; Sessions keeps the cut-offs of customers' tokens.
-	Links     ports.WeChatLinkRepository
-	Sessions  ports.CustomerSessions
+	Tx        ports.Transactor
+	Accounts  ports.WeChatAccountRepository
 	Customers *customers.Service
 	// Channels gives the brand's Mini Program AppID and AppSecret.
 	Channels *channels.Service
@@ -55,6 +52,9 @@ type Deps struct {
 	Clock        ports.Clock
 	// TokenKey signs customer tokens; at least MinKeyLen bytes.
 	TokenKey []byte
+	// Links records logins on accounts; Sessions keeps the cut-offs of customers' tokens.
+	Links    ports.WeChatLinkRepository
+	Sessions ports.CustomerSessions
 }
 
 // Service runs customer login and phone linking.
