@@ -27,6 +27,7 @@ import (
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tenancy"
+	"github.com/engagehq/engage/application/wechataccounts"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -61,6 +62,8 @@ type Deps struct {
 	// SecureCookies marks cookies Secure (everywhere but plain-HTTP development).
 	SecureCookies bool
 	Logger        *slog.Logger
+	// WeChatAccounts manages customers' WeChat links and fan tag imports.
+	WeChatAccounts *wechataccounts.Service
 }
 
 // Server is the console.
@@ -124,6 +127,12 @@ func New(d Deps) *Server {
 		r.Post("/customers", s.createCustomer)
 		r.Get("/customers/{id}", s.customer)
 		r.Post("/customers/{id}", s.updateCustomer)
+		r.Get("/customers/{id}/wechat-accounts", s.wechatAccounts)
+		r.Post("/customers/{id}/wechat-accounts/link", s.linkWeChatAccount)
+		r.Post("/customers/{id}/wechat-accounts/{openid}/disconnect", s.wechatAccountAction(false))
+		r.Post("/customers/{id}/wechat-accounts/{openid}/reauthorize", s.wechatAccountAction(true))
+		r.Get("/wechat/fan-tags", s.fanTags)
+		r.Post("/wechat/fan-tags/import", s.importFanTags)
 		r.Get("/roles", s.roles)
 		r.Post("/roles", s.saveRole)
 		r.Post("/roles/{name}/delete", s.deleteRole)

@@ -20,13 +20,16 @@ import (
 	accessapp "github.com/engagehq/engage/application/access"
 	"github.com/engagehq/engage/application/apikeys"
 	auditapp "github.com/engagehq/engage/application/audit"
+	"github.com/engagehq/engage/application/checkins"
 	"github.com/engagehq/engage/application/customerauth"
 	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
+	"github.com/engagehq/engage/application/membership"
 	"github.com/engagehq/engage/application/secrets"
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tenancy"
+	"github.com/engagehq/engage/application/wechataccounts"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -48,6 +51,12 @@ type Deps struct {
 	CustomerAuth *customerauth.Service
 	Events       *events.Service
 	Idempotency  *idempotency.Service
+	// WeChatAccounts manages customers' WeChat links and fan tag imports.
+	WeChatAccounts *wechataccounts.Service
+	// Checkins makes member codes and checks members in.
+	Checkins *checkins.Service
+	// Membership summarises a member's membership.
+	Membership *membership.Service
 	// Identity checks admin sessions (Kratos, or local sign-in in development); nil refuses them.
 	Identity ports.IdentityProvider
 	// SignIn redeems local sign-in links; nil where they are disabled (production).
@@ -145,6 +154,9 @@ func New(deps Deps) *Server {
 	s.registerMini(deps.CustomerAuth)
 	s.registerEvents()
 	s.registerEventTypes()
+	s.registerSelfService(deps.CustomerAuth)
+	s.registerCheckins()
+	s.registerWeChatAccounts()
 	registerSecrets(s.api, deps.Secrets, deps.Logger)
 	s.brandDocs = &brandDocs{cache: map[uuid.UUID]brandDoc{},
 		global: sync.OnceValues(func() ([]byte, error) { return json.Marshal(s.api.OpenAPI()) })}

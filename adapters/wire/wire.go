@@ -22,14 +22,18 @@ import (
 	"github.com/engagehq/engage/application/apikeys"
 	"github.com/engagehq/engage/application/audit"
 	"github.com/engagehq/engage/application/channels"
+	"github.com/engagehq/engage/application/checkins"
 	"github.com/engagehq/engage/application/customerauth"
 	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/application/demodata"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
+	"github.com/engagehq/engage/application/membership"
 	"github.com/engagehq/engage/application/secrets"
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tenancy"
+	"github.com/engagehq/engage/application/wechataccounts"
+	"github.com/engagehq/engage/domain/membercode"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -81,6 +85,12 @@ type App struct {
 	Idempotency  *idempotency.Service
 	River        *riverjobs.Client
 	Listener     *postgres.Listener
+	// WeChatAccounts is admins managing customers' WeChat links and importing fan tags.
+	WeChatAccounts *wechataccounts.Service
+	// Checkins makes member QR codes and checks members in with them.
+	Checkins *checkins.Service
+	// Membership summarises a member's membership for the Mini Program.
+	Membership *membership.Service
 }
 
 // New wires every service over db.
@@ -144,7 +154,8 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 		customerTokenKey = customerauth.DeriveKey(cfg.SecretsKey)
 	}
 	if a.CustomerAuth, err = customerauth.New(customerauth.Deps{
-		Tx: db, Accounts: postgres.WeChatAccounts{}, Customers: a.Customers, Channels: a.Channels, WeChat: wechatClient,
+		Tx: db, Accounts: postgres.WeChatAccounts{}, Links: postgres.WeChatLinks{}, Sessions: postgres.CustomerSessions{},
+		Customers: a.Customers, Channels: a.Channels, WeChat: wechatClient,
 		AccessTokens: wechatTokens, Tenants: a.Tenants, Audit: auditLog, Clock: cfg.Clock, TokenKey: customerTokenKey,
 	}); err != nil {
 		return nil, err
@@ -166,7 +177,19 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 		Reactors: []ports.EventReactor{events.NewActivityUpdater(postgres.Activity{})},
 	})
 	a.Demo = demodata.NewService(db, postgres.CustomerImport{}, auditLog, a.Events, cfg.Clock)
-	*workers = riverjobs.Services{Idempotency: a.Idempotency, Events: a.Events}
+	a.WeChatAccounts = wechataccounts.New(wechataccounts.Deps{
+		Tx: db, Accounts: postgres.WeChatAccounts{}, Links: postgres.WeChatLinks{}, Members: postgres.MemberStatuses{},
+		Tokens: a.CustomerAuth, Customers: a.Customers, Channels: a.Channels, Imports: postgres.FanTagImports{}, Jobs: scheduler,
+		OfficialAccount: wechatClient, AccessTokens: wechatTokens, Tags: postgres.Tags{}, Tenants: a.Tenants, Audit: auditLog,
+		Clock: cfg.Clock,
+	})
+	if a.Checkins, err = checkins.New(checkins.Deps{Members: postgres.MemberStatuses{}, Tx: db, Events: a.Events,
+		Key: membercode.DeriveKey(customerTokenKey), Clock: cfg.Clock}); err != nil {
+		return nil, err
+	}
+	// The points, tier and gamification modules add their sections' providers as they land.
+	a.Membership = membership.New(membership.Deps{Tx: db, Members: postgres.MemberStatuses{}, Activity: postgres.Activity{}})
+	*workers = riverjobs.Services{Idempotency: a.Idempotency, Events: a.Events, WeChatAccounts: a.WeChatAccounts}
 
 	// Change notices from every process keep this one's caches honest.
 	a.Listener = postgres.NewListener(cfg.DatabaseURL, cfg.Logger)
