@@ -16,6 +16,7 @@ import (
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
 	"github.com/engagehq/engage/application/lifecycle"
+	"github.com/engagehq/engage/application/wechataccounts"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -28,6 +29,8 @@ type Services struct {
 	Idempotency *idempotency.Service
 	// Events hands ingested batches of customer events to the modules that react to them.
 	Events *events.Service
+	// WeChatAccounts imports brands' WeChat fan tags.
+	WeChatAccounts *wechataccounts.Service
 	// Lifecycle keeps customers' lifecycle stages current as time passes.
 	Lifecycle *lifecycle.Service
 }
@@ -68,6 +71,9 @@ func NewClient(db *postgres.DB, svc *Services, cfg Config) (*Client, error) {
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[lifecycle.SweepArgs]) error {
 		_, err := svc.Lifecycle.Sweep(ctx)
 		return err
+	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[wechataccounts.ImportFanTagsArgs]) error {
+		return svc.WeChatAccounts.RunFanTagImport(ctx, job.Args)
 	}))
 	if cfg.MaxWorkers <= 0 {
 		cfg.MaxWorkers = 10
