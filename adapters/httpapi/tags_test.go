@@ -56,6 +56,9 @@ func TestCustomersAreTaggedAndUntaggedIdempotently(t *testing.T) {
 	require.Equal(t, "new", c["lifecycle_stage"])
 	require.NotEmpty(t, c["lifecycle_since"])
 	require.Empty(t, b.do(t, http.MethodGet, "/v1/customers?tag=vip", staff, nil).body["items"], "case counts")
+	require.Len(t, b.do(t, http.MethodGet, "/v1/customers?tag=VIP&lifecycle=new", staff, nil).body["items"], 1)
+	require.Empty(t, b.do(t, http.MethodGet, "/v1/customers?tag=VIP&lifecycle=lapsed", staff, nil).body["items"])
+	require.Len(t, b.do(t, http.MethodGet, "/v1/customers?tag=&lifecycle=", staff, nil).body["items"], 1, "empty filters match everyone")
 
 	// Bad input names the field and changes nothing.
 	for _, tc := range []struct {
