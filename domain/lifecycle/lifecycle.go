@@ -6,7 +6,8 @@
 //
 //  1. won_back: the previous stage was lapsed and the customer bought after lapsing, within the
 //     last won_back_days; a won-back customer stays won back for won_back_days after that
-//     purchase, whatever else happens.
+//     purchase, whatever else happens. The lapsed stage must have been recorded before the
+//     purchase: the daily sweep records it within a day of a customer lapsing.
 //  2. new: the customer joined within new_days (joined is the earlier of the profile's creation
 //     and the customer's first recorded event, so imported history is not "new").
 //  3. by days since the last purchase, or since joining without one: up to at_risk_days
