@@ -15,6 +15,7 @@ import (
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
+	"github.com/engagehq/engage/application/privacy"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -27,6 +28,8 @@ type Services struct {
 	Idempotency *idempotency.Service
 	// Events hands ingested batches of customer events to the modules that react to them.
 	Events *events.Service
+	// Privacy carries out customers' erasure requests when they fall due.
+	Privacy *privacy.Service
 }
 
 // Config sizes the workers.
@@ -57,6 +60,9 @@ func NewClient(db *postgres.DB, svc *Services, cfg Config) (*Client, error) {
 	}))
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[events.ReactArgs]) error {
 		return svc.Events.React(ctx, job.Args)
+	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[privacy.EraseArgs]) error {
+		return svc.Privacy.Erase(ctx, job.Args)
 	}))
 	if cfg.MaxWorkers <= 0 {
 		cfg.MaxWorkers = 10

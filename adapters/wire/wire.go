@@ -23,10 +23,13 @@ import (
 	"github.com/engagehq/engage/application/audit"
 	"github.com/engagehq/engage/application/channels"
 	"github.com/engagehq/engage/application/customerauth"
+	"github.com/engagehq/engage/application/customerimport"
+	"github.com/engagehq/engage/application/customermerge"
 	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/application/demodata"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
+	"github.com/engagehq/engage/application/privacy"
 	"github.com/engagehq/engage/application/secrets"
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tenancy"
@@ -81,6 +84,13 @@ type App struct {
 	Idempotency  *idempotency.Service
 	River        *riverjobs.Client
 	Listener     *postgres.Listener
+	// CustomerData are every module's part of a customer, for merging, downloading and erasing.
+	CustomerData []ports.CustomerData
+	// Merges merges duplicate customers; Privacy downloads and erases customers' data;
+	// Imports imports customers from CSV files.
+	Merges  *customermerge.Service
+	Privacy *privacy.Service
+	Imports *customerimport.Service
 }
 
 // New wires every service over db.
@@ -165,7 +175,17 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 		Reactors: []ports.EventReactor{events.NewActivityUpdater(postgres.Activity{})},
 	})
 	a.Demo = demodata.NewService(db, postgres.CustomerImport{}, auditLog, a.Events, cfg.Clock)
-	*workers = riverjobs.Services{Idempotency: a.Idempotency, Events: a.Events}
+	// Each module that keeps customer data adds its part here (tags, segment membership;
+	// later points, tiers, badges).
+	a.CustomerData = []ports.CustomerData{postgres.AttributeData{}, postgres.WeChatAccountData{},
+		postgres.ActivityData{Activity: postgres.Activity{}}}
+	a.Merges = customermerge.NewService(customermerge.Deps{Tx: db, Customers: postgres.Customers{}, Merges: postgres.CustomerMerges{},
+		Data: a.CustomerData, Audit: auditLog})
+	a.Privacy = privacy.NewService(privacy.Deps{Tx: db, Customers: postgres.Customers{}, Erasures: postgres.Erasures{},
+		Data: a.CustomerData, Jobs: scheduler, Audit: auditLog, Tenants: a.Tenants, Clock: cfg.Clock})
+	a.Imports = customerimport.NewService(customerimport.Deps{Tx: db, Customers: postgres.CustomerBulk{}, Defs: postgres.AttributeDefs{},
+		Tags: postgres.Tags{}, Audit: auditLog, Clock: cfg.Clock})
+	*workers = riverjobs.Services{Idempotency: a.Idempotency, Events: a.Events, Privacy: a.Privacy}
 
 	// Change notices from every process keep this one's caches honest.
 	a.Listener = postgres.NewListener(cfg.DatabaseURL, cfg.Logger)
