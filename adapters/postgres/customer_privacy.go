@@ -86,6 +86,12 @@ func (CustomerMerges) Survivor(ctx context.Context, id uuid.UUID) (uuid.UUID, er
 	return survivor, err
 }
 
+// isCheckViolation reports whether err is a violation of check constraint.
+func isCheckViolation(err error, constraint string) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23514" && pgErr.ConstraintName == constraint
+}
+
 // Erasures implements ports.ErasureRepository.
 type Erasures struct{}
 

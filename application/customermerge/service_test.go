@@ -37,7 +37,7 @@ func setup(t *testing.T) *testBundle {
 		customers: customers.NewService(db, postgres.Customers{}, postgres.AttributeDefs{}, log, ports.SystemClock{}),
 		audit:     audit.NewService(db, log, dir),
 		svc: customermerge.NewService(customermerge.Deps{Tx: db, Customers: postgres.Customers{}, Merges: postgres.CustomerMerges{},
-			Data: []ports.CustomerData{postgres.AttributeData{}, postgres.WeChatAccountData{}, postgres.ActivityData{Activity: postgres.Activity{}}},
+			Data:  []ports.CustomerData{postgres.AttributeData{}, postgres.WeChatAccountData{}, postgres.ActivityData{Activity: postgres.Activity{}}},
 			Audit: log}),
 	}
 	require.NoError(t, b.customers.SetAttributeDefs(context.Background(), b.tenant.ID, []customer.AttributeDef{
