@@ -307,7 +307,12 @@ func (s *Service) check(ctx context.Context, rows []*row, defs []customer.Attrib
 	}
 	now := s.d.Clock.Now()
 	for _, rw := range rows {
-		if rw.bad {
+		switch {
+		case rw.cells == nil:
+			continue
+		case rw.bad:
+			// Checked all the same, so that the report names every cell at fault.
+			s.build(rw, customer.Customer{ID: uuid.New()}, defs, now, p)
 			continue
 		}
 		base, found := byExt[rw.externalID]

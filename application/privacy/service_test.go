@@ -85,7 +85,7 @@ func (b *testBundle) member(t *testing.T) customer.Customer {
 	c, err := b.customers.Create(ctx, b.tenant.ID, customers.Patch{Name: ptr("李秀英"), Phone: ptr("13912345678"),
 		Email: ptr("xiuying@example.com"), ExternalID: ptr("crm-li"), AvatarURL: ptr("https://img.example/li.png"),
 		BirthDate: ptr(time.Date(1988, 3, 4, 0, 0, 0, 0, time.UTC)), City: ptr("杭州"),
-		Address: &customer.Address{Province: "浙江", Line: "西湖区文三路 8 号", Postcode: "310000"},
+		Address:  &customer.Address{Province: "浙江", Line: "西湖区文三路 8 号", Postcode: "310000"},
 		Consents: map[string]bool{"marketing_sms": true}, Attributes: map[string]any{"nickname": "Little Li"}})
 	require.NoError(t, err)
 	fen := int64(2599)
