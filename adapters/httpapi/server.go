@@ -18,9 +18,12 @@ import (
 	"github.com/engagehq/engage/application/apikeys"
 	auditapp "github.com/engagehq/engage/application/audit"
 	"github.com/engagehq/engage/application/customerauth"
+	"github.com/engagehq/engage/application/customerimport"
+	"github.com/engagehq/engage/application/customermerge"
 	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
+	"github.com/engagehq/engage/application/privacy"
 	"github.com/engagehq/engage/application/secrets"
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tenancy"
@@ -45,6 +48,11 @@ type Deps struct {
 	CustomerAuth *customerauth.Service
 	Events       *events.Service
 	Idempotency  *idempotency.Service
+	// Merges merges duplicate customers; Privacy downloads and erases customers' data;
+	// Imports imports customers from CSV files.
+	Merges  *customermerge.Service
+	Privacy *privacy.Service
+	Imports *customerimport.Service
 	// Identity checks admin sessions (Kratos, or local sign-in in development); nil refuses them.
 	Identity ports.IdentityProvider
 	// SignIn redeems local sign-in links; nil where they are disabled (production).
@@ -136,6 +144,9 @@ func New(deps Deps) *Server {
 	s.registerCustomers()
 	s.registerMini(deps.CustomerAuth)
 	s.registerEvents()
+	s.registerMerge()
+	s.registerImports()
+	s.registerPrivacy(deps.CustomerAuth)
 	registerSecrets(s.api, deps.Secrets, deps.Logger)
 	return s
 }
