@@ -23,6 +23,8 @@ import (
 	"github.com/engagehq/engage/application/apikeys"
 	auditapp "github.com/engagehq/engage/application/audit"
 	"github.com/engagehq/engage/application/channels"
+	"github.com/engagehq/engage/application/customerimport"
+	"github.com/engagehq/engage/application/customermerge"
 	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tenancy"
@@ -58,6 +60,9 @@ type Deps struct {
 	// SecureCookies marks cookies Secure (everywhere but plain-HTTP development).
 	SecureCookies bool
 	Logger        *slog.Logger
+	// Merges merges duplicate customers; Imports imports customers from CSV files.
+	Merges  *customermerge.Service
+	Imports *customerimport.Service
 }
 
 // Server is the console.
@@ -121,6 +126,10 @@ func New(d Deps) *Server {
 		r.Post("/customers", s.createCustomer)
 		r.Get("/customers/{id}", s.customer)
 		r.Post("/customers/{id}", s.updateCustomer)
+		r.Get("/customers/import", s.importPage)
+		r.Post("/customers/import", s.importCustomers)
+		r.Get("/customers/{id}/merge", s.mergePage)
+		r.Post("/customers/{id}/merge", s.mergeCustomers)
 		r.Get("/roles", s.roles)
 		r.Post("/roles", s.saveRole)
 		r.Post("/roles/{name}/delete", s.deleteRole)
