@@ -125,7 +125,8 @@ var messages = map[string]map[string]string{
 		"import.code_malformed_csv": "行不是有效的 CSV（引号不匹配）。", "import.code_too_many_rows": "行超出上限：每个文件最多 50,000 行，请拆分。",
 		"import.code_empty_file": "文件没有表头或数据行。", "import.code_invalid_value": "值无效", "import.code_unknown_attribute": "未定义的自定义属性",
 		"import.code_wrong_column_count": "列数与表头不一致", "import.code_duplicate_in_file": "与文件中前面的行重复",
-		"import.code_phone_taken": "手机号已属于另一位会员", "import.code_external_id_taken": "外部编号已属于另一位会员",
+		"import.code_phone_taken": "手机号已属于另一位会员", "import.conflict": "导入期间其他操作占用了文件中的手机号或外部编号，未导入任何数据，请重新导入。",
+		"import.code_external_id_taken": "外部编号已属于另一位会员",
 	},
 	"en": {
 		"nav.menu": "Menu", "nav.dashboard": "Dashboard", "nav.team": "Team", "nav.api_keys": "API keys", "nav.audit": "Audit log",
@@ -215,6 +216,7 @@ var messages = map[string]map[string]string{
 		"import.code_malformed_csv": "is not valid CSV (unbalanced quotes).", "import.code_too_many_rows": "is past the limit: a file has at most 50,000 rows; split it.",
 		"import.code_empty_file": "The file has no header or no data rows.", "import.code_invalid_value": "Invalid value", "import.code_unknown_attribute": "Undefined custom attribute",
 		"import.code_wrong_column_count": "Not as many cells as the header", "import.code_duplicate_in_file": "Repeats an earlier row of the file",
-		"import.code_phone_taken": "Another customer has this phone", "import.code_external_id_taken": "Another customer has this external ID",
+		"import.code_phone_taken": "Another customer has this phone", "import.conflict": "Another change took a phone or external ID of the file meanwhile; nothing was imported. Import it again.",
+		"import.code_external_id_taken": "Another customer has this external ID",
 	},
 }

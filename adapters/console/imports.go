@@ -7,6 +7,7 @@ import (
 
 	"github.com/engagehq/engage/application/customerimport"
 	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/ports"
 )
 
 type importView struct {
@@ -86,6 +87,9 @@ func (s *Server) importCustomers(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, customerimport.ErrUnknownEncoding):
 		out.Error = tr(v.Lang, "import.code_bad_encoding")
 		render(http.StatusUnprocessableEntity)
+	case errors.Is(err, ports.ErrPhoneTaken), errors.Is(err, ports.ErrExternalIDTaken):
+		out.Error = tr(v.Lang, "import.conflict")
+		render(http.StatusConflict)
 	case errors.Is(err, customerimport.ErrInvalidRows):
 		out.Report, out.Error = &rep, tr(v.Lang, "import.has_invalid_rows")
 		render(http.StatusUnprocessableEntity)

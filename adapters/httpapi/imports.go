@@ -14,6 +14,7 @@ import (
 
 	"github.com/engagehq/engage/application/customerimport"
 	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/ports"
 )
 
 // ImportProblemBody is what is wrong with one row of an import file. The bad value itself is
@@ -90,6 +91,9 @@ func (s *Server) importError(ctx context.Context, rep customerimport.Report, err
 	case errors.Is(err, customerimport.ErrUnknownEncoding):
 		return problem(ctx, http.StatusUnprocessableEntity, "validation_failed", "unknown encoding",
 			field("query.encoding", "utf-8 or gb18030", nil))
+	case errors.Is(err, ports.ErrPhoneTaken), errors.Is(err, ports.ErrExternalIDTaken):
+		return problem(ctx, http.StatusConflict, "import_conflict",
+			"another change took a phone or external ID of the file while it was imported; nothing was imported, run it again")
 	case errors.Is(err, customerimport.ErrInvalidRows):
 		fields := make([]*FieldDetail, 0, min(len(rep.Problems), 100))
 		for _, p := range rep.Problems[:min(len(rep.Problems), 100)] {

@@ -306,6 +306,7 @@ func (s *Service) check(ctx context.Context, rows []*row, defs []customer.Attrib
 		}
 	}
 	now := s.d.Clock.Now()
+	matched := map[uuid.UUID]int{} // existing customers matched, with the first row matching each
 	for _, rw := range rows {
 		switch {
 		case rw.cells == nil:
@@ -330,7 +331,13 @@ func (s *Service) check(ctx context.Context, rows []*row, defs []customer.Attrib
 			p.add(rw, "phone", CodePhoneTaken, "another customer has this phone")
 			continue
 		}
-		if !found {
+		if first, ok := matched[base.ID]; found && ok {
+			p.add(rw, "", CodeDuplicateInFile, fmt.Sprintf("matches the same customer as row %d", first))
+			continue
+		}
+		if found {
+			matched[base.ID] = rw.line
+		} else {
 			base = customer.Customer{ID: uuid.New()}
 		}
 		rw.update = found

@@ -144,6 +144,11 @@ func TestADryRunReportsEveryBadRowAndWritesNothing(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "杭州", got2.City)
 	require.Equal(t, "王小明", got2.Name, "empty and absent cells change nothing")
+
+	// Two rows that match the same customer (one by external ID, one by phone) are one too many.
+	rep, err = b.run(t, "external_id,phone,city\ncrm-1,13700000000,北京\n,13812345678,深圳\n", customerimport.Options{DryRun: true})
+	require.NoError(t, err)
+	require.Equal(t, []customerimport.Problem{{Row: 3, Code: customerimport.CodeDuplicateInFile, Message: "matches the same customer as row 2"}}, rep.Problems)
 }
 
 func TestAGB18030FileIsReadWhenDeclared(t *testing.T) {
