@@ -26,6 +26,7 @@ import (
 	"github.com/engagehq/engage/application/customerimport"
 	"github.com/engagehq/engage/application/customermerge"
 	"github.com/engagehq/engage/application/customers"
+	"github.com/engagehq/engage/application/privacy"
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tenancy"
 	"github.com/engagehq/engage/domain/access"
@@ -60,9 +61,11 @@ type Deps struct {
 	// SecureCookies marks cookies Secure (everywhere but plain-HTTP development).
 	SecureCookies bool
 	Logger        *slog.Logger
-	// Merges merges duplicate customers; Imports imports customers from CSV files.
+	// Merges merges duplicate customers; Imports imports customers from CSV files; Privacy
+	// erases customers' personal data.
 	Merges  *customermerge.Service
 	Imports *customerimport.Service
+	Privacy *privacy.Service
 }
 
 // Server is the console.
@@ -130,6 +133,9 @@ func New(d Deps) *Server {
 		r.Post("/customers/import", s.importCustomers)
 		r.Get("/customers/{id}/merge", s.mergePage)
 		r.Post("/customers/{id}/merge", s.mergeCustomers)
+		r.Get("/customers/erasures", s.erasures)
+		r.Get("/customers/{id}/privacy", s.privacyPanel)
+		r.Post("/customers/{id}/erase", s.eraseCustomer)
 		r.Get("/roles", s.roles)
 		r.Post("/roles", s.saveRole)
 		r.Post("/roles/{name}/delete", s.deleteRole)

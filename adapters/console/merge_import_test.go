@@ -5,12 +5,14 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/console/browsertest"
 	"github.com/engagehq/engage/application/customers"
+	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -95,4 +97,42 @@ func TestTheImportWizardReportsABadRowThenImportsTheFixedFile(t *testing.T) {
 	tab.Run(t, chromedp.Navigate(b.url+"/console/customers"), chromedp.WaitVisible(chromedp.CSS("[data-test=customer-row]")))
 	require.Equal(t, 3, browsertest.Get(t, tab, chromedp.Evaluate[int](`document.querySelectorAll("[data-test=customer-row]").length`)))
 	noNetworkErrorsBut422(t, tab)
+}
+
+func TestAnOwnerErasesACustomersPersonalData(t *testing.T) {
+	t.Parallel()
+	b, tn, tab := setupOwner(t)
+	ctx := context.Background()
+	b.member(t, tn, "marketer@lotus.example", access.RoleMarketer)
+	c, err := b.app.Customers.Create(ctx, tn.ID, customers.Patch{Name: ptr("李秀英"), Phone: ptr("13912345678"), City: ptr("杭州")})
+	require.NoError(t, err)
+
+	marketer := b.signIn(t, "marketer@lotus.example")
+	marketer.Run(t, chromedp.Navigate(b.url+"/console/customers/"+c.ID.String()), chromedp.WaitVisible(chromedp.CSS("[data-test=customer-name]")))
+	require.NotContains(t, html(t, marketer), `id="privacy"`, "erasure takes customers:erase")
+
+	tab.Run(t, chromedp.Navigate(b.url+"/console/customers/"+c.ID.String()), chromedp.WaitVisible(chromedp.CSS("[data-test=privacy-erase]")))
+	acceptConfirms(t, tab)
+	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=privacy-erase]")))
+	waitFor(t, tab, `!!document.querySelector("[data-test=privacy-pending]")`)
+
+	runCtx, stop := context.WithCancel(ctx)
+	require.NoError(t, b.app.River.Start(runCtx))
+	t.Cleanup(func() {
+		stop()
+		<-b.app.River.Stopped()
+	})
+	require.Eventually(t, func() bool {
+		got, err := b.app.Customers.Get(ctx, tn.ID, c.ID)
+		return err == nil && got.Name == "" && got.Phone == ""
+	}, 30*time.Second, 50*time.Millisecond, "the job erases the customer")
+	got, err := b.app.Customers.Get(ctx, tn.ID, c.ID)
+	require.NoError(t, err)
+	require.Equal(t, "杭州", got.City)
+
+	tab.Run(t, chromedp.Navigate(b.url+"/console/customers/"+c.ID.String()), chromedp.WaitVisible(chromedp.CSS("[data-test=privacy-erased]")))
+	require.NotContains(t, html(t, tab), "李秀英")
+	tab.Run(t, chromedp.Navigate(b.url+"/console/customers/erasures"), chromedp.WaitVisible(chromedp.CSS("[data-test=erasure-row]")))
+	require.Equal(t, "Erased", text(t, tab, "[data-test=erasure-status]"))
+	noJSErrors(t, tab)
 }

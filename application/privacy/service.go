@@ -106,6 +106,17 @@ func (s *Service) RequestErasure(ctx context.Context, tenant tenants.ID, id uuid
 	return e, err
 }
 
+// State says whether the customer's data is erased, or about to be.
+func (s *Service) State(ctx context.Context, tenant tenants.ID, id uuid.UUID) (ports.CustomerState, error) {
+	var out ports.CustomerState
+	err := s.d.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
+		var err error
+		out, err = s.d.Erasures.State(ctx, id)
+		return err
+	})
+	return out, err
+}
+
 // PendingErasure returns the customer's open erasure request, or ports.ErrErasureNotFound.
 func (s *Service) PendingErasure(ctx context.Context, tenant tenants.ID, id uuid.UUID) (ports.Erasure, error) {
 	var out ports.Erasure
