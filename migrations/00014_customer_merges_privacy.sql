@@ -9,6 +9,9 @@ ALTER TABLE customers ADD CONSTRAINT customers_erased_no_personal_data CHECK (er
     external_id IS NULL AND name = '' AND birth_date IS NULL AND phone IS NULL AND email IS NULL AND avatar_url IS NULL
     AND address = '{}' AND attributes = '{}'));
 
+-- Duplicate suggestions look for the same name in the same city.
+CREATE INDEX customers_name_city ON customers (tenant_id, name, city) WHERE name <> '';
+
 CREATE TABLE customer_merges (
     tenant_id   uuid        NOT NULL REFERENCES tenants (id),
     -- The duplicate's ID: its row is gone.
@@ -51,5 +54,6 @@ CREATE POLICY tenant_isolation ON customer_erasures
 -- +goose Down
 DROP TABLE customer_erasures;
 DROP TABLE customer_merges;
+DROP INDEX customers_name_city;
 ALTER TABLE customers DROP CONSTRAINT customers_erased_no_personal_data;
 ALTER TABLE customers DROP COLUMN erased_at;

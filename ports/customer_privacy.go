@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/engagehq/engage/domain/customer"
 )
 
 // Errors of merging and erasing customers.
@@ -44,6 +46,9 @@ type CustomerMergeRepository interface {
 	Remove(ctx context.Context, from, into uuid.UUID) error
 	// Survivor returns the customer a merged ID now lives on, or ErrNotMerged.
 	Survivor(ctx context.Context, id uuid.UUID) (uuid.UUID, error)
+	// LookAlikes returns up to limit other customers that may be c again: the same email, or
+	// the same name in the same city. Erased customers are left out.
+	LookAlikes(ctx context.Context, c customer.Customer, limit int) ([]customer.Customer, error)
 }
 
 // ErasureStatus is where an erasure request stands.

@@ -29,8 +29,10 @@ type mergeView struct {
 	Survivor  customer.Customer
 	Duplicate *customer.Customer
 	Query     string
-	// Candidates are the customers the search found, the survivor left out.
+	// Candidates are the customers the search found, the survivor left out, or without a
+	// search (Suggested) those that look like the survivor.
 	Candidates []customer.Customer
+	Suggested  bool
 	Rows       []mergeRow
 	// Merged is the result of a merge done; Error explains a refused one.
 	Merged *customermerge.Result
@@ -124,8 +126,16 @@ func (s *Server) mergePage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if out.Query = strings.TrimSpace(r.URL.Query().Get("q")); out.Query != "" && out.Duplicate == nil {
-		cs, err := s.d.Customers.List(r.Context(), v.Tenant.ID, ports.CustomerQuery{Search: out.Query}, ports.Page{Limit: 20})
+	out.Query = strings.TrimSpace(r.URL.Query().Get("q"))
+	if out.Duplicate == nil {
+		var cs []customer.Customer
+		var err error
+		if out.Query != "" {
+			cs, err = s.d.Customers.List(r.Context(), v.Tenant.ID, ports.CustomerQuery{Search: out.Query}, ports.Page{Limit: 20})
+		} else {
+			cs, err = s.d.Merges.LookAlikes(r.Context(), v.Tenant.ID, id)
+			out.Suggested = true
+		}
 		if err != nil {
 			s.internal(w, r, err)
 			return

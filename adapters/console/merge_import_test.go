@@ -22,12 +22,14 @@ func TestADuplicateIsFoundComparedAndMergedFromThe360View(t *testing.T) {
 	ctx := context.Background()
 	a, err := b.app.Customers.Create(ctx, tn.ID, customers.Patch{Name: ptr("王小明"), Email: ptr("ming@example.com")})
 	require.NoError(t, err)
-	d, err := b.app.Customers.Create(ctx, tn.ID, customers.Patch{Name: ptr("Wang Xiaoming"), Phone: ptr("13812345678"), City: ptr("上海")})
+	d, err := b.app.Customers.Create(ctx, tn.ID, customers.Patch{Name: ptr("Wang Xiaoming"), Phone: ptr("13812345678"), City: ptr("上海"),
+		Email: ptr("Ming@example.com")})
 	require.NoError(t, err)
 
 	tab.Run(t, chromedp.Navigate(b.url+"/console/customers/"+a.ID.String()), chromedp.WaitVisible(chromedp.CSS("[data-test=merge-action]")))
 	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=merge-action]")))
 	settle(t, tab, `!!document.querySelector("[data-test=merge-search]")`)
+	require.Contains(t, text(t, tab, "[data-test=merge-candidate]"), "Wang Xiaoming", "the same email is suggested")
 	tab.Run(t,
 		chromedp.SendKeys(chromedp.CSS("[data-test=merge-search] input[name=q]"), "Wang"),
 		chromedp.Submit(chromedp.CSS("[data-test=merge-search]")),

@@ -76,6 +76,28 @@ func (s *Server) mergeError(ctx context.Context, err error) error {
 }
 
 func (s *Server) registerMerge() {
+	huma.Register(s.api, tenantOperation(huma.Operation{
+		OperationID: "list-customer-look-alikes", Method: http.MethodGet, Path: "/v1/customers/{id}/look-alikes", Tags: []string{"Customers"},
+		Summary: "Possible duplicates of a customer",
+		Description: "Up to 20 other customers with the same email (in any case), or the same name in the same city, oldest " +
+			"first: candidates to merge. Phones and external IDs are unique, so no two customers share one.",
+	}, access.PermCustomersRead), func(ctx context.Context, in *CustomerPath) (*listCustomersOutput, error) {
+		id, err := parseUUID(ctx, "path.id", in.ID)
+		if err != nil {
+			return nil, err
+		}
+		cs, err := s.deps.Merges.LookAlikes(ctx, principalFrom(ctx).Tenant.ID, id)
+		if err != nil {
+			return nil, s.customerNotFound(ctx, id, err)
+		}
+		out := &listCustomersOutput{}
+		out.Body.Items = make([]CustomerBody, len(cs))
+		for i, c := range cs {
+			out.Body.Items[i] = customerBody(c)
+		}
+		return out, nil
+	})
+
 	huma.Register(s.api, idempotentOperation(tenantOperation(huma.Operation{
 		OperationID: "merge-customer", Method: http.MethodPost, Path: "/v1/customers/{id}/merge", Tags: []string{"Customers"},
 		Summary: "Merge a duplicate into this customer",

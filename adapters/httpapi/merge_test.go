@@ -19,8 +19,13 @@ func TestAdminsMergeADuplicateAndItsIDLeadsToTheSurvivor(t *testing.T) {
 		require.Equal(t, http.StatusCreated, r.status, "%s", r.raw)
 		return r.body["id"].(string)
 	}
-	a := create(map[string]any{"name": "王小明"})
-	d := create(map[string]any{"name": "Wang", "phone": "13812345678", "city": "上海"})
+	a := create(map[string]any{"name": "王小明", "email": "ming@example.com"})
+	d := create(map[string]any{"name": "Wang", "phone": "13812345678", "city": "上海", "email": "Ming@Example.com"})
+
+	alike := b.do(t, http.MethodGet, "/v1/customers/"+a+"/look-alikes", owner, nil)
+	require.Equal(t, http.StatusOK, alike.status, "%s", alike.raw)
+	require.Len(t, alike.body["items"], 1)
+	require.Equal(t, d, alike.body["items"].([]any)[0].(map[string]any)["id"])
 
 	merged := b.do(t, http.MethodPost, "/v1/customers/"+a+"/merge", owner, map[string]any{"duplicate_id": d}, "Idempotency-Key", "merge-1")
 	require.Equal(t, http.StatusOK, merged.status, "%s", merged.raw)

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/engagehq/engage/domain/customer"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -84,6 +85,21 @@ func (CustomerMerges) Survivor(ctx context.Context, id uuid.UUID) (uuid.UUID, er
 		return uuid.Nil, ports.ErrNotMerged
 	}
 	return survivor, err
+}
+
+// LookAlikes implements ports.CustomerMergeRepository.
+func (CustomerMerges) LookAlikes(ctx context.Context, c customer.Customer, limit int) ([]customer.Customer, error) {
+	q, _, err := TenantTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, `SELECT `+customerColumns+` FROM customers
+		WHERE id <> $1 AND erased_at IS NULL AND ((lower(email) = lower($2) AND $2 <> '') OR (name = $3 AND city = $4 AND $3 <> ''))
+		ORDER BY created_at, id LIMIT $5`, c.ID, c.Email, c.Name, c.City, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (customer.Customer, error) { return scanCustomer(r) })
 }
 
 // isCheckViolation reports whether err is a violation of check constraint.

@@ -128,6 +128,24 @@ func (s *Service) missing(ctx context.Context, id uuid.UUID, duplicate bool) err
 	return ErrSurvivorNotFound
 }
 
+// MaxLookAlikes is how many possible duplicates LookAlikes returns.
+const MaxLookAlikes = 20
+
+// LookAlikes suggests customers that may be duplicates of customer id: the same email, or the
+// same name in the same city.
+func (s *Service) LookAlikes(ctx context.Context, tenant tenants.ID, id uuid.UUID) ([]customer.Customer, error) {
+	var out []customer.Customer
+	err := s.d.Tx.InTenant(ctx, tenant, func(ctx context.Context) error {
+		c, err := s.d.Customers.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		out, err = s.d.Merges.LookAlikes(ctx, c, MaxLookAlikes)
+		return err
+	})
+	return out, err
+}
+
 // Survivor returns the customer that merged ID id now lives on, or ports.ErrNotMerged.
 func (s *Service) Survivor(ctx context.Context, tenant tenants.ID, id uuid.UUID) (uuid.UUID, error) {
 	var out uuid.UUID

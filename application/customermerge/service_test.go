@@ -181,3 +181,29 @@ func TestMergeRefusesBadPairsAndChangesNothing(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, trail)
 }
+
+func TestLookAlikesShareAnEmailOrANameInACity(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	a := b.create(t, customers.Patch{Name: ptr("王小明"), City: ptr("上海"), Email: ptr("ming@example.com")})
+	sameNameCity := b.create(t, customers.Patch{Name: ptr("王小明"), City: ptr("上海")})
+	sameEmail := b.create(t, customers.Patch{Name: ptr("Xiaoming"), Email: ptr("MING@example.com")})
+	b.create(t, customers.Patch{Name: ptr("王小明"), City: ptr("北京")})
+	b.create(t, customers.Patch{Name: ptr("李华"), City: ptr("上海")})
+	nameless := b.create(t, customers.Patch{City: ptr("上海")})
+	b.create(t, customers.Patch{City: ptr("上海")})
+
+	got, err := b.svc.LookAlikes(ctx, b.tenant.ID, a.ID)
+	require.NoError(t, err)
+	var ids []uuid.UUID
+	for _, c := range got {
+		ids = append(ids, c.ID)
+	}
+	require.Equal(t, []uuid.UUID{sameNameCity.ID, sameEmail.ID}, ids)
+	none, err := b.svc.LookAlikes(ctx, b.tenant.ID, nameless.ID)
+	require.NoError(t, err)
+	require.Empty(t, none, "an empty name matches nobody")
+	_, err = b.svc.LookAlikes(ctx, b.tenant.ID, uuid.New())
+	require.ErrorIs(t, err, ports.ErrCustomerNotFound)
+}
