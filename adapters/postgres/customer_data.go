@@ -28,8 +28,11 @@ func (AttributeData) Merge(ctx context.Context, from, into uuid.UUID) error {
 	if err != nil {
 		return err
 	}
-	_, err = q.Exec(ctx, `UPDATE customers c SET attributes = d.attributes || c.attributes
-		FROM customers d WHERE c.id = $2 AND d.id = $1`, from, into)
+	if _, err = q.Exec(ctx, `UPDATE customers c SET attributes = d.attributes || c.attributes
+		FROM customers d WHERE c.id = $2 AND d.id = $1`, from, into); err != nil {
+		return err
+	}
+	_, err = q.Exec(ctx, `UPDATE customers SET attributes = '{}' WHERE id = $1`, from)
 	return err
 }
 
