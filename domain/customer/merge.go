@@ -1,6 +1,9 @@
 package customer
 
-import "slices"
+import (
+	"maps"
+	"slices"
+)
 
 // FillGaps is the profile of survivor after merging duplicate into it: every field the
 // survivor has keeps its value, and each empty one takes the duplicate's. Consents the survivor
@@ -36,22 +39,17 @@ func FillGaps(survivor, duplicate Customer) (Customer, []string) {
 		out.Address = duplicate.Address
 		filled = append(filled, "address")
 	}
-	consents := make(map[string]bool, len(survivor.Consents)+len(duplicate.Consents))
+	out.Consents = maps.Clone(survivor.Consents)
+	if out.Consents == nil {
+		out.Consents = map[string]bool{}
+	}
 	for k, v := range duplicate.Consents {
-		consents[k] = v
-	}
-	taken := false
-	for k, v := range survivor.Consents {
-		consents[k] = v
-	}
-	for k := range duplicate.Consents {
-		if _, ok := survivor.Consents[k]; !ok {
-			taken = true
+		if _, answered := out.Consents[k]; !answered {
+			out.Consents[k] = v
+			if !slices.Contains(filled, "consents") {
+				filled = append(filled, "consents")
+			}
 		}
-	}
-	out.Consents = consents
-	if taken {
-		filled = append(filled, "consents")
 	}
 	slices.Sort(filled)
 	return out, filled
