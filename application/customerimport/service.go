@@ -122,7 +122,8 @@ type Service struct{ d Deps }
 // NewService returns the service.
 func NewService(d Deps) *Service { return &Service{d: d} }
 
-// row is one data row: its cells by column, non-empty ones only.
+// row is one data row: its cells by column, non-empty ones only (nil when the row has not as
+// many cells as the header).
 type row struct {
 	line  int
 	cells map[string]string
@@ -144,16 +145,20 @@ func (s *Service) Import(ctx context.Context, tenant tenants.ID, file io.Reader,
 		return Report{}, err
 	}
 	rep := Report{DryRun: o.DryRun}
+	var defs []customer.AttributeDef
+	if err := s.d.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
+		defs, err = s.d.Defs.List(ctx)
+		return err
+	}); err != nil {
+		return rep, err
+	}
+	// The file is read before the transaction begins, so that a slow upload holds no locks.
+	rows, err := parse(newLineDecoder(file, enc, MaxBytes), defs)
+	if err != nil {
+		return rep, err
+	}
+	rep.Rows = len(rows)
 	err = s.d.Tx.InTenant(ctx, tenant, func(ctx context.Context) error {
-		defs, err := s.d.Defs.List(ctx)
-		if err != nil {
-			return err
-		}
-		rows, err := parse(newLineDecoder(file, enc, MaxBytes), defs)
-		if err != nil {
-			return err
-		}
-		rep.Rows = len(rows)
 		if err := s.check(ctx, rows, defs, &rep); err != nil {
 			return err
 		}
@@ -200,11 +205,9 @@ func parse(r io.Reader, defs []customer.AttributeDef) ([]*row, error) {
 		if len(rows) == MaxRows {
 			return nil, &FileError{Code: CodeTooManyRows, Line: line, Message: fmt.Sprintf("a file has at most %d rows; split it", MaxRows)}
 		}
-		rw := &row{line: line, cells: map[string]string{}}
-		if len(rec) != len(cols) {
-			rw.bad = true
-			rw.cells = nil
-		} else {
+		rw := &row{line: line}
+		if len(rec) == len(cols) { // otherwise cells stay nil, and check reports the row
+			rw.cells = make(map[string]string, len(rec))
 			for i, v := range rec {
 				if v = strings.TrimSpace(v); v != "" {
 					rw.cells[cols[i]] = v
@@ -253,8 +256,7 @@ func (s *Service) check(ctx context.Context, rows []*row, defs []customer.Attrib
 	seenExt, seenPhone := map[string]int{}, map[string]int{}
 	var exts, phones []string
 	for _, rw := range rows {
-		if rw.bad {
-			rw.bad = false
+		if rw.cells == nil {
 			p.add(rw, "", CodeColumnCount, "the row does not have as many cells as the header")
 			continue
 		}
