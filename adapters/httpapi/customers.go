@@ -208,7 +208,7 @@ func (s *Server) registerCustomers() {
 		}
 		c, err := s.deps.Customers.Update(ctx, principalFrom(ctx).Tenant.ID, id, p)
 		if err != nil {
-			return nil, s.customerError(ctx, err)
+			return nil, s.customerNotFound(ctx, id, err)
 		}
 		return &customerOutput{Body: customerBody(c)}, nil
 	})

@@ -45,6 +45,10 @@ func TestAdminsMergeADuplicateAndItsIDLeadsToTheSurvivor(t *testing.T) {
 	require.Equal(t, "/v1/customers/"+a, gone.header.Get("Location"))
 	require.Equal(t, a, gone.body["errors"].([]any)[0].(map[string]any)["value"])
 
+	patched := b.do(t, http.MethodPatch, "/v1/customers/"+d, owner, map[string]any{"city": "北京"})
+	require.Equal(t, http.StatusNotFound, patched.status)
+	require.Equal(t, "customer_merged", patched.problemCode())
+
 	again := b.do(t, http.MethodPost, "/v1/customers/"+a+"/merge", owner, map[string]any{"duplicate_id": d})
 	require.Equal(t, http.StatusNotFound, again.status)
 	require.Equal(t, "customer_merged", again.problemCode())
