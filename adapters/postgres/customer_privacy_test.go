@@ -9,6 +9,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/domain/customer"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -65,5 +66,28 @@ func TestErasureRequestsAreIsolatedBetweenTenants(t *testing.T) {
 			return repo.Close(ctx, uuid.MustParse(id), ports.ErasureCancelled, time.Now())
 		},
 		NotFound: ports.ErrErasureNotFound,
+	})
+}
+
+func TestCustomerBulkReadsFindOnlyTheTenantsCustomers(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	repo := postgres.CustomerBulk{}
+	pgtest.RunIsolation(t, b.db, b.dir, pgtest.Isolated{
+		Create: func(ctx context.Context) (string, error) {
+			c := customer.Customer{ID: uuid.New(), ExternalID: "crm-" + uuid.NewString()[:8], Phone: "+8613812345678"}
+			if err := c.Normalise(time.Now()); err != nil {
+				return "", err
+			}
+			return c.ExternalID, repo.Save(ctx, []customer.Customer{c})
+		},
+		Get: func(ctx context.Context, ext string) error {
+			cs, err := repo.ByKeys(ctx, []string{ext}, []string{"+8613812345678"})
+			if err == nil && len(cs) == 0 {
+				err = ports.ErrCustomerNotFound
+			}
+			return err
+		},
+		NotFound: ports.ErrCustomerNotFound,
 	})
 }
