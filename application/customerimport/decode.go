@@ -48,7 +48,8 @@ type lineDecoder struct {
 
 // newLineDecoder reads r in encoding (a canonical name), failing past limit bytes.
 func newLineDecoder(r io.Reader, enc string, limit int64) *lineDecoder {
-	d := &lineDecoder{in: bufio.NewReaderSize(r, 64<<10), encoding: enc, limit: limit}
+	// Reading stops one byte past the limit, however long a line.
+	d := &lineDecoder{in: bufio.NewReaderSize(io.LimitReader(r, limit+1), 64<<10), encoding: enc, limit: limit}
 	if enc == GB18030 {
 		d.decoder = simplifiedchinese.GB18030.NewDecoder()
 	}
@@ -98,7 +99,8 @@ func (d *lineDecoder) next() {
 			d.pending = raw
 		} else {
 			decoded, derr := d.decoder.Bytes(raw)
-			// The decoder puts U+FFFD in place of bytes that are not GB18030.
+			// The decoder puts U+FFFD in place of bytes that are not GB18030 (a file that means
+			// U+FFFD itself, which GB18030 can encode, is refused too: a price worth paying).
 			if derr != nil || bytes.ContainsRune(decoded, utf8.RuneError) {
 				d.err = &FileError{Code: CodeBadEncoding, Line: d.line, Message: "not valid " + d.encoding + "; declare the file's encoding (utf-8 or gb18030)"}
 				return
