@@ -26,9 +26,11 @@ import (
 	"github.com/engagehq/engage/application/customerimport"
 	"github.com/engagehq/engage/application/customermerge"
 	"github.com/engagehq/engage/application/customers"
+	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/privacy"
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tenancy"
+	"github.com/engagehq/engage/application/wechataccounts"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -47,6 +49,8 @@ type Deps struct {
 	Channels   *channels.Service
 	Customers  *customers.Service
 	Authorizer ports.Authorizer
+	// Events is the activity stream: timelines, aggregates and the brand's custom event types.
+	Events *events.Service
 	// Identity checks admin sessions; SignIn redeems local links (nil in production).
 	Identity ports.IdentityProvider
 	SignIn   *signin.Service
@@ -61,6 +65,8 @@ type Deps struct {
 	// SecureCookies marks cookies Secure (everywhere but plain-HTTP development).
 	SecureCookies bool
 	Logger        *slog.Logger
+	// WeChatAccounts manages customers' WeChat links and fan tag imports.
+	WeChatAccounts *wechataccounts.Service
 	// Merges merges duplicate customers; Imports imports customers from CSV files; Privacy
 	// erases customers' personal data.
 	Merges  *customermerge.Service
@@ -129,6 +135,12 @@ func New(d Deps) *Server {
 		r.Post("/customers", s.createCustomer)
 		r.Get("/customers/{id}", s.customer)
 		r.Post("/customers/{id}", s.updateCustomer)
+		r.Get("/customers/{id}/wechat-accounts", s.wechatAccounts)
+		r.Post("/customers/{id}/wechat-accounts/link", s.linkWeChatAccount)
+		r.Post("/customers/{id}/wechat-accounts/{openid}/disconnect", s.wechatAccountAction(false))
+		r.Post("/customers/{id}/wechat-accounts/{openid}/reauthorize", s.wechatAccountAction(true))
+		r.Get("/wechat/fan-tags", s.fanTags)
+		r.Post("/wechat/fan-tags/import", s.importFanTags)
 		r.Get("/customers/import", s.importPage)
 		r.Post("/customers/import", s.importCustomers)
 		r.Get("/customers/{id}/merge", s.mergePage)
@@ -146,6 +158,11 @@ func New(d Deps) *Server {
 		r.Post("/settings/brand", s.saveBrand)
 		r.Post("/settings/brand/logo", s.uploadLogo)
 		r.Get("/brand/logo", s.logo)
+		r.Get("/settings/event-types", s.eventTypes)
+		r.Post("/settings/event-types", s.saveEventType)
+		r.Post("/settings/event-types/{key}/delete", s.deleteEventType)
+		r.Get("/customers/{id}/timeline", s.customerTimeline)
+		r.Get("/customers/{id}/spend.json", s.customerSpend)
 	})
 	return s
 }

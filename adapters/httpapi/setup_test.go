@@ -95,16 +95,22 @@ func setupWith(t *testing.T, o testOptions) *testBundle {
 		Customers: a.Customers, CustomerAuth: a.CustomerAuth, Events: a.Events, Idempotency: a.Idempotency, Identity: a.Identity, SignIn: a.SignIn,
 		Merges: a.Merges, Privacy: a.Privacy, Imports: a.Imports, Authorizer: a.Authorizer, Tx: db,
 		AuditLog: postgres.AuditLog{}, Limiter: ratelimit.New(ratelimit.Options{}), APILimits: apiLimits,
+		WeChatAccounts: a.WeChatAccounts, Checkins: a.Checkins, Membership: a.Membership,
 		SignInLimits: ratelimit.DefaultSignInLimits, PlatformKey: testPlatformKey,
 		Ready:   func(ctx context.Context) error { return db.CheckSchema(ctx) },
 		Metrics: NewMetrics(db.Pool()),
 		Logger:  log,
+
+		PublicURL: testPublicURL,
 	})
 	hs := httptest.NewServer(b.srv)
 	t.Cleanup(hs.Close)
 	b.url = hs.URL
 	return b
 }
+
+// testPublicURL is the API's external base URL in tests.
+const testPublicURL = "https://api.engage.test"
 
 // testSecretsKey is a fixed keyring for tests: key ID t1, 32 bytes of 0x01.
 const testSecretsKey = "t1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="

@@ -16,6 +16,7 @@ import (
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
 	"github.com/engagehq/engage/application/privacy"
+	"github.com/engagehq/engage/application/wechataccounts"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -28,6 +29,8 @@ type Services struct {
 	Idempotency *idempotency.Service
 	// Events hands ingested batches of customer events to the modules that react to them.
 	Events *events.Service
+	// WeChatAccounts imports brands' WeChat fan tags.
+	WeChatAccounts *wechataccounts.Service
 	// Privacy carries out customers' erasure requests when they fall due.
 	Privacy *privacy.Service
 }
@@ -60,6 +63,9 @@ func NewClient(db *postgres.DB, svc *Services, cfg Config) (*Client, error) {
 	}))
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[events.ReactArgs]) error {
 		return svc.Events.React(ctx, job.Args)
+	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[wechataccounts.ImportFanTagsArgs]) error {
+		return svc.WeChatAccounts.RunFanTagImport(ctx, job.Args)
 	}))
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[privacy.EraseArgs]) error {
 		return svc.Privacy.Erase(ctx, job.Args)
