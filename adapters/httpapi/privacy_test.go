@@ -55,7 +55,7 @@ func TestAdminsEraseACustomerForGood(t *testing.T) {
 	require.NoError(t, err)
 	login := b.login(t, tn.Slug, testMiniApp, "o-priv-2", "")
 	require.Equal(t, http.StatusOK, login.status, "%s", login.raw)
-	id := login.body["customer_id"].(string)
+	id, token := login.body["customer_id"].(string), login.body["token"].(string)
 	require.Equal(t, http.StatusOK, b.do(t, http.MethodPatch, "/v1/customers/"+id, owner,
 		map[string]any{"name": "李秀英", "phone": "13912345678", "email": "li@example.com", "city": "杭州"}).status)
 
@@ -98,6 +98,8 @@ func TestAdminsEraseACustomerForGood(t *testing.T) {
 	require.Contains(t, string(trail.raw), "customer.erase")
 	require.Contains(t, string(trail.raw), "customer.data_export")
 
+	require.Equal(t, http.StatusUnauthorized, b.do(t, http.MethodGet, "/v1/me", token, nil).status,
+		"the erased customer's token stops working")
 	relogin := b.login(t, tn.Slug, testMiniApp, "o-priv-2", "")
 	require.Equal(t, true, relogin.body["new"], "the WeChat user is a stranger to the brand again")
 }

@@ -35,11 +35,13 @@ type Deps struct {
 	Customers ports.CustomerRepository
 	Erasures  ports.ErasureRepository
 	// Data are every module's part of a customer, exported and erased in order.
-	Data    []ports.CustomerData
-	Jobs    ports.JobScheduler
-	Audit   ports.AuditLog
-	Tenants *tenants.Directory
-	Clock   ports.Clock
+	Data []ports.CustomerData
+	// Sessions ends an erased customer's sessions in the Mini Program.
+	Sessions ports.CustomerSessions
+	Jobs     ports.JobScheduler
+	Audit    ports.AuditLog
+	Tenants  *tenants.Directory
+	Clock    ports.Clock
 }
 
 // Service runs the privacy use cases.
@@ -162,7 +164,8 @@ func (s *Service) Erasures(ctx context.Context, tenant tenants.ID, page ports.Pa
 }
 
 // Erase carries out an erasure request: the job's work. Every module erases its part, then the
-// profile's personal fields are cleared and the customer marked erased, in one transaction.
+// profile's personal fields are cleared, the customer marked erased and their Mini Program
+// tokens cut off, in one transaction.
 // A request no longer pending (done by an earlier delivery of the job, or cancelled) is left
 // alone, so the job may run twice.
 func (s *Service) Erase(ctx context.Context, args EraseArgs) error {
@@ -182,6 +185,10 @@ func (s *Service) Erase(ctx context.Context, args EraseArgs) error {
 		}
 		now := s.d.Clock.Now()
 		if err := s.d.Erasures.EraseProfile(ctx, e.CustomerID, now); err != nil {
+			return err
+		}
+		// Tokens count whole seconds: those of this second end too.
+		if err := s.d.Sessions.CutOff(ctx, e.CustomerID, now.Add(time.Second)); err != nil {
 			return err
 		}
 		if err := s.d.Erasures.Close(ctx, e.ID, ports.ErasureDone, now); err != nil {

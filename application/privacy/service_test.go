@@ -45,8 +45,8 @@ func setup(t *testing.T) *testBundle {
 		customers: customers.NewService(db, postgres.Customers{}, postgres.AttributeDefs{}, log, ports.SystemClock{}),
 		audit:     audit.NewService(db, log, dir),
 		svc: privacy.NewService(privacy.Deps{Tx: db, Customers: postgres.Customers{}, Erasures: postgres.Erasures{},
-			Data: []ports.CustomerData{postgres.AttributeData{}, postgres.WeChatAccountData{}, postgres.ActivityData{Activity: postgres.Activity{}}},
-			Jobs: riverjobs.NewScheduler(client), Audit: log, Tenants: dir, Clock: ports.SystemClock{}}),
+			Data:     []ports.CustomerData{postgres.AttributeData{}, postgres.WeChatAccountData{}, postgres.ActivityData{Activity: postgres.Activity{}}},
+			Sessions: postgres.CustomerSessions{}, Jobs: riverjobs.NewScheduler(client), Audit: log, Tenants: dir, Clock: ports.SystemClock{}}),
 	}
 	*workers = riverjobs.Services{Privacy: b.svc}
 	require.NoError(t, b.customers.SetAttributeDefs(context.Background(), b.tenant.ID, []customer.AttributeDef{{Key: "nickname", Type: "string"}}))
