@@ -39,6 +39,13 @@ func erasureBody(e ports.Erasure) ErasureBody {
 
 type erasureOutput struct{ Body ErasureBody }
 
+type erasureListOutput struct {
+	Body struct {
+		Items      []ErasureBody `json:"items"`
+		NextCursor string        `json:"next_cursor,omitempty"`
+	}
+}
+
 // privacyError maps download and erasure refusals to problems.
 func (s *Server) privacyError(ctx context.Context, err error) error {
 	switch {
@@ -153,12 +160,7 @@ func (s *Server) registerPrivacy(auth *customerauth.Service) {
 	huma.Register(s.api, tenantOperation(huma.Operation{
 		OperationID: "list-customer-erasures", Method: http.MethodGet, Path: "/v1/customer-erasures", Tags: tags,
 		Summary: "The brand's erasure requests", Description: "Newest first.",
-	}, access.PermCustomersErase), func(ctx context.Context, in *struct{ PageQuery }) (*struct {
-		Body struct {
-			Items      []ErasureBody `json:"items"`
-			NextCursor string        `json:"next_cursor,omitempty"`
-		}
-	}, error) {
+	}, access.PermCustomersErase), func(ctx context.Context, in *struct{ PageQuery }) (*erasureListOutput, error) {
 		page, err := in.page(ctx)
 		if err != nil {
 			return nil, err
@@ -168,12 +170,7 @@ func (s *Server) registerPrivacy(auth *customerauth.Service) {
 			return nil, s.privacyError(ctx, err)
 		}
 		es, next := paginate(es, page, func(e ports.Erasure) string { return e.ID.String() })
-		out := &struct {
-			Body struct {
-				Items      []ErasureBody `json:"items"`
-				NextCursor string        `json:"next_cursor,omitempty"`
-			}
-		}{}
+		out := &erasureListOutput{}
 		out.Body.Items = make([]ErasureBody, len(es))
 		for i, e := range es {
 			out.Body.Items[i] = erasureBody(e)
