@@ -3,6 +3,7 @@ package console
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -83,17 +84,12 @@ func compare(lang string, survivor, duplicate customer.Customer) []mergeRow {
 		rows = append(rows, mergeRow{Label: tr(lang, f.label), Survivor: f.value(survivor), Duplicate: f.value(duplicate),
 			Result: f.value(result), Filled: slices.Contains(filled, f.key)})
 	}
-	keys := slices.Sorted(func(yield func(string) bool) {
-		seen := map[string]bool{}
-		for _, m := range []map[string]any{survivor.Attributes, duplicate.Attributes} {
-			for k := range m {
-				if !seen[k] && !yield(k) {
-					return
-				}
-				seen[k] = true
-			}
-		}
-	})
+	all := maps.Clone(survivor.Attributes)
+	if all == nil {
+		all = map[string]any{}
+	}
+	maps.Copy(all, duplicate.Attributes)
+	keys := slices.Sorted(maps.Keys(all))
 	show := func(v any, ok bool) string {
 		if !ok {
 			return ""
