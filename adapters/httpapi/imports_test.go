@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
+	"github.com/engagehq/engage/application/customerimport"
 	"github.com/engagehq/engage/domain/access"
 )
 
@@ -96,4 +98,24 @@ func TestAnExcelCSVUploadedAsAFormIsReadInGB18030(t *testing.T) {
 		require.Equalf(t, tc.code, got.problemCode(), "%s", name)
 		require.Equalf(t, []string{tc.field}, got.fields(), "%s", name)
 	}
+}
+
+func TestALargeFileIsAcceptedAndAnOversizedOneRefused(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	_, owner := b.tenantWithKey(t, access.RoleOwner)
+	var f bytes.Buffer
+	f.WriteString("external_id,name,email,city\n")
+	for i := range 30_000 {
+		fmt.Fprintf(&f, "big-%d,会员 %d,member%d@example.com,上海市浦东新区\n", i, i, i)
+	}
+	require.Greater(t, f.Len(), 1<<20, "past huma's default body limit")
+	dry := b.do(t, http.MethodPost, "/v1/customers/imports?dry_run=true", owner, f.Bytes(), "Content-Type", "text/csv")
+	require.Equal(t, http.StatusOK, dry.status, "%s", dry.raw)
+	require.EqualValues(t, 30_000, dry.body["created"])
+
+	huge := bytes.Repeat([]byte("x"), customerimport.MaxBytes+2<<20)
+	tooBig := b.do(t, http.MethodPost, "/v1/customers/imports?dry_run=true", owner, huge, "Content-Type", "text/csv")
+	require.Equal(t, http.StatusRequestEntityTooLarge, tooBig.status)
+	require.Equal(t, "body_too_large", tooBig.problemCode())
 }
