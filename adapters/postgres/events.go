@@ -90,7 +90,8 @@ func (Events) ExistingCustomers(ctx context.Context, ids []uuid.UUID) (map[uuid.
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.Query(ctx, `SELECT id FROM customers WHERE id = ANY($1::uuid[])`, ids)
+	// An erased customer takes no new activity: it would build their profile up again.
+	rows, err := q.Query(ctx, `SELECT id FROM customers WHERE id = ANY($1::uuid[]) AND erased_at IS NULL`, ids)
 	if err != nil {
 		return nil, err
 	}
