@@ -25,7 +25,7 @@ type EventRepository interface {
 	// InsertNew stores, in one statement, those of evs whose IDs the tenant has not stored yet
 	// and returns their IDs; the others are duplicates. Every customer must exist.
 	InsertNew(ctx context.Context, evs []event.Event) (stored []string, err error)
-	// ExistingCustomers returns which of ids are the tenant's customers, erased ones left out.
+	// ExistingCustomers returns which of ids are the tenant's customers.
 	ExistingCustomers(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]bool, error)
 	// ByIDs returns the stored events among ids, in no particular order.
 	ByIDs(ctx context.Context, ids []string) ([]event.Event, error)

@@ -90,8 +90,7 @@ func (Events) ExistingCustomers(ctx context.Context, ids []uuid.UUID) (map[uuid.
 	if err != nil {
 		return nil, err
 	}
-	// An erased customer takes no new activity: it would build their profile up again.
-	rows, err := q.Query(ctx, `SELECT id FROM customers WHERE id = ANY($1::uuid[]) AND erased_at IS NULL`, ids)
+	rows, err := q.Query(ctx, `SELECT id FROM customers WHERE id = ANY($1::uuid[])`, ids)
 	if err != nil {
 		return nil, err
 	}
