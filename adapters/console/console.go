@@ -23,9 +23,12 @@ import (
 	"github.com/engagehq/engage/application/apikeys"
 	auditapp "github.com/engagehq/engage/application/audit"
 	"github.com/engagehq/engage/application/channels"
+	"github.com/engagehq/engage/application/customerimport"
+	"github.com/engagehq/engage/application/customermerge"
 	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/application/events"
 	lifecycleapp "github.com/engagehq/engage/application/lifecycle"
+	"github.com/engagehq/engage/application/privacy"
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tags"
 	"github.com/engagehq/engage/application/tenancy"
@@ -69,6 +72,11 @@ type Deps struct {
 	// Tags tags customers; Lifecycle serves the stages and their rules.
 	Tags      *tags.Service
 	Lifecycle *lifecycleapp.Service
+	// Merges merges duplicate customers; Imports imports customers from CSV files; Privacy
+	// erases customers' personal data.
+	Merges  *customermerge.Service
+	Imports *customerimport.Service
+	Privacy *privacy.Service
 }
 
 // Server is the console.
@@ -145,6 +153,13 @@ func New(d Deps) *Server {
 		r.Get("/tags", s.tagsPage)
 		r.Get("/lifecycle", s.lifecyclePage)
 		r.Post("/lifecycle", s.saveLifecycle)
+		r.Get("/customers/import", s.importPage)
+		r.Post("/customers/import", s.importCustomers)
+		r.Get("/customers/{id}/merge", s.mergePage)
+		r.Post("/customers/{id}/merge", s.mergeCustomers)
+		r.Get("/customers/erasures", s.erasures)
+		r.Get("/customers/{id}/privacy", s.privacyPanel)
+		r.Post("/customers/{id}/erase", s.eraseCustomer)
 		r.Get("/roles", s.roles)
 		r.Post("/roles", s.saveRole)
 		r.Post("/roles/{name}/delete", s.deleteRole)

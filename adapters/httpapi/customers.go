@@ -105,6 +105,8 @@ func (s *Server) customerError(ctx context.Context, err error) error {
 		return problem(ctx, http.StatusConflict, "phone_taken", "another customer has this phone", field("body.phone", "taken", nil))
 	case errors.Is(err, ports.ErrExternalIDTaken):
 		return problem(ctx, http.StatusConflict, "external_id_taken", "another customer has this external ID", field("body.external_id", "taken", nil))
+	case errors.Is(err, ports.ErrCustomerErased):
+		return problem(ctx, http.StatusConflict, "customer_erased", "this customer's personal data was erased; it cannot be given any back")
 	}
 	return mapError(ctx, s.deps.Logger, err)
 }
@@ -193,7 +195,7 @@ func (s *Server) registerCustomers() {
 		}
 		c, err := s.deps.Customers.Get(ctx, principalFrom(ctx).Tenant.ID, id)
 		if err != nil {
-			return nil, s.customerError(ctx, err)
+			return nil, s.customerNotFound(ctx, id, err)
 		}
 		return &customerOutput{Body: customerBody(c)}, nil
 	})
@@ -214,7 +216,7 @@ func (s *Server) registerCustomers() {
 		}
 		c, err := s.deps.Customers.Update(ctx, principalFrom(ctx).Tenant.ID, id, p)
 		if err != nil {
-			return nil, s.customerError(ctx, err)
+			return nil, s.customerNotFound(ctx, id, err)
 		}
 		return &customerOutput{Body: customerBody(c)}, nil
 	})

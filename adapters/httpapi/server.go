@@ -22,11 +22,14 @@ import (
 	auditapp "github.com/engagehq/engage/application/audit"
 	"github.com/engagehq/engage/application/checkins"
 	"github.com/engagehq/engage/application/customerauth"
+	"github.com/engagehq/engage/application/customerimport"
+	"github.com/engagehq/engage/application/customermerge"
 	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
 	lifecycleapp "github.com/engagehq/engage/application/lifecycle"
 	"github.com/engagehq/engage/application/membership"
+	"github.com/engagehq/engage/application/privacy"
 	"github.com/engagehq/engage/application/secrets"
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tags"
@@ -59,6 +62,11 @@ type Deps struct {
 	Checkins *checkins.Service
 	// Membership summarises a member's membership.
 	Membership *membership.Service
+	// Merges merges duplicate customers; Privacy downloads and erases customers' data;
+	// Imports imports customers from CSV files.
+	Merges  *customermerge.Service
+	Privacy *privacy.Service
+	Imports *customerimport.Service
 	// Identity checks admin sessions (Kratos, or local sign-in in development); nil refuses them.
 	Identity ports.IdentityProvider
 	// SignIn redeems local sign-in links; nil where they are disabled (production).
@@ -164,6 +172,9 @@ func New(deps Deps) *Server {
 	s.registerWeChatAccounts()
 	s.registerTags()
 	s.registerLifecycle()
+	s.registerMerge()
+	s.registerImports()
+	s.registerPrivacy(deps.CustomerAuth)
 	registerSecrets(s.api, deps.Secrets, deps.Logger)
 	s.brandDocs = &brandDocs{cache: map[uuid.UUID]brandDoc{},
 		global: sync.OnceValues(func() ([]byte, error) { return json.Marshal(s.api.OpenAPI()) })}

@@ -70,6 +70,8 @@ func customerConflict(err error) error {
 		return ports.ErrPhoneTaken
 	case isUniqueViolation(err, "customers_external_id"):
 		return ports.ErrExternalIDTaken
+	case isCheckViolation(err, "customers_erased_no_personal_data"):
+		return ports.ErrCustomerErased
 	}
 	return err
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
 	"github.com/engagehq/engage/application/lifecycle"
+	"github.com/engagehq/engage/application/privacy"
 	"github.com/engagehq/engage/application/wechataccounts"
 	"github.com/engagehq/engage/ports"
 )
@@ -33,6 +34,8 @@ type Services struct {
 	WeChatAccounts *wechataccounts.Service
 	// Lifecycle keeps customers' lifecycle stages current as time passes.
 	Lifecycle *lifecycle.Service
+	// Privacy carries out customers' erasure requests when they fall due.
+	Privacy *privacy.Service
 }
 
 // Config sizes the workers.
@@ -74,6 +77,9 @@ func NewClient(db *postgres.DB, svc *Services, cfg Config) (*Client, error) {
 	}))
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[wechataccounts.ImportFanTagsArgs]) error {
 		return svc.WeChatAccounts.RunFanTagImport(ctx, job.Args)
+	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[privacy.EraseArgs]) error {
+		return svc.Privacy.Erase(ctx, job.Args)
 	}))
 	if cfg.MaxWorkers <= 0 {
 		cfg.MaxWorkers = 10

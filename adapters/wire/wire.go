@@ -24,12 +24,15 @@ import (
 	"github.com/engagehq/engage/application/channels"
 	"github.com/engagehq/engage/application/checkins"
 	"github.com/engagehq/engage/application/customerauth"
+	"github.com/engagehq/engage/application/customerimport"
+	"github.com/engagehq/engage/application/customermerge"
 	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/application/demodata"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
 	"github.com/engagehq/engage/application/lifecycle"
 	"github.com/engagehq/engage/application/membership"
+	"github.com/engagehq/engage/application/privacy"
 	"github.com/engagehq/engage/application/secrets"
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tags"
@@ -96,6 +99,13 @@ type App struct {
 	// Tags tags customers by hand and in bulk; Lifecycle keeps their stages and the rules.
 	Tags      *tags.Service
 	Lifecycle *lifecycle.Service
+	// CustomerData are every module's part of a customer, for merging, downloading and erasing.
+	CustomerData []ports.CustomerData
+	// Merges merges duplicate customers; Privacy downloads and erases customers' data;
+	// Imports imports customers from CSV files.
+	Merges  *customermerge.Service
+	Privacy *privacy.Service
+	Imports *customerimport.Service
 }
 
 // New wires every service over db.
@@ -201,8 +211,18 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 	}
 	// The points, tier and gamification modules add their sections' providers as they land.
 	a.Membership = membership.New(membership.Deps{Tx: db, Members: postgres.MemberStatuses{}, Activity: postgres.Activity{}})
+	// Each module that keeps customer data adds its part here (tags, segment membership;
+	// later points, tiers, badges).
+	a.CustomerData = []ports.CustomerData{postgres.AttributeData{}, postgres.WeChatAccountData{},
+		postgres.ActivityData{Activity: postgres.Activity{}}, postgres.Tags{}}
+	a.Merges = customermerge.NewService(customermerge.Deps{Tx: db, Customers: postgres.Customers{}, Merges: postgres.CustomerMerges{},
+		Data: a.CustomerData, Audit: auditLog})
+	a.Privacy = privacy.NewService(privacy.Deps{Tx: db, Customers: postgres.Customers{}, Erasures: postgres.Erasures{},
+		Data: a.CustomerData, Sessions: postgres.CustomerSessions{}, Jobs: scheduler, Audit: auditLog, Tenants: a.Tenants, Clock: cfg.Clock})
+	a.Imports = customerimport.NewService(customerimport.Deps{Tx: db, Customers: postgres.CustomerBulk{}, Defs: postgres.AttributeDefs{},
+		Tags: postgres.Tags{}, Audit: auditLog, Clock: cfg.Clock})
 	*workers = riverjobs.Services{Idempotency: a.Idempotency, Events: a.Events, WeChatAccounts: a.WeChatAccounts,
-		Lifecycle: a.Lifecycle}
+		Lifecycle: a.Lifecycle, Privacy: a.Privacy}
 
 	// Change notices from every process keep this one's caches honest.
 	a.Listener = postgres.NewListener(cfg.DatabaseURL, cfg.Logger)
