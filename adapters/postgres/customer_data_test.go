@@ -58,6 +58,13 @@ var customerDataCases = []customerDataCase{
 		personal: "店员小张很好",
 		kept:     `"amount_fen":4321`,
 	},
+	{
+		data: postgres.Tags{},
+		seed: func(ctx context.Context, c uuid.UUID, personal string) error {
+			return postgres.Tags{}.AssignTags(ctx, c, []string{personal}, ports.TagManual)
+		},
+		personal: "孕期会员",
+	},
 }
 
 // exported is what the module exports about c, as JSON text.
