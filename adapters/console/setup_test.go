@@ -124,13 +124,14 @@ func waitFor(t *testing.T, tab *browsertest.Tab, expr string) {
 
 // settle waits until the JavaScript expression is true across a page load: a click that
 // navigates destroys the page a plain wait would be watching, so errors while the next page
-// loads are retried.
+// loads are retried. It also waits for the sections the page loads with htmx, which move what
+// is below them: a click at a moving button misses.
 func settle(t *testing.T, tab *browsertest.Tab, expr string) {
 	t.Helper()
 	require.Eventually(t, func() bool {
 		ctx, cancel := context.WithTimeout(tab.Ctx, 2*time.Second)
 		defer cancel()
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.readyState === "complete" && (`+expr+`)`))
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.readyState === "complete" && !document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added") && (`+expr+`)`))
 		return err == nil && ok
 	}, 15*time.Second, 50*time.Millisecond, "the page never showed %s", expr)
 }
