@@ -25,8 +25,9 @@ type EventRepository interface {
 	// InsertNew stores, in one statement, those of evs whose IDs the tenant has not stored yet
 	// and returns their IDs; the others are duplicates. Every customer must exist.
 	InsertNew(ctx context.Context, evs []event.Event) (stored []string, err error)
-	// ExistingCustomers returns which of ids are the tenant's customers.
-	ExistingCustomers(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]bool, error)
+	// ExistingCustomers returns which of ids are the tenant's customers: a customer is in the
+	// map if it exists, with true if its personal data was erased.
+	ExistingCustomers(ctx context.Context, ids []uuid.UUID) (erased map[uuid.UUID]bool, err error)
 	// ByIDs returns the stored events among ids, in no particular order.
 	ByIDs(ctx context.Context, ids []string) ([]event.Event, error)
 	// Timeline returns a customer's events, newest first; the position is an event ID.

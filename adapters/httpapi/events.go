@@ -70,7 +70,7 @@ type EventResult struct {
 	Index  int            `json:"index" doc:"The event's position in the batch, from 0"`
 	ID     string         `json:"id"`
 	Status string         `json:"status" enum:"accepted,duplicate,rejected" doc:"accepted: stored; duplicate: its ID was stored before, nothing changed; rejected: nothing stored"`
-	Code   string         `json:"code,omitempty" enum:"validation_failed,unknown_customer,unknown_event_type" doc:"Why it was rejected: unknown_event_type for a custom type the brand has not defined"`
+	Code   string         `json:"code,omitempty" enum:"validation_failed,unknown_customer,customer_erased,unknown_event_type" doc:"Why it was rejected: unknown_event_type for a custom type the brand has not defined, customer_erased for a customer whose personal data was erased"`
 	Errors []*FieldDetail `json:"errors,omitempty" doc:"The fields at fault, e.g. body.events[3].amount_fen"`
 }
 

@@ -102,4 +102,12 @@ func TestAdminsEraseACustomerForGood(t *testing.T) {
 		"the erased customer's token stops working")
 	relogin := b.login(t, tn.Slug, testMiniApp, "o-priv-2", "")
 	require.Equal(t, true, relogin.body["new"], "the WeChat user is a stranger to the brand again")
+
+	late := b.do(t, http.MethodPost, "/v1/events", owner, map[string]any{"events": []any{
+		map[string]any{"id": "survey-after-erasure", "customer_id": id, "type": "survey", "channel": "mini_program",
+			"occurred_at": time.Now().Add(-time.Minute).Format(time.RFC3339), "payload": map[string]any{"comment": "我是李秀英"}},
+	}})
+	require.Equal(t, http.StatusOK, late.status, "%s", late.raw)
+	require.Equal(t, []string{"rejected customer_erased body.events[0].customer_id"}, results(t, late),
+		"an event could bring personal data back")
 }

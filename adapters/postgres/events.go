@@ -90,15 +90,19 @@ func (Events) ExistingCustomers(ctx context.Context, ids []uuid.UUID) (map[uuid.
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.Query(ctx, `SELECT id FROM customers WHERE id = ANY($1::uuid[])`, ids)
+	rows, err := q.Query(ctx, `SELECT id, erased_at IS NOT NULL FROM customers WHERE id = ANY($1::uuid[])`, ids)
 	if err != nil {
 		return nil, err
 	}
-	found, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
-	out := make(map[uuid.UUID]bool, len(found))
-	for _, id := range found {
-		out[id] = true
-	}
+	out := make(map[uuid.UUID]bool, len(ids))
+	var (
+		id     uuid.UUID
+		erased bool
+	)
+	_, err = pgx.ForEachRow(rows, []any{&id, &erased}, func() error {
+		out[id] = erased
+		return nil
+	})
 	return out, err
 }
 

@@ -23,6 +23,9 @@ const MaxBatch = 1000
 var (
 	ErrBatchSize       = fmt.Errorf("a batch has 1 to %d events", MaxBatch)
 	ErrUnknownCustomer = errors.New("no such customer")
+	// ErrCustomerErased refuses events about a customer whose personal data was erased: an
+	// event's payload could bring some of it back.
+	ErrCustomerErased = errors.New("the customer's personal data was erased")
 )
 
 // Status is what became of one event of a batch.
@@ -42,6 +45,7 @@ const (
 const (
 	CodeInvalid         = "validation_failed"
 	CodeUnknownCustomer = "unknown_customer"
+	CodeCustomerErased  = "customer_erased"
 	// CodeUnknownType refuses a custom event whose type the brand has not defined.
 	CodeUnknownType = "unknown_event_type"
 )
@@ -129,7 +133,7 @@ func (s *Service) IngestBatch(ctx context.Context, tenant tenants.ID, drafts []e
 			ids = append(ids, e.CustomerID)
 		}
 		slices.SortFunc(ids, func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
-		known, err := s.deps.Events.ExistingCustomers(ctx, slices.Compact(ids))
+		erased, err := s.deps.Events.ExistingCustomers(ctx, slices.Compact(ids))
 		if err != nil {
 			return err
 		}
@@ -141,9 +145,12 @@ func (s *Service) IngestBatch(ctx context.Context, tenant tenants.ID, drafts []e
 			switch {
 			case code != "":
 				r.Status, r.Code, r.Errors = Rejected, code, errs
-			case !known[e.CustomerID]:
+			case !known(erased, e.CustomerID):
 				r.Status, r.Code = Rejected, CodeUnknownCustomer
 				r.Errors = []*event.FieldError{{Field: "customer_id", Err: ErrUnknownCustomer}}
+			case erased[e.CustomerID]:
+				r.Status, r.Code = Rejected, CodeCustomerErased
+				r.Errors = []*event.FieldError{{Field: "customer_id", Err: ErrCustomerErased}}
 			case seen[e.ID]:
 				r.Status = Duplicate // of an event earlier in the batch
 			default:
@@ -232,9 +239,15 @@ func (s *Service) Activity(ctx context.Context, tenant tenants.ID, customer uuid
 }
 
 func (s *Service) mustExist(ctx context.Context, customer uuid.UUID) error {
-	known, err := s.deps.Events.ExistingCustomers(ctx, []uuid.UUID{customer})
-	if err == nil && !known[customer] {
+	erased, err := s.deps.Events.ExistingCustomers(ctx, []uuid.UUID{customer})
+	if err == nil && !known(erased, customer) {
 		err = ports.ErrCustomerNotFound
 	}
 	return err
+}
+
+// known reports whether the customer is in ExistingCustomers' answer.
+func known(erased map[uuid.UUID]bool, customer uuid.UUID) bool {
+	_, ok := erased[customer]
+	return ok
 }
