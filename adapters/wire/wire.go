@@ -184,6 +184,7 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 	}
 	scheduler := riverjobs.NewScheduler(a.River)
 	a.Idempotency = idempotency.NewService(db, postgres.IdempotencyKeys{}, scheduler, a.Tenants, cfg.Clock)
+	stages := lifecycle.NewReactor(postgres.Lifecycle{}, cfg.Clock)
 	a.Events = events.NewService(events.Deps{
 		Tx: db, Events: postgres.Events{}, Activity: postgres.Activity{}, Jobs: scheduler, Tenants: a.Tenants, Clock: cfg.Clock,
 		Types: postgres.EventTypes{}, Audit: auditLog, Spend: postgres.Events{},
@@ -192,7 +193,7 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 		Reactors: []ports.EventReactor{
 			events.NewActivityUpdater(postgres.Activity{}),
 			// Stages read the activity aggregates, so they follow them.
-			lifecycle.NewReactor(postgres.Lifecycle{}, cfg.Clock),
+			stages,
 		},
 	})
 	a.Tags = tags.NewService(db, postgres.Tags{}, postgres.Customers{}, auditLog)
@@ -214,7 +215,7 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 	// Each module that keeps customer data adds its part here (tags, segment membership;
 	// later points, tiers, badges).
 	a.CustomerData = []ports.CustomerData{postgres.AttributeData{}, postgres.WeChatAccountData{},
-		postgres.ActivityData{Activity: postgres.Activity{}}, postgres.Tags{}}
+		postgres.ActivityData{Activity: postgres.Activity{}}, stages, postgres.Tags{}}
 	a.Merges = customermerge.NewService(customermerge.Deps{Tx: db, Customers: postgres.Customers{}, Merges: postgres.CustomerMerges{},
 		Data: a.CustomerData, Audit: auditLog})
 	a.Privacy = privacy.NewService(privacy.Deps{Tx: db, Customers: postgres.Customers{}, Erasures: postgres.Erasures{},

@@ -13,8 +13,10 @@ import (
 	"github.com/engagehq/engage/application/audit"
 	"github.com/engagehq/engage/application/customermerge"
 	"github.com/engagehq/engage/application/customers"
+	lifecycleapp "github.com/engagehq/engage/application/lifecycle"
 	"github.com/engagehq/engage/domain/customer"
 	"github.com/engagehq/engage/domain/event"
+	"github.com/engagehq/engage/domain/lifecycle"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -37,7 +39,8 @@ func setup(t *testing.T) *testBundle {
 		customers: customers.NewService(db, postgres.Customers{}, postgres.AttributeDefs{}, log, ports.SystemClock{}),
 		audit:     audit.NewService(db, log, dir),
 		svc: customermerge.NewService(customermerge.Deps{Tx: db, Customers: postgres.Customers{}, Merges: postgres.CustomerMerges{},
-			Data:  []ports.CustomerData{postgres.AttributeData{}, postgres.WeChatAccountData{}, postgres.ActivityData{Activity: postgres.Activity{}}},
+			Data: []ports.CustomerData{postgres.AttributeData{}, postgres.WeChatAccountData{}, postgres.ActivityData{Activity: postgres.Activity{}},
+				lifecycleapp.NewReactor(postgres.Lifecycle{}, ports.SystemClock{})},
 			Audit: log}),
 	}
 	require.NoError(t, b.customers.SetAttributeDefs(context.Background(), b.tenant.ID, []customer.AttributeDef{
@@ -145,6 +148,25 @@ func TestMergeMovesEverythingToTheSurvivorInOneStep(t *testing.T) {
 	_, err = b.svc.Merge(ctx, b.tenant.ID, a.ID, z.ID)
 	require.ErrorAs(t, err, &merged)
 	require.False(t, merged.Duplicate, "the survivor named was merged away")
+}
+
+func TestMergeRecomputesTheSurvivorsLifecycleStage(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	a := b.create(t, customers.Patch{Name: ptr("王小明")})
+	d := b.create(t, customers.Patch{Name: ptr("Wang")})
+	old := purchase("p-old", 800)
+	old.OccurredAt = time.Now().AddDate(-1, 0, 0)
+	b.activity(t, d.ID, old)
+	require.Equal(t, lifecycle.New, a.LifecycleStage)
+
+	res, err := b.svc.Merge(ctx, b.tenant.ID, a.ID, d.ID)
+	require.NoError(t, err)
+	got, err := b.customers.Get(ctx, b.tenant.ID, res.Survivor.ID)
+	require.NoError(t, err)
+	require.Equal(t, lifecycle.Lapsed, got.LifecycleStage,
+		"the duplicate's history says the person joined and last bought a year ago")
 }
 
 func TestMergeRefusesBadPairsAndChangesNothing(t *testing.T) {

@@ -176,3 +176,26 @@ func (r *Reactor) React(ctx context.Context, evs []event.Event) error {
 	_, err = r.repo.Recompute(ctx, settings, r.clock.Now(), slices.Compact(ids))
 	return err
 }
+
+var _ ports.CustomerData = (*Reactor)(nil)
+
+// Section implements ports.CustomerData.
+func (*Reactor) Section() string { return "lifecycle" }
+
+// Merge implements ports.CustomerData: the survivor's stage is recomputed from its merged
+// activity, so it is listed after the activity part.
+func (r *Reactor) Merge(ctx context.Context, _, into uuid.UUID) error {
+	settings, err := r.repo.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = r.repo.Recompute(ctx, settings, r.clock.Now(), []uuid.UUID{into})
+	return err
+}
+
+// Export implements ports.CustomerData: the stage is part of the profile, so there is nothing
+// more to download.
+func (*Reactor) Export(context.Context, uuid.UUID) (any, error) { return nil, nil }
+
+// Erase implements ports.CustomerData: a stage identifies nobody and stays.
+func (*Reactor) Erase(context.Context, uuid.UUID) error { return nil }

@@ -72,7 +72,9 @@ func (s *Service) Export(ctx context.Context, tenant tenants.ID, id uuid.UUID) (
 			if err != nil {
 				return fmt.Errorf("export %s: %w", d.Section(), err)
 			}
-			out.Sections[d.Section()] = v
+			if v != nil { // a part with nothing of its own to download is left out
+				out.Sections[d.Section()] = v
+			}
 		}
 		return s.d.Audit.Record(ctx, ports.AuditEntry{Action: "customer.data_export", TargetType: "customer", TargetID: id.String(),
 			After: map[string]any{"sections": len(s.d.Data)}})
