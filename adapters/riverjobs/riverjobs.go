@@ -15,6 +15,7 @@ import (
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
+	"github.com/engagehq/engage/application/webhooks"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -27,6 +28,8 @@ type Services struct {
 	Idempotency *idempotency.Service
 	// Events hands ingested batches of customer events to the modules that react to them.
 	Events *events.Service
+	// Webhooks delivers webhook events and purges their old logs.
+	Webhooks *webhooks.Service
 }
 
 // Config sizes the workers.
@@ -38,6 +41,9 @@ type Config struct {
 	// thousand customers, so more of them only wait on each other and starve ingestion of
 	// connections.
 	EventWorkers int
+	// WebhookWorkers is the number of webhook deliveries attempted at once, on their own queue
+	// (default 5), so slow receivers hold up neither each other's brands much nor other jobs.
+	WebhookWorkers int
 	// Logger receives River's own logs.
 	Logger *slog.Logger
 	// NoPeriodic leaves out the periodic jobs, for tests that count the jobs they make.
@@ -58,6 +64,20 @@ func NewClient(db *postgres.DB, svc *Services, cfg Config) (*Client, error) {
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[events.ReactArgs]) error {
 		return svc.Events.React(ctx, job.Args)
 	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[webhooks.DeliverArgs]) error {
+		return svc.Webhooks.Deliver(ctx, job.Args)
+	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[webhooks.PurgeArgs]) error {
+		_, err := svc.Webhooks.Purge(ctx, job.Args)
+		return err
+	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[webhooks.SweepArgs]) error {
+		_, err := svc.Webhooks.Sweep(ctx)
+		return err
+	}))
+	if cfg.WebhookWorkers <= 0 {
+		cfg.WebhookWorkers = 5
+	}
 	if cfg.MaxWorkers <= 0 {
 		cfg.MaxWorkers = 10
 	}
@@ -69,13 +89,17 @@ func NewClient(db *postgres.DB, svc *Services, cfg Config) (*Client, error) {
 		periodic = append(periodic,
 			river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
 				return idempotency.SweepArgs{}, nil
-			}, &river.PeriodicJobOpts{ID: "idempotency_sweep", RunOnStart: true}))
+			}, &river.PeriodicJobOpts{ID: "idempotency_sweep", RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(6*time.Hour), func() (river.JobArgs, *river.InsertOpts) {
+				return webhooks.SweepArgs{}, nil
+			}, &river.PeriodicJobOpts{ID: "webhook_sweep"}))
 	}
 	return river.NewClient(riverpgxv5.New(db.Pool()), &river.Config{
 		Logger: cfg.Logger,
 		Queues: map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: cfg.MaxWorkers},
 			events.Queue:       {MaxWorkers: cfg.EventWorkers},
+			webhooks.Queue:     {MaxWorkers: cfg.WebhookWorkers},
 		},
 		Workers:      workers,
 		PeriodicJobs: periodic,

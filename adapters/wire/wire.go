@@ -17,6 +17,7 @@ import (
 	"github.com/engagehq/engage/adapters/sms/aliyun"
 	"github.com/engagehq/engage/adapters/sms/tencent"
 	"github.com/engagehq/engage/adapters/smtp"
+	"github.com/engagehq/engage/adapters/webhookhttp"
 	"github.com/engagehq/engage/adapters/wechat"
 	"github.com/engagehq/engage/application/access"
 	"github.com/engagehq/engage/application/apikeys"
@@ -30,6 +31,8 @@ import (
 	"github.com/engagehq/engage/application/secrets"
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tenancy"
+	"github.com/engagehq/engage/application/webhooks"
+	"github.com/engagehq/engage/domain/webhook"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -81,6 +84,8 @@ type App struct {
 	Idempotency  *idempotency.Service
 	River        *riverjobs.Client
 	Listener     *postgres.Listener
+	// Webhooks keeps the brands' webhook endpoints and delivers what modules publish to them.
+	Webhooks *webhooks.Service
 }
 
 // New wires every service over db.
@@ -165,7 +170,14 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 		Reactors: []ports.EventReactor{events.NewActivityUpdater(postgres.Activity{})},
 	})
 	a.Demo = demodata.NewService(db, postgres.CustomerImport{}, auditLog, a.Events, cfg.Clock)
-	*workers = riverjobs.Services{Idempotency: a.Idempotency, Events: a.Events}
+	// Outside production endpoints may be plain http and local, for development receivers.
+	a.Webhooks = webhooks.NewService(webhooks.Deps{
+		Tx: db, Repo: postgres.Webhooks{}, Cipher: keyring, Jobs: scheduler, Audit: auditLog, Tenants: a.Tenants, Clock: cfg.Clock,
+		Sender: webhookhttp.New(webhookhttp.Options{AllowPrivate: !cfg.Production}),
+		Policy: webhook.URLPolicy{AllowHTTP: !cfg.Production, AllowPrivate: !cfg.Production}, Logger: cfg.Logger,
+	})
+	a.Customers.PublishTo(a.Webhooks)
+	*workers = riverjobs.Services{Idempotency: a.Idempotency, Events: a.Events, Webhooks: a.Webhooks}
 
 	// Change notices from every process keep this one's caches honest.
 	a.Listener = postgres.NewListener(cfg.DatabaseURL, cfg.Logger)
