@@ -24,6 +24,7 @@ import (
 	"github.com/engagehq/engage/application/secrets"
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tenancy"
+	"github.com/engagehq/engage/application/webhooks"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -45,6 +46,8 @@ type Deps struct {
 	CustomerAuth *customerauth.Service
 	Events       *events.Service
 	Idempotency  *idempotency.Service
+	// Webhooks keeps the brand's webhook endpoints and their delivery logs.
+	Webhooks *webhooks.Service
 	// Identity checks admin sessions (Kratos, or local sign-in in development); nil refuses them.
 	Identity ports.IdentityProvider
 	// SignIn redeems local sign-in links; nil where they are disabled (production).
@@ -137,6 +140,7 @@ func New(deps Deps) *Server {
 	s.registerMini(deps.CustomerAuth)
 	s.registerEvents()
 	registerSecrets(s.api, deps.Secrets, deps.Logger)
+	s.registerWebhooks()
 	return s
 }
 

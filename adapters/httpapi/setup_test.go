@@ -93,6 +93,7 @@ func setupWith(t *testing.T, o testOptions) *testBundle {
 	b.srv = New(Deps{
 		Tenants: a.Tenants, Tenancy: a.Tenancy, APIKeys: a.APIKeys, Access: a.Access, Audit: a.Audit, Secrets: a.Secrets,
 		Customers: a.Customers, CustomerAuth: a.CustomerAuth, Events: a.Events, Idempotency: a.Idempotency, Identity: a.Identity, SignIn: a.SignIn, Authorizer: a.Authorizer, Tx: db,
+		Webhooks: a.Webhooks,
 		AuditLog: postgres.AuditLog{}, Limiter: ratelimit.New(ratelimit.Options{}), APILimits: apiLimits,
 		SignInLimits: ratelimit.DefaultSignInLimits, PlatformKey: testPlatformKey,
 		Ready:   func(ctx context.Context) error { return db.CheckSchema(ctx) },

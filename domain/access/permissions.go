@@ -27,6 +27,9 @@ const (
 	PermCustomersWrite Permission = "customers:write"
 	PermEventsRead     Permission = "events:read"
 	PermEventsWrite    Permission = "events:write"
+	// Webhooks: the brand's endpoints and their delivery logs (which carry customer data).
+	PermWebhooksRead  Permission = "webhooks:read"
+	PermWebhooksWrite Permission = "webhooks:write"
 )
 
 // AllPermissions lists every permission, for editors and checks.
@@ -34,6 +37,7 @@ var AllPermissions = []Permission{
 	PermTenantRead, PermTenantWrite, PermAPIKeysRead, PermAPIKeysWrite, PermSettingsRead, PermSettingsWrite,
 	PermTeamRead, PermTeamWrite, PermRolesRead, PermRolesWrite, PermAuditRead, PermAuditExport,
 	PermCustomersRead, PermCustomersWrite, PermEventsRead, PermEventsWrite,
+	PermWebhooksRead, PermWebhooksWrite,
 }
 
 // IsPermission reports whether p is a known permission.
@@ -76,7 +80,7 @@ var builtinGrants = map[Role][]Permission{
 	RoleMarketer:        frontline,
 	RoleLoyaltyOperator: frontline,
 	RoleStoreStaff:      frontline,
-	RoleAnalyst:         append(slices.Clone(readOnly), PermCustomersRead, PermEventsRead),
+	RoleAnalyst:         append(slices.Clone(readOnly), PermCustomersRead, PermEventsRead, PermWebhooksRead),
 	RoleAuditor:         append(slices.Clone(readOnly), PermAuditRead, PermAuditExport),
 }
 

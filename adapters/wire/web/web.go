@@ -45,6 +45,7 @@ func Handler(a *wire.App, o Options) *httpapi.Server {
 	return httpapi.New(httpapi.Deps{
 		Tenants: a.Tenants, Tenancy: a.Tenancy, APIKeys: a.APIKeys, Access: a.Access, Audit: a.Audit, Secrets: a.Secrets,
 		Customers: a.Customers, CustomerAuth: a.CustomerAuth, Events: a.Events, Idempotency: a.Idempotency, Identity: a.Identity, SignIn: local, Authorizer: a.Authorizer, Tx: a.DB,
+		Webhooks: a.Webhooks,
 		AuditLog: postgres.AuditLog{}, Limiter: limiter, APILimits: o.APILimits, SignInLimits: o.SignInLimits,
 		Console: con, PlatformKey: o.PlatformKey, SecureCookies: a.Config.Production, Jobs: o.Jobs, Metrics: o.Metrics,
 		Logger: a.Config.Logger,
