@@ -26,6 +26,7 @@ import (
 	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tenancy"
+	"github.com/engagehq/engage/application/webhooks"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -44,6 +45,8 @@ type Deps struct {
 	Channels   *channels.Service
 	Customers  *customers.Service
 	Authorizer ports.Authorizer
+	// Webhooks keeps the brand's webhook endpoints and their delivery logs.
+	Webhooks *webhooks.Service
 	// Identity checks admin sessions; SignIn redeems local links (nil in production).
 	Identity ports.IdentityProvider
 	SignIn   *signin.Service
@@ -131,6 +134,16 @@ func New(d Deps) *Server {
 		r.Post("/settings/brand", s.saveBrand)
 		r.Post("/settings/brand/logo", s.uploadLogo)
 		r.Get("/brand/logo", s.logo)
+		r.Get("/webhooks", s.webhooks)
+		r.Post("/webhooks", s.createWebhook)
+		r.Get("/webhooks/{id}", s.webhook)
+		r.Post("/webhooks/{id}", s.updateWebhook)
+		r.Post("/webhooks/{id}/pause", s.webhookState((*webhooks.Service).Pause, "webhooks.paused"))
+		r.Post("/webhooks/{id}/resume", s.webhookState((*webhooks.Service).Resume, "webhooks.resumed"))
+		r.Post("/webhooks/{id}/rotate", s.rotateWebhook)
+		r.Post("/webhooks/{id}/test", s.testWebhook)
+		r.Post("/webhooks/{id}/delete", s.deleteWebhook)
+		r.Post("/webhooks/{id}/deliveries/{delivery}/retry", s.retryDelivery)
 	})
 	return s
 }
