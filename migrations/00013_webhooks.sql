@@ -46,10 +46,13 @@ CREATE TABLE webhook_events (
     body       bytea       NOT NULL,
     -- A sample sent from the console or API to try an endpoint.
     test       boolean     NOT NULL DEFAULT false,
+    -- The customer whose data the body carries, so merging and erasing them reach this copy.
+    subject_id uuid,
     created_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (tenant_id, id)
 );
 CREATE INDEX webhook_events_age ON webhook_events (tenant_id, created_at);
+CREATE INDEX webhook_events_subject ON webhook_events (tenant_id, subject_id) WHERE subject_id IS NOT NULL;
 ALTER TABLE webhook_events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE webhook_events FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON webhook_events

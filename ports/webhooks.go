@@ -19,6 +19,13 @@ type WebhookPublisher interface {
 	Publish(ctx context.Context, eventType string, data any) error
 }
 
+// WebhookSubject is implemented by event data that carries one customer's personal data (a
+// profile): the delivery log then records whose data it holds, so that merging the customer
+// and erasing them reach it. Data without personal data (customer.erased) need not.
+type WebhookSubject interface {
+	WebhookSubject() uuid.UUID
+}
+
 // Errors of the webhook repository.
 var (
 	ErrWebhookNotFound  = errors.New("webhook endpoint not found")
@@ -41,8 +48,10 @@ type WebhookEvent struct {
 	ID   string
 	Type string
 	// Body is the JSON sent, exactly as signed.
-	Body      []byte
-	Test      bool
+	Body []byte
+	Test bool
+	// Subject is the customer whose data Body carries, if any.
+	Subject   uuid.UUID
 	CreatedAt time.Time
 }
 

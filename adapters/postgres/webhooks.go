@@ -153,8 +153,12 @@ func (Webhooks) InsertEvent(ctx context.Context, e ports.WebhookEvent) error {
 	if err != nil {
 		return err
 	}
-	_, err = q.Exec(ctx, `INSERT INTO webhook_events (tenant_id, id, type, body, test, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		tenant.UUID(), e.ID, e.Type, e.Body, e.Test, e.CreatedAt)
+	var subject *uuid.UUID
+	if e.Subject != uuid.Nil {
+		subject = &e.Subject
+	}
+	_, err = q.Exec(ctx, `INSERT INTO webhook_events (tenant_id, id, type, body, test, subject_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, tenant.UUID(), e.ID, e.Type, e.Body, e.Test, subject, e.CreatedAt)
 	return err
 }
 

@@ -109,3 +109,48 @@ func TestWebhookListingsShowOnlyTheTenantsOwnEndpoints(t *testing.T) {
 		return err
 	}))
 }
+
+func TestWebhookCopiesOfACustomerFollowMergesAndGoOnErasure(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	repo, data := postgres.Webhooks{}, postgres.WebhookData{}
+	tn := pgtest.NewTenant(t, b.dir)
+	ctx := context.Background()
+	dup, survivor, other := uuid.New(), uuid.New(), uuid.New()
+	require.NoError(t, b.db.InTenant(ctx, tn.ID, func(ctx context.Context) error {
+		endpoint, _, err := insertWebhook(ctx)
+		if err != nil {
+			return err
+		}
+		for _, subject := range []uuid.UUID{dup, survivor, other} {
+			ev := ports.WebhookEvent{ID: webhook.NewMessageID(), Type: webhook.CustomerUpdated, Body: []byte(`{"name":"x"}`),
+				Subject: subject, CreatedAt: time.Now()}
+			if err := repo.InsertEvent(ctx, ev); err != nil {
+				return err
+			}
+			d := ports.WebhookDelivery{ID: uuid.New(), EndpointID: endpoint, EventID: ev.ID, Status: ports.DeliverySucceeded,
+				CreatedAt: time.Now(), UpdatedAt: time.Now()}
+			if err := repo.InsertDelivery(ctx, d); err != nil {
+				return err
+			}
+		}
+		return data.Merge(ctx, dup, survivor)
+	}))
+	sent := func(customer uuid.UUID) []postgres.SentEvent {
+		var out any
+		require.NoError(t, b.db.InTenant(ctx, tn.ID, func(ctx context.Context) error {
+			var err error
+			out, err = data.Export(ctx, customer)
+			return err
+		}))
+		return out.([]postgres.SentEvent)
+	}
+	require.Empty(t, sent(dup))
+	got := sent(survivor)
+	require.Len(t, got, 2, "the duplicate's copies now belong to the survivor")
+	require.Equal(t, []string{"https://crm.example.com"}, got[0].Endpoints, "hosts, not the URL's path or query")
+
+	require.NoError(t, b.db.InTenant(ctx, tn.ID, func(ctx context.Context) error { return data.Erase(ctx, survivor) }))
+	require.Empty(t, sent(survivor))
+	require.Len(t, sent(other), 1, "other customers' copies stay")
+}

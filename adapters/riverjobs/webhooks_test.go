@@ -221,6 +221,13 @@ func TestCustomerCreatedIsDeliveredSignedTheStandardWebhooksWay(t *testing.T) {
 	require.Equal(t, `{"answer":200}`, l.Attempts[0].ResponseBody)
 	require.Equal(t, got[0].header.Get("webhook-signature"), l.Attempts[0].RequestHeaders["webhook-signature"])
 
+	// The log knows whose profile it holds, for merging and erasing the customer.
+	require.NoError(t, b.db.InTenant(context.Background(), tn.ID, func(ctx context.Context) error {
+		sent, err := postgres.WebhookData{}.Export(ctx, id)
+		require.Len(t, sent, 1)
+		return err
+	}))
+
 	// An update is not subscribed to: nothing more is sent.
 	city := "杭州"
 	_, err := b.customers.Update(context.Background(), tn.ID, id, customers.Patch{City: &city})

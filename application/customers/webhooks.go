@@ -44,6 +44,9 @@ type ChangeData struct {
 	Customer      ProfileData `json:"customer"`
 }
 
+// WebhookSubject implements ports.WebhookSubject: the data carries the customer's profile.
+func (d ChangeData) WebhookSubject() uuid.UUID { return d.CustomerID }
+
 func profileData(c customer.Customer) ProfileData {
 	p := ProfileData{ID: c.ID.String(), ExternalID: c.ExternalID, Name: c.Name, Gender: c.Gender, Phone: c.Phone, Email: c.Email,
 		AvatarURL: c.AvatarURL, Address: c.Address, Language: c.Language, PreferredStore: c.PreferredStore, City: c.City,

@@ -50,6 +50,9 @@ func (s *Service) Publish(ctx context.Context, eventType string, data any) error
 	if err != nil {
 		return err
 	}
+	if subject, ok := data.(ports.WebhookSubject); ok {
+		ev.Subject = subject.WebhookSubject()
+	}
 	if err := s.d.Repo.InsertEvent(ctx, ev); err != nil {
 		return err
 	}
