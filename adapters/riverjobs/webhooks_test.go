@@ -473,3 +473,26 @@ func TestWebhookSweepPurgesOldEventsOfEveryTenant(t *testing.T) {
 		b.deliveries(t, tn, eps[i], func(l []ports.WebhookDeliveryLog) bool { return len(l) == 0 })
 	}
 }
+
+func TestConcurrentFailuresDisableTheEndpointOnceWithoutDeadlocks(t *testing.T) {
+	t.Parallel()
+	b := setupHooks(t, func(d *webhooks.Deps) {
+		d.Schedule = []time.Duration{0, 0, 0, 0, 0, 0, 0}
+		d.Disable = webhook.DisablePolicy{Failures: 5, After: time.Nanosecond}
+	})
+	rcv := newReceiver(t, http.StatusInternalServerError)
+	tn := pgtest.NewTenant(t, b.dir)
+	ep, _ := b.endpoint(t, tn, rcv.srv.URL, webhook.CustomerCreated)
+	for i := range 8 {
+		b.createCustomer(t, tn, "客户"+strconv.Itoa(i))
+	}
+	b.start(t)
+
+	logs := b.deliveries(t, tn, ep.ID, func(l []ports.WebhookDeliveryLog) bool { return len(l) == 8 && settled(ports.DeliveryFailed)(l) })
+	require.Len(t, logs, 8)
+	require.Len(t, b.audit(t, tn, "webhook.disabled"), 1, "disabled once, however many attempts were out")
+	var errored int
+	require.NoError(t, b.db.Pool().QueryRow(context.Background(),
+		`SELECT count(*) FROM river_job WHERE kind = 'webhook_deliver' AND cardinality(errors) > 0`).Scan(&errored))
+	require.Zero(t, errored, "no job failed (a deadlock would have)")
+}

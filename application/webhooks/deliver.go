@@ -90,52 +90,64 @@ func (s *Service) enqueue(ctx context.Context, tenant tenants.ID, delivery uuid.
 		ports.JobOptions{Queue: Queue, RunAt: at})
 }
 
+// errResumed fails a job that found its endpoint paused and then resumed before it could hold
+// the delivery: the resume did not see it held, so River's retry of the job sends it.
+var errResumed = errors.New("webhooks: the endpoint was resumed meanwhile; the job will run again")
+
 // Deliver makes one attempt of a delivery: the job's work. It sends nothing for a delivery
 // that is no longer pending or whose attempt is already recorded; for a paused endpoint it
 // holds the delivery; otherwise it sends, logs the attempt, and schedules the next one, marks
 // the delivery done, or disables the endpoint.
+//
+// Transactions that lock both take the endpoint before the delivery (as pausing, resuming,
+// disabling and deleting do), so concurrent deliveries to one endpoint cannot deadlock.
 func (s *Service) Deliver(ctx context.Context, args DeliverArgs) error {
 	t, err := s.d.Tenants.Resolve(ctx, args.TenantID)
 	if err != nil {
 		return err
 	}
 	var (
-		ep   ports.StoredWebhook
-		ev   ports.WebhookEvent
-		send bool
+		d  ports.WebhookDelivery
+		ep ports.StoredWebhook
+		ev ports.WebhookEvent
 	)
-	err = s.d.Tx.InTenant(ctx, t.ID, func(ctx context.Context) error {
-		d, err := s.d.Repo.GetDelivery(ctx, args.DeliveryID)
-		if errors.Is(err, ports.ErrDeliveryNotFound) {
-			return nil // purged, or its endpoint deleted
-		}
-		if err != nil || d.Status != ports.DeliveryPending || d.Attempts >= args.Attempt {
+	err = s.d.Tx.ReadInTenant(ctx, t.ID, func(ctx context.Context) error {
+		if d, err = s.d.Repo.GetDelivery(ctx, args.DeliveryID); err != nil {
 			return err
 		}
 		if ep, err = s.d.Repo.GetEndpoint(ctx, d.EndpointID); err != nil {
 			return err
 		}
-		switch ep.Status {
-		case webhook.Paused:
-			d.Status, d.NextAttemptAt, d.UpdatedAt = ports.DeliveryHeld, nil, s.now()
-			return s.d.Repo.UpdateDelivery(ctx, d)
-		case webhook.Disabled:
-			d.Status, d.NextAttemptAt, d.UpdatedAt = ports.DeliveryFailed, nil, s.now()
-			return s.d.Repo.UpdateDelivery(ctx, d)
-		}
 		ev, err = s.d.Repo.GetEvent(ctx, d.EventID)
-		send = err == nil
 		return err
 	})
-	if err != nil || !send {
+	switch {
+	case errors.Is(err, ports.ErrDeliveryNotFound), errors.Is(err, ports.ErrWebhookNotFound):
+		return nil // purged, or its endpoint deleted
+	case err != nil:
 		return err
+	case d.Status != ports.DeliveryPending || d.Attempts >= args.Attempt:
+		return nil
+	case ep.Status != webhook.Active:
+		return s.lockedTx(ctx, t.ID, ep.ID, args, func(ctx context.Context, ep ports.StoredWebhook, d *ports.WebhookDelivery) error {
+			switch ep.Status {
+			case webhook.Paused:
+				d.Status = ports.DeliveryHeld
+			case webhook.Disabled:
+				d.Status = ports.DeliveryFailed
+			default:
+				return errResumed
+			}
+			d.NextAttemptAt, d.UpdatedAt = nil, s.now()
+			return s.d.Repo.UpdateDelivery(ctx, *d)
+		})
 	}
 	attempt, status, err := s.send(ctx, t.ID, ep, ev, args.DeliveryID, args.Attempt)
 	if err != nil {
 		return err
 	}
-	return s.d.Tx.InTenant(ctx, t.ID, func(ctx context.Context) error {
-		return s.record(ctx, t.ID, args, attempt, status)
+	return s.lockedTx(ctx, t.ID, ep.ID, args, func(ctx context.Context, ep ports.StoredWebhook, d *ports.WebhookDelivery) error {
+		return s.record(ctx, t.ID, args, ep, *d, attempt, status)
 	})
 }
 
@@ -163,24 +175,45 @@ func (s *Service) send(ctx context.Context, tenant tenants.ID, ep ports.StoredWe
 	return a, a.ResponseStatus, nil
 }
 
-// record logs an attempt and moves its delivery and endpoint on, in the tenant transaction.
-func (s *Service) record(ctx context.Context, tenant tenants.ID, args DeliverArgs, a ports.WebhookAttempt, status int) error {
-	d, err := s.d.Repo.GetDelivery(ctx, args.DeliveryID)
-	if errors.Is(err, ports.ErrDeliveryNotFound) {
+// lockedTx runs fn in a tenant transaction on the endpoint and the delivery of args, locked in
+// that order, unless the delivery is gone, finished, or its attempt already recorded (by
+// another run of the same job).
+func (s *Service) lockedTx(ctx context.Context, tenant tenants.ID, endpoint uuid.UUID, args DeliverArgs,
+	fn func(ctx context.Context, ep ports.StoredWebhook, d *ports.WebhookDelivery) error,
+) error {
+	err := s.d.Tx.InTenant(ctx, tenant, func(ctx context.Context) error {
+		ep, err := s.d.Repo.GetEndpoint(ctx, endpoint)
+		if err != nil {
+			return err
+		}
+		d, err := s.d.Repo.GetDelivery(ctx, args.DeliveryID)
+		if err != nil || d.Status != ports.DeliveryPending || d.Attempts >= args.Attempt {
+			return err
+		}
+		return fn(ctx, ep, &d)
+	})
+	if errors.Is(err, ports.ErrDeliveryNotFound) || errors.Is(err, ports.ErrWebhookNotFound) {
 		return nil
 	}
-	if err != nil || d.Attempts >= args.Attempt {
-		return err // another run of the same job recorded it first
-	}
-	ep, err := s.d.Repo.GetEndpoint(ctx, d.EndpointID)
-	if err != nil {
-		return err
-	}
+	return err
+}
+
+// record logs an attempt and moves its delivery and endpoint on, in the caller's transaction
+// holding both.
+func (s *Service) record(ctx context.Context, tenant tenants.ID, args DeliverArgs, ep ports.StoredWebhook, d ports.WebhookDelivery, a ports.WebhookAttempt, status int) error {
 	if err := s.d.Repo.InsertAttempt(ctx, a); err != nil {
 		return err
 	}
 	now := s.now()
 	d.Attempts, d.LastStatus, d.NextAttemptAt, d.UpdatedAt = args.Attempt, status, nil, now
+	if ep.Status == webhook.Disabled {
+		// Disabled while this attempt was out: it is the last.
+		d.Status = ports.DeliveryFailed
+		if webhook.Judge(status) == webhook.Delivered {
+			d.Status = ports.DeliverySucceeded
+		}
+		return s.d.Repo.UpdateDelivery(ctx, d)
+	}
 	healthy := ep.ConsecutiveFailures == 0 && ep.FailingSince == nil
 	switch webhook.Judge(status) {
 	case webhook.Delivered:
