@@ -90,11 +90,11 @@ type WebhookAttempt struct {
 	CreatedAt      time.Time
 }
 
-// WebhookDeliveryLog is a delivery with its event and its attempts, oldest first.
+// WebhookDeliveryLog is a delivery with its event and the log of its attempts, oldest first.
 type WebhookDeliveryLog struct {
 	WebhookDelivery
-	Event    WebhookEvent
-	Attempts []WebhookAttempt
+	Event WebhookEvent
+	Log   []WebhookAttempt
 }
 
 // WebhookRepository keeps a tenant's endpoints, events, deliveries and attempts in its tenant

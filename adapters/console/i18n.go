@@ -126,7 +126,9 @@ var messages = map[string]map[string]string{
 		"webhooks.bad_url": "不是有效的地址。", "webhooks.url_scheme": "地址须为 https（非生产环境可用 http）。",
 		"webhooks.url_credentials": "地址中不能包含用户名或密码。", "webhooks.url_host": "地址须指向公网主机，不能是内网或本机地址。",
 		"webhooks.bad_description": "说明最多 200 个字符。", "webhooks.bad_event_types": "请选择至少一个已知的事件类型。",
-		"dashboard.webhooks_disabled": "有 Webhook 接收地址因持续失败被停用，请查看。",
+		"dashboard.webhooks_disabled": "有 Webhook 接收地址因持续失败被停用，请查看。", "webhooks.type_customer.tagged": "会员被打上标签时。",
+		"webhooks.type_customer.created": "新建会员资料时（后台、合作方、导入或小程序登录）。", "webhooks.type_customer.updated": "会员资料变更时；changed_fields 列出变更的字段。",
+		"webhooks.type_customer.merged": "两个会员资料合并到保留的一方时。", "webhooks.type_customer.erased": "应会员要求删除其个人信息时。",
 	},
 	"en": {
 		"nav.menu": "Menu", "nav.dashboard": "Dashboard", "nav.team": "Team", "nav.api_keys": "API keys", "nav.audit": "Audit log",
@@ -217,6 +219,8 @@ var messages = map[string]map[string]string{
 		"webhooks.bad_url": "Not a valid URL.", "webhooks.url_scheme": "The URL must be https (http outside production).",
 		"webhooks.url_credentials": "The URL must not carry a user name or password.", "webhooks.url_host": "The URL must name a public host, not an internal or local address.",
 		"webhooks.bad_description": "Descriptions are at most 200 characters.", "webhooks.bad_event_types": "Choose at least one known event type.",
-		"dashboard.webhooks_disabled": "A webhook endpoint was disabled after failing; have a look.",
+		"dashboard.webhooks_disabled": "A webhook endpoint was disabled after failing; have a look.", "webhooks.type_customer.tagged": "Tags were added to a customer.",
+		"webhooks.type_customer.created": "A customer profile was created (by an admin, a partner, an import or a Mini Program login).", "webhooks.type_customer.updated": "A customer's profile changed; changed_fields names what changed.",
+		"webhooks.type_customer.merged": "Two customer profiles were merged into the survivor.", "webhooks.type_customer.erased": "A customer's personal data was erased at their request.",
 	},
 }

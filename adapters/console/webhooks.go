@@ -28,7 +28,7 @@ type webhooksView struct {
 	Endpoints []webhook.Endpoint
 	// Disabled are the endpoints the platform turned off, for the notice at the top.
 	Disabled []webhook.Endpoint
-	Types    []webhook.EventType
+	Types    []typeOption
 	Form     webhookForm
 	// Secret is shown once, right after creation or rotation.
 	Secret string
@@ -37,12 +37,25 @@ type webhooksView struct {
 type webhookView struct {
 	*view
 	Endpoint   webhook.Endpoint
-	Types      []webhook.EventType
+	Types      []typeOption
 	Form       webhookForm
 	Deliveries []ports.WebhookDeliveryLog
 	Secret     string
 	// Test is the result of a test send just made.
 	Test *webhooks.TestResult
+}
+
+// typeOption is an event type as the console offers it, described in the admin's language.
+type typeOption struct{ Name, Description string }
+
+// typeOptions lists the catalogue; a test keeps every registered type described in both
+// languages.
+func typeOptions(lang string) []typeOption {
+	var out []typeOption
+	for _, et := range webhooks.EventTypes() {
+		out = append(out, typeOption{Name: et.Name, Description: tr(lang, "webhooks.type_"+et.Name)})
+	}
+	return out
 }
 
 func readWebhookForm(r *http.Request) webhookForm {
@@ -87,7 +100,7 @@ func (s *Server) renderWebhooks(w http.ResponseWriter, r *http.Request, block st
 		s.internal(w, r, err)
 		return
 	}
-	out := webhooksView{view: v, Endpoints: es, Types: webhooks.EventTypes(), Form: form, Secret: secret}
+	out := webhooksView{view: v, Endpoints: es, Types: typeOptions(v.Lang), Form: form, Secret: secret}
 	for _, e := range es {
 		if e.Status == webhook.Disabled {
 			out.Disabled = append(out.Disabled, e)
@@ -178,7 +191,7 @@ func (s *Server) renderWebhook(w http.ResponseWriter, r *http.Request, id uuid.U
 		s.internal(w, r, err)
 		return
 	}
-	out := webhookView{view: v, Endpoint: e, Types: webhooks.EventTypes(), Deliveries: logs, Secret: secret, Test: test,
+	out := webhookView{view: v, Endpoint: e, Types: typeOptions(v.Lang), Deliveries: logs, Secret: secret, Test: test,
 		Form: webhookForm{URL: e.URL, Description: e.Description, EventTypes: e.EventTypes, Errors: map[string]string{}}}
 	if form != nil {
 		out.Form = *form

@@ -348,7 +348,7 @@ func (s *Server) registerWebhooks() {
 		out := &deliveriesOutput{}
 		out.Body.Items = make([]WebhookDeliveryBody, len(logs))
 		for i, l := range logs {
-			out.Body.Items[i] = deliveryBody(l.WebhookDelivery, l.Event, l.Attempts)
+			out.Body.Items[i] = deliveryBody(l.WebhookDelivery, l.Event, l.Log)
 		}
 		out.Body.NextCursor = next
 		return out, nil

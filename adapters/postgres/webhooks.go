@@ -337,7 +337,7 @@ func (Webhooks) Deliveries(ctx context.Context, endpoint uuid.UUID, page ports.P
 		}
 		a.Latency = time.Duration(ms) * time.Millisecond
 		l := &out[index[a.DeliveryID]]
-		l.Attempts = append(l.Attempts, a)
+		l.Log = append(l.Log, a)
 	}
 	return out, rows.Err()
 }

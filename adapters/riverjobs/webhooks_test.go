@@ -216,10 +216,10 @@ func TestCustomerCreatedIsDeliveredSignedTheStandardWebhooksWay(t *testing.T) {
 	l := logs[0]
 	require.Equal(t, got[0].header.Get("webhook-id"), l.EventID)
 	require.JSONEq(t, string(got[0].body), string(l.Event.Body))
-	require.Len(t, l.Attempts, 1)
-	require.Equal(t, http.StatusOK, l.Attempts[0].ResponseStatus)
-	require.Equal(t, `{"answer":200}`, l.Attempts[0].ResponseBody)
-	require.Equal(t, got[0].header.Get("webhook-signature"), l.Attempts[0].RequestHeaders["webhook-signature"])
+	require.Len(t, l.Log, 1)
+	require.Equal(t, http.StatusOK, l.Log[0].ResponseStatus)
+	require.Equal(t, `{"answer":200}`, l.Log[0].ResponseBody)
+	require.Equal(t, got[0].header.Get("webhook-signature"), l.Log[0].RequestHeaders["webhook-signature"])
 
 	// The log knows whose profile it holds, for merging and erasing the customer.
 	require.NoError(t, b.db.InTenant(context.Background(), tn.ID, func(ctx context.Context) error {
@@ -252,10 +252,10 @@ func TestFailedDeliveriesAreRetriedUntilTheReceiverAccepts(t *testing.T) {
 		require.Equal(t, got[0].header.Get("webhook-id"), r.header.Get("webhook-id"), "every retry carries the same webhook-id")
 		require.Equal(t, got[0].body, r.body)
 	}
-	require.Len(t, logs[0].Attempts, 3)
+	require.Len(t, logs[0].Log, 3)
 	for i, want := range []int{500, 503, 200} {
-		require.Equal(t, i+1, logs[0].Attempts[i].Attempt)
-		require.Equal(t, want, logs[0].Attempts[i].ResponseStatus)
+		require.Equal(t, i+1, logs[0].Log[i].Attempt)
+		require.Equal(t, want, logs[0].Log[i].ResponseStatus)
 	}
 	e, err := b.hooks.Get(context.Background(), tn.ID, ep.ID)
 	require.NoError(t, err)
@@ -272,11 +272,11 @@ func TestARetryWaitsItsTurnInTheSchedule(t *testing.T) {
 	b.start(t)
 
 	b.createCustomer(t, tn, "李华")
-	logs := b.deliveries(t, tn, ep.ID, func(l []ports.WebhookDeliveryLog) bool { return len(l) == 1 && l[0].Attempts != nil })
+	logs := b.deliveries(t, tn, ep.ID, func(l []ports.WebhookDeliveryLog) bool { return len(l) == 1 && l[0].Log != nil })
 	l := logs[0]
 	require.Equal(t, ports.DeliveryPending, l.Status)
 	require.NotNil(t, l.NextAttemptAt)
-	require.WithinDuration(t, l.Attempts[0].CreatedAt.Add(time.Hour), *l.NextAttemptAt, time.Second)
+	require.WithinDuration(t, l.Log[0].CreatedAt.Add(time.Hour), *l.NextAttemptAt, time.Second)
 	var scheduled time.Time
 	require.NoError(t, b.db.Pool().QueryRow(context.Background(),
 		`SELECT scheduled_at FROM river_job WHERE kind = 'webhook_deliver' AND state = 'scheduled' AND (args->>'attempt')::int = 2`).Scan(&scheduled))
@@ -321,7 +321,7 @@ func TestSustainedFailureDisablesTheEndpointAndAlertsTheAdmins(t *testing.T) {
 
 	b.createCustomer(t, tn, "李华")
 	logs := b.deliveries(t, tn, ep.ID, settled(ports.DeliveryFailed))
-	require.Len(t, logs[0].Attempts, 3, "the third failure in a row disables it; no fourth attempt")
+	require.Len(t, logs[0].Log, 3, "the third failure in a row disables it; no fourth attempt")
 	e, err := b.hooks.Get(context.Background(), tn.ID, ep.ID)
 	require.NoError(t, err)
 	require.Equal(t, webhook.Disabled, e.Status)
@@ -419,7 +419,7 @@ func TestATestSendAndAResendReachTheReceiverNow(t *testing.T) {
 	_, err = b.hooks.Retry(context.Background(), tn.ID, res.Delivery.ID)
 	require.NoError(t, err)
 	logs := b.deliveries(t, tn, ep.ID, settled(ports.DeliverySucceeded))
-	require.Len(t, logs[0].Attempts, 2)
+	require.Len(t, logs[0].Log, 2)
 	got = rcv.requests()
 	require.Equal(t, got[0].header.Get("webhook-id"), got[1].header.Get("webhook-id"), "a resend keeps the webhook-id")
 
