@@ -42,7 +42,9 @@ type Config struct {
 	// connections.
 	EventWorkers int
 	// WebhookWorkers is the number of webhook deliveries attempted at once, on their own queue
-	// (default 5), so slow receivers hold up neither each other's brands much nor other jobs.
+	// (default 20), so slow receivers hold up no other jobs. A delivery holds a connection
+	// only for its two short transactions, not while it waits on the receiver, so many can
+	// wait at once; River fetches at most this many every 100 ms, which bounds the rate.
 	WebhookWorkers int
 	// Logger receives River's own logs.
 	Logger *slog.Logger
@@ -76,7 +78,7 @@ func NewClient(db *postgres.DB, svc *Services, cfg Config) (*Client, error) {
 		return err
 	}))
 	if cfg.WebhookWorkers <= 0 {
-		cfg.WebhookWorkers = 5
+		cfg.WebhookWorkers = 20
 	}
 	if cfg.MaxWorkers <= 0 {
 		cfg.MaxWorkers = 10
