@@ -272,7 +272,9 @@ func TestARetryWaitsItsTurnInTheSchedule(t *testing.T) {
 	b.start(t)
 
 	b.createCustomer(t, tn, "李华")
-	logs := b.deliveries(t, tn, ep.ID, func(l []ports.WebhookDeliveryLog) bool { return len(l) == 1 && l[0].Log != nil })
+	logs := b.deliveries(t, tn, ep.ID, func(l []ports.WebhookDeliveryLog) bool {
+		return len(l) == 1 && l[0].Log != nil && l[0].NextAttemptAt != nil
+	})
 	l := logs[0]
 	require.Equal(t, ports.DeliveryPending, l.Status)
 	require.NotNil(t, l.NextAttemptAt)
