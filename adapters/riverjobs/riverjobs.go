@@ -69,6 +69,9 @@ func NewClient(db *postgres.DB, svc *Services, cfg Config) (*Client, error) {
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[webhooks.DeliverArgs]) error {
 		return svc.Webhooks.Deliver(ctx, job.Args)
 	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[webhooks.AlertArgs]) error {
+		return svc.Webhooks.Alert(ctx, job.Args)
+	}))
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[webhooks.PurgeArgs]) error {
 		_, err := svc.Webhooks.Purge(ctx, job.Args)
 		return err

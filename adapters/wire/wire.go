@@ -175,6 +175,7 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 		Tx: db, Repo: postgres.Webhooks{}, Cipher: keyring, Jobs: scheduler, Audit: auditLog, Tenants: a.Tenants, Clock: cfg.Clock,
 		Sender: webhookhttp.New(webhookhttp.Options{AllowPrivate: !cfg.Production}),
 		Policy: webhook.URLPolicy{AllowHTTP: !cfg.Production, AllowPrivate: !cfg.Production}, Logger: cfg.Logger,
+		Alerts: webhooks.Alerts{Mail: a.Channels, Admins: a.Access, Email: smtp.Sender{TLSConfig: cfg.SMTPTLS}},
 	})
 	a.Customers.PublishTo(a.Webhooks)
 	*workers = riverjobs.Services{Idempotency: a.Idempotency, Events: a.Events, Webhooks: a.Webhooks}

@@ -256,7 +256,8 @@ func (s *Service) record(ctx context.Context, tenant tenants.ID, args DeliverArg
 }
 
 // disable turns the endpoint off, fails what was waiting for it, and alerts the brand's
-// admins through the audit trail (and the console's notice, which lists disabled endpoints).
+// admins through the audit trail, the console's notice (which lists disabled endpoints) and,
+// where the brand has a mail server, an email (a job enqueued here).
 func (s *Service) disable(ctx context.Context, ep ports.StoredWebhook, reason string) error {
 	before := auditView(ep.Endpoint)
 	now := s.now()
@@ -271,6 +272,15 @@ func (s *Service) disable(ctx context.Context, ep ports.StoredWebhook, reason st
 	after := auditView(ep.Endpoint)
 	after["reason"], after["consecutive_failures"], after["deliveries_failed"] = reason, ep.ConsecutiveFailures, failed
 	s.d.Logger.WarnContext(ctx, "webhook endpoint disabled", "endpoint", ep.ID.String(), "reason", reason)
+	if s.d.Alerts.enabled() {
+		tenant, err := s.d.Repo.Tenant(ctx)
+		if err != nil {
+			return err
+		}
+		if err := s.d.Jobs.Enqueue(ctx, AlertArgs{TenantID: tenant.UUID(), EndpointID: ep.ID, Reason: reason}, ports.JobOptions{}); err != nil {
+			return err
+		}
+	}
 	return s.d.Audit.Record(ctx, ports.AuditEntry{Action: "webhook.disabled", TargetType: "webhook", TargetID: ep.ID.String(),
 		Before: before, After: after})
 }

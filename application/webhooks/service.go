@@ -35,7 +35,9 @@ type Deps struct {
 	Schedule []time.Duration
 	// Disable is when a failing endpoint is disabled; zero uses webhook.DefaultDisablePolicy.
 	Disable webhook.DisablePolicy
-	Logger  *slog.Logger
+	// Alerts email the admins when an endpoint is disabled; the zero value sends none.
+	Alerts Alerts
+	Logger *slog.Logger
 }
 
 // Service runs the webhook use cases.
