@@ -107,7 +107,7 @@ type WebhookEventTypeBody struct {
 	Sample      map[string]any `json:"sample" doc:"The data of a sample event, as test sends carry it"`
 }
 
-type eventTypesOutput struct {
+type webhookEventTypesOutput struct {
 	Body struct {
 		Items []WebhookEventTypeBody `json:"items"`
 	}
@@ -167,8 +167,8 @@ func (s *Server) registerWebhooks() {
 	huma.Register(s.api, tenantOperation(huma.Operation{
 		OperationID: "list-webhook-event-types", Method: http.MethodGet, Path: "/v1/webhook-event-types", Tags: tags,
 		Summary: "The event types endpoints may subscribe to",
-	}, access.PermWebhooksRead), func(ctx context.Context, _ *struct{}) (*eventTypesOutput, error) {
-		out := &eventTypesOutput{}
+	}, access.PermWebhooksRead), func(ctx context.Context, _ *struct{}) (*webhookEventTypesOutput, error) {
+		out := &webhookEventTypesOutput{}
 		for _, et := range webhooks.EventTypes() {
 			out.Body.Items = append(out.Body.Items, WebhookEventTypeBody{Name: et.Name, Description: et.Description, Sample: et.Sample})
 		}

@@ -20,7 +20,8 @@ type Customers struct{}
 var _ ports.CustomerRepository = Customers{}
 
 const customerColumns = `id, coalesce(external_id, ''), name, gender, birth_date, coalesce(phone, ''), coalesce(email, ''),
-	coalesce(avatar_url, ''), address, language, preferred_store, city, region, consents, attributes, created_at, updated_at`
+	coalesce(avatar_url, ''), address, language, preferred_store, city, region, consents, attributes, created_at, updated_at,
+	lifecycle_stage, lifecycle_since`
 
 func scanCustomer(row pgx.Row) (customer.Customer, error) {
 	var (
@@ -28,7 +29,8 @@ func scanCustomer(row pgx.Row) (customer.Customer, error) {
 		address, consents, attrs []byte
 	)
 	err := row.Scan(&c.ID, &c.ExternalID, &c.Name, &c.Gender, &c.BirthDate, &c.Phone, &c.Email, &c.AvatarURL, &address,
-		&c.Language, &c.PreferredStore, &c.City, &c.Region, &consents, &attrs, &c.CreatedAt, &c.UpdatedAt)
+		&c.Language, &c.PreferredStore, &c.City, &c.Region, &consents, &attrs, &c.CreatedAt, &c.UpdatedAt,
+		&c.LifecycleStage, &c.LifecycleSince)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, ports.ErrCustomerNotFound
 	}
@@ -68,6 +70,8 @@ func customerConflict(err error) error {
 		return ports.ErrPhoneTaken
 	case isUniqueViolation(err, "customers_external_id"):
 		return ports.ErrExternalIDTaken
+	case isCheckViolation(err, "customers_erased_no_personal_data"):
+		return ports.ErrCustomerErased
 	}
 	return err
 }
@@ -128,6 +132,12 @@ func (Customers) List(ctx context.Context, cq ports.CustomerQuery, page ports.Pa
 	}
 	if cq.City != "" {
 		add("city = ?", cq.City)
+	}
+	if cq.Tag != "" {
+		add("EXISTS (SELECT 1 FROM customer_tags t WHERE t.customer_id = customers.id AND t.tag = ?)", cq.Tag)
+	}
+	if cq.Lifecycle != "" {
+		add("lifecycle_stage = ?", string(cq.Lifecycle))
 	}
 	if page.After != "" {
 		after, err := uuid.Parse(page.After)

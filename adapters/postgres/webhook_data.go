@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/google/uuid"
@@ -32,10 +33,11 @@ func (WebhookData) Merge(ctx context.Context, from, into uuid.UUID) error {
 // SentEvent is an event about the customer sent to the brand's webhook endpoints, as a data
 // download lists it: what was disclosed, when, and to which hosts.
 type SentEvent struct {
-	WebhookID string    `json:"webhook_id"`
-	Type      string    `json:"type"`
-	SentAt    time.Time `json:"sent_at"`
-	Endpoints []string  `json:"endpoints"`
+	WebhookID string          `json:"webhook_id"`
+	Type      string          `json:"type"`
+	Body      json.RawMessage `json:"body"`
+	SentAt    time.Time       `json:"sent_at"`
+	Endpoints []string        `json:"endpoints"`
 }
 
 // Export implements ports.CustomerData.
@@ -44,12 +46,12 @@ func (WebhookData) Export(ctx context.Context, customer uuid.UUID) (any, error) 
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.Query(ctx, `SELECT e.id, e.type, e.created_at,
+	rows, err := q.Query(ctx, `SELECT e.id, e.type, e.body, e.created_at,
 			coalesce(array_agg(DISTINCT substring(w.url FROM '^[a-z]+://[^/?#]+')) FILTER (WHERE w.url IS NOT NULL), '{}')
 		FROM webhook_events e
 		LEFT JOIN webhook_deliveries d ON d.tenant_id = e.tenant_id AND d.event_id = e.id
 		LEFT JOIN webhook_endpoints w ON w.tenant_id = d.tenant_id AND w.id = d.endpoint_id
-		WHERE e.subject_id = $1 GROUP BY e.id, e.type, e.created_at ORDER BY e.created_at, e.id`, customer)
+		WHERE e.subject_id = $1 GROUP BY e.id, e.type, e.body, e.created_at ORDER BY e.created_at, e.id`, customer)
 	if err != nil {
 		return nil, err
 	}
@@ -57,9 +59,11 @@ func (WebhookData) Export(ctx context.Context, customer uuid.UUID) (any, error) 
 	out := []SentEvent{}
 	for rows.Next() {
 		var e SentEvent
-		if err := rows.Scan(&e.WebhookID, &e.Type, &e.SentAt, &e.Endpoints); err != nil {
+		var body []byte
+		if err := rows.Scan(&e.WebhookID, &e.Type, &body, &e.SentAt, &e.Endpoints); err != nil {
 			return nil, err
 		}
+		e.Body = body
 		out = append(out, e)
 	}
 	return out, rows.Err()

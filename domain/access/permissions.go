@@ -27,6 +27,9 @@ const (
 	PermCustomersWrite Permission = "customers:write"
 	PermEventsRead     Permission = "events:read"
 	PermEventsWrite    Permission = "events:write"
+	// PermCustomersErase erases customers' personal data for good (PIPL), and lists the
+	// erasure requests; only owners and admins hold it.
+	PermCustomersErase Permission = "customers:erase"
 	// Webhooks: the brand's endpoints and their delivery logs (which carry customer data).
 	PermWebhooksRead  Permission = "webhooks:read"
 	PermWebhooksWrite Permission = "webhooks:write"
@@ -37,6 +40,7 @@ var AllPermissions = []Permission{
 	PermTenantRead, PermTenantWrite, PermAPIKeysRead, PermAPIKeysWrite, PermSettingsRead, PermSettingsWrite,
 	PermTeamRead, PermTeamWrite, PermRolesRead, PermRolesWrite, PermAuditRead, PermAuditExport,
 	PermCustomersRead, PermCustomersWrite, PermEventsRead, PermEventsWrite,
+	PermCustomersErase,
 	PermWebhooksRead, PermWebhooksWrite,
 }
 
