@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,4 +65,52 @@ func TestADisabledEndpointIsMailedToTheBrandsAdmins(t *testing.T) {
 	got := b.do(t, http.MethodGet, "/v1/webhooks/"+created.body["id"].(string), key, nil)
 	require.Equal(t, "disabled", got.body["status"])
 	require.Equal(t, "gone", got.body["disabled_reason"])
+}
+
+// Merging and erasing publish customer.merged and customer.erased; erasure also deletes the
+// log's copies of the customer's profile, the duplicate's included.
+func TestMergesAndErasuresArePublishedAndErasureEmptiesTheLog(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	_, key := b.tenantWithKey(t, access.RoleOwner)
+	rcv, url := newHookReceiver(t)
+	created := b.do(t, http.MethodPost, "/v1/webhooks", key, map[string]any{"url": url,
+		"event_types": []string{"customer.created", "customer.merged", "customer.erased"}})
+	require.Equal(t, http.StatusCreated, created.status, "%s", created.raw)
+	id := created.body["id"].(string)
+	survivor := b.do(t, http.MethodPost, "/v1/customers", key, map[string]any{"name": "王小明"}).body["id"].(string)
+	duplicate := b.do(t, http.MethodPost, "/v1/customers", key, map[string]any{"name": "王小明", "email": "ming@example.com"}).body["id"].(string)
+
+	merged := b.do(t, http.MethodPost, "/v1/customers/"+survivor+"/merge", key, map[string]any{"duplicate_id": duplicate})
+	require.Equal(t, http.StatusOK, merged.status, "%s", merged.raw)
+	types := func() []string {
+		var out []string
+		for _, item := range b.do(t, http.MethodGet, "/v1/webhooks/"+id+"/deliveries", key, nil).body["items"].([]any) {
+			out = append(out, item.(map[string]any)["event_type"].(string))
+		}
+		return out
+	}
+	require.ElementsMatch(t, []string{"customer.created", "customer.created", "customer.merged"}, types())
+
+	ctx, stop := context.WithCancel(context.Background())
+	require.NoError(t, b.app.River.Start(ctx))
+	t.Cleanup(func() {
+		stop()
+		<-b.app.River.Stopped()
+	})
+	erased := b.do(t, http.MethodPost, "/v1/customers/"+survivor+"/erase", key, nil)
+	require.Equal(t, http.StatusAccepted, erased.status, "%s", erased.raw)
+	require.Eventually(t, func() bool { return slices.Contains(types(), "customer.erased") }, time.Minute, 50*time.Millisecond)
+	require.ElementsMatch(t, []string{"customer.merged", "customer.erased"}, types(),
+		"the profiles sent before are gone from the log; the merge and the erasure carry IDs only")
+	require.Eventually(t, func() bool {
+		rcv.mu.Lock()
+		defer rcv.mu.Unlock()
+		for _, body := range rcv.body {
+			if strings.Contains(string(body), `"type":"customer.erased"`) {
+				return strings.Contains(string(body), survivor)
+			}
+		}
+		return false
+	}, time.Minute, 50*time.Millisecond)
 }

@@ -229,9 +229,10 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 	a.CustomerData = []ports.CustomerData{postgres.AttributeData{}, postgres.WeChatAccountData{},
 		postgres.ActivityData{Activity: postgres.Activity{}}, postgres.Tags{}, postgres.WebhookData{}}
 	a.Merges = customermerge.NewService(customermerge.Deps{Tx: db, Customers: postgres.Customers{}, Merges: postgres.CustomerMerges{},
-		Data: a.CustomerData, Audit: auditLog})
+		Data: a.CustomerData, Audit: auditLog, Webhooks: a.Webhooks})
 	a.Privacy = privacy.NewService(privacy.Deps{Tx: db, Customers: postgres.Customers{}, Erasures: postgres.Erasures{},
-		Data: a.CustomerData, Sessions: postgres.CustomerSessions{}, Jobs: scheduler, Audit: auditLog, Tenants: a.Tenants, Clock: cfg.Clock})
+		Data: a.CustomerData, Sessions: postgres.CustomerSessions{}, Jobs: scheduler, Audit: auditLog, Tenants: a.Tenants, Clock: cfg.Clock,
+		Webhooks: a.Webhooks})
 	a.Imports = customerimport.NewService(customerimport.Deps{Tx: db, Customers: postgres.CustomerBulk{}, Defs: postgres.AttributeDefs{},
 		Tags: postgres.Tags{}, Audit: auditLog, Clock: cfg.Clock})
 	*workers = riverjobs.Services{Idempotency: a.Idempotency, Events: a.Events, WeChatAccounts: a.WeChatAccounts,
