@@ -32,6 +32,7 @@ import (
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tags"
 	"github.com/engagehq/engage/application/tenancy"
+	"github.com/engagehq/engage/application/webhooks"
 	"github.com/engagehq/engage/application/wechataccounts"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
@@ -53,6 +54,8 @@ type Deps struct {
 	Authorizer ports.Authorizer
 	// Events is the activity stream: timelines, aggregates and the brand's custom event types.
 	Events *events.Service
+	// Webhooks keeps the brand's webhook endpoints and their delivery logs.
+	Webhooks *webhooks.Service
 	// Identity checks admin sessions; SignIn redeems local links (nil in production).
 	Identity ports.IdentityProvider
 	SignIn   *signin.Service
@@ -175,6 +178,16 @@ func New(d Deps) *Server {
 		r.Post("/settings/event-types/{key}/delete", s.deleteEventType)
 		r.Get("/customers/{id}/timeline", s.customerTimeline)
 		r.Get("/customers/{id}/spend.json", s.customerSpend)
+		r.Get("/webhooks", s.webhooks)
+		r.Post("/webhooks", s.createWebhook)
+		r.Get("/webhooks/{id}", s.webhook)
+		r.Post("/webhooks/{id}", s.updateWebhook)
+		r.Post("/webhooks/{id}/pause", s.webhookState((*webhooks.Service).Pause, "webhooks.paused"))
+		r.Post("/webhooks/{id}/resume", s.webhookState((*webhooks.Service).Resume, "webhooks.resumed"))
+		r.Post("/webhooks/{id}/rotate", s.rotateWebhook)
+		r.Post("/webhooks/{id}/test", s.testWebhook)
+		r.Post("/webhooks/{id}/delete", s.deleteWebhook)
+		r.Post("/webhooks/{id}/deliveries/{delivery}/retry", s.retryDelivery)
 	})
 	return s
 }

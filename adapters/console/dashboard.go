@@ -14,11 +14,14 @@ type dashboardView struct {
 	Members    int
 	ActiveKeys int
 	Changes    int
+	// DisabledWebhooks counts the webhook endpoints the platform disabled, for a notice.
+	DisabledWebhooks int
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	v := viewFrom(r.Context())
 	d := dashboardView{view: v, Members: -1, ActiveKeys: -1}
+	var err error
 	if v.Permissions[access.PermTeamRead] {
 		ms, err := s.d.Access.Members(r.Context(), v.Tenant.ID)
 		if err != nil {
@@ -48,6 +51,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 		for _, day := range days {
 			d.Changes += day.Count
+		}
+	}
+	if v.Permissions[access.PermWebhooksRead] {
+		if d.DisabledWebhooks, err = s.disabledWebhooks(r); err != nil {
+			s.internal(w, r, err)
+			return
 		}
 	}
 	s.pages.render(w, "dashboard", d)

@@ -34,6 +34,7 @@ import (
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tags"
 	"github.com/engagehq/engage/application/tenancy"
+	"github.com/engagehq/engage/application/webhooks"
 	"github.com/engagehq/engage/application/wechataccounts"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -67,6 +68,8 @@ type Deps struct {
 	Merges  *customermerge.Service
 	Privacy *privacy.Service
 	Imports *customerimport.Service
+	// Webhooks keeps the brand's webhook endpoints and their delivery logs.
+	Webhooks *webhooks.Service
 	// Identity checks admin sessions (Kratos, or local sign-in in development); nil refuses them.
 	Identity ports.IdentityProvider
 	// SignIn redeems local sign-in links; nil where they are disabled (production).
@@ -176,6 +179,7 @@ func New(deps Deps) *Server {
 	s.registerImports()
 	s.registerPrivacy(deps.CustomerAuth)
 	registerSecrets(s.api, deps.Secrets, deps.Logger)
+	s.registerWebhooks()
 	s.brandDocs = &brandDocs{cache: map[uuid.UUID]brandDoc{},
 		global: sync.OnceValues(func() ([]byte, error) { return json.Marshal(s.api.OpenAPI()) })}
 	s.router.Get("/t/{slug}/openapi.json", s.brandOpenAPI)

@@ -12,6 +12,7 @@ import (
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/domain/event"
+	"github.com/engagehq/engage/domain/webhook"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -64,6 +65,23 @@ var customerDataCases = []customerDataCase{
 			return postgres.Tags{}.AssignTags(ctx, c, []string{personal}, ports.TagManual)
 		},
 		personal: "孕期会员",
+	},
+	{
+		data: postgres.WebhookData{},
+		seed: func(ctx context.Context, c uuid.UUID, personal string) error {
+			endpoint, _, err := insertWebhook(ctx)
+			if err != nil {
+				return err
+			}
+			ev := ports.WebhookEvent{ID: webhook.NewMessageID(), Type: webhook.CustomerUpdated, Subject: c, CreatedAt: time.Now(),
+				Body: []byte(`{"type":"customer.updated","data":{"customer":{"name":"` + personal + `"}}}`)}
+			if err := (postgres.Webhooks{}).InsertEvent(ctx, ev); err != nil {
+				return err
+			}
+			return postgres.Webhooks{}.InsertDelivery(ctx, ports.WebhookDelivery{ID: uuid.New(), EndpointID: endpoint, EventID: ev.ID,
+				Status: ports.DeliverySucceeded, CreatedAt: time.Now(), UpdatedAt: time.Now()})
+		},
+		personal: "王小明",
 	},
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/engagehq/engage/application/idempotency"
 	"github.com/engagehq/engage/application/lifecycle"
 	"github.com/engagehq/engage/application/privacy"
+	"github.com/engagehq/engage/application/webhooks"
 	"github.com/engagehq/engage/application/wechataccounts"
 	"github.com/engagehq/engage/ports"
 )
@@ -36,6 +37,8 @@ type Services struct {
 	Lifecycle *lifecycle.Service
 	// Privacy carries out customers' erasure requests when they fall due.
 	Privacy *privacy.Service
+	// Webhooks delivers webhook events and purges their old logs.
+	Webhooks *webhooks.Service
 }
 
 // Config sizes the workers.
@@ -47,6 +50,11 @@ type Config struct {
 	// thousand customers, so more of them only wait on each other and starve ingestion of
 	// connections.
 	EventWorkers int
+	// WebhookWorkers is the number of webhook deliveries attempted at once, on their own queue
+	// (default 20), so slow receivers hold up no other jobs. A delivery holds a connection
+	// only for its two short transactions, not while it waits on the receiver, so many can
+	// wait at once; River fetches at most this many every 100 ms, which bounds the rate.
+	WebhookWorkers int
 	// Logger receives River's own logs.
 	Logger *slog.Logger
 	// NoPeriodic leaves out the periodic jobs, for tests that count the jobs they make.
@@ -81,6 +89,23 @@ func NewClient(db *postgres.DB, svc *Services, cfg Config) (*Client, error) {
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[privacy.EraseArgs]) error {
 		return svc.Privacy.Erase(ctx, job.Args)
 	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[webhooks.DeliverArgs]) error {
+		return svc.Webhooks.Deliver(ctx, job.Args)
+	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[webhooks.AlertArgs]) error {
+		return svc.Webhooks.Alert(ctx, job.Args)
+	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[webhooks.PurgeArgs]) error {
+		_, err := svc.Webhooks.Purge(ctx, job.Args)
+		return err
+	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[webhooks.SweepArgs]) error {
+		_, err := svc.Webhooks.Sweep(ctx)
+		return err
+	}))
+	if cfg.WebhookWorkers <= 0 {
+		cfg.WebhookWorkers = 20
+	}
 	if cfg.MaxWorkers <= 0 {
 		cfg.MaxWorkers = 10
 	}
@@ -95,13 +120,17 @@ func NewClient(db *postgres.DB, svc *Services, cfg Config) (*Client, error) {
 			}, &river.PeriodicJobOpts{ID: "idempotency_sweep", RunOnStart: true}),
 			river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour), func() (river.JobArgs, *river.InsertOpts) {
 				return lifecycle.SweepArgs{}, nil
-			}, &river.PeriodicJobOpts{ID: "lifecycle_sweep", RunOnStart: true}))
+			}, &river.PeriodicJobOpts{ID: "lifecycle_sweep", RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(6*time.Hour), func() (river.JobArgs, *river.InsertOpts) {
+				return webhooks.SweepArgs{}, nil
+			}, &river.PeriodicJobOpts{ID: "webhook_sweep"}))
 	}
 	return river.NewClient(riverpgxv5.New(db.Pool()), &river.Config{
 		Logger: cfg.Logger,
 		Queues: map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: cfg.MaxWorkers},
 			events.Queue:       {MaxWorkers: cfg.EventWorkers},
+			webhooks.Queue:     {MaxWorkers: cfg.WebhookWorkers},
 		},
 		Workers:      workers,
 		PeriodicJobs: periodic,

@@ -17,6 +17,7 @@ import (
 	"github.com/engagehq/engage/adapters/sms/aliyun"
 	"github.com/engagehq/engage/adapters/sms/tencent"
 	"github.com/engagehq/engage/adapters/smtp"
+	"github.com/engagehq/engage/adapters/webhookhttp"
 	"github.com/engagehq/engage/adapters/wechat"
 	"github.com/engagehq/engage/application/access"
 	"github.com/engagehq/engage/application/apikeys"
@@ -37,8 +38,10 @@ import (
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tags"
 	"github.com/engagehq/engage/application/tenancy"
+	"github.com/engagehq/engage/application/webhooks"
 	"github.com/engagehq/engage/application/wechataccounts"
 	"github.com/engagehq/engage/domain/membercode"
+	"github.com/engagehq/engage/domain/webhook"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -106,6 +109,8 @@ type App struct {
 	Merges  *customermerge.Service
 	Privacy *privacy.Service
 	Imports *customerimport.Service
+	// Webhooks keeps the brands' webhook endpoints and delivers what modules publish to them.
+	Webhooks *webhooks.Service
 }
 
 // New wires every service over db.
@@ -200,6 +205,14 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 	a.Lifecycle = lifecycle.NewService(lifecycle.Deps{Tx: db, Repo: postgres.Lifecycle{}, Jobs: scheduler, Audit: auditLog,
 		Tenants: a.Tenants, Clock: cfg.Clock})
 	a.Demo = demodata.NewService(db, postgres.CustomerImport{}, auditLog, a.Events, cfg.Clock)
+	// Outside production endpoints may be plain http and local, for development receivers.
+	a.Webhooks = webhooks.NewService(webhooks.Deps{
+		Tx: db, Repo: postgres.Webhooks{}, Cipher: keyring, Jobs: scheduler, Audit: auditLog, Tenants: a.Tenants, Clock: cfg.Clock,
+		Sender: webhookhttp.New(webhookhttp.Options{AllowPrivate: !cfg.Production}),
+		Policy: webhook.URLPolicy{AllowHTTP: !cfg.Production, AllowPrivate: !cfg.Production}, Logger: cfg.Logger,
+		Alerts: webhooks.Alerts{Mail: a.Channels, Admins: a.Access, Email: smtp.Sender{TLSConfig: cfg.SMTPTLS}},
+	})
+	a.Customers.PublishTo(a.Webhooks)
 	a.WeChatAccounts = wechataccounts.New(wechataccounts.Deps{
 		Tx: db, Accounts: postgres.WeChatAccounts{}, Links: postgres.WeChatLinks{}, Members: postgres.MemberStatuses{},
 		Tokens: a.CustomerAuth, Customers: a.Customers, Channels: a.Channels, Imports: postgres.FanTagImports{}, Jobs: scheduler,
@@ -215,15 +228,16 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 	// Each module that keeps customer data adds its part here (tags, segment membership;
 	// later points, tiers, badges).
 	a.CustomerData = []ports.CustomerData{postgres.AttributeData{}, postgres.WeChatAccountData{},
-		postgres.ActivityData{Activity: postgres.Activity{}}, stages, postgres.Tags{}}
+		postgres.ActivityData{Activity: postgres.Activity{}}, stages, postgres.Tags{}, postgres.WebhookData{}}
 	a.Merges = customermerge.NewService(customermerge.Deps{Tx: db, Customers: postgres.Customers{}, Merges: postgres.CustomerMerges{},
-		Data: a.CustomerData, Audit: auditLog})
+		Data: a.CustomerData, Audit: auditLog, Webhooks: a.Webhooks})
 	a.Privacy = privacy.NewService(privacy.Deps{Tx: db, Customers: postgres.Customers{}, Erasures: postgres.Erasures{},
-		Data: a.CustomerData, Sessions: postgres.CustomerSessions{}, Jobs: scheduler, Audit: auditLog, Tenants: a.Tenants, Clock: cfg.Clock})
+		Data: a.CustomerData, Sessions: postgres.CustomerSessions{}, Jobs: scheduler, Audit: auditLog, Tenants: a.Tenants, Clock: cfg.Clock,
+		Webhooks: a.Webhooks})
 	a.Imports = customerimport.NewService(customerimport.Deps{Tx: db, Customers: postgres.CustomerBulk{}, Defs: postgres.AttributeDefs{},
 		Tags: postgres.Tags{}, Audit: auditLog, Clock: cfg.Clock})
 	*workers = riverjobs.Services{Idempotency: a.Idempotency, Events: a.Events, WeChatAccounts: a.WeChatAccounts,
-		Lifecycle: a.Lifecycle, Privacy: a.Privacy}
+		Lifecycle: a.Lifecycle, Privacy: a.Privacy, Webhooks: a.Webhooks}
 
 	// Change notices from every process keep this one's caches honest.
 	a.Listener = postgres.NewListener(cfg.DatabaseURL, cfg.Logger)

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/domain/customer"
+	"github.com/engagehq/engage/domain/webhook"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -42,6 +43,8 @@ type Deps struct {
 	// Data are every module's part of a customer, merged in order.
 	Data  []ports.CustomerData
 	Audit ports.AuditLog
+	// Webhooks publishes customer.merged to the brand's endpoints; nil publishes nothing.
+	Webhooks ports.WebhookPublisher
 }
 
 // Service merges customers.
@@ -107,9 +110,15 @@ func (s *Service) Merge(ctx context.Context, tenant tenants.ID, survivor, duplic
 		if out.Survivor, err = s.d.Customers.Get(ctx, survivor); err != nil {
 			return err
 		}
-		return s.d.Audit.Record(ctx, ports.AuditEntry{Action: "customer.merge", TargetType: "customer", TargetID: survivor.String(),
+		if err := s.d.Audit.Record(ctx, ports.AuditEntry{Action: "customer.merge", TargetType: "customer", TargetID: survivor.String(),
 			Before: map[string]any{"duplicate_id": duplicate.String()},
-			After:  map[string]any{"survivor_id": survivor.String(), "filled": out.Filled, "sections": sections}})
+			After:  map[string]any{"survivor_id": survivor.String(), "filled": out.Filled, "sections": sections}}); err != nil {
+			return err
+		}
+		if s.d.Webhooks == nil {
+			return nil
+		}
+		return s.d.Webhooks.Publish(ctx, webhook.CustomerMerged, map[string]string{"customer_id": survivor.String(), "merged_id": duplicate.String()})
 	})
 	return out, err
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/domain/customer"
+	"github.com/engagehq/engage/domain/webhook"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -26,6 +27,10 @@ func (s *Service) CreateTx(ctx context.Context, id uuid.UUID, p Patch) (customer
 	if err != nil {
 		return customer.Customer{}, err
 	}
-	return out, s.audit.Record(ctx, ports.AuditEntry{Action: "customer.create", TargetType: "customer", TargetID: c.ID.String(),
-		After: map[string]any{"fields": changedFields(customer.Customer{}, out)}})
+	changed := changedFields(customer.Customer{}, out)
+	if err := s.audit.Record(ctx, ports.AuditEntry{Action: "customer.create", TargetType: "customer", TargetID: c.ID.String(),
+		After: map[string]any{"fields": changed}}); err != nil {
+		return customer.Customer{}, err
+	}
+	return out, s.publish(ctx, webhook.CustomerCreated, out, changed)
 }

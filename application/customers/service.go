@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/domain/customer"
+	"github.com/engagehq/engage/domain/webhook"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -24,6 +25,7 @@ type Service struct {
 	defs  ports.AttributeDefRepository
 	audit ports.AuditLog
 	clock ports.Clock
+	hooks ports.WebhookPublisher
 }
 
 // NewService returns the customers service.
@@ -157,8 +159,11 @@ func (s *Service) Update(ctx context.Context, tenant tenants.ID, id uuid.UUID, p
 		if len(changed) == 0 {
 			return nil
 		}
-		return s.audit.Record(ctx, ports.AuditEntry{Action: "customer.update", TargetType: "customer", TargetID: id.String(),
-			After: map[string]any{"fields": changed}})
+		if err := s.audit.Record(ctx, ports.AuditEntry{Action: "customer.update", TargetType: "customer", TargetID: id.String(),
+			After: map[string]any{"fields": changed}}); err != nil {
+			return err
+		}
+		return s.publish(ctx, webhook.CustomerUpdated, out, changed)
 	})
 	return out, err
 }

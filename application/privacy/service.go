@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/domain/customer"
+	"github.com/engagehq/engage/domain/webhook"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -42,6 +43,9 @@ type Deps struct {
 	Audit    ports.AuditLog
 	Tenants  *tenants.Directory
 	Clock    ports.Clock
+	// Webhooks publishes customer.erased (the ID only) to the brand's endpoints, after every
+	// module erased its part; nil publishes nothing.
+	Webhooks ports.WebhookPublisher
 }
 
 // Service runs the privacy use cases.
@@ -196,7 +200,13 @@ func (s *Service) Erase(ctx context.Context, args EraseArgs) error {
 		if err := s.d.Erasures.Close(ctx, e.ID, ports.ErasureDone, now); err != nil {
 			return err
 		}
-		return s.d.Audit.Record(ctx, ports.AuditEntry{Action: "customer.erase", TargetType: "customer", TargetID: e.CustomerID.String(),
-			After: map[string]any{"erasure_id": e.ID.String(), "sections": len(s.d.Data)}})
+		if err := s.d.Audit.Record(ctx, ports.AuditEntry{Action: "customer.erase", TargetType: "customer", TargetID: e.CustomerID.String(),
+			After: map[string]any{"erasure_id": e.ID.String(), "sections": len(s.d.Data)}}); err != nil {
+			return err
+		}
+		if s.d.Webhooks == nil {
+			return nil
+		}
+		return s.d.Webhooks.Publish(ctx, webhook.CustomerErased, map[string]string{"customer_id": e.CustomerID.String()})
 	})
 }

@@ -68,6 +68,10 @@ func runSecrets(ctx context.Context, args []string) error {
 			return err
 		}
 		fmt.Printf("re-encrypted %d secrets under the current key\n", n)
+		if n, err = a.Webhooks.ResealAll(ctx); err != nil {
+			return err
+		}
+		fmt.Printf("re-encrypted the signing secrets of %d webhook endpoints under the current key\n", n)
 		return nil
 	})
 }

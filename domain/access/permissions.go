@@ -30,6 +30,9 @@ const (
 	// PermCustomersErase erases customers' personal data for good (PIPL), and lists the
 	// erasure requests; only owners and admins hold it.
 	PermCustomersErase Permission = "customers:erase"
+	// Webhooks: the brand's endpoints and their delivery logs (which carry customer data).
+	PermWebhooksRead  Permission = "webhooks:read"
+	PermWebhooksWrite Permission = "webhooks:write"
 )
 
 // AllPermissions lists every permission, for editors and checks.
@@ -38,6 +41,7 @@ var AllPermissions = []Permission{
 	PermTeamRead, PermTeamWrite, PermRolesRead, PermRolesWrite, PermAuditRead, PermAuditExport,
 	PermCustomersRead, PermCustomersWrite, PermEventsRead, PermEventsWrite,
 	PermCustomersErase,
+	PermWebhooksRead, PermWebhooksWrite,
 }
 
 // IsPermission reports whether p is a known permission.
@@ -80,7 +84,7 @@ var builtinGrants = map[Role][]Permission{
 	RoleMarketer:        frontline,
 	RoleLoyaltyOperator: frontline,
 	RoleStoreStaff:      frontline,
-	RoleAnalyst:         append(slices.Clone(readOnly), PermCustomersRead, PermEventsRead),
+	RoleAnalyst:         append(slices.Clone(readOnly), PermCustomersRead, PermEventsRead, PermWebhooksRead),
 	RoleAuditor:         append(slices.Clone(readOnly), PermAuditRead, PermAuditExport),
 }
 

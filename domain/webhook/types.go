@@ -1,0 +1,111 @@
+// Package webhook is outbound webhooks: the catalogue of event types brands subscribe to, the
+// endpoints they register, the Standard Webhooks signature, the rules an endpoint URL follows,
+// and the retry schedule and disable policy of deliveries.
+package webhook
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"sync"
+)
+
+// EventType is one kind of event brands may subscribe to.
+type EventType struct {
+	// Name is "resource.verb", e.g. customer.created.
+	Name string
+	// Description says when it is sent, for the API document and the console.
+	Description string
+	// Sample is the data of a sample event, sent when a brand tests an endpoint.
+	Sample map[string]any
+}
+
+var typeName = regexp.MustCompile(`^[a-z][a-z_]*\.[a-z][a-z_]*$`)
+
+// ErrUnknownEventType is returned for an event type no module registered.
+var ErrUnknownEventType = errors.New("unknown event type")
+
+var (
+	registryMu sync.RWMutex
+	registry   = map[string]EventType{}
+)
+
+// Register adds event types to the catalogue. Modules register theirs (points, tiers, badges,
+// notifications) from their domain package's init as they land; a name registered twice or
+// not of the form resource.verb is a programming error and panics.
+func Register(types ...EventType) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	for _, t := range types {
+		if !typeName.MatchString(t.Name) {
+			panic(fmt.Sprintf("webhook: event type %q is not resource.verb", t.Name))
+		}
+		if _, dup := registry[t.Name]; dup {
+			panic(fmt.Sprintf("webhook: event type %q registered twice", t.Name))
+		}
+		registry[t.Name] = t
+	}
+}
+
+// Lookup returns the registered type name, or ErrUnknownEventType.
+func Lookup(name string) (EventType, error) {
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	t, ok := registry[name]
+	if !ok {
+		return EventType{}, fmt.Errorf("%w %q", ErrUnknownEventType, name)
+	}
+	return t, nil
+}
+
+// Types returns the catalogue ordered by name.
+func Types() []EventType {
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	out := make([]EventType, 0, len(registry))
+	for _, t := range registry {
+		out = append(out, t)
+	}
+	slices.SortFunc(out, func(a, b EventType) int {
+		if a.Name < b.Name {
+			return -1
+		}
+		if a.Name > b.Name {
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// Names of the customer module's event types.
+const (
+	CustomerCreated = "customer.created"
+	CustomerUpdated = "customer.updated"
+	CustomerMerged  = "customer.merged"
+	CustomerErased  = "customer.erased"
+	CustomerTagged  = "customer.tagged"
+)
+
+// sampleProfile is the profile sample customer events carry.
+var sampleProfile = map[string]any{
+	"id": "0b6f3c52-8d0e-4a55-9a43-3f7c2a1e9d10", "name": "王小明", "gender": "male", "phone": "+8613800000000",
+	"email": "xiaoming@example.com", "language": "zh-CN", "city": "上海", "consents": map[string]bool{"marketing_sms": true},
+	"attributes": map[string]any{}, "created_at": "2026-01-01T08:00:00Z", "updated_at": "2026-01-01T08:00:00Z",
+}
+
+func init() {
+	Register(
+		EventType{Name: CustomerCreated, Description: "A customer profile was created (by an admin, a partner, an import or a Mini Program login).",
+			Sample: map[string]any{"customer_id": sampleProfile["id"], "changed_fields": []string{"name", "phone"}, "customer": sampleProfile}},
+		EventType{Name: CustomerUpdated, Description: "A customer's profile changed; changed_fields names what changed.",
+			Sample: map[string]any{"customer_id": sampleProfile["id"], "changed_fields": []string{"city"}, "customer": sampleProfile}},
+		EventType{Name: CustomerMerged, Description: "Two customer profiles were merged into the survivor.",
+			Sample: map[string]any{"customer_id": sampleProfile["id"], "merged_id": "5d2a8f1e-7b3c-4e6a-9c1d-2f4e6a8b0c12"}},
+		EventType{Name: CustomerErased, Description: "A customer's personal data was erased at their request.",
+			Sample: map[string]any{"customer_id": sampleProfile["id"]}},
+		EventType{Name: CustomerTagged, Description: "Tags were added to a customer.",
+			Sample: map[string]any{"customer_id": sampleProfile["id"], "tags": []string{"vip"}}},
+	)
+}
