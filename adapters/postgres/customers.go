@@ -102,16 +102,10 @@ func likePrefix(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s) + "%"
 }
 
-// List implements ports.CustomerRepository.
-func (Customers) List(ctx context.Context, cq ports.CustomerQuery, page ports.Page) ([]customer.Customer, error) {
-	q, _, err := TenantTx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var (
-		conds []string
-		args  []any
-	)
+// customerConditions returns the conditions of a listing's filters, with their arguments
+// appended to args.
+func customerConditions(cq ports.CustomerQuery, args []any) ([]string, []any) {
+	var conds []string
 	add := func(cond string, v any) {
 		args = append(args, v)
 		conds = append(conds, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
@@ -128,6 +122,20 @@ func (Customers) List(ctx context.Context, cq ports.CustomerQuery, page ports.Pa
 	}
 	if cq.City != "" {
 		add("city = ?", cq.City)
+	}
+	return conds, args
+}
+
+// List implements ports.CustomerRepository.
+func (Customers) List(ctx context.Context, cq ports.CustomerQuery, page ports.Page) ([]customer.Customer, error) {
+	q, _, err := TenantTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conds, args := customerConditions(cq, nil)
+	add := func(cond string, v any) {
+		args = append(args, v)
+		conds = append(conds, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
 	}
 	if page.After != "" {
 		after, err := uuid.Parse(page.After)

@@ -1,6 +1,7 @@
 package segment
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"time"
@@ -15,7 +16,9 @@ type Segment struct {
 	ID          uuid.UUID
 	Name        string
 	Description string
-	Tree        Tree
+	// Definition is the tree as saved (Tree's JSON): checked against the brand's catalogue
+	// when saved, and again with ParseJSON when evaluated, since attributes may change.
+	Definition json.RawMessage
 	// Members is how many customers matched at the last refresh.
 	Members   int64
 	CreatedAt time.Time
@@ -57,12 +60,13 @@ func (s *Segment) Check() error {
 // TagRule is an auto-tag rule: customers who match Tree get Tag (with source "rule"); those
 // who stop matching lose it, unless they got it some other way.
 type TagRule struct {
-	ID        uuid.UUID
-	Tag       string
-	Tree      Tree
-	Enabled   bool
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ID  uuid.UUID
+	Tag string
+	// Definition is the tree as saved, like Segment's.
+	Definition json.RawMessage
+	Enabled    bool
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Check normalises the rule's tag and reports what is wrong with it.
