@@ -22,6 +22,7 @@ import (
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
 	"github.com/engagehq/engage/application/secrets"
+	"github.com/engagehq/engage/application/segments"
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tenancy"
 	"github.com/engagehq/engage/ports"
@@ -45,6 +46,8 @@ type Deps struct {
 	CustomerAuth *customerauth.Service
 	Events       *events.Service
 	Idempotency  *idempotency.Service
+	// Segments serves segments, auto-tag rules and customer exports.
+	Segments *segments.Service
 	// Identity checks admin sessions (Kratos, or local sign-in in development); nil refuses them.
 	Identity ports.IdentityProvider
 	// SignIn redeems local sign-in links; nil where they are disabled (production).
@@ -136,6 +139,7 @@ func New(deps Deps) *Server {
 	s.registerCustomers()
 	s.registerMini(deps.CustomerAuth)
 	s.registerEvents()
+	s.registerSegments()
 	registerSecrets(s.api, deps.Secrets, deps.Logger)
 	return s
 }

@@ -97,7 +97,7 @@ func setupWith(t *testing.T, o testOptions) *testBundle {
 		SignInLimits: ratelimit.DefaultSignInLimits, PlatformKey: testPlatformKey,
 		Ready:   func(ctx context.Context) error { return db.CheckSchema(ctx) },
 		Metrics: NewMetrics(db.Pool()),
-		Logger:  log,
+		Logger:  log, Segments: a.Segments,
 	})
 	hs := httptest.NewServer(b.srv)
 	t.Cleanup(hs.Close)

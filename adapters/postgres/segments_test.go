@@ -112,7 +112,7 @@ func (f *segmentFixture) all() []uuid.UUID {
 	return out
 }
 
-func mustTree(t *testing.T, src string) segment.Tree {
+func mustTree(t testing.TB, src string) segment.Tree {
 	t.Helper()
 	tree, err := segment.ParseJSON([]byte(src), segment.NewCatalogue(segmentDefs))
 	require.NoError(t, err, src)

@@ -15,6 +15,7 @@ import (
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
+	"github.com/engagehq/engage/application/segments"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -27,6 +28,8 @@ type Services struct {
 	Idempotency *idempotency.Service
 	// Events hands ingested batches of customer events to the modules that react to them.
 	Events *events.Service
+	// Segments refreshes segment members and auto-tag rules.
+	Segments *segments.Service
 }
 
 // Config sizes the workers.
@@ -58,6 +61,13 @@ func NewClient(db *postgres.DB, svc *Services, cfg Config) (*Client, error) {
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[events.ReactArgs]) error {
 		return svc.Events.React(ctx, job.Args)
 	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[segments.RefreshArgs]) error {
+		return svc.Segments.Refresh(ctx, job.Args)
+	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[segments.SweepArgs]) error {
+		_, err := svc.Segments.Sweep(ctx)
+		return err
+	}))
 	if cfg.MaxWorkers <= 0 {
 		cfg.MaxWorkers = 10
 	}
@@ -69,7 +79,10 @@ func NewClient(db *postgres.DB, svc *Services, cfg Config) (*Client, error) {
 		periodic = append(periodic,
 			river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
 				return idempotency.SweepArgs{}, nil
-			}, &river.PeriodicJobOpts{ID: "idempotency_sweep", RunOnStart: true}))
+			}, &river.PeriodicJobOpts{ID: "idempotency_sweep", RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
+				return segments.SweepArgs{}, nil
+			}, &river.PeriodicJobOpts{ID: "segments_sweep"}))
 	}
 	return river.NewClient(riverpgxv5.New(db.Pool()), &river.Config{
 		Logger: cfg.Logger,

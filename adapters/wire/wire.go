@@ -28,6 +28,7 @@ import (
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
 	"github.com/engagehq/engage/application/secrets"
+	"github.com/engagehq/engage/application/segments"
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tenancy"
 	"github.com/engagehq/engage/ports"
@@ -81,6 +82,9 @@ type App struct {
 	Idempotency  *idempotency.Service
 	River        *riverjobs.Client
 	Listener     *postgres.Listener
+
+	// Segments are saved segments, their materialised members, auto-tag rules and exports.
+	Segments *segments.Service
 }
 
 // New wires every service over db.
@@ -158,14 +162,19 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 	}
 	scheduler := riverjobs.NewScheduler(a.River)
 	a.Idempotency = idempotency.NewService(db, postgres.IdempotencyKeys{}, scheduler, a.Tenants, cfg.Clock)
+	a.Segments = segments.NewService(segments.Deps{
+		Tx: db, Segments: postgres.Segments{}, Rules: postgres.TagRules{}, Eval: postgres.SegmentEvaluator{},
+		Membership: postgres.SegmentEvaluator{}, Defs: postgres.AttributeDefs{}, Jobs: scheduler, Audit: auditLog,
+		Tenants: a.Tenants, Clock: cfg.Clock,
+	})
 	a.Events = events.NewService(events.Deps{
 		Tx: db, Events: postgres.Events{}, Activity: postgres.Activity{}, Jobs: scheduler, Tenants: a.Tenants, Clock: cfg.Clock,
 		// Modules that react to customer events (points, tiers, badges, notification triggers)
 		// add their reactors after the activity aggregates.
-		Reactors: []ports.EventReactor{events.NewActivityUpdater(postgres.Activity{})},
+		Reactors: []ports.EventReactor{events.NewActivityUpdater(postgres.Activity{}), a.Segments.Reactor()},
 	})
 	a.Demo = demodata.NewService(db, postgres.CustomerImport{}, auditLog, a.Events, cfg.Clock)
-	*workers = riverjobs.Services{Idempotency: a.Idempotency, Events: a.Events}
+	*workers = riverjobs.Services{Idempotency: a.Idempotency, Events: a.Events, Segments: a.Segments}
 
 	// Change notices from every process keep this one's caches honest.
 	a.Listener = postgres.NewListener(cfg.DatabaseURL, cfg.Logger)

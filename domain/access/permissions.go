@@ -27,6 +27,8 @@ const (
 	PermCustomersWrite Permission = "customers:write"
 	PermEventsRead     Permission = "events:read"
 	PermEventsWrite    Permission = "events:write"
+	// PermCustomersExport downloads customer lists with their personal data.
+	PermCustomersExport Permission = "customers:export"
 )
 
 // AllPermissions lists every permission, for editors and checks.
@@ -34,6 +36,7 @@ var AllPermissions = []Permission{
 	PermTenantRead, PermTenantWrite, PermAPIKeysRead, PermAPIKeysWrite, PermSettingsRead, PermSettingsWrite,
 	PermTeamRead, PermTeamWrite, PermRolesRead, PermRolesWrite, PermAuditRead, PermAuditExport,
 	PermCustomersRead, PermCustomersWrite, PermEventsRead, PermEventsWrite,
+	PermCustomersExport,
 }
 
 // IsPermission reports whether p is a known permission.
@@ -69,14 +72,15 @@ var frontline = []Permission{PermTenantRead, PermCustomersRead, PermCustomersWri
 
 // builtinGrants is what each built-in role may do. Owners may do everything; admins all but
 // define roles; the operational roles see the brand and serve its customers; analysts read
-// configuration, customers and their activity; auditors read configuration and the audit trail.
+// configuration, customers and their activity, and export customers; auditors read
+// configuration and the audit trail.
 var builtinGrants = map[Role][]Permission{
 	RoleOwner:           AllPermissions,
 	RoleAdmin:           without(AllPermissions, PermRolesWrite),
 	RoleMarketer:        frontline,
 	RoleLoyaltyOperator: frontline,
 	RoleStoreStaff:      frontline,
-	RoleAnalyst:         append(slices.Clone(readOnly), PermCustomersRead, PermEventsRead),
+	RoleAnalyst:         append(slices.Clone(readOnly), PermCustomersRead, PermEventsRead, PermCustomersExport),
 	RoleAuditor:         append(slices.Clone(readOnly), PermAuditRead, PermAuditExport),
 }
 

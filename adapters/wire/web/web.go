@@ -47,7 +47,7 @@ func Handler(a *wire.App, o Options) *httpapi.Server {
 		Customers: a.Customers, CustomerAuth: a.CustomerAuth, Events: a.Events, Idempotency: a.Idempotency, Identity: a.Identity, SignIn: local, Authorizer: a.Authorizer, Tx: a.DB,
 		AuditLog: postgres.AuditLog{}, Limiter: limiter, APILimits: o.APILimits, SignInLimits: o.SignInLimits,
 		Console: con, PlatformKey: o.PlatformKey, SecureCookies: a.Config.Production, Jobs: o.Jobs, Metrics: o.Metrics,
-		Logger: a.Config.Logger,
+		Logger: a.Config.Logger, Segments: a.Segments,
 		Ready: func(ctx context.Context) error {
 			if err := a.DB.Pool().Ping(ctx); err != nil {
 				return err
