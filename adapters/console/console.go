@@ -24,6 +24,7 @@ import (
 	auditapp "github.com/engagehq/engage/application/audit"
 	"github.com/engagehq/engage/application/channels"
 	"github.com/engagehq/engage/application/customers"
+	"github.com/engagehq/engage/application/segments"
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tenancy"
 	"github.com/engagehq/engage/domain/access"
@@ -58,6 +59,9 @@ type Deps struct {
 	// SecureCookies marks cookies Secure (everywhere but plain-HTTP development).
 	SecureCookies bool
 	Logger        *slog.Logger
+
+	// Segments serves the segment builder, auto-tag rules and customer exports.
+	Segments *segments.Service
 }
 
 // Server is the console.
@@ -121,6 +125,18 @@ func New(d Deps) *Server {
 		r.Post("/customers", s.createCustomer)
 		r.Get("/customers/{id}", s.customer)
 		r.Post("/customers/{id}", s.updateCustomer)
+		r.Get("/customers/export.csv", s.customerExport)
+		r.Get("/segments", s.segmentsList)
+		r.Post("/segments/builder", s.builderAction("segment", segmentBuilderPath))
+		r.Post("/segments/count", s.segmentCount)
+		r.Post("/segments/preview", s.segmentPreview)
+		r.Get("/segments/{id}", s.segmentPage)
+		r.Post("/segments/{id}", s.saveSegment)
+		r.Post("/segments/{id}/delete", s.deleteSegment)
+		r.Get("/tag-rules", s.tagRules)
+		r.Post("/tag-rules", s.createTagRule)
+		r.Post("/tag-rules/builder", s.builderAction("tag_rules", ruleBuilderPath))
+		r.Post("/tag-rules/{id}", s.changeTagRule)
 		r.Get("/roles", s.roles)
 		r.Post("/roles", s.saveRole)
 		r.Post("/roles/{name}/delete", s.deleteRole)

@@ -202,3 +202,9 @@ func (c Catalogue) Fields() []Field {
 	}
 	return out
 }
+
+// Field returns the field named name, if the catalogue has it.
+func (c Catalogue) Field(name string) (Field, bool) {
+	f, _, err := c.lookup(name)
+	return f, err == nil
+}

@@ -39,7 +39,7 @@ func Handler(a *wire.App, o Options) *httpapi.Server {
 	con := console.New(console.Deps{
 		Tenants: a.Tenants, Tenancy: a.Tenancy, APIKeys: a.APIKeys, Access: a.Access, Audit: a.Audit, Authorizer: a.Authorizer,
 		Channels: a.Channels, Customers: a.Customers, Identity: a.Identity, SignIn: local, PlatformKey: o.PlatformKey, KratosBrowserURL: o.KratosBrowserURL,
-		CSRFKey: csrfKey[:], SecureCookies: a.Config.Production, Logger: a.Config.Logger,
+		CSRFKey: csrfKey[:], SecureCookies: a.Config.Production, Logger: a.Config.Logger, Segments: a.Segments,
 		SignInLimit: func(h http.Handler) http.Handler { return limiter.ByIP(o.SignInLimits.Default, h) },
 	})
 	return httpapi.New(httpapi.Deps{
