@@ -20,6 +20,11 @@ type segmentSQL struct {
 	// evaluating a handful of customers; otherwise they are one aggregate over the brand's
 	// events of the window, semi-joined to customers, for counting the whole brand.
 	few bool
+	// restrict holds the predicates of the conditions without windows that are and-ed with
+	// the node being compiled: a window's aggregate need only consider the customers they
+	// match, which lets the planner start from a selective profile or tag condition and look
+	// up just those customers' events instead of aggregating the brand's whole window.
+	restrict []string
 }
 
 // compileSegment returns the predicate of t and its arguments, numbered after the first
@@ -51,11 +56,37 @@ func (s *segmentSQL) group(children []segment.Node, op, empty string) string {
 	if len(children) == 0 {
 		return empty
 	}
-	parts := make([]string, len(children))
-	for i, c := range children {
-		parts[i] = s.node(c)
+	parts := make([]string, 0, len(children))
+	var windowed []segment.Node
+	for _, c := range children {
+		if op == " AND " && hasWindow(c) {
+			windowed = append(windowed, c)
+			continue
+		}
+		parts = append(parts, s.node(c))
+	}
+	if len(windowed) > 0 {
+		// Restricting the windows to the customers their siblings match is sound even under
+		// or and not: where a sibling fails, the whole group is false whatever they say.
+		outer := s.restrict
+		s.restrict = append(append([]string(nil), outer...), parts...)
+		for _, c := range windowed {
+			parts = append(parts, s.node(c))
+		}
+		s.restrict = outer
 	}
 	return "(" + strings.Join(parts, op) + ")"
+}
+
+// hasWindow reports whether n holds a condition that aggregates events.
+func hasWindow(n segment.Node) bool {
+	t := segment.Tree{Root: n}
+	for _, c := range t.Conditions() {
+		if c.Field.Source == segment.SourceWindow && c.Field.Column != "campaign" {
+			return true
+		}
+	}
+	return false
 }
 
 // sqlOps maps the catalogue's comparison operators to SQL.
@@ -218,7 +249,11 @@ func (s *segmentSQL) window(c segment.Condition) string {
 			sqlOps[c.Op] + " " + s.arg(whole(v)) + ")"
 	}
 	// The customers with events in the window whose aggregate passes (or, when 0 passes,
-	// fails) the comparison, found in one pass over the window on the type and time index.
+	// fails) the comparison, found in one pass over the window on the type and time index, or
+	// customer by customer when the conditions and-ed with it pick few.
+	if len(s.restrict) > 0 {
+		filter += " AND x.customer_id IN (SELECT c.id FROM customers c WHERE " + strings.Join(s.restrict, " AND ") + ")"
+	}
 	having := agg + " " + sqlOps[c.Op] + " " + s.arg(whole(v))
 	zero := holdsAtZero(c.Op, v)
 	if zero {

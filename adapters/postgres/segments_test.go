@@ -191,6 +191,15 @@ func TestSegmentsMatchWhatEachConditionMeans(t *testing.T) {
 		{`{"or":[{"field":"city","op":"=","value":"北京"},{"field":"attributes.vegan","op":"=","value":true}]}`, []string{"bob", "dan"}},
 		{`{"and":[{"field":"city","op":"=","value":"上海"},{"not":{"field":"tag","op":"has","value":"vip"}}]}`, []string{"cat"}},
 		{`{"not":{"or":[{"field":"purchases","window_days":90,"op":">=","value":1},{"field":"visit_count","op":">","value":0}]}}`, []string{"cat"}},
+		// Windows and-ed with other conditions only aggregate the customers those match.
+		{`{"and":[{"field":"city","op":"=","value":"上海"},{"field":"purchases","window_days":30,"op":"<","value":1}]}`, []string{"cat"}},
+		{`{"and":[{"field":"city","op":"=","value":"上海"},{"not":{"field":"purchases","window_days":30,"op":">=","value":2}}]}`, []string{"cat"}},
+		{`{"and":[{"field":"tag","op":"has_not","value":"vip"},{"or":[{"field":"purchases","window_days":90,"op":">=","value":1},
+			{"field":"events","event_type":"visit","window_days":30,"op":">=","value":2}]}]}`, []string{"bob", "dan"}},
+		{`{"and":[{"field":"gender","op":"!=","value":"male"},{"and":[{"field":"city","op":"=","value":"上海"},
+			{"field":"category_spend_fen","category":"tea","window_days":30,"op":">=","value":1}]}]}`, []string{"ann"}},
+		{`{"or":[{"field":"city","op":"=","value":"北京"},{"and":[{"field":"attributes.vegan","op":"=","value":true},
+			{"field":"store_visits","store":"S1","window_days":30,"op":">=","value":2}]}]}`, []string{"bob", "dan"}},
 	} {
 		t.Run(tc.tree, func(t *testing.T) {
 			t.Parallel()

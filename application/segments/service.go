@@ -69,10 +69,11 @@ func (s *Service) parse(ctx context.Context, tree any) (segment.Tree, error) {
 }
 
 // Count returns how many of the brand's customers match tree, a tree decoded from JSON: the
-// live count while an admin edits a segment.
+// live count while an admin edits a segment. It runs in a transaction (read only in effect) so
+// that the evaluator may tune the statement for it.
 func (s *Service) Count(ctx context.Context, tenant tenants.ID, tree any) (int64, error) {
 	var n int64
-	err := s.deps.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
+	err := s.deps.Tx.InTenant(ctx, tenant, func(ctx context.Context) error {
 		t, err := s.parse(ctx, tree)
 		if err != nil {
 			return err
@@ -87,7 +88,7 @@ func (s *Service) Count(ctx context.Context, tenant tenants.ID, tree any) (int64
 func (s *Service) Preview(ctx context.Context, tenant tenants.ID, tree any, limit int) ([]customer.Customer, error) {
 	limit = max(1, min(limit, MaxPreview))
 	var out []customer.Customer
-	err := s.deps.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
+	err := s.deps.Tx.InTenant(ctx, tenant, func(ctx context.Context) error {
 		t, err := s.parse(ctx, tree)
 		if err != nil {
 			return err

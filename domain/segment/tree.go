@@ -302,7 +302,7 @@ func (p *parser) window(c *Condition, obj map[string]any, path string) {
 	case present && !c.Field.Window:
 		p.fail(at, ErrValue, "%s takes no window", c.Field.Name)
 	case present:
-		n, ok := v.(float64)
+		n, ok := number(v)
 		if !ok || n != math.Trunc(n) || n < 1 || n > MaxWindowDays {
 			p.fail(at, ErrValue, "a whole number of days, 1-%d", MaxWindowDays)
 			return
@@ -337,6 +337,23 @@ func (p *parser) params(c *Condition, obj map[string]any, path string) {
 			c.Store = s
 		}
 	}
+}
+
+// number reads a number as JSON decodes it (float64, or json.Number with UseNumber), or as Go
+// code writes one (int).
+func number(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case int:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	case json.Number:
+		f, err := x.Float64()
+		return f, err == nil
+	}
+	return 0, false
 }
 
 func (p *parser) list(f Field, v any, at string) any {
@@ -384,7 +401,7 @@ func (p *parser) scalar(f Field, v any, at string) any {
 		}
 		return s
 	case KindNumber:
-		n, ok := v.(float64)
+		n, ok := number(v)
 		whole := f.Source != SourceAttribute
 		if !ok || math.IsNaN(n) || n < f.Min || n > f.Max || (whole && n != math.Trunc(n)) {
 			kind := "a number"
