@@ -135,19 +135,23 @@ func convert(k segment.Kind, s string) any {
 	return s
 }
 
-// fromTree loads a saved tree into the builder when it is one group of conditions (each
-// possibly negated); ok is false for deeper trees, which the builder cannot show.
+// fromTree loads a saved tree into the builder when it is a condition or one group of
+// conditions (each possibly negated); ok is false for deeper trees, which the builder cannot
+// show.
 func fromTree(def json.RawMessage) (builder, bool) {
-	var root map[string][]map[string]any
-	if json.Unmarshal(def, &root) != nil || len(root) != 1 {
+	var root map[string]any
+	if json.Unmarshal(def, &root) != nil {
 		return builder{Match: "and"}, false
 	}
 	b := builder{Match: "and"}
-	nodes, ok := root["and"]
-	if !ok {
-		b.Match, nodes = "or", root["or"]
+	nodes, isAnd := root["and"].([]any)
+	if or, ok := root["or"].([]any); ok {
+		b.Match, nodes = "or", or
+	} else if !isAnd {
+		nodes = []any{root}
 	}
-	for _, n := range nodes {
+	for _, raw := range nodes {
+		n, _ := raw.(map[string]any)
 		row := conditionRow{}
 		if inner, ok := n["not"].(map[string]any); ok {
 			row.Not, n = true, inner
