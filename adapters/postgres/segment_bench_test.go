@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -104,7 +105,7 @@ func buildSegmentBench(d *pgtest.Database) error {
 	)
 	for _, s := range steps {
 		var args []any
-		if containsParam(s) {
+		if strings.Contains(s, "$1") {
 			args = []any{benchNow}
 		}
 		if _, err := conn.Exec(ctx, s, args...); err != nil {
@@ -114,16 +115,7 @@ func buildSegmentBench(d *pgtest.Database) error {
 	return nil
 }
 
-func containsParam(s string) bool {
-	for i := 0; i+1 < len(s); i++ {
-		if s[i] == '$' && s[i+1] == '1' {
-			return true
-		}
-	}
-	return false
-}
-
-func itoa(n int) string { return strconv.Itoa(n) }
+var itoa = strconv.Itoa
 
 // BenchmarkSegmentCount measures the live count of segments over the cached brand of a
 // million customers and ten million events (built on first run, in minutes; reused after).
