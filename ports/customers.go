@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/domain/customer"
+	"github.com/engagehq/engage/domain/lifecycle"
 )
 
 // Errors of the customer repositories.
@@ -21,6 +22,10 @@ type CustomerQuery struct {
 	// Search matches the start of a name, phone or email.
 	Search string
 	City   string
+	// Tag keeps the customers with this tag.
+	Tag string
+	// Lifecycle keeps the customers at this stage.
+	Lifecycle lifecycle.Stage
 }
 
 // CustomerRepository keeps a tenant's customers in its tenant transaction.

@@ -16,6 +16,8 @@ var ErrNoActivity = errors.New("no activity recorded")
 type TimelineQuery struct {
 	// Type keeps one event type ("purchase", "custom:tasting").
 	Type string
+	// Channel keeps the events of one channel ("pos", "mini_program").
+	Channel string
 }
 
 // EventRepository keeps a tenant's customer events in its tenant transaction.

@@ -23,10 +23,17 @@ import (
 	"github.com/engagehq/engage/application/apikeys"
 	auditapp "github.com/engagehq/engage/application/audit"
 	"github.com/engagehq/engage/application/channels"
+	"github.com/engagehq/engage/application/customerimport"
+	"github.com/engagehq/engage/application/customermerge"
 	"github.com/engagehq/engage/application/customers"
+	"github.com/engagehq/engage/application/events"
+	lifecycleapp "github.com/engagehq/engage/application/lifecycle"
+	"github.com/engagehq/engage/application/privacy"
 	"github.com/engagehq/engage/application/segments"
 	"github.com/engagehq/engage/application/signin"
+	"github.com/engagehq/engage/application/tags"
 	"github.com/engagehq/engage/application/tenancy"
+	"github.com/engagehq/engage/application/wechataccounts"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -45,6 +52,8 @@ type Deps struct {
 	Channels   *channels.Service
 	Customers  *customers.Service
 	Authorizer ports.Authorizer
+	// Events is the activity stream: timelines, aggregates and the brand's custom event types.
+	Events *events.Service
 	// Identity checks admin sessions; SignIn redeems local links (nil in production).
 	Identity ports.IdentityProvider
 	SignIn   *signin.Service
@@ -59,6 +68,16 @@ type Deps struct {
 	// SecureCookies marks cookies Secure (everywhere but plain-HTTP development).
 	SecureCookies bool
 	Logger        *slog.Logger
+	// WeChatAccounts manages customers' WeChat links and fan tag imports.
+	WeChatAccounts *wechataccounts.Service
+	// Tags tags customers; Lifecycle serves the stages and their rules.
+	Tags      *tags.Service
+	Lifecycle *lifecycleapp.Service
+	// Merges merges duplicate customers; Imports imports customers from CSV files; Privacy
+	// erases customers' personal data.
+	Merges  *customermerge.Service
+	Imports *customerimport.Service
+	Privacy *privacy.Service
 
 	// Segments serves the segment builder, auto-tag rules and customer exports.
 	Segments *segments.Service
@@ -125,6 +144,26 @@ func New(d Deps) *Server {
 		r.Post("/customers", s.createCustomer)
 		r.Get("/customers/{id}", s.customer)
 		r.Post("/customers/{id}", s.updateCustomer)
+		r.Get("/customers/{id}/wechat-accounts", s.wechatAccounts)
+		r.Post("/customers/{id}/wechat-accounts/link", s.linkWeChatAccount)
+		r.Post("/customers/{id}/wechat-accounts/{openid}/disconnect", s.wechatAccountAction(false))
+		r.Post("/customers/{id}/wechat-accounts/{openid}/reauthorize", s.wechatAccountAction(true))
+		r.Get("/wechat/fan-tags", s.fanTags)
+		r.Post("/wechat/fan-tags/import", s.importFanTags)
+		r.Get("/customers/{id}/tags", s.customerTags)
+		r.Post("/customers/{id}/tags", s.addCustomerTag)
+		r.Post("/customers/{id}/tags/remove", s.removeCustomerTag)
+		r.Post("/customers/bulk-tags", s.bulkTag)
+		r.Get("/tags", s.tagsPage)
+		r.Get("/lifecycle", s.lifecyclePage)
+		r.Post("/lifecycle", s.saveLifecycle)
+		r.Get("/customers/import", s.importPage)
+		r.Post("/customers/import", s.importCustomers)
+		r.Get("/customers/{id}/merge", s.mergePage)
+		r.Post("/customers/{id}/merge", s.mergeCustomers)
+		r.Get("/customers/erasures", s.erasures)
+		r.Get("/customers/{id}/privacy", s.privacyPanel)
+		r.Post("/customers/{id}/erase", s.eraseCustomer)
 		r.Get("/customers/export.csv", s.customerExport)
 		r.Get("/segments", s.segmentsList)
 		r.Post("/segments/builder", s.builderAction("segment", segmentBuilderPath))
@@ -147,6 +186,11 @@ func New(d Deps) *Server {
 		r.Post("/settings/brand", s.saveBrand)
 		r.Post("/settings/brand/logo", s.uploadLogo)
 		r.Get("/brand/logo", s.logo)
+		r.Get("/settings/event-types", s.eventTypes)
+		r.Post("/settings/event-types", s.saveEventType)
+		r.Post("/settings/event-types/{key}/delete", s.deleteEventType)
+		r.Get("/customers/{id}/timeline", s.customerTimeline)
+		r.Get("/customers/{id}/spend.json", s.customerSpend)
 	})
 	return s
 }

@@ -18,6 +18,8 @@ type customersView struct {
 	Customers []customer.Customer
 	Query     string
 	City      string
+	Tag       string
+	Lifecycle string
 	Next      string
 	Form      customerForm
 }
@@ -35,18 +37,19 @@ func (s *Server) customers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := viewFrom(r.Context())
-	q, city := strings.TrimSpace(r.URL.Query().Get("q")), strings.TrimSpace(r.URL.Query().Get("city"))
+	filter := customerFilter(r.URL.Query().Get)
+	q, city := filter.Search, filter.City
 	after, _ := base64.RawURLEncoding.DecodeString(r.URL.Query().Get("cursor"))
 	const limit = 50
-	cs, err := s.d.Customers.List(r.Context(), v.Tenant.ID, ports.CustomerQuery{Search: q, City: city}, ports.Page{After: string(after), Limit: limit + 1})
+	cs, err := s.d.Customers.List(r.Context(), v.Tenant.ID, filter, ports.Page{After: string(after), Limit: limit + 1})
 	if errors.Is(err, ports.ErrBadCursor) {
-		cs, err = s.d.Customers.List(r.Context(), v.Tenant.ID, ports.CustomerQuery{Search: q, City: city}, ports.Page{Limit: limit + 1})
+		cs, err = s.d.Customers.List(r.Context(), v.Tenant.ID, filter, ports.Page{Limit: limit + 1})
 	}
 	if err != nil {
 		s.internal(w, r, err)
 		return
 	}
-	out := customersView{view: v, Query: q, City: city, Form: customerForm{Values: map[string]string{"gender": "unknown"}, Errors: map[string]string{}}}
+	out := customersView{view: v, Query: q, City: city, Tag: filter.Tag, Lifecycle: string(filter.Lifecycle), Form: customerForm{Values: map[string]string{"gender": "unknown"}, Errors: map[string]string{}}}
 	if len(cs) > limit {
 		cs = cs[:limit]
 		out.Next = base64.RawURLEncoding.EncodeToString([]byte(cs[len(cs)-1].ID.String()))

@@ -12,6 +12,7 @@ import (
 	"github.com/engagehq/engage/application/segments"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/customer"
+	"github.com/engagehq/engage/domain/lifecycle"
 	"github.com/engagehq/engage/domain/segment"
 	"github.com/engagehq/engage/ports"
 )
@@ -233,7 +234,11 @@ func (s *Server) customerExport(w http.ResponseWriter, r *http.Request) {
 	}
 	v := viewFrom(r.Context())
 	q := r.URL.Query()
-	f := segments.ExportFilter{Query: ports.CustomerQuery{Search: strings.TrimSpace(q.Get("q")), City: strings.TrimSpace(q.Get("city"))}}
+	f := segments.ExportFilter{Query: ports.CustomerQuery{Search: strings.TrimSpace(q.Get("q")), City: strings.TrimSpace(q.Get("city")),
+		Tag: strings.TrimSpace(q.Get("tag"))}}
+	if st, err := lifecycle.ParseStage(q.Get("lifecycle")); err == nil {
+		f.Query.Lifecycle = st
+	}
 	if raw := q.Get("segment"); raw != "" {
 		id, err := uuid.Parse(raw)
 		if err != nil {

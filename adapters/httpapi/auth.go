@@ -247,6 +247,9 @@ func (s *Server) customerPrincipal(ctx huma.Context, base ports.Actor, auth *cus
 	case errors.Is(err, customerauth.ErrTokenExpired):
 		s.refuse(ctx, unauthenticated(ctx.Context(), "the customer token has expired; log in again", "expired token"))
 		return principal{}, false
+	case errors.Is(err, customerauth.ErrTokenRevoked):
+		s.refuse(ctx, unauthenticated(ctx.Context(), "the brand asked this customer to log in again", "revoked token"))
+		return principal{}, false
 	case errors.Is(err, customerauth.ErrUnauthenticated):
 		s.refuse(ctx, unauthenticated(ctx.Context(), "invalid customer token", "unknown, forged or malformed token"))
 		return principal{}, false

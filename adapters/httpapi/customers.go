@@ -12,6 +12,7 @@ import (
 	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/customer"
+	"github.com/engagehq/engage/domain/lifecycle"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -34,12 +35,15 @@ type CustomerBody struct {
 	Attributes     map[string]any   `json:"attributes" doc:"Values of the brand's custom attributes"`
 	CreatedAt      time.Time        `json:"created_at"`
 	UpdatedAt      time.Time        `json:"updated_at"`
+	LifecycleStage string           `json:"lifecycle_stage" enum:"new,active,at_risk,lapsed,won_back" doc:"See GET /v1/lifecycle/settings"`
+	LifecycleSince time.Time        `json:"lifecycle_since" doc:"When the customer reached the stage"`
 }
 
 func customerBody(c customer.Customer) CustomerBody {
 	b := CustomerBody{ID: c.ID.String(), ExternalID: c.ExternalID, Name: c.Name, Gender: c.Gender, Phone: c.Phone, Email: c.Email,
 		AvatarURL: c.AvatarURL, Address: c.Address, Language: c.Language, PreferredStore: c.PreferredStore, City: c.City,
-		Region: c.Region, Consents: c.Consents, Attributes: c.Attributes, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+		Region: c.Region, Consents: c.Consents, Attributes: c.Attributes, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+		LifecycleStage: string(c.LifecycleStage), LifecycleSince: c.LifecycleSince}
 	if c.BirthDate != nil {
 		b.BirthDate = c.BirthDate.Format("2006-01-02")
 	}
@@ -101,6 +105,8 @@ func (s *Server) customerError(ctx context.Context, err error) error {
 		return problem(ctx, http.StatusConflict, "phone_taken", "another customer has this phone", field("body.phone", "taken", nil))
 	case errors.Is(err, ports.ErrExternalIDTaken):
 		return problem(ctx, http.StatusConflict, "external_id_taken", "another customer has this external ID", field("body.external_id", "taken", nil))
+	case errors.Is(err, ports.ErrCustomerErased):
+		return problem(ctx, http.StatusConflict, "customer_erased", "this customer's personal data was erased; it cannot be given any back")
 	}
 	return mapError(ctx, s.deps.Logger, err)
 }
@@ -116,6 +122,9 @@ type listCustomersInput struct {
 	PageQuery
 	Q    string `query:"q" maxLength:"100" doc:"Start of a name, phone or email; a full phone number matches exactly"`
 	City string `query:"city" maxLength:"100"`
+	Tag  string `query:"tag" maxLength:"100" doc:"Only customers with this tag"`
+	// Lifecycle is a stage name; empty matches every stage.
+	Lifecycle string `query:"lifecycle" enum:"new,active,at_risk,lapsed,won_back" doc:"Only customers at this lifecycle stage"`
 }
 
 type listCustomersOutput struct {
@@ -162,7 +171,8 @@ func (s *Server) registerCustomers() {
 		if err != nil {
 			return nil, err
 		}
-		cs, err := s.deps.Customers.List(ctx, principalFrom(ctx).Tenant.ID, ports.CustomerQuery{Search: strings.TrimSpace(in.Q), City: in.City}, page)
+		cs, err := s.deps.Customers.List(ctx, principalFrom(ctx).Tenant.ID, ports.CustomerQuery{Search: strings.TrimSpace(in.Q), City: in.City,
+			Tag: strings.TrimSpace(in.Tag), Lifecycle: lifecycle.Stage(in.Lifecycle)}, page)
 		if err != nil {
 			return nil, s.customerError(ctx, err)
 		}
@@ -185,7 +195,7 @@ func (s *Server) registerCustomers() {
 		}
 		c, err := s.deps.Customers.Get(ctx, principalFrom(ctx).Tenant.ID, id)
 		if err != nil {
-			return nil, s.customerError(ctx, err)
+			return nil, s.customerNotFound(ctx, id, err)
 		}
 		return &customerOutput{Body: customerBody(c)}, nil
 	})
@@ -206,7 +216,7 @@ func (s *Server) registerCustomers() {
 		}
 		c, err := s.deps.Customers.Update(ctx, principalFrom(ctx).Tenant.ID, id, p)
 		if err != nil {
-			return nil, s.customerError(ctx, err)
+			return nil, s.customerNotFound(ctx, id, err)
 		}
 		return &customerOutput{Body: customerBody(c)}, nil
 	})

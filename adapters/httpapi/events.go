@@ -31,7 +31,7 @@ type EventItem struct {
 type EventIn struct {
 	ID         string         `json:"id,omitempty" example:"pos-0001-20260314-0042" doc:"The sender's own ID of the event, 1-100 printable characters, unique in the brand: an ID sent again is a duplicate and changes nothing"`
 	CustomerID string         `json:"customer_id,omitempty" example:"0f8fad5b-d9cb-469f-a165-70867728950e" doc:"The customer's ID (UUID)"`
-	Type       string         `json:"type,omitempty" example:"purchase" doc:"purchase, visit, page_view, click, share, referral, survey, or custom:<name> (1-40 lower-case letters, digits and underscores)"`
+	Type       string         `json:"type,omitempty" example:"purchase" doc:"purchase, visit, page_view, click, share, referral, survey, or custom:<key> of a type the brand defined (see /v1/event-types), whose fields the payload then follows"`
 	Channel    string         `json:"channel,omitempty" example:"pos" doc:"mini_program, pos, website, email, wechat or other"`
 	OccurredAt string         `json:"occurred_at,omitempty" example:"2026-03-14T15:04:05+08:00" doc:"When it happened, RFC 3339 with zone: history is accepted from 1990 on, the future up to 5 minutes ahead"`
 	AmountFen  *int64         `json:"amount_fen,omitempty" doc:"Purchases only, and required for them: what the customer paid, in fen"`
@@ -70,7 +70,7 @@ type EventResult struct {
 	Index  int            `json:"index" doc:"The event's position in the batch, from 0"`
 	ID     string         `json:"id"`
 	Status string         `json:"status" enum:"accepted,duplicate,rejected" doc:"accepted: stored; duplicate: its ID was stored before, nothing changed; rejected: nothing stored"`
-	Code   string         `json:"code,omitempty" enum:"validation_failed,unknown_customer" doc:"Why it was rejected"`
+	Code   string         `json:"code,omitempty" enum:"validation_failed,unknown_customer,unknown_event_type" doc:"Why it was rejected: unknown_event_type for a custom type the brand has not defined"`
 	Errors []*FieldDetail `json:"errors,omitempty" doc:"The fields at fault, e.g. body.events[3].amount_fen"`
 }
 
@@ -109,7 +109,8 @@ func eventBody(e event.Event) EventBody {
 type timelineInput struct {
 	CustomerPath
 	PageQuery
-	Type string `query:"type" maxLength:"47" doc:"Only events of this type, e.g. purchase or custom:tasting"`
+	Type    string `query:"type" maxLength:"47" doc:"Only events of this type, e.g. purchase or custom:tasting"`
+	Channel string `query:"channel" enum:"mini_program,pos,website,email,wechat,other" doc:"Only events from this channel"`
 }
 
 type timelineOutput struct {
@@ -192,7 +193,7 @@ func (s *Server) registerEvents() {
 		if err != nil {
 			return nil, err
 		}
-		evs, err := s.deps.Events.Timeline(ctx, principalFrom(ctx).Tenant.ID, id, ports.TimelineQuery{Type: in.Type}, page)
+		evs, err := s.deps.Events.Timeline(ctx, principalFrom(ctx).Tenant.ID, id, ports.TimelineQuery{Type: in.Type, Channel: in.Channel}, page)
 		if err != nil {
 			return nil, s.customerError(ctx, err)
 		}

@@ -58,6 +58,8 @@ func TestABatchReportsEachEventAndStoresOnlyTheValidOnes(t *testing.T) {
 	alice := b.do(t, http.MethodPost, "/v1/customers", owner, map[string]any{"name": "王小红"}).body["id"].(string)
 	theirs := b.do(t, http.MethodPost, "/v1/customers", other, map[string]any{"name": "Theirs"}).body["id"].(string)
 	now := time.Now()
+	require.Equal(t, http.StatusCreated, b.do(t, http.MethodPut, "/v1/event-types/tea_tasting", owner,
+		map[string]any{"fields": []any{map[string]any{"key": "cups", "type": "integer"}}}).status)
 
 	first := b.do(t, http.MethodPost, "/v1/events", owner, map[string]any{"events": []any{purchaseEvent("pos-1", alice, now.Add(-48*time.Hour), 3800)}})
 	require.Equal(t, http.StatusOK, first.status, "%s", first.raw)

@@ -44,12 +44,14 @@ type MeBody struct {
 	Language  string          `json:"language" enum:"zh-CN,en"`
 	Consents  map[string]bool `json:"consents"`
 	CreatedAt time.Time       `json:"created_at"`
+	// Address is the member's postal address, which they may change.
+	Address customer.Address `json:"address"`
 }
 
 func meBody(c customer.Customer) MeBody {
 	b := customerBody(c)
 	return MeBody{ID: b.ID, Name: b.Name, Gender: b.Gender, BirthDate: b.BirthDate, Phone: b.Phone, Email: b.Email,
-		AvatarURL: b.AvatarURL, Language: b.Language, Consents: b.Consents, CreatedAt: b.CreatedAt}
+		AvatarURL: b.AvatarURL, Address: b.Address, Language: b.Language, Consents: b.Consents, CreatedAt: b.CreatedAt}
 }
 
 type meOutput struct{ Body MeBody }
@@ -61,6 +63,9 @@ type meFields struct {
 	BirthDate *string         `json:"birth_date,omitempty" format:"date"`
 	Language  *string         `json:"language,omitempty" enum:"zh-CN,en"`
 	Consents  map[string]bool `json:"consents,omitempty" doc:"marketing_sms, marketing_email, marketing_wechat, data_analysis"`
+	// Address and avatar are the member's too; the phone only comes from WeChat.
+	Address   *customer.Address `json:"address,omitempty" doc:"Replaces the whole address"`
+	AvatarURL *string           `json:"avatar_url,omitempty" maxLength:"500" doc:"An https URL; the Mini Program's chooseAvatar image once uploaded"`
 }
 
 // phoneCodeBody is a request to set the customer's phone from WeChat.
@@ -144,10 +149,12 @@ func (s *Server) registerMini(auth *customerauth.Service) {
 
 	huma.Register(s.api, customerOperation(huma.Operation{
 		OperationID: "update-me", Method: http.MethodPatch, Path: "/v1/me", Tags: tags,
-		Summary: "Change the signed-in customer's profile", Description: "Name, gender, birth date, language and consents.",
+		Summary: "Change the signed-in customer's profile", Description: "Name, gender, birth date, address, language, consents and " +
+			"avatar. The phone is set through POST /v1/me/phone only.",
 	}, auth), func(ctx context.Context, in *struct{ Body meFields }) (*meOutput, error) {
 		f := in.Body
-		patch, err := customerFields{Name: f.Name, Gender: f.Gender, BirthDate: f.BirthDate, Language: f.Language, Consents: f.Consents}.patch(ctx)
+		patch, err := customerFields{Name: f.Name, Gender: f.Gender, BirthDate: f.BirthDate, Language: f.Language, Consents: f.Consents,
+			Address: f.Address, AvatarURL: f.AvatarURL}.patch(ctx)
 		if err != nil {
 			return nil, err
 		}

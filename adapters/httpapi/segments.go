@@ -13,6 +13,7 @@ import (
 	"github.com/engagehq/engage/application/segments"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/customer"
+	"github.com/engagehq/engage/domain/lifecycle"
 	"github.com/engagehq/engage/domain/segment"
 	"github.com/engagehq/engage/ports"
 )
@@ -282,10 +283,13 @@ func (s *Server) registerSegments() {
 }
 
 type exportInput struct {
-	Q       string `query:"q" maxLength:"100" doc:"Start of a name, phone or email; a full phone number matches exactly"`
-	City    string `query:"city" maxLength:"100"`
-	Segment string `query:"segment" doc:"A saved segment's ID: only its members (as of the last refresh)"`
-	Tree    string `query:"tree" maxLength:"20000" doc:"A segment tree as JSON: only the customers it matches now"`
+	Q    string `query:"q" maxLength:"100" doc:"Start of a name, phone or email; a full phone number matches exactly"`
+	City string `query:"city" maxLength:"100"`
+	Tag  string `query:"tag" maxLength:"100" doc:"Only customers with this tag"`
+	// Lifecycle is a stage name; empty matches every stage.
+	Lifecycle string `query:"lifecycle" enum:"new,active,at_risk,lapsed,won_back" doc:"Only customers at this lifecycle stage"`
+	Segment   string `query:"segment" doc:"A saved segment's ID: only its members (as of the last refresh)"`
+	Tree      string `query:"tree" maxLength:"20000" doc:"A segment tree as JSON: only the customers it matches now"`
 }
 
 func (s *Server) registerCustomerExport() {
@@ -297,7 +301,8 @@ func (s *Server) registerCustomerExport() {
 		Responses: map[string]*huma.Response{"200": {Description: "CSV", Content: map[string]*huma.MediaType{"text/csv": {}}}},
 	}, access.PermCustomersExport), func(ctx context.Context, in *exportInput) (*huma.StreamResponse, error) {
 		tenant := principalFrom(ctx).Tenant
-		f := segments.ExportFilter{Query: ports.CustomerQuery{Search: strings.TrimSpace(in.Q), City: in.City}}
+		f := segments.ExportFilter{Query: ports.CustomerQuery{Search: strings.TrimSpace(in.Q), City: in.City,
+			Tag: strings.TrimSpace(in.Tag), Lifecycle: lifecycle.Stage(in.Lifecycle)}}
 		if in.Segment != "" {
 			id, err := parseUUID(ctx, "query.segment", in.Segment)
 			if err != nil {

@@ -5,26 +5,37 @@ package httpapi
 import (
 	"context"
 	"crypto/subtle"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humachi"
 	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/adapters/ratelimit"
 	accessapp "github.com/engagehq/engage/application/access"
 	"github.com/engagehq/engage/application/apikeys"
 	auditapp "github.com/engagehq/engage/application/audit"
+	"github.com/engagehq/engage/application/checkins"
 	"github.com/engagehq/engage/application/customerauth"
+	"github.com/engagehq/engage/application/customerimport"
+	"github.com/engagehq/engage/application/customermerge"
 	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
+	lifecycleapp "github.com/engagehq/engage/application/lifecycle"
+	"github.com/engagehq/engage/application/membership"
+	"github.com/engagehq/engage/application/privacy"
 	"github.com/engagehq/engage/application/secrets"
 	"github.com/engagehq/engage/application/segments"
 	"github.com/engagehq/engage/application/signin"
+	"github.com/engagehq/engage/application/tags"
 	"github.com/engagehq/engage/application/tenancy"
+	"github.com/engagehq/engage/application/wechataccounts"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -46,6 +57,17 @@ type Deps struct {
 	CustomerAuth *customerauth.Service
 	Events       *events.Service
 	Idempotency  *idempotency.Service
+	// WeChatAccounts manages customers' WeChat links and fan tag imports.
+	WeChatAccounts *wechataccounts.Service
+	// Checkins makes member codes and checks members in.
+	Checkins *checkins.Service
+	// Membership summarises a member's membership.
+	Membership *membership.Service
+	// Merges merges duplicate customers; Privacy downloads and erases customers' data;
+	// Imports imports customers from CSV files.
+	Merges  *customermerge.Service
+	Privacy *privacy.Service
+	Imports *customerimport.Service
 	// Segments serves segments, auto-tag rules and customer exports.
 	Segments *segments.Service
 	// Identity checks admin sessions (Kratos, or local sign-in in development); nil refuses them.
@@ -72,6 +94,12 @@ type Deps struct {
 	Jobs    http.Handler
 	Metrics *Metrics
 	Logger  *slog.Logger
+
+	// PublicURL is the API's external base URL, the server of each brand's own document.
+	PublicURL string
+	// Tags tags customers; Lifecycle serves the brand's lifecycle rules and stage counts.
+	Tags      *tags.Service
+	Lifecycle *lifecycleapp.Service
 }
 
 // Server is the HTTP API.
@@ -79,6 +107,8 @@ type Server struct {
 	deps   Deps
 	router chi.Router
 	api    huma.API
+
+	brandDocs *brandDocs
 }
 
 func init() {
@@ -139,8 +169,20 @@ func New(deps Deps) *Server {
 	s.registerCustomers()
 	s.registerMini(deps.CustomerAuth)
 	s.registerEvents()
+	s.registerEventTypes()
+	s.registerSelfService(deps.CustomerAuth)
+	s.registerCheckins()
+	s.registerWeChatAccounts()
+	s.registerTags()
+	s.registerLifecycle()
+	s.registerMerge()
+	s.registerImports()
+	s.registerPrivacy(deps.CustomerAuth)
 	s.registerSegments()
 	registerSecrets(s.api, deps.Secrets, deps.Logger)
+	s.brandDocs = &brandDocs{cache: map[uuid.UUID]brandDoc{},
+		global: sync.OnceValues(func() ([]byte, error) { return json.Marshal(s.api.OpenAPI()) })}
+	s.router.Get("/t/{slug}/openapi.json", s.brandOpenAPI)
 	return s
 }
 

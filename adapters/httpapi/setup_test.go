@@ -92,18 +92,26 @@ func setupWith(t *testing.T, o testOptions) *testBundle {
 	}
 	b.srv = New(Deps{
 		Tenants: a.Tenants, Tenancy: a.Tenancy, APIKeys: a.APIKeys, Access: a.Access, Audit: a.Audit, Secrets: a.Secrets,
-		Customers: a.Customers, CustomerAuth: a.CustomerAuth, Events: a.Events, Idempotency: a.Idempotency, Identity: a.Identity, SignIn: a.SignIn, Authorizer: a.Authorizer, Tx: db,
+		Customers: a.Customers, CustomerAuth: a.CustomerAuth, Events: a.Events, Idempotency: a.Idempotency, Identity: a.Identity, SignIn: a.SignIn,
+		Merges: a.Merges, Privacy: a.Privacy, Imports: a.Imports, Authorizer: a.Authorizer, Tx: db,
 		AuditLog: postgres.AuditLog{}, Limiter: ratelimit.New(ratelimit.Options{}), APILimits: apiLimits,
+		WeChatAccounts: a.WeChatAccounts, Checkins: a.Checkins, Membership: a.Membership,
 		SignInLimits: ratelimit.DefaultSignInLimits, PlatformKey: testPlatformKey,
 		Ready:   func(ctx context.Context) error { return db.CheckSchema(ctx) },
 		Metrics: NewMetrics(db.Pool()),
-		Logger:  log, Segments: a.Segments,
+		Logger:  log,
+
+		PublicURL: testPublicURL,
+		Tags:      a.Tags, Lifecycle: a.Lifecycle, Segments: a.Segments,
 	})
 	hs := httptest.NewServer(b.srv)
 	t.Cleanup(hs.Close)
 	b.url = hs.URL
 	return b
 }
+
+// testPublicURL is the API's external base URL in tests.
+const testPublicURL = "https://api.engage.test"
 
 // testSecretsKey is a fixed keyring for tests: key ID t1, 32 bytes of 0x01.
 const testSecretsKey = "t1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="

@@ -20,7 +20,8 @@ type Customers struct{}
 var _ ports.CustomerRepository = Customers{}
 
 const customerColumns = `id, coalesce(external_id, ''), name, gender, birth_date, coalesce(phone, ''), coalesce(email, ''),
-	coalesce(avatar_url, ''), address, language, preferred_store, city, region, consents, attributes, created_at, updated_at`
+	coalesce(avatar_url, ''), address, language, preferred_store, city, region, consents, attributes, created_at, updated_at,
+	lifecycle_stage, lifecycle_since`
 
 func scanCustomer(row pgx.Row) (customer.Customer, error) {
 	var (
@@ -28,7 +29,8 @@ func scanCustomer(row pgx.Row) (customer.Customer, error) {
 		address, consents, attrs []byte
 	)
 	err := row.Scan(&c.ID, &c.ExternalID, &c.Name, &c.Gender, &c.BirthDate, &c.Phone, &c.Email, &c.AvatarURL, &address,
-		&c.Language, &c.PreferredStore, &c.City, &c.Region, &consents, &attrs, &c.CreatedAt, &c.UpdatedAt)
+		&c.Language, &c.PreferredStore, &c.City, &c.Region, &consents, &attrs, &c.CreatedAt, &c.UpdatedAt,
+		&c.LifecycleStage, &c.LifecycleSince)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, ports.ErrCustomerNotFound
 	}
@@ -68,6 +70,8 @@ func customerConflict(err error) error {
 		return ports.ErrPhoneTaken
 	case isUniqueViolation(err, "customers_external_id"):
 		return ports.ErrExternalIDTaken
+	case isCheckViolation(err, "customers_erased_no_personal_data"):
+		return ports.ErrCustomerErased
 	}
 	return err
 }
@@ -102,8 +106,8 @@ func likePrefix(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s) + "%"
 }
 
-// customerConditions returns the conditions of a listing's filters, with their arguments
-// appended to args.
+// customerConditions returns the conditions of a listing's filters over the customers row "c",
+// with their arguments appended to args.
 func customerConditions(cq ports.CustomerQuery, args []any) ([]string, []any) {
 	var conds []string
 	add := func(cond string, v any) {
@@ -122,6 +126,12 @@ func customerConditions(cq ports.CustomerQuery, args []any) ([]string, []any) {
 	}
 	if cq.City != "" {
 		add("city = ?", cq.City)
+	}
+	if cq.Tag != "" {
+		add("EXISTS (SELECT 1 FROM customer_tags t WHERE t.tenant_id = c.tenant_id AND t.customer_id = c.id AND t.tag = ?)", cq.Tag)
+	}
+	if cq.Lifecycle != "" {
+		add("lifecycle_stage = ?", string(cq.Lifecycle))
 	}
 	return conds, args
 }
@@ -149,7 +159,7 @@ func (Customers) List(ctx context.Context, cq ports.CustomerQuery, page ports.Pa
 		where = strings.Join(conds, " AND ")
 	}
 	args = append(args, page.Limit)
-	rows, err := q.Query(ctx, `SELECT `+customerColumns+` FROM customers WHERE `+where+
+	rows, err := q.Query(ctx, `SELECT `+customerColumns+` FROM customers c WHERE `+where+
 		` ORDER BY created_at DESC, id DESC LIMIT $`+strconv.Itoa(len(args)), args...)
 	if err != nil {
 		return nil, err

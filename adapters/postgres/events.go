@@ -157,6 +157,9 @@ func (Events) Timeline(ctx context.Context, customer uuid.UUID, tq ports.Timelin
 	if tq.Type != "" {
 		add("type = ?", tq.Type)
 	}
+	if tq.Channel != "" {
+		add("channel = ?", tq.Channel)
+	}
 	if page.After != "" {
 		add("(occurred_at, id) < (SELECT occurred_at, id FROM customer_events WHERE id = ? AND customer_id = $1)", page.After)
 	}

@@ -15,7 +15,10 @@ import (
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
+	"github.com/engagehq/engage/application/lifecycle"
+	"github.com/engagehq/engage/application/privacy"
 	"github.com/engagehq/engage/application/segments"
+	"github.com/engagehq/engage/application/wechataccounts"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -28,6 +31,12 @@ type Services struct {
 	Idempotency *idempotency.Service
 	// Events hands ingested batches of customer events to the modules that react to them.
 	Events *events.Service
+	// WeChatAccounts imports brands' WeChat fan tags.
+	WeChatAccounts *wechataccounts.Service
+	// Lifecycle keeps customers' lifecycle stages current as time passes.
+	Lifecycle *lifecycle.Service
+	// Privacy carries out customers' erasure requests when they fall due.
+	Privacy *privacy.Service
 	// Segments refreshes segment members and auto-tag rules.
 	Segments *segments.Service
 }
@@ -61,6 +70,20 @@ func NewClient(db *postgres.DB, svc *Services, cfg Config) (*Client, error) {
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[events.ReactArgs]) error {
 		return svc.Events.React(ctx, job.Args)
 	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[lifecycle.RecomputeArgs]) error {
+		_, err := svc.Lifecycle.Recompute(ctx, job.Args)
+		return err
+	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[lifecycle.SweepArgs]) error {
+		_, err := svc.Lifecycle.Sweep(ctx)
+		return err
+	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[wechataccounts.ImportFanTagsArgs]) error {
+		return svc.WeChatAccounts.RunFanTagImport(ctx, job.Args)
+	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[privacy.EraseArgs]) error {
+		return svc.Privacy.Erase(ctx, job.Args)
+	}))
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[segments.RefreshArgs]) error {
 		return svc.Segments.Refresh(ctx, job.Args)
 	}))
@@ -80,6 +103,9 @@ func NewClient(db *postgres.DB, svc *Services, cfg Config) (*Client, error) {
 			river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
 				return idempotency.SweepArgs{}, nil
 			}, &river.PeriodicJobOpts{ID: "idempotency_sweep", RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour), func() (river.JobArgs, *river.InsertOpts) {
+				return lifecycle.SweepArgs{}, nil
+			}, &river.PeriodicJobOpts{ID: "lifecycle_sweep", RunOnStart: true}),
 			river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
 				return segments.SweepArgs{}, nil
 			}, &river.PeriodicJobOpts{ID: "segments_sweep"}))

@@ -22,15 +22,24 @@ import (
 	"github.com/engagehq/engage/application/apikeys"
 	"github.com/engagehq/engage/application/audit"
 	"github.com/engagehq/engage/application/channels"
+	"github.com/engagehq/engage/application/checkins"
 	"github.com/engagehq/engage/application/customerauth"
+	"github.com/engagehq/engage/application/customerimport"
+	"github.com/engagehq/engage/application/customermerge"
 	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/application/demodata"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
+	"github.com/engagehq/engage/application/lifecycle"
+	"github.com/engagehq/engage/application/membership"
+	"github.com/engagehq/engage/application/privacy"
 	"github.com/engagehq/engage/application/secrets"
 	"github.com/engagehq/engage/application/segments"
 	"github.com/engagehq/engage/application/signin"
+	"github.com/engagehq/engage/application/tags"
 	"github.com/engagehq/engage/application/tenancy"
+	"github.com/engagehq/engage/application/wechataccounts"
+	"github.com/engagehq/engage/domain/membercode"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -82,6 +91,22 @@ type App struct {
 	Idempotency  *idempotency.Service
 	River        *riverjobs.Client
 	Listener     *postgres.Listener
+	// WeChatAccounts is admins managing customers' WeChat links and importing fan tags.
+	WeChatAccounts *wechataccounts.Service
+	// Checkins makes member QR codes and checks members in with them.
+	Checkins *checkins.Service
+	// Membership summarises a member's membership for the Mini Program.
+	Membership *membership.Service
+	// Tags tags customers by hand and in bulk; Lifecycle keeps their stages and the rules.
+	Tags      *tags.Service
+	Lifecycle *lifecycle.Service
+	// CustomerData are every module's part of a customer, for merging, downloading and erasing.
+	CustomerData []ports.CustomerData
+	// Merges merges duplicate customers; Privacy downloads and erases customers' data;
+	// Imports imports customers from CSV files.
+	Merges  *customermerge.Service
+	Privacy *privacy.Service
+	Imports *customerimport.Service
 
 	// Segments are saved segments, their materialised members, auto-tag rules and exports.
 	Segments *segments.Service
@@ -148,7 +173,8 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 		customerTokenKey = customerauth.DeriveKey(cfg.SecretsKey)
 	}
 	if a.CustomerAuth, err = customerauth.New(customerauth.Deps{
-		Tx: db, Accounts: postgres.WeChatAccounts{}, Customers: a.Customers, Channels: a.Channels, WeChat: wechatClient,
+		Tx: db, Accounts: postgres.WeChatAccounts{}, Links: postgres.WeChatLinks{}, Sessions: postgres.CustomerSessions{},
+		Customers: a.Customers, Channels: a.Channels, WeChat: wechatClient,
 		AccessTokens: wechatTokens, Tenants: a.Tenants, Audit: auditLog, Clock: cfg.Clock, TokenKey: customerTokenKey,
 	}); err != nil {
 		return nil, err
@@ -169,12 +195,47 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 	})
 	a.Events = events.NewService(events.Deps{
 		Tx: db, Events: postgres.Events{}, Activity: postgres.Activity{}, Jobs: scheduler, Tenants: a.Tenants, Clock: cfg.Clock,
+		Types: postgres.EventTypes{}, Audit: auditLog, Spend: postgres.Events{},
 		// Modules that react to customer events (points, tiers, badges, notification triggers)
 		// add their reactors after the activity aggregates.
-		Reactors: []ports.EventReactor{events.NewActivityUpdater(postgres.Activity{}), a.Segments.Reactor()},
+		Reactors: []ports.EventReactor{
+			events.NewActivityUpdater(postgres.Activity{}),
+			// Stages read the activity aggregates, so they follow them.
+			lifecycle.NewReactor(postgres.Lifecycle{}, cfg.Clock),
+			// Segments and auto-tags read both.
+			a.Segments.Reactor(),
+		},
 	})
+	a.Tags = tags.NewService(db, postgres.Tags{}, postgres.Customers{}, auditLog)
+	a.Lifecycle = lifecycle.NewService(lifecycle.Deps{Tx: db, Repo: postgres.Lifecycle{}, Jobs: scheduler, Audit: auditLog,
+		Tenants: a.Tenants, Clock: cfg.Clock})
 	a.Demo = demodata.NewService(db, postgres.CustomerImport{}, auditLog, a.Events, cfg.Clock)
-	*workers = riverjobs.Services{Idempotency: a.Idempotency, Events: a.Events, Segments: a.Segments}
+	a.WeChatAccounts = wechataccounts.New(wechataccounts.Deps{
+		Tx: db, Accounts: postgres.WeChatAccounts{}, Links: postgres.WeChatLinks{}, Members: postgres.MemberStatuses{},
+		Tokens: a.CustomerAuth, Customers: a.Customers, Channels: a.Channels, Imports: postgres.FanTagImports{}, Jobs: scheduler,
+		OfficialAccount: wechatClient, AccessTokens: wechatTokens, Tags: postgres.Tags{}, Tenants: a.Tenants, Audit: auditLog,
+		Clock: cfg.Clock,
+	})
+	if a.Checkins, err = checkins.New(checkins.Deps{Members: postgres.MemberStatuses{}, Tx: db, Events: a.Events,
+		Key: membercode.DeriveKey(customerTokenKey), Clock: cfg.Clock}); err != nil {
+		return nil, err
+	}
+	// The points, tier and gamification modules add their sections' providers as they land.
+	a.Membership = membership.New(membership.Deps{Tx: db, Members: postgres.MemberStatuses{}, Activity: postgres.Activity{}})
+	// Each module that keeps customer data adds its part here (tags, segment membership;
+	// later points, tiers, badges).
+	a.CustomerData = []ports.CustomerData{postgres.AttributeData{}, postgres.WeChatAccountData{},
+		postgres.ActivityData{Activity: postgres.Activity{}}, postgres.Tags{},
+		// Last: it evaluates the survivor of a merge once the others have moved their data.
+		a.Segments.CustomerData()}
+	a.Merges = customermerge.NewService(customermerge.Deps{Tx: db, Customers: postgres.Customers{}, Merges: postgres.CustomerMerges{},
+		Data: a.CustomerData, Audit: auditLog})
+	a.Privacy = privacy.NewService(privacy.Deps{Tx: db, Customers: postgres.Customers{}, Erasures: postgres.Erasures{},
+		Data: a.CustomerData, Sessions: postgres.CustomerSessions{}, Jobs: scheduler, Audit: auditLog, Tenants: a.Tenants, Clock: cfg.Clock})
+	a.Imports = customerimport.NewService(customerimport.Deps{Tx: db, Customers: postgres.CustomerBulk{}, Defs: postgres.AttributeDefs{},
+		Tags: postgres.Tags{}, Audit: auditLog, Clock: cfg.Clock})
+	*workers = riverjobs.Services{Idempotency: a.Idempotency, Events: a.Events, WeChatAccounts: a.WeChatAccounts,
+		Lifecycle: a.Lifecycle, Privacy: a.Privacy, Segments: a.Segments}
 
 	// Change notices from every process keep this one's caches honest.
 	a.Listener = postgres.NewListener(cfg.DatabaseURL, cfg.Logger)

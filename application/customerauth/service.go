@@ -52,6 +52,9 @@ type Deps struct {
 	Clock        ports.Clock
 	// TokenKey signs customer tokens; at least MinKeyLen bytes.
 	TokenKey []byte
+	// Links records logins on accounts; Sessions keeps the cut-offs of customers' tokens.
+	Links    ports.WeChatLinkRepository
+	Sessions ports.CustomerSessions
 }
 
 // Service runs customer login and phone linking.
@@ -108,9 +111,11 @@ func (s *Service) Login(ctx context.Context, tenant tenants.ID, code string) (Lo
 		case err == nil:
 			out.CustomerID = account.CustomerID
 			if account.UnionID == "" && session.UnionID != "" {
-				return s.d.Accounts.SetUnionID(ctx, appID, session.OpenID, session.UnionID)
+				if err := s.d.Accounts.SetUnionID(ctx, appID, session.OpenID, session.UnionID); err != nil {
+					return err
+				}
 			}
-			return nil
+			return s.admit(ctx, appID, session.OpenID, out.CustomerID)
 		case !errors.Is(err, ports.ErrWeChatAccountNotFound):
 			return err
 		}
@@ -138,6 +143,9 @@ func (s *Service) Login(ctx context.Context, tenant tenants.ID, code string) (Lo
 			CustomerID: out.CustomerID, LinkedAt: s.d.Clock.Now()}); err != nil {
 			return err
 		}
+		if err := s.admit(ctx, appID, session.OpenID, out.CustomerID); err != nil {
+			return err
+		}
 		// The trail keeps the app, not the OpenID: it is personal data an erasure removes.
 		return s.d.Audit.Record(ctx, ports.AuditEntry{Action: "customer.wechat_link", TargetType: "customer",
 			TargetID: out.CustomerID.String(), After: map[string]any{"app_id": appID, "matched_by": matched}})
@@ -151,6 +159,26 @@ func (s *Service) Login(ctx context.Context, tenant tenants.ID, code string) (Lo
 	return out, nil
 }
 
+// admit records a login through an account, which answers any request to authorise again, and
+// lets the tokens issued from this second on through a cut-off an admin set.
+func (s *Service) admit(ctx context.Context, appID, openID string, customer uuid.UUID) error {
+	now := s.d.Clock.Now()
+	if err := s.d.Links.RecordLogin(ctx, appID, openID, now); err != nil {
+		return err
+	}
+	return s.d.Sessions.Admit(ctx, customer, issuedAt(now))
+}
+
+// issuedAt is the issue time a token issued at now carries: tokens count in whole seconds.
+func issuedAt(now time.Time) time.Time { return now.Add(TokenTTL).Truncate(time.Second).Add(-TokenTTL) }
+
+// CutOff makes the customer's tokens issued until now stop working, in the caller's tenant
+// transaction: an admin disconnected, re-authorised or moved one of their WeChat accounts.
+func (s *Service) CutOff(ctx context.Context, customer uuid.UUID) error {
+	// Tokens carry whole seconds: those of this second are cut off too.
+	return s.d.Sessions.CutOff(ctx, customer, issuedAt(s.d.Clock.Now()).Add(time.Second))
+}
+
 // Customer is a customer authenticated by their token.
 type Customer struct {
 	Tenant     tenants.Tenant
@@ -159,8 +187,10 @@ type Customer struct {
 }
 
 // Authenticate checks a customer token: its signature and expiry, that its brand exists and is
-// active, and that the customer is one of that brand's. It returns ErrUnauthenticated (or
-// ErrTokenExpired) for any token that fails, and tenants.ErrSuspended for a suspended brand.
+// active, that the customer is one of that brand's, and that it was not issued before an admin
+// cut the customer's tokens off (one indexed read). It returns ErrUnauthenticated (or
+// ErrTokenExpired) for any token that fails, ErrTokenRevoked for a cut-off one, and
+// tenants.ErrSuspended for a suspended brand.
 func (s *Service) Authenticate(ctx context.Context, token string) (Customer, error) {
 	claims, err := s.tokens.Verify(token)
 	if err != nil {
@@ -175,11 +205,21 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Customer, err
 	case !t.Active():
 		return Customer{}, tenants.ErrSuspended
 	}
-	if _, err := s.d.Customers.Get(ctx, t.ID, claims.CustomerID); err != nil {
-		if errors.Is(err, ports.ErrCustomerNotFound) {
-			return Customer{}, ErrUnauthenticated
-		}
+	var (
+		exists    bool
+		notBefore time.Time
+	)
+	err = s.d.Tx.ReadInTenant(ctx, t.ID, func(ctx context.Context) error {
+		exists, notBefore, err = s.d.Sessions.NotBefore(ctx, claims.CustomerID)
+		return err
+	})
+	switch {
+	case err != nil:
 		return Customer{}, err
+	case !exists:
+		return Customer{}, ErrUnauthenticated
+	case claims.ExpiresAt.Add(-TokenTTL).Before(notBefore):
+		return Customer{}, ErrTokenRevoked
 	}
 	return Customer{Tenant: t, CustomerID: claims.CustomerID, TokenID: claims.TokenID}, nil
 }

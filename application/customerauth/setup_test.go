@@ -89,7 +89,8 @@ func setup(t *testing.T) *testBundle {
 func (b *testBundle) service(t *testing.T, client *wechat.Client) *customerauth.Service {
 	t.Helper()
 	svc, err := customerauth.New(customerauth.Deps{
-		Tx: b.db, Accounts: postgres.WeChatAccounts{}, Customers: b.customers, Channels: b.channels,
+		Tx: b.db, Accounts: postgres.WeChatAccounts{}, Links: postgres.WeChatLinks{}, Sessions: postgres.CustomerSessions{},
+		Customers: b.customers, Channels: b.channels,
 		WeChat: client, AccessTokens: wechat.NewTokens(client), Tenants: b.dir, Audit: postgres.AuditLog{},
 		Clock: b.clock, TokenKey: testTokenKey,
 	})

@@ -29,6 +29,9 @@ const MinKeyLen = sha256.Size
 var (
 	ErrUnauthenticated = errors.New("customer token is invalid")
 	ErrTokenExpired    = fmt.Errorf("%w: it has expired; log in again", ErrUnauthenticated)
+	// ErrTokenRevoked: an admin asked the customer to authorise again, or changed their WeChat
+	// links, after the token was issued.
+	ErrTokenRevoked = fmt.Errorf("%w: it was revoked; log in again", ErrUnauthenticated)
 )
 
 // tokenVersion is the first byte of a token's payload, so that the layout can change.

@@ -42,6 +42,8 @@ const (
 const (
 	CodeInvalid         = "validation_failed"
 	CodeUnknownCustomer = "unknown_customer"
+	// CodeUnknownType refuses a custom event whose type the brand has not defined.
+	CodeUnknownType = "unknown_event_type"
 )
 
 // Result is what became of the event at Index of a batch.
@@ -77,6 +79,13 @@ type Deps struct {
 	Reactors []ports.EventReactor
 	Tenants  *tenants.Directory
 	Clock    ports.Clock
+
+	// Types are the brand's custom event types, which custom events must follow.
+	Types ports.EventTypeRepository
+	// Audit records changes of the custom event types.
+	Audit ports.AuditLog
+	// Spend reads customers' purchases month by month.
+	Spend ports.SpendHistory
 }
 
 // Service runs the activity stream's use cases.
@@ -111,6 +120,10 @@ func (s *Service) IngestBatch(ctx context.Context, tenant tenants.ID, drafts []e
 		return results, nil
 	}
 	err := s.deps.Tx.InTenant(ctx, tenant, func(ctx context.Context) error {
+		types, err := s.loadCatalog(ctx, valid)
+		if err != nil {
+			return err
+		}
 		ids := make([]uuid.UUID, 0, len(valid))
 		for _, e := range valid {
 			ids = append(ids, e.CustomerID)
@@ -122,9 +135,12 @@ func (s *Service) IngestBatch(ctx context.Context, tenant tenants.ID, drafts []e
 		}
 		insert := make([]event.Event, 0, len(valid))
 		seen := make(map[string]bool, len(valid))
-		for j, e := range valid {
-			r := &results[at[j]]
+		for j := range valid {
+			e, r := &valid[j], &results[at[j]]
+			code, errs := types.check(e)
 			switch {
+			case code != "":
+				r.Status, r.Code, r.Errors = Rejected, code, errs
 			case !known[e.CustomerID]:
 				r.Status, r.Code = Rejected, CodeUnknownCustomer
 				r.Errors = []*event.FieldError{{Field: "customer_id", Err: ErrUnknownCustomer}}
@@ -132,7 +148,7 @@ func (s *Service) IngestBatch(ctx context.Context, tenant tenants.ID, drafts []e
 				r.Status = Duplicate // of an event earlier in the batch
 			default:
 				seen[e.ID] = true
-				insert = append(insert, e)
+				insert = append(insert, *e)
 			}
 		}
 		if len(insert) == 0 {

@@ -21,7 +21,7 @@ import (
 // ExportHeader is the first row of a customer export: the profile, one column per consent,
 // and the custom attributes as one JSON object.
 var ExportHeader = append(append([]string{"id", "external_id", "name", "gender", "birth_date", "phone", "email", "language",
-	"preferred_store", "city", "region"}, customer.Consents...), "attributes", "created_at")
+	"preferred_store", "city", "region", "lifecycle_stage"}, customer.Consents...), "attributes", "created_at")
 
 // bom starts the file so that Excel, as used in China, reads it as UTF-8 rather than GBK.
 const bom = "\ufeff"
@@ -98,6 +98,12 @@ func exportAudit(f ExportFilter, rows int64, complete bool) map[string]any {
 	if f.Query.City != "" {
 		filters = append(filters, "city")
 	}
+	if f.Query.Tag != "" {
+		filters = append(filters, "tag")
+	}
+	if f.Query.Lifecycle != "" {
+		filters = append(filters, "lifecycle")
+	}
 	out := map[string]any{"rows": rows, "complete": complete, "filters": filters}
 	if f.Segment != uuid.Nil {
 		out["segment_id"] = f.Segment.String()
@@ -115,7 +121,7 @@ func exportRow(c customer.Customer) []string {
 		birth = c.BirthDate.Format(time.DateOnly)
 	}
 	row := []string{c.ID.String(), cell(c.ExternalID), cell(c.Name), c.Gender, birth, c.Phone, cell(c.Email), c.Language,
-		cell(c.PreferredStore), cell(c.City), cell(c.Region)}
+		cell(c.PreferredStore), cell(c.City), cell(c.Region), string(c.LifecycleStage)}
 	for _, k := range customer.Consents {
 		row = append(row, strconv.FormatBool(c.Consents[k]))
 	}

@@ -63,5 +63,6 @@ func (a *app) httpServer(metrics *httpapi.Metrics, jobsUI http.Handler) *httpapi
 	return web.Handler(a.App, web.Options{
 		PlatformKey: a.cfg.platformKey, KratosBrowserURL: a.cfg.kratosBrowserURL,
 		APILimits: a.cfg.apiLimits, SignInLimits: a.cfg.signInLimits, Jobs: jobsUI, Metrics: metrics,
+		PublicURL: a.cfg.publicURL,
 	})
 }

@@ -27,6 +27,9 @@ const (
 	PermCustomersWrite Permission = "customers:write"
 	PermEventsRead     Permission = "events:read"
 	PermEventsWrite    Permission = "events:write"
+	// PermCustomersErase erases customers' personal data for good (PIPL), and lists the
+	// erasure requests; only owners and admins hold it.
+	PermCustomersErase Permission = "customers:erase"
 	// PermCustomersExport downloads customer lists with their personal data.
 	PermCustomersExport Permission = "customers:export"
 )
@@ -36,6 +39,7 @@ var AllPermissions = []Permission{
 	PermTenantRead, PermTenantWrite, PermAPIKeysRead, PermAPIKeysWrite, PermSettingsRead, PermSettingsWrite,
 	PermTeamRead, PermTeamWrite, PermRolesRead, PermRolesWrite, PermAuditRead, PermAuditExport,
 	PermCustomersRead, PermCustomersWrite, PermEventsRead, PermEventsWrite,
+	PermCustomersErase,
 	PermCustomersExport,
 }
 

@@ -2,15 +2,15 @@ package customer
 
 import (
 	"errors"
-	"fmt"
-	"regexp"
-	"slices"
-	"strings"
-	"time"
+
+	"github.com/engagehq/engage/domain/fieldtype"
 )
 
 // Attribute types a brand may define.
-var AttributeTypes = []string{"string", "number", "date", "boolean", "enum"}
+var AttributeTypes = []string{fieldtype.String, fieldtype.Number, fieldtype.Date, fieldtype.Boolean, fieldtype.Enum}
+
+// MaxAttributeText is the longest text attribute, in characters.
+const MaxAttributeText = 500
 
 // AttributeDef is a custom attribute a brand defined: its key, type and, for enums, values.
 type AttributeDef struct {
@@ -20,22 +20,18 @@ type AttributeDef struct {
 	EnumValues []string
 }
 
-var attrKey = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
+func (d AttributeDef) spec() fieldtype.Spec {
+	return fieldtype.Spec{Type: d.Type, EnumValues: d.EnumValues}
+}
 
 // Check reports what is wrong with a definition.
 func (d AttributeDef) Check() error {
 	var errs []error
-	if !attrKey.MatchString(d.Key) {
-		errs = append(errs, invalid("key", "1-40 lower-case letters, digits and underscores, starting with a letter"))
+	if !fieldtype.ValidKey(d.Key) {
+		errs = append(errs, invalid("key", fieldtype.KeyRule))
 	}
-	if !slices.Contains(AttributeTypes, d.Type) {
-		errs = append(errs, invalid("type", "one of %s", strings.Join(AttributeTypes, ", ")))
-	}
-	if d.Type == "enum" && (len(d.EnumValues) == 0 || len(d.EnumValues) > 100) {
-		errs = append(errs, invalid("enum_values", "an enum has 1-100 values"))
-	}
-	if d.Type != "enum" && len(d.EnumValues) > 0 {
-		errs = append(errs, invalid("enum_values", "only enums have values"))
+	for _, p := range d.spec().Check(AttributeTypes) {
+		errs = append(errs, &FieldError{Field: p.Part, Err: p.Err})
 	}
 	return errors.Join(errs...)
 }
@@ -73,35 +69,4 @@ func CheckAttributes(values map[string]any, defs []AttributeDef) (map[string]any
 	return out, errors.Join(errs...)
 }
 
-func (d AttributeDef) coerce(v any) (any, error) {
-	switch d.Type {
-	case "string":
-		if s, ok := v.(string); ok && len([]rune(s)) <= 500 {
-			return s, nil
-		}
-		return nil, errors.New("expected text of at most 500 characters")
-	case "number":
-		if f, ok := v.(float64); ok {
-			return f, nil
-		}
-		return nil, errors.New("expected a number")
-	case "boolean":
-		if b, ok := v.(bool); ok {
-			return b, nil
-		}
-		return nil, errors.New("expected true or false")
-	case "date":
-		if s, ok := v.(string); ok {
-			if _, err := time.Parse("2006-01-02", s); err == nil {
-				return s, nil
-			}
-		}
-		return nil, errors.New("expected a date, YYYY-MM-DD")
-	case "enum":
-		if s, ok := v.(string); ok && slices.Contains(d.EnumValues, s) {
-			return s, nil
-		}
-		return nil, fmt.Errorf("expected one of %s", strings.Join(d.EnumValues, ", "))
-	}
-	return nil, fmt.Errorf("attribute type %q", d.Type)
-}
+func (d AttributeDef) coerce(v any) (any, error) { return d.spec().Coerce(v, MaxAttributeText) }

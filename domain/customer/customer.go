@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/engagehq/engage/domain/lifecycle"
 )
 
 // FieldError names the profile field at fault.
@@ -61,6 +63,10 @@ type Customer struct {
 	Attributes     map[string]any
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	// LifecycleStage and LifecycleSince are kept by the lifecycle jobs, never set by a profile
+	// change.
+	LifecycleStage lifecycle.Stage
+	LifecycleSince time.Time
 }
 
 var (

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -15,6 +14,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+
+	"github.com/engagehq/engage/domain/fieldtype"
 )
 
 // Built-in event types.
@@ -134,12 +135,10 @@ func Fields(err error) []*FieldError {
 	return out
 }
 
-var customName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
-
 // ValidType reports whether t is a built-in type or a well-formed custom one.
 func ValidType(t string) bool {
 	if name, ok := strings.CutPrefix(t, CustomPrefix); ok {
-		return customName.MatchString(name)
+		return fieldtype.ValidKey(name)
 	}
 	return slices.Contains(Types, t)
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/engagehq/engage/domain/customer"
+	"github.com/engagehq/engage/domain/lifecycle"
 )
 
 // Kind is the type of a field's values, which decides the operators it takes.
@@ -101,8 +102,14 @@ func (f Field) Operators() []string {
 	return kindOps[f.Kind]
 }
 
-// LifecycleStages are the stages a customer may be in.
-var LifecycleStages = []string{"new", "active", "at_risk", "lapsed", "won_back"}
+// lifecycleStages are the stages a customer may be in.
+var lifecycleStages = func() []string {
+	out := make([]string, len(lifecycle.Stages))
+	for i, st := range lifecycle.Stages {
+		out[i] = string(st)
+	}
+	return out
+}()
 
 // Languages a profile may have.
 var Languages = []string{"zh-CN", "en"}
@@ -121,7 +128,7 @@ var builtin = []Field{
 		Ops: []string{OpEq, OpNe, OpIn, OpNotIn}},
 	{Name: "joined_on", Kind: KindDate, Source: SourceProfile, Column: "joined_on"},
 	{Name: "joined_days_ago", Kind: KindNumber, Source: SourceProfile, Column: "joined_days_ago", Min: 0, Max: 36500},
-	{Name: "lifecycle_stage", Kind: KindEnum, Source: SourceProfile, Column: "lifecycle_stage", Values: LifecycleStages},
+	{Name: "lifecycle_stage", Kind: KindEnum, Source: SourceProfile, Column: "lifecycle_stage", Values: lifecycleStages},
 	{Name: "tag", Kind: KindTag, Source: SourceTag},
 	{Name: "purchase_count", Kind: KindNumber, Source: SourceActivity, Column: "purchase_count", Min: 0, Max: maxCount},
 	{Name: "spend_fen", Kind: KindNumber, Source: SourceActivity, Column: "spend_fen", Min: 0, Max: 1e15},

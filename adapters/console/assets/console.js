@@ -31,7 +31,8 @@
   // Charts: a [data-chart] element is filled from the JSON its attribute names.
   function drawCharts() {
     if (!window.echarts) return;
-    document.querySelectorAll("[data-chart]").forEach(function (el) {
+    document.querySelectorAll("[data-chart]:not([data-drawn])").forEach(function (el) {
+      el.setAttribute("data-drawn", "pending");
       fetch(el.getAttribute("data-chart"), { credentials: "same-origin" })
         .then(function (r) { return r.json(); })
         .then(function (d) {
@@ -49,6 +50,8 @@
     });
   }
   window.addEventListener("load", drawCharts);
+  // Charts can arrive later, in a section htmx loads.
+  document.addEventListener("htmx:afterSettle", drawCharts);
 
   // A toast disappears after a few seconds.
   document.addEventListener("htmx:afterSwap", function (e) {

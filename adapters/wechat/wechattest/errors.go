@@ -24,6 +24,9 @@ const (
 	ErrDailyQuota        = 45009 // the app's daily quota for the API is spent
 	ErrMinuteQuota       = 45011 // the app calls the API too often; retry next minute
 	ErrDataFormat        = 47001 // the body is not the JSON the endpoint reads
+	ErrInvalidOpenID     = 40003 // next_openid is not one of the account's fans
+	ErrUnauthorizedAPI   = 48001 // the account may not use the API (not verified)
+	ErrInvalidTagID      = 45159 // no such fan tag
 )
 
 // messages are WeChat's errmsg for each code, before the " rid: ..." it appends.
@@ -43,6 +46,9 @@ var messages = map[int]string{
 	ErrDailyQuota:        "reach max api daily quota limit",
 	ErrMinuteQuota:       "api minute-quota reach limit  mustslower  retry next minute",
 	ErrDataFormat:        "data format error",
+	ErrInvalidOpenID:     "invalid openid",
+	ErrUnauthorizedAPI:   "api unauthorized",
+	ErrInvalidTagID:      "invalid tag id",
 }
 
 // Message is WeChat's errmsg for errcode without the request ID, e.g. "invalid appid" for

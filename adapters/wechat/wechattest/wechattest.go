@@ -1,6 +1,7 @@
 // Package wechattest is a stand-in for WeChat's server API (api.weixin.qq.com) in tests. It
-// serves POST /cgi-bin/stable_token, GET /sns/jscode2session and POST
-// /wxa/business/getuserphonenumber as WeChat does for apps a test registers: it checks what
+// serves POST /cgi-bin/stable_token, GET /sns/jscode2session, POST
+// /wxa/business/getuserphonenumber, and the Official Account's fan tags (GET /cgi-bin/tags/get,
+// POST /cgi-bin/user/tag/get) as WeChat does for apps a test registers: it checks what
 // WeChat checks and refuses with WeChat's own error codes and messages, always with HTTP 200.
 // It keeps the tokens it issued so that stand-ins of endpoints that take an access_token
 // check it with CheckToken, and the login and phone codes a test has the Mini Program issue.
@@ -31,6 +32,11 @@ type Server struct {
 	calls  map[string]int     // stable_token requests by the appid they named
 	tokens map[string]*issued // every token issued, by token
 	codes  map[string]*code   // login and phone codes the Mini Program issued, by code
+
+	fanTags  []*fanTag      // Official Accounts' fan tags
+	fanPage  int            // OpenIDs per user/tag/get page
+	refusals map[string]int // errcode by appid and path (Refuse)
+	apiCalls map[string]int // requests with a valid token, by path
 }
 
 // app is a registered app and the state of its access tokens.
@@ -55,12 +61,15 @@ func (i *issued) expiresAt() time.Time { return i.issuedAt.Add(TokenLifetime) }
 // New starts a stand-in WeChat, closed when the test ends.
 func New(t testing.TB) *Server {
 	t.Helper()
-	s := &Server{apps: map[string]*app{}, calls: map[string]int{}, tokens: map[string]*issued{}, codes: map[string]*code{}}
+	s := &Server{apps: map[string]*app{}, calls: map[string]int{}, tokens: map[string]*issued{}, codes: map[string]*code{},
+		fanPage: 10000, refusals: map[string]int{}, apiCalls: map[string]int{}}
 	mux := http.NewServeMux()
 	// No method in the patterns: WeChat answers other methods with its own 43002 error, not 405.
 	mux.HandleFunc("/cgi-bin/stable_token", s.stableToken)
 	mux.HandleFunc("/sns/jscode2session", s.jscode2session)
 	mux.HandleFunc("/wxa/business/getuserphonenumber", s.phoneNumber)
+	mux.HandleFunc("/cgi-bin/tags/get", s.fanTagsGet)
+	mux.HandleFunc("/cgi-bin/user/tag/get", s.tagFans)
 	s.srv = httptest.NewServer(mux)
 	t.Cleanup(s.srv.Close)
 	return s

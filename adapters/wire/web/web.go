@@ -25,6 +25,9 @@ type Options struct {
 	// Jobs is River's UI for platform operators; nil leaves it out.
 	Jobs    http.Handler
 	Metrics *httpapi.Metrics
+
+	// PublicURL is the external base URL, the server of each brand's own API document.
+	PublicURL string
 }
 
 // Handler serves a's API at /v1 and its console at /console.
@@ -38,16 +41,22 @@ func Handler(a *wire.App, o Options) *httpapi.Server {
 	csrfKey := sha256.Sum256([]byte("engage console csrf:" + o.PlatformKey))
 	con := console.New(console.Deps{
 		Tenants: a.Tenants, Tenancy: a.Tenancy, APIKeys: a.APIKeys, Access: a.Access, Audit: a.Audit, Authorizer: a.Authorizer,
-		Channels: a.Channels, Customers: a.Customers, Identity: a.Identity, SignIn: local, PlatformKey: o.PlatformKey, KratosBrowserURL: o.KratosBrowserURL,
+		Channels: a.Channels, Customers: a.Customers, WeChatAccounts: a.WeChatAccounts, Merges: a.Merges, Imports: a.Imports, Privacy: a.Privacy,
+		Identity: a.Identity, SignIn: local, PlatformKey: o.PlatformKey, KratosBrowserURL: o.KratosBrowserURL,
 		CSRFKey: csrfKey[:], SecureCookies: a.Config.Production, Logger: a.Config.Logger, Segments: a.Segments,
 		SignInLimit: func(h http.Handler) http.Handler { return limiter.ByIP(o.SignInLimits.Default, h) },
+		Events:      a.Events,
+		Tags:        a.Tags, Lifecycle: a.Lifecycle,
 	})
 	return httpapi.New(httpapi.Deps{
 		Tenants: a.Tenants, Tenancy: a.Tenancy, APIKeys: a.APIKeys, Access: a.Access, Audit: a.Audit, Secrets: a.Secrets,
-		Customers: a.Customers, CustomerAuth: a.CustomerAuth, Events: a.Events, Idempotency: a.Idempotency, Identity: a.Identity, SignIn: local, Authorizer: a.Authorizer, Tx: a.DB,
+		Customers: a.Customers, CustomerAuth: a.CustomerAuth, Events: a.Events, Idempotency: a.Idempotency, Identity: a.Identity, SignIn: local,
+		Merges: a.Merges, Privacy: a.Privacy, Imports: a.Imports, Authorizer: a.Authorizer, Tx: a.DB,
 		AuditLog: postgres.AuditLog{}, Limiter: limiter, APILimits: o.APILimits, SignInLimits: o.SignInLimits,
+		WeChatAccounts: a.WeChatAccounts, Checkins: a.Checkins, Membership: a.Membership,
 		Console: con, PlatformKey: o.PlatformKey, SecureCookies: a.Config.Production, Jobs: o.Jobs, Metrics: o.Metrics,
-		Logger: a.Config.Logger, Segments: a.Segments,
+		Logger: a.Config.Logger, PublicURL: o.PublicURL,
+		Tags: a.Tags, Lifecycle: a.Lifecycle, Segments: a.Segments,
 		Ready: func(ctx context.Context) error {
 			if err := a.DB.Pool().Ping(ctx); err != nil {
 				return err

@@ -1,0 +1,71 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/engagehq/engage/application/checkins"
+	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/membercode"
+	"github.com/engagehq/engage/ports"
+)
+
+// checkInRequest is a member code scanned at a store.
+type checkInRequest struct {
+	Code  string `json:"code" minLength:"1" maxLength:"200" doc:"The code of the member's QR code, from GET /v1/me/qr"`
+	Store string `json:"store" minLength:"1" maxLength:"100" example:"上海静安店" doc:"Where the member checks in"`
+}
+
+// CheckInBody is a member checked in.
+type CheckInBody struct {
+	CustomerID     string    `json:"customer_id" format:"uuid"`
+	Name           string    `json:"name"`
+	LifecycleStage string    `json:"lifecycle_stage" enum:"new,active,at_risk,lapsed,won_back"`
+	EventID        string    `json:"event_id" doc:"The visit recorded in the member's timeline"`
+	CheckedInAt    time.Time `json:"checked_in_at"`
+}
+
+// checkInError maps refused member codes to problems with stable codes.
+func (s *Server) checkInError(ctx context.Context, err error) error {
+	code := func(status int, c, msg string) error {
+		return problem(ctx, status, c, msg, field("body.code", msg, nil))
+	}
+	switch {
+	case errors.Is(err, membercode.ErrMalformed):
+		return code(http.StatusUnprocessableEntity, "member_code_malformed", "not a member code")
+	case errors.Is(err, membercode.ErrBadSignature):
+		return code(http.StatusUnprocessableEntity, "member_code_bad_signature", "the code's signature does not match: it was altered or forged")
+	case errors.Is(err, checkins.ErrWrongTenant):
+		return code(http.StatusUnprocessableEntity, "member_code_wrong_tenant", "the code is another brand's")
+	case errors.Is(err, membercode.ErrExpired):
+		return code(http.StatusUnprocessableEntity, "member_code_expired", "the code has expired; ask the member to show the current one")
+	case errors.Is(err, membercode.ErrNotYetValid):
+		return code(http.StatusUnprocessableEntity, "member_code_not_yet_valid", "the code is dated ahead of this server's clock")
+	case errors.Is(err, checkins.ErrCodeUsed):
+		return code(http.StatusConflict, "member_code_used", "the code checked the member in already; ask for the current one")
+	case errors.Is(err, ports.ErrCustomerNotFound):
+		return problem(ctx, http.StatusNotFound, "customer_not_found", "the member no longer exists")
+	}
+	return mapError(ctx, s.deps.Logger, err)
+}
+
+func (s *Server) registerCheckins() {
+	huma.Register(s.api, idempotentOperation(tenantOperation(huma.Operation{
+		OperationID: "check-in-member", Method: http.MethodPost, Path: "/v1/checkins", Tags: []string{"Customer events"},
+		Summary: "Check a member in with their QR code", DefaultStatus: http.StatusCreated,
+		Description: "Store staff scan the member's QR code (GET /v1/me/qr in the Mini Program). The code is checked (signature, " +
+			"brand, minute) and the member's visit is recorded (channel pos, the store). A code checks in once: sent again it is " +
+			"member_code_used; send an Idempotency-Key to retry safely.",
+	}, access.PermEventsWrite)), func(ctx context.Context, in *struct{ Body checkInRequest }) (*struct{ Body CheckInBody }, error) {
+		c, err := s.deps.Checkins.CheckIn(ctx, principalFrom(ctx).Tenant.ID, in.Body.Code, in.Body.Store)
+		if err != nil {
+			return nil, s.checkInError(ctx, err)
+		}
+		return &struct{ Body CheckInBody }{Body: CheckInBody{CustomerID: c.CustomerID.String(), Name: c.Member.Name,
+			LifecycleStage: c.Member.LifecycleStage, EventID: c.EventID, CheckedInAt: c.At}}, nil
+	})
+}

@@ -1,0 +1,71 @@
+// Package tag is the rules of the labels a brand puts on its customers: what a tag name may be.
+package tag
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxLength is the most characters a tag has.
+const MaxLength = 40
+
+// Errors of a tag name.
+var (
+	ErrEmpty   = errors.New("a tag has at least one character besides spaces")
+	ErrTooLong = errors.New("a tag has at most 40 characters")
+	ErrControl = errors.New("a tag has no control characters (tabs, line breaks)")
+	ErrInvalid = errors.New("a tag is valid UTF-8 text")
+)
+
+// Normalise returns name trimmed of surrounding spaces, its case kept ("VIP" and "vip" are two
+// tags), or why it is not a tag.
+func Normalise(name string) (string, error) {
+	if !utf8.ValidString(name) {
+		return "", ErrInvalid
+	}
+	n := strings.TrimSpace(name)
+	switch {
+	case n == "":
+		return "", ErrEmpty
+	case utf8.RuneCountInString(n) > MaxLength:
+		return "", ErrTooLong
+	case strings.ContainsFunc(n, unicode.IsControl):
+		return "", ErrControl
+	}
+	return n, nil
+}
+
+// FieldError names the tag at fault in a list, by its index.
+type FieldError struct {
+	Index int
+	Err   error
+}
+
+func (e *FieldError) Error() string { return "tag " + strconv.Itoa(e.Index) + ": " + e.Err.Error() }
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// NormaliseAll normalises names, dropping repeats, or returns a FieldError for every name at
+// fault, joined.
+func NormaliseAll(names []string) ([]string, error) {
+	out := make([]string, 0, len(names))
+	seen := make(map[string]bool, len(names))
+	var errs []error
+	for i, name := range names {
+		n, err := Normalise(name)
+		if err != nil {
+			errs = append(errs, &FieldError{Index: i, Err: err})
+			continue
+		}
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return out, nil
+}
