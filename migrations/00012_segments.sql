@@ -70,12 +70,12 @@ CREATE INDEX customer_events_campaign ON customer_events (tenant_id, (payload ->
 CREATE INDEX customer_events_window ON customer_events (tenant_id, type, occurred_at) INCLUDE (customer_id);
 DROP INDEX customer_events_type_time;
 
--- Segments start from their most selective profile condition: the customers of a city or a
--- lifecycle stage, with their IDs, from the index alone. They replace 00007's and 00010's
--- indexes on the same keys, which listings by city use just as well.
+-- Segments start from their most selective profile conditions: the customers of a city, or of
+-- a lifecycle stage (in a city), with their IDs, from the index alone. They replace 00007's and
+-- 00010's indexes on the leading keys, which listings use just as well.
 CREATE INDEX customers_city_ids ON customers (tenant_id, city) INCLUDE (id) WHERE city <> '';
 DROP INDEX customers_city;
-CREATE INDEX customers_lifecycle_ids ON customers (tenant_id, lifecycle_stage) INCLUDE (id);
+CREATE INDEX customers_lifecycle_ids ON customers (tenant_id, lifecycle_stage, city) INCLUDE (id);
 DROP INDEX customers_lifecycle;
 
 -- +goose Down
