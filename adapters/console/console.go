@@ -29,6 +29,7 @@ import (
 	"github.com/engagehq/engage/application/events"
 	lifecycleapp "github.com/engagehq/engage/application/lifecycle"
 	"github.com/engagehq/engage/application/privacy"
+	"github.com/engagehq/engage/application/segments"
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tags"
 	"github.com/engagehq/engage/application/tenancy"
@@ -80,6 +81,9 @@ type Deps struct {
 	Merges  *customermerge.Service
 	Imports *customerimport.Service
 	Privacy *privacy.Service
+
+	// Segments serves the segment builder, auto-tag rules and customer exports.
+	Segments *segments.Service
 }
 
 // Server is the console.
@@ -163,6 +167,18 @@ func New(d Deps) *Server {
 		r.Get("/customers/erasures", s.erasures)
 		r.Get("/customers/{id}/privacy", s.privacyPanel)
 		r.Post("/customers/{id}/erase", s.eraseCustomer)
+		r.Get("/customers/export.csv", s.customerExport)
+		r.Get("/segments", s.segmentsList)
+		r.Post("/segments/builder", s.builderAction("segment", segmentBuilderPath))
+		r.Post("/segments/count", s.segmentCount)
+		r.Post("/segments/preview", s.segmentPreview)
+		r.Get("/segments/{id}", s.segmentPage)
+		r.Post("/segments/{id}", s.saveSegment)
+		r.Post("/segments/{id}/delete", s.deleteSegment)
+		r.Get("/tag-rules", s.tagRules)
+		r.Post("/tag-rules", s.createTagRule)
+		r.Post("/tag-rules/builder", s.builderAction("tag_rules", ruleBuilderPath))
+		r.Post("/tag-rules/{id}", s.changeTagRule)
 		r.Get("/roles", s.roles)
 		r.Post("/roles", s.saveRole)
 		r.Post("/roles/{name}/delete", s.deleteRole)

@@ -31,6 +31,7 @@ import (
 	"github.com/engagehq/engage/application/membership"
 	"github.com/engagehq/engage/application/privacy"
 	"github.com/engagehq/engage/application/secrets"
+	"github.com/engagehq/engage/application/segments"
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tags"
 	"github.com/engagehq/engage/application/tenancy"
@@ -70,6 +71,8 @@ type Deps struct {
 	Imports *customerimport.Service
 	// Webhooks keeps the brand's webhook endpoints and their delivery logs.
 	Webhooks *webhooks.Service
+	// Segments serves segments, auto-tag rules and customer exports.
+	Segments *segments.Service
 	// Identity checks admin sessions (Kratos, or local sign-in in development); nil refuses them.
 	Identity ports.IdentityProvider
 	// SignIn redeems local sign-in links; nil where they are disabled (production).
@@ -178,6 +181,7 @@ func New(deps Deps) *Server {
 	s.registerMerge()
 	s.registerImports()
 	s.registerPrivacy(deps.CustomerAuth)
+	s.registerSegments()
 	registerSecrets(s.api, deps.Secrets, deps.Logger)
 	s.registerWebhooks()
 	s.brandDocs = &brandDocs{cache: map[uuid.UUID]brandDoc{},

@@ -103,7 +103,7 @@ func setupWith(t *testing.T, o testOptions) *testBundle {
 		Logger:  log,
 
 		PublicURL: testPublicURL,
-		Tags:      a.Tags, Lifecycle: a.Lifecycle,
+		Tags:      a.Tags, Lifecycle: a.Lifecycle, Segments: a.Segments,
 	})
 	hs := httptest.NewServer(b.srv)
 	t.Cleanup(hs.Close)

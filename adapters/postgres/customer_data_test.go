@@ -11,7 +11,9 @@ import (
 
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/application/segments"
 	"github.com/engagehq/engage/domain/event"
+	"github.com/engagehq/engage/domain/segment"
 	"github.com/engagehq/engage/domain/webhook"
 	"github.com/engagehq/engage/ports"
 )
@@ -82,6 +84,20 @@ var customerDataCases = []customerDataCase{
 				Status: ports.DeliverySucceeded, CreatedAt: time.Now(), UpdatedAt: time.Now()})
 		},
 		personal: "王小明",
+	},
+	{
+		// Segment membership is evaluated anew for the survivor, which matches everyone's segment.
+		data: segments.NewService(segments.Deps{Segments: postgres.Segments{}, Rules: postgres.TagRules{},
+			Eval: postgres.SegmentEvaluator{}, Membership: postgres.SegmentEvaluator{}, Defs: postgres.AttributeDefs{},
+			Clock: ports.SystemClock{}}).CustomerData(),
+		seed: func(ctx context.Context, c uuid.UUID, personal string) error {
+			s := segment.Segment{ID: uuid.New(), Name: personal, Definition: json.RawMessage(`{"and":[]}`)}
+			if err := (postgres.Segments{}).Insert(ctx, s); err != nil {
+				return err
+			}
+			return postgres.SegmentEvaluator{}.RefreshMembers(ctx, s.ID, segment.Everyone, time.Now(), []uuid.UUID{c})
+		},
+		personal: "待产妈妈",
 	},
 }
 

@@ -106,16 +106,10 @@ func likePrefix(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s) + "%"
 }
 
-// List implements ports.CustomerRepository.
-func (Customers) List(ctx context.Context, cq ports.CustomerQuery, page ports.Page) ([]customer.Customer, error) {
-	q, _, err := TenantTx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var (
-		conds []string
-		args  []any
-	)
+// customerConditions returns the conditions of a listing's filters over the customers row "c",
+// with their arguments appended to args.
+func customerConditions(cq ports.CustomerQuery, args []any) ([]string, []any) {
+	var conds []string
 	add := func(cond string, v any) {
 		args = append(args, v)
 		conds = append(conds, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
@@ -134,10 +128,24 @@ func (Customers) List(ctx context.Context, cq ports.CustomerQuery, page ports.Pa
 		add("city = ?", cq.City)
 	}
 	if cq.Tag != "" {
-		add("EXISTS (SELECT 1 FROM customer_tags t WHERE t.customer_id = customers.id AND t.tag = ?)", cq.Tag)
+		add("EXISTS (SELECT 1 FROM customer_tags t WHERE t.tenant_id = c.tenant_id AND t.customer_id = c.id AND t.tag = ?)", cq.Tag)
 	}
 	if cq.Lifecycle != "" {
 		add("lifecycle_stage = ?", string(cq.Lifecycle))
+	}
+	return conds, args
+}
+
+// List implements ports.CustomerRepository.
+func (Customers) List(ctx context.Context, cq ports.CustomerQuery, page ports.Page) ([]customer.Customer, error) {
+	q, _, err := TenantTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conds, args := customerConditions(cq, nil)
+	add := func(cond string, v any) {
+		args = append(args, v)
+		conds = append(conds, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
 	}
 	if page.After != "" {
 		after, err := uuid.Parse(page.After)
@@ -151,7 +159,7 @@ func (Customers) List(ctx context.Context, cq ports.CustomerQuery, page ports.Pa
 		where = strings.Join(conds, " AND ")
 	}
 	args = append(args, page.Limit)
-	rows, err := q.Query(ctx, `SELECT `+customerColumns+` FROM customers WHERE `+where+
+	rows, err := q.Query(ctx, `SELECT `+customerColumns+` FROM customers c WHERE `+where+
 		` ORDER BY created_at DESC, id DESC LIMIT $`+strconv.Itoa(len(args)), args...)
 	if err != nil {
 		return nil, err

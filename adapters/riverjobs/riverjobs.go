@@ -17,6 +17,7 @@ import (
 	"github.com/engagehq/engage/application/idempotency"
 	"github.com/engagehq/engage/application/lifecycle"
 	"github.com/engagehq/engage/application/privacy"
+	"github.com/engagehq/engage/application/segments"
 	"github.com/engagehq/engage/application/webhooks"
 	"github.com/engagehq/engage/application/wechataccounts"
 	"github.com/engagehq/engage/ports"
@@ -39,6 +40,8 @@ type Services struct {
 	Privacy *privacy.Service
 	// Webhooks delivers webhook events and purges their old logs.
 	Webhooks *webhooks.Service
+	// Segments refreshes segment members and auto-tag rules.
+	Segments *segments.Service
 }
 
 // Config sizes the workers.
@@ -106,6 +109,13 @@ func NewClient(db *postgres.DB, svc *Services, cfg Config) (*Client, error) {
 	if cfg.WebhookWorkers <= 0 {
 		cfg.WebhookWorkers = 20
 	}
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[segments.RefreshArgs]) error {
+		return svc.Segments.Refresh(ctx, job.Args)
+	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[segments.SweepArgs]) error {
+		_, err := svc.Segments.Sweep(ctx)
+		return err
+	}))
 	if cfg.MaxWorkers <= 0 {
 		cfg.MaxWorkers = 10
 	}
@@ -123,7 +133,10 @@ func NewClient(db *postgres.DB, svc *Services, cfg Config) (*Client, error) {
 			}, &river.PeriodicJobOpts{ID: "lifecycle_sweep", RunOnStart: true}),
 			river.NewPeriodicJob(river.PeriodicInterval(6*time.Hour), func() (river.JobArgs, *river.InsertOpts) {
 				return webhooks.SweepArgs{}, nil
-			}, &river.PeriodicJobOpts{ID: "webhook_sweep"}))
+			}, &river.PeriodicJobOpts{ID: "webhook_sweep"}),
+			river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
+				return segments.SweepArgs{}, nil
+			}, &river.PeriodicJobOpts{ID: "segments_sweep"}))
 	}
 	return river.NewClient(riverpgxv5.New(db.Pool()), &river.Config{
 		Logger: cfg.Logger,

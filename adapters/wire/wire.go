@@ -35,6 +35,7 @@ import (
 	"github.com/engagehq/engage/application/membership"
 	"github.com/engagehq/engage/application/privacy"
 	"github.com/engagehq/engage/application/secrets"
+	"github.com/engagehq/engage/application/segments"
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/application/tags"
 	"github.com/engagehq/engage/application/tenancy"
@@ -111,6 +112,9 @@ type App struct {
 	Imports *customerimport.Service
 	// Webhooks keeps the brands' webhook endpoints and delivers what modules publish to them.
 	Webhooks *webhooks.Service
+
+	// Segments are saved segments, their materialised members, auto-tag rules and exports.
+	Segments *segments.Service
 }
 
 // New wires every service over db.
@@ -190,6 +194,11 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 	scheduler := riverjobs.NewScheduler(a.River)
 	a.Idempotency = idempotency.NewService(db, postgres.IdempotencyKeys{}, scheduler, a.Tenants, cfg.Clock)
 	stages := lifecycle.NewReactor(postgres.Lifecycle{}, cfg.Clock)
+	a.Segments = segments.NewService(segments.Deps{
+		Tx: db, Segments: postgres.Segments{}, Rules: postgres.TagRules{}, Eval: postgres.SegmentEvaluator{},
+		Membership: postgres.SegmentEvaluator{}, Defs: postgres.AttributeDefs{}, Jobs: scheduler, Audit: auditLog,
+		Tenants: a.Tenants, Clock: cfg.Clock,
+	})
 	a.Events = events.NewService(events.Deps{
 		Tx: db, Events: postgres.Events{}, Activity: postgres.Activity{}, Jobs: scheduler, Tenants: a.Tenants, Clock: cfg.Clock,
 		Types: postgres.EventTypes{}, Audit: auditLog, Spend: postgres.Events{},
@@ -199,6 +208,8 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 			events.NewActivityUpdater(postgres.Activity{}),
 			// Stages read the activity aggregates, so they follow them.
 			stages,
+			// Segments and auto-tags read both.
+			a.Segments.Reactor(),
 		},
 	})
 	a.Tags = tags.NewService(db, postgres.Tags{}, postgres.Customers{}, auditLog)
@@ -228,7 +239,9 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 	// Each module that keeps customer data adds its part here (tags, segment membership;
 	// later points, tiers, badges).
 	a.CustomerData = []ports.CustomerData{postgres.AttributeData{}, postgres.WeChatAccountData{},
-		postgres.ActivityData{Activity: postgres.Activity{}}, stages, postgres.Tags{}, postgres.WebhookData{}}
+		postgres.ActivityData{Activity: postgres.Activity{}}, stages, postgres.Tags{}, postgres.WebhookData{},
+		// Last: it evaluates the survivor of a merge once the others have moved their data.
+		a.Segments.CustomerData()}
 	a.Merges = customermerge.NewService(customermerge.Deps{Tx: db, Customers: postgres.Customers{}, Merges: postgres.CustomerMerges{},
 		Data: a.CustomerData, Audit: auditLog, Webhooks: a.Webhooks})
 	a.Privacy = privacy.NewService(privacy.Deps{Tx: db, Customers: postgres.Customers{}, Erasures: postgres.Erasures{},
@@ -237,7 +250,7 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 	a.Imports = customerimport.NewService(customerimport.Deps{Tx: db, Customers: postgres.CustomerBulk{}, Defs: postgres.AttributeDefs{},
 		Tags: postgres.Tags{}, Audit: auditLog, Clock: cfg.Clock})
 	*workers = riverjobs.Services{Idempotency: a.Idempotency, Events: a.Events, WeChatAccounts: a.WeChatAccounts,
-		Lifecycle: a.Lifecycle, Privacy: a.Privacy, Webhooks: a.Webhooks}
+		Lifecycle: a.Lifecycle, Privacy: a.Privacy, Webhooks: a.Webhooks, Segments: a.Segments}
 
 	// Change notices from every process keep this one's caches honest.
 	a.Listener = postgres.NewListener(cfg.DatabaseURL, cfg.Logger)

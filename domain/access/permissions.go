@@ -33,6 +33,8 @@ const (
 	// Webhooks: the brand's endpoints and their delivery logs (which carry customer data).
 	PermWebhooksRead  Permission = "webhooks:read"
 	PermWebhooksWrite Permission = "webhooks:write"
+	// PermCustomersExport downloads customer lists with their personal data.
+	PermCustomersExport Permission = "customers:export"
 )
 
 // AllPermissions lists every permission, for editors and checks.
@@ -42,6 +44,7 @@ var AllPermissions = []Permission{
 	PermCustomersRead, PermCustomersWrite, PermEventsRead, PermEventsWrite,
 	PermCustomersErase,
 	PermWebhooksRead, PermWebhooksWrite,
+	PermCustomersExport,
 }
 
 // IsPermission reports whether p is a known permission.
@@ -77,14 +80,15 @@ var frontline = []Permission{PermTenantRead, PermCustomersRead, PermCustomersWri
 
 // builtinGrants is what each built-in role may do. Owners may do everything; admins all but
 // define roles; the operational roles see the brand and serve its customers; analysts read
-// configuration, customers and their activity; auditors read configuration and the audit trail.
+// configuration, customers and their activity, and export customers; auditors read
+// configuration and the audit trail.
 var builtinGrants = map[Role][]Permission{
 	RoleOwner:           AllPermissions,
 	RoleAdmin:           without(AllPermissions, PermRolesWrite),
 	RoleMarketer:        frontline,
 	RoleLoyaltyOperator: frontline,
 	RoleStoreStaff:      frontline,
-	RoleAnalyst:         append(slices.Clone(readOnly), PermCustomersRead, PermEventsRead, PermWebhooksRead),
+	RoleAnalyst:         append(slices.Clone(readOnly), PermCustomersRead, PermEventsRead, PermWebhooksRead, PermCustomersExport),
 	RoleAuditor:         append(slices.Clone(readOnly), PermAuditRead, PermAuditExport),
 }
 

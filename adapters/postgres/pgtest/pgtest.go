@@ -213,3 +213,45 @@ func randomHex(n int) string {
 	}
 	return hex.EncodeToString(b)
 }
+
+// Cached returns a migrated database that outlives the test, named after name and the
+// migrations (a changed schema builds a new one), for benchmarks whose data take minutes to
+// build: build fills it once, and later runs reuse it. build must close every connection it
+// opens. Callers only read it.
+func Cached(tb testing.TB, name string, build func(d *Database) error) *Database {
+	tb.Helper()
+	c := Cluster(tb)
+	template := ensureTemplate(tb, c)
+	ctx := context.Background()
+	full := "cached_" + name + "_" + migrationsDigest(tb)
+	conn := superConn(tb, c)
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock(7412)"); err != nil {
+		tb.Fatalf("pgtest: %v", err)
+	}
+	defer conn.Exec(ctx, "SELECT pg_advisory_unlock(7412)") //nolint:errcheck // the session ends right after
+	db := func(name string) *Database {
+		return &Database{Name: name, AppURL: c.AppURL(name), OwnerURL: c.OwnerURL(name), SuperuserURL: c.SuperuserURL(name)}
+	}
+	var exists bool
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", full).Scan(&exists); err != nil {
+		tb.Fatalf("pgtest: %v", err)
+	}
+	if exists {
+		return db(full)
+	}
+	building := full + "_wip"
+	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+building+" WITH (FORCE)"); err != nil {
+		tb.Fatalf("pgtest: %v", err)
+	}
+	if err := localpg.CreateDatabase(ctx, conn, building, template); err != nil {
+		tb.Fatalf("pgtest: %v", err)
+	}
+	if err := build(db(building)); err != nil {
+		tb.Fatalf("pgtest: build %s: %v", full, err)
+	}
+	if _, err := conn.Exec(ctx, "ALTER DATABASE "+building+" RENAME TO "+full); err != nil {
+		tb.Fatalf("pgtest: %v", err)
+	}
+	return db(full)
+}

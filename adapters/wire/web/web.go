@@ -44,7 +44,7 @@ func Handler(a *wire.App, o Options) *httpapi.Server {
 		Channels: a.Channels, Customers: a.Customers, WeChatAccounts: a.WeChatAccounts, Merges: a.Merges, Imports: a.Imports, Privacy: a.Privacy,
 		Webhooks: a.Webhooks,
 		Identity: a.Identity, SignIn: local, PlatformKey: o.PlatformKey, KratosBrowserURL: o.KratosBrowserURL,
-		CSRFKey: csrfKey[:], SecureCookies: a.Config.Production, Logger: a.Config.Logger,
+		CSRFKey: csrfKey[:], SecureCookies: a.Config.Production, Logger: a.Config.Logger, Segments: a.Segments,
 		SignInLimit: func(h http.Handler) http.Handler { return limiter.ByIP(o.SignInLimits.Default, h) },
 		Events:      a.Events,
 		Tags:        a.Tags, Lifecycle: a.Lifecycle,
@@ -58,7 +58,7 @@ func Handler(a *wire.App, o Options) *httpapi.Server {
 		WeChatAccounts: a.WeChatAccounts, Checkins: a.Checkins, Membership: a.Membership,
 		Console: con, PlatformKey: o.PlatformKey, SecureCookies: a.Config.Production, Jobs: o.Jobs, Metrics: o.Metrics,
 		Logger: a.Config.Logger, PublicURL: o.PublicURL,
-		Tags: a.Tags, Lifecycle: a.Lifecycle,
+		Tags: a.Tags, Lifecycle: a.Lifecycle, Segments: a.Segments,
 		Ready: func(ctx context.Context) error {
 			if err := a.DB.Pool().Ping(ctx); err != nil {
 				return err

@@ -1,0 +1,105 @@
+package riverjobs_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/riverqueue/river"
+	"github.com/stretchr/testify/require"
+
+	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/riverjobs"
+	"github.com/engagehq/engage/application/events"
+	"github.com/engagehq/engage/application/segments"
+	"github.com/engagehq/engage/domain/customer"
+	"github.com/engagehq/engage/domain/event"
+	"github.com/engagehq/engage/ports"
+	"github.com/engagehq/engage/tenants"
+)
+
+// TestSegmentsAreKeptCurrentByTheirJobs works, on River, the refresh a saved segment
+// enqueues, the reaction to a batch of events, and the periodic sweep's fan-out per tenant.
+func TestSegmentsAreKeptCurrentByTheirJobs(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t).OpenApp(t)
+	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
+	svc := &riverjobs.Services{}
+	client, err := riverjobs.NewClient(db, svc, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true})
+	require.NoError(t, err)
+	sched := riverjobs.NewScheduler(client)
+	segs := segments.NewService(segments.Deps{Tx: db, Segments: postgres.Segments{}, Rules: postgres.TagRules{},
+		Eval: postgres.SegmentEvaluator{}, Membership: postgres.SegmentEvaluator{}, Defs: postgres.AttributeDefs{}, Jobs: sched,
+		Audit: postgres.AuditLog{}, Tenants: dir, Clock: ports.SystemClock{}})
+	evs := events.NewService(events.Deps{Tx: db, Events: postgres.Events{}, Activity: postgres.Activity{}, Jobs: sched,
+		Tenants: dir, Clock: ports.SystemClock{}, Reactors: []ports.EventReactor{events.NewActivityUpdater(postgres.Activity{}), segs.Reactor()}})
+	*svc = riverjobs.Services{Events: evs, Segments: segs}
+
+	ctx := context.Background()
+	tn := pgtest.NewTenant(t, dir)
+	alice := customer.Customer{ID: uuid.New(), Name: "Alice", City: "上海"}
+	bob := customer.Customer{ID: uuid.New(), Name: "Bob", City: "上海"}
+	require.NoError(t, db.InTenant(ctx, tn.ID, func(ctx context.Context) error {
+		for _, c := range []customer.Customer{alice, bob} {
+			require.NoError(t, c.Normalise(time.Now()))
+			if err := (postgres.Customers{}).Insert(ctx, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	buyers := map[string]any{"and": []any{map[string]any{"field": "city", "op": "=", "value": "上海"},
+		map[string]any{"field": "purchase_count", "op": ">=", "value": 1}}}
+	seg, err := segs.Create(ctx, tn.ID, segments.Draft{Name: "Shanghai buyers", Tree: buyers})
+	require.NoError(t, err)
+	_, err = segs.CreateRule(ctx, tn.ID, segments.RuleDraft{Tag: "buyer", Tree: buyers, Enabled: true})
+	require.NoError(t, err)
+
+	completed, cancel := client.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed)
+	defer cancel()
+	runCtx, stop := context.WithCancel(ctx)
+	require.NoError(t, client.Start(runCtx))
+	t.Cleanup(func() {
+		stop()
+		<-client.Stopped()
+	})
+	refresh := segments.RefreshArgs{}.Kind()
+	waitForJobs(t, completed, refresh, 2)
+	members := func() []uuid.UUID {
+		cs, err := segs.Members(ctx, tn.ID, seg.ID, ports.Page{Limit: 10})
+		require.NoError(t, err)
+		var out []uuid.UUID
+		for _, c := range cs {
+			out = append(out, c.ID)
+		}
+		return out
+	}
+	require.Empty(t, members())
+
+	amount := int64(100)
+	_, err = evs.IngestBatch(ctx, tn.ID, []event.Draft{{ID: "p1", CustomerID: alice.ID.String(), Type: event.TypePurchase,
+		Channel: "pos", OccurredAt: time.Now(), AmountFen: &amount, Items: []event.Item{{SKU: "tea", Quantity: 1}}}})
+	require.NoError(t, err)
+	waitForJobs(t, completed, events.ReactArgs{}.Kind(), 1)
+	require.Equal(t, []uuid.UUID{alice.ID}, members(), "the reaction to the batch re-evaluated its customer")
+	var tagged int
+	require.NoError(t, db.InTenant(ctx, tn.ID, func(ctx context.Context) error {
+		q, _, _ := postgres.TenantTx(ctx)
+		return q.QueryRow(ctx, `SELECT count(*) FROM customer_tags WHERE tag = 'buyer' AND source = 'rule' AND customer_id = $1`, alice.ID).Scan(&tagged)
+	}))
+	require.Equal(t, 1, tagged)
+
+	// Bob's activity changes behind the reactions' back; the sweep's fan-out catches it up.
+	require.NoError(t, db.InTenant(ctx, tn.ID, func(ctx context.Context) error {
+		q, _, _ := postgres.TenantTx(ctx)
+		_, err := q.Exec(ctx, `INSERT INTO customer_activity (tenant_id, customer_id, purchase_count) VALUES ($1, $2, 3)`, tn.ID.UUID(), bob.ID)
+		return err
+	}))
+	_, err = client.Insert(ctx, segments.SweepArgs{}, nil)
+	require.NoError(t, err)
+	waitForJobs(t, completed, segments.SweepArgs{}.Kind(), 1)
+	waitForJobs(t, completed, refresh, 1)
+	require.ElementsMatch(t, []uuid.UUID{alice.ID, bob.ID}, members())
+}

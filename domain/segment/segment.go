@@ -1,0 +1,92 @@
+package segment
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+)
+
+// Segment is a brand's saved segment: a named tree whose members are kept materialised for
+// targeting and auto-tag rules.
+type Segment struct {
+	ID          uuid.UUID
+	Name        string
+	Description string
+	// Definition is the tree as saved (Tree's JSON): checked against the brand's catalogue
+	// when saved, and again with ParseJSON when evaluated, since attributes may change.
+	Definition json.RawMessage
+	// Members is how many customers matched at the last refresh.
+	Members   int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	// RefreshedAt is when the membership was last computed in full; zero before.
+	RefreshedAt time.Time
+}
+
+// FieldError names the field of a segment or rule at fault ("name", "tag"); tree errors are
+// *PathError.
+type FieldError struct {
+	Field string
+	Err   error
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// Errors of segments and rules.
+var (
+	ErrName = errors.New("1-100 characters")
+	ErrDesc = errors.New("at most 1,000 characters")
+	ErrTag  = errors.New("1-40 characters, no control characters")
+)
+
+// Check normalises the segment's name and description and reports what is wrong with them.
+func (s *Segment) Check() error {
+	s.Name, s.Description = strings.TrimSpace(s.Name), strings.TrimSpace(s.Description)
+	var errs []error
+	if s.Name == "" || utf8.RuneCountInString(s.Name) > 100 {
+		errs = append(errs, &FieldError{Field: "name", Err: ErrName})
+	}
+	if utf8.RuneCountInString(s.Description) > 1000 {
+		errs = append(errs, &FieldError{Field: "description", Err: ErrDesc})
+	}
+	return errors.Join(errs...)
+}
+
+// TagRule is an auto-tag rule: customers who match Tree get Tag (with source "rule"); those
+// who stop matching lose it, unless they got it some other way.
+type TagRule struct {
+	ID  uuid.UUID
+	Tag string
+	// Definition is the tree as saved, like Segment's.
+	Definition json.RawMessage
+	Enabled    bool
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Check normalises the rule's tag and reports what is wrong with it.
+func (r *TagRule) Check() error {
+	r.Tag = strings.TrimSpace(r.Tag)
+	if !ValidTag(r.Tag) {
+		return &FieldError{Field: "tag", Err: ErrTag}
+	}
+	return nil
+}
+
+// ValidTag reports whether t may be a customer's tag.
+func ValidTag(t string) bool {
+	if t == "" || utf8.RuneCountInString(t) > 40 || !utf8.ValidString(t) {
+		return false
+	}
+	for _, r := range t {
+		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
+			return false
+		}
+	}
+	return true
+}
