@@ -35,8 +35,8 @@ type TagRepository interface {
 	// Missing returns those of ids that are not the tenant's customers.
 	Missing(ctx context.Context, ids []uuid.UUID) ([]uuid.UUID, error)
 	// BulkAssign gives tag to every customer among ids in one statement, keeping the source of
-	// those who have it; it returns how many got it now.
-	BulkAssign(ctx context.Context, ids []uuid.UUID, tag string, source TagSource) (int64, error)
+	// those who have it; it returns those who got it now.
+	BulkAssign(ctx context.Context, ids []uuid.UUID, tag string, source TagSource) (tagged []uuid.UUID, err error)
 	// BulkRemove takes tag off every customer among ids in one statement; it returns how many
 	// had it.
 	BulkRemove(ctx context.Context, ids []uuid.UUID, tag string) (int64, error)

@@ -93,15 +93,19 @@ func (Tags) Missing(ctx context.Context, ids []uuid.UUID) ([]uuid.UUID, error) {
 
 // BulkAssign implements ports.TagRepository. Customers gone since the caller checked them are
 // left out rather than failing the statement.
-func (Tags) BulkAssign(ctx context.Context, ids []uuid.UUID, tag string, source ports.TagSource) (int64, error) {
+func (Tags) BulkAssign(ctx context.Context, ids []uuid.UUID, tag string, source ports.TagSource) ([]uuid.UUID, error) {
 	q, tenant, err := TenantTx(ctx)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	ct, err := q.Exec(ctx, `INSERT INTO customer_tags (tenant_id, customer_id, tag, source)
+	rows, err := q.Query(ctx, `INSERT INTO customer_tags (tenant_id, customer_id, tag, source)
 		SELECT $1, c.id, $3, $4 FROM customers c WHERE c.id = ANY($2::uuid[])
-		ON CONFLICT DO NOTHING`, tenant.UUID(), ids, tag, string(source))
-	return ct.RowsAffected(), err
+		ON CONFLICT DO NOTHING
+		RETURNING customer_id`, tenant.UUID(), ids, tag, string(source))
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
 }
 
 // BulkRemove implements ports.TagRepository.

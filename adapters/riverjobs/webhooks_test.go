@@ -25,6 +25,7 @@ import (
 	"github.com/engagehq/engage/adapters/secretbox"
 	"github.com/engagehq/engage/adapters/webhookhttp"
 	"github.com/engagehq/engage/application/customers"
+	"github.com/engagehq/engage/application/tags"
 	"github.com/engagehq/engage/application/webhooks"
 	"github.com/engagehq/engage/domain/webhook"
 	"github.com/engagehq/engage/ports"
@@ -497,4 +498,40 @@ func TestConcurrentFailuresDisableTheEndpointOnceWithoutDeadlocks(t *testing.T) 
 	require.NoError(t, b.db.Pool().QueryRow(context.Background(),
 		`SELECT count(*) FROM river_job WHERE kind = 'webhook_deliver' AND cardinality(errors) > 0`).Scan(&errored))
 	require.Zero(t, errored, "no job failed (a deadlock would have)")
+}
+
+func TestTagsGivenByHandAreAnnouncedOncePerCustomer(t *testing.T) {
+	t.Parallel()
+	b := setupHooks(t, func(*webhooks.Deps) {})
+	tagger := tags.NewService(b.db, postgres.Tags{}, postgres.Customers{}, postgres.AuditLog{})
+	tagger.PublishTo(b.hooks)
+	rcv := newReceiver(t, http.StatusOK)
+	tn := pgtest.NewTenant(t, b.dir)
+	ep, _ := b.endpoint(t, tn, rcv.srv.URL+"/hooks", webhook.CustomerTagged)
+	b.start(t)
+	ctx := context.Background()
+	alice, bob := b.createCustomer(t, tn, "王小明"), b.createCustomer(t, tn, "李华")
+
+	_, err := tagger.Add(ctx, tn.ID, alice, []string{"VIP", "常客"})
+	require.NoError(t, err)
+	_, err = tagger.Add(ctx, tn.ID, alice, []string{"VIP"})
+	require.NoError(t, err, "a tag alice has is no news")
+	_, err = tagger.Apply(ctx, tn.ID, tags.Bulk{Tag: "VIP", Customers: []uuid.UUID{alice, bob}})
+	require.NoError(t, err)
+
+	b.deliveries(t, tn, ep.ID, func(logs []ports.WebhookDeliveryLog) bool {
+		return len(logs) == 2 && settled(ports.DeliverySucceeded)(logs)
+	})
+	var got []string
+	for _, r := range rcv.requests() {
+		var body struct {
+			Type string          `json:"type"`
+			Data tags.TaggedData `json:"data"`
+		}
+		require.NoError(t, json.Unmarshal(r.body, &body))
+		require.Equal(t, webhook.CustomerTagged, body.Type)
+		got = append(got, body.Data.CustomerID.String()+" "+strings.Join(body.Data.Tags, ","))
+	}
+	require.ElementsMatch(t, []string{alice.String() + " VIP,常客", bob.String() + " VIP"}, got,
+		"one event per customer who got tags, naming only the new ones")
 }

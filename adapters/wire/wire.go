@@ -224,6 +224,7 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 		Alerts: webhooks.Alerts{Mail: a.Channels, Admins: a.Access, Email: smtp.Sender{TLSConfig: cfg.SMTPTLS}},
 	})
 	a.Customers.PublishTo(a.Webhooks)
+	a.Tags.PublishTo(a.Webhooks)
 	a.WeChatAccounts = wechataccounts.New(wechataccounts.Deps{
 		Tx: db, Accounts: postgres.WeChatAccounts{}, Links: postgres.WeChatLinks{}, Members: postgres.MemberStatuses{},
 		Tokens: a.CustomerAuth, Customers: a.Customers, Channels: a.Channels, Imports: postgres.FanTagImports{}, Jobs: scheduler,

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/domain/tag"
+	"github.com/engagehq/engage/domain/webhook"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -47,6 +48,7 @@ type Service struct {
 	repo      ports.TagRepository
 	customers ports.CustomerRepository
 	audit     ports.AuditLog
+	hooks     ports.WebhookPublisher
 }
 
 // NewService returns the tags service.
@@ -76,7 +78,17 @@ func (s *Service) Add(ctx context.Context, tenant tenants.ID, customer uuid.UUID
 		return nil, err
 	}
 	return s.change(ctx, tenant, customer, "tag.assign", func(ctx context.Context) error {
-		return s.repo.AssignTags(ctx, customer, names, ports.TagManual)
+		before, err := s.repo.Of(ctx, customer)
+		if err != nil {
+			return err
+		}
+		if err := s.repo.AssignTags(ctx, customer, names, ports.TagManual); err != nil {
+			return err
+		}
+		added := slices.DeleteFunc(slices.Clone(names), func(n string) bool {
+			return slices.ContainsFunc(before, func(t ports.CustomerTag) bool { return t.Tag == n })
+		})
+		return s.publishTagged(ctx, customer, added)
 	})
 }
 
@@ -232,7 +244,14 @@ func (s *Service) apply(ctx context.Context, name string, remove bool, ids []uui
 		action = "remove"
 		out.Changed, err = s.repo.BulkRemove(ctx, ids, name)
 	} else {
-		out.Changed, err = s.repo.BulkAssign(ctx, ids, name, ports.TagManual)
+		var tagged []uuid.UUID
+		tagged, err = s.repo.BulkAssign(ctx, ids, name, ports.TagManual)
+		out.Changed = int64(len(tagged))
+		for _, c := range tagged {
+			if err == nil {
+				err = s.publishTagged(ctx, c, []string{name})
+			}
+		}
 	}
 	if err != nil {
 		return out, err
@@ -270,4 +289,22 @@ func unknownAt(requested, missing []uuid.UUID) error {
 		}
 	}
 	return e
+}
+
+// PublishTo makes the service announce tags given by hand (customer.tagged) to the brand's
+// webhooks through p, in the transaction of each change. Wiring calls it once, before serving.
+func (s *Service) PublishTo(p ports.WebhookPublisher) { s.hooks = p }
+
+// TaggedData is the data of a customer.tagged webhook event.
+type TaggedData struct {
+	CustomerID uuid.UUID `json:"customer_id"`
+	// Tags are the tags the customer got by this change.
+	Tags []string `json:"tags"`
+}
+
+func (s *Service) publishTagged(ctx context.Context, customer uuid.UUID, added []string) error {
+	if s.hooks == nil || len(added) == 0 {
+		return nil
+	}
+	return s.hooks.Publish(ctx, webhook.CustomerTagged, TaggedData{CustomerID: customer, Tags: added})
 }
