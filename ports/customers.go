@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/domain/customer"
+	"github.com/engagehq/engage/tenants"
 	"github.com/engagehq/engage/domain/lifecycle"
 )
 
@@ -44,4 +45,11 @@ type AttributeDefRepository interface {
 	List(ctx context.Context) ([]customer.AttributeDef, error)
 	// Replace makes defs the tenant's whole set of definitions.
 	Replace(ctx context.Context, defs []customer.AttributeDef) error
+}
+
+// CustomersChangedListener hears, in the tenant transaction of a change, that customers'
+// profiles or tags changed, so that what is derived from them (segment membership, auto-tags)
+// is re-evaluated soon rather than at the next sweep.
+type CustomersChangedListener interface {
+	CustomersChanged(ctx context.Context, tenant tenants.ID, customers []uuid.UUID) error
 }

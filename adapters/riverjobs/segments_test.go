@@ -2,6 +2,7 @@ package riverjobs_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -12,8 +13,10 @@ import (
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/riverjobs"
+	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/segments"
+	"github.com/engagehq/engage/application/tags"
 	"github.com/engagehq/engage/domain/customer"
 	"github.com/engagehq/engage/domain/event"
 	"github.com/engagehq/engage/ports"
@@ -102,4 +105,74 @@ func TestSegmentsAreKeptCurrentByTheirJobs(t *testing.T) {
 	waitForJobs(t, completed, segments.SweepArgs{}.Kind(), 1)
 	waitForJobs(t, completed, refresh, 1)
 	require.ElementsMatch(t, []uuid.UUID{alice.ID, bob.ID}, members())
+}
+
+// TestProfileAndTagChangesReachSegmentsWithoutWaitingForTheSweep changes a profile and a tag
+// through their services and sees segment membership and auto-tags follow by the refresh each
+// change enqueues.
+func TestProfileAndTagChangesReachSegmentsWithoutWaitingForTheSweep(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t).OpenApp(t)
+	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
+	svc := &riverjobs.Services{}
+	client, err := riverjobs.NewClient(db, svc, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true})
+	require.NoError(t, err)
+	segs := segments.NewService(segments.Deps{Tx: db, Segments: postgres.Segments{}, Rules: postgres.TagRules{},
+		Eval: postgres.SegmentEvaluator{}, Membership: postgres.SegmentEvaluator{}, Defs: postgres.AttributeDefs{},
+		Jobs: riverjobs.NewScheduler(client), Audit: postgres.AuditLog{}, Tenants: dir, Clock: ports.SystemClock{}})
+	*svc = riverjobs.Services{Segments: segs}
+	people := customers.NewService(db, postgres.Customers{}, postgres.AttributeDefs{}, postgres.AuditLog{}, ports.SystemClock{})
+	people.ReportChangesTo(segs)
+	tagger := tags.NewService(db, postgres.Tags{}, postgres.Customers{}, postgres.AuditLog{})
+	tagger.ReportChangesTo(segs)
+
+	ctx := context.Background()
+	tn := pgtest.NewTenant(t, dir)
+	vips, err := segs.Create(ctx, tn.ID, segments.Draft{Name: "VIPs", Tree: map[string]any{"field": "tag", "op": "has", "value": "VIP"}})
+	require.NoError(t, err)
+	_, err = segs.CreateRule(ctx, tn.ID, segments.RuleDraft{Tag: "杭州会员", Enabled: true,
+		Tree: map[string]any{"field": "city", "op": "=", "value": "杭州"}})
+	require.NoError(t, err)
+	name, city := "王小明", "上海"
+	alice, err := people.Create(ctx, tn.ID, customers.Patch{Name: &name, City: &city})
+	require.NoError(t, err)
+
+	completed, cancel := client.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed)
+	defer cancel()
+	runCtx, stop := context.WithCancel(ctx)
+	require.NoError(t, client.Start(runCtx))
+	t.Cleanup(func() {
+		stop()
+		<-client.Stopped()
+	})
+	refresh := segments.RefreshArgs{}.Kind()
+	waitForJobs(t, completed, refresh, 3) // the segment's, the rule's and alice's creation
+	isVIP := func() bool {
+		ms, err := segs.Members(ctx, tn.ID, vips.ID, ports.Page{Limit: 10})
+		require.NoError(t, err)
+		return len(ms) == 1 && ms[0].ID == alice.ID
+	}
+	ruleTagged := func() bool {
+		ts, err := tagger.Of(ctx, tn.ID, alice.ID)
+		require.NoError(t, err)
+		return slices.ContainsFunc(ts, func(t ports.CustomerTag) bool { return t.Tag == "杭州会员" && t.Source == ports.TagRule })
+	}
+	require.False(t, isVIP())
+	require.False(t, ruleTagged())
+
+	_, err = tagger.Add(ctx, tn.ID, alice.ID, []string{"VIP"})
+	require.NoError(t, err)
+	waitForJobs(t, completed, refresh, 1)
+	require.True(t, isVIP(), "a tag given by hand re-evaluates the customer")
+
+	city = "杭州"
+	_, err = people.Update(ctx, tn.ID, alice.ID, customers.Patch{City: &city})
+	require.NoError(t, err)
+	waitForJobs(t, completed, refresh, 1)
+	require.True(t, ruleTagged(), "a profile change re-evaluates the auto-tags")
+
+	_, err = tagger.Apply(ctx, tn.ID, tags.Bulk{Tag: "VIP", Remove: true, Customers: []uuid.UUID{alice.ID}})
+	require.NoError(t, err)
+	waitForJobs(t, completed, refresh, 1)
+	require.False(t, isVIP(), "a bulk change re-evaluates its customers")
 }

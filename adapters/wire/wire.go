@@ -225,6 +225,9 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 	})
 	a.Customers.PublishTo(a.Webhooks)
 	a.Tags.PublishTo(a.Webhooks)
+	// Segments and auto-tags re-evaluate customers whose profile or tags change.
+	a.Customers.ReportChangesTo(a.Segments)
+	a.Tags.ReportChangesTo(a.Segments)
 	a.WeChatAccounts = wechataccounts.New(wechataccounts.Deps{
 		Tx: db, Accounts: postgres.WeChatAccounts{}, Links: postgres.WeChatLinks{}, Members: postgres.MemberStatuses{},
 		Tokens: a.CustomerAuth, Customers: a.Customers, Channels: a.Channels, Imports: postgres.FanTagImports{}, Jobs: scheduler,

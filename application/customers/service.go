@@ -26,6 +26,8 @@ type Service struct {
 	audit ports.AuditLog
 	clock ports.Clock
 	hooks ports.WebhookPublisher
+	// watchers hear which customers changed (segments); nil hears nothing.
+	watchers ports.CustomersChangedListener
 }
 
 // NewService returns the customers service.
@@ -134,8 +136,10 @@ func (s *Service) Create(ctx context.Context, tenant tenants.ID, p Patch) (custo
 	var out customer.Customer
 	err := s.tx.InTenant(ctx, tenant, func(ctx context.Context) error {
 		var err error
-		out, err = s.CreateTx(ctx, uuid.New(), p)
-		return err
+		if out, err = s.CreateTx(ctx, uuid.New(), p); err != nil {
+			return err
+		}
+		return s.changed(ctx, tenant, out.ID)
 	})
 	return out, err
 }
@@ -161,6 +165,9 @@ func (s *Service) Update(ctx context.Context, tenant tenants.ID, id uuid.UUID, p
 		}
 		if err := s.audit.Record(ctx, ports.AuditEntry{Action: "customer.update", TargetType: "customer", TargetID: id.String(),
 			After: map[string]any{"fields": changed}}); err != nil {
+			return err
+		}
+		if err := s.changed(ctx, tenant, id); err != nil {
 			return err
 		}
 		return s.publish(ctx, webhook.CustomerUpdated, out, changed)
@@ -231,4 +238,15 @@ func (s *Service) SetAttributeDefs(ctx context.Context, tenant tenants.ID, defs 
 		return s.audit.Record(ctx, ports.AuditEntry{Action: "customer_attributes.set", TargetType: "customer_attributes", TargetID: "schema",
 			Before: map[string]any{"attributes": before}, After: map[string]any{"attributes": defs}})
 	})
+}
+
+// ReportChangesTo makes the service tell l which customers it created or changed, in the
+// transaction of each change. Wiring calls it once, before serving.
+func (s *Service) ReportChangesTo(l ports.CustomersChangedListener) { s.watchers = l }
+
+func (s *Service) changed(ctx context.Context, tenant tenants.ID, id uuid.UUID) error {
+	if s.watchers == nil {
+		return nil
+	}
+	return s.watchers.CustomersChanged(ctx, tenant, []uuid.UUID{id})
 }

@@ -28,7 +28,7 @@ func (RefreshArgs) Kind() string { return "segments_refresh" }
 
 // SweepArgs asks for a full refresh of every tenant's segments and rules; it runs
 // periodically, so conditions that change with time alone ("no purchase in 90 days") and
-// changes of profiles and manual tags are caught up.
+// changes that announce no customers (CSV imports) are caught up.
 type SweepArgs struct{}
 
 // Kind names the job.
@@ -155,4 +155,15 @@ func (r Reactor) React(ctx context.Context, evs []event.Event) error {
 	}
 	slices.SortFunc(ids, func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
 	return r.svc.refresh(ctx, uuid.Nil, uuid.Nil, slices.Compact(ids))
+}
+
+var _ ports.CustomersChangedListener = (*Service)(nil)
+
+// CustomersChanged implements ports.CustomersChangedListener: a refresh of every segment and
+// rule for those customers is enqueued in the change's transaction.
+func (s *Service) CustomersChanged(ctx context.Context, tenant tenants.ID, customers []uuid.UUID) error {
+	if len(customers) == 0 {
+		return nil
+	}
+	return s.enqueue(ctx, tenant, RefreshArgs{CustomerIDs: customers})
 }

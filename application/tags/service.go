@@ -49,6 +49,8 @@ type Service struct {
 	customers ports.CustomerRepository
 	audit     ports.AuditLog
 	hooks     ports.WebhookPublisher
+	// watchers hear which customers' tags changed (segments); nil hears nothing.
+	watchers ports.CustomersChangedListener
 }
 
 // NewService returns the tags service.
@@ -128,8 +130,11 @@ func (s *Service) change(ctx context.Context, tenant tenants.ID, customer uuid.U
 		if added == 0 && removed == 0 {
 			return nil
 		}
-		return s.audit.Record(ctx, ports.AuditEntry{Action: action, TargetType: "customer", TargetID: customer.String(),
-			After: map[string]any{"added": added, "removed": removed, "tags": len(after)}})
+		if err := s.audit.Record(ctx, ports.AuditEntry{Action: action, TargetType: "customer", TargetID: customer.String(),
+			After: map[string]any{"added": added, "removed": removed, "tags": len(after)}}); err != nil {
+			return err
+		}
+		return s.tagsChanged(ctx, tenant, []uuid.UUID{customer})
 	})
 	return after, err
 }
@@ -194,7 +199,7 @@ func (s *Service) Apply(ctx context.Context, tenant tenants.ID, b Bulk) (BulkRes
 		if len(missing) > 0 {
 			return unknownAt(b.Customers, missing)
 		}
-		out, err = s.apply(ctx, name, b.Remove, ids)
+		out, err = s.apply(ctx, tenant, name, b.Remove, ids)
 		return err
 	})
 	return out, err
@@ -230,13 +235,13 @@ func (s *Service) ApplyMatching(ctx context.Context, tenant tenants.ID, q ports.
 		if len(ids) == 0 {
 			return nil
 		}
-		out, err = s.apply(ctx, name, remove, ids)
+		out, err = s.apply(ctx, tenant, name, remove, ids)
 		return err
 	})
 	return out, err
 }
 
-func (s *Service) apply(ctx context.Context, name string, remove bool, ids []uuid.UUID) (BulkResult, error) {
+func (s *Service) apply(ctx context.Context, tenant tenants.ID, name string, remove bool, ids []uuid.UUID) (BulkResult, error) {
 	out := BulkResult{Customers: len(ids)}
 	action := "assign"
 	var err error
@@ -256,8 +261,14 @@ func (s *Service) apply(ctx context.Context, name string, remove bool, ids []uui
 	if err != nil {
 		return out, err
 	}
-	return out, s.audit.Record(ctx, ports.AuditEntry{Action: "tag.bulk", TargetType: "tag", TargetID: name,
-		After: map[string]any{"action": action, "customers": out.Customers, "changed": out.Changed}})
+	if err := s.audit.Record(ctx, ports.AuditEntry{Action: "tag.bulk", TargetType: "tag", TargetID: name,
+		After: map[string]any{"action": action, "customers": out.Customers, "changed": out.Changed}}); err != nil {
+		return out, err
+	}
+	if out.Changed == 0 {
+		return out, nil
+	}
+	return out, s.tagsChanged(ctx, tenant, ids)
 }
 
 func checkBulk(b Bulk) (string, []uuid.UUID, error) {
@@ -307,4 +318,15 @@ func (s *Service) publishTagged(ctx context.Context, customer uuid.UUID, added [
 		return nil
 	}
 	return s.hooks.Publish(ctx, webhook.CustomerTagged, TaggedData{CustomerID: customer, Tags: added})
+}
+
+// ReportChangesTo makes the service tell l whose tags it changed, in the transaction of each
+// change. Wiring calls it once, before serving.
+func (s *Service) ReportChangesTo(l ports.CustomersChangedListener) { s.watchers = l }
+
+func (s *Service) tagsChanged(ctx context.Context, tenant tenants.ID, ids []uuid.UUID) error {
+	if s.watchers == nil {
+		return nil
+	}
+	return s.watchers.CustomersChanged(ctx, tenant, ids)
 }
