@@ -7,8 +7,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/domain/customer"
-	"github.com/engagehq/engage/tenants"
 	"github.com/engagehq/engage/domain/lifecycle"
+	"github.com/engagehq/engage/tenants"
 )
 
 // Errors of the customer repositories.
