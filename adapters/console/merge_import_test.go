@@ -27,6 +27,7 @@ func TestADuplicateIsFoundComparedAndMergedFromThe360View(t *testing.T) {
 	require.NoError(t, err)
 
 	tab.Run(t, chromedp.Navigate(b.url+"/console/customers/"+a.ID.String()), chromedp.WaitVisible(chromedp.CSS("[data-test=merge-action]")))
+	quiet(t, tab)
 	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=merge-action]")))
 	settle(t, tab, `!!document.querySelector("[data-test=merge-search]")`)
 	require.Contains(t, text(t, tab, "[data-test=merge-candidate]"), "Wang Xiaoming", "the same email is suggested")
@@ -114,6 +115,7 @@ func TestAnOwnerErasesACustomersPersonalData(t *testing.T) {
 	require.NotContains(t, html(t, marketer), `id="privacy"`, "erasure takes customers:erase")
 
 	tab.Run(t, chromedp.Navigate(b.url+"/console/customers/"+c.ID.String()), chromedp.WaitVisible(chromedp.CSS("[data-test=privacy-erase]")))
+	quiet(t, tab)
 	acceptConfirms(t, tab)
 	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=privacy-erase]")))
 	waitFor(t, tab, `!!document.querySelector("[data-test=privacy-pending]")`)

@@ -122,6 +122,13 @@ func waitFor(t *testing.T, tab *browsertest.Tab, expr string) {
 	browsertest.Get(t, tab, chromedp.Poll[bool]("("+expr+") && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"))
 }
 
+// quiet waits until no htmx request, swap or settle is under way: the sections a page loads
+// after it move what is below them, and a click at a moving button misses.
+func quiet(t *testing.T, tab *browsertest.Tab) {
+	t.Helper()
+	waitFor(t, tab, "true")
+}
+
 // settle waits until the JavaScript expression is true across a page load: a click that
 // navigates destroys the page a plain wait would be watching, so errors while the next page
 // loads are retried. It also waits for the sections the page loads with htmx, which move what

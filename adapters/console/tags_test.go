@@ -27,6 +27,7 @@ func TestTagsAreAddedAndRemovedOnTheCustomerView(t *testing.T) {
 	tab := b.signIn(t, "staff@lotus.example")
 
 	tab.Run(t, chromedp.Navigate(b.url+"/console/customers/"+c.ID.String()), chromedp.WaitVisible(chromedp.CSS("[data-test=add-tag] input[name=tag]")))
+	quiet(t, tab)
 	require.Equal(t, "new", browsertest.Get(t, tab, chromedp.Evaluate[string](`document.querySelector("[data-test=stage]").dataset.stage`)))
 
 	form := "[data-test=add-tag]"

@@ -52,6 +52,7 @@ func TestTheCustomerPageShowsTheCrossChannelTimeline(t *testing.T) {
 
 	items := `document.querySelectorAll("[data-test=timeline-item]")`
 	tab.Run(t, chromedp.Navigate(b.url+"/console/customers/"+c.ID.String()), chromedp.WaitVisible(chromedp.CSS("[data-test=timeline-item]")))
+	quiet(t, tab)
 	require.Equal(t, 20, browsertest.Get(t, tab, chromedp.Evaluate[int](items+`.length`)), "a page at a time")
 	order := browsertest.Get(t, tab, chromedp.Evaluate[[]string](`Array.from(`+items+`).slice(0, 4).map(e => e.dataset.id)`))
 	require.Equal(t, []string{"mail-1", "mp-1", "pos-1", "web-21"}, order, "newest first")

@@ -36,6 +36,7 @@ func TestOwnerReauthorisesDisconnectsAndLinksWeChatAccounts(t *testing.T) {
 
 	tab.Run(t, chromedp.Navigate(b.url+"/console/customers/"+login.CustomerID.String()),
 		chromedp.WaitVisible(chromedp.CSS("[data-test=wechat-account][data-openid=o-mp-1]")))
+	quiet(t, tab)
 	require.Equal(t, "Active", text(t, tab, "[data-test=wechat-status]"))
 	require.Contains(t, text(t, tab, "[data-test=wechat-accounts]"), "u-1", "the UnionID is shown")
 	acceptConfirms(t, tab)

@@ -83,6 +83,7 @@ func newSegmentShop(t *testing.T, b *testBundle) *segmentShop {
 		return id
 	}
 	s.wang, s.li, s.zhang = create("王", "上海"), create("李", "上海"), create("张", "北京")
+	require.Equal(t, 3, b.refreshSegments(t), "each new customer is evaluated by a job of their own")
 	now := time.Now()
 	r := b.do(t, http.MethodPost, "/v1/events", owner, map[string]any{"events": []any{
 		purchaseEvent("w1", s.wang, now.AddDate(0, 0, -3), 5000), purchaseEvent("w2", s.wang, now.AddDate(0, 0, -20), 3000),
