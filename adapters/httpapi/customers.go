@@ -85,13 +85,7 @@ func (f customerFields) patch(ctx context.Context) (customers.Patch, error) {
 
 // customerError maps profile refusals to problems naming the field at fault.
 func (s *Server) customerError(ctx context.Context, err error) error {
-	var fields []*FieldDetail
-	var fe *customer.FieldError
-	for _, e := range unjoin(err) {
-		if errors.As(e, &fe) {
-			fields = append(fields, field("body."+fe.Field, fe.Err.Error(), nil))
-		}
-	}
+	fields := bodyFields(err, func(fe *customer.FieldError) (string, error) { return fe.Field, fe.Err })
 	switch {
 	case len(fields) > 0:
 		code := "validation_failed"

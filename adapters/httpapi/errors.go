@@ -27,13 +27,8 @@ func mapError(ctx context.Context, log *slog.Logger, err error) error {
 	case errors.As(err, &p):
 		return p
 	case errors.As(err, &fe):
-		var fields []*FieldDetail
-		for _, e := range unjoin(err) {
-			if errors.As(e, &fe) {
-				fields = append(fields, field("body."+fe.Field, fe.Err.Error(), nil))
-			}
-		}
-		return problem(ctx, http.StatusUnprocessableEntity, "validation_failed", "the request has invalid fields", fields...)
+		return problem(ctx, http.StatusUnprocessableEntity, "validation_failed", "the request has invalid fields",
+			bodyFields(err, func(fe *tenants.FieldError) (string, error) { return fe.Field, fe.Err })...)
 	case errors.Is(err, tenants.ErrNotFound):
 		return problem(ctx, http.StatusNotFound, "tenant_not_found", "no such tenant")
 	case errors.Is(err, tenants.ErrSlugTaken):
@@ -85,6 +80,20 @@ func roleProblem(ctx context.Context, location string, err error) error {
 }
 
 // unjoin flattens errors.Join trees into their leaves.
+// bodyFields names the body field of every error of type E joined in err; at tells a field
+// error's field and reason (the domains' field errors share that shape, not a type).
+func bodyFields[E error](err error, at func(E) (field string, reason error)) []*FieldDetail {
+	var out []*FieldDetail
+	for _, e := range unjoin(err) {
+		var fe E
+		if errors.As(e, &fe) {
+			name, reason := at(fe)
+			out = append(out, field("body."+name, reason.Error(), nil))
+		}
+	}
+	return out
+}
+
 func unjoin(err error) []error {
 	j, ok := err.(interface{ Unwrap() []error })
 	if !ok {

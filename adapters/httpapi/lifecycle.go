@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"errors"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -61,13 +60,7 @@ func (s *Server) registerLifecycle() {
 		b := in.Body
 		st := lifecycle.Settings{NewDays: b.NewDays, AtRiskDays: b.AtRiskDays, LapsedDays: b.LapsedDays, WonBackDays: b.WonBackDays}
 		if err := s.deps.Lifecycle.SetSettings(ctx, principalFrom(ctx).Tenant.ID, st); err != nil {
-			var fields []*FieldDetail
-			var fe *lifecycle.FieldError
-			for _, e := range unjoin(err) {
-				if errors.As(e, &fe) {
-					fields = append(fields, field("body."+fe.Field, fe.Err.Error(), nil))
-				}
-			}
+			fields := bodyFields(err, func(fe *lifecycle.FieldError) (string, error) { return fe.Field, fe.Err })
 			if len(fields) > 0 {
 				return nil, problem(ctx, http.StatusUnprocessableEntity, "validation_failed", "the request has invalid fields", fields...)
 			}

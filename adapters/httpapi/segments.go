@@ -95,13 +95,7 @@ func treeFields(prefix string, err error) []*FieldDetail {
 
 // segmentError maps the refusals of the segment use cases to problems naming what is at fault.
 func (s *Server) segmentError(ctx context.Context, prefix string, err error) error {
-	fields := treeFields(prefix, err)
-	var fe *segment.FieldError
-	for _, e := range unjoin(err) {
-		if errors.As(e, &fe) {
-			fields = append(fields, field("body."+fe.Field, fe.Err.Error(), nil))
-		}
-	}
+	fields := append(treeFields(prefix, err), bodyFields(err, func(fe *segment.FieldError) (string, error) { return fe.Field, fe.Err })...)
 	switch {
 	case len(fields) > 0:
 		return problem(ctx, http.StatusUnprocessableEntity, "validation_failed", "the request has invalid fields", fields...)

@@ -135,13 +135,7 @@ type retryOutput struct {
 
 // webhookError maps webhook refusals to problems naming the field at fault.
 func (s *Server) webhookError(ctx context.Context, err error) error {
-	var fields []*FieldDetail
-	var fe *webhook.FieldError
-	for _, e := range unjoin(err) {
-		if errors.As(e, &fe) {
-			fields = append(fields, field("body."+fe.Field, fe.Err.Error(), nil))
-		}
-	}
+	fields := bodyFields(err, func(fe *webhook.FieldError) (string, error) { return fe.Field, fe.Err })
 	switch {
 	case len(fields) > 0:
 		code := "validation_failed"
