@@ -157,8 +157,10 @@ func (s *segmentSQL) profile(c segment.Condition) string {
 	case "birth_month":
 		return "coalesce(" + s.compare("extract(month FROM c.birth_date)::int", c.Op, whole(c.Value), "int") + ", false)"
 	case "joined_on":
-		// Calendar days as the brands' customers live them.
-		return "((c.created_at AT TIME ZONE 'Asia/Shanghai')::date " + sqlOps[c.Op] + " " + s.arg(c.Value) + "::date)"
+		// Calendar days in the brand's time zone (the platform-level tenants row, read once
+		// per statement: the subquery does not depend on the customer).
+		return "((c.created_at AT TIME ZONE (SELECT t.timezone FROM tenants t WHERE t.id = current_setting('app.tenant_id')::uuid))::date " +
+			sqlOps[c.Op] + " " + s.arg(c.Value) + "::date)"
 	case "joined_days_ago":
 		return "(" + s.compare(s.daysAgo("c.created_at"), c.Op, whole(c.Value), "bigint") + ")"
 	}

@@ -413,3 +413,45 @@ func TestSegmentNamesAndRuleTagsAreUnique(t *testing.T) {
 	})
 	require.ErrorIs(t, err, ports.ErrTagRuleTaken)
 }
+
+// TestJoinedOnCountsDaysInTheBrandsTimeZone puts one moment on different calendar days for a
+// brand in Shanghai and one on Kiritimati (UTC+14).
+func TestJoinedOnCountsDaysInTheBrandsTimeZone(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	joined := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) // 20:00 in Shanghai, 02:00 the next day on Kiritimati
+	join := func(tn tenants.Tenant) {
+		b.inTenant(t, tn, func(ctx context.Context) error {
+			c := customer.Customer{ID: uuid.New(), Name: "ann"}
+			if err := c.Normalise(joined); err != nil {
+				return err
+			}
+			if err := (postgres.Customers{}).Insert(ctx, c); err != nil {
+				return err
+			}
+			q, _, err := postgres.TenantTx(ctx)
+			if err == nil {
+				_, err = q.Exec(ctx, `UPDATE customers SET created_at = $1`, joined)
+			}
+			return err
+		})
+	}
+	count := func(tn tenants.Tenant, day string) int64 {
+		var n int64
+		b.inTenant(t, tn, func(ctx context.Context) error {
+			var err error
+			n, err = postgres.SegmentEvaluator{}.Count(ctx, mustTree(t, `{"field":"joined_on","op":"=","value":"`+day+`"}`), joined)
+			return err
+		})
+		return n
+	}
+	shanghai := pgtest.NewTenant(t, b.dir)
+	kiritimati, err := b.dir.Create(context.Background(), tenants.Draft{Slug: "t-kiritimati", Name: "Line Islands", Timezone: "Pacific/Kiritimati"})
+	require.NoError(t, err)
+	join(shanghai)
+	join(kiritimati)
+	require.EqualValues(t, 1, count(shanghai, "2026-03-01"))
+	require.EqualValues(t, 0, count(shanghai, "2026-03-02"))
+	require.EqualValues(t, 0, count(kiritimati, "2026-03-01"))
+	require.EqualValues(t, 1, count(kiritimati, "2026-03-02"))
+}
