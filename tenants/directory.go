@@ -121,6 +121,30 @@ func (d *Directory) Resolve(ctx context.Context, id uuid.UUID) (Tenant, error) {
 	return t, nil
 }
 
+// eachPage is how many tenants Each reads at a time.
+const eachPage = 500
+
+// Each calls fn for every tenant, in slug order, reading them a page at a time; it stops at
+// fn's first error. Periodic jobs use it to fan out one job per tenant.
+func (d *Directory) Each(ctx context.Context, fn func(Tenant) error) error {
+	after := ""
+	for {
+		page, err := d.List(ctx, after, eachPage)
+		if err != nil {
+			return err
+		}
+		for _, t := range page {
+			if err := fn(t); err != nil {
+				return err
+			}
+		}
+		if len(page) < eachPage {
+			return nil
+		}
+		after = page[len(page)-1].Slug
+	}
+}
+
 // List returns a page of tenants ordered by slug.
 func (d *Directory) List(ctx context.Context, afterSlug string, limit int) ([]Tenant, error) {
 	rs, err := d.store.List(ctx, afterSlug, limit)

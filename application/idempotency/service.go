@@ -76,26 +76,17 @@ func (SweepArgs) Kind() string { return "idempotency_sweep" }
 
 // Sweep enqueues a purge for every tenant, each in that tenant's transaction.
 func (s *Service) Sweep(ctx context.Context) (int, error) {
-	after, n := "", 0
-	for {
-		page, err := s.dir.List(ctx, after, 500)
-		if err != nil {
-			return n, err
+	n := 0
+	err := s.dir.Each(ctx, func(t tenants.Tenant) error {
+		if err := s.tx.InTenant(ctx, t.ID, func(ctx context.Context) error {
+			return s.jobs.Enqueue(ctx, PurgeArgs{TenantID: t.ID.UUID()}, ports.JobOptions{})
+		}); err != nil {
+			return err
 		}
-		for _, t := range page {
-			err := s.tx.InTenant(ctx, t.ID, func(ctx context.Context) error {
-				return s.jobs.Enqueue(ctx, PurgeArgs{TenantID: t.ID.UUID()}, ports.JobOptions{})
-			})
-			if err != nil {
-				return n, err
-			}
-			n++
-		}
-		if len(page) < 500 {
-			return n, nil
-		}
-		after = page[len(page)-1].Slug
-	}
+		n++
+		return nil
+	})
+	return n, err
 }
 
 // Purge deletes the expired keys of the tenant a job names.

@@ -119,29 +119,20 @@ func (s *Service) Recompute(ctx context.Context, args RecomputeArgs) (int64, err
 // Sweep enqueues a recompute for every active brand, each in that brand's transaction, and
 // returns how many it enqueued.
 func (s *Service) Sweep(ctx context.Context) (int, error) {
-	const pageSize = 500
-	after, n := "", 0
-	for {
-		page, err := s.deps.Tenants.List(ctx, after, pageSize)
-		if err != nil {
-			return n, err
+	n := 0
+	err := s.deps.Tenants.Each(ctx, func(t tenants.Tenant) error {
+		if !t.Active() {
+			return nil
 		}
-		for _, t := range page {
-			if !t.Active() {
-				continue
-			}
-			if err := s.deps.Tx.InTenant(ctx, t.ID, func(ctx context.Context) error {
-				return s.deps.Jobs.Enqueue(ctx, RecomputeArgs{TenantID: t.ID.UUID()}, ports.JobOptions{})
-			}); err != nil {
-				return n, err
-			}
-			n++
+		if err := s.deps.Tx.InTenant(ctx, t.ID, func(ctx context.Context) error {
+			return s.deps.Jobs.Enqueue(ctx, RecomputeArgs{TenantID: t.ID.UUID()}, ports.JobOptions{})
+		}); err != nil {
+			return err
 		}
-		if len(page) < pageSize {
-			return n, nil
-		}
-		after = page[len(page)-1].Slug
-	}
+		n++
+		return nil
+	})
+	return n, err
 }
 
 // Reactor recomputes the stages of the customers of each ingested batch. It reads the activity

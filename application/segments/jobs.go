@@ -41,23 +41,15 @@ func (s *Service) enqueue(ctx context.Context, tenant tenants.ID, args RefreshAr
 
 // Sweep enqueues a full refresh for every tenant, each in that tenant's transaction.
 func (s *Service) Sweep(ctx context.Context) (int, error) {
-	after, n := "", 0
-	for {
-		page, err := s.deps.Tenants.List(ctx, after, 500)
-		if err != nil {
-			return n, err
+	n := 0
+	err := s.deps.Tenants.Each(ctx, func(t tenants.Tenant) error {
+		if err := s.deps.Tx.InTenant(ctx, t.ID, func(ctx context.Context) error { return s.enqueue(ctx, t.ID, RefreshArgs{}) }); err != nil {
+			return err
 		}
-		for _, t := range page {
-			if err := s.deps.Tx.InTenant(ctx, t.ID, func(ctx context.Context) error { return s.enqueue(ctx, t.ID, RefreshArgs{}) }); err != nil {
-				return n, err
-			}
-			n++
-		}
-		if len(page) < 500 {
-			return n, nil
-		}
-		after = page[len(page)-1].Slug
-	}
+		n++
+		return nil
+	})
+	return n, err
 }
 
 // Refresh does the work of a RefreshArgs job in one tenant transaction. It computes from

@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/ports"
+	"github.com/engagehq/engage/tenants"
 )
 
 // PurgeArgs asks for one tenant's webhook events older than Retention to be deleted, with
@@ -23,32 +24,20 @@ type SweepArgs struct{}
 // Kind names the job.
 func (SweepArgs) Kind() string { return "webhook_sweep" }
 
-// sweepPage is how many tenants Sweep reads from the directory at a time.
-const sweepPage = 500
-
 // Sweep enqueues a purge for every tenant, each in that tenant's transaction, and returns how
 // many it enqueued.
 func (s *Service) Sweep(ctx context.Context) (int, error) {
-	after, n := "", 0
-	for {
-		page, err := s.d.Tenants.List(ctx, after, sweepPage)
-		if err != nil {
-			return n, err
+	n := 0
+	err := s.d.Tenants.Each(ctx, func(t tenants.Tenant) error {
+		if err := s.d.Tx.InTenant(ctx, t.ID, func(ctx context.Context) error {
+			return s.d.Jobs.Enqueue(ctx, PurgeArgs{TenantID: t.ID.UUID()}, ports.JobOptions{})
+		}); err != nil {
+			return err
 		}
-		for _, t := range page {
-			err := s.d.Tx.InTenant(ctx, t.ID, func(ctx context.Context) error {
-				return s.d.Jobs.Enqueue(ctx, PurgeArgs{TenantID: t.ID.UUID()}, ports.JobOptions{})
-			})
-			if err != nil {
-				return n, err
-			}
-			n++
-		}
-		if len(page) < sweepPage {
-			return n, nil
-		}
-		after = page[len(page)-1].Slug
-	}
+		n++
+		return nil
+	})
+	return n, err
 }
 
 // Purge deletes the expired events of the tenant a job names and returns how many.

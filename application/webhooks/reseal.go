@@ -15,24 +15,16 @@ import (
 // again after a failure resumes where it stopped.
 func (s *Service) ResealAll(ctx context.Context) (int, error) {
 	current := s.d.Cipher.CurrentKeyID()
-	total, after := 0, ""
-	for {
-		page, err := s.d.Tenants.List(ctx, after, sweepPage)
+	total := 0
+	err := s.d.Tenants.Each(ctx, func(t tenants.Tenant) error {
+		n, err := s.resealTenant(ctx, t.ID, current)
 		if err != nil {
-			return total, fmt.Errorf("webhooks: list tenants: %w", err)
+			return fmt.Errorf("webhooks: reseal tenant %s: %w", t.Slug, err)
 		}
-		for _, t := range page {
-			n, err := s.resealTenant(ctx, t.ID, current)
-			if err != nil {
-				return total, fmt.Errorf("webhooks: reseal tenant %s: %w", t.Slug, err)
-			}
-			total += n
-		}
-		if len(page) < sweepPage {
-			return total, nil
-		}
-		after = page[len(page)-1].Slug
-	}
+		total += n
+		return nil
+	})
+	return total, err
 }
 
 func (s *Service) resealTenant(ctx context.Context, tenant tenants.ID, current string) (int, error) {
