@@ -77,7 +77,7 @@ var customerDataCases = []customerDataCase{
 			}
 			ev := ports.WebhookEvent{ID: webhook.NewMessageID(), Type: webhook.CustomerUpdated, Subject: c, CreatedAt: time.Now(),
 				Body: []byte(`{"type":"customer.updated","data":{"customer":{"name":"` + personal + `"}}}`)}
-			if err := (postgres.Webhooks{}).InsertEvent(ctx, ev); err != nil {
+			if _, err := (postgres.Webhooks{}).InsertEvent(ctx, ev); err != nil {
 				return err
 			}
 			return postgres.Webhooks{}.InsertDelivery(ctx, ports.WebhookDelivery{ID: uuid.New(), EndpointID: endpoint, EventID: ev.ID,

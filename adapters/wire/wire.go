@@ -29,6 +29,7 @@ import (
 	"github.com/engagehq/engage/application/customermerge"
 	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/application/demodata"
+	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
 	"github.com/engagehq/engage/application/lifecycle"
@@ -41,6 +42,7 @@ import (
 	"github.com/engagehq/engage/application/tenancy"
 	"github.com/engagehq/engage/application/webhooks"
 	"github.com/engagehq/engage/application/wechataccounts"
+	"github.com/engagehq/engage/domain/event"
 	"github.com/engagehq/engage/domain/membercode"
 	"github.com/engagehq/engage/domain/webhook"
 	"github.com/engagehq/engage/ports"
@@ -92,7 +94,11 @@ type App struct {
 	Identity     ports.IdentityProvider
 	Authorizer   *casbinauth.Authorizer
 	Idempotency  *idempotency.Service
-	River        *riverjobs.Client
+	// Jobs is the River client with every worker; River is its client.
+	Jobs  *riverjobs.Jobs
+	River *riverjobs.Client
+	// Bus publishes domain events and works their subscribers' jobs.
+	Bus *eventbus.Bus
 	Listener     *postgres.Listener
 	// WeChatAccounts is admins managing customers' WeChat links and importing fan tags.
 	WeChatAccounts *wechataccounts.Service
@@ -185,13 +191,17 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 		return nil, err
 	}
 
-	// Services enqueue through the River client; its workers call the services once started.
-	workers := &riverjobs.Services{}
-	a.River, err = riverjobs.NewClient(db, workers, riverjobs.Config{MaxWorkers: cfg.Workers, Logger: cfg.Logger, NoPeriodic: cfg.NoPeriodicJobs})
+	// Services enqueue through the River client; its workers, registered below, call them once
+	// it starts.
+	jobs, err := riverjobs.New(db, riverjobs.Config{MaxWorkers: cfg.Workers, Logger: cfg.Logger, NoPeriodic: cfg.NoPeriodicJobs,
+		Queues: Queues()})
 	if err != nil {
 		return nil, err
 	}
-	scheduler := riverjobs.NewScheduler(a.River)
+	a.Jobs, a.River = jobs, jobs.Client()
+	scheduler := jobs.Scheduler()
+	a.Bus = eventbus.New(eventbus.Deps{Tx: db, Locals: db, Events: postgres.DomainEvents{}, Jobs: scheduler, Tenants: a.Tenants,
+		Clock: cfg.Clock})
 	a.Idempotency = idempotency.NewService(db, postgres.IdempotencyKeys{}, scheduler, a.Tenants, cfg.Clock)
 	stages := lifecycle.NewReactor(postgres.Lifecycle{}, cfg.Clock)
 	a.Segments = segments.NewService(segments.Deps{
@@ -200,17 +210,8 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 		Tenants: a.Tenants, Clock: cfg.Clock,
 	})
 	a.Events = events.NewService(events.Deps{
-		Tx: db, Events: postgres.Events{}, Activity: postgres.Activity{}, Jobs: scheduler, Tenants: a.Tenants, Clock: cfg.Clock,
+		Tx: db, Events: postgres.Events{}, Activity: postgres.Activity{}, Publisher: a.Bus, Tenants: a.Tenants, Clock: cfg.Clock,
 		Types: postgres.EventTypes{}, Audit: auditLog, Spend: postgres.Events{},
-		// Modules that react to customer events (points, tiers, badges, notification triggers)
-		// add their reactors after the activity aggregates.
-		Reactors: []ports.EventReactor{
-			events.NewActivityUpdater(postgres.Activity{}),
-			// Stages read the activity aggregates, so they follow them.
-			stages,
-			// Segments and auto-tags read both.
-			a.Segments.Reactor(),
-		},
 	})
 	a.Tags = tags.NewService(db, postgres.Tags{}, postgres.Customers{}, auditLog)
 	a.Lifecycle = lifecycle.NewService(lifecycle.Deps{Tx: db, Repo: postgres.Lifecycle{}, Jobs: scheduler, Audit: auditLog,
@@ -223,8 +224,8 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 		Policy: webhook.URLPolicy{AllowHTTP: !cfg.Production, AllowPrivate: !cfg.Production}, Logger: cfg.Logger,
 		Alerts: webhooks.Alerts{Mail: a.Channels, Admins: a.Access, Email: smtp.Sender{TLSConfig: cfg.SMTPTLS}},
 	})
-	a.Customers.PublishTo(a.Webhooks)
-	a.Tags.PublishTo(a.Webhooks)
+	a.Customers.PublishTo(a.Bus)
+	a.Tags.PublishTo(a.Bus)
 	// Segments and auto-tags re-evaluate customers whose profile or tags change.
 	a.Customers.ReportChangesTo(a.Segments)
 	a.Tags.ReportChangesTo(a.Segments)
@@ -243,18 +244,30 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 	// Each module that keeps customer data adds its part here (tags, segment membership;
 	// later points, tiers, badges).
 	a.CustomerData = []ports.CustomerData{postgres.AttributeData{}, postgres.WeChatAccountData{},
-		postgres.ActivityData{Activity: postgres.Activity{}}, stages, postgres.Tags{}, postgres.WebhookData{},
+		postgres.ActivityData{Activity: postgres.Activity{}}, stages, postgres.Tags{}, postgres.DomainEvents{}, postgres.WebhookData{},
 		// Last: it evaluates the survivor of a merge once the others have moved their data.
 		a.Segments.CustomerData()}
 	a.Merges = customermerge.NewService(customermerge.Deps{Tx: db, Customers: postgres.Customers{}, Merges: postgres.CustomerMerges{},
-		Data: a.CustomerData, Audit: auditLog, Webhooks: a.Webhooks})
+		Data: a.CustomerData, Audit: auditLog, Webhooks: a.Bus})
 	a.Privacy = privacy.NewService(privacy.Deps{Tx: db, Customers: postgres.Customers{}, Erasures: postgres.Erasures{},
 		Data: a.CustomerData, Sessions: postgres.CustomerSessions{}, Jobs: scheduler, Audit: auditLog, Tenants: a.Tenants, Clock: cfg.Clock,
-		Webhooks: a.Webhooks})
+		Webhooks: a.Bus})
 	a.Imports = customerimport.NewService(customerimport.Deps{Tx: db, Customers: postgres.CustomerBulk{}, Defs: postgres.AttributeDefs{},
 		Tags: postgres.Tags{}, Audit: auditLog, Clock: cfg.Clock})
-	*workers = riverjobs.Services{Idempotency: a.Idempotency, Events: a.Events, WeChatAccounts: a.WeChatAccounts,
-		Lifecycle: a.Lifecycle, Privacy: a.Privacy, Webhooks: a.Webhooks, Segments: a.Segments}
+	a.Bus.Declare(event.TypeRecorded)
+	for _, t := range webhook.Types() {
+		a.Bus.Declare(t.Name)
+	}
+	if err := a.Bus.Subscribe(
+		// Stages read the activity aggregates, and segments and auto-tags read both.
+		a.Events.Subscriber(events.NewActivityUpdater(postgres.Activity{}), ""),
+		a.Events.Subscriber(stages, "activity"),
+		a.Events.Subscriber(a.Segments.Reactor(), "lifecycle"),
+		a.Webhooks.Subscriber(),
+	); err != nil {
+		return nil, err
+	}
+	a.addWorkers(jobs)
 
 	// Change notices from every process keep this one's caches honest.
 	a.Listener = postgres.NewListener(cfg.DatabaseURL, cfg.Logger)

@@ -10,7 +10,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
-	"github.com/engagehq/engage/adapters/riverjobs"
+	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
 	"github.com/engagehq/engage/application/segments"
 	"github.com/engagehq/engage/domain/customer"
 	"github.com/engagehq/engage/ports"
@@ -23,11 +23,9 @@ func TestMembershipIsMergedDownloadedAndErased(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t).OpenApp(t)
 	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
-	client, err := riverjobs.NewClient(db, &riverjobs.Services{}, riverjobs.Config{NoPeriodic: true})
-	require.NoError(t, err)
 	svc := segments.NewService(segments.Deps{Tx: db, Segments: postgres.Segments{}, Rules: postgres.TagRules{},
 		Eval: postgres.SegmentEvaluator{}, Membership: postgres.SegmentEvaluator{}, Defs: postgres.AttributeDefs{},
-		Jobs: riverjobs.NewScheduler(client), Audit: postgres.AuditLog{}, Tenants: dir, Clock: ports.SystemClock{}})
+		Jobs: jobstest.InsertOnly(t, db), Audit: postgres.AuditLog{}, Tenants: dir, Clock: ports.SystemClock{}})
 	ctx := context.Background()
 	tn := pgtest.NewTenant(t, dir)
 
