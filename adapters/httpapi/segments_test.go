@@ -125,7 +125,7 @@ func TestSegmentsAreCountedPreviewedSavedAndKeptCurrent(t *testing.T) {
 		purchaseEvent("l1", s.li, time.Now().AddDate(0, 0, -1), 100), purchaseEvent("l2", s.li, time.Now().AddDate(0, 0, -2), 100),
 	}})
 	require.Equal(t, http.StatusOK, r.status, "%s", r.raw)
-	require.Equal(t, 1, b.react(t))
+	require.Equal(t, 3, b.react(t), "one job for each subscriber to stored events: activity, lifecycle, segments")
 	members = b.do(t, http.MethodGet, "/v1/segments/"+id+"/members?limit=1", s.owner, nil)
 	require.Len(t, members.body["items"], 1)
 	next := members.body["next_cursor"].(string)

@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/engagehq/engage/adapters/casbinauth"
 	"github.com/engagehq/engage/adapters/kratos"
@@ -68,6 +69,8 @@ type Config struct {
 	SMTPTLS    *tls.Config
 	Production bool
 	Workers    int
+	// JobTimeout is how long a job may run unless its kind allows longer (riverjobs default).
+	JobTimeout time.Duration
 	// NoPeriodicJobs leaves periodic jobs out of the River client (tests).
 	NoPeriodicJobs bool
 	Clock          ports.Clock
@@ -98,8 +101,8 @@ type App struct {
 	Jobs  *riverjobs.Jobs
 	River *riverjobs.Client
 	// Bus publishes domain events and works their subscribers' jobs.
-	Bus *eventbus.Bus
-	Listener     *postgres.Listener
+	Bus      *eventbus.Bus
+	Listener *postgres.Listener
 	// WeChatAccounts is admins managing customers' WeChat links and importing fan tags.
 	WeChatAccounts *wechataccounts.Service
 	// Checkins makes member QR codes and checks members in with them.
@@ -194,7 +197,7 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 	// Services enqueue through the River client; its workers, registered below, call them once
 	// it starts.
 	jobs, err := riverjobs.New(db, riverjobs.Config{MaxWorkers: cfg.Workers, Logger: cfg.Logger, NoPeriodic: cfg.NoPeriodicJobs,
-		Queues: Queues()})
+		Queues: Queues(), JobTimeout: cfg.JobTimeout})
 	if err != nil {
 		return nil, err
 	}

@@ -94,17 +94,20 @@ func (b *Bus) Declare(types ...string) {
 	}
 }
 
-// Subscribe adds subscribers. Wiring calls it before serving; a subscriber named twice, or
-// after one not yet subscribed, is a wiring mistake.
+// ErrWiring is a subscriber the bus cannot take: incomplete, named twice, or after one not
+// subscribed before it.
+var ErrWiring = errors.New("eventbus: bad subscriber")
+
+// Subscribe adds subscribers. Wiring calls it before serving.
 func (b *Bus) Subscribe(subs ...Subscriber) error {
 	for _, s := range subs {
 		switch {
 		case s.Name == "" || s.Queue == "" || s.Takes == nil || s.Handle == nil:
-			return fmt.Errorf("eventbus: subscriber %q lacks a name, queue, Takes or Handle", s.Name)
+			return fmt.Errorf("%w: %q lacks a name, queue, Takes or Handle", ErrWiring, s.Name)
 		case b.subscriber(s.Name) != nil:
-			return fmt.Errorf("eventbus: subscriber %q subscribed twice", s.Name)
+			return fmt.Errorf("%w: %q subscribed twice", ErrWiring, s.Name)
 		case s.After != "" && b.subscriber(s.After) == nil:
-			return fmt.Errorf("eventbus: subscriber %q runs after %q, which is not subscribed before it", s.Name, s.After)
+			return fmt.Errorf("%w: %q runs after %q, which is not subscribed before it", ErrWiring, s.Name, s.After)
 		}
 		b.subs = append(b.subs, s)
 	}
