@@ -34,8 +34,14 @@ func (a *App) addWorkers(j *riverjobs.Jobs) {
 		riverjobs.HandleKind(j, eventbus.JobArgs{Subscriber: s.Name}, a.Bus.Work, riverjobs.WorkerOptions{})
 	}
 	riverjobs.Handle(j, func(ctx context.Context, _ eventbus.SweepArgs) error { _, err := a.Bus.Sweep(ctx); return err }, none)
-	riverjobs.Handle(j, func(ctx context.Context, args idempotency.PurgeArgs) error { _, err := a.Idempotency.Purge(ctx, args); return err }, none)
-	riverjobs.Handle(j, func(ctx context.Context, _ idempotency.SweepArgs) error { _, err := a.Idempotency.Sweep(ctx); return err }, none)
+	riverjobs.Handle(j, func(ctx context.Context, args idempotency.PurgeArgs) error {
+		_, err := a.Idempotency.Purge(ctx, args)
+		return err
+	}, none)
+	riverjobs.Handle(j, func(ctx context.Context, _ idempotency.SweepArgs) error {
+		_, err := a.Idempotency.Sweep(ctx)
+		return err
+	}, none)
 	riverjobs.Handle(j, func(ctx context.Context, args lifecycle.RecomputeArgs) error {
 		_, err := a.Lifecycle.Recompute(ctx, args)
 		return err
@@ -46,7 +52,10 @@ func (a *App) addWorkers(j *riverjobs.Jobs) {
 	riverjobs.Handle(j, a.Privacy.Erase, none)
 	riverjobs.Handle(j, a.Webhooks.Deliver, none)
 	riverjobs.Handle(j, a.Webhooks.Alert, none)
-	riverjobs.Handle(j, func(ctx context.Context, args webhooks.PurgeArgs) error { _, err := a.Webhooks.Purge(ctx, args); return err }, none)
+	riverjobs.Handle(j, func(ctx context.Context, args webhooks.PurgeArgs) error {
+		_, err := a.Webhooks.Purge(ctx, args)
+		return err
+	}, none)
 	riverjobs.Handle(j, func(ctx context.Context, _ webhooks.SweepArgs) error { _, err := a.Webhooks.Sweep(ctx); return err }, none)
 	riverjobs.Handle(j, a.Segments.Refresh, long)
 	riverjobs.Handle(j, func(ctx context.Context, _ segments.SweepArgs) error { _, err := a.Segments.Sweep(ctx); return err }, none)

@@ -45,7 +45,6 @@ type Service struct {
 	d Deps
 }
 
-
 // NewService returns the webhooks service.
 func NewService(d Deps) *Service {
 	if d.Schedule == nil {
