@@ -231,3 +231,20 @@ func InsertOnly(db *postgres.DB) (*Jobs, error) {
 	}
 	return &Jobs{client: client, queues: map[string]Queue{}, def: DefaultRetry}, nil
 }
+
+// Counting adapts a job method that also says how much it did (a purge) to a worker's work.
+func Counting[A ports.JobArgs, N any](fn func(ctx context.Context, args A) (N, error)) func(context.Context, A) error {
+	return func(ctx context.Context, args A) error {
+		_, err := fn(ctx, args)
+		return err
+	}
+}
+
+// Sweeping adapts a periodic sweep, which takes no arguments and says how much it did, to the
+// work of the jobs whose args are A.
+func Sweeping[A ports.JobArgs, N any](fn func(ctx context.Context) (N, error)) func(context.Context, A) error {
+	return func(ctx context.Context, _ A) error {
+		_, err := fn(ctx)
+		return err
+	}
+}

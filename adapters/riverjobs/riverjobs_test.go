@@ -39,14 +39,8 @@ func setup(t *testing.T) *testBundle {
 }
 
 func addIdempotencyWorkers(jobs *riverjobs.Jobs, idem *idempotency.Service) {
-	riverjobs.Handle(jobs, func(ctx context.Context, args idempotency.PurgeArgs) error {
-		_, err := idem.Purge(ctx, args)
-		return err
-	}, riverjobs.WorkerOptions{})
-	riverjobs.Handle(jobs, func(ctx context.Context, _ idempotency.SweepArgs) error {
-		_, err := idem.Sweep(ctx)
-		return err
-	}, riverjobs.WorkerOptions{})
+	riverjobs.Handle(jobs, riverjobs.Counting(idem.Purge), riverjobs.WorkerOptions{})
+	riverjobs.Handle(jobs, riverjobs.Sweeping[idempotency.SweepArgs](idem.Sweep), riverjobs.WorkerOptions{})
 }
 
 func (b *testBundle) jobCount(t *testing.T, kind string) int {

@@ -35,8 +35,7 @@ func segmentJobs(t *testing.T, db *postgres.DB, dir *tenants.Directory) (*riverj
 		Eval: postgres.SegmentEvaluator{}, Membership: postgres.SegmentEvaluator{}, Defs: postgres.AttributeDefs{},
 		Jobs: jobs.Scheduler(), Audit: postgres.AuditLog{}, Tenants: dir, Clock: ports.SystemClock{}})
 	riverjobs.Handle(jobs, segs.Refresh, riverjobs.WorkerOptions{})
-	riverjobs.Handle(jobs, func(ctx context.Context, _ segments.SweepArgs) error { _, err := segs.Sweep(ctx); return err },
-		riverjobs.WorkerOptions{})
+	riverjobs.Handle(jobs, riverjobs.Sweeping[segments.SweepArgs](segs.Sweep), riverjobs.WorkerOptions{})
 	return jobs, segs
 }
 

@@ -103,8 +103,7 @@ func setupHooks(t *testing.T, adjust func(*webhooks.Deps)) *hooksBundle {
 	riverjobs.HandleKind(jobs, eventbus.JobArgs{Subscriber: "webhooks"}, bus.Work, riverjobs.WorkerOptions{})
 	riverjobs.Handle(jobs, hooks.Deliver, riverjobs.WorkerOptions{})
 	riverjobs.Handle(jobs, hooks.Alert, riverjobs.WorkerOptions{})
-	riverjobs.Handle(jobs, func(ctx context.Context, args webhooks.PurgeArgs) error { _, err := hooks.Purge(ctx, args); return err },
-		riverjobs.WorkerOptions{})
+	riverjobs.Handle(jobs, riverjobs.Counting(hooks.Purge), riverjobs.WorkerOptions{})
 	cs := customers.NewService(db, postgres.Customers{}, postgres.AttributeDefs{}, postgres.AuditLog{}, ports.SystemClock{})
 	cs.PublishTo(bus)
 	return &hooksBundle{db: db, dir: dir, client: jobs.Client(), hooks: hooks, bus: bus, customers: cs}

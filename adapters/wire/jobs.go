@@ -1,7 +1,6 @@
 package wire
 
 import (
-	"context"
 	"time"
 
 	"github.com/engagehq/engage/adapters/riverjobs"
@@ -33,32 +32,20 @@ func (a *App) addWorkers(j *riverjobs.Jobs) {
 	for _, s := range a.Bus.Subscribers() {
 		riverjobs.HandleKind(j, eventbus.JobArgs{Subscriber: s.Name}, a.Bus.Work, riverjobs.WorkerOptions{})
 	}
-	riverjobs.Handle(j, func(ctx context.Context, _ eventbus.SweepArgs) error { _, err := a.Bus.Sweep(ctx); return err }, none)
-	riverjobs.Handle(j, func(ctx context.Context, args idempotency.PurgeArgs) error {
-		_, err := a.Idempotency.Purge(ctx, args)
-		return err
-	}, none)
-	riverjobs.Handle(j, func(ctx context.Context, _ idempotency.SweepArgs) error {
-		_, err := a.Idempotency.Sweep(ctx)
-		return err
-	}, none)
-	riverjobs.Handle(j, func(ctx context.Context, args lifecycle.RecomputeArgs) error {
-		_, err := a.Lifecycle.Recompute(ctx, args)
-		return err
-	}, none)
-	riverjobs.Handle(j, func(ctx context.Context, _ lifecycle.SweepArgs) error { _, err := a.Lifecycle.Sweep(ctx); return err }, long)
+	riverjobs.Handle(j, riverjobs.Sweeping[eventbus.SweepArgs](a.Bus.Sweep), none)
+	riverjobs.Handle(j, riverjobs.Counting(a.Idempotency.Purge), none)
+	riverjobs.Handle(j, riverjobs.Sweeping[idempotency.SweepArgs](a.Idempotency.Sweep), none)
+	riverjobs.Handle(j, riverjobs.Counting(a.Lifecycle.Recompute), none)
+	riverjobs.Handle(j, riverjobs.Sweeping[lifecycle.SweepArgs](a.Lifecycle.Sweep), long)
 	// A fan tag import pages through the brand's whole following.
 	riverjobs.Handle(j, a.WeChatAccounts.RunFanTagImport, long)
 	riverjobs.Handle(j, a.Privacy.Erase, none)
 	riverjobs.Handle(j, a.Webhooks.Deliver, none)
 	riverjobs.Handle(j, a.Webhooks.Alert, none)
-	riverjobs.Handle(j, func(ctx context.Context, args webhooks.PurgeArgs) error {
-		_, err := a.Webhooks.Purge(ctx, args)
-		return err
-	}, none)
-	riverjobs.Handle(j, func(ctx context.Context, _ webhooks.SweepArgs) error { _, err := a.Webhooks.Sweep(ctx); return err }, none)
+	riverjobs.Handle(j, riverjobs.Counting(a.Webhooks.Purge), none)
+	riverjobs.Handle(j, riverjobs.Sweeping[webhooks.SweepArgs](a.Webhooks.Sweep), none)
 	riverjobs.Handle(j, a.Segments.Refresh, long)
-	riverjobs.Handle(j, func(ctx context.Context, _ segments.SweepArgs) error { _, err := a.Segments.Sweep(ctx); return err }, none)
+	riverjobs.Handle(j, riverjobs.Sweeping[segments.SweepArgs](a.Segments.Sweep), none)
 
 	every := func(id string, interval time.Duration, args ports.JobArgs, runOnStart bool) {
 		j.Every(id, interval, func() ports.JobArgs { return args }, runOnStart)
