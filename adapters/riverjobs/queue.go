@@ -23,8 +23,9 @@ type RetryPolicy struct {
 	Backoff func(attempt int) time.Duration
 }
 
-// DefaultRetry is the policy of queues that set none: 10 attempts over about 20 minutes.
-var DefaultRetry = RetryPolicy{MaxAttempts: 10, Backoff: Exponential(time.Second, 10*time.Minute)}
+// DefaultRetry is the policy of queues that set none: 20 attempts over about two days, for
+// jobs that must happen in the end (an erasure, a purge) whatever the outage.
+var DefaultRetry = RetryPolicy{MaxAttempts: 20, Backoff: Exponential(time.Second, 6*time.Hour)}
 
 func (p RetryPolicy) orDefault() RetryPolicy { return p.or(DefaultRetry) }
 
