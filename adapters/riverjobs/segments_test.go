@@ -21,6 +21,7 @@ import (
 	"github.com/engagehq/engage/application/tags"
 	"github.com/engagehq/engage/domain/customer"
 	"github.com/engagehq/engage/domain/event"
+	"github.com/engagehq/engage/domain/segment"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -35,9 +36,10 @@ func TestSegmentsAreKeptCurrentByTheirJobs(t *testing.T) {
 	client, err := riverjobs.NewClient(db, svc, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true})
 	require.NoError(t, err)
 	sched := riverjobs.NewScheduler(client)
+	eval := customersdb.NewSegmentEvaluator(customersdb.SegmentFields())
 	segs := segments.NewService(segments.Deps{Tx: db, Segments: customersdb.Segments{}, Rules: customersdb.TagRules{},
-		Eval: customersdb.SegmentEvaluator{}, Membership: customersdb.SegmentEvaluator{}, Defs: customersdb.AttributeDefs{}, Jobs: sched,
-		Audit: platformdb.AuditLog{}, Tenants: dir, Clock: ports.SystemClock{}})
+		Eval: eval, Membership: eval, Defs: customersdb.AttributeDefs{}, Jobs: sched,
+		Audit: platformdb.AuditLog{}, Tenants: dir, Clock: ports.SystemClock{}, Fields: segment.CustomerFields()})
 	evs := events.NewService(events.Deps{Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{}, Jobs: sched,
 		Tenants: dir, Clock: ports.SystemClock{}, Reactors: []ports.EventReactor{events.NewActivityUpdater(customersdb.Activity{}), segs.Reactor()}})
 	*svc = riverjobs.Services{Events: evs, Segments: segs}
@@ -119,9 +121,11 @@ func TestProfileAndTagChangesReachSegmentsWithoutWaitingForTheSweep(t *testing.T
 	svc := &riverjobs.Services{}
 	client, err := riverjobs.NewClient(db, svc, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true})
 	require.NoError(t, err)
+	eval := customersdb.NewSegmentEvaluator(customersdb.SegmentFields())
 	segs := segments.NewService(segments.Deps{Tx: db, Segments: customersdb.Segments{}, Rules: customersdb.TagRules{},
-		Eval: customersdb.SegmentEvaluator{}, Membership: customersdb.SegmentEvaluator{}, Defs: customersdb.AttributeDefs{},
-		Jobs: riverjobs.NewScheduler(client), Audit: platformdb.AuditLog{}, Tenants: dir, Clock: ports.SystemClock{}})
+		Eval: eval, Membership: eval, Defs: customersdb.AttributeDefs{},
+		Jobs: riverjobs.NewScheduler(client), Audit: platformdb.AuditLog{}, Tenants: dir, Clock: ports.SystemClock{},
+		Fields: segment.CustomerFields()})
 	*svc = riverjobs.Services{Segments: segs}
 	people := customers.NewService(db, customersdb.Customers{}, customersdb.AttributeDefs{}, platformdb.AuditLog{}, ports.SystemClock{})
 	people.ReportChangesTo(segs)

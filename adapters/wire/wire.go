@@ -44,6 +44,7 @@ import (
 	"github.com/engagehq/engage/application/webhooks"
 	"github.com/engagehq/engage/application/wechataccounts"
 	"github.com/engagehq/engage/domain/membercode"
+	"github.com/engagehq/engage/domain/segment"
 	"github.com/engagehq/engage/domain/webhook"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -196,10 +197,12 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 	scheduler := riverjobs.NewScheduler(a.River)
 	a.Idempotency = idempotency.NewService(db, platformdb.IdempotencyKeys{}, scheduler, a.Tenants, cfg.Clock)
 	stages := lifecycle.NewReactor(customersdb.Lifecycle{}, cfg.Clock)
+	// Modules with segment fields (points, tiers) add theirs, and their SQL, after the customers'.
+	segmentEval := customersdb.NewSegmentEvaluator(customersdb.SegmentFields())
 	a.Segments = segments.NewService(segments.Deps{
-		Tx: db, Segments: customersdb.Segments{}, Rules: customersdb.TagRules{}, Eval: customersdb.SegmentEvaluator{},
-		Membership: customersdb.SegmentEvaluator{}, Defs: customersdb.AttributeDefs{}, Jobs: scheduler, Audit: auditLog,
-		Tenants: a.Tenants, Clock: cfg.Clock,
+		Tx: db, Segments: customersdb.Segments{}, Rules: customersdb.TagRules{}, Eval: segmentEval,
+		Membership: segmentEval, Defs: customersdb.AttributeDefs{}, Jobs: scheduler, Audit: auditLog,
+		Tenants: a.Tenants, Clock: cfg.Clock, Fields: segment.CustomerFields(),
 	})
 	a.Events = events.NewService(events.Deps{
 		Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{}, Jobs: scheduler, Tenants: a.Tenants, Clock: cfg.Clock,

@@ -15,6 +15,7 @@ import (
 	"github.com/engagehq/engage/adapters/riverjobs"
 	"github.com/engagehq/engage/application/segments"
 	"github.com/engagehq/engage/domain/customer"
+	"github.com/engagehq/engage/domain/segment"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -27,9 +28,11 @@ func TestMembershipIsMergedDownloadedAndErased(t *testing.T) {
 	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
 	client, err := riverjobs.NewClient(db, &riverjobs.Services{}, riverjobs.Config{NoPeriodic: true})
 	require.NoError(t, err)
+	eval := customersdb.NewSegmentEvaluator(customersdb.SegmentFields())
 	svc := segments.NewService(segments.Deps{Tx: db, Segments: customersdb.Segments{}, Rules: customersdb.TagRules{},
-		Eval: customersdb.SegmentEvaluator{}, Membership: customersdb.SegmentEvaluator{}, Defs: customersdb.AttributeDefs{},
-		Jobs: riverjobs.NewScheduler(client), Audit: platformdb.AuditLog{}, Tenants: dir, Clock: ports.SystemClock{}})
+		Eval: eval, Membership: eval, Defs: customersdb.AttributeDefs{},
+		Jobs: riverjobs.NewScheduler(client), Audit: platformdb.AuditLog{}, Tenants: dir, Clock: ports.SystemClock{},
+		Fields: segment.CustomerFields()})
 	ctx := context.Background()
 	tn := pgtest.NewTenant(t, dir)
 

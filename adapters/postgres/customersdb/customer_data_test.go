@@ -62,14 +62,14 @@ var customerDataCases = []pgtest.CustomerDataPart{
 	{
 		// Segment membership is evaluated anew for the survivor, which matches everyone's segment.
 		Data: segments.NewService(segments.Deps{Segments: customersdb.Segments{}, Rules: customersdb.TagRules{},
-			Eval: customersdb.SegmentEvaluator{}, Membership: customersdb.SegmentEvaluator{}, Defs: customersdb.AttributeDefs{},
+			Eval: evaluator, Membership: evaluator, Defs: customersdb.AttributeDefs{},
 			Clock: ports.SystemClock{}}).CustomerData(),
 		Seed: func(ctx context.Context, c uuid.UUID, personal string) error {
 			s := segment.Segment{ID: uuid.New(), Name: personal, Definition: json.RawMessage(`{"and":[]}`)}
 			if err := (customersdb.Segments{}).Insert(ctx, s); err != nil {
 				return err
 			}
-			return customersdb.SegmentEvaluator{}.RefreshMembers(ctx, s.ID, segment.Everyone, time.Now(), []uuid.UUID{c})
+			return evaluator.RefreshMembers(ctx, s.ID, segment.Everyone, time.Now(), []uuid.UUID{c})
 		},
 		Personal: "待产妈妈",
 	},

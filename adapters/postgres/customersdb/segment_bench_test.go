@@ -10,7 +10,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
-	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/tenants"
@@ -141,7 +140,7 @@ func BenchmarkSegmentCount(b *testing.B) {
 			count := func() {
 				require.NoError(b, db.InTenant(context.Background(), tn.ID, func(ctx context.Context) error {
 					var err error
-					n, err = customersdb.SegmentEvaluator{}.Count(ctx, tree, benchNow)
+					n, err = evaluator.Count(ctx, tree, benchNow)
 					return err
 				}))
 			}

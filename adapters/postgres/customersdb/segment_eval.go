@@ -16,8 +16,24 @@ import (
 )
 
 // SegmentEvaluator implements ports.SegmentEvaluator and ports.SegmentMembership with
-// set-based statements over the compiled trees.
-type SegmentEvaluator struct{}
+// set-based statements over the trees, compiled with the SQL of the wired modules' fields.
+type SegmentEvaluator struct {
+	fields map[string]SegmentField
+}
+
+// NewSegmentEvaluator returns the evaluator of trees over fields: the customers module's
+// (SegmentFields) and those of the modules wired after it. It panics when a field is declared
+// twice, a mistake in wiring the modules.
+func NewSegmentEvaluator(fields []SegmentField) SegmentEvaluator {
+	e := SegmentEvaluator{fields: make(map[string]SegmentField, len(fields))}
+	for _, f := range fields {
+		if _, ok := e.fields[f.Name]; ok {
+			panic("segment: SQL of field " + f.Name + " declared twice")
+		}
+		e.fields[f.Name] = f
+	}
+	return e
+}
 
 var (
 	_ ports.SegmentEvaluator  = SegmentEvaluator{}
@@ -41,7 +57,7 @@ func noJIT(ctx context.Context) error {
 }
 
 // Count implements ports.SegmentEvaluator.
-func (SegmentEvaluator) Count(ctx context.Context, t segment.Tree, now time.Time) (int64, error) {
+func (e SegmentEvaluator) Count(ctx context.Context, t segment.Tree, now time.Time) (int64, error) {
 	q, _, err := postgres.TenantTx(ctx)
 	if err != nil {
 		return 0, err
@@ -49,14 +65,14 @@ func (SegmentEvaluator) Count(ctx context.Context, t segment.Tree, now time.Time
 	if err := noJIT(ctx); err != nil {
 		return 0, err
 	}
-	where, args := compileSegment(t, now, 0, false)
+	where, args := e.compile(t, now, 0, false)
 	var n int64
 	err = q.QueryRow(ctx, `SELECT count(*) FROM customers c WHERE `+where, args...).Scan(&n)
 	return n, err
 }
 
 // Preview implements ports.SegmentEvaluator.
-func (SegmentEvaluator) Preview(ctx context.Context, t segment.Tree, now time.Time, limit int) ([]customer.Customer, error) {
+func (e SegmentEvaluator) Preview(ctx context.Context, t segment.Tree, now time.Time, limit int) ([]customer.Customer, error) {
 	q, _, err := postgres.TenantTx(ctx)
 	if err != nil {
 		return nil, err
@@ -64,7 +80,7 @@ func (SegmentEvaluator) Preview(ctx context.Context, t segment.Tree, now time.Ti
 	if err := noJIT(ctx); err != nil {
 		return nil, err
 	}
-	where, args := compileSegment(t, now, 1, false)
+	where, args := e.compile(t, now, 1, false)
 	rows, err := q.Query(ctx, `SELECT `+customerColumns+` FROM customers c WHERE `+where+
 		` ORDER BY created_at DESC, id DESC LIMIT $1`, append([]any{limit}, args...)...)
 	if err != nil {
@@ -75,19 +91,19 @@ func (SegmentEvaluator) Preview(ctx context.Context, t segment.Tree, now time.Ti
 
 // matched is the statement's CTE of the customers among $3 (all when NULL) that match t;
 // $1 is the tenant and $2 the segment or tag.
-func matched(t segment.Tree, now time.Time, customers []uuid.UUID) (string, []any) {
-	where, args := compileSegment(t, now, 3, customers != nil && len(customers) <= fewCustomers)
+func (e SegmentEvaluator) matched(t segment.Tree, now time.Time, customers []uuid.UUID) (string, []any) {
+	where, args := e.compile(t, now, 3, customers != nil && len(customers) <= fewCustomers)
 	return `WITH matched AS (SELECT c.id FROM customers c WHERE ($3::uuid[] IS NULL OR c.id = ANY($3)) AND ` + where + `)`, args
 }
 
 // RefreshMembers implements ports.SegmentEvaluator: one statement deletes the members who no
 // longer match and inserts the new ones.
-func (SegmentEvaluator) RefreshMembers(ctx context.Context, id uuid.UUID, t segment.Tree, now time.Time, customers []uuid.UUID) error {
+func (e SegmentEvaluator) RefreshMembers(ctx context.Context, id uuid.UUID, t segment.Tree, now time.Time, customers []uuid.UUID) error {
 	q, tenant, err := postgres.TenantTx(ctx)
 	if err != nil {
 		return err
 	}
-	with, args := matched(t, now, customers)
+	with, args := e.matched(t, now, customers)
 	var n int64
 	err = q.QueryRow(ctx, with+`,
 		gone AS (DELETE FROM segment_members m WHERE m.segment_id = $2 AND ($3::uuid[] IS NULL OR m.customer_id = ANY($3))
@@ -105,12 +121,12 @@ func (SegmentEvaluator) RefreshMembers(ctx context.Context, id uuid.UUID, t segm
 // ApplyTagRule implements ports.SegmentEvaluator: one statement takes the tag from those who
 // got it from a rule and no longer match, and gives it to the new ones. Customers who got the
 // tag another way keep it and its source.
-func (SegmentEvaluator) ApplyTagRule(ctx context.Context, tag string, t segment.Tree, now time.Time, customers []uuid.UUID) error {
+func (e SegmentEvaluator) ApplyTagRule(ctx context.Context, tag string, t segment.Tree, now time.Time, customers []uuid.UUID) error {
 	q, tenant, err := postgres.TenantTx(ctx)
 	if err != nil {
 		return err
 	}
-	with, args := matched(t, now, customers)
+	with, args := e.matched(t, now, customers)
 	_, err = q.Exec(ctx, with+`,
 		gone AS (DELETE FROM customer_tags x WHERE x.tag = $2 AND x.source = 'rule' AND ($3::uuid[] IS NULL OR x.customer_id = ANY($3))
 			AND NOT EXISTS (SELECT 1 FROM matched WHERE matched.id = x.customer_id))
@@ -154,7 +170,7 @@ func (SegmentEvaluator) Members(ctx context.Context, id uuid.UUID, page ports.Pa
 }
 
 // Export implements ports.SegmentEvaluator in one statement, so one snapshot, read row by row.
-func (SegmentEvaluator) Export(ctx context.Context, f ports.CustomerFilter, now time.Time, fn func(customer.Customer) error) (int64, error) {
+func (e SegmentEvaluator) Export(ctx context.Context, f ports.CustomerFilter, now time.Time, fn func(customer.Customer) error) (int64, error) {
 	q, _, err := postgres.TenantTx(ctx)
 	if err != nil {
 		return 0, err
@@ -166,7 +182,7 @@ func (SegmentEvaluator) Export(ctx context.Context, f ports.CustomerFilter, now 
 			AND m.segment_id = $`+strconv.Itoa(len(args))+`)`)
 	}
 	if f.Tree != nil {
-		where, more := compileSegment(*f.Tree, now, len(args), false)
+		where, more := e.compile(*f.Tree, now, len(args), false)
 		conds, args = append(conds, where), append(args, more...)
 	}
 	where := "TRUE"

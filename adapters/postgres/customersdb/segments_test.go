@@ -115,14 +115,14 @@ func (f *segmentFixture) all() []uuid.UUID {
 
 func mustTree(t testing.TB, src string) segment.Tree {
 	t.Helper()
-	tree, err := segment.ParseJSON([]byte(src), segment.NewCatalogue(segmentDefs))
+	tree, err := segment.ParseJSON([]byte(src), segment.NewCatalogue(segment.CustomerFields(), segment.AttributeFields(segmentDefs)...))
 	require.NoError(t, err, src)
 	return tree
 }
 
 // members lists the customer IDs of a segment's materialised membership.
 func members(ctx context.Context, id uuid.UUID) ([]uuid.UUID, error) {
-	cs, err := customersdb.SegmentEvaluator{}.Members(ctx, id, ports.Page{Limit: 100})
+	cs, err := evaluator.Members(ctx, id, ports.Page{Limit: 100})
 	var out []uuid.UUID
 	for _, c := range cs {
 		out = append(out, c.ID)
@@ -137,7 +137,7 @@ func members(ctx context.Context, id uuid.UUID) ([]uuid.UUID, error) {
 func TestSegmentsMatchWhatEachConditionMeans(t *testing.T) {
 	t.Parallel()
 	f := newSegmentFixture(t)
-	ev := customersdb.SegmentEvaluator{}
+	ev := evaluator
 	for _, tc := range []struct {
 		tree string
 		want []string
@@ -253,7 +253,7 @@ func TestSegmentsMatchWhatEachConditionMeans(t *testing.T) {
 func TestSegmentRefreshIsIdempotentAndRecordsTheCount(t *testing.T) {
 	t.Parallel()
 	f := newSegmentFixture(t)
-	ev := customersdb.SegmentEvaluator{}
+	ev := evaluator
 	tree := mustTree(t, `{"field":"city","op":"=","value":"上海"}`)
 	id := uuid.New()
 	f.b.inTenant(t, f.tn, func(ctx context.Context) error {
@@ -290,7 +290,7 @@ func TestSegmentRefreshIsIdempotentAndRecordsTheCount(t *testing.T) {
 func TestTagRulesTagMembersAndUntagOnlyWhatTheySet(t *testing.T) {
 	t.Parallel()
 	f := newSegmentFixture(t)
-	ev := customersdb.SegmentEvaluator{}
+	ev := evaluator
 	tags := func(ctx context.Context, tag string) map[string]string {
 		q, _, _ := postgres.TenantTx(ctx)
 		rows, err := q.Query(ctx, `SELECT customer_id, source FROM customer_tags WHERE tag = $1`, tag)
@@ -332,7 +332,7 @@ func TestTagRulesTagMembersAndUntagOnlyWhatTheySet(t *testing.T) {
 func TestExportStreamsTheFilteredCustomers(t *testing.T) {
 	t.Parallel()
 	f := newSegmentFixture(t)
-	ev := customersdb.SegmentEvaluator{}
+	ev := evaluator
 	buyers := mustTree(t, `{"field":"purchase_count","op":">=","value":1}`)
 	export := func(filter ports.CustomerFilter) []string {
 		var ids []uuid.UUID
@@ -445,7 +445,7 @@ func TestJoinedOnCountsDaysInTheBrandsTimeZone(t *testing.T) {
 		var n int64
 		b.inTenant(t, tn, func(ctx context.Context) error {
 			var err error
-			n, err = customersdb.SegmentEvaluator{}.Count(ctx, mustTree(t, `{"field":"joined_on","op":"=","value":"`+day+`"}`), joined)
+			n, err = evaluator.Count(ctx, mustTree(t, `{"field":"joined_on","op":"=","value":"`+day+`"}`), joined)
 			return err
 		})
 		return n

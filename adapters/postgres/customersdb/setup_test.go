@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/tenants"
@@ -23,3 +24,6 @@ func setup(t *testing.T) *testBundle {
 	db := pg.OpenApp(t)
 	return &testBundle{pg: pg, db: db, dir: tenants.NewDirectory(platformdb.NewTenantStore(db))}
 }
+
+// evaluator evaluates trees over the customers module's fields, as wiring does.
+var evaluator = customersdb.NewSegmentEvaluator(customersdb.SegmentFields())
