@@ -9,8 +9,9 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/stretchr/testify/require"
 
-	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/riverjobs"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/domain/customer"
@@ -39,20 +40,20 @@ func waitForJobs(t *testing.T, completed <-chan *river.Event, kind string, n int
 func TestIngestedEventsAreReactedToOnceWhateverTheDeliveries(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t).OpenApp(t)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
 	svc := &riverjobs.Services{}
 	client, err := riverjobs.NewClient(db, svc, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true})
 	require.NoError(t, err)
 	sched := riverjobs.NewScheduler(client)
-	evs := events.NewService(events.Deps{Tx: db, Events: postgres.Events{}, Activity: postgres.Activity{}, Jobs: sched,
-		Tenants: dir, Clock: ports.SystemClock{}, Reactors: []ports.EventReactor{events.NewActivityUpdater(postgres.Activity{})}})
+	evs := events.NewService(events.Deps{Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{}, Jobs: sched,
+		Tenants: dir, Clock: ports.SystemClock{}, Reactors: []ports.EventReactor{events.NewActivityUpdater(customersdb.Activity{})}})
 	*svc = riverjobs.Services{Events: evs}
 
 	ctx := context.Background()
 	tn := pgtest.NewTenant(t, dir)
 	alice := customer.Customer{ID: uuid.New(), Name: "Alice"}
 	require.NoError(t, alice.Normalise(time.Now()))
-	require.NoError(t, db.InTenant(ctx, tn.ID, func(ctx context.Context) error { return postgres.Customers{}.Insert(ctx, alice) }))
+	require.NoError(t, db.InTenant(ctx, tn.ID, func(ctx context.Context) error { return customersdb.Customers{}.Insert(ctx, alice) }))
 
 	fen := func(v int64) *int64 { return &v }
 	base := time.Now().Add(-time.Hour).Truncate(time.Second)

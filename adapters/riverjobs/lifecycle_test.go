@@ -10,7 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/riverjobs"
 	"github.com/engagehq/engage/application/events"
 	lifecycleapp "github.com/engagehq/engage/application/lifecycle"
@@ -34,17 +36,17 @@ type lifecycleBundle struct {
 func setupLifecycle(t *testing.T) *lifecycleBundle {
 	t.Helper()
 	db := pgtest.New(t).OpenApp(t)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
 	svc := &riverjobs.Services{}
 	client, err := riverjobs.NewClient(db, svc, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true})
 	require.NoError(t, err)
 	sched := riverjobs.NewScheduler(client)
 	clock := ports.SystemClock{}
 	b := &lifecycleBundle{db: db, dir: dir, client: client,
-		events: events.NewService(events.Deps{Tx: db, Events: postgres.Events{}, Activity: postgres.Activity{}, Jobs: sched,
+		events: events.NewService(events.Deps{Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{}, Jobs: sched,
 			Tenants: dir, Clock: clock, Reactors: []ports.EventReactor{
-				events.NewActivityUpdater(postgres.Activity{}), lifecycleapp.NewReactor(postgres.Lifecycle{}, clock)}}),
-		lifecycle: lifecycleapp.NewService(lifecycleapp.Deps{Tx: db, Repo: postgres.Lifecycle{}, Jobs: sched, Audit: postgres.AuditLog{},
+				events.NewActivityUpdater(customersdb.Activity{}), lifecycleapp.NewReactor(customersdb.Lifecycle{}, clock)}}),
+		lifecycle: lifecycleapp.NewService(lifecycleapp.Deps{Tx: db, Repo: customersdb.Lifecycle{}, Jobs: sched, Audit: platformdb.AuditLog{},
 			Tenants: dir, Clock: clock}),
 	}
 	*svc = riverjobs.Services{Events: b.events, Lifecycle: b.lifecycle}
@@ -68,7 +70,7 @@ func (b *lifecycleBundle) customerAt(t *testing.T, tn tenants.Tenant, joined int
 	c := customer.Customer{ID: uuid.New(), Name: "会员"}
 	require.NoError(t, c.Normalise(time.Now()))
 	require.NoError(t, b.db.InTenant(context.Background(), tn.ID, func(ctx context.Context) error {
-		if err := (postgres.Customers{}).Insert(ctx, c); err != nil {
+		if err := (customersdb.Customers{}).Insert(ctx, c); err != nil {
 			return err
 		}
 		q, _, _ := postgres.TenantTx(ctx)
@@ -80,12 +82,12 @@ func (b *lifecycleBundle) customerAt(t *testing.T, tn tenants.Tenant, joined int
 			return nil
 		}
 		amount := int64(100)
-		_, err := postgres.Events{}.InsertNew(ctx, []event.Event{{ID: "old-" + c.ID.String(), CustomerID: c.ID, Type: event.TypePurchase,
+		_, err := customersdb.Events{}.InsertNew(ctx, []event.Event{{ID: "old-" + c.ID.String(), CustomerID: c.ID, Type: event.TypePurchase,
 			Channel: "pos", OccurredAt: ago(lastPurchase), AmountFen: &amount, Items: []event.Item{{SKU: "tea", Quantity: 1}}}})
 		if err != nil {
 			return err
 		}
-		return postgres.Activity{}.Recompute(ctx, []uuid.UUID{c.ID})
+		return customersdb.Activity{}.Recompute(ctx, []uuid.UUID{c.ID})
 	}))
 	return c.ID
 }
@@ -94,7 +96,7 @@ func (b *lifecycleBundle) stage(t *testing.T, tn tenants.Tenant, id uuid.UUID) l
 	t.Helper()
 	var out lifecycle.Stage
 	require.NoError(t, b.db.ReadInTenant(context.Background(), tn.ID, func(ctx context.Context) error {
-		c, err := postgres.Customers{}.Get(ctx, id)
+		c, err := customersdb.Customers{}.Get(ctx, id)
 		out = c.LifecycleStage
 		return err
 	}))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/riverjobs"
 	"github.com/engagehq/engage/application/idempotency"
 	"github.com/engagehq/engage/ports"
@@ -28,12 +29,12 @@ type testBundle struct {
 func setup(t *testing.T) *testBundle {
 	t.Helper()
 	db := pgtest.New(t).OpenApp(t)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
 	svc := &riverjobs.Services{}
 	client, err := riverjobs.NewClient(db, svc, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true})
 	require.NoError(t, err)
 	sched := riverjobs.NewScheduler(client)
-	idem := idempotency.NewService(db, postgres.IdempotencyKeys{}, sched, dir, ports.SystemClock{})
+	idem := idempotency.NewService(db, platformdb.IdempotencyKeys{}, sched, dir, ports.SystemClock{})
 	*svc = riverjobs.Services{Idempotency: idem}
 	return &testBundle{db: db, dir: dir, client: client, sched: sched, idem: idem}
 }

@@ -11,7 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/riverjobs"
 	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/application/events"
@@ -19,6 +21,7 @@ import (
 	"github.com/engagehq/engage/application/tags"
 	"github.com/engagehq/engage/domain/customer"
 	"github.com/engagehq/engage/domain/event"
+	"github.com/engagehq/engage/domain/segment"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -28,16 +31,17 @@ import (
 func TestSegmentsAreKeptCurrentByTheirJobs(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t).OpenApp(t)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
 	svc := &riverjobs.Services{}
 	client, err := riverjobs.NewClient(db, svc, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true})
 	require.NoError(t, err)
 	sched := riverjobs.NewScheduler(client)
-	segs := segments.NewService(segments.Deps{Tx: db, Segments: postgres.Segments{}, Rules: postgres.TagRules{},
-		Eval: postgres.SegmentEvaluator{}, Membership: postgres.SegmentEvaluator{}, Defs: postgres.AttributeDefs{}, Jobs: sched,
-		Audit: postgres.AuditLog{}, Tenants: dir, Clock: ports.SystemClock{}})
-	evs := events.NewService(events.Deps{Tx: db, Events: postgres.Events{}, Activity: postgres.Activity{}, Jobs: sched,
-		Tenants: dir, Clock: ports.SystemClock{}, Reactors: []ports.EventReactor{events.NewActivityUpdater(postgres.Activity{}), segs.Reactor()}})
+	eval := customersdb.NewSegmentEvaluator(customersdb.SegmentFields())
+	segs := segments.NewService(segments.Deps{Tx: db, Segments: customersdb.Segments{}, Rules: customersdb.TagRules{},
+		Eval: eval, Membership: eval, Defs: customersdb.AttributeDefs{}, Jobs: sched,
+		Audit: platformdb.AuditLog{}, Tenants: dir, Clock: ports.SystemClock{}, Fields: segment.CustomerFields()})
+	evs := events.NewService(events.Deps{Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{}, Jobs: sched,
+		Tenants: dir, Clock: ports.SystemClock{}, Reactors: []ports.EventReactor{events.NewActivityUpdater(customersdb.Activity{}), segs.Reactor()}})
 	*svc = riverjobs.Services{Events: evs, Segments: segs}
 
 	ctx := context.Background()
@@ -47,7 +51,7 @@ func TestSegmentsAreKeptCurrentByTheirJobs(t *testing.T) {
 	require.NoError(t, db.InTenant(ctx, tn.ID, func(ctx context.Context) error {
 		for _, c := range []customer.Customer{alice, bob} {
 			require.NoError(t, c.Normalise(time.Now()))
-			if err := (postgres.Customers{}).Insert(ctx, c); err != nil {
+			if err := (customersdb.Customers{}).Insert(ctx, c); err != nil {
 				return err
 			}
 		}
@@ -113,17 +117,19 @@ func TestSegmentsAreKeptCurrentByTheirJobs(t *testing.T) {
 func TestProfileAndTagChangesReachSegmentsWithoutWaitingForTheSweep(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t).OpenApp(t)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
 	svc := &riverjobs.Services{}
 	client, err := riverjobs.NewClient(db, svc, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true})
 	require.NoError(t, err)
-	segs := segments.NewService(segments.Deps{Tx: db, Segments: postgres.Segments{}, Rules: postgres.TagRules{},
-		Eval: postgres.SegmentEvaluator{}, Membership: postgres.SegmentEvaluator{}, Defs: postgres.AttributeDefs{},
-		Jobs: riverjobs.NewScheduler(client), Audit: postgres.AuditLog{}, Tenants: dir, Clock: ports.SystemClock{}})
+	eval := customersdb.NewSegmentEvaluator(customersdb.SegmentFields())
+	segs := segments.NewService(segments.Deps{Tx: db, Segments: customersdb.Segments{}, Rules: customersdb.TagRules{},
+		Eval: eval, Membership: eval, Defs: customersdb.AttributeDefs{},
+		Jobs: riverjobs.NewScheduler(client), Audit: platformdb.AuditLog{}, Tenants: dir, Clock: ports.SystemClock{},
+		Fields: segment.CustomerFields()})
 	*svc = riverjobs.Services{Segments: segs}
-	people := customers.NewService(db, postgres.Customers{}, postgres.AttributeDefs{}, postgres.AuditLog{}, ports.SystemClock{})
+	people := customers.NewService(db, customersdb.Customers{}, customersdb.AttributeDefs{}, platformdb.AuditLog{}, ports.SystemClock{})
 	people.ReportChangesTo(segs)
-	tagger := tags.NewService(db, postgres.Tags{}, postgres.Customers{}, postgres.AuditLog{})
+	tagger := tags.NewService(db, customersdb.Tags{}, customersdb.Customers{}, platformdb.AuditLog{})
 	tagger.ReportChangesTo(segs)
 
 	ctx := context.Background()

@@ -20,7 +20,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/riverjobs"
 	"github.com/engagehq/engage/adapters/secretbox"
 	"github.com/engagehq/engage/adapters/webhookhttp"
@@ -83,19 +85,19 @@ type hooksBundle struct {
 func setupHooks(t *testing.T, adjust func(*webhooks.Deps)) *hooksBundle {
 	t.Helper()
 	db := pgtest.New(t).OpenApp(t)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
 	svc := &riverjobs.Services{}
 	client, err := riverjobs.NewClient(db, svc, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true})
 	require.NoError(t, err)
 	keyring, err := secretbox.ParseKeyring("t1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=")
 	require.NoError(t, err)
-	deps := webhooks.Deps{Tx: db, Repo: postgres.Webhooks{}, Cipher: keyring, Jobs: riverjobs.NewScheduler(client),
-		Sender: webhookhttp.New(webhookhttp.Options{AllowPrivate: true}), Audit: postgres.AuditLog{}, Tenants: dir,
+	deps := webhooks.Deps{Tx: db, Repo: platformdb.Webhooks{}, Cipher: keyring, Jobs: riverjobs.NewScheduler(client),
+		Sender: webhookhttp.New(webhookhttp.Options{AllowPrivate: true}), Audit: platformdb.AuditLog{}, Tenants: dir,
 		Clock: ports.SystemClock{}, Policy: webhook.URLPolicy{AllowHTTP: true, AllowPrivate: true}}
 	adjust(&deps)
 	hooks := webhooks.NewService(deps)
 	*svc = riverjobs.Services{Webhooks: hooks}
-	cs := customers.NewService(db, postgres.Customers{}, postgres.AttributeDefs{}, postgres.AuditLog{}, ports.SystemClock{})
+	cs := customers.NewService(db, customersdb.Customers{}, customersdb.AttributeDefs{}, platformdb.AuditLog{}, ports.SystemClock{})
 	cs.PublishTo(hooks)
 	return &hooksBundle{db: db, dir: dir, client: client, hooks: hooks, customers: cs}
 }
@@ -153,7 +155,7 @@ func (b *hooksBundle) audit(t *testing.T, tn tenants.Tenant, action string) []st
 	t.Helper()
 	var targets []string
 	require.NoError(t, b.db.ReadInTenant(context.Background(), tn.ID, func(ctx context.Context) error {
-		recs, err := postgres.AuditLog{}.List(ctx, ports.AuditFilter{Action: action}, ports.Page{Limit: 10})
+		recs, err := platformdb.AuditLog{}.List(ctx, ports.AuditFilter{Action: action}, ports.Page{Limit: 10})
 		for _, r := range recs {
 			targets = append(targets, r.TargetID)
 		}
@@ -224,7 +226,7 @@ func TestCustomerCreatedIsDeliveredSignedTheStandardWebhooksWay(t *testing.T) {
 
 	// The log knows whose profile it holds, for merging and erasing the customer.
 	require.NoError(t, b.db.InTenant(context.Background(), tn.ID, func(ctx context.Context) error {
-		sent, err := postgres.WebhookData{}.Export(ctx, id)
+		sent, err := platformdb.WebhookData{}.Export(ctx, id)
 		require.Len(t, sent, 1)
 		return err
 	}))
@@ -503,7 +505,7 @@ func TestConcurrentFailuresDisableTheEndpointOnceWithoutDeadlocks(t *testing.T) 
 func TestTagsGivenByHandAreAnnouncedOncePerCustomer(t *testing.T) {
 	t.Parallel()
 	b := setupHooks(t, func(*webhooks.Deps) {})
-	tagger := tags.NewService(b.db, postgres.Tags{}, postgres.Customers{}, postgres.AuditLog{})
+	tagger := tags.NewService(b.db, customersdb.Tags{}, customersdb.Customers{}, platformdb.AuditLog{})
 	tagger.PublishTo(b.hooks)
 	rcv := newReceiver(t, http.StatusOK)
 	tn := pgtest.NewTenant(t, b.dir)

@@ -12,8 +12,9 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
-	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/riverjobs"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/domain/customer"
@@ -33,10 +34,10 @@ type bench struct {
 func newBench(b *testing.B, customers int) *bench {
 	b.Helper()
 	db := pgtest.New(b).OpenApp(b)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
 	client, err := riverjobs.NewClient(db, &riverjobs.Services{}, riverjobs.Config{NoPeriodic: true})
 	require.NoError(b, err)
-	svc := events.NewService(events.Deps{Tx: db, Events: postgres.Events{}, Activity: postgres.Activity{},
+	svc := events.NewService(events.Deps{Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{},
 		Jobs: riverjobs.NewScheduler(client), Tenants: dir, Clock: ports.SystemClock{}})
 	tn := pgtest.NewTenant(b, dir)
 	out := &bench{svc: svc, tenant: tn.ID}
@@ -48,7 +49,7 @@ func newBench(b *testing.B, customers int) *bench {
 			batch = append(batch, c)
 		}
 		require.NoError(b, db.InTenant(context.Background(), tn.ID, func(ctx context.Context) error {
-			ids, _, err := postgres.CustomerImport{}.ImportNew(ctx, batch)
+			ids, _, err := customersdb.CustomerImport{}.ImportNew(ctx, batch)
 			for _, id := range ids {
 				out.customers = append(out.customers, id)
 			}

@@ -9,10 +9,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/riverjobs"
 	"github.com/engagehq/engage/application/segments"
 	"github.com/engagehq/engage/domain/customer"
+	"github.com/engagehq/engage/domain/segment"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -22,12 +25,14 @@ import (
 func TestMembershipIsMergedDownloadedAndErased(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t).OpenApp(t)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
 	client, err := riverjobs.NewClient(db, &riverjobs.Services{}, riverjobs.Config{NoPeriodic: true})
 	require.NoError(t, err)
-	svc := segments.NewService(segments.Deps{Tx: db, Segments: postgres.Segments{}, Rules: postgres.TagRules{},
-		Eval: postgres.SegmentEvaluator{}, Membership: postgres.SegmentEvaluator{}, Defs: postgres.AttributeDefs{},
-		Jobs: riverjobs.NewScheduler(client), Audit: postgres.AuditLog{}, Tenants: dir, Clock: ports.SystemClock{}})
+	eval := customersdb.NewSegmentEvaluator(customersdb.SegmentFields())
+	svc := segments.NewService(segments.Deps{Tx: db, Segments: customersdb.Segments{}, Rules: customersdb.TagRules{},
+		Eval: eval, Membership: eval, Defs: customersdb.AttributeDefs{},
+		Jobs: riverjobs.NewScheduler(client), Audit: platformdb.AuditLog{}, Tenants: dir, Clock: ports.SystemClock{},
+		Fields: segment.CustomerFields()})
 	ctx := context.Background()
 	tn := pgtest.NewTenant(t, dir)
 
@@ -37,7 +42,7 @@ func TestMembershipIsMergedDownloadedAndErased(t *testing.T) {
 	require.NoError(t, db.InTenant(ctx, tn.ID, func(ctx context.Context) error {
 		for _, c := range []customer.Customer{from, into} {
 			require.NoError(t, c.Normalise(time.Now()))
-			if err := (postgres.Customers{}).Insert(ctx, c); err != nil {
+			if err := (customersdb.Customers{}).Insert(ctx, c); err != nil {
 				return err
 			}
 		}
