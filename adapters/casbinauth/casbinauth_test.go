@@ -7,8 +7,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/casbinauth"
-	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -18,17 +18,17 @@ func TestCustomRolesBelongToTheirTenantAndReloadOnInvalidation(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t).OpenApp(t)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
 	a, b := pgtest.NewTenant(t, dir), pgtest.NewTenant(t, dir)
-	auth, err := casbinauth.New(db, postgres.Roles{})
+	auth, err := casbinauth.New(db, platformdb.Roles{})
 	require.NoError(t, err)
 	clerk := access.MustParseRole("clerk")
 	save := func(tn tenants.Tenant, r ports.CustomRole, insert bool) {
 		require.NoError(t, db.InTenant(ctx, tn.ID, func(ctx context.Context) error {
 			if insert {
-				return postgres.Roles{}.Insert(ctx, r)
+				return platformdb.Roles{}.Insert(ctx, r)
 			}
-			return postgres.Roles{}.Update(ctx, r)
+			return platformdb.Roles{}.Update(ctx, r)
 		}))
 	}
 	save(a, ports.CustomRole{Name: "clerk", Permissions: []access.Permission{access.PermAPIKeysRead}}, true)

@@ -15,7 +15,7 @@ import (
 
 func TestBuilderRowsBecomeATreeAndBack(t *testing.T) {
 	t.Parallel()
-	cat := segment.NewCatalogue([]customer.AttributeDef{{Key: "height_cm", Type: "number"}})
+	cat := segment.NewCatalogue(segment.CustomerFields(), segment.AttributeFields([]customer.AttributeDef{{Key: "height_cm", Type: "number"}})...)
 	form := url.Values{"match": {"or"}, "neg": {"", "not", ""}, "field": {"city", "events", "attributes.height_cm"},
 		"op": {"in", ">=", ">"}, "value": {"上海，北京", "2", "170.5"}, "days": {"", "30", ""}, "param": {"", "visit", ""}}
 	r := httptest.NewRequest("POST", "/", strings.NewReader(form.Encode()))
@@ -47,11 +47,11 @@ func TestTreeErrorsLandOnTheirRows(t *testing.T) {
 	t.Parallel()
 	b := builder{Match: "and", Rows: []conditionRow{{Field: "city"}, {Field: "purchases"}}}
 	_, err := segment.Parse(map[string]any{"and": []any{map[string]any{"field": "city", "op": "=", "value": "x"},
-		map[string]any{"not": map[string]any{"field": "purchases", "op": ">=", "value": "two", "window_days": 3.0}}}}, segment.NewCatalogue(nil))
+		map[string]any{"not": map[string]any{"field": "purchases", "op": ">=", "value": "two", "window_days": 3.0}}}}, segment.NewCatalogue(segment.CustomerFields()))
 	require.True(t, b.showErrors("en", err))
 	require.Empty(t, b.Rows[0].Error)
 	require.Contains(t, b.Rows[1].Error, "Wrong value")
-	for _, f := range segment.NewCatalogue(nil).Fields() {
+	for _, f := range segment.NewCatalogue(segment.CustomerFields()).Fields() {
 		if !strings.Contains(f.Name, ".") {
 			require.Contains(t, messages["en"], "segments.field."+f.Name)
 			require.Contains(t, messages["zh-CN"], "segments.field."+f.Name)

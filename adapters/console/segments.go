@@ -64,7 +64,10 @@ func (s *Server) builderFields(r *http.Request, b *builder) (segment.Catalogue, 
 	if err != nil {
 		return segment.Catalogue{}, err
 	}
-	cat := segment.NewCatalogue(defs)
+	cat, err := s.d.Segments.Catalogue(r.Context(), v.Tenant.ID)
+	if err != nil {
+		return segment.Catalogue{}, err
+	}
 	b.Fields = fieldOptions(v.Lang, defs, cat)
 	return cat, nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/ratelimit"
 	"github.com/engagehq/engage/adapters/wire"
 	"github.com/engagehq/engage/application/apikeys"
@@ -95,7 +96,7 @@ func setupWith(t *testing.T, o testOptions) *testBundle {
 		Customers: a.Customers, CustomerAuth: a.CustomerAuth, Events: a.Events, Idempotency: a.Idempotency, Identity: a.Identity, SignIn: a.SignIn,
 		Merges: a.Merges, Privacy: a.Privacy, Imports: a.Imports, Authorizer: a.Authorizer, Tx: db,
 		Webhooks: a.Webhooks,
-		AuditLog: postgres.AuditLog{}, Limiter: ratelimit.New(ratelimit.Options{}), APILimits: apiLimits,
+		AuditLog: platformdb.AuditLog{}, Limiter: ratelimit.New(ratelimit.Options{}), APILimits: apiLimits,
 		WeChatAccounts: a.WeChatAccounts, Checkins: a.Checkins, Membership: a.Membership,
 		SignInLimits: ratelimit.DefaultSignInLimits, PlatformKey: testPlatformKey,
 		Ready:   func(ctx context.Context) error { return db.CheckSchema(ctx) },

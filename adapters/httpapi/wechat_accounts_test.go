@@ -9,7 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
-	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/application/channels"
 	"github.com/engagehq/engage/application/wechataccounts"
 	"github.com/engagehq/engage/domain/access"
@@ -144,7 +144,7 @@ func TestFanTagImportIsQueuedAndReportsItsCounts(t *testing.T) {
 	login := b.login(t, tn.Slug, testMiniApp, "o-mp-1", "u-1")
 	id := login.body["customer_id"].(string)
 	require.NoError(t, b.db.InTenant(context.Background(), tn.ID, func(ctx context.Context) error {
-		return postgres.WeChatAccounts{}.Insert(ctx, ports.WeChatAccount{AppID: testOfficialApp, OpenID: "o-oa-1", UnionID: "u-1",
+		return customersdb.WeChatAccounts{}.Insert(ctx, ports.WeChatAccount{AppID: testOfficialApp, OpenID: "o-oa-1", UnionID: "u-1",
 			CustomerID: uuid.MustParse(id), LinkedAt: time.Now()})
 	}))
 	b.wx.AddFanTag(testOfficialApp, 2, "星标组", "o-oa-1", "o-stranger")

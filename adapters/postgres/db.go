@@ -1,5 +1,7 @@
-// Package postgres implements Engage's ports on PostgreSQL with pgx: the tenant transaction
-// through which every tenant-owned row is reached, the repositories, and migrations.
+// Package postgres is Engage's PostgreSQL kit, shared by the modules' repositories
+// (platformdb, customersdb): the pool, the tenant transaction through which every
+// tenant-owned row is reached, the change listener and notifier, migrations and the schema
+// check.
 package postgres
 
 import (
@@ -198,10 +200,9 @@ func WriteTx(ctx context.Context) (pgx.Tx, error) {
 	return t.tx, nil
 }
 
-// isUniqueViolation reports whether err is a unique constraint violation, optionally of constraint.
-func isUniqueViolation(err error, constraint string) bool {
+// IsUniqueViolation reports whether err is a unique constraint violation, optionally of
+// constraint: the repositories translate it into their domain's "taken" errors.
+func IsUniqueViolation(err error, constraint string) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && pgErr.Code == "23505" && (constraint == "" || pgErr.ConstraintName == constraint)
 }
-
-func uuidString(b [16]byte) string { return uuid.UUID(b).String() }

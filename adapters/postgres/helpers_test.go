@@ -7,7 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/apikey"
 	"github.com/engagehq/engage/tenants"
@@ -21,7 +21,7 @@ func (b *testBundle) createKey(t *testing.T, tn tenants.Tenant, name string) api
 	k, _, err := apikey.New(tn.ID.UUID(), name, access.RoleAdmin, b.now())
 	require.NoError(t, err)
 	require.NoError(t, b.db.InTenant(context.Background(), tn.ID, func(ctx context.Context) error {
-		return postgres.APIKeys{}.Insert(ctx, k)
+		return platformdb.APIKeys{}.Insert(ctx, k)
 	}))
 	return k
 }

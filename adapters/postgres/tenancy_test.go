@@ -13,9 +13,9 @@ import (
 	"github.com/engagehq/engage/adapters/localpg"
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/apikey"
-	"github.com/engagehq/engage/domain/customer"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -30,23 +30,13 @@ func setup(t *testing.T) *testBundle {
 	t.Helper()
 	pg := pgtest.New(t)
 	db := pg.OpenApp(t)
-	return &testBundle{pg: pg, db: db, dir: tenants.NewDirectory(postgres.NewTenantStore(db))}
+	return &testBundle{pg: pg, db: db, dir: tenants.NewDirectory(platformdb.NewTenantStore(db))}
 }
 
-func superConn(t *testing.T, b *testBundle) *pgx.Conn {
-	t.Helper()
-	conn, err := pgx.Connect(context.Background(), b.pg.SuperuserURL)
-	require.NoError(t, err)
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	return conn
-}
-
-// Every table with a tenant_id column must have RLS enabled and forced, and a policy that
-// filters both reads (USING) and writes (WITH CHECK) on app.tenant_id.
 func TestEveryTenantOwnedTableForcesRowLevelSecurity(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	rows, err := superConn(t, b).Query(context.Background(), `
+	rows, err := b.pg.SuperConn(t).Query(context.Background(), `
 		SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
 		       coalesce(bool_and(p.polqual IS NOT NULL AND p.polwithcheck IS NOT NULL
 		                         AND pg_get_expr(p.polqual, p.polrelid) LIKE '%app.tenant_id%'
@@ -80,7 +70,7 @@ func TestEveryTenantOwnedTableForcesRowLevelSecurity(t *testing.T) {
 func TestApplicationRoleOwnsNothingAndCannotBypassRLS(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	conn := superConn(t, b)
+	conn := b.pg.SuperConn(t)
 	ctx := context.Background()
 	var super, bypass, createRole, createDB bool
 	require.NoError(t, conn.QueryRow(ctx, `SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = $1`,
@@ -128,7 +118,7 @@ func TestTransactionWithoutTenantSeesNoRowsAndCannotInsert(t *testing.T) {
 	require.NoError(t, tx.Rollback(ctx))
 
 	// And the repositories refuse to run outside a tenant transaction at all.
-	_, err = postgres.APIKeys{}.List(ctx, ports.Page{Limit: 10})
+	_, err = platformdb.APIKeys{}.List(ctx, ports.Page{Limit: 10})
 	require.ErrorIs(t, err, ports.ErrNoTenantTx)
 }
 
@@ -149,67 +139,6 @@ func TestTenantCannotWriteRowsForAnotherTenant(t *testing.T) {
 	require.ErrorContains(t, err, "row-level security")
 }
 
-func TestAPIKeysAreIsolatedBetweenTenants(t *testing.T) {
-	t.Parallel()
-	b := setup(t)
-	repo := postgres.APIKeys{}
-	pgtest.RunIsolation(t, b.db, b.dir, pgtest.Isolated{
-		Create: func(ctx context.Context) (string, error) {
-			_, tenant, err := postgres.TenantTx(ctx)
-			if err != nil {
-				return "", err
-			}
-			k, _, err := apikey.New(tenant.UUID(), "crm", access.RoleMarketer, b.now())
-			if err != nil {
-				return "", err
-			}
-			return k.ID.String(), repo.Insert(ctx, k)
-		},
-		Get: func(ctx context.Context, id string) error {
-			_, err := repo.Get(ctx, uuid.MustParse(id))
-			return err
-		},
-		Update: func(ctx context.Context, id string) error {
-			_, err := repo.Update(ctx, uuid.MustParse(id), func(k *apikey.Key) error { k.Revoke(b.now()); return nil })
-			return err
-		},
-		NotFound: apikey.ErrNotFound,
-	})
-}
-
-func TestIdempotencyKeysAreIsolatedBetweenTenants(t *testing.T) {
-	t.Parallel()
-	b := setup(t)
-	ctx := context.Background()
-	store := postgres.IdempotencyKeys{}
-	a, other := pgtest.NewTenant(t, b.dir), pgtest.NewTenant(t, b.dir)
-	require.NoError(t, b.db.InTenant(ctx, a.ID, func(ctx context.Context) error {
-		if _, err := store.Claim(ctx, "key-1", []byte("a"), b.now().Add(time.Minute)); err != nil {
-			return err
-		}
-		return store.Complete(ctx, "key-1", 201, []byte(`{"a":1}`))
-	}))
-
-	require.NoError(t, b.db.InTenant(ctx, other.ID, func(ctx context.Context) error {
-		rec, err := store.Claim(ctx, "key-1", []byte("b"), b.now().Add(time.Minute))
-		require.NoError(t, err)
-		require.Equal(t, ports.IdempotencyNew, rec.State, "the same key in another tenant is a fresh key")
-		purged, err := store.Purge(ctx, b.now().Add(time.Hour))
-		require.NoError(t, err)
-		require.EqualValues(t, 1, purged, "a purge removes only the tenant's own keys")
-		return nil
-	}))
-
-	require.NoError(t, b.db.InTenant(ctx, a.ID, func(ctx context.Context) error {
-		rec, err := store.Claim(ctx, "key-1", []byte("a"), b.now().Add(time.Minute))
-		require.NoError(t, err)
-		require.Equal(t, ports.IdempotencyRecord{State: ports.IdempotencyDone, Status: 201, Body: []byte(`{"a":1}`)}, rec)
-		return nil
-	}))
-}
-
-// The one-round-trip reader sets the tenant for its query only: the query sees the tenant's
-// rows, and the connection it used sees none afterwards.
 func TestTenantReaderScopesEachQueryAndLeavesNoTenantBehind(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -222,13 +151,13 @@ func TestTenantReaderScopesEachQueryAndLeavesNoTenantBehind(t *testing.T) {
 	b.createKey(t, other, "other")
 
 	require.NoError(t, one.ReadInTenant(ctx, a.ID, func(ctx context.Context) error {
-		keys, err := postgres.APIKeys{}.List(ctx, ports.Page{Limit: 10})
+		keys, err := platformdb.APIKeys{}.List(ctx, ports.Page{Limit: 10})
 		require.NoError(t, err)
 		require.Len(t, keys, 1)
 		require.Equal(t, "a", keys[0].Name)
-		_, err = postgres.APIKeys{}.Get(ctx, keys[0].ID)
+		_, err = platformdb.APIKeys{}.Get(ctx, keys[0].ID)
 		require.NoError(t, err)
-		require.ErrorIs(t, postgres.APIKeys{}.Insert(ctx, keys[0]), postgres.ErrReadOnly)
+		require.ErrorIs(t, platformdb.APIKeys{}.Insert(ctx, keys[0]), postgres.ErrReadOnly)
 		return nil
 	}))
 
@@ -253,26 +182,4 @@ func TestListenerAcceptsPoolSettingsInItsURL(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the listener never listened")
 	}
-}
-
-func TestCustomersAreIsolatedBetweenTenants(t *testing.T) {
-	t.Parallel()
-	b := setup(t)
-	repo := postgres.Customers{}
-	pgtest.RunIsolation(t, b.db, b.dir, pgtest.Isolated{
-		Create: func(ctx context.Context) (string, error) {
-			c := customer.Customer{ID: uuid.New(), Name: "王小明", Gender: "unknown", Language: "zh-CN", Phone: "+8613812345678",
-				Consents: map[string]bool{}, Attributes: map[string]any{}}
-			return c.ID.String(), repo.Insert(ctx, c)
-		},
-		Get: func(ctx context.Context, id string) error {
-			_, err := repo.Get(ctx, uuid.MustParse(id))
-			return err
-		},
-		Update: func(ctx context.Context, id string) error {
-			_, err := repo.Update(ctx, uuid.MustParse(id), func(c *customer.Customer) error { c.Name = "changed"; return nil })
-			return err
-		},
-		NotFound: ports.ErrCustomerNotFound,
-	})
 }

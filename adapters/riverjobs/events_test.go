@@ -9,8 +9,9 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/stretchr/testify/require"
 
-	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/riverjobs"
 	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
 	"github.com/engagehq/engage/adapters/wire"
@@ -42,21 +43,21 @@ func waitForJobs(t *testing.T, completed <-chan *river.Event, kind string, n int
 func TestIngestedEventsAreReactedToOnceWhateverTheDeliveries(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t).OpenApp(t)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
 	jobs, err := riverjobs.New(db, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true, Queues: wire.Queues()})
 	require.NoError(t, err)
 	client, sched := jobs.Client(), jobs.Scheduler()
 	bus := jobstest.Bus(db, sched, dir)
-	evs := events.NewService(events.Deps{Tx: db, Events: postgres.Events{}, Activity: postgres.Activity{}, Publisher: bus,
+	evs := events.NewService(events.Deps{Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{}, Publisher: bus,
 		Tenants: dir, Clock: ports.SystemClock{}})
-	require.NoError(t, bus.Subscribe(evs.Subscriber(events.NewActivityUpdater(postgres.Activity{}), "")))
+	require.NoError(t, bus.Subscribe(evs.Subscriber(events.NewActivityUpdater(customersdb.Activity{}), "")))
 	riverjobs.HandleKind(jobs, eventbus.JobArgs{Subscriber: "activity"}, bus.Work, riverjobs.WorkerOptions{})
 
 	ctx := context.Background()
 	tn := pgtest.NewTenant(t, dir)
 	alice := customer.Customer{ID: uuid.New(), Name: "Alice"}
 	require.NoError(t, alice.Normalise(time.Now()))
-	require.NoError(t, db.InTenant(ctx, tn.ID, func(ctx context.Context) error { return postgres.Customers{}.Insert(ctx, alice) }))
+	require.NoError(t, db.InTenant(ctx, tn.ID, func(ctx context.Context) error { return customersdb.Customers{}.Insert(ctx, alice) }))
 
 	fen := func(v int64) *int64 { return &v }
 	base := time.Now().Add(-time.Hour).Truncate(time.Second)

@@ -8,7 +8,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/stretchr/testify/require"
 
-	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/wechat/wechattest"
 	"github.com/engagehq/engage/adapters/wire"
@@ -37,7 +37,7 @@ func TestFanTagImportIsWorkedByRiver(t *testing.T) {
 	login, err := a.CustomerAuth.Login(ctx, tn.ID, wx.IssueCode(mini, "o-mp-1", "u-1"))
 	require.NoError(t, err)
 	require.NoError(t, a.DB.InTenant(ctx, tn.ID, func(ctx context.Context) error {
-		return postgres.WeChatAccounts{}.Insert(ctx, ports.WeChatAccount{AppID: official, OpenID: "o-oa-1", UnionID: "u-1",
+		return customersdb.WeChatAccounts{}.Insert(ctx, ports.WeChatAccount{AppID: official, OpenID: "o-oa-1", UnionID: "u-1",
 			CustomerID: login.CustomerID, LinkedAt: time.Now()})
 	}))
 	wx.AddFanTag(official, 2, "星标组", "o-oa-1", "o-stranger")

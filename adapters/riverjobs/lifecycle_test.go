@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/riverjobs"
 	"github.com/engagehq/engage/adapters/wire"
@@ -62,7 +63,7 @@ func (b *lifecycleBundle) customerAt(t *testing.T, tn tenants.Tenant, joined int
 	c := customer.Customer{ID: uuid.New(), Name: "会员"}
 	require.NoError(t, c.Normalise(time.Now()))
 	require.NoError(t, b.db.InTenant(context.Background(), tn.ID, func(ctx context.Context) error {
-		if err := (postgres.Customers{}).Insert(ctx, c); err != nil {
+		if err := (customersdb.Customers{}).Insert(ctx, c); err != nil {
 			return err
 		}
 		q, _, _ := postgres.TenantTx(ctx)
@@ -74,12 +75,12 @@ func (b *lifecycleBundle) customerAt(t *testing.T, tn tenants.Tenant, joined int
 			return nil
 		}
 		amount := int64(100)
-		_, err := postgres.Events{}.InsertNew(ctx, []event.Event{{ID: "old-" + c.ID.String(), CustomerID: c.ID, Type: event.TypePurchase,
+		_, err := customersdb.Events{}.InsertNew(ctx, []event.Event{{ID: "old-" + c.ID.String(), CustomerID: c.ID, Type: event.TypePurchase,
 			Channel: "pos", OccurredAt: ago(lastPurchase), AmountFen: &amount, Items: []event.Item{{SKU: "tea", Quantity: 1}}}})
 		if err != nil {
 			return err
 		}
-		return postgres.Activity{}.Recompute(ctx, []uuid.UUID{c.ID})
+		return customersdb.Activity{}.Recompute(ctx, []uuid.UUID{c.ID})
 	}))
 	return c.ID
 }
@@ -88,7 +89,7 @@ func (b *lifecycleBundle) stage(t *testing.T, tn tenants.Tenant, id uuid.UUID) l
 	t.Helper()
 	var out lifecycle.Stage
 	require.NoError(t, b.db.ReadInTenant(context.Background(), tn.ID, func(ctx context.Context) error {
-		c, err := postgres.Customers{}.Get(ctx, id)
+		c, err := customersdb.Customers{}.Get(ctx, id)
 		out = c.LifecycleStage
 		return err
 	}))

@@ -16,8 +16,8 @@ import (
 	"github.com/riverqueue/river/rivertype"
 	"github.com/stretchr/testify/require"
 
-	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/riverjobs"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -51,7 +51,7 @@ func TestAJobRetriesAsItsQueueSaysAndItsLastFailureIsLoggedWithItsTenant(t *test
 			Backoff: func(int) time.Duration { return 10 * time.Millisecond }}}}})
 	require.NoError(t, err)
 	riverjobs.Handle(jobs, func(context.Context, failingArgs) error { return errors.New("the provider is down") }, riverjobs.WorkerOptions{})
-	tn := pgtest.NewTenant(t, tenants.NewDirectory(postgres.NewTenantStore(db)))
+	tn := pgtest.NewTenant(t, tenants.NewDirectory(platformdb.NewTenantStore(db)))
 	require.NoError(t, db.InTenant(context.Background(), tn.ID, func(ctx context.Context) error {
 		return jobs.Scheduler().Enqueue(ctx, failingArgs{TenantID: tn.ID.UUID(), Subscriber: "points"}, ports.JobOptions{Queue: "fragile"})
 	}))

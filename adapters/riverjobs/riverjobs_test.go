@@ -11,6 +11,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/riverjobs"
 	"github.com/engagehq/engage/adapters/wire"
 	"github.com/engagehq/engage/application/idempotency"
@@ -29,11 +30,11 @@ type testBundle struct {
 func setup(t *testing.T) *testBundle {
 	t.Helper()
 	db := pgtest.New(t).OpenApp(t)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
 	jobs, err := riverjobs.New(db, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true})
 	require.NoError(t, err)
 	sched := jobs.Scheduler()
-	idem := idempotency.NewService(db, postgres.IdempotencyKeys{}, sched, dir, ports.SystemClock{})
+	idem := idempotency.NewService(db, platformdb.IdempotencyKeys{}, sched, dir, ports.SystemClock{})
 	addIdempotencyWorkers(jobs, idem)
 	return &testBundle{db: db, dir: dir, client: jobs.Client(), sched: sched, idem: idem}
 }

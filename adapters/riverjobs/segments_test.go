@@ -11,7 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/riverjobs"
 	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
 	"github.com/engagehq/engage/adapters/wire"
@@ -22,6 +24,7 @@ import (
 	"github.com/engagehq/engage/application/tags"
 	"github.com/engagehq/engage/domain/customer"
 	"github.com/engagehq/engage/domain/event"
+	"github.com/engagehq/engage/domain/segment"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -31,9 +34,10 @@ func segmentJobs(t *testing.T, db *postgres.DB, dir *tenants.Directory) (*riverj
 	t.Helper()
 	jobs, err := riverjobs.New(db, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true, Queues: wire.Queues()})
 	require.NoError(t, err)
-	segs := segments.NewService(segments.Deps{Tx: db, Segments: postgres.Segments{}, Rules: postgres.TagRules{},
-		Eval: postgres.SegmentEvaluator{}, Membership: postgres.SegmentEvaluator{}, Defs: postgres.AttributeDefs{},
-		Jobs: jobs.Scheduler(), Audit: postgres.AuditLog{}, Tenants: dir, Clock: ports.SystemClock{}})
+	eval := customersdb.NewSegmentEvaluator(customersdb.SegmentFields())
+	segs := segments.NewService(segments.Deps{Tx: db, Segments: customersdb.Segments{}, Rules: customersdb.TagRules{},
+		Eval: eval, Membership: eval, Defs: customersdb.AttributeDefs{}, Jobs: jobs.Scheduler(), Audit: platformdb.AuditLog{},
+		Tenants: dir, Clock: ports.SystemClock{}, Fields: segment.CustomerFields()})
 	riverjobs.Handle(jobs, segs.Refresh, riverjobs.WorkerOptions{})
 	riverjobs.Handle(jobs, riverjobs.Sweeping[segments.SweepArgs](segs.Sweep), riverjobs.WorkerOptions{})
 	return jobs, segs
@@ -44,13 +48,13 @@ func segmentJobs(t *testing.T, db *postgres.DB, dir *tenants.Directory) (*riverj
 func TestSegmentsAreKeptCurrentByTheirJobs(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t).OpenApp(t)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
 	jobs, segs := segmentJobs(t, db, dir)
 	client := jobs.Client()
 	bus := jobstest.Bus(db, jobs.Scheduler(), dir)
-	evs := events.NewService(events.Deps{Tx: db, Events: postgres.Events{}, Activity: postgres.Activity{}, Publisher: bus,
+	evs := events.NewService(events.Deps{Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{}, Publisher: bus,
 		Tenants: dir, Clock: ports.SystemClock{}})
-	require.NoError(t, bus.Subscribe(evs.Subscriber(events.NewActivityUpdater(postgres.Activity{}), ""),
+	require.NoError(t, bus.Subscribe(evs.Subscriber(events.NewActivityUpdater(customersdb.Activity{}), ""),
 		evs.Subscriber(segs.Reactor(), "activity")))
 	for _, s := range bus.Subscribers() {
 		riverjobs.HandleKind(jobs, eventbus.JobArgs{Subscriber: s.Name}, bus.Work, riverjobs.WorkerOptions{})
@@ -63,7 +67,7 @@ func TestSegmentsAreKeptCurrentByTheirJobs(t *testing.T) {
 	require.NoError(t, db.InTenant(ctx, tn.ID, func(ctx context.Context) error {
 		for _, c := range []customer.Customer{alice, bob} {
 			require.NoError(t, c.Normalise(time.Now()))
-			if err := (postgres.Customers{}).Insert(ctx, c); err != nil {
+			if err := (customersdb.Customers{}).Insert(ctx, c); err != nil {
 				return err
 			}
 		}
@@ -129,12 +133,12 @@ func TestSegmentsAreKeptCurrentByTheirJobs(t *testing.T) {
 func TestProfileAndTagChangesReachSegmentsWithoutWaitingForTheSweep(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t).OpenApp(t)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
 	jobs, segs := segmentJobs(t, db, dir)
 	client := jobs.Client()
-	people := customers.NewService(db, postgres.Customers{}, postgres.AttributeDefs{}, postgres.AuditLog{}, ports.SystemClock{})
+	people := customers.NewService(db, customersdb.Customers{}, customersdb.AttributeDefs{}, platformdb.AuditLog{}, ports.SystemClock{})
 	people.ReportChangesTo(segs)
-	tagger := tags.NewService(db, postgres.Tags{}, postgres.Customers{}, postgres.AuditLog{})
+	tagger := tags.NewService(db, customersdb.Tags{}, customersdb.Customers{}, platformdb.AuditLog{})
 	tagger.ReportChangesTo(segs)
 
 	ctx := context.Background()

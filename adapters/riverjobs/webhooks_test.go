@@ -20,7 +20,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/riverjobs"
 	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
 	"github.com/engagehq/engage/adapters/secretbox"
@@ -87,13 +89,13 @@ type hooksBundle struct {
 func setupHooks(t *testing.T, adjust func(*webhooks.Deps)) *hooksBundle {
 	t.Helper()
 	db := pgtest.New(t).OpenApp(t)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
 	jobs, err := riverjobs.New(db, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true, Queues: wire.Queues()})
 	require.NoError(t, err)
 	keyring, err := secretbox.ParseKeyring("t1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=")
 	require.NoError(t, err)
-	deps := webhooks.Deps{Tx: db, Repo: postgres.Webhooks{}, Cipher: keyring, Jobs: jobs.Scheduler(),
-		Sender: webhookhttp.New(webhookhttp.Options{AllowPrivate: true}), Audit: postgres.AuditLog{}, Tenants: dir,
+	deps := webhooks.Deps{Tx: db, Repo: platformdb.Webhooks{}, Cipher: keyring, Jobs: jobs.Scheduler(),
+		Sender: webhookhttp.New(webhookhttp.Options{AllowPrivate: true}), Audit: platformdb.AuditLog{}, Tenants: dir,
 		Clock: ports.SystemClock{}, Policy: webhook.URLPolicy{AllowHTTP: true, AllowPrivate: true}}
 	adjust(&deps)
 	hooks := webhooks.NewService(deps)
@@ -104,7 +106,7 @@ func setupHooks(t *testing.T, adjust func(*webhooks.Deps)) *hooksBundle {
 	riverjobs.Handle(jobs, hooks.Deliver, riverjobs.WorkerOptions{})
 	riverjobs.Handle(jobs, hooks.Alert, riverjobs.WorkerOptions{})
 	riverjobs.Handle(jobs, riverjobs.Counting(hooks.Purge), riverjobs.WorkerOptions{})
-	cs := customers.NewService(db, postgres.Customers{}, postgres.AttributeDefs{}, postgres.AuditLog{}, ports.SystemClock{})
+	cs := customers.NewService(db, customersdb.Customers{}, customersdb.AttributeDefs{}, platformdb.AuditLog{}, ports.SystemClock{})
 	cs.PublishTo(bus)
 	return &hooksBundle{db: db, dir: dir, client: jobs.Client(), hooks: hooks, bus: bus, customers: cs}
 }
@@ -162,7 +164,7 @@ func (b *hooksBundle) audit(t *testing.T, tn tenants.Tenant, action string) []st
 	t.Helper()
 	var targets []string
 	require.NoError(t, b.db.ReadInTenant(context.Background(), tn.ID, func(ctx context.Context) error {
-		recs, err := postgres.AuditLog{}.List(ctx, ports.AuditFilter{Action: action}, ports.Page{Limit: 10})
+		recs, err := platformdb.AuditLog{}.List(ctx, ports.AuditFilter{Action: action}, ports.Page{Limit: 10})
 		for _, r := range recs {
 			targets = append(targets, r.TargetID)
 		}
@@ -233,7 +235,7 @@ func TestCustomerCreatedIsDeliveredSignedTheStandardWebhooksWay(t *testing.T) {
 
 	// The log knows whose profile it holds, for merging and erasing the customer.
 	require.NoError(t, b.db.InTenant(context.Background(), tn.ID, func(ctx context.Context) error {
-		sent, err := postgres.WebhookData{}.Export(ctx, id)
+		sent, err := platformdb.WebhookData{}.Export(ctx, id)
 		require.Len(t, sent, 1)
 		return err
 	}))
@@ -512,7 +514,7 @@ func TestConcurrentFailuresDisableTheEndpointOnceWithoutDeadlocks(t *testing.T) 
 func TestTagsGivenByHandAreAnnouncedOncePerCustomer(t *testing.T) {
 	t.Parallel()
 	b := setupHooks(t, func(*webhooks.Deps) {})
-	tagger := tags.NewService(b.db, postgres.Tags{}, postgres.Customers{}, postgres.AuditLog{})
+	tagger := tags.NewService(b.db, customersdb.Tags{}, customersdb.Customers{}, platformdb.AuditLog{})
 	tagger.PublishTo(b.bus)
 	rcv := newReceiver(t, http.StatusOK)
 	tn := pgtest.NewTenant(t, b.dir)

@@ -12,6 +12,8 @@ import (
 	"github.com/engagehq/engage/adapters/casbinauth"
 	"github.com/engagehq/engage/adapters/kratos"
 	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/riverjobs"
 	"github.com/engagehq/engage/adapters/secretbox"
 	"github.com/engagehq/engage/adapters/sms"
@@ -45,6 +47,7 @@ import (
 	"github.com/engagehq/engage/application/wechataccounts"
 	"github.com/engagehq/engage/domain/event"
 	"github.com/engagehq/engage/domain/membercode"
+	"github.com/engagehq/engage/domain/segment"
 	"github.com/engagehq/engage/domain/webhook"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -134,26 +137,26 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	auditLog := postgres.AuditLog{}
+	auditLog := platformdb.AuditLog{}
 	notifier := postgres.Notifier{}
-	a := &App{Config: cfg, DB: db, Tenants: tenants.NewDirectory(postgres.NewTenantStore(db))}
-	a.Tenancy = tenancy.NewService(db, a.Tenants, auditLog, notifier, postgres.Logos{})
+	a := &App{Config: cfg, DB: db, Tenants: tenants.NewDirectory(platformdb.NewTenantStore(db))}
+	a.Tenancy = tenancy.NewService(db, a.Tenants, auditLog, notifier, platformdb.Logos{})
 	a.Audit = audit.NewService(db, auditLog, a.Tenants)
 
 	var err error
-	if a.Authorizer, err = casbinauth.New(db, postgres.Roles{}); err != nil {
+	if a.Authorizer, err = casbinauth.New(db, platformdb.Roles{}); err != nil {
 		return nil, err
 	}
-	users := postgres.NewAdminUsers(db)
+	users := platformdb.NewAdminUsers(db)
 	a.Access = access.NewService(access.Deps{
-		Tx: db, Users: users, Members: postgres.Memberships{}, Invitations: postgres.Invitations{}, Roles: postgres.Roles{},
+		Tx: db, Users: users, Members: platformdb.Memberships{}, Invitations: platformdb.Invitations{}, Roles: platformdb.Roles{},
 		Authorizer: a.Authorizer, Audit: auditLog, Notifier: notifier, Tenants: a.Tenants, Clock: cfg.Clock,
 	})
 	a.APIKeys = apikeys.NewService(apikeys.Deps{
-		Tx: db, Keys: postgres.APIKeys{}, Roles: postgres.Roles{}, Authorizer: a.Authorizer, Audit: auditLog,
+		Tx: db, Keys: platformdb.APIKeys{}, Roles: platformdb.Roles{}, Authorizer: a.Authorizer, Audit: auditLog,
 		Notifier: notifier, Tenants: a.Tenants, Clock: cfg.Clock,
 	})
-	a.SignIn = signin.New(users, postgres.NewLocalSignIn(db), cfg.Clock, cfg.SignInKey, cfg.Production)
+	a.SignIn = signin.New(users, platformdb.NewLocalSignIn(db), cfg.Clock, cfg.SignInKey, cfg.Production)
 	if cfg.KratosURL != "" {
 		if a.Identity, err = kratos.New(cfg.KratosURL, nil); err != nil {
 			return nil, fmt.Errorf("kratos: %w", err)
@@ -165,8 +168,8 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("secrets key: %w", err)
 	}
-	a.Customers = customers.NewService(db, postgres.Customers{}, postgres.AttributeDefs{}, auditLog, cfg.Clock)
-	a.Secrets = secrets.NewService(db, postgres.Secrets{}, keyring, auditLog, a.Tenants, cfg.Clock)
+	a.Customers = customers.NewService(db, customersdb.Customers{}, customersdb.AttributeDefs{}, auditLog, cfg.Clock)
+	a.Secrets = secrets.NewService(db, platformdb.Secrets{}, keyring, auditLog, a.Tenants, cfg.Clock)
 	aliyunSMS, err := aliyun.New(cfg.AliyunSMSAPI)
 	if err != nil {
 		return nil, err
@@ -177,7 +180,7 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 	}
 	wechatClient := wechat.New(cfg.WeChatAPI, nil)
 	wechatTokens := wechat.NewTokens(wechatClient)
-	a.Channels = channels.NewService(db, postgres.ChannelSettings{}, a.Secrets, auditLog, channels.Verifiers{
+	a.Channels = channels.NewService(db, platformdb.ChannelSettings{}, a.Secrets, auditLog, channels.Verifiers{
 		WeChat: wechatTokens,
 		SMS:    sms.NewVerifier(aliyunSMS, tencentSMS),
 		SMTP:   smtp.Verifier{TLSConfig: cfg.SMTPTLS},
@@ -187,7 +190,7 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 		customerTokenKey = customerauth.DeriveKey(cfg.SecretsKey)
 	}
 	if a.CustomerAuth, err = customerauth.New(customerauth.Deps{
-		Tx: db, Accounts: postgres.WeChatAccounts{}, Links: postgres.WeChatLinks{}, Sessions: postgres.CustomerSessions{},
+		Tx: db, Accounts: customersdb.WeChatAccounts{}, Links: customersdb.WeChatLinks{}, Sessions: customersdb.CustomerSessions{},
 		Customers: a.Customers, Channels: a.Channels, WeChat: wechatClient,
 		AccessTokens: wechatTokens, Tenants: a.Tenants, Audit: auditLog, Clock: cfg.Clock, TokenKey: customerTokenKey,
 	}); err != nil {
@@ -205,24 +208,26 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 	scheduler := jobs.Scheduler()
 	a.Bus = eventbus.New(eventbus.Deps{Tx: db, Locals: db, Events: postgres.DomainEvents{}, Jobs: scheduler, Tenants: a.Tenants,
 		Clock: cfg.Clock})
-	a.Idempotency = idempotency.NewService(db, postgres.IdempotencyKeys{}, scheduler, a.Tenants, cfg.Clock)
-	stages := lifecycle.NewReactor(postgres.Lifecycle{}, cfg.Clock)
+	a.Idempotency = idempotency.NewService(db, platformdb.IdempotencyKeys{}, scheduler, a.Tenants, cfg.Clock)
+	stages := lifecycle.NewReactor(customersdb.Lifecycle{}, cfg.Clock)
+	// Modules with segment fields (points, tiers) add theirs, and their SQL, after the customers'.
+	segmentEval := customersdb.NewSegmentEvaluator(customersdb.SegmentFields())
 	a.Segments = segments.NewService(segments.Deps{
-		Tx: db, Segments: postgres.Segments{}, Rules: postgres.TagRules{}, Eval: postgres.SegmentEvaluator{},
-		Membership: postgres.SegmentEvaluator{}, Defs: postgres.AttributeDefs{}, Jobs: scheduler, Audit: auditLog,
-		Tenants: a.Tenants, Clock: cfg.Clock,
+		Tx: db, Segments: customersdb.Segments{}, Rules: customersdb.TagRules{}, Eval: segmentEval,
+		Membership: segmentEval, Defs: customersdb.AttributeDefs{}, Jobs: scheduler, Audit: auditLog,
+		Tenants: a.Tenants, Clock: cfg.Clock, Fields: segment.CustomerFields(),
 	})
 	a.Events = events.NewService(events.Deps{
-		Tx: db, Events: postgres.Events{}, Activity: postgres.Activity{}, Publisher: a.Bus, Tenants: a.Tenants, Clock: cfg.Clock,
-		Types: postgres.EventTypes{}, Audit: auditLog, Spend: postgres.Events{},
+		Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{}, Publisher: a.Bus, Tenants: a.Tenants, Clock: cfg.Clock,
+		Types: customersdb.EventTypes{}, Audit: auditLog, Spend: customersdb.Events{},
 	})
-	a.Tags = tags.NewService(db, postgres.Tags{}, postgres.Customers{}, auditLog)
-	a.Lifecycle = lifecycle.NewService(lifecycle.Deps{Tx: db, Repo: postgres.Lifecycle{}, Jobs: scheduler, Audit: auditLog,
+	a.Tags = tags.NewService(db, customersdb.Tags{}, customersdb.Customers{}, auditLog)
+	a.Lifecycle = lifecycle.NewService(lifecycle.Deps{Tx: db, Repo: customersdb.Lifecycle{}, Jobs: scheduler, Audit: auditLog,
 		Tenants: a.Tenants, Clock: cfg.Clock})
-	a.Demo = demodata.NewService(db, postgres.CustomerImport{}, auditLog, a.Events, cfg.Clock)
+	a.Demo = demodata.NewService(db, customersdb.CustomerImport{}, auditLog, a.Events, cfg.Clock)
 	// Outside production endpoints may be plain http and local, for development receivers.
 	a.Webhooks = webhooks.NewService(webhooks.Deps{
-		Tx: db, Repo: postgres.Webhooks{}, Cipher: keyring, Jobs: scheduler, Audit: auditLog, Tenants: a.Tenants, Clock: cfg.Clock,
+		Tx: db, Repo: platformdb.Webhooks{}, Cipher: keyring, Jobs: scheduler, Audit: auditLog, Tenants: a.Tenants, Clock: cfg.Clock,
 		Sender: webhookhttp.New(webhookhttp.Options{AllowPrivate: !cfg.Production}),
 		Policy: webhook.URLPolicy{AllowHTTP: !cfg.Production, AllowPrivate: !cfg.Production}, Logger: cfg.Logger,
 		Alerts: webhooks.Alerts{Mail: a.Channels, Admins: a.Access, Email: smtp.Sender{TLSConfig: cfg.SMTPTLS}},
@@ -233,37 +238,37 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 	a.Customers.ReportChangesTo(a.Segments)
 	a.Tags.ReportChangesTo(a.Segments)
 	a.WeChatAccounts = wechataccounts.New(wechataccounts.Deps{
-		Tx: db, Accounts: postgres.WeChatAccounts{}, Links: postgres.WeChatLinks{}, Members: postgres.MemberStatuses{},
-		Tokens: a.CustomerAuth, Customers: a.Customers, Channels: a.Channels, Imports: postgres.FanTagImports{}, Jobs: scheduler,
-		OfficialAccount: wechatClient, AccessTokens: wechatTokens, Tags: postgres.Tags{}, Tenants: a.Tenants, Audit: auditLog,
+		Tx: db, Accounts: customersdb.WeChatAccounts{}, Links: customersdb.WeChatLinks{}, Members: customersdb.MemberStatuses{},
+		Tokens: a.CustomerAuth, Customers: a.Customers, Channels: a.Channels, Imports: customersdb.FanTagImports{}, Jobs: scheduler,
+		OfficialAccount: wechatClient, AccessTokens: wechatTokens, Tags: customersdb.Tags{}, Tenants: a.Tenants, Audit: auditLog,
 		Clock: cfg.Clock,
 	})
-	if a.Checkins, err = checkins.New(checkins.Deps{Members: postgres.MemberStatuses{}, Tx: db, Events: a.Events,
+	if a.Checkins, err = checkins.New(checkins.Deps{Members: customersdb.MemberStatuses{}, Tx: db, Events: a.Events,
 		Key: membercode.DeriveKey(customerTokenKey), Clock: cfg.Clock}); err != nil {
 		return nil, err
 	}
 	// The points, tier and gamification modules add their sections' providers as they land.
-	a.Membership = membership.New(membership.Deps{Tx: db, Members: postgres.MemberStatuses{}, Activity: postgres.Activity{}})
+	a.Membership = membership.New(membership.Deps{Tx: db, Members: customersdb.MemberStatuses{}, Activity: customersdb.Activity{}})
 	// Each module that keeps customer data adds its part here (tags, segment membership;
 	// later points, tiers, badges).
-	a.CustomerData = []ports.CustomerData{postgres.AttributeData{}, postgres.WeChatAccountData{},
-		postgres.ActivityData{Activity: postgres.Activity{}}, stages, postgres.Tags{}, postgres.DomainEvents{}, postgres.WebhookData{},
+	a.CustomerData = []ports.CustomerData{customersdb.AttributeData{}, customersdb.WeChatAccountData{},
+		customersdb.ActivityData{Activity: customersdb.Activity{}}, stages, customersdb.Tags{}, postgres.DomainEvents{}, platformdb.WebhookData{},
 		// Last: it evaluates the survivor of a merge once the others have moved their data.
 		a.Segments.CustomerData()}
-	a.Merges = customermerge.NewService(customermerge.Deps{Tx: db, Customers: postgres.Customers{}, Merges: postgres.CustomerMerges{},
+	a.Merges = customermerge.NewService(customermerge.Deps{Tx: db, Customers: customersdb.Customers{}, Merges: customersdb.CustomerMerges{},
 		Data: a.CustomerData, Audit: auditLog, Webhooks: a.Bus})
-	a.Privacy = privacy.NewService(privacy.Deps{Tx: db, Customers: postgres.Customers{}, Erasures: postgres.Erasures{},
-		Data: a.CustomerData, Sessions: postgres.CustomerSessions{}, Jobs: scheduler, Audit: auditLog, Tenants: a.Tenants, Clock: cfg.Clock,
+	a.Privacy = privacy.NewService(privacy.Deps{Tx: db, Customers: customersdb.Customers{}, Erasures: customersdb.Erasures{},
+		Data: a.CustomerData, Sessions: customersdb.CustomerSessions{}, Jobs: scheduler, Audit: auditLog, Tenants: a.Tenants, Clock: cfg.Clock,
 		Webhooks: a.Bus})
-	a.Imports = customerimport.NewService(customerimport.Deps{Tx: db, Customers: postgres.CustomerBulk{}, Defs: postgres.AttributeDefs{},
-		Tags: postgres.Tags{}, Audit: auditLog, Clock: cfg.Clock})
+	a.Imports = customerimport.NewService(customerimport.Deps{Tx: db, Customers: customersdb.CustomerBulk{}, Defs: customersdb.AttributeDefs{},
+		Tags: customersdb.Tags{}, Audit: auditLog, Clock: cfg.Clock})
 	a.Bus.Declare(event.TypeRecorded)
 	for _, t := range webhook.Types() {
 		a.Bus.Declare(t.Name)
 	}
 	if err := a.Bus.Subscribe(
 		// Stages read the activity aggregates, and segments and auto-tags read both.
-		a.Events.Subscriber(events.NewActivityUpdater(postgres.Activity{}), ""),
+		a.Events.Subscriber(events.NewActivityUpdater(customersdb.Activity{}), ""),
 		a.Events.Subscriber(stages, "activity"),
 		a.Events.Subscriber(a.Segments.Reactor(), "lifecycle"),
 		a.Webhooks.Subscriber(),

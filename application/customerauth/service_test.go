@@ -7,7 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/wechat"
 	"github.com/engagehq/engage/adapters/wechat/wechattest"
@@ -92,7 +92,7 @@ func TestLoginMergesByUnionIDWithTheOfficialAccount(t *testing.T) {
 	follower, err := b.customers.Create(t.Context(), tn.ID, customers.Patch{Name: &name})
 	require.NoError(t, err)
 	require.NoError(t, b.db.InTenant(t.Context(), tn.ID, func(ctx context.Context) error {
-		return postgres.WeChatAccounts{}.Insert(ctx, ports.WeChatAccount{AppID: officialApp, OpenID: "o-oa-1", UnionID: "u-1",
+		return customersdb.WeChatAccounts{}.Insert(ctx, ports.WeChatAccount{AppID: officialApp, OpenID: "o-oa-1", UnionID: "u-1",
 			CustomerID: follower.ID, LinkedAt: b.clock.Now()})
 	}))
 

@@ -10,7 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/secretbox"
 	"github.com/engagehq/engage/adapters/wechat"
 	"github.com/engagehq/engage/adapters/wechat/wechattest"
@@ -66,17 +68,17 @@ type testBundle struct {
 func setup(t *testing.T) *testBundle {
 	t.Helper()
 	db := pgtest.New(t).OpenApp(t)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
 	clk := &clock{now: time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)}
 	spec, err := secretbox.GenerateSpec("k1")
 	require.NoError(t, err)
 	keyring, err := secretbox.ParseKeyring(spec)
 	require.NoError(t, err)
-	audit := postgres.AuditLog{}
-	sec := secrets.NewService(db, postgres.Secrets{}, keyring, audit, dir, clk)
+	audit := platformdb.AuditLog{}
+	sec := secrets.NewService(db, platformdb.Secrets{}, keyring, audit, dir, clk)
 	b := &testBundle{db: db, dir: dir, clock: clk, wx: wechattest.New(t),
-		customers: customers.NewService(db, postgres.Customers{}, postgres.AttributeDefs{}, audit, clk),
-		channels:  channels.NewService(db, postgres.ChannelSettings{}, sec, audit, channels.Verifiers{}, clk),
+		customers: customers.NewService(db, customersdb.Customers{}, customersdb.AttributeDefs{}, audit, clk),
+		channels:  channels.NewService(db, platformdb.ChannelSettings{}, sec, audit, channels.Verifiers{}, clk),
 	}
 	b.wx.AddApp(miniApp, appSecret)
 	b.wx.AddApp(officialApp, appSecret)
@@ -89,9 +91,9 @@ func setup(t *testing.T) *testBundle {
 func (b *testBundle) service(t *testing.T, client *wechat.Client) *customerauth.Service {
 	t.Helper()
 	svc, err := customerauth.New(customerauth.Deps{
-		Tx: b.db, Accounts: postgres.WeChatAccounts{}, Links: postgres.WeChatLinks{}, Sessions: postgres.CustomerSessions{},
+		Tx: b.db, Accounts: customersdb.WeChatAccounts{}, Links: customersdb.WeChatLinks{}, Sessions: customersdb.CustomerSessions{},
 		Customers: b.customers, Channels: b.channels,
-		WeChat: client, AccessTokens: wechat.NewTokens(client), Tenants: b.dir, Audit: postgres.AuditLog{},
+		WeChat: client, AccessTokens: wechat.NewTokens(client), Tenants: b.dir, Audit: platformdb.AuditLog{},
 		Clock: b.clock, TokenKey: testTokenKey,
 	})
 	require.NoError(t, err)
@@ -113,7 +115,7 @@ func (b *testBundle) accounts(t *testing.T, tn tenants.Tenant, openIDs ...string
 	require.NoError(t, b.db.InTenant(t.Context(), tn.ID, func(ctx context.Context) error {
 		for _, app := range []string{miniApp, officialApp, otherApp} {
 			for _, o := range openIDs {
-				a, err := postgres.WeChatAccounts{}.Get(ctx, app, o)
+				a, err := customersdb.WeChatAccounts{}.Get(ctx, app, o)
 				if err == nil {
 					out[o] = a
 				}

@@ -12,7 +12,9 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/application/audit"
 	"github.com/engagehq/engage/application/customerimport"
 	"github.com/engagehq/engage/application/customers"
@@ -32,13 +34,13 @@ type testBundle struct {
 func setup(t *testing.T) *testBundle {
 	t.Helper()
 	db := pgtest.New(t).OpenApp(t)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
-	log := postgres.AuditLog{}
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
+	log := platformdb.AuditLog{}
 	b := &testBundle{db: db, tenant: pgtest.NewTenant(t, dir),
-		customers: customers.NewService(db, postgres.Customers{}, postgres.AttributeDefs{}, log, ports.SystemClock{}),
+		customers: customers.NewService(db, customersdb.Customers{}, customersdb.AttributeDefs{}, log, ports.SystemClock{}),
 		audit:     audit.NewService(db, log, dir),
-		svc: customerimport.NewService(customerimport.Deps{Tx: db, Customers: postgres.CustomerBulk{}, Defs: postgres.AttributeDefs{},
-			Tags: postgres.Tags{}, Audit: log, Clock: ports.SystemClock{}}),
+		svc: customerimport.NewService(customerimport.Deps{Tx: db, Customers: customersdb.CustomerBulk{}, Defs: customersdb.AttributeDefs{},
+			Tags: customersdb.Tags{}, Audit: log, Clock: ports.SystemClock{}}),
 	}
 	require.NoError(t, b.customers.SetAttributeDefs(context.Background(), b.tenant.ID, []customer.AttributeDef{
 		{Key: "shoe_size", Type: "number"}, {Key: "vip", Type: "boolean"}, {Key: "tea", Type: "enum", EnumValues: []string{"green", "oolong"}}}))

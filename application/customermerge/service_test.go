@@ -9,7 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/application/audit"
 	"github.com/engagehq/engage/application/customermerge"
 	"github.com/engagehq/engage/application/customers"
@@ -33,14 +35,14 @@ type testBundle struct {
 func setup(t *testing.T) *testBundle {
 	t.Helper()
 	db := pgtest.New(t).OpenApp(t)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
-	log := postgres.AuditLog{}
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
+	log := platformdb.AuditLog{}
 	b := &testBundle{db: db, dir: dir, tenant: pgtest.NewTenant(t, dir),
-		customers: customers.NewService(db, postgres.Customers{}, postgres.AttributeDefs{}, log, ports.SystemClock{}),
+		customers: customers.NewService(db, customersdb.Customers{}, customersdb.AttributeDefs{}, log, ports.SystemClock{}),
 		audit:     audit.NewService(db, log, dir),
-		svc: customermerge.NewService(customermerge.Deps{Tx: db, Customers: postgres.Customers{}, Merges: postgres.CustomerMerges{},
-			Data: []ports.CustomerData{postgres.AttributeData{}, postgres.WeChatAccountData{}, postgres.ActivityData{Activity: postgres.Activity{}},
-				lifecycleapp.NewReactor(postgres.Lifecycle{}, ports.SystemClock{})},
+		svc: customermerge.NewService(customermerge.Deps{Tx: db, Customers: customersdb.Customers{}, Merges: customersdb.CustomerMerges{},
+			Data: []ports.CustomerData{customersdb.AttributeData{}, customersdb.WeChatAccountData{}, customersdb.ActivityData{Activity: customersdb.Activity{}},
+				lifecycleapp.NewReactor(customersdb.Lifecycle{}, ports.SystemClock{})},
 			Audit: log}),
 	}
 	require.NoError(t, b.customers.SetAttributeDefs(context.Background(), b.tenant.ID, []customer.AttributeDef{
@@ -64,10 +66,10 @@ func (b *testBundle) activity(t *testing.T, c uuid.UUID, evs ...event.Event) {
 		evs[i].CustomerID = c
 	}
 	require.NoError(t, b.db.InTenant(context.Background(), b.tenant.ID, func(ctx context.Context) error {
-		if _, err := (postgres.Events{}).InsertNew(ctx, evs); err != nil {
+		if _, err := (customersdb.Events{}).InsertNew(ctx, evs); err != nil {
 			return err
 		}
-		return postgres.Activity{}.Recompute(ctx, []uuid.UUID{c})
+		return customersdb.Activity{}.Recompute(ctx, []uuid.UUID{c})
 	}))
 }
 
@@ -85,7 +87,7 @@ func TestMergeMovesEverythingToTheSurvivorInOneStep(t *testing.T) {
 	d := b.create(t, customers.Patch{Name: ptr("Wang"), Phone: ptr("13812345678"), ExternalID: ptr("crm-9"), City: ptr("上海"),
 		Consents: map[string]bool{"marketing_sms": false, "marketing_email": true}, Attributes: map[string]any{"shoe_size": 40.0, "tea": "oolong"}})
 	require.NoError(t, b.db.InTenant(ctx, b.tenant.ID, func(ctx context.Context) error {
-		return postgres.WeChatAccounts{}.Insert(ctx, ports.WeChatAccount{AppID: "wx0123456789abcdef", OpenID: "o-dup", CustomerID: d.ID, LinkedAt: time.Now()})
+		return customersdb.WeChatAccounts{}.Insert(ctx, ports.WeChatAccount{AppID: "wx0123456789abcdef", OpenID: "o-dup", CustomerID: d.ID, LinkedAt: time.Now()})
 	}))
 	b.activity(t, a.ID, purchase("p-a", 1000))
 	b.activity(t, d.ID, purchase("p-d", 500), event.Event{ID: "v-d", Type: event.TypeVisit, Channel: "pos", OccurredAt: time.Now().Add(-2 * time.Hour)})
@@ -109,17 +111,17 @@ func TestMergeMovesEverythingToTheSurvivorInOneStep(t *testing.T) {
 	require.Equal(t, a.ID, into, "its ID leads to the survivor")
 
 	require.NoError(t, b.db.InTenant(ctx, b.tenant.ID, func(ctx context.Context) error {
-		acc, err := postgres.WeChatAccounts{}.Get(ctx, "wx0123456789abcdef", "o-dup")
+		acc, err := customersdb.WeChatAccounts{}.Get(ctx, "wx0123456789abcdef", "o-dup")
 		require.NoError(t, err)
 		require.Equal(t, a.ID, acc.CustomerID, "the WeChat account moved")
-		act, err := postgres.Activity{}.Get(ctx, a.ID)
+		act, err := customersdb.Activity{}.Get(ctx, a.ID)
 		require.NoError(t, err)
 		require.Equal(t, int64(2), act.PurchaseCount, "both histories count")
 		require.Equal(t, int64(1500), act.SpendFen)
 		require.Equal(t, int64(1), act.VisitCount)
-		_, err = postgres.Activity{}.Get(ctx, d.ID)
+		_, err = customersdb.Activity{}.Get(ctx, d.ID)
 		require.ErrorIs(t, err, ports.ErrNoActivity)
-		evs, err := postgres.Events{}.Timeline(ctx, a.ID, ports.TimelineQuery{}, ports.Page{Limit: 10})
+		evs, err := customersdb.Events{}.Timeline(ctx, a.ID, ports.TimelineQuery{}, ports.Page{Limit: 10})
 		require.NoError(t, err)
 		require.Len(t, evs, 3)
 		return nil

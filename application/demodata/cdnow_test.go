@@ -13,8 +13,9 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
-	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
 	"github.com/engagehq/engage/application/demodata"
 	"github.com/engagehq/engage/application/events"
@@ -114,11 +115,11 @@ func TestTheFullFileHasItsPublishedCounts(t *testing.T) {
 func TestLoadingTwiceAddsNothing(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t).OpenApp(t)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
 	bus := jobstest.Bus(db, jobstest.InsertOnly(t, db), dir)
-	evs := events.NewService(events.Deps{Tx: db, Events: postgres.Events{}, Activity: postgres.Activity{}, Publisher: bus,
+	evs := events.NewService(events.Deps{Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{}, Publisher: bus,
 		Tenants: dir, Clock: ports.SystemClock{}})
-	demo := demodata.NewService(db, postgres.CustomerImport{}, postgres.AuditLog{}, evs, ports.SystemClock{})
+	demo := demodata.NewService(db, customersdb.CustomerImport{}, platformdb.AuditLog{}, evs, ports.SystemClock{})
 	tn := pgtest.NewTenant(t, dir)
 	ctx := context.Background()
 
@@ -138,10 +139,10 @@ func TestLoadingTwiceAddsNothing(t *testing.T) {
 	require.Equal(t, "cdnow-10", line[0].ID, "newest first: 1998-05-28")
 	require.Equal(t, int64(1699), *line[0].AmountFen)
 
-	c, err := postgres.Customers{}.Get(ctx, third)
+	c, err := customersdb.Customers{}.Get(ctx, third)
 	require.ErrorIs(t, err, ports.ErrNoTenantTx, "customers are read in a tenant transaction only")
 	require.NoError(t, db.ReadInTenant(ctx, tn.ID, func(ctx context.Context) error {
-		c, err = postgres.Customers{}.Get(ctx, third)
+		c, err = customersdb.Customers{}.Get(ctx, third)
 		return err
 	}))
 	require.Equal(t, "1997-01-02", c.CreatedAt.In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly), "a member since the first purchase")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
 	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/ports"
@@ -35,7 +36,7 @@ const (
 func setup(t *testing.T) *testBundle {
 	t.Helper()
 	db := pgtest.New(t).OpenApp(t)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
 	b := &testBundle{db: db, bus: jobstest.Bus(db, jobstest.InsertOnly(t, db), dir, typeOrdered, typeShipped),
 		tenant: pgtest.NewTenant(t, dir), seen: map[string][]string{}}
 	return b

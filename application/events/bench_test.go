@@ -12,8 +12,9 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
-	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/domain/customer"
@@ -33,13 +34,13 @@ type bench struct {
 func newBench(b *testing.B, customers int) *bench {
 	b.Helper()
 	db := pgtest.New(b).OpenApp(b)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
 	// Each stored batch is published with the subscribers of a running service: its job for
 	// the activity aggregates is enqueued (not worked) as in production.
 	bus := jobstest.Bus(db, jobstest.InsertOnly(b, db), dir)
-	svc := events.NewService(events.Deps{Tx: db, Events: postgres.Events{}, Activity: postgres.Activity{},
+	svc := events.NewService(events.Deps{Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{},
 		Publisher: bus, Tenants: dir, Clock: ports.SystemClock{}})
-	require.NoError(b, bus.Subscribe(svc.Subscriber(events.NewActivityUpdater(postgres.Activity{}), "")))
+	require.NoError(b, bus.Subscribe(svc.Subscriber(events.NewActivityUpdater(customersdb.Activity{}), "")))
 	tn := pgtest.NewTenant(b, dir)
 	out := &bench{svc: svc, tenant: tn.ID}
 	for start := 0; start < customers; start += 1000 {
@@ -50,7 +51,7 @@ func newBench(b *testing.B, customers int) *bench {
 			batch = append(batch, c)
 		}
 		require.NoError(b, db.InTenant(context.Background(), tn.ID, func(ctx context.Context) error {
-			ids, _, err := postgres.CustomerImport{}.ImportNew(ctx, batch)
+			ids, _, err := customersdb.CustomerImport{}.ImportNew(ctx, batch)
 			for _, id := range ids {
 				out.customers = append(out.customers, id)
 			}

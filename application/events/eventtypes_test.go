@@ -10,7 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/domain/customer"
@@ -29,15 +31,15 @@ type testBundle struct {
 func setup(t *testing.T) *testBundle {
 	t.Helper()
 	db := pgtest.New(t).OpenApp(t)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
-	svc := events.NewService(events.Deps{Tx: db, Events: postgres.Events{}, Activity: postgres.Activity{},
-		Publisher: jobstest.Bus(db, jobstest.InsertOnly(t, db), dir), Tenants: dir, Clock: ports.SystemClock{}, Types: postgres.EventTypes{}, Audit: postgres.AuditLog{},
-		Spend: postgres.Events{}})
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
+	svc := events.NewService(events.Deps{Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{},
+		Publisher: jobstest.Bus(db, jobstest.InsertOnly(t, db), dir), Tenants: dir, Clock: ports.SystemClock{}, Types: customersdb.EventTypes{}, Audit: platformdb.AuditLog{},
+		Spend: customersdb.Events{}})
 	b := &testBundle{db: db, svc: svc, tenant: pgtest.NewTenant(t, dir).ID}
 	c := customer.Customer{ID: uuid.New(), Name: "王芳"}
 	require.NoError(t, c.Normalise(time.Now()))
 	require.NoError(t, db.InTenant(context.Background(), b.tenant, func(ctx context.Context) error {
-		return postgres.Customers{}.Insert(ctx, c)
+		return customersdb.Customers{}.Insert(ctx, c)
 	}))
 	b.customer = c.ID
 	return b
@@ -47,7 +49,7 @@ func (b *testBundle) auditActions(t *testing.T) []string {
 	t.Helper()
 	var out []string
 	require.NoError(t, b.db.ReadInTenant(context.Background(), b.tenant, func(ctx context.Context) error {
-		recs, err := postgres.AuditLog{}.List(ctx, ports.AuditFilter{TargetType: "event_type"}, ports.Page{Limit: 10})
+		recs, err := platformdb.AuditLog{}.List(ctx, ports.AuditFilter{TargetType: "event_type"}, ports.Page{Limit: 10})
 		for _, r := range recs {
 			out = append(out, r.Action+" "+r.TargetID)
 		}

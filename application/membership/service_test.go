@@ -8,8 +8,9 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
-	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/application/membership"
 	"github.com/engagehq/engage/domain/customer"
 	"github.com/engagehq/engage/domain/event"
@@ -28,7 +29,7 @@ func (p points) MemberSection(_ context.Context, customer uuid.UUID) (ports.Memb
 func TestSummaryShowsOnlyWhatModulesKnow(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t).OpenApp(t)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
 	tn := pgtest.NewTenant(t, dir)
 	buyer := customer.Customer{ID: uuid.New(), Name: "Alice"}
 	idle := customer.Customer{ID: uuid.New()}
@@ -37,17 +38,17 @@ func TestSummaryShowsOnlyWhatModulesKnow(t *testing.T) {
 	fen := int64(2500)
 	require.NoError(t, db.InTenant(t.Context(), tn.ID, func(ctx context.Context) error {
 		for _, c := range []customer.Customer{buyer, idle} {
-			if err := (postgres.Customers{}).Insert(ctx, c); err != nil {
+			if err := (customersdb.Customers{}).Insert(ctx, c); err != nil {
 				return err
 			}
 		}
-		if _, err := (postgres.Events{}).InsertNew(ctx, []event.Event{{ID: "p1", CustomerID: buyer.ID, Type: event.TypePurchase,
+		if _, err := (customersdb.Events{}).InsertNew(ctx, []event.Event{{ID: "p1", CustomerID: buyer.ID, Type: event.TypePurchase,
 			Channel: "pos", OccurredAt: time.Now().Add(-time.Hour), AmountFen: &fen, Items: []event.Item{{SKU: "tea", Quantity: 1}}}}); err != nil {
 			return err
 		}
-		return postgres.Activity{}.Recompute(ctx, []uuid.UUID{buyer.ID})
+		return customersdb.Activity{}.Recompute(ctx, []uuid.UUID{buyer.ID})
 	}))
-	svc := membership.New(membership.Deps{Tx: db, Members: postgres.MemberStatuses{}, Activity: postgres.Activity{},
+	svc := membership.New(membership.Deps{Tx: db, Members: customersdb.MemberStatuses{}, Activity: customersdb.Activity{},
 		Providers: []ports.MemberSummaryProvider{points{members: map[uuid.UUID]int64{buyer.ID: 120}}}})
 
 	s, err := svc.Summary(t.Context(), tn.ID, buyer.ID)

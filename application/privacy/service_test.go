@@ -12,7 +12,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/riverjobs"
 	"github.com/engagehq/engage/application/audit"
 	"github.com/engagehq/engage/application/customers"
@@ -36,16 +38,16 @@ type testBundle struct {
 func setup(t *testing.T) *testBundle {
 	t.Helper()
 	db := pgtest.New(t).OpenApp(t)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
-	log := postgres.AuditLog{}
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
+	log := platformdb.AuditLog{}
 	jobs, err := riverjobs.New(db, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true})
 	require.NoError(t, err)
 	b := &testBundle{db: db, dir: dir, tenant: pgtest.NewTenant(t, dir), river: jobs.Client(),
-		customers: customers.NewService(db, postgres.Customers{}, postgres.AttributeDefs{}, log, ports.SystemClock{}),
+		customers: customers.NewService(db, customersdb.Customers{}, customersdb.AttributeDefs{}, log, ports.SystemClock{}),
 		audit:     audit.NewService(db, log, dir),
-		svc: privacy.NewService(privacy.Deps{Tx: db, Customers: postgres.Customers{}, Erasures: postgres.Erasures{},
-			Data:     []ports.CustomerData{postgres.AttributeData{}, postgres.WeChatAccountData{}, postgres.ActivityData{Activity: postgres.Activity{}}},
-			Sessions: postgres.CustomerSessions{}, Jobs: jobs.Scheduler(), Audit: log, Tenants: dir, Clock: ports.SystemClock{}}),
+		svc: privacy.NewService(privacy.Deps{Tx: db, Customers: customersdb.Customers{}, Erasures: customersdb.Erasures{},
+			Data:     []ports.CustomerData{customersdb.AttributeData{}, customersdb.WeChatAccountData{}, customersdb.ActivityData{Activity: customersdb.Activity{}}},
+			Sessions: customersdb.CustomerSessions{}, Jobs: jobs.Scheduler(), Audit: log, Tenants: dir, Clock: ports.SystemClock{}}),
 	}
 	riverjobs.Handle(jobs, b.svc.Erase, riverjobs.WorkerOptions{})
 	require.NoError(t, b.customers.SetAttributeDefs(context.Background(), b.tenant.ID, []customer.AttributeDef{{Key: "nickname", Type: "string"}}))
@@ -89,12 +91,12 @@ func (b *testBundle) member(t *testing.T) customer.Customer {
 	require.NoError(t, err)
 	fen := int64(2599)
 	require.NoError(t, b.db.InTenant(ctx, b.tenant.ID, func(ctx context.Context) error {
-		if err := (postgres.WeChatAccounts{}).Insert(ctx, ports.WeChatAccount{AppID: "wx0123456789abcdef", OpenID: "o-li",
+		if err := (customersdb.WeChatAccounts{}).Insert(ctx, ports.WeChatAccount{AppID: "wx0123456789abcdef", OpenID: "o-li",
 			UnionID: "u-li", CustomerID: c.ID, Nickname: "秀英", LinkedAt: time.Now()}); err != nil {
 			return err
 		}
 		at := time.Now().Add(-time.Hour)
-		if _, err := (postgres.Events{}).InsertNew(ctx, []event.Event{
+		if _, err := (customersdb.Events{}).InsertNew(ctx, []event.Event{
 			{ID: "buy-1", CustomerID: c.ID, Type: event.TypePurchase, Channel: "pos", OccurredAt: at, AmountFen: &fen, Store: "HZ-01",
 				Items: []event.Item{{SKU: "oolong", Quantity: 2}}, Payload: map[string]any{"receipt_name": "李秀英"}},
 			{ID: "ref-1", CustomerID: c.ID, Type: event.TypeReferral, Channel: "mini_program", OccurredAt: at,
@@ -104,7 +106,7 @@ func (b *testBundle) member(t *testing.T) customer.Customer {
 		}); err != nil {
 			return err
 		}
-		return postgres.Activity{}.Recompute(ctx, []uuid.UUID{c.ID})
+		return customersdb.Activity{}.Recompute(ctx, []uuid.UUID{c.ID})
 	}))
 	return c
 }
@@ -191,8 +193,8 @@ func TestErasureRemovesEveryPersonalValueAndKeepsTheAggregates(t *testing.T) {
 	require.Contains(t, after, `"sku": "oolong"`, "what was bought stays")
 	require.Contains(t, after, `"spend_fen": 2599`, "aggregates stay")
 	require.NoError(t, b.db.InTenant(ctx, b.tenant.ID, func(ctx context.Context) error {
-		require.NoError(t, postgres.Activity{}.Recompute(ctx, []uuid.UUID{c.ID}))
-		act, err := postgres.Activity{}.Get(ctx, c.ID)
+		require.NoError(t, customersdb.Activity{}.Recompute(ctx, []uuid.UUID{c.ID}))
+		act, err := customersdb.Activity{}.Get(ctx, c.ID)
 		require.NoError(t, err)
 		require.Equal(t, int64(1), act.PurchaseCount, "recomputing after erasure counts the same")
 		require.Equal(t, int64(2599), act.SpendFen)

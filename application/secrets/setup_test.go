@@ -9,6 +9,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/secretbox"
 	"github.com/engagehq/engage/application/secrets"
 	"github.com/engagehq/engage/ports"
@@ -32,19 +33,19 @@ func setup(t *testing.T) *bundle {
 	t.Helper()
 	pg := pgtest.New(t)
 	db := pg.OpenApp(t)
-	return &bundle{pg: pg, db: db, dir: tenants.NewDirectory(postgres.NewTenantStore(db))}
+	return &bundle{pg: pg, db: db, dir: tenants.NewDirectory(platformdb.NewTenantStore(db))}
 }
 
 func (b *bundle) service(t *testing.T, keyringSpec string) *secrets.Service {
 	t.Helper()
-	return b.serviceWithAudit(t, keyringSpec, postgres.AuditLog{})
+	return b.serviceWithAudit(t, keyringSpec, platformdb.AuditLog{})
 }
 
 func (b *bundle) serviceWithAudit(t *testing.T, keyringSpec string, audit ports.AuditLog) *secrets.Service {
 	t.Helper()
 	k, err := secretbox.ParseKeyring(keyringSpec)
 	require.NoError(t, err)
-	return secrets.NewService(b.db, postgres.Secrets{}, k, audit, b.dir, testClock)
+	return secrets.NewService(b.db, platformdb.Secrets{}, k, audit, b.dir, testClock)
 }
 
 func keySpec(t *testing.T, id string) string {
@@ -60,7 +61,7 @@ func (b *bundle) stored(t *testing.T, tenant tenants.ID) []ports.StoredSecret {
 	var out []ports.StoredSecret
 	require.NoError(t, b.db.InTenant(context.Background(), tenant, func(ctx context.Context) error {
 		var err error
-		out, err = postgres.Secrets{}.List(ctx)
+		out, err = platformdb.Secrets{}.List(ctx)
 		return err
 	}))
 	return out

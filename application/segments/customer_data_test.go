@@ -9,10 +9,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
 	"github.com/engagehq/engage/application/segments"
 	"github.com/engagehq/engage/domain/customer"
+	"github.com/engagehq/engage/domain/segment"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -22,10 +25,12 @@ import (
 func TestMembershipIsMergedDownloadedAndErased(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t).OpenApp(t)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
-	svc := segments.NewService(segments.Deps{Tx: db, Segments: postgres.Segments{}, Rules: postgres.TagRules{},
-		Eval: postgres.SegmentEvaluator{}, Membership: postgres.SegmentEvaluator{}, Defs: postgres.AttributeDefs{},
-		Jobs: jobstest.InsertOnly(t, db), Audit: postgres.AuditLog{}, Tenants: dir, Clock: ports.SystemClock{}})
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
+	eval := customersdb.NewSegmentEvaluator(customersdb.SegmentFields())
+	svc := segments.NewService(segments.Deps{Tx: db, Segments: customersdb.Segments{}, Rules: customersdb.TagRules{},
+		Eval: eval, Membership: eval, Defs: customersdb.AttributeDefs{},
+		Jobs: jobstest.InsertOnly(t, db), Audit: platformdb.AuditLog{}, Tenants: dir, Clock: ports.SystemClock{},
+		Fields: segment.CustomerFields()})
 	ctx := context.Background()
 	tn := pgtest.NewTenant(t, dir)
 
@@ -35,7 +40,7 @@ func TestMembershipIsMergedDownloadedAndErased(t *testing.T) {
 	require.NoError(t, db.InTenant(ctx, tn.ID, func(ctx context.Context) error {
 		for _, c := range []customer.Customer{from, into} {
 			require.NoError(t, c.Normalise(time.Now()))
-			if err := (postgres.Customers{}).Insert(ctx, c); err != nil {
+			if err := (customersdb.Customers{}).Insert(ctx, c); err != nil {
 				return err
 			}
 		}

@@ -29,6 +29,9 @@ type Deps struct {
 	Audit      ports.AuditLog
 	Tenants    *tenants.Directory
 	Clock      ports.Clock
+	// Fields are the segment fields of the wired modules; a brand's custom attributes join
+	// them in its catalogue.
+	Fields segment.Fields
 }
 
 // Service runs the segment use cases.
@@ -45,7 +48,7 @@ const MaxPreview = 100
 // catalogue returns the brand's catalogue, in the tenant scope of ctx.
 func (s *Service) catalogue(ctx context.Context) (segment.Catalogue, error) {
 	defs, err := s.deps.Defs.List(ctx)
-	return segment.NewCatalogue(defs), err
+	return segment.NewCatalogue(s.deps.Fields, segment.AttributeFields(defs)...), err
 }
 
 // Catalogue returns the fields the brand's segments may use.

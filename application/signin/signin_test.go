@@ -7,8 +7,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/application/access"
 	"github.com/engagehq/engage/application/signin"
 	"github.com/engagehq/engage/ports"
@@ -21,10 +21,10 @@ func (c *clock) Now() time.Time { return c.now }
 func setup(t *testing.T, production bool) (*signin.Service, *clock) {
 	t.Helper()
 	db := pgtest.New(t).OpenApp(t)
-	users := postgres.NewAdminUsers(db)
+	users := platformdb.NewAdminUsers(db)
 	require.NoError(t, users.Insert(context.Background(), ports.AdminUser{ID: [16]byte{1}, IdentityID: access.LocalIdentityPrefix + "a@b.example", Email: "a@b.example"}))
 	c := &clock{now: time.Now()}
-	return signin.New(users, postgres.NewLocalSignIn(db), c, []byte("key"), production), c
+	return signin.New(users, platformdb.NewLocalSignIn(db), c, []byte("key"), production), c
 }
 
 func TestLinkExpiresAfterFifteenMinutesAndSessionsAfterTwelveHours(t *testing.T) {

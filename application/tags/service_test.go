@@ -11,7 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/application/tags"
 	"github.com/engagehq/engage/domain/audit"
 	"github.com/engagehq/engage/domain/customer"
@@ -29,8 +31,8 @@ type testBundle struct {
 func setup(t *testing.T) *testBundle {
 	t.Helper()
 	db := pgtest.New(t).OpenApp(t)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
-	return &testBundle{db: db, svc: tags.NewService(db, postgres.Tags{}, postgres.Customers{}, postgres.AuditLog{}), tenant: pgtest.NewTenant(t, dir)}
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
+	return &testBundle{db: db, svc: tags.NewService(db, customersdb.Tags{}, customersdb.Customers{}, platformdb.AuditLog{}), tenant: pgtest.NewTenant(t, dir)}
 }
 
 // customers stores n customers in the bundle's tenant, in one statement, named 会员0...
@@ -44,7 +46,7 @@ func (b *testBundle) customers(t *testing.T, n int, city string) []uuid.UUID {
 	ids := make([]uuid.UUID, 0, n)
 	require.NoError(t, b.db.InTenant(context.Background(), b.tenant.ID, func(ctx context.Context) error {
 		for start := 0; start < n; start += 1000 {
-			byExternal, _, err := postgres.CustomerImport{}.ImportNew(ctx, cs[start:min(start+1000, n)])
+			byExternal, _, err := customersdb.CustomerImport{}.ImportNew(ctx, cs[start:min(start+1000, n)])
 			if err != nil {
 				return err
 			}
@@ -62,7 +64,7 @@ func (b *testBundle) audits(t *testing.T, action string) []map[string]any {
 	t.Helper()
 	var out []map[string]any
 	require.NoError(t, b.db.ReadInTenant(context.Background(), b.tenant.ID, func(ctx context.Context) error {
-		return postgres.AuditLog{}.Each(ctx, ports.AuditFilter{Action: action}, func(r audit.Record) error {
+		return platformdb.AuditLog{}.Each(ctx, ports.AuditFilter{Action: action}, func(r audit.Record) error {
 			var after map[string]any
 			require.NoError(t, json.Unmarshal(r.After, &after))
 			out = append(out, after)

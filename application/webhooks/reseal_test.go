@@ -12,8 +12,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/secretbox"
 	"github.com/engagehq/engage/adapters/webhookhttp"
 	"github.com/engagehq/engage/application/webhooks"
@@ -40,7 +40,7 @@ func keySpec(t *testing.T, id string) string {
 func TestResealingMovesSigningSecretsToTheCurrentKey(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t).OpenApp(t)
-	dir := tenants.NewDirectory(postgres.NewTenantStore(db))
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
 	var mu sync.Mutex
 	var signatures []string
 	rcv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
@@ -52,7 +52,7 @@ func TestResealingMovesSigningSecretsToTheCurrentKey(t *testing.T) {
 	service := func(spec string) *webhooks.Service {
 		k, err := secretbox.ParseKeyring(spec)
 		require.NoError(t, err)
-		return webhooks.NewService(webhooks.Deps{Tx: db, Repo: postgres.Webhooks{}, Cipher: k, Jobs: noJobs{}, Audit: postgres.AuditLog{},
+		return webhooks.NewService(webhooks.Deps{Tx: db, Repo: platformdb.Webhooks{}, Cipher: k, Jobs: noJobs{}, Audit: platformdb.AuditLog{},
 			Sender: webhookhttp.New(webhookhttp.Options{AllowPrivate: true}), Tenants: dir, Clock: ports.SystemClock{},
 			Policy: webhook.URLPolicy{AllowHTTP: true, AllowPrivate: true}})
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/wechat/wechattest"
 	"github.com/engagehq/engage/adapters/wire"
@@ -88,7 +89,7 @@ func (b *testBundle) login(t *testing.T, tn tenants.Tenant, openID, unionID stri
 func (b *testBundle) follower(t *testing.T, tn tenants.Tenant, customer uuid.UUID, openID, unionID string) {
 	t.Helper()
 	require.NoError(t, b.db.InTenant(t.Context(), tn.ID, func(ctx context.Context) error {
-		return postgres.WeChatAccounts{}.Insert(ctx, ports.WeChatAccount{AppID: officialApp, OpenID: openID, UnionID: unionID,
+		return customersdb.WeChatAccounts{}.Insert(ctx, ports.WeChatAccount{AppID: officialApp, OpenID: openID, UnionID: unionID,
 			CustomerID: customer, LinkedAt: b.clock.Now()})
 	}))
 }

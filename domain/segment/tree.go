@@ -402,7 +402,7 @@ func (p *parser) scalar(f Field, v any, at string) any {
 		return s
 	case KindNumber:
 		n, ok := number(v)
-		whole := f.Source != SourceAttribute
+		whole := !f.Fractions
 		if !ok || math.IsNaN(n) || n < f.Min || n > f.Max || (whole && n != math.Trunc(n)) {
 			kind := "a number"
 			if whole {

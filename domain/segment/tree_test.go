@@ -12,13 +12,13 @@ import (
 	"github.com/engagehq/engage/domain/segment"
 )
 
-var testCatalogue = segment.NewCatalogue([]customer.AttributeDef{
+var testCatalogue = segment.NewCatalogue(segment.CustomerFields(), segment.AttributeFields([]customer.AttributeDef{
 	{Key: "favourite_tea", Type: "enum", EnumValues: []string{"oolong", "puer"}},
 	{Key: "height_cm", Type: "number"},
 	{Key: "nickname", Type: "string"},
 	{Key: "anniversary", Type: "date"},
 	{Key: "vegan", Type: "boolean"},
-})
+})...)
 
 func parse(t *testing.T, tree string) (segment.Tree, error) {
 	t.Helper()

@@ -87,6 +87,18 @@ func (d *Database) OpenApp(t testing.TB) *postgres.DB {
 	return db
 }
 
+// SuperConn connects to d as the cluster superuser, for inspecting the catalog and what
+// row-level security hides; the connection is closed when t ends.
+func (d *Database) SuperConn(t testing.TB) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), d.SuperuserURL)
+	if err != nil {
+		t.Fatalf("pgtest: connect: %v", err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
 func create(t testing.TB, c *localpg.Cluster, template string) *Database {
 	t.Helper()
 	ctx := context.Background()

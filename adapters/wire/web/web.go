@@ -9,7 +9,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/console"
 	"github.com/engagehq/engage/adapters/httpapi"
-	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/ratelimit"
 	"github.com/engagehq/engage/adapters/wire"
 	"github.com/engagehq/engage/application/signin"
@@ -54,7 +54,7 @@ func Handler(a *wire.App, o Options) *httpapi.Server {
 		Customers: a.Customers, CustomerAuth: a.CustomerAuth, Events: a.Events, Idempotency: a.Idempotency, Identity: a.Identity, SignIn: local,
 		Merges: a.Merges, Privacy: a.Privacy, Imports: a.Imports, Authorizer: a.Authorizer, Tx: a.DB,
 		Webhooks: a.Webhooks,
-		AuditLog: postgres.AuditLog{}, Limiter: limiter, APILimits: o.APILimits, SignInLimits: o.SignInLimits,
+		AuditLog: platformdb.AuditLog{}, Limiter: limiter, APILimits: o.APILimits, SignInLimits: o.SignInLimits,
 		WeChatAccounts: a.WeChatAccounts, Checkins: a.Checkins, Membership: a.Membership,
 		Console: con, PlatformKey: o.PlatformKey, SecureCookies: a.Config.Production, Jobs: o.Jobs, Metrics: o.Metrics,
 		Logger: a.Config.Logger, PublicURL: o.PublicURL,

@@ -1,0 +1,230 @@
+package customersdb
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/domain/event"
+	"github.com/engagehq/engage/ports"
+)
+
+// Events implements ports.EventRepository on customer_events.
+type Events struct{}
+
+var _ ports.EventRepository = Events{}
+
+// encodePayload is the stored payload: the sender's payload with a purchase's items under
+// "items" (the domain refuses a payload that has its own).
+func encodePayload(e event.Event) (string, error) {
+	if len(e.Items) == 0 && len(e.Payload) == 0 {
+		return "{}", nil
+	}
+	var items []byte
+	if len(e.Items) > 0 {
+		var err error
+		if items, err = json.Marshal(e.Items); err != nil {
+			return "", err
+		}
+	}
+	if len(e.Payload) == 0 {
+		return `{"items":` + string(items) + `}`, nil
+	}
+	rest, err := json.Marshal(e.Payload)
+	if err != nil {
+		return "", err
+	}
+	if items == nil {
+		return string(rest), nil
+	}
+	return `{"items":` + string(items) + `,` + string(rest[1:]), nil
+}
+
+// InsertNew implements ports.EventRepository: one INSERT over arrays, whatever the batch size.
+func (Events) InsertNew(ctx context.Context, evs []event.Event) ([]string, error) {
+	q, tenant, err := postgres.TenantTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n := len(evs)
+	var (
+		ids       = make([]string, n)
+		customers = make([]uuid.UUID, n)
+		types     = make([]string, n)
+		channels  = make([]string, n)
+		occurred  = make([]time.Time, n)
+		amounts   = make([]*int64, n)
+		stores    = make([]*string, n)
+		payloads  = make([]string, n)
+	)
+	for i, e := range evs {
+		ids[i], customers[i], types[i], channels[i], occurred[i], amounts[i] = e.ID, e.CustomerID, e.Type, e.Channel, e.OccurredAt, e.AmountFen
+		if e.Store != "" {
+			stores[i] = &evs[i].Store
+		}
+		if payloads[i], err = encodePayload(e); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := q.Query(ctx, `INSERT INTO customer_events (tenant_id, id, customer_id, type, channel, occurred_at, amount_fen, store, payload)
+		SELECT $1, u.id, u.customer_id, u.type, u.channel, u.occurred_at, u.amount_fen, u.store, u.payload::jsonb
+		FROM unnest($2::text[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[], $7::bigint[], $8::text[], $9::text[])
+			AS u (id, customer_id, type, channel, occurred_at, amount_fen, store, payload)
+		ON CONFLICT (tenant_id, id) DO NOTHING
+		RETURNING id`, tenant.UUID(), ids, customers, types, channels, occurred, amounts, stores, payloads)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
+// ExistingCustomers implements ports.EventRepository.
+func (Events) ExistingCustomers(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
+	q, _, err := postgres.TenantTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, `SELECT id, erased_at IS NOT NULL FROM customers WHERE id = ANY($1::uuid[])`, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uuid.UUID]bool, len(ids))
+	var (
+		id     uuid.UUID
+		erased bool
+	)
+	_, err = pgx.ForEachRow(rows, []any{&id, &erased}, func() error {
+		out[id] = erased
+		return nil
+	})
+	return out, err
+}
+
+const eventColumns = `id, customer_id, type, channel, occurred_at, received_at, amount_fen, coalesce(store, ''), payload`
+
+func scanEvent(row pgx.CollectableRow) (event.Event, error) {
+	var (
+		e       event.Event
+		payload []byte
+	)
+	if err := row.Scan(&e.ID, &e.CustomerID, &e.Type, &e.Channel, &e.OccurredAt, &e.ReceivedAt, &e.AmountFen, &e.Store, &payload); err != nil {
+		return e, err
+	}
+	var stored struct {
+		Items []event.Item `json:"items"`
+	}
+	if err := json.Unmarshal(payload, &stored); err != nil {
+		return e, err
+	}
+	if err := json.Unmarshal(payload, &e.Payload); err != nil {
+		return e, err
+	}
+	delete(e.Payload, "items")
+	if len(e.Payload) == 0 {
+		e.Payload = nil
+	}
+	e.Items = stored.Items
+	return e, nil
+}
+
+// ByIDs implements ports.EventRepository.
+func (Events) ByIDs(ctx context.Context, ids []string) ([]event.Event, error) {
+	q, _, err := postgres.TenantTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, `SELECT `+eventColumns+` FROM customer_events WHERE id = ANY($1::text[])`, ids)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanEvent)
+}
+
+// Timeline implements ports.EventRepository.
+func (Events) Timeline(ctx context.Context, customer uuid.UUID, tq ports.TimelineQuery, page ports.Page) ([]event.Event, error) {
+	q, _, err := postgres.TenantTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conds := []string{"customer_id = $1"}
+	args := []any{customer}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		conds = append(conds, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
+	}
+	if tq.Type != "" {
+		add("type = ?", tq.Type)
+	}
+	if tq.Channel != "" {
+		add("channel = ?", tq.Channel)
+	}
+	if page.After != "" {
+		add("(occurred_at, id) < (SELECT occurred_at, id FROM customer_events WHERE id = ? AND customer_id = $1)", page.After)
+	}
+	args = append(args, page.Limit)
+	rows, err := q.Query(ctx, `SELECT `+eventColumns+` FROM customer_events WHERE `+strings.Join(conds, " AND ")+
+		` ORDER BY occurred_at DESC, id DESC LIMIT $`+strconv.Itoa(len(args)), args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanEvent)
+}
+
+// Activity implements ports.ActivityRepository on customer_activity.
+type Activity struct{}
+
+var _ ports.ActivityRepository = Activity{}
+
+// Recompute implements ports.ActivityRepository. In one round trip it makes sure the rows of
+// the tenant's customers among customers exist, locks them in ID order (concurrent jobs on the same customers wait instead of
+// deadlocking), then recomputes them: under READ COMMITTED that last statement's snapshot is
+// taken once the locks are held, so it sees every event whose job might be waiting on them.
+func (Activity) Recompute(ctx context.Context, customers []uuid.UUID) error {
+	tx, err := postgres.WriteTx(ctx)
+	if err != nil {
+		return err
+	}
+	_, tenant, _ := postgres.TenantTx(ctx)
+	b := &pgx.Batch{}
+	b.Queue(`INSERT INTO customer_activity (tenant_id, customer_id)
+		SELECT $1, c FROM unnest($2::uuid[]) AS c WHERE EXISTS (SELECT 1 FROM customers WHERE id = c) ORDER BY c
+		ON CONFLICT (tenant_id, customer_id) DO NOTHING`, tenant.UUID(), customers)
+	b.Queue(`SELECT customer_id FROM customer_activity WHERE customer_id = ANY($1::uuid[]) ORDER BY customer_id FOR UPDATE`, customers)
+	b.Queue(`UPDATE customer_activity a SET first_seen_at = s.first_seen, last_seen_at = s.last_seen,
+			last_purchase_at = s.last_purchase, purchase_count = s.purchases, spend_fen = s.spend, visit_count = s.visits,
+			updated_at = now()
+		FROM (SELECT c AS customer_id, e.*
+			FROM unnest($1::uuid[]) AS c
+			CROSS JOIN LATERAL (
+				SELECT min(occurred_at) AS first_seen, max(occurred_at) AS last_seen,
+					max(occurred_at) FILTER (WHERE type = 'purchase') AS last_purchase,
+					count(*) FILTER (WHERE type = 'purchase') AS purchases,
+					coalesce(sum(amount_fen) FILTER (WHERE type = 'purchase'), 0) AS spend,
+					count(*) FILTER (WHERE type = 'visit') AS visits
+				FROM customer_events WHERE customer_id = c) AS e) AS s
+		WHERE a.customer_id = s.customer_id`, customers)
+	return tx.SendBatch(ctx, b).Close()
+}
+
+// Get implements ports.ActivityRepository.
+func (Activity) Get(ctx context.Context, customer uuid.UUID) (event.Activity, error) {
+	q, _, err := postgres.TenantTx(ctx)
+	if err != nil {
+		return event.Activity{}, err
+	}
+	var a event.Activity
+	err = q.QueryRow(ctx, `SELECT customer_id, first_seen_at, last_seen_at, last_purchase_at, purchase_count, spend_fen,
+		visit_count, updated_at FROM customer_activity WHERE customer_id = $1`, customer).
+		Scan(&a.CustomerID, &a.FirstSeenAt, &a.LastSeenAt, &a.LastPurchaseAt, &a.PurchaseCount, &a.SpendFen, &a.VisitCount, &a.UpdatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return a, ports.ErrNoActivity
+	}
+	return a, err
+}

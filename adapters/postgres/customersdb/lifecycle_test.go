@@ -1,0 +1,242 @@
+package customersdb_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
+	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/domain/lifecycle"
+	"github.com/engagehq/engage/ports"
+)
+
+// lifecycleCase is a customer's facts as stored: the profile's creation, the first event and
+// last purchase (nil without), and the stage it had.
+type lifecycleCase struct {
+	created         time.Time
+	firstSeen, last *time.Time
+	prev            lifecycle.Stage
+	prevSince       time.Time
+}
+
+func (c lifecycleCase) facts() lifecycle.Facts {
+	joined := c.created
+	if c.firstSeen != nil && c.firstSeen.Before(joined) {
+		joined = *c.firstSeen
+	}
+	return lifecycle.Facts{JoinedAt: joined, LastPurchaseAt: c.last, Previous: c.prev, PreviousSince: c.prevSince}
+}
+
+// store writes the case as a customer of the tenant of ctx, with its activity row.
+func (c lifecycleCase) store(ctx context.Context) (uuid.UUID, error) {
+	id, err := newCustomer(ctx)
+	if err != nil {
+		return id, err
+	}
+	q, tenant, _ := postgres.TenantTx(ctx)
+	if _, err := q.Exec(ctx, `UPDATE customers SET created_at = $2, lifecycle_stage = $3, lifecycle_since = $4 WHERE id = $1`,
+		id, c.created, string(c.prev), c.prevSince); err != nil {
+		return id, err
+	}
+	if c.firstSeen == nil {
+		return id, nil
+	}
+	_, err = q.Exec(ctx, `INSERT INTO customer_activity (tenant_id, customer_id, first_seen_at, last_seen_at, last_purchase_at)
+		VALUES ($1, $2, $3, $3, $4)`, tenant.UUID(), id, *c.firstSeen, c.last)
+	return id, err
+}
+
+// randomCase draws facts around the rules' boundaries, to the second.
+func randomCase(r *rand.Rand, s lifecycle.Settings, now time.Time) lifecycleCase {
+	marks := []int{0, 1, s.NewDays, s.AtRiskDays, s.LapsedDays, s.WonBackDays, s.NewDays + s.AtRiskDays, 400}
+	ago := func() time.Time {
+		d := time.Duration(marks[r.IntN(len(marks))]) * lifecycle.Day
+		return now.Add(-d + time.Duration(r.IntN(3)-1)*time.Second)
+	}
+	c := lifecycleCase{created: ago(), prev: lifecycle.Stages[r.IntN(len(lifecycle.Stages))], prevSince: ago()}
+	if r.IntN(4) > 0 {
+		first := ago()
+		c.firstSeen = &first
+		if r.IntN(3) > 0 {
+			last := ago()
+			if last.Before(first) {
+				last = first
+			}
+			c.last = &last
+		}
+	}
+	return c
+}
+
+func stageOf(ctx context.Context, id uuid.UUID) (lifecycle.Stage, time.Time, error) {
+	c, err := customersdb.Customers{}.Get(ctx, id)
+	return c.LifecycleStage, c.LifecycleSince, err
+}
+
+func TestLifecycleRecomputeInSQLAgreesWithTheDomain(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	tn := pgtest.NewTenant(t, b.dir)
+	repo := customersdb.Lifecycle{}
+	now := time.Now().UTC().Truncate(time.Second)
+	r := rand.New(rand.NewPCG(5, 2026))
+	for _, s := range []lifecycle.Settings{lifecycle.Defaults, {NewDays: 30, AtRiskDays: 7, LapsedDays: 14, WonBackDays: 60}} {
+		cases := make([]lifecycleCase, 300)
+		ids := make([]uuid.UUID, len(cases))
+		b.inTenant(t, tn, func(ctx context.Context) error {
+			for i := range cases {
+				cases[i] = randomCase(r, s, now)
+				var err error
+				if ids[i], err = cases[i].store(ctx); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		var changes int64
+		for _, c := range cases {
+			if stage, _ := s.Evaluate(c.facts(), now); stage != c.prev {
+				changes++
+			}
+		}
+		b.inTenant(t, tn, func(ctx context.Context) error {
+			n, err := repo.Recompute(ctx, s, now, ids)
+			require.NoError(t, err)
+			require.Equal(t, changes, n, "only the customers whose stage changes are written")
+			for i, c := range cases {
+				wantStage, wantSince := s.Evaluate(c.facts(), now)
+				stage, since, err := stageOf(ctx, ids[i])
+				require.NoError(t, err)
+				require.Equal(t, wantStage, stage, "case %d: %+v", i, c)
+				require.True(t, wantSince.Equal(since), "case %d: since %s, want %s: %+v", i, since, wantSince, c)
+			}
+			n, err = repo.Recompute(ctx, s, now, ids)
+			require.NoError(t, err)
+			require.Zero(t, n, "a second run changes nothing")
+			return nil
+		})
+	}
+}
+
+func TestLifecycleSweepsTheWholeBrandAndCountsStages(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	tn, other := pgtest.NewTenant(t, b.dir), pgtest.NewTenant(t, b.dir)
+	repo := customersdb.Lifecycle{}
+	now := time.Now().UTC().Truncate(time.Second)
+	ago := func(days int) *time.Time { t := now.Add(-time.Duration(days) * lifecycle.Day); return &t }
+	var lapsed uuid.UUID
+	b.inTenant(t, tn, func(ctx context.Context) error {
+		s, err := repo.Settings(ctx)
+		require.NoError(t, err)
+		require.Equal(t, lifecycle.Defaults, s, "a brand without settings has the defaults")
+		for _, c := range []lifecycleCase{
+			{created: now, prev: lifecycle.New, prevSince: now},
+			{created: *ago(400), firstSeen: ago(400), last: ago(10), prev: lifecycle.New, prevSince: *ago(400)},
+			{created: *ago(400), firstSeen: ago(400), last: ago(100), prev: lifecycle.New, prevSince: *ago(400)},
+			{created: *ago(400), firstSeen: ago(400), last: ago(200), prev: lifecycle.New, prevSince: *ago(400)},
+		} {
+			id, err := c.store(ctx)
+			require.NoError(t, err)
+			lapsed = id
+		}
+		return nil
+	})
+	b.inTenant(t, other, func(ctx context.Context) error {
+		_, err := lifecycleCase{created: *ago(400), prev: lifecycle.New, prevSince: *ago(400)}.store(ctx)
+		return err
+	})
+	b.inTenant(t, tn, func(ctx context.Context) error {
+		n, err := repo.RecomputeAll(ctx, lifecycle.Defaults, now)
+		require.NoError(t, err)
+		require.Equal(t, int64(3), n)
+		counts, err := repo.Counts(ctx)
+		require.NoError(t, err)
+		require.Equal(t, []ports.StageCount{{Stage: lifecycle.New, Customers: 1}, {Stage: lifecycle.Active, Customers: 1},
+			{Stage: lifecycle.AtRisk, Customers: 1}, {Stage: lifecycle.Lapsed, Customers: 1}, {Stage: lifecycle.WonBack}}, counts)
+		lapsedOnes, err := customersdb.Customers{}.List(ctx, ports.CustomerQuery{Lifecycle: lifecycle.Lapsed}, ports.Page{Limit: 10})
+		require.NoError(t, err)
+		require.Len(t, lapsedOnes, 1)
+		require.Equal(t, lapsed, lapsedOnes[0].ID)
+		return nil
+	})
+	b.inTenant(t, other, func(ctx context.Context) error {
+		counts, err := repo.Counts(ctx)
+		require.NoError(t, err)
+		require.Equal(t, int64(1), counts[0].Customers, "the other brand's customer was not swept")
+		return nil
+	})
+}
+
+func TestLifecycleSettingsAreTheBrandsOwn(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	repo := customersdb.Lifecycle{}
+	tn, other := pgtest.NewTenant(t, b.dir), pgtest.NewTenant(t, b.dir)
+	mine := lifecycle.Settings{NewDays: 14, AtRiskDays: 30, LapsedDays: 60, WonBackDays: 14}
+	b.inTenant(t, tn, func(ctx context.Context) error { return repo.PutSettings(ctx, lifecycle.Defaults) })
+	b.inTenant(t, tn, func(ctx context.Context) error { return repo.PutSettings(ctx, mine) })
+	b.inTenant(t, tn, func(ctx context.Context) error {
+		s, err := repo.Settings(ctx)
+		require.Equal(t, mine, s)
+		return err
+	})
+	b.inTenant(t, other, func(ctx context.Context) error {
+		s, err := repo.Settings(ctx)
+		require.Equal(t, lifecycle.Defaults, s)
+		return err
+	})
+}
+
+func TestLifecycleStagesAreIsolatedBetweenTenants(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	repo := customersdb.Lifecycle{}
+	long := time.Now().Add(-400 * lifecycle.Day)
+	pgtest.RunIsolation(t, b.db, b.dir, pgtest.Isolated{
+		Create: func(ctx context.Context) (string, error) {
+			id, err := lifecycleCase{created: long, prev: lifecycle.New, prevSince: long}.store(ctx)
+			return id.String(), err
+		},
+		Get: func(ctx context.Context, id string) error {
+			_, _, err := stageOf(ctx, uuid.MustParse(id))
+			return err
+		},
+		Update: func(ctx context.Context, id string) error {
+			n, err := repo.Recompute(ctx, lifecycle.Defaults, time.Now(), []uuid.UUID{uuid.MustParse(id)})
+			if err == nil && n == 0 {
+				return ports.ErrCustomerNotFound
+			}
+			return err
+		},
+		NotFound: ports.ErrCustomerNotFound,
+	})
+}
+
+func TestCustomersAreFilteredByTag(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	tn := pgtest.NewTenant(t, b.dir)
+	b.inTenant(t, tn, func(ctx context.Context) error {
+		vip, err := newCustomer(ctx)
+		require.NoError(t, err)
+		_, err = newCustomer(ctx)
+		require.NoError(t, err)
+		require.NoError(t, customersdb.Tags{}.AssignTags(ctx, vip, []string{"VIP"}, ports.TagManual))
+		got, err := customersdb.Customers{}.List(ctx, ports.CustomerQuery{Tag: "VIP"}, ports.Page{Limit: 10})
+		require.NoError(t, err)
+		require.Equal(t, []uuid.UUID{vip}, []uuid.UUID{got[0].ID})
+		require.Len(t, got, 1)
+		c, err := customersdb.Customers{}.Get(ctx, vip)
+		require.NoError(t, err)
+		require.Equal(t, lifecycle.New, c.LifecycleStage, "customers start new")
+		require.WithinDuration(t, c.CreatedAt, c.LifecycleSince, time.Second)
+		return nil
+	})
+}
