@@ -45,8 +45,9 @@ type ActivityRepository interface {
 }
 
 // EventReactor is a module's reaction to newly stored customer events: activity aggregates,
-// and as modules land points, tiers, badges and notification triggers. A River job hands each
-// ingested batch to every reactor in the job's tenant transaction. Jobs are delivered at least
+// lifecycle stages, segments, and as modules land points, tiers, badges and notification
+// triggers. Each reactor is a subscriber to stored batches (events.Service.Subscriber): its own
+// River job hands it each batch in the job's own tenant transaction. Jobs are delivered at least
 // once, so a reactor must be idempotent: seeing a batch twice changes nothing the second time.
 type EventReactor interface {
 	// Name identifies the reactor in logs and errors.

@@ -11,21 +11,6 @@ import (
 	"github.com/engagehq/engage/tenants"
 )
 
-// WebhookPublisher publishes an event to the brand's webhook endpoints. Modules call it inside
-// their tenant transaction (ctx from Transactor.InTenant): the event and its deliveries are
-// recorded, and their jobs enqueued, in that transaction, so a change that rolls back sends
-// nothing. data is encoded as JSON as the event's data.
-type WebhookPublisher interface {
-	Publish(ctx context.Context, eventType string, data any) error
-}
-
-// WebhookSubject is implemented by event data that carries one customer's personal data (a
-// profile): the delivery log then records whose data it holds, so that merging the customer
-// and erasing them reach it. Data without personal data (customer.erased) need not.
-type WebhookSubject interface {
-	WebhookSubject() uuid.UUID
-}
-
 // Errors of the webhook repository.
 var (
 	ErrWebhookNotFound  = errors.New("webhook endpoint not found")
@@ -115,7 +100,9 @@ type WebhookRepository interface {
 	// Subscribed returns the endpoints, active or paused, that receive eventType.
 	Subscribed(ctx context.Context, eventType string) ([]StoredWebhook, error)
 
-	InsertEvent(ctx context.Context, e WebhookEvent) error
+	// InsertEvent stores e and reports whether it is new: an event already stored under its ID
+	// (a subscriber job run twice) is left as it is.
+	InsertEvent(ctx context.Context, e WebhookEvent) (bool, error)
 	GetEvent(ctx context.Context, id string) (WebhookEvent, error)
 	InsertDelivery(ctx context.Context, d WebhookDelivery) error
 	// GetDelivery returns the delivery or ErrDeliveryNotFound; in a transaction that may

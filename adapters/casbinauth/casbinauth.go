@@ -95,7 +95,7 @@ func (a *Authorizer) Allowed(ctx context.Context, tenant tenants.ID, roles []acc
 // Permissions implements ports.Authorizer.
 func (a *Authorizer) Permissions(ctx context.Context, tenant tenants.ID, roles []access.Role) ([]access.Permission, error) {
 	var out []access.Permission
-	for _, p := range access.AllPermissions {
+	for _, p := range access.Permissions() {
 		ok, err := a.Allowed(ctx, tenant, roles, p)
 		if err != nil {
 			return nil, err

@@ -54,7 +54,7 @@ func (s *Server) renderRoles(w http.ResponseWriter, r *http.Request, block strin
 		s.internal(w, r, err)
 		return
 	}
-	out := rolesView{view: v, Permissions: permNames(access.AllPermissions), Form: form}
+	out := rolesView{view: v, Permissions: permNames(access.Permissions()), Form: form}
 	for _, b := range access.BuiltinRoles {
 		out.Roles = append(out.Roles, roleRow{Name: b.String(), Builtin: true, Permissions: permNames(access.BuiltinGrants(b))})
 	}

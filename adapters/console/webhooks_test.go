@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/console/browsertest"
+	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
 	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/application/webhooks"
 	"github.com/engagehq/engage/domain/access"
@@ -116,7 +117,9 @@ func TestADisabledWebhookIsAnnouncedOnTheDashboardAndItsPage(t *testing.T) {
 	name := "王小明"
 	_, err = b.app.Customers.Create(ctx, tn.ID, customers.Patch{Name: &name})
 	require.NoError(t, err)
-	// The delivery job's work, done here: the receiver answers 410 Gone.
+	// The webhooks subscriber's job and the delivery job's work, done here: the receiver
+	// answers 410 Gone.
+	require.Equal(t, 1, jobstest.WorkSubscribers(t, b.app.DB.Pool(), b.app.Bus))
 	logs, err := b.app.Webhooks.Deliveries(ctx, tn.ID, e.ID, ports.Page{Limit: 1})
 	require.NoError(t, err)
 	require.NoError(t, b.app.Webhooks.Deliver(ctx, webhooks.DeliverArgs{TenantID: tn.ID.UUID(), DeliveryID: logs[0].ID, Attempt: 1}))

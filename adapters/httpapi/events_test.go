@@ -11,16 +11,17 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
-	"github.com/engagehq/engage/application/events"
+	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/domain/access"
 )
 
-// reactJobs counts the reaction jobs enqueued so far.
+// reactJobs counts the jobs of the first reaction to ingested events (the activity
+// aggregates) enqueued so far: one per stored batch.
 func (b *testBundle) reactJobs(t *testing.T) int {
 	t.Helper()
 	var n int
 	require.NoError(t, b.db.Pool().QueryRow(context.Background(), `SELECT count(*) FROM river_job WHERE kind = $1`,
-		events.ReactArgs{}.Kind()).Scan(&n))
+		eventbus.KindOf("activity")).Scan(&n))
 	return n
 }
 
@@ -207,9 +208,7 @@ func TestTimelinePagesFiltersAndActivityAnswers(t *testing.T) {
 	ghost := b.do(t, http.MethodGet, "/v1/customers/"+uuid.NewString()+"/activity", owner, nil)
 	require.Equal(t, http.StatusNotFound, ghost.status)
 
-	var args events.ReactArgs
-	require.NoError(t, b.db.Pool().QueryRow(context.Background(), `SELECT args FROM river_job WHERE kind = $1`, args.Kind()).Scan(&args))
-	require.NoError(t, b.app.Events.React(context.Background(), args))
+	require.Positive(t, b.react(t))
 	activity = b.do(t, http.MethodGet, "/v1/customers/"+alice+"/activity", owner, nil)
 	require.EqualValues(t, 5, activity.body["purchase_count"])
 	require.EqualValues(t, 500, activity.body["spend_fen"])

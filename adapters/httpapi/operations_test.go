@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
-	"github.com/engagehq/engage/adapters/riverjobs"
+	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
 	"github.com/engagehq/engage/application/idempotency"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
@@ -39,10 +39,9 @@ func TestMetricsCoverOperationsJobsAndPool(t *testing.T) {
 	tn, token := b.tenantWithKey(t, access.RoleAnalyst)
 	require.Equal(t, http.StatusOK, b.do(t, http.MethodGet, "/v1/tenant", token, nil).status)
 
-	client, err := riverjobs.NewClient(b.db, &riverjobs.Services{}, riverjobs.Config{})
-	require.NoError(t, err)
+	sched := jobstest.InsertOnly(t, b.db)
 	require.NoError(t, b.db.InTenant(context.Background(), tn.ID, func(ctx context.Context) error {
-		return riverjobs.NewScheduler(client).Enqueue(ctx, idempotency.PurgeArgs{TenantID: tn.ID.UUID()}, ports.JobOptions{})
+		return sched.Enqueue(ctx, idempotency.PurgeArgs{TenantID: tn.ID.UUID()}, ports.JobOptions{})
 	}))
 
 	m := b.do(t, http.MethodGet, "/metrics", "", nil)

@@ -69,7 +69,7 @@ func (s *Server) registerRoles() {
 		for _, r := range custom {
 			out.Body.Items = append(out.Body.Items, customRoleBody(r))
 		}
-		out.Body.Permissions = permStrings(access.AllPermissions)
+		out.Body.Permissions = permStrings(access.Permissions())
 		return out, nil
 	})
 

@@ -13,50 +13,27 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/postgres"
-	"github.com/engagehq/engage/application/events"
+	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
 	"github.com/engagehq/engage/application/segments"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/tenants"
 )
 
-// workJobs works the available jobs of kind once, as River's worker would, and marks them done.
-func (b *testBundle) workJobs(t *testing.T, kind string, work func(raw []byte) error) int {
-	t.Helper()
-	ctx := context.Background()
-	rows, err := b.db.Pool().Query(ctx, `UPDATE river_job SET state = 'completed', finalized_at = now()
-		WHERE kind = $1 AND state = 'available' RETURNING args`, kind)
-	require.NoError(t, err)
-	var args [][]byte
-	for rows.Next() {
-		var raw []byte
-		require.NoError(t, rows.Scan(&raw))
-		args = append(args, raw)
-	}
-	require.NoError(t, rows.Err())
-	for _, raw := range args {
-		require.NoError(t, work(raw))
-	}
-	return len(args)
-}
-
 // refreshSegments works the pending segment refresh jobs.
 func (b *testBundle) refreshSegments(t *testing.T) int {
 	t.Helper()
-	return b.workJobs(t, segments.RefreshArgs{}.Kind(), func(raw []byte) error {
+	return jobstest.Work(t, b.db.Pool(), segments.RefreshArgs{}.Kind(), func(raw []byte) error {
 		var a segments.RefreshArgs
 		require.NoError(t, json.Unmarshal(raw, &a))
 		return b.app.Segments.Refresh(context.Background(), a)
 	})
 }
 
-// react works the pending reaction jobs to ingested events.
+// react works the pending reactions to domain events (ingested events among them), every
+// subscriber in turn.
 func (b *testBundle) react(t *testing.T) int {
 	t.Helper()
-	return b.workJobs(t, events.ReactArgs{}.Kind(), func(raw []byte) error {
-		var a events.ReactArgs
-		require.NoError(t, json.Unmarshal(raw, &a))
-		return b.app.Events.React(context.Background(), a)
-	})
+	return jobstest.WorkSubscribers(t, b.db.Pool(), b.app.Bus)
 }
 
 // segmentShop is a brand with three customers: 王 in Shanghai with two recent purchases, 李 in
@@ -148,7 +125,7 @@ func TestSegmentsAreCountedPreviewedSavedAndKeptCurrent(t *testing.T) {
 		purchaseEvent("l1", s.li, time.Now().AddDate(0, 0, -1), 100), purchaseEvent("l2", s.li, time.Now().AddDate(0, 0, -2), 100),
 	}})
 	require.Equal(t, http.StatusOK, r.status, "%s", r.raw)
-	require.Equal(t, 1, b.react(t))
+	require.Equal(t, 3, b.react(t), "one job for each subscriber to stored events: activity, lifecycle, segments")
 	members = b.do(t, http.MethodGet, "/v1/segments/"+id+"/members?limit=1", s.owner, nil)
 	require.Len(t, members.body["items"], 1)
 	next := members.body["next_cursor"].(string)

@@ -84,6 +84,7 @@ func TestMergesAndErasuresArePublishedAndErasureEmptiesTheLog(t *testing.T) {
 	merged := b.do(t, http.MethodPost, "/v1/customers/"+survivor+"/merge", key, map[string]any{"duplicate_id": duplicate})
 	require.Equal(t, http.StatusOK, merged.status, "%s", merged.raw)
 	types := func() []string {
+		b.react(t)
 		var out []string
 		for _, item := range b.do(t, http.MethodGet, "/v1/webhooks/"+id+"/deliveries", key, nil).body["items"].([]any) {
 			out = append(out, item.(map[string]any)["event_type"].(string))

@@ -200,6 +200,7 @@ func TestCreatingACustomerPublishesToSubscribedWebhooks(t *testing.T) {
 	require.Equal(t, http.StatusCreated, c.status, "%s", c.raw)
 	bad := b.do(t, http.MethodPost, "/v1/customers", owner, map[string]any{"name": "Dup", "phone": "13812345678"})
 	require.Equal(t, http.StatusConflict, bad.status, "a refused change publishes nothing")
+	require.Equal(t, 1, b.react(t), "the webhooks subscriber's one job, for the one change that committed")
 
 	logs := b.do(t, http.MethodGet, "/v1/webhooks/"+id+"/deliveries", owner, nil)
 	items := logs.body["items"].([]any)

@@ -65,6 +65,10 @@ type tenantTx struct {
 	q      Querier
 	tx     pgx.Tx // nil in a read scope
 	tenant tenants.ID
+	// locals live as long as the write transaction; their flushes run before it commits.
+	locals map[any]any
+	// flushes run in order of registration; one may register more.
+	flushes []func(ctx context.Context) error
 }
 
 // InTenant runs fn in a transaction whose app.tenant_id is tenant. The setting is local to the
@@ -84,10 +88,59 @@ func (db *DB) InTenant(ctx context.Context, tenant tenants.ID, fn func(ctx conte
 		return err
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
-	if err := fn(context.WithValue(ctx, txKey{}, &tenantTx{q: tx, tx: tx, tenant: tenant})); err != nil {
+	scope := &tenantTx{q: tx, tx: tx, tenant: tenant}
+	ctx = context.WithValue(ctx, txKey{}, scope)
+	if err := fn(ctx); err != nil {
+		return err
+	}
+	if err := scope.flush(ctx); err != nil {
 		return err
 	}
 	return tx.Commit(ctx)
+}
+
+// Tenant implements ports.TxLocals.
+func (db *DB) Tenant(ctx context.Context) (tenants.ID, error) {
+	_, t, err := TenantTx(ctx)
+	if err == nil && t.IsZero() {
+		err = ports.ErrNoTenantTx
+	}
+	return t, err
+}
+
+// flush runs the transaction's before-commit work, including any that work registers.
+func (t *tenantTx) flush(ctx context.Context) error {
+	for i := 0; i < len(t.flushes); i++ {
+		if err := t.flushes[i](ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var _ ports.TxLocals = (*DB)(nil)
+
+// Local implements ports.TxLocals on the write transaction of ctx (InTenant).
+func (db *DB) Local(ctx context.Context, key any, create func() (any, func(context.Context) error)) (any, error) {
+	t, ok := ctx.Value(txKey{}).(*tenantTx)
+	if !ok {
+		return nil, ports.ErrNoTenantTx
+	}
+	if t.tx == nil || t.tenant.IsZero() {
+		return nil, ErrReadOnly
+	}
+	if v, ok := t.locals[key]; ok {
+		return v, nil
+	}
+	v, flush := create()
+	if t.locals == nil {
+		t.locals = map[any]any{}
+	}
+	t.locals[key] = v
+	if flush != nil {
+		t.flushes = append(t.flushes, flush)
+	}
+	return v, nil
 }
 
 // ReadInTenant runs read-only fn for tenant. Each statement is sent in one round trip together

@@ -13,6 +13,9 @@ import (
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/riverjobs"
+	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
+	"github.com/engagehq/engage/adapters/wire"
+	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/domain/customer"
 	"github.com/engagehq/engage/domain/event"
@@ -41,13 +44,14 @@ func TestIngestedEventsAreReactedToOnceWhateverTheDeliveries(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t).OpenApp(t)
 	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
-	svc := &riverjobs.Services{}
-	client, err := riverjobs.NewClient(db, svc, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true})
+	jobs, err := riverjobs.New(db, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true, Queues: wire.Queues()})
 	require.NoError(t, err)
-	sched := riverjobs.NewScheduler(client)
-	evs := events.NewService(events.Deps{Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{}, Jobs: sched,
-		Tenants: dir, Clock: ports.SystemClock{}, Reactors: []ports.EventReactor{events.NewActivityUpdater(customersdb.Activity{})}})
-	*svc = riverjobs.Services{Events: evs}
+	client, sched := jobs.Client(), jobs.Scheduler()
+	bus := jobstest.Bus(db, sched, dir)
+	evs := events.NewService(events.Deps{Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{}, Publisher: bus,
+		Tenants: dir, Clock: ports.SystemClock{}})
+	require.NoError(t, bus.Subscribe(evs.Subscriber(events.NewActivityUpdater(customersdb.Activity{}), "")))
+	riverjobs.HandleKind(jobs, eventbus.JobArgs{Subscriber: "activity"}, bus.Work, riverjobs.WorkerOptions{})
 
 	ctx := context.Background()
 	tn := pgtest.NewTenant(t, dir)
@@ -76,7 +80,7 @@ func TestIngestedEventsAreReactedToOnceWhateverTheDeliveries(t *testing.T) {
 		stop()
 		<-client.Stopped()
 	})
-	kind := events.ReactArgs{}.Kind()
+	kind := eventbus.KindOf("activity")
 	waitForJobs(t, completed, kind, 1)
 
 	check := func() {
@@ -92,8 +96,10 @@ func TestIngestedEventsAreReactedToOnceWhateverTheDeliveries(t *testing.T) {
 	check()
 
 	// River delivers at least once: the same batch worked again counts nothing twice.
+	var again eventbus.JobArgs
+	require.NoError(t, db.Pool().QueryRow(ctx, `SELECT args FROM river_job WHERE kind = $1`, kind).Scan(&again))
 	require.NoError(t, db.InTenant(ctx, tn.ID, func(ctx context.Context) error {
-		return sched.Enqueue(ctx, events.ReactArgs{TenantID: tn.ID.UUID(), EventIDs: []string{"p1", "p2", "v1"}}, ports.JobOptions{})
+		return sched.Enqueue(ctx, again, ports.JobOptions{Queue: events.Queue})
 	}))
 	waitForJobs(t, completed, kind, 1)
 	check()

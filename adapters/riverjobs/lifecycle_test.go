@@ -12,8 +12,9 @@ import (
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
-	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/riverjobs"
+	"github.com/engagehq/engage/adapters/wire"
+	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/application/events"
 	lifecycleapp "github.com/engagehq/engage/application/lifecycle"
 	"github.com/engagehq/engage/domain/customer"
@@ -35,21 +36,13 @@ type lifecycleBundle struct {
 
 func setupLifecycle(t *testing.T) *lifecycleBundle {
 	t.Helper()
-	db := pgtest.New(t).OpenApp(t)
-	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
-	svc := &riverjobs.Services{}
-	client, err := riverjobs.NewClient(db, svc, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true})
+	pg := pgtest.New(t)
+	db := pg.OpenApp(t)
+	a, err := wire.New(wire.Config{DatabaseURL: pg.AppURL, SecretsKey: "t1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
+		SignInKey: []byte("riverjobs test"), Workers: 2, NoPeriodicJobs: true}, db)
 	require.NoError(t, err)
-	sched := riverjobs.NewScheduler(client)
-	clock := ports.SystemClock{}
-	b := &lifecycleBundle{db: db, dir: dir, client: client,
-		events: events.NewService(events.Deps{Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{}, Jobs: sched,
-			Tenants: dir, Clock: clock, Reactors: []ports.EventReactor{
-				events.NewActivityUpdater(customersdb.Activity{}), lifecycleapp.NewReactor(customersdb.Lifecycle{}, clock)}}),
-		lifecycle: lifecycleapp.NewService(lifecycleapp.Deps{Tx: db, Repo: customersdb.Lifecycle{}, Jobs: sched, Audit: platformdb.AuditLog{},
-			Tenants: dir, Clock: clock}),
-	}
-	*svc = riverjobs.Services{Events: b.events, Lifecycle: b.lifecycle}
+	client := a.River
+	b := &lifecycleBundle{db: db, dir: a.Tenants, client: client, events: a.Events, lifecycle: a.Lifecycle}
 	completed, cancel := client.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed)
 	t.Cleanup(cancel)
 	b.completed = completed
@@ -118,7 +111,7 @@ func TestALapsedCustomerWhoBuysIsWonBackWhenTheBatchIsReactedTo(t *testing.T) {
 	})
 	require.NoError(t, err)
 	require.Equal(t, events.Accepted, res[0].Status)
-	waitForJobs(t, b.completed, events.ReactArgs{}.Kind(), 1)
+	waitForJobs(t, b.completed, eventbus.KindOf("lifecycle"), 1)
 	require.Equal(t, lifecycle.WonBack, b.stage(t, tn, alice))
 	require.Equal(t, lifecycle.Lapsed, b.stage(t, tn, bob), "a visit is not a purchase: bob's stage follows the time since his last one")
 }

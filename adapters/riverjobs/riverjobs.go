@@ -1,177 +1,250 @@
-// Package riverjobs runs Engage's background jobs on River: the scheduler port that enqueues in
-// the caller's tenant transaction, the workers, and periodic jobs.
+// Package riverjobs is the jobs kit: Engage's background jobs on River. It builds the client
+// with the queues modules declare (each with its concurrency and retry policy), registers the
+// workers and periodic jobs they give it, and implements the scheduler port that enqueues in
+// the caller's tenant transaction. It knows no module.
 package riverjobs
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/engagehq/engage/adapters/postgres"
-	"github.com/engagehq/engage/application/events"
-	"github.com/engagehq/engage/application/idempotency"
-	"github.com/engagehq/engage/application/lifecycle"
-	"github.com/engagehq/engage/application/privacy"
-	"github.com/engagehq/engage/application/segments"
-	"github.com/engagehq/engage/application/webhooks"
-	"github.com/engagehq/engage/application/wechataccounts"
 	"github.com/engagehq/engage/ports"
 )
 
 // Client is River's client over the application pool.
 type Client = river.Client[pgx.Tx]
 
-// Services are the application services workers call. NewClient takes a pointer so the
-// services, which enqueue through the client, can be filled in after it is built.
-type Services struct {
-	Idempotency *idempotency.Service
-	// Events hands ingested batches of customer events to the modules that react to them.
-	Events *events.Service
-	// WeChatAccounts imports brands' WeChat fan tags.
-	WeChatAccounts *wechataccounts.Service
-	// Lifecycle keeps customers' lifecycle stages current as time passes.
-	Lifecycle *lifecycle.Service
-	// Privacy carries out customers' erasure requests when they fall due.
-	Privacy *privacy.Service
-	// Webhooks delivers webhook events and purges their old logs.
-	Webhooks *webhooks.Service
-	// Segments refreshes segment members and auto-tag rules.
-	Segments *segments.Service
-}
+// Defaults of the jobs kit.
+const (
+	// DefaultJobTimeout is how long a job may run unless its worker says otherwise.
+	DefaultJobTimeout = 30 * time.Second
+	// DefaultRescueAfter is how long a job may stay running past its timeout before River's
+	// rescuer (every 30 s) takes it for crashed and schedules it again: a worker process
+	// killed mid-job has its jobs redone within about a minute.
+	DefaultRescueAfter = 15 * time.Second
+)
 
-// Config sizes the workers.
+// Config is the client's set-up.
 type Config struct {
-	// MaxWorkers is the number of jobs worked at once on the default queue.
+	// Queues are the queues worked besides River's default one (MaxWorkers below).
+	Queues []Queue
+	// MaxWorkers is the number of jobs worked at once on the default queue (default 10).
 	MaxWorkers int
-	// EventWorkers is the number of reaction jobs to customer events worked at once, on their
-	// own queue (default 2): each holds a pooled connection and the row locks of up to a
-	// thousand customers, so more of them only wait on each other and starve ingestion of
-	// connections.
-	EventWorkers int
-	// WebhookWorkers is the number of webhook deliveries attempted at once, on their own queue
-	// (default 20), so slow receivers hold up no other jobs. A delivery holds a connection
-	// only for its two short transactions, not while it waits on the receiver, so many can
-	// wait at once; River fetches at most this many every 100 ms, which bounds the rate.
-	WebhookWorkers int
-	// Logger receives River's own logs.
+	// Default is the retry policy of the default queue and of queues without their own.
+	Default RetryPolicy
+	// JobTimeout and RescueAfter override DefaultJobTimeout and DefaultRescueAfter.
+	JobTimeout, RescueAfter time.Duration
+	// Logger receives River's logs and a line for every failed attempt.
 	Logger *slog.Logger
 	// NoPeriodic leaves out the periodic jobs, for tests that count the jobs they make.
 	NoPeriodic bool
 }
 
-// NewClient builds a River client whose workers call svc. It only inserts until started.
-func NewClient(db *postgres.DB, svc *Services, cfg Config) (*Client, error) {
-	workers := river.NewWorkers()
-	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[idempotency.PurgeArgs]) error {
-		_, err := svc.Idempotency.Purge(ctx, job.Args)
-		return err
-	}))
-	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[idempotency.SweepArgs]) error {
-		_, err := svc.Idempotency.Sweep(ctx)
-		return err
-	}))
-	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[events.ReactArgs]) error {
-		return svc.Events.React(ctx, job.Args)
-	}))
-	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[lifecycle.RecomputeArgs]) error {
-		_, err := svc.Lifecycle.Recompute(ctx, job.Args)
-		return err
-	}))
-	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[lifecycle.SweepArgs]) error {
-		_, err := svc.Lifecycle.Sweep(ctx)
-		return err
-	}))
-	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[wechataccounts.ImportFanTagsArgs]) error {
-		return svc.WeChatAccounts.RunFanTagImport(ctx, job.Args)
-	}))
-	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[privacy.EraseArgs]) error {
-		return svc.Privacy.Erase(ctx, job.Args)
-	}))
-	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[webhooks.DeliverArgs]) error {
-		return svc.Webhooks.Deliver(ctx, job.Args)
-	}))
-	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[webhooks.AlertArgs]) error {
-		return svc.Webhooks.Alert(ctx, job.Args)
-	}))
-	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[webhooks.PurgeArgs]) error {
-		_, err := svc.Webhooks.Purge(ctx, job.Args)
-		return err
-	}))
-	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[webhooks.SweepArgs]) error {
-		_, err := svc.Webhooks.Sweep(ctx)
-		return err
-	}))
-	if cfg.WebhookWorkers <= 0 {
-		cfg.WebhookWorkers = 20
+// Jobs is the River client with its workers, queues and periodic jobs.
+type Jobs struct {
+	client   *Client
+	workers  *river.Workers
+	queues   map[string]Queue
+	def      RetryPolicy
+	periodic bool
+}
+
+// New builds the client. Workers and periodic jobs are added with Handle and Every before the
+// client starts; it inserts jobs of registered kinds only.
+func New(db *postgres.DB, cfg Config) (*Jobs, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[segments.RefreshArgs]) error {
-		return svc.Segments.Refresh(ctx, job.Args)
-	}))
-	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[segments.SweepArgs]) error {
-		_, err := svc.Segments.Sweep(ctx)
-		return err
-	}))
-	if cfg.MaxWorkers <= 0 {
-		cfg.MaxWorkers = 10
+	j := &Jobs{workers: river.NewWorkers(), queues: map[string]Queue{}, def: cfg.Default.orDefault(), periodic: !cfg.NoPeriodic}
+	queues := map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cmp.Or(cfg.MaxWorkers, 10)}}
+	for _, q := range cfg.Queues {
+		if _, dup := queues[q.Name]; dup {
+			return nil, fmt.Errorf("riverjobs: queue %q declared twice", q.Name)
+		}
+		q.Retry = q.Retry.or(j.def)
+		j.queues[q.Name] = q
+		queues[q.Name] = river.QueueConfig{MaxWorkers: cmp.Or(q.MaxWorkers, 1)}
 	}
-	if cfg.EventWorkers <= 0 {
-		cfg.EventWorkers = 2
-	}
-	var periodic []*river.PeriodicJob
-	if !cfg.NoPeriodic {
-		periodic = append(periodic,
-			river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
-				return idempotency.SweepArgs{}, nil
-			}, &river.PeriodicJobOpts{ID: "idempotency_sweep", RunOnStart: true}),
-			river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour), func() (river.JobArgs, *river.InsertOpts) {
-				return lifecycle.SweepArgs{}, nil
-			}, &river.PeriodicJobOpts{ID: "lifecycle_sweep", RunOnStart: true}),
-			river.NewPeriodicJob(river.PeriodicInterval(6*time.Hour), func() (river.JobArgs, *river.InsertOpts) {
-				return webhooks.SweepArgs{}, nil
-			}, &river.PeriodicJobOpts{ID: "webhook_sweep"}),
-			river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
-				return segments.SweepArgs{}, nil
-			}, &river.PeriodicJobOpts{ID: "segments_sweep"}))
-	}
-	return river.NewClient(riverpgxv5.New(db.Pool()), &river.Config{
-		Logger: cfg.Logger,
-		Queues: map[string]river.QueueConfig{
-			river.QueueDefault: {MaxWorkers: cfg.MaxWorkers},
-			events.Queue:       {MaxWorkers: cfg.EventWorkers},
-			webhooks.Queue:     {MaxWorkers: cfg.WebhookWorkers},
-		},
-		Workers:      workers,
-		PeriodicJobs: periodic,
+	timeout := cmp.Or(cfg.JobTimeout, DefaultJobTimeout)
+	client, err := river.NewClient(riverpgxv5.New(db.Pool()), &river.Config{
+		Logger:               cfg.Logger,
+		Queues:               queues,
+		Workers:              j.workers,
+		JobTimeout:           timeout,
+		RescueStuckJobsAfter: timeout + cmp.Or(cfg.RescueAfter, DefaultRescueAfter),
+		RetryPolicy:          retryPolicy{jobs: j},
+		ErrorHandler:         errorLog{logger: cfg.Logger},
 	})
+	if err != nil {
+		return nil, err
+	}
+	j.client = client
+	return j, nil
+}
+
+// Client returns River's client, to start, stop and watch it.
+func (j *Jobs) Client() *Client { return j.client }
+
+// Scheduler returns the scheduler port over the client.
+func (j *Jobs) Scheduler() *Scheduler { return &Scheduler{jobs: j} }
+
+// WorkerOptions adjust one kind of job.
+type WorkerOptions struct {
+	// Timeout is how long one attempt may run; zero uses the client's JobTimeout.
+	Timeout time.Duration
+}
+
+// Handle registers work as the worker of the jobs whose args are A. Args whose Kind depends
+// on their value (one kind per subscriber) use HandleKind.
+func Handle[A ports.JobArgs](j *Jobs, work func(ctx context.Context, args A) error, opts WorkerOptions) {
+	var zero A
+	HandleKind(j, zero, work, opts)
+}
+
+// HandleKind registers work as the worker of jobs of kind args.Kind(), whose args decode as A.
+func HandleKind[A ports.JobArgs](j *Jobs, args A, work func(ctx context.Context, args A) error, opts WorkerOptions) {
+	river.AddWorkerArgs(j.workers, args, &worker[A]{work: work, timeout: opts.Timeout})
+}
+
+// worker adapts a function to River's worker interface.
+type worker[A ports.JobArgs] struct {
+	river.WorkerDefaults[A]
+	work    func(ctx context.Context, args A) error
+	timeout time.Duration
+}
+
+// Work implements river.Worker.
+func (w *worker[A]) Work(ctx context.Context, job *river.Job[A]) error { return w.work(ctx, job.Args) }
+
+// Timeout implements river.Worker.
+func (w *worker[A]) Timeout(*river.Job[A]) time.Duration { return w.timeout }
+
+// Every adds a periodic job: args is enqueued every interval (and at start when runOnStart),
+// once across all processes. Without periodic jobs (Config.NoPeriodic) it does nothing.
+func (j *Jobs) Every(id string, interval time.Duration, args func() ports.JobArgs, runOnStart bool) {
+	if !j.periodic {
+		return
+	}
+	j.client.PeriodicJobs().Add(river.NewPeriodicJob(river.PeriodicInterval(interval), func() (river.JobArgs, *river.InsertOpts) {
+		return args(), nil
+	}, &river.PeriodicJobOpts{ID: id, RunOnStart: runOnStart}))
 }
 
 // Scheduler implements ports.JobScheduler with River's InsertTx in the tenant transaction.
 type Scheduler struct {
-	client *Client
+	jobs *Jobs
 }
 
 var _ ports.JobScheduler = (*Scheduler)(nil)
 
-// NewScheduler returns a scheduler inserting through client.
-func NewScheduler(client *Client) *Scheduler { return &Scheduler{client: client} }
-
-// Enqueue implements ports.JobScheduler.
+// Enqueue implements ports.JobScheduler. A job on a declared queue gets that queue's number
+// of attempts.
 func (s *Scheduler) Enqueue(ctx context.Context, args ports.JobArgs, opts ports.JobOptions) error {
 	tx, err := postgres.WriteTx(ctx)
 	if err != nil {
 		return err
 	}
-	insert := &river.InsertOpts{Queue: opts.Queue}
+	insert := &river.InsertOpts{Queue: opts.Queue, MaxAttempts: s.jobs.policy(opts.Queue).MaxAttempts}
 	if !opts.RunAt.IsZero() {
 		insert.ScheduledAt = opts.RunAt
 	}
-	if _, err := s.client.InsertTx(ctx, tx, args, insert); err != nil {
+	if _, err := s.jobs.client.InsertTx(ctx, tx, args, insert); err != nil {
 		return fmt.Errorf("enqueue %s: %w", args.Kind(), err)
 	}
 	return nil
+}
+
+func (j *Jobs) policy(queue string) RetryPolicy {
+	if q, ok := j.queues[queue]; ok {
+		return q.Retry
+	}
+	return j.def
+}
+
+// retryPolicy waits as the failed job's queue says.
+type retryPolicy struct {
+	jobs *Jobs
+}
+
+// NextRetry implements river.ClientRetryPolicy.
+func (p retryPolicy) NextRetry(job *rivertype.JobRow) time.Time {
+	return time.Now().Add(p.jobs.policy(job.Queue).Backoff(max(job.Attempt, 1)))
+}
+
+// errorLog logs every failed attempt with the job's tenant; the last attempt is an error,
+// since nothing retries it after that: River keeps the job discarded, where metrics and the
+// platform's job UI show it.
+type errorLog struct {
+	logger *slog.Logger
+}
+
+func (l errorLog) log(ctx context.Context, job *rivertype.JobRow, msg string, attrs ...any) {
+	var args struct {
+		TenantID   uuid.UUID `json:"tenant_id"`
+		Subscriber string    `json:"subscriber"`
+	}
+	_ = json.Unmarshal(job.EncodedArgs, &args)
+	level, final := slog.LevelWarn, job.Attempt >= job.MaxAttempts
+	if final {
+		level, msg = slog.LevelError, msg+"; no attempt is left, the job is discarded"
+	}
+	attrs = append(attrs, "job_id", job.ID, "kind", job.Kind, "queue", job.Queue, "attempt", job.Attempt,
+		"max_attempts", job.MaxAttempts, "final", final)
+	if args.TenantID != uuid.Nil {
+		attrs = append(attrs, "tenant", args.TenantID.String())
+	}
+	if args.Subscriber != "" {
+		attrs = append(attrs, "subscriber", args.Subscriber)
+	}
+	l.logger.Log(ctx, level, msg, attrs...)
+}
+
+// HandleError implements river.ErrorHandler.
+func (l errorLog) HandleError(ctx context.Context, job *rivertype.JobRow, err error) *river.ErrorHandlerResult {
+	l.log(ctx, job, "job attempt failed", "error", err.Error())
+	return nil
+}
+
+// HandlePanic implements river.ErrorHandler.
+func (l errorLog) HandlePanic(ctx context.Context, job *rivertype.JobRow, panicVal any, trace string) *river.ErrorHandlerResult {
+	l.log(ctx, job, "job attempt panicked", "panic", fmt.Sprint(panicVal), "trace", trace)
+	return nil
+}
+
+// InsertOnly returns a client that only inserts jobs, of any kind, for tests and tools that
+// enqueue without working.
+func InsertOnly(db *postgres.DB) (*Jobs, error) {
+	client, err := river.NewClient(riverpgxv5.New(db.Pool()), &river.Config{})
+	if err != nil {
+		return nil, err
+	}
+	return &Jobs{client: client, queues: map[string]Queue{}, def: DefaultRetry}, nil
+}
+
+// Counting adapts a job method that also says how much it did (a purge) to a worker's work.
+func Counting[A ports.JobArgs, N any](fn func(ctx context.Context, args A) (N, error)) func(context.Context, A) error {
+	return func(ctx context.Context, args A) error {
+		_, err := fn(ctx, args)
+		return err
+	}
+}
+
+// Sweeping adapts a periodic sweep, which takes no arguments and says how much it did, to the
+// work of the jobs whose args are A.
+func Sweeping[A ports.JobArgs, N any](fn func(ctx context.Context) (N, error)) func(context.Context, A) error {
+	return func(ctx context.Context, _ A) error {
+		_, err := fn(ctx)
+		return err
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/riverjobs"
+	"github.com/engagehq/engage/adapters/wire"
 	"github.com/engagehq/engage/application/idempotency"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -30,13 +31,17 @@ func setup(t *testing.T) *testBundle {
 	t.Helper()
 	db := pgtest.New(t).OpenApp(t)
 	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
-	svc := &riverjobs.Services{}
-	client, err := riverjobs.NewClient(db, svc, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true})
+	jobs, err := riverjobs.New(db, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true})
 	require.NoError(t, err)
-	sched := riverjobs.NewScheduler(client)
+	sched := jobs.Scheduler()
 	idem := idempotency.NewService(db, platformdb.IdempotencyKeys{}, sched, dir, ports.SystemClock{})
-	*svc = riverjobs.Services{Idempotency: idem}
-	return &testBundle{db: db, dir: dir, client: client, sched: sched, idem: idem}
+	addIdempotencyWorkers(jobs, idem)
+	return &testBundle{db: db, dir: dir, client: jobs.Client(), sched: sched, idem: idem}
+}
+
+func addIdempotencyWorkers(jobs *riverjobs.Jobs, idem *idempotency.Service) {
+	riverjobs.Handle(jobs, riverjobs.Counting(idem.Purge), riverjobs.WorkerOptions{})
+	riverjobs.Handle(jobs, riverjobs.Sweeping[idempotency.SweepArgs](idem.Sweep), riverjobs.WorkerOptions{})
 }
 
 func (b *testBundle) jobCount(t *testing.T, kind string) int {
@@ -121,9 +126,12 @@ func TestJobEnqueuedInACommittedTransactionIsWorkedInItsTenant(t *testing.T) {
 
 func TestPeriodicSweepRunsOnStart(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
-	client, err := riverjobs.NewClient(b.db, &riverjobs.Services{Idempotency: b.idem}, riverjobs.Config{MaxWorkers: 1})
+	// The wired service's periodic jobs, as engage serve runs them.
+	pg := pgtest.New(t)
+	a, err := wire.New(wire.Config{DatabaseURL: pg.AppURL, SecretsKey: "t1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
+		SignInKey: []byte("riverjobs test"), Workers: 1}, pg.OpenApp(t))
 	require.NoError(t, err)
+	client := a.River
 	events, cancel := client.Subscribe(river.EventKindJobCompleted)
 	defer cancel()
 	ctx, stop := context.WithCancel(context.Background())

@@ -15,7 +15,10 @@ import (
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/riverjobs"
+	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
+	"github.com/engagehq/engage/adapters/wire"
 	"github.com/engagehq/engage/application/customers"
+	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/segments"
 	"github.com/engagehq/engage/application/tags"
@@ -26,23 +29,36 @@ import (
 	"github.com/engagehq/engage/tenants"
 )
 
+// segmentJobs returns a jobs client that works segment refreshes, and the segments service.
+func segmentJobs(t *testing.T, db *postgres.DB, dir *tenants.Directory) (*riverjobs.Jobs, *segments.Service) {
+	t.Helper()
+	jobs, err := riverjobs.New(db, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true, Queues: wire.Queues()})
+	require.NoError(t, err)
+	eval := customersdb.NewSegmentEvaluator(customersdb.SegmentFields())
+	segs := segments.NewService(segments.Deps{Tx: db, Segments: customersdb.Segments{}, Rules: customersdb.TagRules{},
+		Eval: eval, Membership: eval, Defs: customersdb.AttributeDefs{}, Jobs: jobs.Scheduler(), Audit: platformdb.AuditLog{},
+		Tenants: dir, Clock: ports.SystemClock{}, Fields: segment.CustomerFields()})
+	riverjobs.Handle(jobs, segs.Refresh, riverjobs.WorkerOptions{})
+	riverjobs.Handle(jobs, riverjobs.Sweeping[segments.SweepArgs](segs.Sweep), riverjobs.WorkerOptions{})
+	return jobs, segs
+}
+
 // TestSegmentsAreKeptCurrentByTheirJobs works, on River, the refresh a saved segment
 // enqueues, the reaction to a batch of events, and the periodic sweep's fan-out per tenant.
 func TestSegmentsAreKeptCurrentByTheirJobs(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t).OpenApp(t)
 	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
-	svc := &riverjobs.Services{}
-	client, err := riverjobs.NewClient(db, svc, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true})
-	require.NoError(t, err)
-	sched := riverjobs.NewScheduler(client)
-	eval := customersdb.NewSegmentEvaluator(customersdb.SegmentFields())
-	segs := segments.NewService(segments.Deps{Tx: db, Segments: customersdb.Segments{}, Rules: customersdb.TagRules{},
-		Eval: eval, Membership: eval, Defs: customersdb.AttributeDefs{}, Jobs: sched,
-		Audit: platformdb.AuditLog{}, Tenants: dir, Clock: ports.SystemClock{}, Fields: segment.CustomerFields()})
-	evs := events.NewService(events.Deps{Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{}, Jobs: sched,
-		Tenants: dir, Clock: ports.SystemClock{}, Reactors: []ports.EventReactor{events.NewActivityUpdater(customersdb.Activity{}), segs.Reactor()}})
-	*svc = riverjobs.Services{Events: evs, Segments: segs}
+	jobs, segs := segmentJobs(t, db, dir)
+	client := jobs.Client()
+	bus := jobstest.Bus(db, jobs.Scheduler(), dir)
+	evs := events.NewService(events.Deps{Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{}, Publisher: bus,
+		Tenants: dir, Clock: ports.SystemClock{}})
+	require.NoError(t, bus.Subscribe(evs.Subscriber(events.NewActivityUpdater(customersdb.Activity{}), ""),
+		evs.Subscriber(segs.Reactor(), "activity")))
+	for _, s := range bus.Subscribers() {
+		riverjobs.HandleKind(jobs, eventbus.JobArgs{Subscriber: s.Name}, bus.Work, riverjobs.WorkerOptions{})
+	}
 
 	ctx := context.Background()
 	tn := pgtest.NewTenant(t, dir)
@@ -89,7 +105,7 @@ func TestSegmentsAreKeptCurrentByTheirJobs(t *testing.T) {
 	_, err = evs.IngestBatch(ctx, tn.ID, []event.Draft{{ID: "p1", CustomerID: alice.ID.String(), Type: event.TypePurchase,
 		Channel: "pos", OccurredAt: time.Now(), AmountFen: &amount, Items: []event.Item{{SKU: "tea", Quantity: 1}}}})
 	require.NoError(t, err)
-	waitForJobs(t, completed, events.ReactArgs{}.Kind(), 1)
+	waitForJobs(t, completed, eventbus.KindOf("segments"), 1)
 	require.Equal(t, []uuid.UUID{alice.ID}, members(), "the reaction to the batch re-evaluated its customer")
 	var tagged int
 	require.NoError(t, db.InTenant(ctx, tn.ID, func(ctx context.Context) error {
@@ -118,15 +134,8 @@ func TestProfileAndTagChangesReachSegmentsWithoutWaitingForTheSweep(t *testing.T
 	t.Parallel()
 	db := pgtest.New(t).OpenApp(t)
 	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
-	svc := &riverjobs.Services{}
-	client, err := riverjobs.NewClient(db, svc, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true})
-	require.NoError(t, err)
-	eval := customersdb.NewSegmentEvaluator(customersdb.SegmentFields())
-	segs := segments.NewService(segments.Deps{Tx: db, Segments: customersdb.Segments{}, Rules: customersdb.TagRules{},
-		Eval: eval, Membership: eval, Defs: customersdb.AttributeDefs{},
-		Jobs: riverjobs.NewScheduler(client), Audit: platformdb.AuditLog{}, Tenants: dir, Clock: ports.SystemClock{},
-		Fields: segment.CustomerFields()})
-	*svc = riverjobs.Services{Segments: segs}
+	jobs, segs := segmentJobs(t, db, dir)
+	client := jobs.Client()
 	people := customers.NewService(db, customersdb.Customers{}, customersdb.AttributeDefs{}, platformdb.AuditLog{}, ports.SystemClock{})
 	people.ReportChangesTo(segs)
 	tagger := tags.NewService(db, customersdb.Tags{}, customersdb.Customers{}, platformdb.AuditLog{})

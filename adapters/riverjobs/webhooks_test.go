@@ -24,9 +24,12 @@ import (
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/riverjobs"
+	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
 	"github.com/engagehq/engage/adapters/secretbox"
 	"github.com/engagehq/engage/adapters/webhookhttp"
+	"github.com/engagehq/engage/adapters/wire"
 	"github.com/engagehq/engage/application/customers"
+	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/application/tags"
 	"github.com/engagehq/engage/application/webhooks"
 	"github.com/engagehq/engage/domain/webhook"
@@ -77,6 +80,7 @@ type hooksBundle struct {
 	dir       *tenants.Directory
 	client    *riverjobs.Client
 	hooks     *webhooks.Service
+	bus       *eventbus.Bus
 	customers *customers.Service
 }
 
@@ -86,20 +90,25 @@ func setupHooks(t *testing.T, adjust func(*webhooks.Deps)) *hooksBundle {
 	t.Helper()
 	db := pgtest.New(t).OpenApp(t)
 	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
-	svc := &riverjobs.Services{}
-	client, err := riverjobs.NewClient(db, svc, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true})
+	jobs, err := riverjobs.New(db, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true, Queues: wire.Queues()})
 	require.NoError(t, err)
 	keyring, err := secretbox.ParseKeyring("t1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=")
 	require.NoError(t, err)
-	deps := webhooks.Deps{Tx: db, Repo: platformdb.Webhooks{}, Cipher: keyring, Jobs: riverjobs.NewScheduler(client),
+	deps := webhooks.Deps{Tx: db, Repo: platformdb.Webhooks{}, Cipher: keyring, Jobs: jobs.Scheduler(),
 		Sender: webhookhttp.New(webhookhttp.Options{AllowPrivate: true}), Audit: platformdb.AuditLog{}, Tenants: dir,
 		Clock: ports.SystemClock{}, Policy: webhook.URLPolicy{AllowHTTP: true, AllowPrivate: true}}
 	adjust(&deps)
 	hooks := webhooks.NewService(deps)
-	*svc = riverjobs.Services{Webhooks: hooks}
+	// Customers publish to the bus, whose webhooks subscriber records and enqueues deliveries.
+	bus := jobstest.Bus(db, jobs.Scheduler(), dir, webhook.CustomerCreated, webhook.CustomerUpdated, webhook.CustomerTagged)
+	require.NoError(t, bus.Subscribe(hooks.Subscriber()))
+	riverjobs.HandleKind(jobs, eventbus.JobArgs{Subscriber: "webhooks"}, bus.Work, riverjobs.WorkerOptions{})
+	riverjobs.Handle(jobs, hooks.Deliver, riverjobs.WorkerOptions{})
+	riverjobs.Handle(jobs, hooks.Alert, riverjobs.WorkerOptions{})
+	riverjobs.Handle(jobs, riverjobs.Counting(hooks.Purge), riverjobs.WorkerOptions{})
 	cs := customers.NewService(db, customersdb.Customers{}, customersdb.AttributeDefs{}, platformdb.AuditLog{}, ports.SystemClock{})
-	cs.PublishTo(hooks)
-	return &hooksBundle{db: db, dir: dir, client: client, hooks: hooks, customers: cs}
+	cs.PublishTo(bus)
+	return &hooksBundle{db: db, dir: dir, client: jobs.Client(), hooks: hooks, bus: bus, customers: cs}
 }
 
 // start runs the River workers until the test ends.
@@ -378,7 +387,7 @@ func TestARolledBackChangeSendsNothing(t *testing.T) {
 
 	boom := errors.New("a later step failed")
 	err := b.db.InTenant(context.Background(), tn.ID, func(ctx context.Context) error {
-		if err := b.hooks.Publish(ctx, webhook.CustomerCreated, map[string]any{"customer_id": "x"}); err != nil {
+		if err := b.bus.Publish(ctx, webhook.CustomerCreated, map[string]any{"customer_id": "x"}); err != nil {
 			return err
 		}
 		return boom
@@ -392,10 +401,10 @@ func TestARolledBackChangeSendsNothing(t *testing.T) {
 	require.Empty(t, logs)
 
 	// Publishing outside a tenant transaction is refused, and an unknown type too.
-	require.ErrorIs(t, b.hooks.Publish(context.Background(), webhook.CustomerCreated, nil), ports.ErrNoTenantTx)
+	require.ErrorIs(t, b.bus.Publish(context.Background(), webhook.CustomerCreated, nil), ports.ErrNoTenantTx)
 	require.ErrorIs(t, b.db.InTenant(context.Background(), tn.ID, func(ctx context.Context) error {
-		return b.hooks.Publish(ctx, "customer.exploded", nil)
-	}), webhook.ErrUnknownEventType)
+		return b.bus.Publish(ctx, "customer.exploded", nil)
+	}), eventbus.ErrUnknownEventType)
 }
 
 func TestATestSendAndAResendReachTheReceiverNow(t *testing.T) {
@@ -506,7 +515,7 @@ func TestTagsGivenByHandAreAnnouncedOncePerCustomer(t *testing.T) {
 	t.Parallel()
 	b := setupHooks(t, func(*webhooks.Deps) {})
 	tagger := tags.NewService(b.db, customersdb.Tags{}, customersdb.Customers{}, platformdb.AuditLog{})
-	tagger.PublishTo(b.hooks)
+	tagger.PublishTo(b.bus)
 	rcv := newReceiver(t, http.StatusOK)
 	tn := pgtest.NewTenant(t, b.dir)
 	ep, _ := b.endpoint(t, tn, rcv.srv.URL+"/hooks", webhook.CustomerTagged)

@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/engagehq/engage/adapters/casbinauth"
 	"github.com/engagehq/engage/adapters/kratos"
@@ -31,6 +32,7 @@ import (
 	"github.com/engagehq/engage/application/customermerge"
 	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/application/demodata"
+	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
 	"github.com/engagehq/engage/application/lifecycle"
@@ -43,6 +45,7 @@ import (
 	"github.com/engagehq/engage/application/tenancy"
 	"github.com/engagehq/engage/application/webhooks"
 	"github.com/engagehq/engage/application/wechataccounts"
+	"github.com/engagehq/engage/domain/event"
 	"github.com/engagehq/engage/domain/membercode"
 	"github.com/engagehq/engage/domain/segment"
 	"github.com/engagehq/engage/domain/webhook"
@@ -69,6 +72,8 @@ type Config struct {
 	SMTPTLS    *tls.Config
 	Production bool
 	Workers    int
+	// JobTimeout is how long a job may run unless its kind allows longer (riverjobs default).
+	JobTimeout time.Duration
 	// NoPeriodicJobs leaves periodic jobs out of the River client (tests).
 	NoPeriodicJobs bool
 	Clock          ports.Clock
@@ -95,8 +100,12 @@ type App struct {
 	Identity     ports.IdentityProvider
 	Authorizer   *casbinauth.Authorizer
 	Idempotency  *idempotency.Service
-	River        *riverjobs.Client
-	Listener     *postgres.Listener
+	// Jobs is the River client with every worker; River is its client.
+	Jobs  *riverjobs.Jobs
+	River *riverjobs.Client
+	// Bus publishes domain events and works their subscribers' jobs.
+	Bus      *eventbus.Bus
+	Listener *postgres.Listener
 	// WeChatAccounts is admins managing customers' WeChat links and importing fan tags.
 	WeChatAccounts *wechataccounts.Service
 	// Checkins makes member QR codes and checks members in with them.
@@ -188,13 +197,17 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 		return nil, err
 	}
 
-	// Services enqueue through the River client; its workers call the services once started.
-	workers := &riverjobs.Services{}
-	a.River, err = riverjobs.NewClient(db, workers, riverjobs.Config{MaxWorkers: cfg.Workers, Logger: cfg.Logger, NoPeriodic: cfg.NoPeriodicJobs})
+	// Services enqueue through the River client; its workers, registered below, call them once
+	// it starts.
+	jobs, err := riverjobs.New(db, riverjobs.Config{MaxWorkers: cfg.Workers, Logger: cfg.Logger, NoPeriodic: cfg.NoPeriodicJobs,
+		Queues: Queues(), JobTimeout: cfg.JobTimeout})
 	if err != nil {
 		return nil, err
 	}
-	scheduler := riverjobs.NewScheduler(a.River)
+	a.Jobs, a.River = jobs, jobs.Client()
+	scheduler := jobs.Scheduler()
+	a.Bus = eventbus.New(eventbus.Deps{Tx: db, Locals: db, Events: postgres.DomainEvents{}, Jobs: scheduler, Tenants: a.Tenants,
+		Clock: cfg.Clock})
 	a.Idempotency = idempotency.NewService(db, platformdb.IdempotencyKeys{}, scheduler, a.Tenants, cfg.Clock)
 	stages := lifecycle.NewReactor(customersdb.Lifecycle{}, cfg.Clock)
 	// Modules with segment fields (points, tiers) add theirs, and their SQL, after the customers'.
@@ -205,17 +218,8 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 		Tenants: a.Tenants, Clock: cfg.Clock, Fields: segment.CustomerFields(),
 	})
 	a.Events = events.NewService(events.Deps{
-		Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{}, Jobs: scheduler, Tenants: a.Tenants, Clock: cfg.Clock,
+		Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{}, Publisher: a.Bus, Tenants: a.Tenants, Clock: cfg.Clock,
 		Types: customersdb.EventTypes{}, Audit: auditLog, Spend: customersdb.Events{},
-		// Modules that react to customer events (points, tiers, badges, notification triggers)
-		// add their reactors after the activity aggregates.
-		Reactors: []ports.EventReactor{
-			events.NewActivityUpdater(customersdb.Activity{}),
-			// Stages read the activity aggregates, so they follow them.
-			stages,
-			// Segments and auto-tags read both.
-			a.Segments.Reactor(),
-		},
 	})
 	a.Tags = tags.NewService(db, customersdb.Tags{}, customersdb.Customers{}, auditLog)
 	a.Lifecycle = lifecycle.NewService(lifecycle.Deps{Tx: db, Repo: customersdb.Lifecycle{}, Jobs: scheduler, Audit: auditLog,
@@ -228,8 +232,8 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 		Policy: webhook.URLPolicy{AllowHTTP: !cfg.Production, AllowPrivate: !cfg.Production}, Logger: cfg.Logger,
 		Alerts: webhooks.Alerts{Mail: a.Channels, Admins: a.Access, Email: smtp.Sender{TLSConfig: cfg.SMTPTLS}},
 	})
-	a.Customers.PublishTo(a.Webhooks)
-	a.Tags.PublishTo(a.Webhooks)
+	a.Customers.PublishTo(a.Bus)
+	a.Tags.PublishTo(a.Bus)
 	// Segments and auto-tags re-evaluate customers whose profile or tags change.
 	a.Customers.ReportChangesTo(a.Segments)
 	a.Tags.ReportChangesTo(a.Segments)
@@ -248,18 +252,30 @@ func New(cfg Config, db *postgres.DB) (*App, error) {
 	// Each module that keeps customer data adds its part here (tags, segment membership;
 	// later points, tiers, badges).
 	a.CustomerData = []ports.CustomerData{customersdb.AttributeData{}, customersdb.WeChatAccountData{},
-		customersdb.ActivityData{Activity: customersdb.Activity{}}, stages, customersdb.Tags{}, platformdb.WebhookData{},
+		customersdb.ActivityData{Activity: customersdb.Activity{}}, stages, customersdb.Tags{}, postgres.DomainEvents{}, platformdb.WebhookData{},
 		// Last: it evaluates the survivor of a merge once the others have moved their data.
 		a.Segments.CustomerData()}
 	a.Merges = customermerge.NewService(customermerge.Deps{Tx: db, Customers: customersdb.Customers{}, Merges: customersdb.CustomerMerges{},
-		Data: a.CustomerData, Audit: auditLog, Webhooks: a.Webhooks})
+		Data: a.CustomerData, Audit: auditLog, Webhooks: a.Bus})
 	a.Privacy = privacy.NewService(privacy.Deps{Tx: db, Customers: customersdb.Customers{}, Erasures: customersdb.Erasures{},
 		Data: a.CustomerData, Sessions: customersdb.CustomerSessions{}, Jobs: scheduler, Audit: auditLog, Tenants: a.Tenants, Clock: cfg.Clock,
-		Webhooks: a.Webhooks})
+		Webhooks: a.Bus})
 	a.Imports = customerimport.NewService(customerimport.Deps{Tx: db, Customers: customersdb.CustomerBulk{}, Defs: customersdb.AttributeDefs{},
 		Tags: customersdb.Tags{}, Audit: auditLog, Clock: cfg.Clock})
-	*workers = riverjobs.Services{Idempotency: a.Idempotency, Events: a.Events, WeChatAccounts: a.WeChatAccounts,
-		Lifecycle: a.Lifecycle, Privacy: a.Privacy, Webhooks: a.Webhooks, Segments: a.Segments}
+	a.Bus.Declare(event.TypeRecorded)
+	for _, t := range webhook.Types() {
+		a.Bus.Declare(t.Name)
+	}
+	if err := a.Bus.Subscribe(
+		// Stages read the activity aggregates, and segments and auto-tags read both.
+		a.Events.Subscriber(events.NewActivityUpdater(customersdb.Activity{}), ""),
+		a.Events.Subscriber(stages, "activity"),
+		a.Events.Subscriber(a.Segments.Reactor(), "lifecycle"),
+		a.Webhooks.Subscriber(),
+	); err != nil {
+		return nil, err
+	}
+	a.addWorkers(jobs)
 
 	// Change notices from every process keep this one's caches honest.
 	a.Listener = postgres.NewListener(cfg.DatabaseURL, cfg.Logger)

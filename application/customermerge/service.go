@@ -44,7 +44,7 @@ type Deps struct {
 	Data  []ports.CustomerData
 	Audit ports.AuditLog
 	// Webhooks publishes customer.merged to the brand's endpoints; nil publishes nothing.
-	Webhooks ports.WebhookPublisher
+	Webhooks ports.EventPublisher
 }
 
 // Service merges customers.

@@ -25,7 +25,7 @@ type Service struct {
 	defs  ports.AttributeDefRepository
 	audit ports.AuditLog
 	clock ports.Clock
-	hooks ports.WebhookPublisher
+	hooks ports.EventPublisher
 	// watchers hear which customers changed (segments); nil hears nothing.
 	watchers ports.CustomersChangedListener
 }

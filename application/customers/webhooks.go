@@ -13,7 +13,7 @@ import (
 // PublishTo makes the service publish customer.created and customer.updated to the brand's
 // webhooks through p, in the transaction of each change. Wiring calls it once, before serving;
 // without it nothing is published.
-func (s *Service) PublishTo(p ports.WebhookPublisher) { s.hooks = p }
+func (s *Service) PublishTo(p ports.EventPublisher) { s.hooks = p }
 
 // ProfileData is a customer's profile as webhooks carry it. The brand owns the data and chose
 // the endpoint, so the profile goes with the event; it is never written to the service's logs.
@@ -44,8 +44,8 @@ type ChangeData struct {
 	Customer      ProfileData `json:"customer"`
 }
 
-// WebhookSubject implements ports.WebhookSubject: the data carries the customer's profile.
-func (d ChangeData) WebhookSubject() uuid.UUID { return d.CustomerID }
+// EventSubject implements ports.EventSubject: the data carries the customer's profile.
+func (d ChangeData) EventSubject() uuid.UUID { return d.CustomerID }
 
 func profileData(c customer.Customer) ProfileData {
 	p := ProfileData{ID: c.ID.String(), ExternalID: c.ExternalID, Name: c.Name, Gender: c.Gender, Phone: c.Phone, Email: c.Email,

@@ -16,7 +16,7 @@ import (
 	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/postgres/platformdb"
-	"github.com/engagehq/engage/adapters/riverjobs"
+	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
 	"github.com/engagehq/engage/application/demodata"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/domain/customer"
@@ -116,11 +116,9 @@ func TestLoadingTwiceAddsNothing(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t).OpenApp(t)
 	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
-	client, err := riverjobs.NewClient(db, &riverjobs.Services{}, riverjobs.Config{NoPeriodic: true})
-	require.NoError(t, err)
-	activity := customersdb.Activity{}
-	evs := events.NewService(events.Deps{Tx: db, Events: customersdb.Events{}, Activity: activity, Jobs: riverjobs.NewScheduler(client),
-		Tenants: dir, Clock: ports.SystemClock{}, Reactors: []ports.EventReactor{events.NewActivityUpdater(activity)}})
+	bus := jobstest.Bus(db, jobstest.InsertOnly(t, db), dir)
+	evs := events.NewService(events.Deps{Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{}, Publisher: bus,
+		Tenants: dir, Clock: ports.SystemClock{}})
 	demo := demodata.NewService(db, customersdb.CustomerImport{}, platformdb.AuditLog{}, evs, ports.SystemClock{})
 	tn := pgtest.NewTenant(t, dir)
 	ctx := context.Background()

@@ -15,7 +15,7 @@ import (
 	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/postgres/platformdb"
-	"github.com/engagehq/engage/adapters/riverjobs"
+	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/domain/customer"
 	"github.com/engagehq/engage/domain/event"
@@ -35,10 +35,12 @@ func newBench(b *testing.B, customers int) *bench {
 	b.Helper()
 	db := pgtest.New(b).OpenApp(b)
 	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
-	client, err := riverjobs.NewClient(db, &riverjobs.Services{}, riverjobs.Config{NoPeriodic: true})
-	require.NoError(b, err)
+	// Each stored batch is published with the subscribers of a running service: its job for
+	// the activity aggregates is enqueued (not worked) as in production.
+	bus := jobstest.Bus(db, jobstest.InsertOnly(b, db), dir)
 	svc := events.NewService(events.Deps{Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{},
-		Jobs: riverjobs.NewScheduler(client), Tenants: dir, Clock: ports.SystemClock{}})
+		Publisher: bus, Tenants: dir, Clock: ports.SystemClock{}})
+	require.NoError(b, bus.Subscribe(svc.Subscriber(events.NewActivityUpdater(customersdb.Activity{}), "")))
 	tn := pgtest.NewTenant(b, dir)
 	out := &bench{svc: svc, tenant: tn.ID}
 	for start := 0; start < customers; start += 1000 {

@@ -13,7 +13,7 @@ import (
 	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/postgres/platformdb"
-	"github.com/engagehq/engage/adapters/riverjobs"
+	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/domain/customer"
 	"github.com/engagehq/engage/domain/event"
@@ -32,10 +32,8 @@ func setup(t *testing.T) *testBundle {
 	t.Helper()
 	db := pgtest.New(t).OpenApp(t)
 	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
-	client, err := riverjobs.NewClient(db, &riverjobs.Services{}, riverjobs.Config{NoPeriodic: true})
-	require.NoError(t, err)
 	svc := events.NewService(events.Deps{Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{},
-		Jobs: riverjobs.NewScheduler(client), Tenants: dir, Clock: ports.SystemClock{}, Types: customersdb.EventTypes{}, Audit: platformdb.AuditLog{},
+		Publisher: jobstest.Bus(db, jobstest.InsertOnly(t, db), dir), Tenants: dir, Clock: ports.SystemClock{}, Types: customersdb.EventTypes{}, Audit: platformdb.AuditLog{},
 		Spend: customersdb.Events{}})
 	b := &testBundle{db: db, svc: svc, tenant: pgtest.NewTenant(t, dir).ID}
 	c := customer.Customer{ID: uuid.New(), Name: "王芳"}

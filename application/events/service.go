@@ -61,28 +61,15 @@ type Result struct {
 	Errors []*event.FieldError
 }
 
-// ReactArgs is the job that hands one ingested batch to the reactors.
-type ReactArgs struct {
-	TenantID uuid.UUID `json:"tenant_id"`
-	EventIDs []string  `json:"event_ids"`
-}
-
-// Kind names the job.
-func (ReactArgs) Kind() string { return "customer_events_react" }
-
-// Queue is the job queue of the reactions, worked apart from other jobs with its own limit.
-const Queue = "customer_events"
-
 // Deps are what the service needs.
 type Deps struct {
 	Tx       ports.Transactor
 	Events   ports.EventRepository
 	Activity ports.ActivityRepository
-	Jobs     ports.JobScheduler
-	// Reactors react to every stored batch, in order (the activity aggregates first).
-	Reactors []ports.EventReactor
-	Tenants  *tenants.Directory
-	Clock    ports.Clock
+	// Publisher publishes each stored batch (event.TypeRecorded) to the modules that react.
+	Publisher ports.EventPublisher
+	Tenants   *tenants.Directory
+	Clock     ports.Clock
 
 	// Types are the brand's custom event types, which custom events must follow.
 	Types ports.EventTypeRepository
@@ -101,7 +88,7 @@ type Service struct {
 func NewService(d Deps) *Service { return &Service{deps: d} }
 
 // IngestBatch checks every draft and stores the valid ones of known customers in one tenant
-// transaction, together with one job that hands them to the reactors. It returns a result per
+// transaction, publishing them there (event.TypeRecorded) to the modules that react. It returns a result per
 // draft, in order; only an infrastructure failure (or a batch of the wrong size) is an error.
 func (s *Service) IngestBatch(ctx context.Context, tenant tenants.ID, drafts []event.Draft) ([]Result, error) {
 	if len(drafts) == 0 || len(drafts) > MaxBatch {
@@ -180,33 +167,12 @@ func (s *Service) IngestBatch(ctx context.Context, tenant tenants.ID, drafts []e
 		if len(stored) == 0 {
 			return nil
 		}
-		return s.deps.Jobs.Enqueue(ctx, ReactArgs{TenantID: tenant.UUID(), EventIDs: stored}, ports.JobOptions{Queue: Queue})
+		return s.deps.Publisher.Publish(ctx, event.TypeRecorded, event.Recorded{EventIDs: stored})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return results, nil
-}
-
-// React hands the events of one ingested batch to every reactor, in one tenant transaction:
-// the job's work. Reactors are idempotent, so a retried job changes nothing twice.
-func (s *Service) React(ctx context.Context, args ReactArgs) error {
-	t, err := s.deps.Tenants.Resolve(ctx, args.TenantID)
-	if err != nil {
-		return err
-	}
-	return s.deps.Tx.InTenant(ctx, t.ID, func(ctx context.Context) error {
-		evs, err := s.deps.Events.ByIDs(ctx, args.EventIDs)
-		if err != nil || len(evs) == 0 {
-			return err
-		}
-		for _, r := range s.deps.Reactors {
-			if err := r.React(ctx, evs); err != nil {
-				return fmt.Errorf("reactor %s: %w", r.Name(), err)
-			}
-		}
-		return nil
-	})
 }
 
 // Timeline returns a page of a customer's events, newest first, or ports.ErrCustomerNotFound.

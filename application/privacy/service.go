@@ -45,7 +45,7 @@ type Deps struct {
 	Clock    ports.Clock
 	// Webhooks publishes customer.erased (the ID only) to the brand's endpoints, after every
 	// module erased its part; nil publishes nothing.
-	Webhooks ports.WebhookPublisher
+	Webhooks ports.EventPublisher
 }
 
 // Service runs the privacy use cases.

@@ -40,17 +40,16 @@ func setup(t *testing.T) *testBundle {
 	db := pgtest.New(t).OpenApp(t)
 	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
 	log := platformdb.AuditLog{}
-	workers := &riverjobs.Services{}
-	client, err := riverjobs.NewClient(db, workers, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true})
+	jobs, err := riverjobs.New(db, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true})
 	require.NoError(t, err)
-	b := &testBundle{db: db, dir: dir, tenant: pgtest.NewTenant(t, dir), river: client,
+	b := &testBundle{db: db, dir: dir, tenant: pgtest.NewTenant(t, dir), river: jobs.Client(),
 		customers: customers.NewService(db, customersdb.Customers{}, customersdb.AttributeDefs{}, log, ports.SystemClock{}),
 		audit:     audit.NewService(db, log, dir),
 		svc: privacy.NewService(privacy.Deps{Tx: db, Customers: customersdb.Customers{}, Erasures: customersdb.Erasures{},
 			Data:     []ports.CustomerData{customersdb.AttributeData{}, customersdb.WeChatAccountData{}, customersdb.ActivityData{Activity: customersdb.Activity{}}},
-			Sessions: customersdb.CustomerSessions{}, Jobs: riverjobs.NewScheduler(client), Audit: log, Tenants: dir, Clock: ports.SystemClock{}}),
+			Sessions: customersdb.CustomerSessions{}, Jobs: jobs.Scheduler(), Audit: log, Tenants: dir, Clock: ports.SystemClock{}}),
 	}
-	*workers = riverjobs.Services{Privacy: b.svc}
+	riverjobs.Handle(jobs, b.svc.Erase, riverjobs.WorkerOptions{})
 	require.NoError(t, b.customers.SetAttributeDefs(context.Background(), b.tenant.ID, []customer.AttributeDef{{Key: "nickname", Type: "string"}}))
 	return b
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/postgres/platformdb"
-	"github.com/engagehq/engage/adapters/riverjobs"
+	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
 	"github.com/engagehq/engage/application/segments"
 	"github.com/engagehq/engage/domain/customer"
 	"github.com/engagehq/engage/domain/segment"
@@ -26,12 +26,10 @@ func TestMembershipIsMergedDownloadedAndErased(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t).OpenApp(t)
 	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
-	client, err := riverjobs.NewClient(db, &riverjobs.Services{}, riverjobs.Config{NoPeriodic: true})
-	require.NoError(t, err)
 	eval := customersdb.NewSegmentEvaluator(customersdb.SegmentFields())
 	svc := segments.NewService(segments.Deps{Tx: db, Segments: customersdb.Segments{}, Rules: customersdb.TagRules{},
 		Eval: eval, Membership: eval, Defs: customersdb.AttributeDefs{},
-		Jobs: riverjobs.NewScheduler(client), Audit: platformdb.AuditLog{}, Tenants: dir, Clock: ports.SystemClock{},
+		Jobs: jobstest.InsertOnly(t, db), Audit: platformdb.AuditLog{}, Tenants: dir, Clock: ports.SystemClock{},
 		Fields: segment.CustomerFields()})
 	ctx := context.Background()
 	tn := pgtest.NewTenant(t, dir)

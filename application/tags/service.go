@@ -48,7 +48,7 @@ type Service struct {
 	repo      ports.TagRepository
 	customers ports.CustomerRepository
 	audit     ports.AuditLog
-	hooks     ports.WebhookPublisher
+	hooks     ports.EventPublisher
 	// watchers hear which customers' tags changed (segments); nil hears nothing.
 	watchers ports.CustomersChangedListener
 }
@@ -304,7 +304,7 @@ func unknownAt(requested, missing []uuid.UUID) error {
 
 // PublishTo makes the service announce tags given by hand (customer.tagged) to the brand's
 // webhooks through p, in the transaction of each change. Wiring calls it once, before serving.
-func (s *Service) PublishTo(p ports.WebhookPublisher) { s.hooks = p }
+func (s *Service) PublishTo(p ports.EventPublisher) { s.hooks = p }
 
 // TaggedData is the data of a customer.tagged webhook event.
 type TaggedData struct {

@@ -2,11 +2,13 @@ package webhooks
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/domain/webhook"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -30,32 +32,54 @@ type DeliverArgs struct {
 // Kind names the job.
 func (DeliverArgs) Kind() string { return "webhook_deliver" }
 
-// Publish implements ports.WebhookPublisher: in the caller's tenant transaction it records
-// the event and a delivery to every endpoint that receives eventType, and enqueues the first
-// attempt of each delivery to an active endpoint; a paused endpoint's delivery is held.
-func (s *Service) Publish(ctx context.Context, eventType string, data any) error {
-	if _, err := webhook.Lookup(eventType); err != nil {
-		return err
-	}
-	endpoints, err := s.d.Repo.Subscribed(ctx, eventType)
-	if err != nil || len(endpoints) == 0 {
-		return err
-	}
+// Subscriber is the webhooks' subscriber to domain events: it takes every public type of the
+// catalogue, on Queue.
+func (s *Service) Subscriber() eventbus.Subscriber {
+	return eventbus.Subscriber{Name: "webhooks", Queue: Queue, Handle: s.publish,
+		Takes: func(eventType string) bool { _, err := webhook.Lookup(eventType); return err == nil }}
+}
+
+// publish records, in the subscriber job's tenant transaction, each event and a delivery of it
+// to every endpoint that receives its type, and enqueues the first attempt of each delivery to
+// an active endpoint; a paused endpoint's delivery is held. The webhook-id derives from the
+// domain event's ID, so a job run twice records and sends each event once.
+func (s *Service) publish(ctx context.Context, evs []ports.DomainEvent) error {
 	tenant, err := s.d.Repo.Tenant(ctx)
 	if err != nil {
 		return err
 	}
+	for _, de := range evs {
+		endpoints, err := s.d.Repo.Subscribed(ctx, de.Type)
+		if err != nil {
+			return err
+		}
+		if len(endpoints) == 0 {
+			continue
+		}
+		body, err := webhook.Body(de.Type, de.OccurredAt, de.Data)
+		if err != nil {
+			return err
+		}
+		ev := ports.WebhookEvent{ID: "msg_" + hex.EncodeToString(de.ID[:]), Type: de.Type, Body: body, Subject: de.Subject,
+			CreatedAt: de.OccurredAt}
+		fresh, err := s.d.Repo.InsertEvent(ctx, ev)
+		if err != nil {
+			return err
+		}
+		if !fresh {
+			continue // recorded by an earlier run of the job
+		}
+		if err := s.deliverTo(ctx, tenant, ev, endpoints); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deliverTo records a delivery of ev to each endpoint and enqueues the first attempt of those
+// to active endpoints.
+func (s *Service) deliverTo(ctx context.Context, tenant tenants.ID, ev ports.WebhookEvent, endpoints []ports.StoredWebhook) error {
 	now := s.now()
-	ev, err := s.newEvent(eventType, now, data, false)
-	if err != nil {
-		return err
-	}
-	if subject, ok := data.(ports.WebhookSubject); ok {
-		ev.Subject = subject.WebhookSubject()
-	}
-	if err := s.d.Repo.InsertEvent(ctx, ev); err != nil {
-		return err
-	}
 	for _, e := range endpoints {
 		d := ports.WebhookDelivery{ID: uuid.New(), EndpointID: e.ID, EventID: ev.ID, Status: ports.DeliveryPending, CreatedAt: now, UpdatedAt: now}
 		if e.Status == webhook.Paused {
@@ -340,7 +364,7 @@ func (s *Service) Test(ctx context.Context, tenant tenants.ID, id uuid.UUID, eve
 		if out.Event, err = s.newEvent(eventType, now, et.Sample, true); err != nil {
 			return err
 		}
-		if err := s.d.Repo.InsertEvent(ctx, out.Event); err != nil {
+		if _, err := s.d.Repo.InsertEvent(ctx, out.Event); err != nil {
 			return err
 		}
 		out.Delivery = ports.WebhookDelivery{ID: uuid.New(), EndpointID: id, EventID: out.Event.ID, Status: ports.DeliveryPending, CreatedAt: now, UpdatedAt: now}

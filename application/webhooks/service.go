@@ -45,8 +45,6 @@ type Service struct {
 	d Deps
 }
 
-var _ ports.WebhookPublisher = (*Service)(nil)
-
 // NewService returns the webhooks service.
 func NewService(d Deps) *Service {
 	if d.Schedule == nil {

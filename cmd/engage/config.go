@@ -40,6 +40,7 @@ var settings = []setting{
 	{"ENGAGE_DIR", ".engage", "where development keeps its private PostgreSQL cluster and keys"},
 	{"ENGAGE_PG_PORT", strconv.Itoa(localpg.DefaultPort), "loopback port of the private PostgreSQL cluster"},
 	{"ENGAGE_WORKERS", "10", "jobs worked at once by this process"},
+	{"ENGAGE_JOB_TIMEOUT", "30s", "how long a job may run unless its kind allows longer; a crashed worker's jobs are redone 15 s after it"},
 	{"ENGAGE_SHUTDOWN_TIMEOUT", "30s", "how long SIGTERM waits for requests and running jobs to finish"},
 	{"ENGAGE_LOG_LEVEL", "info", "debug, info, warn or error; logs are JSON on stderr"},
 }
@@ -67,6 +68,7 @@ type config struct {
 	dir              string
 	workers          int
 	shutdownTimeout  time.Duration
+	jobTimeout       time.Duration
 	logLevel         slog.Level
 }
 
@@ -103,6 +105,9 @@ func loadConfig(ctx context.Context) (config, error) {
 	}
 	if c.shutdownTimeout, err = time.ParseDuration(env("ENGAGE_SHUTDOWN_TIMEOUT", "30s")); err != nil {
 		return c, fmt.Errorf("ENGAGE_SHUTDOWN_TIMEOUT: %w", err)
+	}
+	if c.jobTimeout, err = time.ParseDuration(env("ENGAGE_JOB_TIMEOUT", "30s")); err != nil || c.jobTimeout <= 0 {
+		return c, fmt.Errorf("ENGAGE_JOB_TIMEOUT=%q: want a positive duration", os.Getenv("ENGAGE_JOB_TIMEOUT"))
 	}
 	if err := c.logLevel.UnmarshalText([]byte(env("ENGAGE_LOG_LEVEL", "info"))); err != nil {
 		return c, fmt.Errorf("ENGAGE_LOG_LEVEL: %w", err)

@@ -19,7 +19,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/adapters/postgres"
-	"github.com/engagehq/engage/application/events"
+	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/customer"
 	"github.com/engagehq/engage/tenants"
@@ -236,14 +236,14 @@ func countStored(ctx context.Context, a *app, t tenants.Tenant, prefix string) (
 	return n, err
 }
 
-// waitForReactions waits until no reaction job is left to work and says how long it took.
+// waitForReactions waits until no subscriber job is left to work and says how long it took.
 // River's job table is platform-level: it is read on the pool, outside any tenant.
 func waitForReactions(ctx context.Context, a *app) (time.Duration, error) {
 	start := time.Now()
 	for {
 		var left int
-		if err := a.DB.Pool().QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = $1 AND state NOT IN ('completed', 'discarded', 'cancelled')`,
-			events.ReactArgs{}.Kind()).Scan(&left); err != nil {
+		if err := a.DB.Pool().QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind LIKE $1 || '%' AND state NOT IN ('completed', 'discarded', 'cancelled')`,
+			eventbus.KindOf("")).Scan(&left); err != nil {
 			return 0, err
 		}
 		if left == 0 {

@@ -266,3 +266,12 @@ type Activity struct {
 	VisitCount              int64
 	UpdatedAt               time.Time
 }
+
+// TypeRecorded is the domain event of stored customer events: one per ingested batch.
+const TypeRecorded = "customer_events.recorded"
+
+// Recorded is the data of TypeRecorded: the IDs of the events the batch stored (not its
+// duplicates), which the subscribers read.
+type Recorded struct {
+	EventIDs []string `json:"event_ids"`
+}

@@ -87,25 +87,3 @@ const (
 	CustomerErased  = "customer.erased"
 	CustomerTagged  = "customer.tagged"
 )
-
-// sampleProfile is the profile sample customer events carry.
-var sampleProfile = map[string]any{
-	"id": "0b6f3c52-8d0e-4a55-9a43-3f7c2a1e9d10", "name": "王小明", "gender": "male", "phone": "+8613800000000",
-	"email": "xiaoming@example.com", "language": "zh-CN", "city": "上海", "consents": map[string]bool{"marketing_sms": true},
-	"attributes": map[string]any{}, "created_at": "2026-01-01T08:00:00Z", "updated_at": "2026-01-01T08:00:00Z",
-}
-
-func init() {
-	Register(
-		EventType{Name: CustomerCreated, Description: "A customer profile was created (by an admin, a partner, an import or a Mini Program login).",
-			Sample: map[string]any{"customer_id": sampleProfile["id"], "changed_fields": []string{"name", "phone"}, "customer": sampleProfile}},
-		EventType{Name: CustomerUpdated, Description: "A customer's profile changed; changed_fields names what changed.",
-			Sample: map[string]any{"customer_id": sampleProfile["id"], "changed_fields": []string{"city"}, "customer": sampleProfile}},
-		EventType{Name: CustomerMerged, Description: "Two customer profiles were merged into the survivor.",
-			Sample: map[string]any{"customer_id": sampleProfile["id"], "merged_id": "5d2a8f1e-7b3c-4e6a-9c1d-2f4e6a8b0c12"}},
-		EventType{Name: CustomerErased, Description: "A customer's personal data was erased at their request.",
-			Sample: map[string]any{"customer_id": sampleProfile["id"]}},
-		EventType{Name: CustomerTagged, Description: "Tags were added to a customer.",
-			Sample: map[string]any{"customer_id": sampleProfile["id"], "tags": []string{"vip"}}},
-	)
-}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	// The customers module registers its event types, which the catalogue's tests use.
+	_ "github.com/engagehq/engage/domain/customer"
 	"github.com/engagehq/engage/domain/webhook"
 )
 

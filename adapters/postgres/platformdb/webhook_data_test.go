@@ -30,7 +30,7 @@ func TestWebhookDataMergesExportsAndErases(t *testing.T) {
 				}
 				ev := ports.WebhookEvent{ID: webhook.NewMessageID(), Type: webhook.CustomerUpdated, Subject: c, CreatedAt: time.Now(),
 					Body: []byte(`{"type":"customer.updated","data":{"customer":{"name":"` + personal + `"}}}`)}
-				if err := (platformdb.Webhooks{}).InsertEvent(ctx, ev); err != nil {
+				if _, err := (platformdb.Webhooks{}).InsertEvent(ctx, ev); err != nil {
 					return err
 				}
 				return platformdb.Webhooks{}.InsertDelivery(ctx, ports.WebhookDelivery{ID: uuid.New(), EndpointID: endpoint, EventID: ev.ID,

@@ -149,18 +149,19 @@ func (Webhooks) Subscribed(ctx context.Context, eventType string) ([]ports.Store
 }
 
 // InsertEvent implements ports.WebhookRepository.
-func (Webhooks) InsertEvent(ctx context.Context, e ports.WebhookEvent) error {
+func (Webhooks) InsertEvent(ctx context.Context, e ports.WebhookEvent) (bool, error) {
 	q, tenant, err := postgres.TenantTx(ctx)
 	if err != nil {
-		return err
+		return false, err
 	}
 	var subject *uuid.UUID
 	if e.Subject != uuid.Nil {
 		subject = &e.Subject
 	}
-	_, err = q.Exec(ctx, `INSERT INTO webhook_events (tenant_id, id, type, body, test, subject_id, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, tenant.UUID(), e.ID, e.Type, e.Body, e.Test, subject, e.CreatedAt)
-	return err
+	tag, err := q.Exec(ctx, `INSERT INTO webhook_events (tenant_id, id, type, body, test, subject_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (tenant_id, id) DO NOTHING`,
+		tenant.UUID(), e.ID, e.Type, e.Body, e.Test, subject, e.CreatedAt)
+	return tag.RowsAffected() == 1, err
 }
 
 // GetEvent implements ports.WebhookRepository.

@@ -26,7 +26,7 @@ func insertWebhook(ctx context.Context) (uuid.UUID, uuid.UUID, error) {
 		return uuid.Nil, uuid.Nil, err
 	}
 	ev := ports.WebhookEvent{ID: webhook.NewMessageID(), Type: webhook.CustomerCreated, Body: []byte(`{}`), CreatedAt: now}
-	if err := repo.InsertEvent(ctx, ev); err != nil {
+	if _, err := repo.InsertEvent(ctx, ev); err != nil {
 		return uuid.Nil, uuid.Nil, err
 	}
 	d := ports.WebhookDelivery{ID: uuid.New(), EndpointID: e.ID, EventID: ev.ID, Status: ports.DeliveryPending, CreatedAt: now, UpdatedAt: now}
@@ -125,7 +125,7 @@ func TestWebhookCopiesOfACustomerFollowMergesAndGoOnErasure(t *testing.T) {
 		for _, subject := range []uuid.UUID{dup, survivor, other} {
 			ev := ports.WebhookEvent{ID: webhook.NewMessageID(), Type: webhook.CustomerUpdated, Body: []byte(`{"name":"x"}`),
 				Subject: subject, CreatedAt: time.Now()}
-			if err := repo.InsertEvent(ctx, ev); err != nil {
+			if _, err := repo.InsertEvent(ctx, ev); err != nil {
 				return err
 			}
 			d := ports.WebhookDelivery{ID: uuid.New(), EndpointID: endpoint, EventID: ev.ID, Status: ports.DeliverySucceeded,

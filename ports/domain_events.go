@@ -1,0 +1,60 @@
+package ports
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/engagehq/engage/tenants"
+)
+
+// EventPublisher publishes a module's domain events: facts other modules react to
+// ("customer.created", "customer_events.recorded"). A module calls it inside the write
+// transaction that makes the change; the events are stored with the change, and each
+// subscriber of their types gets one job for the transaction. Rolled back, nothing is
+// published. data is encoded as JSON.
+type EventPublisher interface {
+	Publish(ctx context.Context, eventType string, data any) error
+}
+
+// EventSubject is implemented by event data that carries one customer's personal data (a
+// profile): the stored event then records whose data it holds, so that merging and erasing the
+// customer reach it. Data without personal data (customer.erased) need not.
+type EventSubject interface {
+	EventSubject() uuid.UUID
+}
+
+// DomainEvent is a published event as it is stored and as subscribers get it.
+type DomainEvent struct {
+	ID   uuid.UUID
+	Type string
+	// Data is the event's data as published, encoded as JSON.
+	Data json.RawMessage
+	// Subject is the customer whose personal data Data carries; uuid.Nil for none.
+	Subject    uuid.UUID
+	OccurredAt time.Time
+}
+
+// DomainEventRepository keeps published events (the outbox their subscribers' jobs read) in
+// the caller's tenant transaction.
+type DomainEventRepository interface {
+	// Insert stores evs in one statement.
+	Insert(ctx context.Context, evs []DomainEvent) error
+	// ByIDs returns the stored events among ids in the order they were published.
+	ByIDs(ctx context.Context, ids []uuid.UUID) ([]DomainEvent, error)
+	// Purge deletes the events published before before and says how many went.
+	Purge(ctx context.Context, before time.Time) (int64, error)
+}
+
+// TxLocals keeps values that live as long as the caller's write transaction.
+type TxLocals interface {
+	// Local returns the value under key in the write transaction of ctx. The first call in a
+	// transaction makes it with create, whose flush (if not nil) runs in the transaction just
+	// before it commits; a flush's error rolls the transaction back. Outside a write
+	// transaction it returns an error.
+	Local(ctx context.Context, key any, create func() (value any, flush func(ctx context.Context) error)) (any, error)
+	// Tenant returns the tenant of the transaction of ctx.
+	Tenant(ctx context.Context) (tenants.ID, error)
+}
