@@ -9,14 +9,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/console/browsertest"
+	"github.com/engagehq/engage/adapters/console/consoletest"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/event"
 )
 
 func TestEventTypesAreDefinedEditedAndDeletedInTheConsole(t *testing.T) {
 	t.Parallel()
-	b, tn, tab := setupOwner(t)
-	page := b.url + "/console/settings/event-types"
+	b, tn, tab := consoletest.SetupOwner(t)
+	page := b.URL + "/console/settings/event-types"
 	form := "[data-test=event-type-form]"
 	tab.Run(t, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS("[data-test=no-event-types]")))
 
@@ -31,9 +32,9 @@ func TestEventTypesAreDefinedEditedAndDeletedInTheConsole(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(form+" select[name=f1_type]"), "integer"),
 		chromedp.Click(chromedp.CSS("[data-test=save-event-type]")),
 	)
-	settle(t, tab, `!!document.querySelector("[data-test=error-f0-enum_values]")`)
+	consoletest.Settle(t, tab, `!!document.querySelector("[data-test=error-f0-enum_values]")`)
 	require.Equal(t, "tasting", browsertest.Get(t, tab, chromedp.Value(chromedp.CSS(form+" input[name=key]"))))
-	types, err := b.app.Events.EventTypes(context.Background(), tn.ID)
+	types, err := b.App.Events.EventTypes(context.Background(), tn.ID)
 	require.NoError(t, err)
 	require.Empty(t, types, "nothing is saved")
 
@@ -41,9 +42,9 @@ func TestEventTypesAreDefinedEditedAndDeletedInTheConsole(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(form+" input[name=f0_enum_values]"), "oolong, pu_erh"),
 		chromedp.Click(chromedp.CSS("[data-test=save-event-type]")),
 	)
-	settle(t, tab, `!!document.querySelector("[data-test=event-type-tasting]")`)
-	require.Contains(t, text(t, tab, "[data-test=event-type-tasting]"), "custom:tasting")
-	got, err := b.app.Events.EventType(context.Background(), tn.ID, "tasting")
+	consoletest.Settle(t, tab, `!!document.querySelector("[data-test=event-type-tasting]")`)
+	require.Contains(t, consoletest.Text(t, tab, "[data-test=event-type-tasting]"), "custom:tasting")
+	got, err := b.App.Events.EventType(context.Background(), tn.ID, "tasting")
 	require.NoError(t, err)
 	require.Equal(t, event.CustomType{Key: "tasting", Label: "品鉴会", Fields: []event.CustomField{
 		{Key: "tea", Type: "enum", Required: true, EnumValues: []string{"oolong", "pu_erh"}},
@@ -52,31 +53,31 @@ func TestEventTypesAreDefinedEditedAndDeletedInTheConsole(t *testing.T) {
 
 	// Editing keeps the key and adds a field in a blank row.
 	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=edit-tasting]")))
-	settle(t, tab, `!!document.querySelector("[data-test=event-type-form] input[name=editing]")`)
+	consoletest.Settle(t, tab, `!!document.querySelector("[data-test=event-type-form] input[name=editing]")`)
 	require.Equal(t, "tea", browsertest.Get(t, tab, chromedp.Value(chromedp.CSS(form+" input[name=f0_key]"))))
 	tab.Run(t,
 		chromedp.SendKeys(chromedp.CSS(form+" input[name=f2_key]"), "note"),
 		chromedp.SendKeys(chromedp.CSS(form+" input[name=f2_max_length]"), "50"),
 		chromedp.Click(chromedp.CSS("[data-test=save-event-type]")),
 	)
-	settle(t, tab, `location.search === "" && (document.querySelector("[data-test=event-type-tasting]")?.innerText || "").includes("note")`)
-	got, err = b.app.Events.EventType(context.Background(), tn.ID, "tasting")
+	consoletest.Settle(t, tab, `location.search === "" && (document.querySelector("[data-test=event-type-tasting]")?.innerText || "").includes("note")`)
+	got, err = b.App.Events.EventType(context.Background(), tn.ID, "tasting")
 	require.NoError(t, err)
 	require.Equal(t, event.CustomField{Key: "note", Type: "string", MaxLength: 50}, got.Fields[2])
 
-	acceptConfirms(t, tab)
+	consoletest.AcceptConfirms(t, tab)
 	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=delete-tasting]")))
-	settle(t, tab, `!!document.querySelector("[data-test=no-event-types]")`)
-	noNetworkErrorsBut422(t, tab)
+	consoletest.Settle(t, tab, `!!document.querySelector("[data-test=no-event-types]")`)
+	consoletest.NoNetworkErrorsBut422(t, tab)
 }
 
 func TestStaffCannotOpenTheEventTypes(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
-	tn := b.brand(t, "lotus-tea", "莲花茶饮")
-	b.member(t, tn, "staff@lotus.example", access.RoleStoreStaff)
-	cookie := b.sessionCookie(t, "staff@lotus.example")
-	resp := b.get(t, "/console/settings/event-types", cookie)
+	b := consoletest.Setup(t)
+	tn := b.Brand(t, "lotus-tea", "莲花茶饮")
+	b.Member(t, tn, "staff@lotus.example", access.RoleStoreStaff)
+	cookie := b.SessionCookie(t, "staff@lotus.example")
+	resp := b.Get(t, "/console/settings/event-types", cookie)
 	resp.Body.Close()
 	require.Equal(t, http.StatusForbidden, resp.StatusCode)
 }

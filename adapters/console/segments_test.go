@@ -14,20 +14,22 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/console/browsertest"
+	"github.com/engagehq/engage/adapters/console/consoletest"
 	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/event"
+	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
 
 // segmentShop gives lotus-tea three customers: 王 and 李 in Shanghai, 王 with two purchases
 // this week, and 张 in Beijing.
-func (b *testBundle) segmentShop(t *testing.T, tn tenants.Tenant) {
+func segmentShop(t *testing.T, b *consoletest.Bundle, tn tenants.Tenant) {
 	t.Helper()
 	ctx := context.Background()
 	ids := map[string]string{}
 	for _, c := range []struct{ name, city string }{{"王小明", "上海"}, {"李华", "上海"}, {"张伟", "北京"}} {
-		created, err := b.app.Customers.Create(ctx, tn.ID, customers.Patch{Name: ptr(c.name), City: ptr(c.city)})
+		created, err := b.App.Customers.Create(ctx, tn.ID, customers.Patch{Name: ptr(c.name), City: ptr(c.city)})
 		require.NoError(t, err)
 		ids[c.name] = created.ID.String()
 	}
@@ -37,7 +39,7 @@ func (b *testBundle) segmentShop(t *testing.T, tn tenants.Tenant) {
 		drafts = append(drafts, event.Draft{ID: fmt.Sprintf("p%d", i), CustomerID: ids["王小明"], Type: event.TypePurchase, Channel: "pos",
 			OccurredAt: time.Now().AddDate(0, 0, -i-1), AmountFen: &amount, Items: []event.Item{{SKU: "tea", Quantity: 1}}})
 	}
-	res, err := b.app.Events.IngestBatch(ctx, tn.ID, drafts)
+	res, err := b.App.Events.IngestBatch(ctx, tn.ID, drafts)
 	require.NoError(t, err)
 	for _, r := range res {
 		require.Equal(t, "accepted", string(r.Status))
@@ -59,15 +61,15 @@ func setRow(t *testing.T, tab *browsertest.Tab, i int, field, op, value, days st
 
 func countIs(t *testing.T, tab *browsertest.Tab, want string) {
 	t.Helper()
-	waitFor(t, tab, fmt.Sprintf(`(document.querySelector("[data-test=segment-count]")?.textContent || "").trim() === %q`, want))
+	consoletest.WaitFor(t, tab, fmt.Sprintf(`(document.querySelector("[data-test=segment-count]")?.textContent || "").trim() === %q`, want))
 }
 
 func TestSegmentBuilderCountsAsYouEditPreviewsAndSaves(t *testing.T) {
 	t.Parallel()
-	b, tn, tab := setupOwner(t)
-	b.segmentShop(t, tn)
+	b, tn, tab := consoletest.SetupOwner(t)
+	segmentShop(t, b, tn)
 
-	tab.Run(t, chromedp.Navigate(b.url+"/console/segments"), chromedp.WaitVisible(chromedp.CSS("[data-test=no-segments]")))
+	tab.Run(t, chromedp.Navigate(b.URL+"/console/segments"), chromedp.WaitVisible(chromedp.CSS("[data-test=no-segments]")))
 	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=new-segment]")), chromedp.WaitVisible(chromedp.CSS("[data-test=segment-builder]")))
 	countIs(t, tab, "0") // city equals nothing
 
@@ -75,51 +77,51 @@ func TestSegmentBuilderCountsAsYouEditPreviewsAndSaves(t *testing.T) {
 	countIs(t, tab, "2")
 
 	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=add-condition]")))
-	waitFor(t, tab, `document.querySelectorAll("[data-test=condition]").length === 2`)
+	consoletest.WaitFor(t, tab, `document.querySelectorAll("[data-test=condition]").length === 2`)
 	setRow(t, tab, 1, "purchases", ">=", "2", "30")
 	countIs(t, tab, "1")
 
 	// A wrong value shows what is wrong instead of a count.
 	setRow(t, tab, 1, "purchases", ">=", "two", "30")
-	waitFor(t, tab, `!!document.querySelector("[data-test=count-error]")`)
+	consoletest.WaitFor(t, tab, `!!document.querySelector("[data-test=count-error]")`)
 	setRow(t, tab, 1, "purchases", ">=", "2", "30")
 	countIs(t, tab, "1")
 
 	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=preview]")))
-	waitFor(t, tab, `document.querySelectorAll("[data-test=preview-row]").length === 1`)
-	require.Contains(t, text(t, tab, "[data-test=preview-row]"), "王小明")
+	consoletest.WaitFor(t, tab, `document.querySelectorAll("[data-test=preview-row]").length === 1`)
+	require.Contains(t, consoletest.Text(t, tab, "[data-test=preview-row]"), "王小明")
 
 	tab.Run(t, chromedp.SendKeys(chromedp.CSS("[data-test=segment-name]"), "上海常客"), chromedp.Click(chromedp.CSS("[data-test=save-segment]")))
-	settle(t, tab, `location.pathname !== "/console/segments/new" && !!document.querySelector("[data-test=member-count]")`)
-	require.Equal(t, "上海常客", text(t, tab, "h1"))
+	consoletest.Settle(t, tab, `location.pathname !== "/console/segments/new" && !!document.querySelector("[data-test=member-count]")`)
+	require.Equal(t, "上海常客", consoletest.Text(t, tab, "h1"))
 	require.Equal(t, 2, browsertest.Get(t, tab, chromedp.Evaluate[int](`document.querySelectorAll("[data-test=condition]").length`)),
 		"the saved segment opens with its conditions")
 	countIs(t, tab, "1")
 
-	segs, err := b.app.Segments.List(context.Background(), tn.ID, pageOf(10))
+	segs, err := b.App.Segments.List(context.Background(), tn.ID, ports.Page{Limit: 10})
 	require.NoError(t, err)
 	require.Len(t, segs, 1)
 	var tree map[string]any
 	require.NoError(t, json.Unmarshal(segs[0].Definition, &tree))
 	require.Len(t, tree["and"], 2)
 
-	tab.Run(t, chromedp.Navigate(b.url+"/console/segments"), chromedp.WaitVisible(chromedp.CSS("[data-test=segment-row]")))
-	require.Contains(t, text(t, tab, "[data-test=segment-row]"), "上海常客")
-	noNetworkErrorsBut422(t, tab)
+	tab.Run(t, chromedp.Navigate(b.URL+"/console/segments"), chromedp.WaitVisible(chromedp.CSS("[data-test=segment-row]")))
+	require.Contains(t, consoletest.Text(t, tab, "[data-test=segment-row]"), "上海常客")
+	consoletest.NoNetworkErrorsBut422(t, tab)
 }
 
 func TestTagRulesPageAddsARuleAndRefusesABadOne(t *testing.T) {
 	t.Parallel()
-	b, tn, tab := setupOwner(t)
-	b.segmentShop(t, tn)
-	tab.Run(t, chromedp.Navigate(b.url+"/console/tag-rules"), chromedp.WaitVisible(chromedp.CSS("[data-test=no-rules]")))
+	b, tn, tab := consoletest.SetupOwner(t)
+	segmentShop(t, b, tn)
+	tab.Run(t, chromedp.Navigate(b.URL+"/console/tag-rules"), chromedp.WaitVisible(chromedp.CSS("[data-test=no-rules]")))
 	tab.Run(t, chromedp.SendKeys(chromedp.CSS("[data-test=rule-tag]"), "常客"))
 	setRow(t, tab, 0, "purchases", ">=", "lots", "30")
 	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=save-rule]")), chromedp.WaitVisible(chromedp.CSS("[data-test=condition-error]")))
 	setRow(t, tab, 0, "purchases", ">=", "2", "30")
 	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=save-rule]")), chromedp.WaitVisible(chromedp.CSS("[data-test=rule-row]")))
-	require.Contains(t, text(t, tab, "[data-test=rule-row]"), "常客")
-	rules, err := b.app.Segments.Rules(context.Background(), tn.ID)
+	require.Contains(t, consoletest.Text(t, tab, "[data-test=rule-row]"), "常客")
+	rules, err := b.App.Segments.Rules(context.Background(), tn.ID)
 	require.NoError(t, err)
 	require.Len(t, rules, 1)
 	require.True(t, rules[0].Enabled)
@@ -127,18 +129,18 @@ func TestTagRulesPageAddsARuleAndRefusesABadOne(t *testing.T) {
 
 func TestCustomerExportIsForThoseAllowed(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
-	tn := b.brand(t, "lotus-tea", "莲花茶饮")
-	b.member(t, tn, "analyst@lotus.example", access.RoleAnalyst)
-	b.member(t, tn, "staff@lotus.example", access.RoleStoreStaff)
-	b.segmentShop(t, tn)
+	b := consoletest.Setup(t)
+	tn := b.Brand(t, "lotus-tea", "莲花茶饮")
+	b.Member(t, tn, "analyst@lotus.example", access.RoleAnalyst)
+	b.Member(t, tn, "staff@lotus.example", access.RoleStoreStaff)
+	segmentShop(t, b, tn)
 
-	staff := b.signIn(t, "staff@lotus.example")
-	staff.Run(t, chromedp.Navigate(b.url+"/console/customers"), chromedp.WaitVisible(chromedp.CSS("[data-test=customer-row]")))
+	staff := b.SignIn(t, "staff@lotus.example")
+	staff.Run(t, chromedp.Navigate(b.URL+"/console/customers"), chromedp.WaitVisible(chromedp.CSS("[data-test=customer-row]")))
 	require.False(t, browsertest.Get(t, staff, chromedp.Evaluate[bool](`!!document.querySelector("[data-test=export-customers]")`)))
 
-	analyst := b.signIn(t, "analyst@lotus.example")
-	analyst.Run(t, chromedp.Navigate(b.url+"/console/customers"), chromedp.WaitVisible(chromedp.CSS("[data-test=export-customers]")))
+	analyst := b.SignIn(t, "analyst@lotus.example")
+	analyst.Run(t, chromedp.Navigate(b.URL+"/console/customers"), chromedp.WaitVisible(chromedp.CSS("[data-test=export-customers]")))
 	// The browser holds the session cookie; fetch the export through it and read the CSV.
 	csv := browsertest.Get(t, analyst, chromedp.Evaluate[string](`(async () => {
 		const r = await fetch("/console/customers/export.csv?city=" + encodeURIComponent("上海"));
@@ -148,7 +150,7 @@ func TestCustomerExportIsForThoseAllowed(t *testing.T) {
 	require.True(t, strings.HasPrefix(csv, "200 239,187,191\nid,"), "UTF-8 with a byte-order mark: %s", csv)
 	require.Len(t, strings.Split(strings.TrimSpace(csv), "\n"), 4, "status, header and the two customers in Shanghai")
 
-	resp, err := http.Get(b.url + "/console/customers/export.csv")
+	resp, err := http.Get(b.URL + "/console/customers/export.csv")
 	require.NoError(t, err)
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/console/browsertest"
+	"github.com/engagehq/engage/adapters/console/consoletest"
 	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/domain/event"
@@ -17,11 +18,11 @@ import (
 
 func TestTheCustomerPageShowsTheCrossChannelTimeline(t *testing.T) {
 	t.Parallel()
-	b, tn, tab := setupOwner(t)
+	b, tn, tab := consoletest.SetupOwner(t)
 	ctx := context.Background()
-	c, err := b.app.Customers.Create(ctx, tn.ID, customers.Patch{Name: ptr("王小明")})
+	c, err := b.App.Customers.Create(ctx, tn.ID, customers.Patch{Name: ptr("王小明")})
 	require.NoError(t, err)
-	_, err = b.app.Events.SaveEventType(ctx, tn.ID, event.CustomType{Key: "tasting", Label: "品鉴会",
+	_, err = b.App.Events.SaveEventType(ctx, tn.ID, event.CustomType{Key: "tasting", Label: "品鉴会",
 		Fields: []event.CustomField{{Key: "tea", Type: "string"}}})
 	require.NoError(t, err)
 
@@ -41,35 +42,35 @@ func TestTheCustomerPageShowsTheCrossChannelTimeline(t *testing.T) {
 		event.Draft{ID: "mail-1", CustomerID: c.ID.String(), Type: "custom:tasting", Channel: "email", OccurredAt: base.Add(3 * time.Hour),
 			Payload: map[string]any{"tea": "pu_erh"}},
 	)
-	results, err := b.app.Events.IngestBatch(ctx, tn.ID, drafts)
+	results, err := b.App.Events.IngestBatch(ctx, tn.ID, drafts)
 	require.NoError(t, err)
 	var ids []string
 	for _, r := range results {
 		require.Equal(t, events.Accepted, r.Status, "%v", r.Errors)
 		ids = append(ids, r.ID)
 	}
-	require.NoError(t, b.app.Events.React(ctx, events.ReactArgs{TenantID: tn.ID.UUID(), EventIDs: ids}))
+	require.NoError(t, b.App.Events.React(ctx, events.ReactArgs{TenantID: tn.ID.UUID(), EventIDs: ids}))
 
 	items := `document.querySelectorAll("[data-test=timeline-item]")`
-	tab.Run(t, chromedp.Navigate(b.url+"/console/customers/"+c.ID.String()), chromedp.WaitVisible(chromedp.CSS("[data-test=timeline-item]")))
-	quiet(t, tab)
+	tab.Run(t, chromedp.Navigate(b.URL+"/console/customers/"+c.ID.String()), chromedp.WaitVisible(chromedp.CSS("[data-test=timeline-item]")))
+	consoletest.Quiet(t, tab)
 	require.Equal(t, 20, browsertest.Get(t, tab, chromedp.Evaluate[int](items+`.length`)), "a page at a time")
 	order := browsertest.Get(t, tab, chromedp.Evaluate[[]string](`Array.from(`+items+`).slice(0, 4).map(e => e.dataset.id)`))
 	require.Equal(t, []string{"mail-1", "mp-1", "pos-1", "web-21"}, order, "newest first")
-	require.Contains(t, text(t, tab, "[data-id=mail-1]"), "品鉴会")
-	require.Contains(t, text(t, tab, "[data-id=mp-1] [data-test=channel]"), "Mini Program")
-	purchase := text(t, tab, "[data-id=pos-1]")
+	require.Contains(t, consoletest.Text(t, tab, "[data-id=mail-1]"), "品鉴会")
+	require.Contains(t, consoletest.Text(t, tab, "[data-id=mp-1] [data-test=channel]"), "Mini Program")
+	purchase := consoletest.Text(t, tab, "[data-id=pos-1]")
 	for _, want := range []string{"¥38.00", "杭州西湖店", "tea-oolong × 2", "Store POS"} {
 		require.Contains(t, purchase, want)
 	}
-	require.Equal(t, "1", text(t, tab, "[data-test=purchases]"))
-	require.Equal(t, "¥38.00", text(t, tab, "[data-test=spend]"))
-	require.Equal(t, "1", text(t, tab, "[data-test=visits]"))
-	waitFor(t, tab, `document.querySelector("[data-test=spend-chart]").dataset.drawn === "true"`)
+	require.Equal(t, "1", consoletest.Text(t, tab, "[data-test=purchases]"))
+	require.Equal(t, "¥38.00", consoletest.Text(t, tab, "[data-test=spend]"))
+	require.Equal(t, "1", consoletest.Text(t, tab, "[data-test=visits]"))
+	consoletest.WaitFor(t, tab, `document.querySelector("[data-test=spend-chart]").dataset.drawn === "true"`)
 
 	// Load more adds the rest.
 	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=load-more]")))
-	waitFor(t, tab, items+`.length === 25`)
+	consoletest.WaitFor(t, tab, items+`.length === 25`)
 	require.False(t, browsertest.Get(t, tab, chromedp.Evaluate[bool](`!!document.querySelector("[data-test=load-more]")`)))
 
 	// Filters by type and by channel.
@@ -79,11 +80,11 @@ func TestTheCustomerPageShowsTheCrossChannelTimeline(t *testing.T) {
 			s.value = %q; s.dispatchEvent(new Event("change", {bubbles: true})); return true })()`, name, value)))
 	}
 	filter("type", "purchase")
-	waitFor(t, tab, items+`.length === 1 && `+items+`[0].dataset.id === "pos-1"`)
+	consoletest.WaitFor(t, tab, items+`.length === 1 && `+items+`[0].dataset.id === "pos-1"`)
 	filter("type", "")
 	filter("channel", "email")
-	waitFor(t, tab, items+`.length === 1 && `+items+`[0].dataset.id === "mail-1"`)
+	consoletest.WaitFor(t, tab, items+`.length === 1 && `+items+`[0].dataset.id === "mail-1"`)
 	filter("channel", "wechat")
-	waitFor(t, tab, `!!document.querySelector("[data-test=no-events]")`)
-	noJSErrors(t, tab)
+	consoletest.WaitFor(t, tab, `!!document.querySelector("[data-test=no-events]")`)
+	consoletest.NoJSErrors(t, tab)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/console/browsertest"
+	"github.com/engagehq/engage/adapters/console/consoletest"
 	"github.com/engagehq/engage/application/customers"
 	"github.com/engagehq/engage/application/webhooks"
 	"github.com/engagehq/engage/domain/access"
@@ -48,9 +49,9 @@ func newHookReceiver(t *testing.T, status int) *hookReceiver {
 
 func TestWebhookIsCreatedTestedAndPausedFromTheConsole(t *testing.T) {
 	t.Parallel()
-	b, tn, tab := setupOwner(t)
+	b, tn, tab := consoletest.SetupOwner(t)
 	rcv := newHookReceiver(t, http.StatusOK)
-	tab.Run(t, chromedp.Navigate(b.url+"/console/webhooks"), chromedp.WaitVisible(chromedp.CSS("[data-test=new-webhook]")))
+	tab.Run(t, chromedp.Navigate(b.URL+"/console/webhooks"), chromedp.WaitVisible(chromedp.CSS("[data-test=new-webhook]")))
 
 	// A URL that is not http is refused with the field named.
 	form := "[data-test=new-webhook]"
@@ -65,20 +66,20 @@ func TestWebhookIsCreatedTestedAndPausedFromTheConsole(t *testing.T) {
 		chromedp.Click(chromedp.CSS(form+` input[value="customer.updated"]`)),
 		chromedp.Click(chromedp.CSS(form+" button")),
 	)
-	waitFor(t, tab, `!!document.querySelector("[data-test=secret]")`)
-	secret := text(t, tab, "[data-test=secret]")
+	consoletest.WaitFor(t, tab, `!!document.querySelector("[data-test=secret]")`)
+	secret := consoletest.Text(t, tab, "[data-test=secret]")
 	require.True(t, strings.HasPrefix(secret, "whsec_"))
 	require.Equal(t, 1, browsertest.Get(t, tab, chromedp.Evaluate[int](`document.querySelectorAll("[data-test=webhook-row]").length`)))
 
 	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=webhook-link]")))
-	settle(t, tab, `!!document.querySelector("[data-test=test-webhook]")`)
-	require.Equal(t, rcv.url+"/engage", text(t, tab, "[data-test=webhook-url]"))
+	consoletest.Settle(t, tab, `!!document.querySelector("[data-test=test-webhook]")`)
+	require.Equal(t, rcv.url+"/engage", consoletest.Text(t, tab, "[data-test=webhook-url]"))
 	tab.Run(t,
 		chromedp.SetValue(chromedp.CSS("[data-test=test-webhook] select[name=event_type]"), webhook.CustomerUpdated),
 		chromedp.Click(chromedp.CSS("[data-test=test-webhook] button")),
 	)
-	waitFor(t, tab, `!!document.querySelector("[data-test=test-status]")`)
-	require.Equal(t, "200", text(t, tab, "[data-test=test-status]"))
+	consoletest.WaitFor(t, tab, `!!document.querySelector("[data-test=test-status]")`)
+	require.Equal(t, "200", consoletest.Text(t, tab, "[data-test=test-status]"))
 	require.Equal(t, 1, browsertest.Get(t, tab, chromedp.Evaluate[int](`document.querySelectorAll("[data-test=delivery-row]").length`)))
 
 	// The receiver got the sample, signed with the secret the console showed once.
@@ -94,41 +95,41 @@ func TestWebhookIsCreatedTestedAndPausedFromTheConsole(t *testing.T) {
 	require.Contains(t, string(body), `"type":"customer.updated"`)
 
 	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=pause]")))
-	waitFor(t, tab, `!!document.querySelector("[data-test=status].status-paused") && !!document.querySelector("[data-test=resume]")`)
-	es, err := b.app.Webhooks.List(context.Background(), tn.ID)
+	consoletest.WaitFor(t, tab, `!!document.querySelector("[data-test=status].status-paused") && !!document.querySelector("[data-test=resume]")`)
+	es, err := b.App.Webhooks.List(context.Background(), tn.ID)
 	require.NoError(t, err)
 	require.Len(t, es, 1)
 	require.Equal(t, webhook.Paused, es[0].Status)
 	require.Equal(t, "CRM", es[0].Description)
 	require.Equal(t, []string{webhook.CustomerCreated, webhook.CustomerUpdated}, es[0].EventTypes)
-	noNetworkErrorsBut422(t, tab)
+	consoletest.NoNetworkErrorsBut422(t, tab)
 }
 
 func TestADisabledWebhookIsAnnouncedOnTheDashboardAndItsPage(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
-	tn := b.brand(t, "lotus-tea", "莲花茶饮")
-	b.member(t, tn, "analyst@lotus.example", access.RoleAnalyst)
+	b := consoletest.Setup(t)
+	tn := b.Brand(t, "lotus-tea", "莲花茶饮")
+	b.Member(t, tn, "analyst@lotus.example", access.RoleAnalyst)
 	rcv := newHookReceiver(t, http.StatusGone)
 	ctx := context.Background()
-	e, _, err := b.app.Webhooks.Create(ctx, tn.ID, webhook.Draft{URL: rcv.url, EventTypes: []string{webhook.CustomerCreated}})
+	e, _, err := b.App.Webhooks.Create(ctx, tn.ID, webhook.Draft{URL: rcv.url, EventTypes: []string{webhook.CustomerCreated}})
 	require.NoError(t, err)
 	name := "王小明"
-	_, err = b.app.Customers.Create(ctx, tn.ID, customers.Patch{Name: &name})
+	_, err = b.App.Customers.Create(ctx, tn.ID, customers.Patch{Name: &name})
 	require.NoError(t, err)
 	// The delivery job's work, done here: the receiver answers 410 Gone.
-	logs, err := b.app.Webhooks.Deliveries(ctx, tn.ID, e.ID, ports.Page{Limit: 1})
+	logs, err := b.App.Webhooks.Deliveries(ctx, tn.ID, e.ID, ports.Page{Limit: 1})
 	require.NoError(t, err)
-	require.NoError(t, b.app.Webhooks.Deliver(ctx, webhooks.DeliverArgs{TenantID: tn.ID.UUID(), DeliveryID: logs[0].ID, Attempt: 1}))
+	require.NoError(t, b.App.Webhooks.Deliver(ctx, webhooks.DeliverArgs{TenantID: tn.ID.UUID(), DeliveryID: logs[0].ID, Attempt: 1}))
 
-	tab := b.signIn(t, "analyst@lotus.example")
-	tab.Run(t, chromedp.Navigate(b.url+"/console/"), chromedp.WaitVisible(chromedp.CSS("[data-test=webhooks-disabled]")))
+	tab := b.SignIn(t, "analyst@lotus.example")
+	tab.Run(t, chromedp.Navigate(b.URL+"/console/"), chromedp.WaitVisible(chromedp.CSS("[data-test=webhooks-disabled]")))
 	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=webhooks-disabled] a")))
-	settle(t, tab, `!!document.querySelector("[data-test=disabled-notice]")`)
-	require.Contains(t, text(t, tab, "[data-test=disabled-notice]"), rcv.url)
+	consoletest.Settle(t, tab, `!!document.querySelector("[data-test=disabled-notice]")`)
+	require.Contains(t, consoletest.Text(t, tab, "[data-test=disabled-notice]"), rcv.url)
 	require.False(t, browsertest.Get(t, tab, chromedp.Evaluate[bool](`!!document.querySelector("[data-test=new-webhook]")`)),
 		"analysts read webhooks but cannot add one")
-	tab.Run(t, chromedp.Navigate(b.url+"/console/webhooks/"+e.ID.String()), chromedp.WaitVisible(chromedp.CSS("[data-test=delivery-row]")))
-	require.Contains(t, text(t, tab, "[data-test=delivery-response]"), "410")
-	noJSErrors(t, tab)
+	tab.Run(t, chromedp.Navigate(b.URL+"/console/webhooks/"+e.ID.String()), chromedp.WaitVisible(chromedp.CSS("[data-test=delivery-row]")))
+	require.Contains(t, consoletest.Text(t, tab, "[data-test=delivery-response]"), "410")
+	consoletest.NoJSErrors(t, tab)
 }
