@@ -32,7 +32,8 @@ type Bundle struct {
 	// URL is the server's base URL.
 	URL string
 	// App is the wiring behind it, for arranging data and checking what pages did.
-	App     *wire.App
+	App *wire.App
+	// Browser is a headless Chromium whose tabs the test signs in.
 	Browser *browsertest.Browser
 }
 
