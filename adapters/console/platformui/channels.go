@@ -136,7 +136,7 @@ func (h *handlers) saveChannel(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(form.Errors) > 0 {
 		w.WriteHeader(http.StatusUnprocessableEntity)
-		h.renderChannel(w, r, v, form)
+		renderChannel(w, r, v, form)
 		return
 	}
 	if err != nil {
@@ -150,10 +150,10 @@ func (h *handlers) saveChannel(w http.ResponseWriter, r *http.Request) {
 	}
 	saved := storedForms(st)[channel]
 	saved.Saved = true
-	h.renderChannel(w, r, v, saved)
+	renderChannel(w, r, v, saved)
 }
 
-func (h *handlers) renderChannel(w http.ResponseWriter, r *http.Request, v *console.View, form channelForm) {
+func renderChannel(w http.ResponseWriter, r *http.Request, v *console.View, form channelForm) {
 	console.RenderBlock(w, r, "channels", "channel-"+form.Channel, channelsView{View: v, Forms: map[string]channelForm{form.Channel: form}})
 }
 

@@ -140,7 +140,7 @@ func (h *handlers) webhookState(change func(*webhooks.Service, context.Context, 
 		}
 		v := console.ViewOf(r)
 		if _, err := change(h.d.Webhooks, r.Context(), v.Tenant.ID, id); err != nil && !errors.Is(err, webhooks.ErrNotPaused) {
-			h.webhookFailure(w, r, err)
+			webhookFailure(w, r, err)
 			return
 		}
 		v.Flash = messages.T(v.Lang, done)
@@ -152,7 +152,7 @@ func (h *handlers) webhookState(change func(*webhooks.Service, context.Context, 
 	}
 }
 
-func (h *handlers) webhookFailure(w http.ResponseWriter, r *http.Request, err error) {
+func webhookFailure(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, ports.ErrWebhookNotFound) || errors.Is(err, ports.ErrDeliveryNotFound) {
 		console.NotFound(w, r)
 		return
@@ -173,7 +173,7 @@ func (h *handlers) renderWebhook(w http.ResponseWriter, r *http.Request, id uuid
 	v := console.ViewOf(r)
 	e, err := h.d.Webhooks.Get(r.Context(), v.Tenant.ID, id)
 	if err != nil {
-		h.webhookFailure(w, r, err)
+		webhookFailure(w, r, err)
 		return
 	}
 	logs, err := h.d.Webhooks.Deliveries(r.Context(), v.Tenant.ID, id, ports.Page{Limit: 50})
@@ -207,7 +207,7 @@ func (h *handlers) updateWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.webhookFailure(w, r, err)
+		webhookFailure(w, r, err)
 		return
 	}
 	v.Flash = messages.T(v.Lang, "webhooks.saved")
@@ -222,7 +222,7 @@ func (h *handlers) rotateWebhook(w http.ResponseWriter, r *http.Request) {
 	v := console.ViewOf(r)
 	secret, err := h.d.Webhooks.RotateSecret(r.Context(), v.Tenant.ID, id)
 	if err != nil {
-		h.webhookFailure(w, r, err)
+		webhookFailure(w, r, err)
 		return
 	}
 	v.Flash = messages.T(v.Lang, "webhooks.rotated")
@@ -242,7 +242,7 @@ func (h *handlers) testWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.webhookFailure(w, r, err)
+		webhookFailure(w, r, err)
 		return
 	}
 	h.renderWebhook(w, r, id, "webhook", nil, "", &res)
@@ -254,7 +254,7 @@ func (h *handlers) deleteWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := h.d.Webhooks.Delete(r.Context(), console.ViewOf(r).Tenant.ID, id); err != nil {
-		h.webhookFailure(w, r, err)
+		webhookFailure(w, r, err)
 		return
 	}
 	console.Redirect(w, r, "/console/webhooks")
@@ -277,7 +277,7 @@ func (h *handlers) retryDelivery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.webhookFailure(w, r, err)
+		webhookFailure(w, r, err)
 		return
 	}
 	v.Flash = messages.T(v.Lang, "webhooks.resent")
