@@ -32,6 +32,9 @@ type (
 	}
 )
 
+// kitRoutes are the console's own routes, which no module may take.
+var kitRoutes = []string{"GET /login", "POST /language", "POST /logout", "POST /switch"}
+
 // load checks the modules (and that no two define a route or a message), parses their
 // templates and gathers their menu entries and parts.
 func (s *Server) load(ms []Module) ([]*module, error) {
@@ -42,6 +45,9 @@ func (s *Server) load(ms []Module) ([]*module, error) {
 		}
 	}
 	served := map[string]string{}
+	for _, at := range kitRoutes {
+		served[at] = "the console"
+	}
 	out := make([]*module, 0, len(ms))
 	for i, m := range ms {
 		if err := check(m); err != nil {

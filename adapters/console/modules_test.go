@@ -68,6 +68,8 @@ func TestTheConsoleRefusesUndeclaredGatesAndWhatIsDefinedTwice(t *testing.T) {
 	require.NotPanics(t, func() { console.New(console.Deps{Modules: []console.Module{twice}}) })
 	route := console.Module{Name: "probe", Routes: []console.Route{console.Get("/probe", console.AnyAdmin, ok)}}
 	require.Panics(t, func() { console.New(console.Deps{Modules: []console.Module{route, route}}) }, "a route of another module's")
+	logout := console.Module{Name: "probe", Routes: []console.Route{console.Post("/logout", console.AnyAdmin, ok)}}
+	require.Panics(t, func() { console.New(console.Deps{Modules: []console.Module{logout}}) }, "a route of the console's own")
 }
 
 // Every string of every module exists in both languages, and every key a module's template uses
