@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/engagehq/engage/adapters/console/consoletest"
 	"github.com/engagehq/engage/adapters/kratos/kratostest"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/ratelimit"
@@ -28,7 +29,7 @@ func TestKratosSignInRedirectsAndItsSessionOpensTheConsole(t *testing.T) {
 	a, err := wire.New(wire.Config{DatabaseURL: pg.AppURL, SecretsKey: "t1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
 		KratosURL: kratos.URL(), Workers: 1, NoPeriodicJobs: true}, db)
 	require.NoError(t, err)
-	srv := httptest.NewServer(web.Handler(a, web.Options{PlatformKey: platformKey, KratosBrowserURL: "https://auth.brand.example",
+	srv := httptest.NewServer(web.Handler(a, web.Options{PlatformKey: consoletest.PlatformKey, KratosBrowserURL: "https://auth.brand.example",
 		APILimits: ratelimit.DefaultAPILimits, SignInLimits: ratelimit.DefaultSignInLimits}))
 	t.Cleanup(srv.Close)
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

@@ -4,64 +4,88 @@ import (
 	"bytes"
 	"embed"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"html/template"
 	"io"
 	"io/fs"
+	"maps"
 	"net/http"
 	"strings"
 	"time"
 )
 
+// templateFS holds the layout and the console's own pages (sign-in, error).
+//
 //go:embed templates
 var templateFS embed.FS
 
-// pages holds one template set per page: the layout with the page's blocks.
+// pages are one module's templates: each page parsed with the layout and the module's
+// partials, and the partials alone, for the parts the module renders on others' pages.
 type pages struct {
-	sets map[string]*template.Template
+	sets     map[string]*template.Template
+	partials *template.Template
 }
 
-// lang is what every view passes templates so they can translate.
-type langer interface{ lang() string }
-
-func (v *view) lang() string        { return v.Lang }
-func (v errorView) lang() string    { return v.Lang }
-func (v loginView) lang() string    { return v.Lang }
-func (v platformView) lang() string { return v.Lang }
-
-func mustParsePages() *pages {
-	p := &pages{sets: map[string]*template.Template{}}
-	entries, err := templateFS.ReadDir("templates")
+// kitPages are the console's own pages.
+var kitPages = func() *pages {
+	own, err := fs.Sub(templateFS, "templates")
 	if err != nil {
 		panic(err)
 	}
-	// templates/partials holds blocks shared by every page.
-	partials, err := fs.Glob(templateFS, "templates/partials/*.html")
+	p, err := parsePages(own, messages, nil)
 	if err != nil {
 		panic(err)
-	}
-	shared := append([]string{"templates/layout.html"}, partials...)
-	for _, e := range entries {
-		name := strings.TrimSuffix(e.Name(), ".html")
-		if e.IsDir() || name == "layout" {
-			continue
-		}
-		t := template.New(name).Funcs(template.FuncMap{
-			"t":     func(lang, key string) string { return tr(lang, key) },
-			"time":  formatTime,
-			"json":  prettyJSON,
-			"join":  strings.Join,
-			"has":   contains,
-			"roles": func() []string { return roleOptions },
-			"split": strings.Fields,
-			"dict":  dict,
-		})
-		template.Must(t.ParseFS(templateFS, append(shared, "templates/"+e.Name())...))
-		p.sets[name] = t
 	}
 	return p
+}()
+
+// parsePages parses the pages of fsys: every .html file at its root but the layout, with the
+// console's layout and the files under partials/. Templates translate with m and call the
+// console's functions and funcs.
+func parsePages(fsys fs.FS, m Messages, funcs template.FuncMap) (*pages, error) {
+	fm := template.FuncMap{
+		"t":     m.T,
+		"time":  formatTime,
+		"json":  prettyJSON,
+		"join":  strings.Join,
+		"has":   contains,
+		"split": strings.Fields,
+		"dict":  dict,
+	}
+	maps.Copy(fm, funcs)
+	partials, err := fs.Glob(fsys, "partials/*.html")
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Glob(fsys, "*.html")
+	if err != nil {
+		return nil, err
+	}
+	p := &pages{sets: map[string]*template.Template{}}
+	for _, file := range files {
+		name := strings.TrimSuffix(file, ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := template.New(name).Funcs(fm).ParseFS(templateFS, "templates/layout.html")
+		if err == nil {
+			t, err = t.ParseFS(fsys, append(partials, file)...)
+		}
+		if err != nil {
+			return nil, err
+		}
+		p.sets[name] = t
+	}
+	if len(partials) > 0 {
+		if p.partials, err = template.New("partials").Funcs(fm).ParseFS(fsys, partials...); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
 }
 
-// render writes page name; pages that stand alone (login, error) define "page", the others
+// render writes page name; pages that stand alone (sign-in, error) define "page", the others
 // "content" inside the layout.
 func (p *pages) render(w io.Writer, name string, data any) {
 	p.renderBlock(w, name, "page", data)
@@ -84,6 +108,34 @@ func (p *pages) renderBlock(w io.Writer, name, block string, data any) {
 		rw.Header().Set("Content-Type", "text/html; charset=utf-8")
 	}
 	_, _ = buf.WriteTo(w)
+}
+
+// Render writes page (a template of the module serving r) in the layout.
+func Render(w http.ResponseWriter, r *http.Request, page string, data any) {
+	ViewOf(r).module.pages.render(w, page, data)
+}
+
+// RenderBlock writes one block of page (a template of the module serving r), for htmx fragments.
+func RenderBlock(w http.ResponseWriter, r *http.Request, page, block string, data any) {
+	ViewOf(r).module.pages.renderBlock(w, page, block, data)
+}
+
+// errNoBlock is a Fragment of a block the module's partials do not define.
+var errNoBlock = errors.New("console: no such block among the module's partials")
+
+// Fragment is a block of the partials of the module rendering r's part, as HTML to embed in
+// another page.
+func Fragment(r *http.Request, block string, data any) (template.HTML, error) {
+	ps := ViewOf(r).module.pages.partials
+	if ps == nil || ps.Lookup(block) == nil {
+		return "", fmt.Errorf("%w: %s", errNoBlock, block)
+	}
+	var buf bytes.Buffer
+	if err := ps.ExecuteTemplate(&buf, block, data); err != nil {
+		return "", err
+	}
+	// html/template escaped it as it rendered.
+	return template.HTML(buf.String()), nil
 }
 
 func formatTime(t any) string {

@@ -1,13 +1,10 @@
 package console
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/engagehq/engage/application/signin"
 )
@@ -34,7 +31,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		session, err := s.d.SignIn.Redeem(r.Context(), token)
 		if errors.Is(err, signin.ErrInvalidLink) {
 			w.WriteHeader(http.StatusUnauthorized)
-			s.pages.render(w, "login", loginView{Lang: lang, Error: tr(lang, "login.invalid_link"), ReturnTo: returnTo})
+			kitPages.render(w, "login", loginView{Lang: lang, Error: messages.T(lang, "login.invalid_link"), ReturnTo: returnTo})
 			return
 		}
 		if err != nil {
@@ -52,7 +49,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			url.QueryEscape(returnTo), http.StatusSeeOther)
 		return
 	}
-	s.pages.render(w, "login", loginView{Lang: lang, ReturnTo: returnTo, Local: s.d.SignIn != nil})
+	kitPages.render(w, "login", loginView{Lang: lang, ReturnTo: returnTo, Local: s.d.SignIn != nil})
 }
 
 type loginView struct {
@@ -73,22 +70,22 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, strings.TrimRight(s.d.KratosBrowserURL, "/")+"/self-service/logout/browser", http.StatusSeeOther)
 		return
 	}
-	redirect(w, r, "/console/login")
+	Redirect(w, r, "/console/login")
 }
 
 // switchTenant makes another of the admin's brands the current one.
 func (s *Server) switchTenant(w http.ResponseWriter, r *http.Request) {
-	v := viewFrom(r.Context())
+	v := ViewOf(r)
 	slug := r.PostFormValue("brand")
 	for _, b := range v.Brands {
 		if b.Slug == slug {
 			http.SetCookie(w, &http.Cookie{Name: tenantCookie, Value: slug, Path: "/console", HttpOnly: true,
 				Secure: s.d.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: 365 * 24 * 3600})
-			redirect(w, r, "/console/")
+			Redirect(w, r, "/console/")
 			return
 		}
 	}
-	s.fail(w, r, http.StatusForbidden, tr(v.Lang, "error.no_brand"))
+	Fail(w, r, http.StatusForbidden, messages.T(v.Lang, "error.no_brand"))
 }
 
 // setLanguage switches the console's language for this admin's browser.
@@ -99,63 +96,5 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/console", Secure: s.d.SecureCookies,
 		SameSite: http.SameSiteLaxMode, MaxAge: 365 * 24 * 3600})
-	redirect(w, r, safeReturn(r.PostFormValue("return_to")))
-}
-
-// redirect sends the browser on, as htmx expects for its requests and as browsers expect otherwise.
-func redirect(w http.ResponseWriter, r *http.Request, to string) {
-	if r.Header.Get("HX-Request") == "true" {
-		w.Header().Set("HX-Redirect", to)
-		w.WriteHeader(http.StatusNoContent)
-		return
-	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
-}
-
-// fresh reports whether a form's nonce is seen for the first time, so a double submit does one thing.
-func (s *Server) fresh(nonce string) bool {
-	if nonce == "" {
-		return true
-	}
-	now := time.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for n, at := range s.nonces {
-		if now.Sub(at) > 10*time.Minute {
-			delete(s.nonces, n)
-		}
-	}
-	if _, seen := s.nonces[nonce]; seen {
-		return false
-	}
-	s.nonces[nonce] = now
-	return true
-}
-
-func newNonce() string {
-	b := make([]byte, 12)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, message string) {
-	lang := language(r)
-	if r.Header.Get("HX-Request") == "true" {
-		w.Header().Set("HX-Retarget", "#toast")
-		w.Header().Set("HX-Reswap", "innerHTML")
-	}
-	w.WriteHeader(status)
-	s.pages.render(w, "error", errorView{Lang: lang, Status: status, Message: message, Partial: r.Header.Get("HX-Request") == "true"})
-}
-
-type errorView struct {
-	Lang    string
-	Status  int
-	Message string
-	Partial bool
-}
-
-func (s *Server) internal(w http.ResponseWriter, r *http.Request, err error) {
-	s.d.Logger.ErrorContext(r.Context(), "console", "path", r.URL.Path, "request_id", r.Header.Get("X-Request-ID"), "error", err)
-	s.fail(w, r, http.StatusInternalServerError, tr(language(r), "error.internal")+" "+r.Header.Get("X-Request-ID"))
+	Redirect(w, r, safeReturn(r.PostFormValue("return_to")))
 }

@@ -8,6 +8,8 @@ import (
 	"net/http"
 
 	"github.com/engagehq/engage/adapters/console"
+	"github.com/engagehq/engage/adapters/console/customersui"
+	"github.com/engagehq/engage/adapters/console/platformui"
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/ratelimit"
@@ -40,14 +42,11 @@ func Handler(a *wire.App, o Options) *httpapi.Server {
 	// CSRF tokens are keyed by a key derived from the platform key, a secret every instance shares.
 	csrfKey := sha256.Sum256([]byte("engage console csrf:" + o.PlatformKey))
 	con := console.New(console.Deps{
-		Tenants: a.Tenants, Tenancy: a.Tenancy, APIKeys: a.APIKeys, Access: a.Access, Audit: a.Audit, Authorizer: a.Authorizer,
-		Channels: a.Channels, Customers: a.Customers, WeChatAccounts: a.WeChatAccounts, Merges: a.Merges, Imports: a.Imports, Privacy: a.Privacy,
-		Webhooks: a.Webhooks,
+		Tenants: a.Tenants, Access: a.Access, Authorizer: a.Authorizer,
 		Identity: a.Identity, SignIn: local, PlatformKey: o.PlatformKey, KratosBrowserURL: o.KratosBrowserURL,
-		CSRFKey: csrfKey[:], SecureCookies: a.Config.Production, Logger: a.Config.Logger, Segments: a.Segments,
+		CSRFKey: csrfKey[:], SecureCookies: a.Config.Production, Logger: a.Config.Logger,
 		SignInLimit: func(h http.Handler) http.Handler { return limiter.ByIP(o.SignInLimits.Default, h) },
-		Events:      a.Events,
-		Tags:        a.Tags, Lifecycle: a.Lifecycle,
+		Modules:     ConsoleModules(a),
 	})
 	return httpapi.New(httpapi.Deps{
 		Tenants: a.Tenants, Tenancy: a.Tenancy, APIKeys: a.APIKeys, Access: a.Access, Audit: a.Audit, Secrets: a.Secrets,
@@ -66,4 +65,15 @@ func Handler(a *wire.App, o Options) *httpapi.Server {
 			return a.DB.CheckSchema(ctx)
 		},
 	})
+}
+
+// ConsoleModules are the console's pages, module by module, wired to a's services; tests of
+// the console read the same list.
+func ConsoleModules(a *wire.App) []console.Module {
+	return []console.Module{
+		platformui.Module(platformui.Deps{Tenants: a.Tenants, Tenancy: a.Tenancy, APIKeys: a.APIKeys, Access: a.Access, Audit: a.Audit,
+			Channels: a.Channels, Webhooks: a.Webhooks, Logger: a.Config.Logger}),
+		customersui.Module(customersui.Deps{Customers: a.Customers, WeChatAccounts: a.WeChatAccounts, Tags: a.Tags, Lifecycle: a.Lifecycle,
+			Segments: a.Segments, Merges: a.Merges, Imports: a.Imports, Privacy: a.Privacy, Events: a.Events, Logger: a.Config.Logger}),
+	}
 }

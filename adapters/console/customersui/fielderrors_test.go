@@ -1,0 +1,26 @@
+package customersui
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/engagehq/engage/domain/customer"
+)
+
+// A profile with several bad fields reports every one of them, however the service joined them.
+func TestFieldErrorsReportEveryFieldOfNestedJoins(t *testing.T) {
+	t.Parallel()
+	nested := errors.Join(
+		errors.Join(&customer.FieldError{Field: "phone", Err: customer.ErrPhone}, &customer.FieldError{Field: "email", Err: errors.New("bad")}),
+		nil,
+		&customer.FieldError{Field: "attributes.shoe_size", Err: errors.New("expected a number")},
+	)
+	got := map[string]string{}
+	fieldErrors("en", nested, got)
+	require.Len(t, got, 3)
+	require.Contains(t, got, "phone")
+	require.Contains(t, got, "email")
+	require.Contains(t, got, "attributes.shoe_size")
+}

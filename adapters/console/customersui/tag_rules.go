@@ -1,0 +1,98 @@
+package customersui
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/engagehq/engage/adapters/console"
+	"github.com/engagehq/engage/application/segments"
+	"github.com/engagehq/engage/domain/segment"
+	"github.com/engagehq/engage/ports"
+)
+
+type tagRulesView struct {
+	segmentView
+	Rules    []segment.TagRule
+	Tag      string
+	TagError string
+}
+
+func (h *handlers) tagRulesPage(w http.ResponseWriter, r *http.Request, out tagRulesView, status int) {
+	v := console.ViewOf(r)
+	rules, err := h.d.Segments.Rules(r.Context(), v.Tenant.ID)
+	if err != nil {
+		console.Internal(w, r, err)
+		return
+	}
+	out.View, out.Rules, out.BuilderPath = v, rules, ruleBuilderPath
+	if out.Builder.Match == "" {
+		out.Builder = builder{Match: "and", Rows: []conditionRow{{Field: "purchases", Op: segment.OpGe, Days: "30"}}}
+	}
+	if _, err := h.builderFields(r, &out.Builder); err != nil {
+		console.Internal(w, r, err)
+		return
+	}
+	w.WriteHeader(status)
+	console.Render(w, r, "tag_rules", out)
+}
+
+func (h *handlers) tagRules(w http.ResponseWriter, r *http.Request) {
+	h.tagRulesPage(w, r, tagRulesView{}, http.StatusOK)
+}
+
+func (h *handlers) createTagRule(w http.ResponseWriter, r *http.Request) {
+	v := console.ViewOf(r)
+	out := tagRulesView{segmentView: segmentView{Builder: readBuilder(r)}, Tag: r.PostFormValue("tag")}
+	cat, err := h.builderFields(r, &out.Builder)
+	if err == nil {
+		_, err = h.d.Segments.CreateRule(r.Context(), v.Tenant.ID, segments.RuleDraft{Tag: out.Tag, Tree: out.Builder.tree(cat), Enabled: true})
+	}
+	if err == nil {
+		console.Redirect(w, r, "/console/tag-rules")
+		return
+	}
+	var fe *segment.FieldError
+	tree := out.Builder.showErrors(v.Lang, err)
+	switch {
+	case errors.As(err, &fe):
+		out.TagError = messages.T(v.Lang, "rules.bad_tag")
+	case errors.Is(err, ports.ErrTagRuleTaken):
+		out.TagError = messages.T(v.Lang, "rules.tag_taken")
+	case !tree:
+		console.Internal(w, r, err)
+		return
+	}
+	h.tagRulesPage(w, r, out, http.StatusUnprocessableEntity)
+}
+
+// changeTagRule enables, disables or deletes a rule.
+func (h *handlers) changeTagRule(w http.ResponseWriter, r *http.Request) {
+	id, ok := console.PathID(w, r)
+	if !ok {
+		return
+	}
+	v := console.ViewOf(r)
+	var err error
+	switch action := r.PostFormValue("action"); action {
+	case "delete":
+		err = h.d.Segments.DeleteRule(r.Context(), v.Tenant.ID, id)
+	default:
+		var rule segment.TagRule
+		if rule, err = h.d.Segments.GetRule(r.Context(), v.Tenant.ID, id); err == nil {
+			var tree any
+			if err = json.Unmarshal(rule.Definition, &tree); err == nil {
+				_, err = h.d.Segments.UpdateRule(r.Context(), v.Tenant.ID, id, segments.RuleDraft{Tag: rule.Tag, Tree: tree, Enabled: action == "enable"})
+			}
+		}
+	}
+	if errors.Is(err, ports.ErrTagRuleNotFound) {
+		console.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		console.Internal(w, r, err)
+		return
+	}
+	console.Redirect(w, r, "/console/tag-rules")
+}

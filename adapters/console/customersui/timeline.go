@@ -1,0 +1,219 @@
+package customersui
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/engagehq/engage/adapters/console"
+	"github.com/engagehq/engage/domain/event"
+	"github.com/engagehq/engage/ports"
+)
+
+// timelinePage is how many events the timeline shows at a time.
+const timelinePage = 20
+
+// spendMonths is how many months the spend chart covers.
+const spendMonths = 12
+
+// typeIcons mark each kind of event in the timeline; custom types share one.
+var typeIcons = map[string]string{
+	event.TypePurchase: "🛒", event.TypeVisit: "📍", event.TypePageView: "👁", event.TypeClick: "👆",
+	event.TypeShare: "🔗", event.TypeReferral: "🤝", event.TypeSurvey: "📝",
+}
+
+type option struct{ Value, Label string }
+
+// timelineView is the activity section of the 360° view: aggregates, the spend chart and a
+// page of the cross-channel timeline.
+type timelineView struct {
+	*console.View
+	CustomerID          uuid.UUID
+	FirstSeen, LastSeen string
+	Purchases, Visits   int64
+	Spend               string
+	HasPurchases        bool
+	Items               []timelineItem
+	Type, Channel       string
+	Types, Channels     []option
+	MoreURL             string
+	// Continued is set on the pages after the first, which add to a list already shown.
+	Continued bool
+}
+
+// timelineItem is one event as the timeline shows it.
+type timelineItem struct {
+	ID, Type, ChannelKey, Icon, Label, Channel, When, Amount, Store string
+	Lines, Details                                                  []string
+}
+
+func yuan(fen int64) string { return fmt.Sprintf("¥%d.%02d", fen/100, fen%100) }
+
+// location is the brand's time zone, in which the console shows times; China's when the
+// machine has no zone database.
+func location(v *console.View) *time.Location {
+	if loc, err := time.LoadLocation(v.Tenant.Timezone); err == nil && v.Tenant.Timezone != "" {
+		return loc
+	}
+	return time.FixedZone("UTC+8", 8*3600)
+}
+
+// when is t in the brand's time zone, a dash when there is none.
+func when(v *console.View, t *time.Time) string {
+	if t == nil {
+		return "—"
+	}
+	return t.In(location(v)).Format("2006-01-02 15:04")
+}
+
+func itemOf(v *console.View, e event.Event, labels map[string]string) timelineItem {
+	it := timelineItem{ID: e.ID, Type: e.Type, ChannelKey: e.Channel, Icon: typeIcons[e.Type], Label: messages.T(v.Lang, "timeline.type_"+e.Type),
+		Channel: messages.T(v.Lang, "timeline.channel_"+e.Channel), When: when(v, &e.OccurredAt), Store: e.Store}
+	if key, ok := event.CustomKey(e.Type); ok {
+		it.Icon, it.Label = "⭐", key
+		if l := labels[e.Type]; l != "" {
+			it.Label = l
+		}
+	}
+	if e.AmountFen != nil {
+		it.Amount = yuan(*e.AmountFen)
+	}
+	for _, item := range e.Items {
+		line := fmt.Sprintf("%s × %d", item.SKU, item.Quantity)
+		if item.Category != "" {
+			line += " (" + item.Category + ")"
+		}
+		if item.PriceFen != nil {
+			line += " " + yuan(*item.PriceFen)
+		}
+		it.Lines = append(it.Lines, line)
+	}
+	keys := make([]string, 0, len(e.Payload))
+	for k := range e.Payload {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		raw, _ := json.Marshal(e.Payload[k])
+		it.Details = append(it.Details, k+": "+strings.Trim(string(raw), `"`))
+	}
+	return it
+}
+
+// customerTimeline serves the activity section of a customer's page (loaded once the page is
+// shown) and, with part=list, further pages or filtered pages of the timeline.
+func (h *handlers) customerTimeline(w http.ResponseWriter, r *http.Request) {
+	id, ok := console.PathID(w, r)
+	if !ok {
+		return
+	}
+	v := console.ViewOf(r)
+	ctx, q := r.Context(), r.URL.Query()
+	out := timelineView{View: v, CustomerID: id, Type: q.Get("type"), Channel: q.Get("channel")}
+	if out.Type != "" && !event.ValidType(out.Type) {
+		out.Type = ""
+	}
+	if !slices.Contains(event.Channels, out.Channel) {
+		out.Channel = ""
+	}
+	types, err := h.d.Events.EventTypes(ctx, v.Tenant.ID)
+	if err != nil {
+		console.Internal(w, r, err)
+		return
+	}
+	labels := map[string]string{}
+	for _, t := range event.Types {
+		out.Types = append(out.Types, option{t, messages.T(v.Lang, "timeline.type_"+t)})
+	}
+	for _, t := range types {
+		label := t.Label
+		if label == "" {
+			label = t.Key
+		}
+		labels[t.Name()] = label
+		out.Types = append(out.Types, option{t.Name(), label})
+	}
+	for _, c := range event.Channels {
+		out.Channels = append(out.Channels, option{c, messages.T(v.Lang, "timeline.channel_"+c)})
+	}
+	cursor := q.Get("cursor")
+	out.Continued = cursor != ""
+	evs, err := h.d.Events.Timeline(ctx, v.Tenant.ID, id, ports.TimelineQuery{Type: out.Type, Channel: out.Channel},
+		ports.Page{After: cursor, Limit: timelinePage + 1})
+	if errors.Is(err, ports.ErrCustomerNotFound) {
+		console.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		console.Internal(w, r, err)
+		return
+	}
+	if len(evs) > timelinePage {
+		evs = evs[:timelinePage]
+		more := url.Values{"part": {"list"}, "cursor": {evs[len(evs)-1].ID}, "type": {out.Type}, "channel": {out.Channel}}
+		out.MoreURL = "/console/customers/" + id.String() + "/timeline?" + more.Encode()
+	}
+	for _, e := range evs {
+		out.Items = append(out.Items, itemOf(v, e, labels))
+	}
+	if q.Get("part") == "list" {
+		console.RenderBlock(w, r, "customer", "timeline-list", out)
+		return
+	}
+	a, err := h.d.Events.Activity(ctx, v.Tenant.ID, id)
+	if err != nil {
+		console.Internal(w, r, err)
+		return
+	}
+	out.FirstSeen, out.LastSeen, out.Purchases, out.Visits = when(v, a.FirstSeenAt), when(v, a.LastSeenAt), a.PurchaseCount, a.VisitCount
+	out.Spend, out.HasPurchases = yuan(a.SpendFen), a.PurchaseCount > 0
+	console.RenderBlock(w, r, "customer", "customer-activity-section", out)
+}
+
+// customerSpend is the data of the spend chart: the customer's purchases per month over the
+// year up to their last purchase.
+func (h *handlers) customerSpend(w http.ResponseWriter, r *http.Request) {
+	id, ok := console.PathID(w, r)
+	if !ok {
+		return
+	}
+	v := console.ViewOf(r)
+	a, err := h.d.Events.Activity(r.Context(), v.Tenant.ID, id)
+	if errors.Is(err, ports.ErrCustomerNotFound) {
+		console.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		console.Internal(w, r, err)
+		return
+	}
+	end := time.Now()
+	if a.LastPurchaseAt != nil {
+		end = *a.LastPurchaseAt
+	}
+	months, err := h.d.Events.MonthlySpend(r.Context(), v.Tenant.ID, id, end, spendMonths, location(v))
+	if err != nil {
+		console.Internal(w, r, err)
+		return
+	}
+	// The chart's shape is the dashboard's: labels along the axis, one value each.
+	out := struct {
+		Days   []string  `json:"days"`
+		Counts []float64 `json:"counts"`
+		Label  string    `json:"label"`
+	}{Label: messages.T(v.Lang, "timeline.spend_yuan")}
+	for _, m := range months {
+		out.Days = append(out.Days, m.Month.Format("2006-01"))
+		out.Counts = append(out.Counts, float64(m.SpendFen)/100)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(out)
+}

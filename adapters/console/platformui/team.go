@@ -1,0 +1,163 @@
+package platformui
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/engagehq/engage/adapters/console"
+	accessapp "github.com/engagehq/engage/application/access"
+	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/ports"
+	"github.com/engagehq/engage/tenants"
+)
+
+type teamView struct {
+	*console.View
+	Members     []ports.Membership
+	Invitations []ports.Invitation
+	Form        inviteForm
+}
+
+type inviteForm struct {
+	Email  string
+	Roles  []string
+	Errors map[string]string
+}
+
+func (h *handlers) team(w http.ResponseWriter, r *http.Request) {
+	h.renderTeam(w, r, "page", inviteForm{Roles: []string{access.RoleMarketer.String()}})
+}
+
+func (h *handlers) renderTeam(w http.ResponseWriter, r *http.Request, block string, form inviteForm) {
+	v := console.ViewOf(r)
+	ms, err := h.d.Access.Members(r.Context(), v.Tenant.ID)
+	if err != nil {
+		console.Internal(w, r, err)
+		return
+	}
+	is, err := h.d.Access.Invitations(r.Context(), v.Tenant.ID)
+	if err != nil {
+		console.Internal(w, r, err)
+		return
+	}
+	console.RenderBlock(w, r, "team", block, teamView{View: v, Members: ms, Invitations: is, Form: form})
+}
+
+func parseRoles(names []string) ([]access.Role, error) {
+	if len(names) == 0 {
+		return nil, access.ErrRoleName
+	}
+	out := make([]access.Role, 0, len(names))
+	for _, n := range names {
+		r, err := access.ParseRole(n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// teamError turns a refused team change into the message for the field at fault.
+func teamError(lang string, err error) (field, message string, ok bool) {
+	var fe *tenants.FieldError
+	switch {
+	case errors.As(err, &fe):
+		return fe.Field, messages.T(lang, "team.bad_email"), true
+	case errors.Is(err, accessapp.ErrEscalation):
+		return "roles", messages.T(lang, "error.escalation"), true
+	case errors.Is(err, accessapp.ErrUnknownRole):
+		return "roles", messages.T(lang, "keys.bad_role"), true
+	case errors.Is(err, accessapp.ErrLastOwner):
+		return "roles", messages.T(lang, "team.last_owner"), true
+	}
+	return "", "", false
+}
+
+func (h *handlers) invite(w http.ResponseWriter, r *http.Request) {
+	v := console.ViewOf(r)
+	_ = r.ParseForm()
+	form := inviteForm{Email: strings.TrimSpace(r.PostFormValue("email")), Roles: r.PostForm["roles"], Errors: map[string]string{}}
+	roles, err := parseRoles(form.Roles)
+	if err != nil {
+		form.Errors["roles"] = messages.T(v.Lang, "team.pick_role")
+	}
+	if form.Email == "" {
+		form.Errors["email"] = messages.T(v.Lang, "team.bad_email")
+	}
+	if len(form.Errors) == 0 {
+		if !console.Fresh(r) {
+			v.Flash = messages.T(v.Lang, "form.already_submitted")
+			h.renderTeam(w, r, "members", inviteForm{Roles: form.Roles})
+			return
+		}
+		_, err = h.d.Access.Invite(r.Context(), v.Tenant.ID, v.Roles, form.Email, roles)
+		if f, msg, ok := teamError(v.Lang, err); ok {
+			form.Errors[f] = msg
+		} else if err != nil {
+			console.Internal(w, r, err)
+			return
+		}
+	}
+	if len(form.Errors) > 0 {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		h.renderTeam(w, r, "members", form)
+		return
+	}
+	v.Flash = messages.T(v.Lang, "team.invited")
+	h.renderTeam(w, r, "members", inviteForm{Roles: form.Roles})
+}
+
+func (h *handlers) teamChange(w http.ResponseWriter, r *http.Request, change func(v *console.View, id uuid.UUID) error, done string) {
+	id, ok := console.PathID(w, r)
+	if !ok {
+		return
+	}
+	v := console.ViewOf(r)
+	err := change(v, id)
+	if _, msg, ok := teamError(v.Lang, err); ok {
+		console.Fail(w, r, http.StatusForbidden, msg)
+		return
+	}
+	switch {
+	case errors.Is(err, ports.ErrMembershipNotFound), errors.Is(err, ports.ErrInvitationNotFound):
+		console.NotFound(w, r)
+		return
+	case errors.Is(err, accessapp.ErrInvitationState):
+		console.Fail(w, r, http.StatusConflict, messages.T(v.Lang, "team.invitation_closed"))
+		return
+	case err != nil:
+		console.Internal(w, r, err)
+		return
+	}
+	v.Flash = messages.T(v.Lang, done)
+	h.renderTeam(w, r, "members", inviteForm{Roles: []string{access.RoleMarketer.String()}})
+}
+
+func (h *handlers) changeRoles(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	h.teamChange(w, r, func(v *console.View, id uuid.UUID) error {
+		roles, err := parseRoles(r.PostForm["roles"])
+		if err != nil {
+			return accessapp.ErrUnknownRole
+		}
+		_, err = h.d.Access.ChangeRoles(r.Context(), v.Tenant.ID, v.Roles, id, roles)
+		return err
+	}, "team.roles_changed")
+}
+
+func (h *handlers) removeMember(w http.ResponseWriter, r *http.Request) {
+	h.teamChange(w, r, func(v *console.View, id uuid.UUID) error {
+		return h.d.Access.RemoveMember(r.Context(), v.Tenant.ID, v.Roles, id)
+	}, "team.removed")
+}
+
+func (h *handlers) revokeInvitation(w http.ResponseWriter, r *http.Request) {
+	h.teamChange(w, r, func(v *console.View, id uuid.UUID) error {
+		_, err := h.d.Access.RevokeInvitation(r.Context(), v.Tenant.ID, id)
+		return err
+	}, "team.invitation_revoked")
+}
