@@ -22,7 +22,8 @@ var ErrNoTenantTx = errors.New("no tenant transaction in context")
 type Transactor interface {
 	InTenant(ctx context.Context, tenant tenants.ID, fn func(ctx context.Context) error) error
 	// ReadInTenant runs read-only fn for tenant in as few round trips as possible. Statements
-	// in fn do not share a snapshot: use it for single-statement reads.
+	// in fn do not share a snapshot: use it for single-statement reads. The database refuses
+	// any write or row lock under it.
 	ReadInTenant(ctx context.Context, tenant tenants.ID, fn func(ctx context.Context) error) error
 	// InUser runs fn in a transaction scoped to an authenticated admin user rather than a
 	// tenant: it sees that user's memberships and the open invitations to email everywhere,

@@ -146,6 +146,8 @@ func (db *DB) Local(ctx context.Context, key any, create func() (any, func(conte
 // ReadInTenant runs read-only fn for tenant. Each statement is sent in one round trip together
 // with the tenant setting, as one implicit transaction: fast, but two statements do not share a
 // snapshot, so use it for reads that are one statement or need no consistency between them.
+// Each of those transactions is read-only in PostgreSQL: a write or row lock fails with
+// ErrReadOnly, so work that writes or locks belongs in InTenant.
 func (db *DB) ReadInTenant(ctx context.Context, tenant tenants.ID, fn func(ctx context.Context) error) error {
 	if tenant.IsZero() {
 		return ports.ErrNoTenantTx
@@ -184,7 +186,8 @@ func TenantTx(ctx context.Context) (Querier, tenants.ID, error) {
 	return t.q, t.tenant, nil
 }
 
-// ErrReadOnly is returned when a write is attempted in a ReadInTenant scope.
+// ErrReadOnly is returned when a write is attempted in a ReadInTenant scope: at once by Exec and
+// WriteTx, and by PostgreSQL (SQLSTATE 25006) for a write or row lock sent as a query.
 var ErrReadOnly = errors.New("postgres: write in a read-only tenant scope")
 
 // WriteTx returns the transaction of an InTenant scope, for writers that need pgx.Tx itself

@@ -2,14 +2,18 @@ package postgres
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// setTenant sets the tenant for the rest of the (implicit) transaction.
-const setTenant = "SELECT set_config('app.tenant_id', $1, true)"
+// setTenant sets the tenant for the rest of the (implicit) transaction and makes that
+// transaction read-only, so PostgreSQL itself refuses any write or row lock the query attempts
+// (SQLSTATE 25006). Turning read-only on is allowed at any point of a transaction.
+const setTenant = "SELECT set_config('app.tenant_id', $1, true), set_config('transaction_read_only', 'on', true)"
 
 // tenantReader runs each query as a two-statement batch, the tenant setting then the query.
 // A batch ends with a single Sync, so both run in one implicit transaction: the setting holds
@@ -36,9 +40,18 @@ func (r *tenantReader) Query(ctx context.Context, sql string, args ...any) (pgx.
 	rows, err := br.Query()
 	if err != nil {
 		_ = br.Close()
-		return nil, err
+		return nil, readOnly(err)
 	}
 	return &batchRows{Rows: rows, batch: br}, nil
+}
+
+// readOnly names a write PostgreSQL refused in the read-only scope as ErrReadOnly.
+func readOnly(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "25006" {
+		return fmt.Errorf("%w: %w", ErrReadOnly, err)
+	}
+	return err
 }
 
 func (r *tenantReader) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
@@ -61,6 +74,9 @@ func (r *batchRows) Close() {
 	r.Rows.Close()
 	_ = r.batch.Close()
 }
+
+// Err names a refused write, which PostgreSQL reports only once the statement runs.
+func (r *batchRows) Err() error { return readOnly(r.Rows.Err()) }
 
 func (r *batchRows) Next() bool {
 	if r.Rows.Next() {

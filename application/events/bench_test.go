@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/postgres/platformdb"
@@ -42,18 +43,25 @@ func newBench(b *testing.B, customers int) *bench {
 		Publisher: bus, Tenants: dir, Clock: ports.SystemClock{}})
 	require.NoError(b, bus.Subscribe(svc.Subscriber(events.NewActivityUpdater(customersdb.Activity{}), "")))
 	tn := pgtest.NewTenant(b, dir)
-	out := &bench{svc: svc, tenant: tn.ID}
-	for start := 0; start < customers; start += 1000 {
+	return &bench{svc: svc, tenant: tn.ID, customers: importCustomers(b, db, tn.ID, customers)}
+}
+
+// importCustomers stores n new customers of tenant, a thousand per transaction, and returns
+// their IDs.
+func importCustomers(tb testing.TB, db *postgres.DB, tenant tenants.ID, n int) []uuid.UUID {
+	tb.Helper()
+	var out []uuid.UUID
+	for start := 0; start < n; start += 1000 {
 		batch := make([]customer.Customer, 0, 1000)
-		for i := start; i < min(start+1000, customers); i++ {
+		for i := start; i < min(start+1000, n); i++ {
 			c := customer.Customer{ID: uuid.New(), ExternalID: fmt.Sprintf("bench-%d", i), Name: fmt.Sprintf("会员%d", i)}
-			require.NoError(b, c.Normalise(time.Now()))
+			require.NoError(tb, c.Normalise(time.Now()))
 			batch = append(batch, c)
 		}
-		require.NoError(b, db.InTenant(context.Background(), tn.ID, func(ctx context.Context) error {
+		require.NoError(tb, db.InTenant(context.Background(), tenant, func(ctx context.Context) error {
 			ids, _, err := customersdb.CustomerImport{}.ImportNew(ctx, batch)
 			for _, id := range ids {
-				out.customers = append(out.customers, id)
+				out = append(out, id)
 			}
 			return err
 		}))

@@ -22,7 +22,7 @@ func (CustomerBulk) ByKeys(ctx context.Context, externalIDs, phones []string) ([
 		return nil, err
 	}
 	rows, err := q.Query(ctx, `SELECT `+customerColumns+` FROM customers
-		WHERE external_id = ANY($1::text[]) OR phone = ANY($2::text[]) ORDER BY id FOR UPDATE`, externalIDs, phones)
+		WHERE external_id = ANY($1::text[]) OR phone = ANY($2::text[]) ORDER BY id FOR NO KEY UPDATE`, externalIDs, phones)
 	if err != nil {
 		return nil, err
 	}

@@ -25,13 +25,15 @@ const customerStates = `SELECT c.id, c.erased_at IS NOT NULL,
 		EXISTS (SELECT 1 FROM customer_erasures e WHERE e.customer_id = c.id AND e.status = 'pending')
 	FROM customers c `
 
-// Lock implements ports.CustomerMergeRepository.
+// Lock implements ports.CustomerMergeRepository. The rows are locked FOR NO KEY UPDATE, in ID
+// order as every locker of customers, so events keep being stored for both while they merge;
+// the duplicate's key lock comes with its delete, last.
 func (CustomerMerges) Lock(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]ports.CustomerState, error) {
 	q, _, err := postgres.TenantTx(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.Query(ctx, customerStates+`WHERE c.id = ANY($1::uuid[]) ORDER BY c.id FOR UPDATE OF c`, ids)
+	rows, err := q.Query(ctx, customerStates+`WHERE c.id = ANY($1::uuid[]) ORDER BY c.id FOR NO KEY UPDATE OF c`, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -174,7 +174,7 @@ func (Customers) Update(ctx context.Context, id uuid.UUID, change func(*customer
 	if err != nil {
 		return customer.Customer{}, err
 	}
-	c, err := scanCustomer(q.QueryRow(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = $1 FOR UPDATE`, id))
+	c, err := scanCustomer(q.QueryRow(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = $1 FOR NO KEY UPDATE`, id))
 	if err != nil {
 		return c, err
 	}

@@ -48,6 +48,9 @@ func encodePayload(e event.Event) (string, error) {
 }
 
 // InsertNew implements ports.EventRepository: one INSERT over arrays, whatever the batch size.
+// Rows go in by customer, then event ID, so that the foreign key checks lock the customers
+// (FOR KEY SHARE) in ascending ID order, as every other locker of customers does, and two
+// batches with the same events claim their IDs in the same order.
 func (Events) InsertNew(ctx context.Context, evs []event.Event) ([]string, error) {
 	q, tenant, err := postgres.TenantTx(ctx)
 	if err != nil {
@@ -77,6 +80,7 @@ func (Events) InsertNew(ctx context.Context, evs []event.Event) ([]string, error
 		SELECT $1, u.id, u.customer_id, u.type, u.channel, u.occurred_at, u.amount_fen, u.store, u.payload::jsonb
 		FROM unnest($2::text[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[], $7::bigint[], $8::text[], $9::text[])
 			AS u (id, customer_id, type, channel, occurred_at, amount_fen, store, payload)
+		ORDER BY u.customer_id, u.id
 		ON CONFLICT (tenant_id, id) DO NOTHING
 		RETURNING id`, tenant.UUID(), ids, customers, types, channels, occurred, amounts, stores, payloads)
 	if err != nil {
@@ -182,10 +186,13 @@ type Activity struct{}
 
 var _ ports.ActivityRepository = Activity{}
 
-// Recompute implements ports.ActivityRepository. In one round trip it makes sure the rows of
-// the tenant's customers among customers exist, locks them in ID order (concurrent jobs on the same customers wait instead of
-// deadlocking), then recomputes them: under READ COMMITTED that last statement's snapshot is
-// taken once the locks are held, so it sees every event whose job might be waiting on them.
+// Recompute implements ports.ActivityRepository. In one round trip it locks the tenant's
+// customers among customers in ID order (concurrent jobs on the same customers wait instead of
+// deadlocking), makes sure their rows exist, then recomputes them: under READ COMMITTED that
+// last statement's snapshot is taken once the locks are held, so it sees every event whose
+// job might be waiting on them. The customers themselves are locked, first, FOR NO KEY
+// UPDATE: every writer of a customer's rows locks the customer before them (a merge, the
+// stages that follow in a reaction), and ingest's foreign key checks do not conflict with it.
 func (Activity) Recompute(ctx context.Context, customers []uuid.UUID) error {
 	tx, err := postgres.WriteTx(ctx)
 	if err != nil {
@@ -193,10 +200,10 @@ func (Activity) Recompute(ctx context.Context, customers []uuid.UUID) error {
 	}
 	_, tenant, _ := postgres.TenantTx(ctx)
 	b := &pgx.Batch{}
+	b.Queue(`SELECT id FROM customers WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`, customers)
 	b.Queue(`INSERT INTO customer_activity (tenant_id, customer_id)
 		SELECT $1, c FROM unnest($2::uuid[]) AS c WHERE EXISTS (SELECT 1 FROM customers WHERE id = c) ORDER BY c
 		ON CONFLICT (tenant_id, customer_id) DO NOTHING`, tenant.UUID(), customers)
-	b.Queue(`SELECT customer_id FROM customer_activity WHERE customer_id = ANY($1::uuid[]) ORDER BY customer_id FOR UPDATE`, customers)
 	b.Queue(`UPDATE customer_activity a SET first_seen_at = s.first_seen, last_seen_at = s.last_seen,
 			last_purchase_at = s.last_purchase, purchase_count = s.purchases, spend_fen = s.spend, visit_count = s.visits,
 			updated_at = now()

@@ -86,7 +86,9 @@ func settingsArgs(s lifecycle.Settings, now time.Time) []any {
 
 // Recompute implements ports.LifecycleRepository in one statement. The changed rows are locked
 // in ID order, waiting for other transactions, and written only if their stage is still the
-// one it was computed from.
+// one it was computed from. The lock is FOR NO KEY UPDATE, as the UPDATE's own: no key
+// changes, so the foreign key checks of concurrent ingests (FOR KEY SHARE) neither wait on it
+// nor make it wait, and the two cannot deadlock.
 func (Lifecycle) Recompute(ctx context.Context, s lifecycle.Settings, now time.Time, ids []uuid.UUID) (int64, error) {
 	if len(ids) == 0 {
 		return 0, nil
@@ -96,7 +98,7 @@ func (Lifecycle) Recompute(ctx context.Context, s lifecycle.Settings, now time.T
 		return 0, err
 	}
 	ct, err := tx.Exec(ctx, fmt.Sprintf(changesSQL, "c.id = ANY($6::uuid[])")+`,
-		l AS (SELECT id FROM customers WHERE id IN (SELECT id FROM s) ORDER BY id FOR UPDATE)
+		l AS (SELECT id FROM customers WHERE id IN (SELECT id FROM s) ORDER BY id FOR NO KEY UPDATE)
 		UPDATE customers c SET lifecycle_stage = s.stage, lifecycle_since = s.since
 		FROM s JOIN l ON l.id = s.id
 		WHERE c.id = s.id AND c.lifecycle_stage = s.prev`, append(settingsArgs(s, now), ids)...)
@@ -104,11 +106,13 @@ func (Lifecycle) Recompute(ctx context.Context, s lifecycle.Settings, now time.T
 }
 
 // RecomputeAll implements ports.LifecycleRepository in two statements: one reads the changes
-// over the whole brand, the other writes them by ID. Only the changed rows are locked, and
-// those another transaction holds are skipped: the sweep never waits on an event reaction
-// (which recomputes its customers itself), so the two cannot deadlock. A customer whose stage
-// an event reaction changed between the two statements is not overwritten; one whose purchase
-// kept the stage the read saw may be, until the next event or sweep.
+// over the whole brand, the other writes them by ID. Only the changed rows are locked (FOR NO
+// KEY UPDATE, as Recompute), and those another transaction holds are skipped: the sweep never
+// waits on an event reaction (which recomputes its customers itself), so the two cannot
+// deadlock; an ingest's foreign key checks do not hold them, so none is skipped for those. A
+// customer whose stage an event reaction changed between the two statements is not
+// overwritten; one whose purchase kept the stage the read saw may be, until the next event or
+// sweep.
 func (Lifecycle) RecomputeAll(ctx context.Context, s lifecycle.Settings, now time.Time) (int64, error) {
 	tx, err := postgres.WriteTx(ctx)
 	if err != nil {
@@ -137,7 +141,7 @@ func (Lifecycle) RecomputeAll(ctx context.Context, s lifecycle.Settings, now tim
 		return 0, err
 	}
 	ct, err := tx.Exec(ctx, `WITH u AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) AS u (id, prev, stage, since)),
-		l AS (SELECT id FROM customers WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE SKIP LOCKED)
+		l AS (SELECT id FROM customers WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE SKIP LOCKED)
 		UPDATE customers c SET lifecycle_stage = u.stage, lifecycle_since = u.since
 		FROM u JOIN l ON l.id = u.id
 		WHERE c.id = u.id AND c.lifecycle_stage = u.prev`, ids, prevs, stages, sinces)

@@ -108,7 +108,7 @@ func (e SegmentEvaluator) RefreshMembers(ctx context.Context, id uuid.UUID, t se
 	err = q.QueryRow(ctx, with+`,
 		gone AS (DELETE FROM segment_members m WHERE m.segment_id = $2 AND ($3::uuid[] IS NULL OR m.customer_id = ANY($3))
 			AND NOT EXISTS (SELECT 1 FROM matched WHERE matched.id = m.customer_id)),
-		added AS (INSERT INTO segment_members (tenant_id, segment_id, customer_id) SELECT $1, $2, id FROM matched
+		added AS (INSERT INTO segment_members (tenant_id, segment_id, customer_id) SELECT $1, $2, id FROM matched ORDER BY id
 			ON CONFLICT DO NOTHING)
 		SELECT count(*) FROM matched`, append([]any{tenant.UUID(), id, customers}, args...)...).Scan(&n)
 	if err != nil || customers != nil {
@@ -130,7 +130,7 @@ func (e SegmentEvaluator) ApplyTagRule(ctx context.Context, tag string, t segmen
 	_, err = q.Exec(ctx, with+`,
 		gone AS (DELETE FROM customer_tags x WHERE x.tag = $2 AND x.source = 'rule' AND ($3::uuid[] IS NULL OR x.customer_id = ANY($3))
 			AND NOT EXISTS (SELECT 1 FROM matched WHERE matched.id = x.customer_id))
-		INSERT INTO customer_tags (tenant_id, customer_id, tag, source) SELECT $1, id, $2, 'rule' FROM matched
+		INSERT INTO customer_tags (tenant_id, customer_id, tag, source) SELECT $1, id, $2, 'rule' FROM matched ORDER BY id
 		ON CONFLICT DO NOTHING`, append([]any{tenant.UUID(), tag, customers}, args...)...)
 	return err
 }

@@ -100,7 +100,7 @@ func (Tags) BulkAssign(ctx context.Context, ids []uuid.UUID, tag string, source 
 		return nil, err
 	}
 	rows, err := q.Query(ctx, `INSERT INTO customer_tags (tenant_id, customer_id, tag, source)
-		SELECT $1, c.id, $3, $4 FROM customers c WHERE c.id = ANY($2::uuid[])
+		SELECT $1, c.id, $3, $4 FROM customers c WHERE c.id = ANY($2::uuid[]) ORDER BY c.id
 		ON CONFLICT DO NOTHING
 		RETURNING customer_id`, tenant.UUID(), ids, tag, string(source))
 	if err != nil {
