@@ -72,7 +72,8 @@ func InvalidFields(ats ...FieldAt) ErrorRow {
 	return ErrorRow{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Detail: invalidDetail, fields: ats}
 }
 
-// When narrows r to refusals that also match err (errors.Is), answered with code.
+// When is the InvalidFields row r narrowed to refusals that also match err (errors.Is),
+// answered with code: the fields of an unknown attribute, say, under unknown_attribute.
 func (r ErrorRow) When(err error, code string) ErrorRow {
 	r.Err, r.Code = err, code
 	return r
