@@ -8,12 +8,12 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/engagehq/engage/adapters/httpapi"
+	"github.com/engagehq/engage/adapters/wire/web"
 )
 
 func TestCommittedDocumentMatchesTheCode(t *testing.T) {
 	t.Parallel()
-	generated, err := httpapi.New(httpapi.Deps{}).API().OpenAPI().YAML()
+	generated, err := web.Document().YAML()
 	require.NoError(t, err)
 	committed, err := os.ReadFile("openapi.yaml")
 	require.NoError(t, err)

@@ -1,4 +1,4 @@
-package httpapi
+package httpapi_test
 
 import (
 	"testing"
@@ -6,14 +6,18 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/stretchr/testify/require"
 
+	"github.com/engagehq/engage/adapters/httpapi"
+	"github.com/engagehq/engage/adapters/wire/web"
 	"github.com/engagehq/engage/domain/access"
 )
 
 // Every operation must say who may call it: a known permission for tenant operations, the
-// platform for operator ones. An operation registered without one fails here.
+// platform for operator ones, whichever module registers it. An operation registered without
+// one stops the server from starting (see TestAnOperationWithoutACallerStopsTheServer) and
+// fails here.
 func TestEveryOperationDeclaresItsPermission(t *testing.T) {
 	t.Parallel()
-	doc := New(Deps{}).API().OpenAPI()
+	doc := web.Document()
 	n := 0
 	for path, item := range doc.Paths {
 		for _, op := range []*huma.Operation{item.Get, item.Post, item.Put, item.Patch, item.Delete} {
@@ -21,25 +25,25 @@ func TestEveryOperationDeclaresItsPermission(t *testing.T) {
 				continue
 			}
 			n++
-			auth, _ := op.Metadata[metaAuth].(string)
-			perm, _ := op.Metadata[metaPermission].(string)
+			auth, _ := op.Metadata[httpapi.MetaAuth].(string)
+			perm, _ := op.Metadata[httpapi.MetaPermission].(string)
 			switch auth {
-			case authPlatform:
+			case httpapi.AuthPlatform:
 				require.Equalf(t, "platform", perm, "%s %s", op.Method, path)
-			case authTenant:
+			case httpapi.AuthTenant:
 				require.Truef(t, access.IsPermission(access.Permission(perm)), "%s %s declares unknown permission %q", op.Method, path, perm)
-			case authAdmin:
+			case httpapi.AuthAdmin:
 				require.Equalf(t, "self", perm, "%s %s", op.Method, path)
-			case authCustomer:
+			case httpapi.AuthCustomer:
 				require.Equalf(t, "self", perm, "%s %s", op.Method, path)
-				require.Containsf(t, op.Metadata, metaCustomerAuth, "%s %s names what checks its customer token", op.Method, path)
-				require.Equalf(t, []map[string][]string{{schemeCustomer: {}}}, op.Security, "%s %s takes customer tokens only", op.Method, path)
-			case authPublic:
+				require.Containsf(t, op.Metadata, httpapi.MetaCustomerAuth, "%s %s names what checks its customer token", op.Method, path)
+				require.Equalf(t, []map[string][]string{{httpapi.SchemeCustomer: {}}}, op.Security, "%s %s takes customer tokens only", op.Method, path)
+			case httpapi.AuthPublic:
 				require.Equalf(t, "public", perm, "%s %s", op.Method, path)
 				require.Emptyf(t, op.Security, "%s %s is public", op.Method, path)
 				continue
 			default:
-				t.Errorf("%s %s declares no access (use tenantOperation, adminOperation, customerOperation, publicOperation or platformOperation)", op.Method, path)
+				t.Errorf("%s %s declares no access (register it with httpapi.Register)", op.Method, path)
 			}
 			require.NotEmptyf(t, op.Security, "%s %s documents its security scheme", op.Method, path)
 		}

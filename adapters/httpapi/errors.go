@@ -6,94 +6,130 @@ import (
 	"log/slog"
 	"net/http"
 
-	accessapp "github.com/engagehq/engage/application/access"
-	"github.com/engagehq/engage/application/apikeys"
-	"github.com/engagehq/engage/application/signin"
-	"github.com/engagehq/engage/domain/apikey"
+	"github.com/danielgtaylor/huma/v2"
+
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
 
-// mapError turns application errors into problems; anything unknown is logged and becomes a
-// 500 that reveals nothing.
-func mapError(ctx context.Context, log *slog.Logger, err error) error {
-	var (
-		p  *Problem
-		fe *tenants.FieldError
-	)
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &p):
-		return p
-	case errors.As(err, &fe):
-		return problem(ctx, http.StatusUnprocessableEntity, "validation_failed", "the request has invalid fields",
-			bodyFields(err, func(fe *tenants.FieldError) (string, error) { return fe.Field, fe.Err })...)
-	case errors.Is(err, tenants.ErrNotFound):
-		return problem(ctx, http.StatusNotFound, "tenant_not_found", "no such tenant")
-	case errors.Is(err, tenants.ErrSlugTaken):
-		return problem(ctx, http.StatusConflict, "slug_taken", "another tenant has this slug", field("body.slug", "already taken", nil))
-	case errors.Is(err, accessapp.ErrEscalation), errors.Is(err, apikeys.ErrEscalation):
-		return problem(ctx, http.StatusForbidden, "role_escalation", "you cannot grant permissions you do not hold")
-	case errors.Is(err, accessapp.ErrUnknownRole):
-		return problem(ctx, http.StatusUnprocessableEntity, "unknown_role", "no such role in this brand", field("body.roles", err.Error(), nil))
-	case errors.Is(err, apikeys.ErrUnknownRole):
-		return problem(ctx, http.StatusUnprocessableEntity, "unknown_role", "no such role in this brand", field("body.role", err.Error(), nil))
-	case errors.Is(err, accessapp.ErrLastOwner):
-		return problem(ctx, http.StatusConflict, "last_owner", "a brand keeps at least one owner")
-	case errors.Is(err, accessapp.ErrInvitationState):
-		return problem(ctx, http.StatusConflict, "invitation_closed", "the invitation was already accepted, revoked or expired")
-	case errors.Is(err, ports.ErrMembershipNotFound):
-		return problem(ctx, http.StatusNotFound, "member_not_found", "no such member")
-	case errors.Is(err, ports.ErrInvitationNotFound):
-		return problem(ctx, http.StatusNotFound, "invitation_not_found", "no such invitation")
-	case errors.Is(err, ports.ErrRoleNotFound):
-		return problem(ctx, http.StatusNotFound, "role_not_found", "no such role")
-	case errors.Is(err, ports.ErrAuditNotFound):
-		return problem(ctx, http.StatusNotFound, "audit_record_not_found", "no such audit record")
-	case errors.Is(err, apikey.ErrRevoked), errors.Is(err, apikey.ErrExpired):
-		return problem(ctx, http.StatusConflict, "api_key_not_live", "the key is revoked or expired")
-	case errors.Is(err, signin.ErrInvalidLink):
-		return problem(ctx, http.StatusUnauthorized, "invalid_link", "the sign-in link is invalid, expired or already used")
-	case errors.Is(err, signin.ErrDisabled):
-		return problem(ctx, http.StatusForbidden, "local_sign_in_disabled", err.Error())
-	case errors.Is(err, apikey.ErrNotFound):
-		return problem(ctx, http.StatusNotFound, "api_key_not_found", "no such API key")
-	case errors.Is(err, apikey.ErrName):
-		return problem(ctx, http.StatusUnprocessableEntity, "validation_failed", "the request has invalid fields", field("body.name", err.Error(), nil))
-	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
-		// The client went away; nobody reads this answer.
-		return problem(ctx, statusClientClosed, "client_closed", "the client closed the request")
-	case errors.Is(err, ports.ErrBadCursor):
-		return problem(ctx, http.StatusBadRequest, "invalid_cursor", "the cursor is not one this API issued", field("query.cursor", "malformed cursor", nil))
+// ErrorRow answers one refusal of an operation: errors matching Err (errors.Is) become the
+// problem of Status, Code and Detail. Each module keeps its rows in ErrorTables that
+// Kit.MapError reads; rows made by As and InvalidFields match and answer in their own way.
+type ErrorRow struct {
+	// Err is the error the row answers, matched with errors.Is.
+	Err    error
+	Status int
+	Code   string
+	// Detail explains the problem; empty, it is the error's own text.
+	Detail string
+	// Field, when set, names the input at fault, for Reason (empty: the error's own text).
+	Field  string
+	Reason string
+	// Header is sent with the problem (Retry-After, Location).
+	Header http.Header
+	// Log, when set, logs the error at that level: the cause of an answer operators act on.
+	Log slog.Leveler
+
+	// fields, when set, name the inputs at fault: the row matches when they name any.
+	fields []FieldAt
+	// as, when set, matches and answers an error of a type.
+	as func(ctx context.Context, err error) (error, bool)
+}
+
+// ErrorTable is a module's rows, tried in order.
+type ErrorTable []ErrorRow
+
+// As answers errors of type E (matched with errors.As) with answer.
+func As[E error](answer func(ctx context.Context, e E) error) ErrorRow {
+	return ErrorRow{as: func(ctx context.Context, err error) (error, bool) {
+		var e E
+		if !errors.As(err, &e) {
+			return nil, false
+		}
+		return answer(ctx, e), true
+	}}
+}
+
+// FieldAt names the input at fault for one error of a refusal (a leaf of its errors.Join
+// tree): its location ("body.slug") and the reason; ok is false for errors it does not name.
+type FieldAt func(err error) (location string, reason error, ok bool)
+
+// FieldsOf names the input at fault of every error of type E with at.
+func FieldsOf[E error](at func(E) (location string, reason error)) FieldAt {
+	return func(err error) (string, error, bool) {
+		var e E
+		if !errors.As(err, &e) {
+			return "", nil, false
+		}
+		location, reason := at(e)
+		return location, reason, true
 	}
-	log.ErrorContext(ctx, "request failed", "request_id", RequestID(ctx), "error", err)
-	return problem(ctx, http.StatusInternalServerError, "internal", "internal error; quote the request ID to support")
 }
 
-// statusClientClosed is the conventional status for a request its client abandoned.
-const statusClientClosed = 499
-
-// roleProblem reports a malformed role name at location.
-func roleProblem(ctx context.Context, location string, err error) error {
-	return problem(ctx, http.StatusUnprocessableEntity, "validation_failed", "the request has invalid fields", field(location, err.Error(), nil))
+// InvalidFields answers 422 validation_failed naming every input at fault that ats name
+// among the errors joined in a refusal; it matches when they name one.
+func InvalidFields(ats ...FieldAt) ErrorRow {
+	return ErrorRow{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Detail: invalidDetail, fields: ats}
 }
 
-// unjoin flattens errors.Join trees into their leaves.
-// bodyFields names the body field of every error of type E joined in err; at tells a field
-// error's field and reason (the domains' field errors share that shape, not a type).
-func bodyFields[E error](err error, at func(E) (field string, reason error)) []*FieldDetail {
+// When is the InvalidFields row r narrowed to refusals that also match err (errors.Is),
+// answered with code: the fields of an unknown attribute, say, under unknown_attribute.
+func (r ErrorRow) When(err error, code string) ErrorRow {
+	r.Err, r.Code = err, code
+	return r
+}
+
+// answer returns r's answer to err, and false when r does not match it.
+func (r ErrorRow) answer(ctx context.Context, err error) (error, bool) {
+	switch {
+	case r.as != nil:
+		return r.as(ctx, err)
+	case r.Err != nil && !errors.Is(err, r.Err):
+		return nil, false
+	case r.fields != nil:
+		fields := fieldsAt(err, r.fields)
+		if len(fields) == 0 {
+			return nil, false
+		}
+		return NewProblem(ctx, r.Status, r.Code, r.Detail, fields...), true
+	case r.Err == nil:
+		return nil, false
+	}
+	detail := r.Detail
+	if detail == "" {
+		detail = err.Error()
+	}
+	var fields []*FieldDetail
+	if r.Field != "" {
+		reason := r.Reason
+		if reason == "" {
+			reason = err.Error()
+		}
+		fields = append(fields, Field(r.Field, reason, nil))
+	}
+	p := NewProblem(ctx, r.Status, r.Code, detail, fields...)
+	if r.Header != nil {
+		return huma.ErrorWithHeaders(p, r.Header), true
+	}
+	return p, true
+}
+
+// fieldsAt is the one walker of joined field errors: the inputs each of ats names among the
+// leaves of err's errors.Join tree, by ats' order, then the leaves'.
+func fieldsAt(err error, ats []FieldAt) []*FieldDetail {
+	leaves := unjoin(err)
 	var out []*FieldDetail
-	for _, e := range unjoin(err) {
-		var fe E
-		if errors.As(e, &fe) {
-			name, reason := at(fe)
-			out = append(out, field("body."+name, reason.Error(), nil))
+	for _, at := range ats {
+		for _, e := range leaves {
+			if location, reason, ok := at(e); ok {
+				out = append(out, Field(location, reason.Error(), nil))
+			}
 		}
 	}
 	return out
 }
 
+// unjoin flattens errors.Join trees into their leaves.
 func unjoin(err error) []error {
 	j, ok := err.(interface{ Unwrap() []error })
 	if !ok {
@@ -104,4 +140,54 @@ func unjoin(err error) []error {
 		out = append(out, unjoin(e)...)
 	}
 	return out
+}
+
+// kitErrors are the refusals every operation may meet.
+var kitErrors = ErrorTable{
+	{Err: tenants.ErrSuspended, Status: http.StatusForbidden, Code: "tenant_suspended", Detail: "this brand's account is suspended"},
+	{Err: ports.ErrBadCursor, Status: http.StatusBadRequest, Code: "invalid_cursor", Detail: "the cursor is not one this API issued",
+		Field: "query.cursor", Reason: "malformed cursor"},
+}
+
+// statusClientClosed is the conventional status for a request its client abandoned.
+const statusClientClosed = 499
+
+// MapError turns an operation's error into the problem its client sees: a *Problem as it is,
+// else the answer of the first row of tables that matches, else of the kit's own rows; anything
+// unknown is logged and becomes a 500 that reveals nothing. A nil error stays nil.
+func (k *Kit) MapError(ctx context.Context, err error, tables ...ErrorTable) error {
+	var p *Problem
+	if err == nil {
+		return nil
+	}
+	if errors.As(err, &p) {
+		return p
+	}
+	for _, table := range tables {
+		if answer, ok := k.match(ctx, err, table); ok {
+			return answer
+		}
+	}
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		// The client went away; nobody reads this answer.
+		return NewProblem(ctx, statusClientClosed, "client_closed", "the client closed the request")
+	}
+	if answer, ok := k.match(ctx, err, kitErrors); ok {
+		return answer
+	}
+	k.log.ErrorContext(ctx, "request failed", "request_id", RequestID(ctx), "error", err)
+	return NewProblem(ctx, http.StatusInternalServerError, "internal", "internal error; quote the request ID to support")
+}
+
+// match answers err with the first row of table that matches it.
+func (k *Kit) match(ctx context.Context, err error, table ErrorTable) (error, bool) {
+	for _, row := range table {
+		if answer, ok := row.answer(ctx, err); ok {
+			if row.Log != nil {
+				k.log.Log(ctx, row.Log.Level(), row.Code, "request_id", RequestID(ctx), "error", err)
+			}
+			return answer, true
+		}
+	}
+	return nil, false
 }

@@ -15,21 +15,6 @@ import (
 // idempotencyHeader is the request header naming an idempotency key.
 const idempotencyHeader = "Idempotency-Key"
 
-// idempotentOperation marks a value-moving POST: it accepts an Idempotency-Key.
-func idempotentOperation(op huma.Operation) huma.Operation {
-	op.Metadata[metaIdempotent] = true
-	op.Parameters = append(op.Parameters, &huma.Param{
-		Name: idempotencyHeader, In: "header",
-		Description: "Makes the request safe to retry: the same key with the same body returns the first response " +
-			"(marked Idempotent-Replayed: true) for at least 24 hours; the same key with another body is refused with 422, " +
-			"and while the first request with the key is still running, with 409.",
-		Schema: &huma.Schema{Type: "string", MinLength: ptr(1), MaxLength: ptr(255)},
-	})
-	return op
-}
-
-func ptr[T any](v T) *T { return &v }
-
 // humaContext lets recordingContext embed huma.Context, whose method Context would otherwise
 // clash with the embedded field's name.
 type humaContext = huma.Context
@@ -62,17 +47,17 @@ func (s *Server) idempotent(ctx huma.Context, next func(huma.Context)) {
 		return
 	}
 	if len(key) > 255 {
-		writeHumaProblem(ctx, problem(ctx.Context(), http.StatusUnprocessableEntity, "validation_failed", "idempotency key too long",
-			field("header."+idempotencyHeader, "at most 255 characters", nil)))
+		writeHumaProblem(ctx, NewProblem(ctx.Context(), http.StatusUnprocessableEntity, "validation_failed", "idempotency key too long",
+			Field("header."+idempotencyHeader, "at most 255 characters", nil)))
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(ctx.BodyReader(), op.MaxBodyBytes+1))
 	if err != nil {
-		writeHumaProblem(ctx, problem(ctx.Context(), http.StatusBadRequest, "malformed_request", "could not read the request body"))
+		writeHumaProblem(ctx, NewProblem(ctx.Context(), http.StatusBadRequest, "malformed_request", "could not read the request body"))
 		return
 	}
 	if int64(len(body)) > op.MaxBodyBytes {
-		writeHumaProblem(ctx, problem(ctx.Context(), http.StatusRequestEntityTooLarge, "body_too_large",
+		writeHumaProblem(ctx, NewProblem(ctx.Context(), http.StatusRequestEntityTooLarge, "body_too_large",
 			"the request body exceeds "+strconv.FormatInt(op.MaxBodyBytes, 10)+" bytes"))
 		return
 	}
@@ -81,21 +66,21 @@ func (s *Server) idempotent(ctx huma.Context, next func(huma.Context)) {
 	h.Write(body)
 	fingerprint := h.Sum(nil)
 
-	tenant := principalFrom(ctx.Context()).Tenant.ID
+	tenant := PrincipalFrom(ctx.Context()).Tenant.ID
 	rec, err := s.deps.Idempotency.Claim(ctx.Context(), tenant, key, fingerprint)
 	if err != nil {
 		s.deps.Logger.ErrorContext(ctx.Context(), "idempotency claim", "error", err)
-		writeHumaProblem(ctx, problem(ctx.Context(), http.StatusInternalServerError, "internal", "internal error; quote the request ID to support"))
+		writeHumaProblem(ctx, NewProblem(ctx.Context(), http.StatusInternalServerError, "internal", "internal error; quote the request ID to support"))
 		return
 	}
 	switch rec.State {
 	case ports.IdempotencyMismatch:
-		writeHumaProblem(ctx, problem(ctx.Context(), http.StatusUnprocessableEntity, "idempotency_key_reused",
-			"this Idempotency-Key was used with a different request", field("header."+idempotencyHeader, "already used for another request", key)))
+		writeHumaProblem(ctx, NewProblem(ctx.Context(), http.StatusUnprocessableEntity, "idempotency_key_reused",
+			"this Idempotency-Key was used with a different request", Field("header."+idempotencyHeader, "already used for another request", key)))
 		return
 	case ports.IdempotencyInFlight:
-		writeHumaProblem(ctx, problem(ctx.Context(), http.StatusConflict, "idempotency_key_in_use",
-			"a request with this Idempotency-Key is still in progress; retry later", field("header."+idempotencyHeader, "in flight", key)))
+		writeHumaProblem(ctx, NewProblem(ctx.Context(), http.StatusConflict, "idempotency_key_in_use",
+			"a request with this Idempotency-Key is still in progress; retry later", Field("header."+idempotencyHeader, "in flight", key)))
 		return
 	case ports.IdempotencyDone:
 		ctx.SetHeader("Content-Type", contentTypeFor(rec.Status))

@@ -1,4 +1,4 @@
-package httpapi
+package httpapi_test
 
 import (
 	"net/http"
@@ -9,6 +9,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/engagehq/engage/adapters/httpapi"
+	"github.com/engagehq/engage/adapters/httpapi/apitest"
 	"github.com/engagehq/engage/domain/access"
 )
 
@@ -29,23 +31,23 @@ func pathValue(name string) string {
 // refused with 403 exactly when the role lacks the operation's permission.
 func TestEveryOperationAgainstEveryBuiltinRole(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
-	_, owner := b.tenantWithKey(t, access.RoleOwner)
+	b := apitest.New(t)
+	_, owner := b.TenantWithKey(t, access.RoleOwner)
 	keys := map[access.Role]string{}
 	for _, r := range access.BuiltinRoles {
-		created := b.do(t, http.MethodPost, "/v1/api-keys", owner, map[string]any{"name": "matrix " + r.String(), "role": r.String()})
-		require.Equal(t, http.StatusCreated, created.status, "%s", created.raw)
-		keys[r] = created.body["secret"].(string)
+		created := b.Do(t, http.MethodPost, "/v1/api-keys", owner, map[string]any{"name": "matrix " + r.String(), "role": r.String()})
+		require.Equal(t, http.StatusCreated, created.Status, "%s", created.Raw)
+		keys[r] = created.Body["secret"].(string)
 	}
 
-	doc := b.srv.API().OpenAPI()
+	doc := b.Srv.API().OpenAPI()
 	calls := 0
 	for path, item := range doc.Paths {
 		for _, op := range []*huma.Operation{item.Get, item.Post, item.Put, item.Patch, item.Delete} {
-			if op == nil || op.Metadata[metaAuth] != authTenant {
+			if op == nil || op.Metadata[httpapi.MetaAuth] != httpapi.AuthTenant {
 				continue
 			}
-			perm := access.Permission(op.Metadata[metaPermission].(string))
+			perm := access.Permission(op.Metadata[httpapi.MetaPermission].(string))
 			url := path
 			for _, p := range op.Parameters {
 				if p.In == "path" {
@@ -57,18 +59,18 @@ func TestEveryOperationAgainstEveryBuiltinRole(t *testing.T) {
 				body = map[string]any{}
 			}
 			for _, r := range access.BuiltinRoles {
-				res := b.do(t, op.Method, url, keys[r], body)
+				res := b.Do(t, op.Method, url, keys[r], body)
 				allowed := false
 				for _, p := range access.BuiltinGrants(r) {
 					allowed = allowed || p == perm
 				}
 				if allowed {
-					require.NotEqualf(t, http.StatusForbidden, res.status, "%s %s as %s (holds %s): %s", op.Method, path, r, perm, res.raw)
+					require.NotEqualf(t, http.StatusForbidden, res.Status, "%s %s as %s (holds %s): %s", op.Method, path, r, perm, res.Raw)
 				} else {
-					require.Equalf(t, http.StatusForbidden, res.status, "%s %s as %s (lacks %s): %s", op.Method, path, r, perm, res.raw)
-					require.Equal(t, "forbidden", res.problemCode())
+					require.Equalf(t, http.StatusForbidden, res.Status, "%s %s as %s (lacks %s): %s", op.Method, path, r, perm, res.Raw)
+					require.Equal(t, "forbidden", res.ProblemCode())
 				}
-				require.NotEqualf(t, http.StatusInternalServerError, res.status, "%s %s as %s: %s", op.Method, path, r, res.raw)
+				require.NotEqualf(t, http.StatusInternalServerError, res.Status, "%s %s as %s: %s", op.Method, path, r, res.Raw)
 				calls++
 			}
 		}

@@ -14,12 +14,12 @@ type PageQuery struct {
 	Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50" doc:"Items per page"`
 }
 
-// page decodes the cursor; it asks for one extra item to learn whether another page follows.
-func (q PageQuery) page(ctx context.Context) (ports.Page, error) {
+// Page decodes the cursor; it asks for one extra item to learn whether another page follows.
+func (q PageQuery) Page(ctx context.Context) (ports.Page, error) {
 	after, err := base64.RawURLEncoding.DecodeString(q.Cursor)
 	if err != nil {
-		return ports.Page{}, problem(ctx, http.StatusBadRequest, "invalid_cursor", "the cursor is not one this API issued",
-			field("query.cursor", "malformed cursor", q.Cursor))
+		return ports.Page{}, NewProblem(ctx, http.StatusBadRequest, "invalid_cursor", "the cursor is not one this API issued",
+			Field("query.cursor", "malformed cursor", q.Cursor))
 	}
 	limit := q.Limit
 	if limit == 0 {
@@ -28,8 +28,9 @@ func (q PageQuery) page(ctx context.Context) (ports.Page, error) {
 	return ports.Page{After: string(after), Limit: limit + 1}, nil
 }
 
-// paginate trims the extra item and returns the cursor of the next page ("" on the last).
-func paginate[T any](items []T, p ports.Page, position func(T) string) ([]T, string) {
+// Paginate trims the extra item of a page asked for with PageQuery.Page and returns the cursor
+// of the next page ("" on the last); position names an item's place in the order.
+func Paginate[T any](items []T, p ports.Page, position func(T) string) ([]T, string) {
 	if len(items) < p.Limit {
 		return items, ""
 	}

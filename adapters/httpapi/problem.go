@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
 )
 
 // Problem is an RFC 9457 problem document with a stable machine-readable code.
@@ -62,9 +63,9 @@ var defaultCodes = map[int]string{
 
 var missingProperty = regexp.MustCompile(`^expected required property (\S+) to be present$`)
 
-// newProblem builds a problem from huma's (status, message, errors) form; it replaces
+// humaProblem builds a problem from huma's (status, message, errors) form; it replaces
 // huma.NewErrorWithContext so huma's own errors carry codes and request IDs too.
-func newProblem(ctx huma.Context, status int, msg string, errs ...error) huma.StatusError {
+func humaProblem(ctx huma.Context, status int, msg string, errs ...error) huma.StatusError {
 	p := &Problem{Title: http.StatusText(status), Status: status, Code: defaultCodes[status], Detail: msg}
 	if p.Code == "" {
 		p.Code = "error"
@@ -100,14 +101,32 @@ func newProblem(ctx huma.Context, status int, msg string, errs ...error) huma.St
 	return p
 }
 
-// problem builds a problem with an explicit code.
-func problem(ctx context.Context, status int, code, detail string, fields ...*FieldDetail) *Problem {
+// NewProblem builds the problem of a request with an explicit code.
+func NewProblem(ctx context.Context, status int, code, detail string, fields ...*FieldDetail) *Problem {
 	return &Problem{Title: http.StatusText(status), Status: status, Code: code, Detail: detail, RequestID: RequestID(ctx), Errors: fields}
 }
 
-// field names one input at fault.
-func field(location, message string, value any) *FieldDetail {
+// Field names one input at fault: where it is, what is wrong and, where it is safe to echo,
+// the value received.
+func Field(location, message string, value any) *FieldDetail {
 	return &FieldDetail{Location: location, Message: message, Value: value}
+}
+
+// invalidDetail is the detail of every validation_failed problem of the operations.
+const invalidDetail = "the request has invalid fields"
+
+// Invalid refuses a request with 422 validation_failed, naming the inputs at fault.
+func Invalid(ctx context.Context, fields ...*FieldDetail) *Problem {
+	return NewProblem(ctx, http.StatusUnprocessableEntity, "validation_failed", invalidDetail, fields...)
+}
+
+// ParseUUID reads the ID raw sent at location ("path.id"), refusing a malformed one.
+func ParseUUID(ctx context.Context, location, raw string) (uuid.UUID, error) {
+	id, err := uuid.Parse(raw)
+	if err != nil {
+		return id, NewProblem(ctx, http.StatusUnprocessableEntity, "validation_failed", "malformed ID", Field(location, "expected a UUID", raw))
+	}
+	return id, nil
 }
 
 // writeProblem sends p outside huma's handler flow (middlewares, plain routes).

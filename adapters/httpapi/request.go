@@ -81,7 +81,7 @@ func observe(log *slog.Logger, m *Metrics) func(http.Handler) http.Handler {
 				if v := recover(); v != nil {
 					log.ErrorContext(ctx, "panic", "request_id", ri.id, "panic", v)
 					if rec.status == 0 {
-						writeProblem(rec, problem(ctx, http.StatusInternalServerError, "internal", "internal error; quote the request ID to support"))
+						writeProblem(rec, NewProblem(ctx, http.StatusInternalServerError, "internal", "internal error; quote the request ID to support"))
 					}
 				}
 				elapsed := time.Since(start)

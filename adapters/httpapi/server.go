@@ -1,5 +1,6 @@
-// Package httpapi is Engage's HTTP API: huma v2 operations on chi under /v1, problem+json
-// errors, authentication, idempotency keys, pagination, health, metrics and the OpenAPI document.
+// Package httpapi is the HTTP kit of Engage's API: the server (huma v2 on chi, operations under
+// /v1), authentication, problem+json errors, idempotency keys, pagination, health, metrics and
+// the OpenAPI documents. Modules add their operations (platformapi, customersapi) as a Module.
 package httpapi
 
 import (
@@ -9,34 +10,15 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humachi"
 	"github.com/go-chi/chi/v5"
-	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/adapters/ratelimit"
 	accessapp "github.com/engagehq/engage/application/access"
 	"github.com/engagehq/engage/application/apikeys"
-	auditapp "github.com/engagehq/engage/application/audit"
-	"github.com/engagehq/engage/application/checkins"
-	"github.com/engagehq/engage/application/customerauth"
-	"github.com/engagehq/engage/application/customerimport"
-	"github.com/engagehq/engage/application/customermerge"
-	"github.com/engagehq/engage/application/customers"
-	"github.com/engagehq/engage/application/events"
 	"github.com/engagehq/engage/application/idempotency"
-	lifecycleapp "github.com/engagehq/engage/application/lifecycle"
-	"github.com/engagehq/engage/application/membership"
-	"github.com/engagehq/engage/application/privacy"
-	"github.com/engagehq/engage/application/secrets"
-	"github.com/engagehq/engage/application/segments"
-	"github.com/engagehq/engage/application/signin"
-	"github.com/engagehq/engage/application/tags"
-	"github.com/engagehq/engage/application/tenancy"
-	"github.com/engagehq/engage/application/webhooks"
-	"github.com/engagehq/engage/application/wechataccounts"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -44,42 +26,21 @@ import (
 // Version is the API's version as published in the OpenAPI document.
 const Version = "1.0.0"
 
-// Deps are what the API serves. Any may be nil when only the OpenAPI document is wanted.
+// Deps are what the API serves: the modules' operations, and what the kit needs to
+// authenticate and answer them. Any may be nil when only the OpenAPI document is wanted.
 type Deps struct {
-	Tenants   *tenants.Directory
-	Tenancy   *tenancy.Service
-	APIKeys   *apikeys.Service
-	Access    *accessapp.Service
-	Audit     *auditapp.Service
-	Secrets   *secrets.Service
-	Customers *customers.Service
-	// CustomerAuth logs customers in from the Mini Program and checks their tokens; nil refuses
-	// customer operations.
-	CustomerAuth *customerauth.Service
-	Events       *events.Service
-	Idempotency  *idempotency.Service
-	// WeChatAccounts manages customers' WeChat links and fan tag imports.
-	WeChatAccounts *wechataccounts.Service
-	// Checkins makes member codes and checks members in.
-	Checkins *checkins.Service
-	// Membership summarises a member's membership.
-	Membership *membership.Service
-	// Merges merges duplicate customers; Privacy downloads and erases customers' data;
-	// Imports imports customers from CSV files.
-	Merges  *customermerge.Service
-	Privacy *privacy.Service
-	Imports *customerimport.Service
-	// Webhooks keeps the brand's webhook endpoints and their delivery logs.
-	Webhooks *webhooks.Service
-	// Segments serves segments, auto-tag rules and customer exports.
-	Segments *segments.Service
+	// Modules register their operations, in this order.
+	Modules []Module
+	// Tenants finds brands, for admins' requests and the brands' own documents.
+	Tenants *tenants.Directory
+	// APIKeys authenticates partners; Access signs admins in and checks their memberships.
+	APIKeys *apikeys.Service
+	Access  *accessapp.Service
 	// Identity checks admin sessions (Kratos, or local sign-in in development); nil refuses them.
-	Identity ports.IdentityProvider
-	// SignIn redeems local sign-in links; nil where they are disabled (production).
-	SignIn *signin.Service
-	// SecureCookies marks session cookies Secure (everywhere but plain-HTTP development).
-	SecureCookies bool
-	Authorizer    ports.Authorizer
+	Identity   ports.IdentityProvider
+	Authorizer ports.Authorizer
+	// Idempotency keeps the answers of requests sent with an Idempotency-Key.
+	Idempotency *idempotency.Service
 	// Tx and AuditLog record refused change attempts.
 	Tx       ports.Transactor
 	AuditLog ports.AuditLog
@@ -100,9 +61,6 @@ type Deps struct {
 
 	// PublicURL is the API's external base URL, the server of each brand's own document.
 	PublicURL string
-	// Tags tags customers; Lifecycle serves the brand's lifecycle rules and stage counts.
-	Tags      *tags.Service
-	Lifecycle *lifecycleapp.Service
 }
 
 // Server is the HTTP API.
@@ -110,18 +68,20 @@ type Server struct {
 	deps   Deps
 	router chi.Router
 	api    huma.API
+	kit    *Kit
 
 	brandDocs *brandDocs
 }
 
 func init() {
-	huma.NewErrorWithContext = newProblem
+	huma.NewErrorWithContext = humaProblem
 	huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
-		return newProblem(nil, status, msg, errs...)
+		return humaProblem(nil, status, msg, errs...)
 	}
 }
 
-// New builds the API and registers every operation.
+// New builds the API and registers every module's operations. It panics when an operation
+// does not say who may call it.
 func New(deps Deps) *Server {
 	if deps.Logger == nil {
 		deps.Logger = slog.New(slog.DiscardHandler)
@@ -129,13 +89,13 @@ func New(deps Deps) *Server {
 	if deps.Metrics == nil {
 		deps.Metrics = NewMetrics(nil)
 	}
-	s := &Server{deps: deps, router: chi.NewRouter()}
+	s := &Server{deps: deps, router: chi.NewRouter(), kit: &Kit{log: deps.Logger}}
 	s.router.Use(observe(deps.Logger, deps.Metrics))
 	s.router.NotFound(func(w http.ResponseWriter, r *http.Request) {
-		writeProblem(w, problem(r.Context(), http.StatusNotFound, "not_found", "no such route"))
+		writeProblem(w, NewProblem(r.Context(), http.StatusNotFound, "not_found", "no such route"))
 	})
 	s.router.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		writeProblem(w, problem(r.Context(), http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed here"))
+		writeProblem(w, NewProblem(r.Context(), http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed here"))
 	})
 
 	s.router.Get("/healthz", s.healthz)
@@ -162,30 +122,13 @@ func New(deps Deps) *Server {
 	}
 	s.api = humachi.New(s.router, config)
 	s.api.UseMiddleware(s.nameOperation, s.authenticate, s.idempotent)
-	s.registerPlatformTenants()
-	s.registerTenant()
-	s.registerAPIKeys()
-	s.registerAdmin()
-	s.registerTeam()
-	s.registerRoles()
-	s.registerAudit()
-	s.registerCustomers()
-	s.registerMini(deps.CustomerAuth)
-	s.registerEvents()
-	s.registerEventTypes()
-	s.registerSelfService(deps.CustomerAuth)
-	s.registerCheckins()
-	s.registerWeChatAccounts()
-	s.registerTags()
-	s.registerLifecycle()
-	s.registerMerge()
-	s.registerImports()
-	s.registerPrivacy(deps.CustomerAuth)
-	s.registerSegments()
-	registerSecrets(s.api, deps.Secrets, deps.Logger)
-	s.registerWebhooks()
-	s.brandDocs = &brandDocs{cache: map[uuid.UUID]brandDoc{},
-		global: sync.OnceValues(func() ([]byte, error) { return json.Marshal(s.api.OpenAPI()) })}
+	for _, m := range deps.Modules {
+		m.RegisterAPI(s.api, s.kit)
+	}
+	if err := checkDeclarations(s.api.OpenAPI()); err != nil {
+		panic(err)
+	}
+	s.brandDocs = newBrandDocs(deps.Modules, func() ([]byte, error) { return json.Marshal(s.api.OpenAPI()) })
 	s.router.Get("/t/{slug}/openapi.json", s.brandOpenAPI)
 	return s
 }
@@ -205,7 +148,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	if s.deps.Ready != nil {
 		if err := s.deps.Ready(r.Context()); err != nil {
 			s.deps.Logger.WarnContext(r.Context(), "not ready", "error", err)
-			writeProblem(w, problem(r.Context(), http.StatusServiceUnavailable, "not_ready", err.Error()))
+			writeProblem(w, NewProblem(r.Context(), http.StatusServiceUnavailable, "not_ready", err.Error()))
 			return
 		}
 	}
@@ -223,7 +166,7 @@ func (s *Server) platformOnly(next http.Handler) http.Handler {
 		}
 		if !s.isPlatformKey(key) {
 			w.Header().Set("WWW-Authenticate", `Basic realm="engage platform"`)
-			writeProblem(w, problem(r.Context(), http.StatusUnauthorized, "unauthenticated", "platform credential required"))
+			writeProblem(w, NewProblem(r.Context(), http.StatusUnauthorized, "unauthenticated", "platform credential required"))
 			return
 		}
 		next.ServeHTTP(w, r)

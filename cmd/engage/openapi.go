@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/engagehq/engage/adapters/httpapi"
+	"github.com/engagehq/engage/adapters/wire/web"
 )
 
 func runOpenAPI(_ context.Context, args []string) error {
@@ -16,7 +16,7 @@ func runOpenAPI(_ context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	doc, err := httpapi.New(httpapi.Deps{}).API().OpenAPI().YAML()
+	doc, err := web.Document().YAML()
 	if err != nil {
 		return err
 	}

@@ -64,3 +64,12 @@ func RoleNames() []string {
 	}
 	return out
 }
+
+// Names returns the names of rs, in order.
+func Names(rs []Role) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.name
+	}
+	return out
+}

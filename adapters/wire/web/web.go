@@ -7,10 +7,14 @@ import (
 	"crypto/sha256"
 	"net/http"
 
+	"github.com/danielgtaylor/huma/v2"
+
 	"github.com/engagehq/engage/adapters/console"
 	"github.com/engagehq/engage/adapters/console/customersui"
 	"github.com/engagehq/engage/adapters/console/platformui"
 	"github.com/engagehq/engage/adapters/httpapi"
+	"github.com/engagehq/engage/adapters/httpapi/customersapi"
+	"github.com/engagehq/engage/adapters/httpapi/platformapi"
 	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/ratelimit"
 	"github.com/engagehq/engage/adapters/wire"
@@ -35,10 +39,7 @@ type Options struct {
 // Handler serves a's API at /v1 and its console at /console.
 func Handler(a *wire.App, o Options) *httpapi.Server {
 	limiter := ratelimit.New(ratelimit.Options{})
-	var local *signin.Service
-	if !a.Config.Production {
-		local = a.SignIn
-	}
+	local := localSignIn(a)
 	// CSRF tokens are keyed by a key derived from the platform key, a secret every instance shares.
 	csrfKey := sha256.Sum256([]byte("engage console csrf:" + o.PlatformKey))
 	con := console.New(console.Deps{
@@ -49,15 +50,11 @@ func Handler(a *wire.App, o Options) *httpapi.Server {
 		Modules:     ConsoleModules(a),
 	})
 	return httpapi.New(httpapi.Deps{
-		Tenants: a.Tenants, Tenancy: a.Tenancy, APIKeys: a.APIKeys, Access: a.Access, Audit: a.Audit, Secrets: a.Secrets,
-		Customers: a.Customers, CustomerAuth: a.CustomerAuth, Events: a.Events, Idempotency: a.Idempotency, Identity: a.Identity, SignIn: local,
-		Merges: a.Merges, Privacy: a.Privacy, Imports: a.Imports, Authorizer: a.Authorizer, Tx: a.DB,
-		Webhooks: a.Webhooks,
-		AuditLog: platformdb.AuditLog{}, Limiter: limiter, APILimits: o.APILimits, SignInLimits: o.SignInLimits,
-		WeChatAccounts: a.WeChatAccounts, Checkins: a.Checkins, Membership: a.Membership,
-		Console: con, PlatformKey: o.PlatformKey, SecureCookies: a.Config.Production, Jobs: o.Jobs, Metrics: o.Metrics,
+		Modules: APIModules(a),
+		Tenants: a.Tenants, APIKeys: a.APIKeys, Access: a.Access, Idempotency: a.Idempotency, Identity: a.Identity,
+		Authorizer: a.Authorizer, Tx: a.DB, AuditLog: platformdb.AuditLog{}, Limiter: limiter, APILimits: o.APILimits,
+		SignInLimits: o.SignInLimits, Console: con, PlatformKey: o.PlatformKey, Jobs: o.Jobs, Metrics: o.Metrics,
 		Logger: a.Config.Logger, PublicURL: o.PublicURL,
-		Tags: a.Tags, Lifecycle: a.Lifecycle, Segments: a.Segments,
 		Ready: func(ctx context.Context) error {
 			if err := a.DB.Pool().Ping(ctx); err != nil {
 				return err
@@ -76,4 +73,32 @@ func ConsoleModules(a *wire.App) []console.Module {
 		customersui.Module(customersui.Deps{Customers: a.Customers, WeChatAccounts: a.WeChatAccounts, Tags: a.Tags, Lifecycle: a.Lifecycle,
 			Segments: a.Segments, Merges: a.Merges, Imports: a.Imports, Privacy: a.Privacy, Events: a.Events, Logger: a.Config.Logger}),
 	}
+}
+
+// APIModules are the modules' API operations over a's services, in the order they register.
+func APIModules(a *wire.App) []httpapi.Module {
+	return []httpapi.Module{
+		platformapi.New(platformapi.Deps{
+			Tenants: a.Tenants, Tenancy: a.Tenancy, APIKeys: a.APIKeys, Access: a.Access, Audit: a.Audit, Secrets: a.Secrets,
+			Webhooks: a.Webhooks, SignIn: localSignIn(a), SecureCookies: a.Config.Production,
+		}),
+		customersapi.New(customersapi.Deps{
+			Tenants: a.Tenants, Customers: a.Customers, CustomerAuth: a.CustomerAuth, Events: a.Events,
+			WeChatAccounts: a.WeChatAccounts, Checkins: a.Checkins, Membership: a.Membership, Merges: a.Merges,
+			Privacy: a.Privacy, Imports: a.Imports, Tags: a.Tags, Lifecycle: a.Lifecycle, Segments: a.Segments,
+		}),
+	}
+}
+
+// Document is the API's OpenAPI document, as the binary serves it.
+func Document() *huma.OpenAPI {
+	return httpapi.New(httpapi.Deps{Modules: APIModules(&wire.App{})}).API().OpenAPI()
+}
+
+// localSignIn is a's local sign-in links, which production refuses.
+func localSignIn(a *wire.App) *signin.Service {
+	if a.Config.Production {
+		return nil
+	}
+	return a.SignIn
 }

@@ -1,0 +1,21 @@
+package httpapi
+
+import (
+	"log/slog"
+
+	"github.com/danielgtaylor/huma/v2"
+)
+
+// Module is a module's part of the API: its operations, which it registers with Register on
+// api. A module adds its API by being listed in Deps.Modules; it edits no file of the kit.
+type Module interface {
+	RegisterAPI(api huma.API, kit *Kit)
+}
+
+// Kit is what the server lends the operations of every module.
+type Kit struct {
+	log *slog.Logger
+}
+
+// Logger is the server's logger.
+func (k *Kit) Logger() *slog.Logger { return k.log }

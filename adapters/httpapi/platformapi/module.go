@@ -1,0 +1,64 @@
+// Package platformapi is the platform module's part of the API: brand tenants for platform
+// operators, and for each brand its profile, API keys, admin sign-in, team, roles, audit trail,
+// secrets and webhooks.
+package platformapi
+
+import (
+	"context"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/engagehq/engage/adapters/httpapi"
+	accessapp "github.com/engagehq/engage/application/access"
+	"github.com/engagehq/engage/application/apikeys"
+	auditapp "github.com/engagehq/engage/application/audit"
+	"github.com/engagehq/engage/application/secrets"
+	"github.com/engagehq/engage/application/signin"
+	"github.com/engagehq/engage/application/tenancy"
+	"github.com/engagehq/engage/application/webhooks"
+	"github.com/engagehq/engage/tenants"
+)
+
+// Deps are the platform services the operations call. Any may be nil when only the OpenAPI
+// document is wanted.
+type Deps struct {
+	Tenants  *tenants.Directory
+	Tenancy  *tenancy.Service
+	APIKeys  *apikeys.Service
+	Access   *accessapp.Service
+	Audit    *auditapp.Service
+	Secrets  *secrets.Service
+	Webhooks *webhooks.Service
+	// SignIn redeems local sign-in links; nil where they are disabled (production).
+	SignIn *signin.Service
+	// SecureCookies marks session cookies Secure (everywhere but plain-HTTP development).
+	SecureCookies bool
+}
+
+// Module is the platform module's operations.
+type Module struct {
+	deps Deps
+	kit  *httpapi.Kit
+}
+
+// New returns the platform module's operations, calling the services of deps.
+func New(deps Deps) *Module { return &Module{deps: deps} }
+
+// RegisterAPI registers the platform's operations on api. A Module serves one server.
+func (m *Module) RegisterAPI(api huma.API, kit *httpapi.Kit) {
+	m.kit = kit
+	m.registerPlatformTenants(api)
+	m.registerTenant(api)
+	m.registerAPIKeys(api)
+	m.registerAdmin(api)
+	m.registerTeam(api)
+	m.registerRoles(api)
+	m.registerAudit(api)
+	m.registerSecrets(api)
+	m.registerWebhooks(api)
+}
+
+// mapError answers the platform's refusals.
+func (m *Module) mapError(ctx context.Context, err error) error {
+	return m.kit.MapError(ctx, err, platformErrors)
+}

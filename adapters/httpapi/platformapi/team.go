@@ -1,0 +1,203 @@
+package platformapi
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/engagehq/engage/adapters/httpapi"
+	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/ports"
+)
+
+// MemberBody is a member of the brand's team.
+type MemberBody struct {
+	UserID    string    `json:"user_id" format:"uuid"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	Roles     []string  `json:"roles"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// InvitationBody is an invitation to join the brand's team.
+type InvitationBody struct {
+	ID         string     `json:"id" format:"uuid"`
+	Email      string     `json:"email"`
+	Roles      []string   `json:"roles"`
+	InvitedBy  string     `json:"invited_by"`
+	Status     string     `json:"status" enum:"open,accepted,revoked,expired"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ExpiresAt  time.Time  `json:"expires_at"`
+	AcceptedAt *time.Time `json:"accepted_at,omitempty"`
+}
+
+func memberBody(m ports.Membership) MemberBody {
+	return MemberBody{UserID: m.UserID.String(), Email: m.Email, Name: m.Name, Roles: access.Names(m.Roles), CreatedAt: m.CreatedAt}
+}
+
+func invitationBody(i ports.Invitation) InvitationBody {
+	status := "open"
+	switch {
+	case i.AcceptedAt != nil:
+		status = "accepted"
+	case i.RevokedAt != nil:
+		status = "revoked"
+	case !i.Open(time.Now()):
+		status = "expired"
+	}
+	return InvitationBody{ID: i.ID.String(), Email: i.Email, Roles: access.Names(i.Roles), InvitedBy: i.InvitedBy, Status: status,
+		CreatedAt: i.CreatedAt, ExpiresAt: i.ExpiresAt, AcceptedAt: i.AcceptedAt}
+}
+
+type rolesBody struct {
+	Roles []string `json:"roles" minItems:"1" maxItems:"10" uniqueItems:"true" doc:"Built-in or brand-defined role names"`
+}
+
+func parseRoleList(ctx context.Context, names []string) ([]access.Role, error) {
+	out := make([]access.Role, len(names))
+	for i, n := range names {
+		r, err := access.ParseRole(n)
+		if err != nil {
+			return nil, roleProblem(ctx, "body.roles", err)
+		}
+		out[i] = r
+	}
+	return out, nil
+}
+
+// UserPath names a team member in the path.
+type UserPath struct {
+	UserID string `path:"user_id" format:"uuid"`
+}
+
+// InvitationPath names an invitation in the path.
+type InvitationPath struct {
+	ID string `path:"id" format:"uuid"`
+}
+
+type membersOutput struct {
+	Body struct {
+		Items []MemberBody `json:"items"`
+	}
+}
+
+type memberOutput struct{ Body MemberBody }
+
+type invitationsOutput struct {
+	Body struct {
+		Items []InvitationBody `json:"items"`
+	}
+}
+
+type invitationOutput struct{ Body InvitationBody }
+
+type inviteInput struct {
+	Body struct {
+		Email string   `json:"email" format:"email" maxLength:"254"`
+		Roles []string `json:"roles" minItems:"1" maxItems:"10" uniqueItems:"true" doc:"Built-in or brand-defined role names"`
+	}
+}
+
+type changeRolesInput struct {
+	UserPath
+	Body rolesBody
+}
+
+func (m *Module) registerTeam(api huma.API) {
+	tags := []string{"Team"}
+	httpapi.Register(api, httpapi.Tenant(access.PermTeamRead), huma.Operation{
+		OperationID: "list-members", Method: http.MethodGet, Path: "/v1/team/members", Tags: tags, Summary: "List the team",
+	}, func(ctx context.Context, _ *struct{}) (*membersOutput, error) {
+		ms, err := m.deps.Access.Members(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID)
+		if err != nil {
+			return nil, m.mapError(ctx, err)
+		}
+		out := &membersOutput{}
+		out.Body.Items = make([]MemberBody, len(ms))
+		for i, member := range ms {
+			out.Body.Items[i] = memberBody(member)
+		}
+		return out, nil
+	})
+
+	httpapi.Register(api, httpapi.Tenant(access.PermTeamWrite), huma.Operation{
+		OperationID: "change-member-roles", Method: http.MethodPut, Path: "/v1/team/members/{user_id}/roles", Tags: tags,
+		Summary: "Change a member's roles", Description: "You can grant, and take away, only what your own roles hold.",
+	}, func(ctx context.Context, in *changeRolesInput) (*memberOutput, error) {
+		id, err := httpapi.ParseUUID(ctx, "path.user_id", in.UserID)
+		if err != nil {
+			return nil, err
+		}
+		roles, err := parseRoleList(ctx, in.Body.Roles)
+		if err != nil {
+			return nil, err
+		}
+		p := httpapi.PrincipalFrom(ctx)
+		member, err := m.deps.Access.ChangeRoles(ctx, p.Tenant.ID, p.Roles, id, roles)
+		if err != nil {
+			return nil, m.mapError(ctx, err)
+		}
+		return &memberOutput{Body: memberBody(member)}, nil
+	})
+
+	httpapi.Register(api, httpapi.Tenant(access.PermTeamWrite), huma.Operation{
+		OperationID: "remove-member", Method: http.MethodDelete, Path: "/v1/team/members/{user_id}", Tags: tags,
+		Summary: "Remove a member", DefaultStatus: http.StatusNoContent,
+	}, func(ctx context.Context, in *UserPath) (*struct{}, error) {
+		id, err := httpapi.ParseUUID(ctx, "path.user_id", in.UserID)
+		if err != nil {
+			return nil, err
+		}
+		p := httpapi.PrincipalFrom(ctx)
+		return nil, m.mapError(ctx, m.deps.Access.RemoveMember(ctx, p.Tenant.ID, p.Roles, id))
+	})
+
+	httpapi.Register(api, httpapi.Tenant(access.PermTeamRead), huma.Operation{
+		OperationID: "list-invitations", Method: http.MethodGet, Path: "/v1/team/invitations", Tags: tags, Summary: "List invitations",
+	}, func(ctx context.Context, _ *struct{}) (*invitationsOutput, error) {
+		is, err := m.deps.Access.Invitations(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID)
+		if err != nil {
+			return nil, m.mapError(ctx, err)
+		}
+		out := &invitationsOutput{}
+		out.Body.Items = make([]InvitationBody, len(is))
+		for i, inv := range is {
+			out.Body.Items[i] = invitationBody(inv)
+		}
+		return out, nil
+	})
+
+	httpapi.Register(api, httpapi.Tenant(access.PermTeamWrite), huma.Operation{
+		OperationID: "invite-member", Method: http.MethodPost, Path: "/v1/team/invitations", Tags: tags,
+		Summary: "Invite someone by email", DefaultStatus: http.StatusCreated,
+		Description: "The invitation becomes a membership when someone with this verified email first signs in, within 7 days.",
+	}, func(ctx context.Context, in *inviteInput) (*invitationOutput, error) {
+		roles, err := parseRoleList(ctx, in.Body.Roles)
+		if err != nil {
+			return nil, err
+		}
+		p := httpapi.PrincipalFrom(ctx)
+		inv, err := m.deps.Access.Invite(ctx, p.Tenant.ID, p.Roles, in.Body.Email, roles)
+		if err != nil {
+			return nil, m.mapError(ctx, err)
+		}
+		return &invitationOutput{Body: invitationBody(inv)}, nil
+	})
+
+	httpapi.Register(api, httpapi.Tenant(access.PermTeamWrite), huma.Operation{
+		OperationID: "revoke-invitation", Method: http.MethodDelete, Path: "/v1/team/invitations/{id}", Tags: tags,
+		Summary: "Revoke an invitation",
+	}, func(ctx context.Context, in *InvitationPath) (*invitationOutput, error) {
+		id, err := httpapi.ParseUUID(ctx, "path.id", in.ID)
+		if err != nil {
+			return nil, err
+		}
+		inv, err := m.deps.Access.RevokeInvitation(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, id)
+		if err != nil {
+			return nil, m.mapError(ctx, err)
+		}
+		return &invitationOutput{Body: invitationBody(inv)}, nil
+	})
+}
