@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/console"
+	"github.com/engagehq/engage/adapters/module"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/wire"
 	"github.com/engagehq/engage/adapters/wire/web"
@@ -23,7 +24,9 @@ import (
 
 // modules are the console's modules as the binary wires them; their services stay nil, since
 // these tests read what the modules declare and never call a handler.
-func modules() []console.Module { return web.ConsoleModules(&wire.App{}) }
+func modules() []console.Module {
+	return web.ConsoleModules(&wire.App{Modules: wire.Modules(), Kernel: module.NewKernel()})
+}
 
 // Every route of every module says who may call it: a permission, any admin, or the platform
 // operator; so does every menu entry and every part.

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 )
 
@@ -26,6 +28,9 @@ type testBundle struct {
 	bin string
 	env []string
 	db  *pgtest.Database
+	// watch is a pool of the test's own, opened once (jobsDB).
+	watch     *postgres.DB
+	watchOnce sync.Once
 }
 
 // setup builds the binary and points it at a fresh migrated database.

@@ -10,11 +10,8 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/engagehq/engage/adapters/console"
-	"github.com/engagehq/engage/adapters/console/customersui"
-	"github.com/engagehq/engage/adapters/console/platformui"
 	"github.com/engagehq/engage/adapters/httpapi"
-	"github.com/engagehq/engage/adapters/httpapi/customersapi"
-	"github.com/engagehq/engage/adapters/httpapi/platformapi"
+	"github.com/engagehq/engage/adapters/module"
 	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/ratelimit"
 	"github.com/engagehq/engage/adapters/wire"
@@ -64,35 +61,28 @@ func Handler(a *wire.App, o Options) *httpapi.Server {
 	})
 }
 
-// ConsoleModules are the console's pages, module by module, wired to a's services; tests of
-// the console read the same list.
-func ConsoleModules(a *wire.App) []console.Module {
-	return []console.Module{
-		platformui.Module(platformui.Deps{Tenants: a.Tenants, Tenancy: a.Tenancy, APIKeys: a.APIKeys, Access: a.Access, Audit: a.Audit,
-			Channels: a.Channels, Webhooks: a.Webhooks, Logger: a.Config.Logger}),
-		customersui.Module(customersui.Deps{Customers: a.Customers, WeChatAccounts: a.WeChatAccounts, Tags: a.Tags, Lifecycle: a.Lifecycle,
-			Segments: a.Segments, Merges: a.Merges, Imports: a.Imports, Privacy: a.Privacy, Events: a.Events, Logger: a.Config.Logger}),
-	}
-}
-
-// APIModules are the modules' API operations over a's services, in the order they register.
+// APIModules are the modules' API operations over a's services, in module order.
 func APIModules(a *wire.App) []httpapi.Module {
-	return []httpapi.Module{
-		platformapi.New(platformapi.Deps{
-			Tenants: a.Tenants, Tenancy: a.Tenancy, APIKeys: a.APIKeys, Access: a.Access, Audit: a.Audit, Secrets: a.Secrets,
-			Webhooks: a.Webhooks, SignIn: localSignIn(a), SecureCookies: a.Config.Production,
-		}),
-		customersapi.New(customersapi.Deps{
-			Tenants: a.Tenants, Customers: a.Customers, CustomerAuth: a.CustomerAuth, Events: a.Events,
-			WeChatAccounts: a.WeChatAccounts, Checkins: a.Checkins, Membership: a.Membership, Merges: a.Merges,
-			Privacy: a.Privacy, Imports: a.Imports, Tags: a.Tags, Lifecycle: a.Lifecycle, Segments: a.Segments,
-		}),
+	var out []httpapi.Module
+	for _, m := range a.Modules {
+		out = append(out, m.API(a.Kernel))
 	}
+	return out
 }
 
-// Document is the API's OpenAPI document, as the binary serves it.
+// ConsoleModules are the modules' console pages over a's services, in module order.
+func ConsoleModules(a *wire.App) []console.Module {
+	var out []console.Module
+	for _, m := range a.Modules {
+		out = append(out, m.Console(a.Kernel))
+	}
+	return out
+}
+
+// Document is the API's OpenAPI document, as the binary serves it: every module's operations,
+// built on an empty kernel (the document describes operations, not data).
 func Document() *huma.OpenAPI {
-	return httpapi.New(httpapi.Deps{Modules: APIModules(&wire.App{})}).API().OpenAPI()
+	return httpapi.New(httpapi.Deps{Modules: APIModules(&wire.App{Modules: wire.Modules(), Kernel: module.NewKernel()})}).API().OpenAPI()
 }
 
 // localSignIn is a's local sign-in links, which production refuses.

@@ -1,0 +1,174 @@
+// Package platformmod is the platform module as the composition root reads it: brands,
+// admins and their access, API keys, the audit trail, secrets, channels, idempotency keys,
+// sign-in and webhooks, with their repositories, operations, pages and jobs.
+package platformmod
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/engagehq/engage/adapters/casbinauth"
+	"github.com/engagehq/engage/adapters/console"
+	"github.com/engagehq/engage/adapters/console/platformui"
+	"github.com/engagehq/engage/adapters/httpapi"
+	"github.com/engagehq/engage/adapters/httpapi/platformapi"
+	"github.com/engagehq/engage/adapters/kratos"
+	"github.com/engagehq/engage/adapters/module"
+	"github.com/engagehq/engage/adapters/postgres/platformdb"
+	"github.com/engagehq/engage/adapters/riverjobs"
+	"github.com/engagehq/engage/adapters/sms"
+	"github.com/engagehq/engage/adapters/sms/aliyun"
+	"github.com/engagehq/engage/adapters/sms/tencent"
+	"github.com/engagehq/engage/adapters/smtp"
+	"github.com/engagehq/engage/adapters/webhookhttp"
+	"github.com/engagehq/engage/adapters/wechat"
+	"github.com/engagehq/engage/application/access"
+	"github.com/engagehq/engage/application/apikeys"
+	"github.com/engagehq/engage/application/audit"
+	"github.com/engagehq/engage/application/channels"
+	"github.com/engagehq/engage/application/eventbus"
+	"github.com/engagehq/engage/application/idempotency"
+	"github.com/engagehq/engage/application/secrets"
+	"github.com/engagehq/engage/application/signin"
+	"github.com/engagehq/engage/application/tenancy"
+	"github.com/engagehq/engage/application/webhooks"
+	accessdomain "github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/webhook"
+	"github.com/engagehq/engage/ports"
+)
+
+// Module returns the platform module.
+func Module() module.Module {
+	return module.Module{
+		Name: "platform",
+		Permissions: []accessdomain.Permission{accessdomain.PermTenantRead, accessdomain.PermTenantWrite,
+			accessdomain.PermAPIKeysRead, accessdomain.PermAPIKeysWrite, accessdomain.PermSettingsRead, accessdomain.PermSettingsWrite,
+			accessdomain.PermTeamRead, accessdomain.PermTeamWrite, accessdomain.PermRolesRead, accessdomain.PermRolesWrite,
+			accessdomain.PermAuditRead, accessdomain.PermAuditExport, accessdomain.PermWebhooksRead, accessdomain.PermWebhooksWrite},
+		Queues: []riverjobs.Queue{
+			// Deliveries keep their own schedule (webhook.Schedule): River retries only a job
+			// that failed before it could record its attempt. Each may wait on a slow receiver
+			// for the sender's whole timeout, so many run at once, apart from other jobs.
+			{Name: webhooks.Queue, MaxWorkers: 20, Retry: riverjobs.RetryPolicy{MaxAttempts: 8,
+				Backoff: riverjobs.Exponential(5*time.Second, 10*time.Minute)}},
+		},
+		Services: services,
+		Surfaces: surfaces,
+		API:      api,
+		Console:  pages,
+	}
+}
+
+// services builds the platform's services and provides them to the other modules.
+func services(k *module.Kernel) (module.Shared, error) {
+	cfg, db := k.Config, k.DB
+	module.Provide(k, tenancy.NewService(db, k.Tenants, k.Audit, k.Notifier, platformdb.Logos{}))
+	module.Provide(k, audit.NewService(db, platformdb.AuditLog{}, k.Tenants))
+	authorizer, err := casbinauth.New(db, platformdb.Roles{})
+	if err != nil {
+		return module.Shared{}, err
+	}
+	module.Provide(k, authorizer)
+	users := platformdb.NewAdminUsers(db)
+	accessSvc := access.NewService(access.Deps{
+		Tx: db, Users: users, Members: platformdb.Memberships{}, Invitations: platformdb.Invitations{}, Roles: platformdb.Roles{},
+		Authorizer: authorizer, Audit: k.Audit, Notifier: k.Notifier, Tenants: k.Tenants, Clock: cfg.Clock,
+	})
+	module.Provide(k, accessSvc)
+	module.Provide(k, apikeys.NewService(apikeys.Deps{
+		Tx: db, Keys: platformdb.APIKeys{}, Roles: platformdb.Roles{}, Authorizer: authorizer, Audit: k.Audit,
+		Notifier: k.Notifier, Tenants: k.Tenants, Clock: cfg.Clock,
+	}))
+	local := signin.New(users, platformdb.NewLocalSignIn(db), cfg.Clock, cfg.SignInKey, cfg.Production)
+	module.Provide(k, local)
+	var identity ports.IdentityProvider
+	if cfg.KratosURL != "" {
+		if identity, err = kratos.New(cfg.KratosURL, nil); err != nil {
+			return module.Shared{}, fmt.Errorf("kratos: %w", err)
+		}
+	} else if !cfg.Production {
+		identity = local
+	}
+	module.Provide(k, identity)
+	secretsSvc := secrets.NewService(db, platformdb.Secrets{}, k.Keyring, k.Audit, k.Tenants, cfg.Clock)
+	module.Provide(k, secretsSvc)
+	aliyunSMS, err := aliyun.New(cfg.AliyunSMSAPI)
+	if err != nil {
+		return module.Shared{}, err
+	}
+	tencentSMS, err := tencent.New(cfg.TencentSMSAPI)
+	if err != nil {
+		return module.Shared{}, err
+	}
+	// One WeChat client and access-token cache for every module that calls WeChat.
+	wechatClient := wechat.New(cfg.WeChatAPI, nil)
+	wechatTokens := wechat.NewTokens(wechatClient)
+	module.Provide(k, wechatClient)
+	module.Provide(k, wechatTokens)
+	channelsSvc := channels.NewService(db, platformdb.ChannelSettings{}, secretsSvc, k.Audit, channels.Verifiers{
+		WeChat: wechatTokens,
+		SMS:    sms.NewVerifier(aliyunSMS, tencentSMS),
+		SMTP:   smtp.Verifier{TLSConfig: cfg.SMTPTLS},
+	}, cfg.Clock)
+	module.Provide(k, channelsSvc)
+	module.Provide(k, idempotency.NewService(db, platformdb.IdempotencyKeys{}, k.Scheduler, k.Tenants, cfg.Clock))
+	// Outside production endpoints may be plain http and local, for development receivers.
+	module.Provide(k, webhooks.NewService(webhooks.Deps{
+		Tx: db, Repo: platformdb.Webhooks{}, Cipher: k.Keyring, Jobs: k.Scheduler, Audit: k.Audit, Tenants: k.Tenants, Clock: cfg.Clock,
+		Sender: webhookhttp.New(webhookhttp.Options{AllowPrivate: !cfg.Production}),
+		Policy: webhook.URLPolicy{AllowHTTP: !cfg.Production, AllowPrivate: !cfg.Production}, Logger: cfg.Logger,
+		Alerts: webhooks.Alerts{Mail: channelsSvc, Admins: accessSvc, Email: smtp.Sender{TLSConfig: cfg.SMTPTLS}},
+	}))
+	// The webhook log keeps copies of the profiles sent.
+	return module.Shared{CustomerData: []ports.CustomerData{platformdb.WebhookData{}}}, nil
+}
+
+// surfaces are the platform's subscriber (webhooks), jobs and change listeners.
+func surfaces(k *module.Kernel) (module.Surfaces, error) {
+	hooks := module.Get[*webhooks.Service](k)
+	idem := module.Get[*idempotency.Service](k)
+	return module.Surfaces{
+		Subscribers: []eventbus.Subscriber{hooks.Subscriber()},
+		Workers: func(j *riverjobs.Jobs) {
+			none := riverjobs.WorkerOptions{}
+			riverjobs.Handle(j, riverjobs.Counting(idem.Purge), none)
+			riverjobs.Handle(j, riverjobs.Sweeping[idempotency.SweepArgs](idem.Sweep), none)
+			riverjobs.Handle(j, hooks.Deliver, none)
+			riverjobs.Handle(j, hooks.Alert, none)
+			riverjobs.Handle(j, riverjobs.Counting(hooks.Purge), none)
+			riverjobs.Handle(j, riverjobs.Sweeping[webhooks.SweepArgs](hooks.Sweep), none)
+			j.Every("idempotency_sweep", time.Hour, func() ports.JobArgs { return idempotency.SweepArgs{} }, true)
+			j.Every("webhook_sweep", 6*time.Hour, func() ports.JobArgs { return webhooks.SweepArgs{} }, false)
+		},
+		// Change notices from every process keep this one's caches honest.
+		Listeners: []module.Listener{
+			{Topic: ports.TopicTenant, Handle: k.Tenants.Forget},
+			{Topic: ports.TopicAPIKey, Handle: module.Get[*apikeys.Service](k).Forget},
+			{Topic: ports.TopicRoles, Handle: module.Get[*casbinauth.Authorizer](k).Invalidate},
+		},
+	}, nil
+}
+
+// api is the platform's operations.
+func api(k *module.Kernel) httpapi.Module {
+	return platformapi.New(platformapi.Deps{
+		Tenants: k.Tenants, Tenancy: module.Get[*tenancy.Service](k), APIKeys: module.Get[*apikeys.Service](k),
+		Access: module.Get[*access.Service](k), Audit: module.Get[*audit.Service](k), Secrets: module.Get[*secrets.Service](k),
+		Webhooks: module.Get[*webhooks.Service](k), SignIn: localSignIn(k), SecureCookies: k.Config.Production,
+	})
+}
+
+// pages is the platform's console pages.
+func pages(k *module.Kernel) console.Module {
+	return platformui.Module(platformui.Deps{Tenants: k.Tenants, Tenancy: module.Get[*tenancy.Service](k),
+		APIKeys: module.Get[*apikeys.Service](k), Access: module.Get[*access.Service](k), Audit: module.Get[*audit.Service](k),
+		Channels: module.Get[*channels.Service](k), Webhooks: module.Get[*webhooks.Service](k), Logger: k.Config.Logger})
+}
+
+// localSignIn is the local sign-in links, which production refuses.
+func localSignIn(k *module.Kernel) *signin.Service {
+	if k.Config.Production {
+		return nil
+	}
+	return module.Get[*signin.Service](k)
+}
