@@ -28,6 +28,32 @@ type Transactor interface {
 	InUser(ctx context.Context, user uuid.UUID, email string, fn func(ctx context.Context) error) error
 }
 
+// ReadInTenant runs read in tenant's read scope (Transactor.ReadInTenant) and returns the one
+// value it produces, so that a use case reading one thing need not declare it outside the
+// closure. The error is read's, or the scope's own.
+func ReadInTenant[T any](ctx context.Context, tx Transactor, tenant tenants.ID, read func(ctx context.Context) (T, error)) (T, error) {
+	return inScope(ctx, tx.ReadInTenant, tenant, read)
+}
+
+// InTenant runs fn in tenant's write scope (Transactor.InTenant) and returns the one value it
+// produces; fn's error rolls the transaction back. It is ReadInTenant's counterpart for work
+// that writes, locks rows or needs its statements to share one snapshot.
+func InTenant[T any](ctx context.Context, tx Transactor, tenant tenants.ID, fn func(ctx context.Context) (T, error)) (T, error) {
+	return inScope(ctx, tx.InTenant, tenant, fn)
+}
+
+// inScope runs fn in one of Transactor's scopes and carries its value out of the closure.
+func inScope[T any](ctx context.Context, scope func(context.Context, tenants.ID, func(context.Context) error) error,
+	tenant tenants.ID, fn func(ctx context.Context) (T, error)) (T, error) {
+	var out T
+	err := scope(ctx, tenant, func(ctx context.Context) error {
+		var err error
+		out, err = fn(ctx)
+		return err
+	})
+	return out, err
+}
+
 // TxLocals keeps values that live as long as the caller's write transaction.
 type TxLocals interface {
 	// Local returns the value under key in the write transaction of ctx. The first call in a
