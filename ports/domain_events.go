@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-
-	"github.com/engagehq/engage/tenants"
 )
 
 // EventPublisher publishes a module's domain events: facts other modules react to
@@ -46,15 +44,4 @@ type DomainEventRepository interface {
 	ByIDs(ctx context.Context, ids []uuid.UUID) ([]DomainEvent, error)
 	// Purge deletes the events published before before and says how many went.
 	Purge(ctx context.Context, before time.Time) (int64, error)
-}
-
-// TxLocals keeps values that live as long as the caller's write transaction.
-type TxLocals interface {
-	// Local returns the value under key in the write transaction of ctx. The first call in a
-	// transaction makes it with create, whose flush (if not nil) runs in the transaction just
-	// before it commits; a flush's error rolls the transaction back. Outside a write
-	// transaction it returns an error.
-	Local(ctx context.Context, key any, create func() (value any, flush func(ctx context.Context) error)) (any, error)
-	// Tenant returns the tenant of the transaction of ctx.
-	Tenant(ctx context.Context) (tenants.ID, error)
 }

@@ -10,13 +10,7 @@ import (
 
 // Roles lists tenant's custom roles.
 func (s *Service) Roles(ctx context.Context, tenant tenants.ID) ([]ports.CustomRole, error) {
-	var out []ports.CustomRole
-	err := s.d.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.d.Roles.List(ctx)
-		return err
-	})
-	return out, err
+	return ports.ReadInTenant(ctx, s.d.Tx, tenant, s.d.Roles.List)
 }
 
 // SaveRole creates or replaces a custom role. The actor may only put in it permissions they

@@ -131,11 +131,8 @@ func (s *Service) acceptInvitations(ctx context.Context, u ports.AdminUser) erro
 
 // Authorize returns u acting in tenant t, or ErrNotMember.
 func (s *Service) Authorize(ctx context.Context, u ports.AdminUser, t tenants.Tenant) (Admin, error) {
-	var m ports.Membership
-	err := s.d.Tx.ReadInTenant(ctx, t.ID, func(ctx context.Context) error {
-		var err error
-		m, err = s.d.Members.Get(ctx, u.ID)
-		return err
+	m, err := ports.ReadInTenant(ctx, s.d.Tx, t.ID, func(ctx context.Context) (ports.Membership, error) {
+		return s.d.Members.Get(ctx, u.ID)
 	})
 	if errors.Is(err, ports.ErrMembershipNotFound) {
 		return Admin{}, ErrNotMember

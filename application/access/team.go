@@ -18,13 +18,7 @@ var ErrEmail = errors.New("not a valid email address")
 
 // Members lists tenant's members.
 func (s *Service) Members(ctx context.Context, tenant tenants.ID) ([]ports.Membership, error) {
-	var out []ports.Membership
-	err := s.d.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.d.Members.List(ctx)
-		return err
-	})
-	return out, err
+	return ports.ReadInTenant(ctx, s.d.Tx, tenant, s.d.Members.List)
 }
 
 // Invite asks email to join tenant with roles; actorRoles are the inviter's, who may only
@@ -57,13 +51,7 @@ func (s *Service) Invite(ctx context.Context, tenant tenants.ID, actorRoles []ac
 
 // Invitations lists tenant's invitations, newest first.
 func (s *Service) Invitations(ctx context.Context, tenant tenants.ID) ([]ports.Invitation, error) {
-	var out []ports.Invitation
-	err := s.d.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.d.Invitations.List(ctx)
-		return err
-	})
-	return out, err
+	return ports.ReadInTenant(ctx, s.d.Tx, tenant, s.d.Invitations.List)
 }
 
 // RevokeInvitation withdraws an open invitation.

@@ -141,24 +141,16 @@ func (s *Service) checkRole(ctx context.Context, tenant tenants.ID, actorRoles [
 
 // List returns a page of tenant's keys, newest first.
 func (s *Service) List(ctx context.Context, tenant tenants.ID, page ports.Page) ([]apikey.Key, error) {
-	var out []apikey.Key
-	err := s.d.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.d.Keys.List(ctx, page)
-		return err
+	return ports.ReadInTenant(ctx, s.d.Tx, tenant, func(ctx context.Context) ([]apikey.Key, error) {
+		return s.d.Keys.List(ctx, page)
 	})
-	return out, err
 }
 
 // Get returns one of tenant's keys.
 func (s *Service) Get(ctx context.Context, tenant tenants.ID, id uuid.UUID) (apikey.Key, error) {
-	var out apikey.Key
-	err := s.d.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.d.Keys.Get(ctx, id)
-		return err
+	return ports.ReadInTenant(ctx, s.d.Tx, tenant, func(ctx context.Context) (apikey.Key, error) {
+		return s.d.Keys.Get(ctx, id)
 	})
-	return out, err
 }
 
 // Revoke stops a key from working everywhere at once; revoking a revoked key changes nothing.
@@ -264,10 +256,8 @@ func (s *Service) verify(ctx context.Context, token string, now time.Time) (veri
 	if err != nil {
 		return verifiedKey{}, err
 	}
-	var k apikey.Key
-	err = s.d.Tx.ReadInTenant(ctx, t.ID, func(ctx context.Context) error {
-		k, err = s.d.Keys.Get(ctx, keyID)
-		return err
+	k, err := ports.ReadInTenant(ctx, s.d.Tx, t.ID, func(ctx context.Context) (apikey.Key, error) {
+		return s.d.Keys.Get(ctx, keyID)
 	})
 	if errors.Is(err, apikey.ErrNotFound) {
 		return verifiedKey{}, ErrUnauthenticated

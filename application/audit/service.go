@@ -30,24 +30,16 @@ func NewService(tx ports.Transactor, reader ports.AuditReader, dir *tenants.Dire
 
 // List returns a page of tenant's records matching f, newest first.
 func (s *Service) List(ctx context.Context, tenant tenants.ID, f ports.AuditFilter, page ports.Page) ([]audit.Record, error) {
-	var out []audit.Record
-	err := s.tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.reader.List(ctx, f, page)
-		return err
+	return ports.ReadInTenant(ctx, s.tx, tenant, func(ctx context.Context) ([]audit.Record, error) {
+		return s.reader.List(ctx, f, page)
 	})
-	return out, err
 }
 
 // Get returns one record.
 func (s *Service) Get(ctx context.Context, tenant tenants.ID, seq int64) (audit.Record, error) {
-	var out audit.Record
-	err := s.tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.reader.Get(ctx, seq)
-		return err
+	return ports.ReadInTenant(ctx, s.tx, tenant, func(ctx context.Context) (audit.Record, error) {
+		return s.reader.Get(ctx, seq)
 	})
-	return out, err
 }
 
 // CSVHeader is the first line of an export.

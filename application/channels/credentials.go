@@ -18,10 +18,8 @@ func (s *Service) WeChatCredentials(ctx context.Context, tenant tenants.ID, chan
 	if channel != ports.ChannelWeChatOfficialAccount && channel != ports.ChannelWeChatMiniProgram {
 		return "", "", fmt.Errorf("channels: %q is not a WeChat app", channel)
 	}
-	var stored ports.ChannelSettings
-	err = s.tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		stored, err = s.repo.Get(ctx, channel)
-		return err
+	stored, err := ports.ReadInTenant(ctx, s.tx, tenant, func(ctx context.Context) (ports.ChannelSettings, error) {
+		return s.repo.Get(ctx, channel)
 	})
 	if err != nil {
 		return "", "", err

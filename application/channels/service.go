@@ -68,12 +68,7 @@ func NewService(tx ports.Transactor, repo ports.ChannelSettingsRepository, sec *
 // Get returns tenant's channel settings.
 func (s *Service) Get(ctx context.Context, tenant tenants.ID) (Settings, error) {
 	out := Settings{Secrets: map[string]string{}, Tests: map[string]ports.ChannelSettings{}}
-	var stored []ports.ChannelSettings
-	err := s.tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		stored, err = s.repo.List(ctx)
-		return err
-	})
+	stored, err := ports.ReadInTenant(ctx, s.tx, tenant, s.repo.List)
 	if err != nil {
 		return out, err
 	}

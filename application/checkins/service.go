@@ -106,9 +106,8 @@ func (s *Service) CheckIn(ctx context.Context, tenant tenants.ID, code, store st
 	case r.Status == events.Rejected:
 		return CheckIn{}, &event.FieldError{Field: r.Errors[0].Field, Err: r.Errors[0].Err}
 	}
-	err = s.d.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		out.Member, err = s.d.Members.MemberStatus(ctx, c.CustomerID)
-		return err
+	out.Member, err = ports.ReadInTenant(ctx, s.d.Tx, tenant, func(ctx context.Context) (ports.MemberStatus, error) {
+		return s.d.Members.MemberStatus(ctx, c.CustomerID)
 	})
 	return out, err
 }

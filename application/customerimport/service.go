@@ -145,11 +145,8 @@ func (s *Service) Import(ctx context.Context, tenant tenants.ID, file io.Reader,
 		return Report{}, err
 	}
 	rep := Report{DryRun: o.DryRun}
-	var defs []customer.AttributeDef
-	if err := s.d.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		defs, err = s.d.Defs.List(ctx)
-		return err
-	}); err != nil {
+	defs, err := ports.ReadInTenant(ctx, s.d.Tx, tenant, s.d.Defs.List)
+	if err != nil {
 		return rep, err
 	}
 	// The file is read before the transaction begins, so that a slow upload holds no locks.

@@ -143,25 +143,18 @@ const MaxLookAlikes = 20
 // LookAlikes suggests customers that may be duplicates of customer id: the same email, or the
 // same name in the same city.
 func (s *Service) LookAlikes(ctx context.Context, tenant tenants.ID, id uuid.UUID) ([]customer.Customer, error) {
-	var out []customer.Customer
-	err := s.d.Tx.InTenant(ctx, tenant, func(ctx context.Context) error {
+	return ports.InTenant(ctx, s.d.Tx, tenant, func(ctx context.Context) ([]customer.Customer, error) {
 		c, err := s.d.Customers.Get(ctx, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		out, err = s.d.Merges.LookAlikes(ctx, c, MaxLookAlikes)
-		return err
+		return s.d.Merges.LookAlikes(ctx, c, MaxLookAlikes)
 	})
-	return out, err
 }
 
 // Survivor returns the customer that merged ID id now lives on, or ports.ErrNotMerged.
 func (s *Service) Survivor(ctx context.Context, tenant tenants.ID, id uuid.UUID) (uuid.UUID, error) {
-	var out uuid.UUID
-	err := s.d.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.d.Merges.Survivor(ctx, id)
-		return err
+	return ports.ReadInTenant(ctx, s.d.Tx, tenant, func(ctx context.Context) (uuid.UUID, error) {
+		return s.d.Merges.Survivor(ctx, id)
 	})
-	return out, err
 }

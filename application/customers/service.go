@@ -133,15 +133,13 @@ func (s *Service) checkAttributes(ctx context.Context, c *customer.Customer, val
 
 // Create adds a customer.
 func (s *Service) Create(ctx context.Context, tenant tenants.ID, p Patch) (customer.Customer, error) {
-	var out customer.Customer
-	err := s.tx.InTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		if out, err = s.CreateTx(ctx, uuid.New(), p); err != nil {
-			return err
+	return ports.InTenant(ctx, s.tx, tenant, func(ctx context.Context) (customer.Customer, error) {
+		out, err := s.CreateTx(ctx, uuid.New(), p)
+		if err != nil {
+			return customer.Customer{}, err
 		}
-		return s.changed(ctx, tenant, out.ID)
+		return out, s.changed(ctx, tenant, out.ID)
 	})
-	return out, err
 }
 
 // Update changes a customer's profile.
@@ -177,35 +175,21 @@ func (s *Service) Update(ctx context.Context, tenant tenants.ID, id uuid.UUID, p
 
 // Get returns one customer.
 func (s *Service) Get(ctx context.Context, tenant tenants.ID, id uuid.UUID) (customer.Customer, error) {
-	var out customer.Customer
-	err := s.tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.repo.Get(ctx, id)
-		return err
+	return ports.ReadInTenant(ctx, s.tx, tenant, func(ctx context.Context) (customer.Customer, error) {
+		return s.repo.Get(ctx, id)
 	})
-	return out, err
 }
 
 // List returns a page of customers matching q, newest first.
 func (s *Service) List(ctx context.Context, tenant tenants.ID, q ports.CustomerQuery, page ports.Page) ([]customer.Customer, error) {
-	var out []customer.Customer
-	err := s.tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.repo.List(ctx, q, page)
-		return err
+	return ports.ReadInTenant(ctx, s.tx, tenant, func(ctx context.Context) ([]customer.Customer, error) {
+		return s.repo.List(ctx, q, page)
 	})
-	return out, err
 }
 
 // AttributeDefs lists the tenant's custom attribute definitions.
 func (s *Service) AttributeDefs(ctx context.Context, tenant tenants.ID) ([]customer.AttributeDef, error) {
-	var out []customer.AttributeDef
-	err := s.tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.defs.List(ctx)
-		return err
-	})
-	return out, err
+	return ports.ReadInTenant(ctx, s.tx, tenant, s.defs.List)
 }
 
 // ErrDuplicateKey is returned when two definitions share a key.

@@ -44,19 +44,14 @@ func (s *Service) ImportCustomers(ctx context.Context, tenant tenants.ID, cs []c
 			return nil, fmt.Errorf("customer %s: %w", cs[i].ExternalID, err)
 		}
 	}
-	var ids map[string]uuid.UUID
-	err := s.tx.InTenant(ctx, tenant, func(ctx context.Context) error {
-		var (
-			created int
-			err     error
-		)
-		if ids, created, err = s.importer.ImportNew(ctx, cs); err != nil || created == 0 {
-			return err
+	return ports.InTenant(ctx, s.tx, tenant, func(ctx context.Context) (map[string]uuid.UUID, error) {
+		ids, created, err := s.importer.ImportNew(ctx, cs)
+		if err != nil || created == 0 {
+			return ids, err
 		}
-		return s.audit.Record(ctx, ports.AuditEntry{Action: "customer.import", TargetType: "customer", TargetID: "import",
+		return ids, s.audit.Record(ctx, ports.AuditEntry{Action: "customer.import", TargetType: "customer", TargetID: "import",
 			After: map[string]any{"created": created}})
 	})
-	return ids, err
 }
 
 // Summary is what a CDNOW load did.

@@ -15,24 +15,14 @@ var ErrTooManyTypes = fmt.Errorf("a brand defines at most %d event types", event
 
 // EventTypes lists the brand's custom event types, by key.
 func (s *Service) EventTypes(ctx context.Context, tenant tenants.ID) ([]event.CustomType, error) {
-	var out []event.CustomType
-	err := s.deps.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.deps.Types.List(ctx)
-		return err
-	})
-	return out, err
+	return ports.ReadInTenant(ctx, s.deps.Tx, tenant, s.deps.Types.List)
 }
 
 // EventType returns one custom type or ports.ErrEventTypeNotFound.
 func (s *Service) EventType(ctx context.Context, tenant tenants.ID, key string) (event.CustomType, error) {
-	var out event.CustomType
-	err := s.deps.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.deps.Types.Get(ctx, key)
-		return err
+	return ports.ReadInTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) (event.CustomType, error) {
+		return s.deps.Types.Get(ctx, key)
 	})
-	return out, err
 }
 
 // typeSummary is what the audit trail keeps of a type: its shape, never any event's data.

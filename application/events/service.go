@@ -177,31 +177,25 @@ func (s *Service) IngestBatch(ctx context.Context, tenant tenants.ID, drafts []e
 
 // Timeline returns a page of a customer's events, newest first, or ports.ErrCustomerNotFound.
 func (s *Service) Timeline(ctx context.Context, tenant tenants.ID, customer uuid.UUID, q ports.TimelineQuery, page ports.Page) ([]event.Event, error) {
-	var out []event.Event
-	err := s.deps.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		if out, err = s.deps.Events.Timeline(ctx, customer, q, page); err != nil || len(out) > 0 {
-			return err
+	return ports.ReadInTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) ([]event.Event, error) {
+		out, err := s.deps.Events.Timeline(ctx, customer, q, page)
+		if err != nil || len(out) > 0 {
+			return out, err
 		}
-		return s.mustExist(ctx, customer)
+		return out, s.mustExist(ctx, customer)
 	})
-	return out, err
 }
 
 // Activity returns a customer's aggregates (zero for a customer without events yet), or
 // ports.ErrCustomerNotFound.
 func (s *Service) Activity(ctx context.Context, tenant tenants.ID, customer uuid.UUID) (event.Activity, error) {
-	var out event.Activity
-	err := s.deps.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.deps.Activity.Get(ctx, customer)
+	return ports.ReadInTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) (event.Activity, error) {
+		out, err := s.deps.Activity.Get(ctx, customer)
 		if errors.Is(err, ports.ErrNoActivity) {
-			out = event.Activity{CustomerID: customer}
-			return s.mustExist(ctx, customer)
+			return event.Activity{CustomerID: customer}, s.mustExist(ctx, customer)
 		}
-		return err
+		return out, err
 	})
-	return out, err
 }
 
 func (s *Service) mustExist(ctx context.Context, customer uuid.UUID) error {

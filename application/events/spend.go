@@ -16,11 +16,8 @@ func (s *Service) MonthlySpend(ctx context.Context, tenant tenants.ID, customer 
 	end = end.In(loc)
 	last := time.Date(end.Year(), end.Month(), 1, 0, 0, 0, 0, loc)
 	first := last.AddDate(0, 1-months, 0)
-	var found []ports.MonthSpend
-	err := s.deps.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		found, err = s.deps.Spend.MonthlySpend(ctx, customer, first, last, loc)
-		return err
+	found, err := ports.ReadInTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) ([]ports.MonthSpend, error) {
+		return s.deps.Spend.MonthlySpend(ctx, customer, first, last, loc)
 	})
 	if err != nil {
 		return nil, err

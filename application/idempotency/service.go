@@ -37,13 +37,9 @@ func NewService(tx ports.Transactor, store ports.IdempotencyStore, jobs ports.Jo
 // Claim records key for the request identified by fingerprint, or reports what an earlier
 // request with the key left.
 func (s *Service) Claim(ctx context.Context, tenant tenants.ID, key string, fingerprint []byte) (ports.IdempotencyRecord, error) {
-	var rec ports.IdempotencyRecord
-	err := s.tx.InTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		rec, err = s.store.Claim(ctx, key, fingerprint, s.clock.Now().Add(hold))
-		return err
+	return ports.InTenant(ctx, s.tx, tenant, func(ctx context.Context) (ports.IdempotencyRecord, error) {
+		return s.store.Claim(ctx, key, fingerprint, s.clock.Now().Add(hold))
 	})
-	return rec, err
 }
 
 // Complete stores the response to replay for key.
@@ -95,10 +91,7 @@ func (s *Service) Purge(ctx context.Context, args PurgeArgs) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	var n int64
-	err = s.tx.InTenant(ctx, t.ID, func(ctx context.Context) error {
-		n, err = s.store.Purge(ctx, s.clock.Now().Add(-Retention))
-		return err
+	return ports.InTenant(ctx, s.tx, t.ID, func(ctx context.Context) (int64, error) {
+		return s.store.Purge(ctx, s.clock.Now().Add(-Retention))
 	})
-	return n, err
 }

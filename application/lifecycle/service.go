@@ -50,13 +50,7 @@ func (SweepArgs) Kind() string { return "lifecycle_sweep" }
 
 // Settings returns the brand's recency rules.
 func (s *Service) Settings(ctx context.Context, tenant tenants.ID) (lifecycle.Settings, error) {
-	var out lifecycle.Settings
-	err := s.deps.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.deps.Repo.Settings(ctx)
-		return err
-	})
-	return out, err
+	return ports.ReadInTenant(ctx, s.deps.Tx, tenant, s.deps.Repo.Settings)
 }
 
 func settingsMap(s lifecycle.Settings) map[string]int {
@@ -88,13 +82,7 @@ func (s *Service) SetSettings(ctx context.Context, tenant tenants.ID, settings l
 
 // Stages returns how many of the brand's customers are at each stage, every stage listed.
 func (s *Service) Stages(ctx context.Context, tenant tenants.ID) ([]ports.StageCount, error) {
-	var out []ports.StageCount
-	err := s.deps.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.deps.Repo.Counts(ctx)
-		return err
-	})
-	return out, err
+	return ports.ReadInTenant(ctx, s.deps.Tx, tenant, s.deps.Repo.Counts)
 }
 
 // Recompute brings every stage of the brand a job names up to date and returns how many
@@ -104,16 +92,13 @@ func (s *Service) Recompute(ctx context.Context, args RecomputeArgs) (int64, err
 	if err != nil {
 		return 0, err
 	}
-	var n int64
-	err = s.deps.Tx.InTenant(ctx, t.ID, func(ctx context.Context) error {
+	return ports.InTenant(ctx, s.deps.Tx, t.ID, func(ctx context.Context) (int64, error) {
 		settings, err := s.deps.Repo.Settings(ctx)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		n, err = s.deps.Repo.RecomputeAll(ctx, settings, s.deps.Clock.Now())
-		return err
+		return s.deps.Repo.RecomputeAll(ctx, settings, s.deps.Clock.Now())
 	})
-	return n, err
 }
 
 // Sweep enqueues a recompute for every active brand, each in that brand's transaction, and

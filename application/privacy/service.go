@@ -116,24 +116,16 @@ func (s *Service) RequestErasure(ctx context.Context, tenant tenants.ID, id uuid
 
 // State says whether the customer's data is erased, or about to be.
 func (s *Service) State(ctx context.Context, tenant tenants.ID, id uuid.UUID) (ports.CustomerState, error) {
-	var out ports.CustomerState
-	err := s.d.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.d.Erasures.State(ctx, id)
-		return err
+	return ports.ReadInTenant(ctx, s.d.Tx, tenant, func(ctx context.Context) (ports.CustomerState, error) {
+		return s.d.Erasures.State(ctx, id)
 	})
-	return out, err
 }
 
 // PendingErasure returns the customer's open erasure request, or ports.ErrErasureNotFound.
 func (s *Service) PendingErasure(ctx context.Context, tenant tenants.ID, id uuid.UUID) (ports.Erasure, error) {
-	var out ports.Erasure
-	err := s.d.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.d.Erasures.Pending(ctx, id)
-		return err
+	return ports.ReadInTenant(ctx, s.d.Tx, tenant, func(ctx context.Context) (ports.Erasure, error) {
+		return s.d.Erasures.Pending(ctx, id)
 	})
-	return out, err
 }
 
 // CancelErasure withdraws the customer's open erasure request before it is carried out.
@@ -160,13 +152,9 @@ func (s *Service) CancelErasure(ctx context.Context, tenant tenants.ID, id uuid.
 
 // Erasures lists the brand's erasure requests, newest first.
 func (s *Service) Erasures(ctx context.Context, tenant tenants.ID, page ports.Page) ([]ports.Erasure, error) {
-	var out []ports.Erasure
-	err := s.d.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.d.Erasures.List(ctx, page)
-		return err
+	return ports.ReadInTenant(ctx, s.d.Tx, tenant, func(ctx context.Context) ([]ports.Erasure, error) {
+		return s.d.Erasures.List(ctx, page)
 	})
-	return out, err
 }
 
 // Erase carries out an erasure request: the job's work. Every module erases its part, then the

@@ -33,13 +33,9 @@ func NewService(tx ports.Transactor, repo ports.SecretRepository, cipher ports.C
 
 // Set stores value as tenant's secret name, replacing any it had, and returns its masked view.
 func (s *Service) Set(ctx context.Context, tenant tenants.ID, name, value string) (Masked, error) {
-	var out Masked
-	err := s.tx.InTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.SetInTx(ctx, tenant, name, value)
-		return err
+	return ports.InTenant(ctx, s.tx, tenant, func(ctx context.Context) (Masked, error) {
+		return s.SetInTx(ctx, tenant, name, value)
 	})
-	return out, err
 }
 
 // SetInTx is Set inside the caller's tenant transaction, for use cases that store a secret
@@ -93,12 +89,7 @@ func (s *Service) Delete(ctx context.Context, tenant tenants.ID, name string) er
 // List returns tenant's secrets, masked, ordered by name. A secret sealed under a key the
 // keyring no longer holds is listed with the bare mask as its hint; its KeyID says which key.
 func (s *Service) List(ctx context.Context, tenant tenants.ID) ([]Masked, error) {
-	var stored []ports.StoredSecret
-	err := s.tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		stored, err = s.repo.List(ctx)
-		return err
-	})
+	stored, err := ports.ReadInTenant(ctx, s.tx, tenant, s.repo.List)
 	if err != nil {
 		return nil, err
 	}
@@ -115,11 +106,8 @@ func (s *Service) Reveal(ctx context.Context, tenant tenants.ID, name string) (s
 	if err := validateName(name); err != nil {
 		return "", err
 	}
-	var st ports.StoredSecret
-	err := s.tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		st, err = s.repo.Get(ctx, name)
-		return err
+	st, err := ports.ReadInTenant(ctx, s.tx, tenant, func(ctx context.Context) (ports.StoredSecret, error) {
+		return s.repo.Get(ctx, name)
 	})
 	if err != nil {
 		return "", err

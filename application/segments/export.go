@@ -136,13 +136,9 @@ func exportRow(c customer.Customer) []string {
 // CheckTree checks a tree decoded from JSON against the brand's catalogue, for callers that
 // report errors before they start a response.
 func (s *Service) CheckTree(ctx context.Context, tenant tenants.ID, tree any) (segment.Tree, error) {
-	var out segment.Tree
-	err := s.deps.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.parse(ctx, tree)
-		return err
+	return ports.ReadInTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) (segment.Tree, error) {
+		return s.parse(ctx, tree)
 	})
-	return out, err
 }
 
 // cell defuses text a spreadsheet would run as a formula (=, +, -, @ first): customers and

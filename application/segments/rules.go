@@ -113,22 +113,12 @@ func (s *Service) DeleteRule(ctx context.Context, tenant tenants.ID, id uuid.UUI
 
 // GetRule returns a rule.
 func (s *Service) GetRule(ctx context.Context, tenant tenants.ID, id uuid.UUID) (segment.TagRule, error) {
-	var out segment.TagRule
-	err := s.deps.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.deps.Rules.Get(ctx, id)
-		return err
+	return ports.ReadInTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) (segment.TagRule, error) {
+		return s.deps.Rules.Get(ctx, id)
 	})
-	return out, err
 }
 
 // Rules returns every rule of the brand, by tag.
 func (s *Service) Rules(ctx context.Context, tenant tenants.ID) ([]segment.TagRule, error) {
-	var out []segment.TagRule
-	err := s.deps.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.deps.Rules.List(ctx)
-		return err
-	})
-	return out, err
+	return ports.ReadInTenant(ctx, s.deps.Tx, tenant, s.deps.Rules.List)
 }

@@ -53,13 +53,7 @@ func (s *Service) catalogue(ctx context.Context) (segment.Catalogue, error) {
 
 // Catalogue returns the fields the brand's segments may use.
 func (s *Service) Catalogue(ctx context.Context, tenant tenants.ID) (segment.Catalogue, error) {
-	var out segment.Catalogue
-	err := s.deps.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.catalogue(ctx)
-		return err
-	})
-	return out, err
+	return ports.ReadInTenant(ctx, s.deps.Tx, tenant, s.catalogue)
 }
 
 // parse checks a tree decoded from JSON against the brand's catalogue.
@@ -75,31 +69,25 @@ func (s *Service) parse(ctx context.Context, tree any) (segment.Tree, error) {
 // live count while an admin edits a segment. It runs in a transaction (read only in effect) so
 // that the evaluator may tune the statement for it.
 func (s *Service) Count(ctx context.Context, tenant tenants.ID, tree any) (int64, error) {
-	var n int64
-	err := s.deps.Tx.InTenant(ctx, tenant, func(ctx context.Context) error {
+	return ports.InTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) (int64, error) {
 		t, err := s.parse(ctx, tree)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		n, err = s.deps.Eval.Count(ctx, t, s.deps.Clock.Now())
-		return err
+		return s.deps.Eval.Count(ctx, t, s.deps.Clock.Now())
 	})
-	return n, err
 }
 
 // Preview returns up to limit (at most MaxPreview) customers who match tree, newest first.
 func (s *Service) Preview(ctx context.Context, tenant tenants.ID, tree any, limit int) ([]customer.Customer, error) {
 	limit = max(1, min(limit, MaxPreview))
-	var out []customer.Customer
-	err := s.deps.Tx.InTenant(ctx, tenant, func(ctx context.Context) error {
+	return ports.InTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) ([]customer.Customer, error) {
 		t, err := s.parse(ctx, tree)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		out, err = s.deps.Eval.Preview(ctx, t, s.deps.Clock.Now(), limit)
-		return err
+		return s.deps.Eval.Preview(ctx, t, s.deps.Clock.Now(), limit)
 	})
-	return out, err
 }
 
 // Draft is a segment as an admin saves it; Tree is decoded from JSON.
@@ -217,36 +205,24 @@ func (s *Service) Delete(ctx context.Context, tenant tenants.ID, id uuid.UUID) e
 
 // Get returns a saved segment.
 func (s *Service) Get(ctx context.Context, tenant tenants.ID, id uuid.UUID) (segment.Segment, error) {
-	var out segment.Segment
-	err := s.deps.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.deps.Segments.Get(ctx, id)
-		return err
+	return ports.ReadInTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) (segment.Segment, error) {
+		return s.deps.Segments.Get(ctx, id)
 	})
-	return out, err
 }
 
 // List returns a page of the brand's segments, by name.
 func (s *Service) List(ctx context.Context, tenant tenants.ID, page ports.Page) ([]segment.Segment, error) {
-	var out []segment.Segment
-	err := s.deps.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.deps.Segments.List(ctx, page)
-		return err
+	return ports.ReadInTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) ([]segment.Segment, error) {
+		return s.deps.Segments.List(ctx, page)
 	})
-	return out, err
 }
 
 // Members returns a page of a segment's members as last refreshed, or ports.ErrSegmentNotFound.
 func (s *Service) Members(ctx context.Context, tenant tenants.ID, id uuid.UUID, page ports.Page) ([]customer.Customer, error) {
-	var out []customer.Customer
-	err := s.deps.Tx.InTenant(ctx, tenant, func(ctx context.Context) error {
+	return ports.InTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) ([]customer.Customer, error) {
 		if _, err := s.deps.Segments.Get(ctx, id); err != nil {
-			return err
+			return nil, err
 		}
-		var err error
-		out, err = s.deps.Eval.Members(ctx, id, page)
-		return err
+		return s.deps.Eval.Members(ctx, id, page)
 	})
-	return out, err
 }

@@ -60,16 +60,14 @@ func NewService(tx ports.Transactor, repo ports.TagRepository, customers ports.C
 
 // Of returns a customer's tags, or ports.ErrCustomerNotFound.
 func (s *Service) Of(ctx context.Context, tenant tenants.ID, customer uuid.UUID) ([]ports.CustomerTag, error) {
-	var out []ports.CustomerTag
-	err := s.tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		if out, err = s.repo.Of(ctx, customer); err != nil || len(out) > 0 {
-			return err
+	return ports.ReadInTenant(ctx, s.tx, tenant, func(ctx context.Context) ([]ports.CustomerTag, error) {
+		out, err := s.repo.Of(ctx, customer)
+		if err != nil || len(out) > 0 {
+			return out, err
 		}
 		_, err = s.customers.Get(ctx, customer)
-		return err
+		return out, err
 	})
-	return out, err
 }
 
 // Add tags a customer by hand (tags it has stay as they are) and returns its tags. Names are
@@ -158,13 +156,7 @@ func difference(before, after []ports.CustomerTag) (added, removed int) {
 
 // Counts returns the brand's tags with their number of customers, most used first.
 func (s *Service) Counts(ctx context.Context, tenant tenants.ID) ([]ports.TagCount, error) {
-	var out []ports.TagCount
-	err := s.tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.repo.Counts(ctx)
-		return err
-	})
-	return out, err
+	return ports.ReadInTenant(ctx, s.tx, tenant, s.repo.Counts)
 }
 
 // Bulk is one tag given to, or taken off, many customers.
@@ -190,19 +182,16 @@ func (s *Service) Apply(ctx context.Context, tenant tenants.ID, b Bulk) (BulkRes
 	if err != nil {
 		return BulkResult{}, err
 	}
-	var out BulkResult
-	err = s.tx.InTenant(ctx, tenant, func(ctx context.Context) error {
+	return ports.InTenant(ctx, s.tx, tenant, func(ctx context.Context) (BulkResult, error) {
 		missing, err := s.repo.Missing(ctx, ids)
 		if err != nil {
-			return err
+			return BulkResult{}, err
 		}
 		if len(missing) > 0 {
-			return unknownAt(b.Customers, missing)
+			return BulkResult{}, unknownAt(b.Customers, missing)
 		}
-		out, err = s.apply(ctx, tenant, name, b.Remove, ids)
-		return err
+		return s.apply(ctx, tenant, name, b.Remove, ids)
 	})
-	return out, err
 }
 
 // ApplyMatching makes a bulk change to every customer q matches, up to MaxBulk (beyond it,

@@ -44,11 +44,5 @@ func (s *Service) SetLogo(ctx context.Context, tenant tenants.ID, data []byte) e
 
 // Logo returns tenant's logo, or ports.ErrNoLogo.
 func (s *Service) Logo(ctx context.Context, tenant tenants.ID) (ports.Logo, error) {
-	var out ports.Logo
-	err := s.tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.logos.Get(ctx)
-		return err
-	})
-	return out, err
+	return ports.ReadInTenant(ctx, s.tx, tenant, s.logos.Get)
 }

@@ -40,15 +40,13 @@ func snap(t tenants.Tenant) snapshot {
 // Create onboards a brand.
 func (s *Service) Create(ctx context.Context, draft tenants.Draft) (tenants.Tenant, error) {
 	draft.ID = tenants.NewID()
-	var out tenants.Tenant
-	err := s.tx.InTenant(ctx, draft.ID, func(ctx context.Context) error {
-		var err error
-		if out, err = s.dir.Create(ctx, draft); err != nil {
-			return err
+	return ports.InTenant(ctx, s.tx, draft.ID, func(ctx context.Context) (tenants.Tenant, error) {
+		out, err := s.dir.Create(ctx, draft)
+		if err != nil {
+			return tenants.Tenant{}, err
 		}
-		return s.audit.Record(ctx, ports.AuditEntry{Action: "tenant.create", TargetType: "tenant", TargetID: out.ID.String(), After: snap(out)})
+		return out, s.audit.Record(ctx, ports.AuditEntry{Action: "tenant.create", TargetType: "tenant", TargetID: out.ID.String(), After: snap(out)})
 	})
-	return out, err
 }
 
 // Update changes a tenant's profile.
@@ -73,15 +71,14 @@ func (s *Service) change(ctx context.Context, ref, action string, apply func(ctx
 	if err != nil {
 		return tenants.Tenant{}, err
 	}
-	var after tenants.Tenant
-	err = s.tx.InTenant(ctx, before.ID, func(ctx context.Context) error {
-		if after, err = apply(ctx, before.ID.String()); err != nil {
-			return err
+	return ports.InTenant(ctx, s.tx, before.ID, func(ctx context.Context) (tenants.Tenant, error) {
+		after, err := apply(ctx, before.ID.String())
+		if err != nil {
+			return tenants.Tenant{}, err
 		}
 		if err := s.notify.Notify(ctx, ports.TopicTenant, after.ID.String()); err != nil {
-			return err
+			return tenants.Tenant{}, err
 		}
-		return s.audit.Record(ctx, ports.AuditEntry{Action: action, TargetType: "tenant", TargetID: after.ID.String(), Before: snap(before), After: snap(after)})
+		return after, s.audit.Record(ctx, ports.AuditEntry{Action: action, TargetType: "tenant", TargetID: after.ID.String(), Before: snap(before), After: snap(after)})
 	})
-	return after, err
 }

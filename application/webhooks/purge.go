@@ -46,10 +46,7 @@ func (s *Service) Purge(ctx context.Context, args PurgeArgs) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	var n int64
-	err = s.d.Tx.InTenant(ctx, t.ID, func(ctx context.Context) error {
-		n, err = s.d.Repo.Purge(ctx, s.now().Add(-Retention))
-		return err
+	return ports.InTenant(ctx, s.d.Tx, t.ID, func(ctx context.Context) (int64, error) {
+		return s.d.Repo.Purge(ctx, s.now().Add(-Retention))
 	})
-	return n, err
 }

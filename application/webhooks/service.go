@@ -190,26 +190,22 @@ func (s *Service) Delete(ctx context.Context, tenant tenants.ID, id uuid.UUID) e
 
 // Get returns one endpoint.
 func (s *Service) Get(ctx context.Context, tenant tenants.ID, id uuid.UUID) (webhook.Endpoint, error) {
-	var out webhook.Endpoint
-	err := s.d.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
+	return ports.ReadInTenant(ctx, s.d.Tx, tenant, func(ctx context.Context) (webhook.Endpoint, error) {
 		e, err := s.d.Repo.GetEndpoint(ctx, id)
-		out = e.Endpoint
-		return err
+		return e.Endpoint, err
 	})
-	return out, err
 }
 
 // List returns the brand's endpoints, oldest first.
 func (s *Service) List(ctx context.Context, tenant tenants.ID) ([]webhook.Endpoint, error) {
-	var out []webhook.Endpoint
-	err := s.d.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
+	return ports.ReadInTenant(ctx, s.d.Tx, tenant, func(ctx context.Context) ([]webhook.Endpoint, error) {
 		all, err := s.d.Repo.ListEndpoints(ctx)
+		var out []webhook.Endpoint
 		for _, e := range all {
 			out = append(out, e.Endpoint)
 		}
-		return err
+		return out, err
 	})
-	return out, err
 }
 
 // ErrNotPaused is returned when resuming an endpoint that is active.
@@ -300,16 +296,12 @@ func (s *Service) secrets(tenant tenants.ID, e ports.StoredWebhook, now time.Tim
 // Deliveries returns a page of an endpoint's deliveries with their logs, newest first, or
 // ports.ErrWebhookNotFound.
 func (s *Service) Deliveries(ctx context.Context, tenant tenants.ID, endpoint uuid.UUID, page ports.Page) ([]ports.WebhookDeliveryLog, error) {
-	var out []ports.WebhookDeliveryLog
-	err := s.d.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
+	return ports.ReadInTenant(ctx, s.d.Tx, tenant, func(ctx context.Context) ([]ports.WebhookDeliveryLog, error) {
 		if _, err := s.d.Repo.GetEndpoint(ctx, endpoint); err != nil {
-			return err
+			return nil, err
 		}
-		var err error
-		out, err = s.d.Repo.Deliveries(ctx, endpoint, page)
-		return err
+		return s.d.Repo.Deliveries(ctx, endpoint, page)
 	})
-	return out, err
 }
 
 // EventTypes is the catalogue brands choose from.

@@ -61,24 +61,16 @@ func (s *Service) RequestFanTagImport(ctx context.Context, tenant tenants.ID) (p
 
 // FanTagImport returns one of the brand's imports, or ports.ErrFanTagImportNotFound.
 func (s *Service) FanTagImport(ctx context.Context, tenant tenants.ID, id uuid.UUID) (ports.FanTagImport, error) {
-	var out ports.FanTagImport
-	err := s.d.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.d.Imports.Get(ctx, id)
-		return err
+	return ports.ReadInTenant(ctx, s.d.Tx, tenant, func(ctx context.Context) (ports.FanTagImport, error) {
+		return s.d.Imports.Get(ctx, id)
 	})
-	return out, err
 }
 
 // RecentFanTagImports returns the brand's latest imports, newest first.
 func (s *Service) RecentFanTagImports(ctx context.Context, tenant tenants.ID, limit int) ([]ports.FanTagImport, error) {
-	var out []ports.FanTagImport
-	err := s.d.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		out, err = s.d.Imports.Latest(ctx, limit)
-		return err
+	return ports.ReadInTenant(ctx, s.d.Tx, tenant, func(ctx context.Context) ([]ports.FanTagImport, error) {
+		return s.d.Imports.Latest(ctx, limit)
 	})
-	return out, err
 }
 
 // RunFanTagImport is the job's work: it lists the Official Account's tags and, page by page,

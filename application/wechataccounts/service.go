@@ -115,13 +115,11 @@ func (s *Service) List(ctx context.Context, tenant tenants.ID, customerID uuid.U
 	if err != nil {
 		return nil, err
 	}
-	var links []ports.WeChatLink
-	err = s.d.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
+	links, err := ports.ReadInTenant(ctx, s.d.Tx, tenant, func(ctx context.Context) ([]ports.WeChatLink, error) {
 		if _, err := s.d.Members.MemberStatus(ctx, customerID); err != nil {
-			return err
+			return nil, err
 		}
-		links, err = s.d.Links.ListByCustomer(ctx, customerID)
-		return err
+		return s.d.Links.ListByCustomer(ctx, customerID)
 	})
 	if err != nil {
 		return nil, err

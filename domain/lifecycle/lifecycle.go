@@ -123,6 +123,12 @@ func latest(ts ...time.Time) time.Time {
 }
 
 // Evaluate returns the customer's stage at now and since when.
+//
+// The rule exists twice: here, and set-based in SQL (changesSQL in
+// adapters/postgres/customersdb/lifecycle.go), which recomputes stages without loading the
+// customers. Change both together: TestLifecycleRecomputeInSQLAgreesWithTheDomain
+// (adapters/postgres/customersdb/lifecycle_test.go) checks that they agree over a table of
+// customers at every boundary and hundreds drawn around them.
 func (s Settings) Evaluate(f Facts, now time.Time) (Stage, time.Time) {
 	stage, since := s.decide(f, now)
 	if stage == f.Previous {

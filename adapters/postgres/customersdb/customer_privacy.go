@@ -3,7 +3,6 @@ package customersdb
 import (
 	"context"
 	"errors"
-	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -198,17 +197,16 @@ func (Erasures) List(ctx context.Context, page ports.Page) ([]ports.Erasure, err
 	if err != nil {
 		return nil, err
 	}
-	where, args := "TRUE", []any{}
+	var w postgres.Where
 	if page.After != "" {
 		after, err := uuid.Parse(page.After)
 		if err != nil {
 			return nil, ports.ErrBadCursor
 		}
-		where, args = "(requested_at, id) < (SELECT requested_at, id FROM customer_erasures WHERE id = $1)", append(args, after)
+		w.And("(requested_at, id) < (SELECT requested_at, id FROM customer_erasures WHERE id = $1)", after)
 	}
-	args = append(args, page.Limit)
-	rows, err := q.Query(ctx, `SELECT `+erasureColumns+` FROM customer_erasures WHERE `+where+
-		` ORDER BY requested_at DESC, id DESC LIMIT $`+strconv.Itoa(len(args)), args...)
+	rows, err := q.Query(ctx, `SELECT `+erasureColumns+` FROM customer_erasures WHERE `+w.String()+
+		` ORDER BY requested_at DESC, id DESC LIMIT `+w.Arg(page.Limit), w.Args()...)
 	if err != nil {
 		return nil, err
 	}

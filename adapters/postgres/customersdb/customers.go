@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -107,34 +106,25 @@ func likePrefix(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s) + "%"
 }
 
-// customerConditions returns the conditions of a listing's filters over the customers row "c",
-// with their arguments appended to args.
-func customerConditions(cq ports.CustomerQuery, args []any) ([]string, []any) {
-	var conds []string
-	add := func(cond string, v any) {
-		args = append(args, v)
-		conds = append(conds, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
-	}
+// customerConditions adds the conditions of a listing's filters over the customers row "c" to w.
+func customerConditions(w *postgres.Where, cq ports.CustomerQuery) {
 	if s := strings.TrimSpace(cq.Search); s != "" {
 		if p, err := customer.NormalisePhone(s); err == nil {
-			add("phone = ?", p)
+			w.And("phone = $1", p)
 		} else {
 			// One parameter, used three times: names, emails and mainland numbers by prefix.
-			args = append(args, likePrefix(s))
-			n := "$" + strconv.Itoa(len(args))
-			conds = append(conds, "(name LIKE "+n+" OR lower(email) LIKE lower("+n+") OR phone LIKE '+86' || "+n+")")
+			w.And("(name LIKE $1 OR lower(email) LIKE lower($1) OR phone LIKE '+86' || $1)", likePrefix(s))
 		}
 	}
 	if cq.City != "" {
-		add("city = ?", cq.City)
+		w.And("city = $1", cq.City)
 	}
 	if cq.Tag != "" {
-		add("EXISTS (SELECT 1 FROM customer_tags t WHERE t.tenant_id = c.tenant_id AND t.customer_id = c.id AND t.tag = ?)", cq.Tag)
+		w.And("EXISTS (SELECT 1 FROM customer_tags t WHERE t.tenant_id = c.tenant_id AND t.customer_id = c.id AND t.tag = $1)", cq.Tag)
 	}
 	if cq.Lifecycle != "" {
-		add("lifecycle_stage = ?", string(cq.Lifecycle))
+		w.And("lifecycle_stage = $1", string(cq.Lifecycle))
 	}
-	return conds, args
 }
 
 // List implements ports.CustomerRepository.
@@ -143,25 +133,17 @@ func (Customers) List(ctx context.Context, cq ports.CustomerQuery, page ports.Pa
 	if err != nil {
 		return nil, err
 	}
-	conds, args := customerConditions(cq, nil)
-	add := func(cond string, v any) {
-		args = append(args, v)
-		conds = append(conds, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
-	}
+	var w postgres.Where
+	customerConditions(&w, cq)
 	if page.After != "" {
 		after, err := uuid.Parse(page.After)
 		if err != nil {
 			return nil, ports.ErrBadCursor
 		}
-		add("(created_at, id) < (SELECT created_at, id FROM customers WHERE id = ?)", after)
+		w.And("(created_at, id) < (SELECT created_at, id FROM customers WHERE id = $1)", after)
 	}
-	where := "TRUE"
-	if len(conds) > 0 {
-		where = strings.Join(conds, " AND ")
-	}
-	args = append(args, page.Limit)
-	rows, err := q.Query(ctx, `SELECT `+customerColumns+` FROM customers c WHERE `+where+
-		` ORDER BY created_at DESC, id DESC LIMIT $`+strconv.Itoa(len(args)), args...)
+	rows, err := q.Query(ctx, `SELECT `+customerColumns+` FROM customers c WHERE `+w.String()+
+		` ORDER BY created_at DESC, id DESC LIMIT `+w.Arg(page.Limit), w.Args()...)
 	if err != nil {
 		return nil, err
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -157,24 +155,19 @@ func (Events) Timeline(ctx context.Context, customer uuid.UUID, tq ports.Timelin
 	if err != nil {
 		return nil, err
 	}
-	conds := []string{"customer_id = $1"}
-	args := []any{customer}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		conds = append(conds, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
-	}
+	var w postgres.Where
+	w.And("customer_id = $1", customer)
 	if tq.Type != "" {
-		add("type = ?", tq.Type)
+		w.And("type = $1", tq.Type)
 	}
 	if tq.Channel != "" {
-		add("channel = ?", tq.Channel)
+		w.And("channel = $1", tq.Channel)
 	}
 	if page.After != "" {
-		add("(occurred_at, id) < (SELECT occurred_at, id FROM customer_events WHERE id = ? AND customer_id = $1)", page.After)
+		w.And("(occurred_at, id) < (SELECT occurred_at, id FROM customer_events WHERE id = $1 AND customer_id = $2)", page.After, customer)
 	}
-	args = append(args, page.Limit)
-	rows, err := q.Query(ctx, `SELECT `+eventColumns+` FROM customer_events WHERE `+strings.Join(conds, " AND ")+
-		` ORDER BY occurred_at DESC, id DESC LIMIT $`+strconv.Itoa(len(args)), args...)
+	rows, err := q.Query(ctx, `SELECT `+eventColumns+` FROM customer_events WHERE `+w.String()+
+		` ORDER BY occurred_at DESC, id DESC LIMIT `+w.Arg(page.Limit), w.Args()...)
 	if err != nil {
 		return nil, err
 	}

@@ -51,6 +51,10 @@ func (Lifecycle) PutSettings(ctx context.Context, s lifecycle.Settings) error {
 // changesSQL is lifecycle.Settings.Evaluate, set-based: it ends in the CTE s of the customers
 // whose stage changes (id, prev, stage, since), among those its %s selects. $1 is now, $2-$5
 // the settings in days; a day is 24 hours of interval, as in the domain.
+//
+// The rule thus exists twice, in Go (domain/lifecycle) and here: change both together.
+// TestLifecycleRecomputeInSQLAgreesWithTheDomain (lifecycle_test.go) checks that they agree over
+// a table of customers at every boundary and hundreds drawn around them.
 const changesSQL = `WITH f AS (
 	SELECT c.id, c.lifecycle_stage AS prev, c.lifecycle_since AS prev_since,
 		least(c.created_at, a.first_seen_at) AS joined, a.last_purchase_at AS lp

@@ -2,6 +2,7 @@ package customersdb_test
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -79,19 +80,56 @@ func stageOf(ctx context.Context, id uuid.UUID) (lifecycle.Stage, time.Time, err
 	return c.LifecycleStage, c.LifecycleSince, err
 }
 
+// boundaryCases are customers at each boundary of the default rules (new 30, at risk 90,
+// lapsed 180, won back 30 days) and a second past it, for the differential test.
+func boundaryCases(now time.Time) map[string]lifecycleCase {
+	day := lifecycle.Day
+	ago := func(d time.Duration) time.Time { return now.Add(-d) }
+	at := func(d time.Duration) *time.Time { t := now.Add(-d); return &t }
+	long := 400 * day
+	bought := func(last time.Duration, prev lifecycle.Stage, since time.Duration) lifecycleCase {
+		return lifecycleCase{created: ago(long), firstSeen: at(long), last: at(last), prev: prev, prevSince: ago(since)}
+	}
+	return map[string]lifecycleCase{
+		"joined exactly new_days ago":              {created: ago(30 * day), prev: lifecycle.New, prevSince: ago(30 * day)},
+		"new period over a second ago":             {created: ago(30*day + time.Second), prev: lifecycle.New, prevSince: ago(30*day + time.Second)},
+		"joined by an imported first event":        {created: ago(0), firstSeen: at(long), last: at(10 * day), prev: lifecycle.New, prevSince: ago(0)},
+		"a new customer is never won back":         {created: ago(day), firstSeen: at(day), last: at(time.Hour), prev: lifecycle.New, prevSince: ago(day)},
+		"bought exactly at_risk_days ago":          bought(90*day, lifecycle.Active, 90*day),
+		"bought at_risk_days and a second ago":     bought(90*day+time.Second, lifecycle.Active, 90*day+time.Second),
+		"bought exactly lapsed_days ago":           bought(180*day, lifecycle.AtRisk, 90*day),
+		"bought lapsed_days and a second ago":      bought(180*day+time.Second, lifecycle.AtRisk, 90*day),
+		"never bought, joined at_risk_days ago":    {created: ago(90 * day), prev: lifecycle.Active, prevSince: ago(60 * day)},
+		"never bought, a day past at_risk_days":    {created: ago(91 * day), prev: lifecycle.Active, prevSince: ago(61 * day)},
+		"never bought, a day past lapsed_days":     {created: ago(181 * day), prev: lifecycle.AtRisk, prevSince: ago(day)},
+		"at risk buys again":                       bought(time.Hour, lifecycle.AtRisk, 20*day),
+		"a purchase ahead of now":                  bought(-5*time.Minute, lifecycle.AtRisk, 20*day),
+		"lapsed buys":                              bought(time.Hour, lifecycle.Lapsed, 50*day),
+		"lapsed bought exactly won_back_days ago":  bought(30*day, lifecycle.Lapsed, 50*day),
+		"lapsed bought won_back_days and a second": bought(30*day+time.Second, lifecycle.Lapsed, 50*day),
+		"lapsed, purchase from before lapsing":     bought(200*day, lifecycle.Lapsed, 20*day),
+		"won back exactly won_back_days ago":       bought(30*day, lifecycle.WonBack, 30*day),
+		"won back period over a second ago":        bought(30*day+time.Second, lifecycle.WonBack, 30*day+time.Second),
+		"won back and bought again":                bought(time.Hour, lifecycle.WonBack, 10*day),
+		"won back long over, no purchase since":    bought(200*day, lifecycle.WonBack, 200*day),
+	}
+}
+
+// TestLifecycleRecomputeInSQLAgreesWithTheDomain is the differential test of the lifecycle
+// rule, which exists twice: in Go (domain/lifecycle, Settings.Evaluate) and set-based in SQL
+// (changesSQL in lifecycle.go, behind Recompute and RecomputeAll). Customers at every boundary
+// of the rules, and hundreds drawn around the boundaries of two sets of rules, are recomputed
+// in SQL and must get the stage and since that Evaluate gives them.
 func TestLifecycleRecomputeInSQLAgreesWithTheDomain(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	tn := pgtest.NewTenant(t, b.dir)
 	repo := customersdb.Lifecycle{}
 	now := time.Now().UTC().Truncate(time.Second)
-	r := rand.New(rand.NewPCG(5, 2026))
-	for _, s := range []lifecycle.Settings{lifecycle.Defaults, {NewDays: 30, AtRiskDays: 7, LapsedDays: 14, WonBackDays: 60}} {
-		cases := make([]lifecycleCase, 300)
+	agree := func(t *testing.T, s lifecycle.Settings, names []string, cases []lifecycleCase) {
 		ids := make([]uuid.UUID, len(cases))
 		b.inTenant(t, tn, func(ctx context.Context) error {
 			for i := range cases {
-				cases[i] = randomCase(r, s, now)
 				var err error
 				if ids[i], err = cases[i].store(ctx); err != nil {
 					return err
@@ -113,14 +151,30 @@ func TestLifecycleRecomputeInSQLAgreesWithTheDomain(t *testing.T) {
 				wantStage, wantSince := s.Evaluate(c.facts(), now)
 				stage, since, err := stageOf(ctx, ids[i])
 				require.NoError(t, err)
-				require.Equal(t, wantStage, stage, "case %d: %+v", i, c)
-				require.True(t, wantSince.Equal(since), "case %d: since %s, want %s: %+v", i, since, wantSince, c)
+				require.Equal(t, wantStage, stage, "%s: %+v", names[i], c)
+				require.True(t, wantSince.Equal(since), "%s: since %s, want %s: %+v", names[i], since, wantSince, c)
 			}
 			n, err = repo.Recompute(ctx, s, now, ids)
 			require.NoError(t, err)
 			require.Zero(t, n, "a second run changes nothing")
 			return nil
 		})
+	}
+
+	var names []string
+	var cases []lifecycleCase
+	for name, c := range boundaryCases(now) {
+		names, cases = append(names, name), append(cases, c)
+	}
+	agree(t, lifecycle.Defaults, names, cases)
+
+	r := rand.New(rand.NewPCG(5, 2026))
+	for _, s := range []lifecycle.Settings{lifecycle.Defaults, {NewDays: 30, AtRiskDays: 7, LapsedDays: 14, WonBackDays: 60}} {
+		names, cases := make([]string, 300), make([]lifecycleCase, 300)
+		for i := range cases {
+			names[i], cases[i] = fmt.Sprintf("case %d", i), randomCase(r, s, now)
+		}
+		agree(t, s, names, cases)
 	}
 }
 

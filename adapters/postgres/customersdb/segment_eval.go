@@ -2,8 +2,6 @@ package customersdb
 
 import (
 	"context"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -175,21 +173,17 @@ func (e SegmentEvaluator) Export(ctx context.Context, f ports.CustomerFilter, no
 	if err != nil {
 		return 0, err
 	}
-	conds, args := customerConditions(f.Query, nil)
+	var w postgres.Where
+	customerConditions(&w, f.Query)
 	if f.Segment != uuid.Nil {
-		args = append(args, f.Segment)
-		conds = append(conds, `EXISTS (SELECT 1 FROM segment_members m WHERE m.tenant_id = c.tenant_id AND m.customer_id = c.id
-			AND m.segment_id = $`+strconv.Itoa(len(args))+`)`)
+		w.And(`EXISTS (SELECT 1 FROM segment_members m WHERE m.tenant_id = c.tenant_id AND m.customer_id = c.id
+			AND m.segment_id = $1)`, f.Segment)
 	}
 	if f.Tree != nil {
-		where, more := e.compile(*f.Tree, now, len(args), false)
-		conds, args = append(conds, where), append(args, more...)
+		where, args := e.compile(*f.Tree, now, 0, false)
+		w.And(where, args...)
 	}
-	where := "TRUE"
-	if len(conds) > 0 {
-		where = strings.Join(conds, " AND ")
-	}
-	rows, err := q.Query(ctx, `SELECT `+customerColumns+` FROM customers c WHERE `+where+` ORDER BY created_at DESC, id DESC`, args...)
+	rows, err := q.Query(ctx, `SELECT `+customerColumns+` FROM customers c WHERE `+w.String()+` ORDER BY created_at DESC, id DESC`, w.Args()...)
 	if err != nil {
 		return 0, err
 	}

@@ -63,18 +63,16 @@ func (APIKeys) List(ctx context.Context, page ports.Page) ([]apikey.Key, error) 
 	if err != nil {
 		return nil, err
 	}
-	var rows pgx.Rows
-	if page.After == "" {
-		rows, err = tx.Query(ctx, `SELECT `+apiKeyColumns+` FROM api_keys ORDER BY created_at DESC, id DESC LIMIT $1`, page.Limit)
-	} else {
-		after, perr := uuid.Parse(page.After)
-		if perr != nil {
+	var w postgres.Where
+	if page.After != "" {
+		after, err := uuid.Parse(page.After)
+		if err != nil {
 			return nil, ports.ErrBadCursor
 		}
-		rows, err = tx.Query(ctx, `SELECT `+apiKeyColumns+` FROM api_keys
-			WHERE (created_at, id) < (SELECT created_at, id FROM api_keys WHERE id = $1)
-			ORDER BY created_at DESC, id DESC LIMIT $2`, after, page.Limit)
+		w.And("(created_at, id) < (SELECT created_at, id FROM api_keys WHERE id = $1)", after)
 	}
+	rows, err := tx.Query(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE `+w.String()+
+		` ORDER BY created_at DESC, id DESC LIMIT `+w.Arg(page.Limit), w.Args()...)
 	if err != nil {
 		return nil, err
 	}

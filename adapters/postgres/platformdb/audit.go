@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -110,35 +109,26 @@ func scanAudit(row pgx.Row) (audit.Record, error) {
 	return r, nil
 }
 
-// where builds the filter's conditions; args continue from the ones already given.
-func (AuditLog) where(f ports.AuditFilter, args []any) (string, []any) {
-	var conds []string
-	add := func(cond string, v any) {
-		args = append(args, v)
-		conds = append(conds, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
-	}
+// where adds the filter's conditions to w.
+func (AuditLog) where(w *postgres.Where, f ports.AuditFilter) {
 	if f.ActorID != "" {
-		add("actor_id = ?", f.ActorID)
+		w.And("actor_id = $1", f.ActorID)
 	}
 	if f.Action != "" {
-		add("action = ?", f.Action)
+		w.And("action = $1", f.Action)
 	}
 	if f.TargetType != "" {
-		add("target_type = ?", f.TargetType)
+		w.And("target_type = $1", f.TargetType)
 	}
 	if f.TargetID != "" {
-		add("target_id = ?", f.TargetID)
+		w.And("target_id = $1", f.TargetID)
 	}
 	if !f.From.IsZero() {
-		add("occurred_at >= ?", f.From)
+		w.And("occurred_at >= $1", f.From)
 	}
 	if !f.To.IsZero() {
-		add("occurred_at < ?", f.To)
+		w.And("occurred_at < $1", f.To)
 	}
-	if len(conds) == 0 {
-		return "TRUE", args
-	}
-	return strings.Join(conds, " AND "), args
 }
 
 // List implements ports.AuditReader.
@@ -147,21 +137,17 @@ func (l AuditLog) List(ctx context.Context, f ports.AuditFilter, page ports.Page
 	if err != nil {
 		return nil, err
 	}
-	args := []any{}
+	var w postgres.Where
 	if page.After != "" {
 		after, err := strconv.ParseInt(page.After, 10, 64)
 		if err != nil {
 			return nil, ports.ErrBadCursor
 		}
-		args = append(args, after)
+		w.And("seq < $1", after)
 	}
-	cond, args := l.where(f, args)
-	if page.After != "" {
-		cond += " AND seq < $1"
-	}
-	args = append(args, page.Limit)
-	rows, err := q.Query(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE `+cond+
-		` ORDER BY seq DESC LIMIT $`+strconv.Itoa(len(args)), args...)
+	l.where(&w, f)
+	rows, err := q.Query(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE `+w.String()+
+		` ORDER BY seq DESC LIMIT `+w.Arg(page.Limit), w.Args()...)
 	if err != nil {
 		return nil, err
 	}
@@ -192,8 +178,9 @@ func (l AuditLog) Each(ctx context.Context, f ports.AuditFilter, fn func(audit.R
 	if err != nil {
 		return err
 	}
-	cond, args := l.where(f, nil)
-	rows, err := q.Query(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE `+cond+` ORDER BY seq`, args...)
+	var w postgres.Where
+	l.where(&w, f)
+	rows, err := q.Query(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE `+w.String()+` ORDER BY seq`, w.Args()...)
 	if err != nil {
 		return err
 	}

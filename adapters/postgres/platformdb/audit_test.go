@@ -2,7 +2,9 @@ package platformdb_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
@@ -11,6 +13,7 @@ import (
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/application/audit"
+	auditrecord "github.com/engagehq/engage/domain/audit"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -43,6 +46,43 @@ func TestAuditTrailIsAppendOnlyForTheApplication(t *testing.T) {
 		})
 		require.ErrorContainsf(t, err, "permission denied", stmt)
 	}
+}
+
+// A listing applies every filter given, pages newest first from the cursor on, and matches
+// the same records when read through Each.
+func TestAuditListingFiltersAndPagesNewestFirst(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	tn := pgtest.NewTenant(t, b.dir)
+	for _, action := range []string{"thing.create", "thing.update", "thing.create", "thing.update", "thing.create"} {
+		b.record(t, tn, action, nil, map[string]any{"name": action})
+	}
+	list := func(f ports.AuditFilter, page ports.Page) []string {
+		var out []string
+		require.NoError(t, b.db.ReadInTenant(context.Background(), tn.ID, func(ctx context.Context) error {
+			rs, err := platformdb.AuditLog{}.List(ctx, f, page)
+			for _, r := range rs {
+				out = append(out, fmt.Sprintf("%d %s", r.Seq, r.Action))
+			}
+			return err
+		}))
+		return out
+	}
+	creates := ports.AuditFilter{ActorID: "u1", Action: "thing.create", TargetType: "thing", TargetID: "t1",
+		From: time.Now().Add(-time.Hour), To: time.Now().Add(time.Hour)}
+	require.Equal(t, []string{"5 thing.create", "3 thing.create"}, list(creates, ports.Page{Limit: 2}))
+	require.Equal(t, []string{"1 thing.create"}, list(creates, ports.Page{After: "3", Limit: 2}))
+	require.Equal(t, []string{"4 thing.update", "3 thing.create", "2 thing.update"}, list(ports.AuditFilter{}, ports.Page{After: "5", Limit: 3}))
+	require.Empty(t, list(ports.AuditFilter{Action: "thing.create", To: time.Now().Add(-time.Hour)}, ports.Page{Limit: 10}))
+
+	var each []int64
+	require.NoError(t, b.db.InTenant(context.Background(), tn.ID, func(ctx context.Context) error {
+		return platformdb.AuditLog{}.Each(ctx, creates, func(r auditrecord.Record) error {
+			each = append(each, r.Seq)
+			return nil
+		})
+	}))
+	require.Equal(t, []int64{1, 3, 5}, each)
 }
 
 func TestAuditChainVerifiesAndShowsTampering(t *testing.T) {

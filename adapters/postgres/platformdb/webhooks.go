@@ -292,19 +292,18 @@ func (Webhooks) Deliveries(ctx context.Context, endpoint uuid.UUID, page ports.P
 	if err != nil {
 		return nil, err
 	}
-	args := []any{endpoint, page.Limit}
-	cond := ""
+	var w postgres.Where
+	w.And("d.endpoint_id = $1", endpoint)
 	if page.After != "" {
 		after, err := uuid.Parse(page.After)
 		if err != nil {
 			return nil, ports.ErrBadCursor
 		}
-		args = append(args, after)
-		cond = ` AND (d.created_at, d.id) < (SELECT created_at, id FROM webhook_deliveries WHERE id = $3)`
+		w.And("(d.created_at, d.id) < (SELECT created_at, id FROM webhook_deliveries WHERE id = $1)", after)
 	}
 	rows, err := q.Query(ctx, `SELECT `+deliveryColumns+`, e.id, e.type, e.body, e.test, e.created_at
 		FROM webhook_deliveries d JOIN webhook_events e ON e.tenant_id = d.tenant_id AND e.id = d.event_id
-		WHERE d.endpoint_id = $1`+cond+` ORDER BY d.created_at DESC, d.id DESC LIMIT $2`, args...)
+		WHERE `+w.String()+` ORDER BY d.created_at DESC, d.id DESC LIMIT `+w.Arg(page.Limit), w.Args()...)
 	if err != nil {
 		return nil, err
 	}

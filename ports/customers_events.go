@@ -2,15 +2,11 @@ package ports
 
 import (
 	"context"
-	"errors"
 
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/domain/event"
 )
-
-// ErrNoActivity is returned for a customer whose aggregates were never computed.
-var ErrNoActivity = errors.New("no activity recorded")
 
 // TimelineQuery filters a customer's timeline; zero fields match every event.
 type TimelineQuery struct {
@@ -32,16 +28,6 @@ type EventRepository interface {
 	ByIDs(ctx context.Context, ids []string) ([]event.Event, error)
 	// Timeline returns a customer's events, newest first; the position is an event ID.
 	Timeline(ctx context.Context, customer uuid.UUID, q TimelineQuery, page Page) ([]event.Event, error)
-}
-
-// ActivityRepository keeps the per-customer aggregates of the activity stream.
-type ActivityRepository interface {
-	// Recompute rebuilds the aggregates of customers from all their stored events. It waits
-	// for any other recomputation of the same customers, so the last one to commit has seen
-	// every event committed before it: running it twice changes nothing.
-	Recompute(ctx context.Context, customers []uuid.UUID) error
-	// Get returns a customer's aggregates or ErrNoActivity.
-	Get(ctx context.Context, customer uuid.UUID) (event.Activity, error)
 }
 
 // EventReactor is a module's reaction to newly stored customer events: activity aggregates,

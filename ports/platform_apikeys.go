@@ -2,22 +2,12 @@ package ports
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/domain/apikey"
 )
-
-// ErrBadCursor is returned for a pagination position that does not parse.
-var ErrBadCursor = errors.New("malformed pagination cursor")
-
-// Page asks for up to Limit items after the opaque position After ("" for the first page).
-type Page struct {
-	After string
-	Limit int
-}
 
 // APIKeyRepository keeps a tenant's API keys. Every method runs in the caller's tenant
 // transaction and sees only that tenant's keys.

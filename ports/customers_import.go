@@ -17,3 +17,14 @@ type CustomerImporter interface {
 	// has) is left out of both.
 	ImportNew(ctx context.Context, cs []customer.Customer) (ids map[string]uuid.UUID, created int, err error)
 }
+
+// CustomerBulkRepository reads and writes many customers at once (CSV imports), in the
+// caller's tenant transaction.
+type CustomerBulkRepository interface {
+	// ByKeys returns, locked, the customers having any of externalIDs or phones (E.164).
+	ByKeys(ctx context.Context, externalIDs, phones []string) ([]customer.Customer, error)
+	// Save writes checked profiles in one statement: unknown IDs are inserted, known ones
+	// replaced. A phone or external ID another customer has fails it with ErrPhoneTaken or
+	// ErrExternalIDTaken.
+	Save(ctx context.Context, cs []customer.Customer) error
+}

@@ -18,8 +18,6 @@ var (
 	ErrInvitationNotFound = errors.New("invitation not found")
 	ErrRoleNotFound       = errors.New("role not found")
 	ErrRoleExists         = errors.New("role already exists")
-	ErrLoginLinkUsed      = errors.New("login link unknown, used or expired")
-	ErrSessionNotFound    = errors.New("session unknown, revoked or expired")
 )
 
 // AdminUser is a person who administers one or more tenants.
@@ -110,34 +108,9 @@ type RoleRepository interface {
 	Delete(ctx context.Context, name string) error
 }
 
-// LocalSignIn keeps development sign-in links and the sessions they open. Platform-level by
-// design: sign-in happens before any tenant is chosen.
-type LocalSignIn interface {
-	CreateLink(ctx context.Context, id, userID uuid.UUID, expires time.Time) error
-	// UseLink marks the link used and returns its user, or ErrLoginLinkUsed.
-	UseLink(ctx context.Context, id uuid.UUID, now time.Time) (uuid.UUID, error)
-	CreateSession(ctx context.Context, tokenHash []byte, userID uuid.UUID, expires time.Time) error
-	// Session returns the user of a live session, or ErrSessionNotFound.
-	Session(ctx context.Context, tokenHash []byte, now time.Time) (uuid.UUID, error)
-	RevokeSession(ctx context.Context, tokenHash []byte, now time.Time) error
-}
-
 // Authorizer decides whether any of roles holds perm in tenant.
 type Authorizer interface {
 	Allowed(ctx context.Context, tenant tenants.ID, roles []access.Role, perm access.Permission) (bool, error)
 	// Permissions lists every permission the roles hold in tenant.
 	Permissions(ctx context.Context, tenant tenants.ID, roles []access.Role) ([]access.Permission, error)
 }
-
-// Notifier announces, when the caller's transaction commits, that something other processes
-// cache has changed: the topic says what, the key which (a tenant, a key, a session).
-type Notifier interface {
-	Notify(ctx context.Context, topic, key string) error
-}
-
-// Change topics.
-const (
-	TopicTenant = "tenant"
-	TopicAPIKey = "api_key"
-	TopicRoles  = "roles"
-)

@@ -23,19 +23,3 @@ type CustomerData interface {
 	// consistent: amounts and counts stay, whatever identifies the person goes.
 	Erase(ctx context.Context, customer uuid.UUID) error
 }
-
-// TagSource says how a customer got a tag.
-type TagSource string
-
-// Tag sources.
-const (
-	TagManual TagSource = "manual" // an admin or a partner set it
-	TagRule   TagSource = "rule"   // an auto-tag rule matched
-	TagWeChat TagSource = "wechat" // imported from the brand's WeChat Official Account fan tags
-)
-
-// TagAssigner tags customers in the caller's tenant transaction. Modules other than tags (the
-// WeChat fan tag import) tag customers through it. Assigning a tag a customer has is a no-op.
-type TagAssigner interface {
-	AssignTags(ctx context.Context, customer uuid.UUID, tags []string, source TagSource) error
-}

@@ -3,29 +3,8 @@ package ports
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 )
-
-// ProviderError is an answer from a third party that refused a request: which provider, its own
-// error code (WeChat's 40125, Aliyun's SignatureDoesNotMatch, an SMTP reply code) and message.
-type ProviderError struct {
-	Provider string
-	Code     string
-	Message  string
-}
-
-func (e *ProviderError) Error() string {
-	return fmt.Sprintf("%s error %s: %s", e.Provider, e.Code, e.Message)
-}
-
-// WeChatAccessTokens gets WeChat access tokens for an app (Official Account or Mini Program)
-// through the stable_token endpoint.
-type WeChatAccessTokens interface {
-	// StableToken returns the app's access token and how long it stays valid. forceRefresh asks
-	// WeChat for a new one even if the current one is still valid.
-	StableToken(ctx context.Context, appID, secret string, forceRefresh bool) (token string, expiresIn time.Duration, err error)
-}
 
 // SMSAccount is a brand's SMS provider account, without its secret.
 type SMSAccount struct {

@@ -1,0 +1,66 @@
+package ports
+
+import (
+	"context"
+	"errors"
+
+	"github.com/google/uuid"
+
+	"github.com/engagehq/engage/tenants"
+)
+
+// ErrNoTenantTx is returned by a tenant-scoped adapter called outside Transactor.InTenant:
+// there is no tenant, so there is nothing it may touch.
+var ErrNoTenantTx = errors.New("no tenant transaction in context")
+
+// Transactor runs work in one database transaction scoped to a tenant. Every repository and
+// the job scheduler called with the ctx it passes to fn take part in that transaction, and row
+// level security limits them to that tenant. fn's error rolls everything back.
+type Transactor interface {
+	InTenant(ctx context.Context, tenant tenants.ID, fn func(ctx context.Context) error) error
+	// ReadInTenant runs read-only fn for tenant in as few round trips as possible. Statements
+	// in fn do not share a snapshot: use it for single-statement reads. The database refuses
+	// any write or row lock under it.
+	ReadInTenant(ctx context.Context, tenant tenants.ID, fn func(ctx context.Context) error) error
+	// InUser runs fn in a transaction scoped to an authenticated admin user rather than a
+	// tenant: it sees that user's memberships and the open invitations to email everywhere,
+	// and nothing else tenant-owned.
+	InUser(ctx context.Context, user uuid.UUID, email string, fn func(ctx context.Context) error) error
+}
+
+// ReadInTenant runs read in tenant's read scope (Transactor.ReadInTenant) and returns the one
+// value it produces, so that a use case reading one thing need not declare it outside the
+// closure. The error is read's, or the scope's own.
+func ReadInTenant[T any](ctx context.Context, tx Transactor, tenant tenants.ID, read func(ctx context.Context) (T, error)) (T, error) {
+	return inScope(ctx, tx.ReadInTenant, tenant, read)
+}
+
+// InTenant runs fn in tenant's write scope (Transactor.InTenant) and returns the one value it
+// produces; fn's error rolls the transaction back. It is ReadInTenant's counterpart for work
+// that writes, locks rows or needs its statements to share one snapshot.
+func InTenant[T any](ctx context.Context, tx Transactor, tenant tenants.ID, fn func(ctx context.Context) (T, error)) (T, error) {
+	return inScope(ctx, tx.InTenant, tenant, fn)
+}
+
+// inScope runs fn in one of Transactor's scopes and carries its value out of the closure.
+func inScope[T any](ctx context.Context, scope func(context.Context, tenants.ID, func(context.Context) error) error,
+	tenant tenants.ID, fn func(ctx context.Context) (T, error)) (T, error) {
+	var out T
+	err := scope(ctx, tenant, func(ctx context.Context) error {
+		var err error
+		out, err = fn(ctx)
+		return err
+	})
+	return out, err
+}
+
+// TxLocals keeps values that live as long as the caller's write transaction.
+type TxLocals interface {
+	// Local returns the value under key in the write transaction of ctx. The first call in a
+	// transaction makes it with create, whose flush (if not nil) runs in the transaction just
+	// before it commits; a flush's error rolls the transaction back. Outside a write
+	// transaction it returns an error.
+	Local(ctx context.Context, key any, create func() (value any, flush func(ctx context.Context) error)) (any, error)
+	// Tenant returns the tenant of the transaction of ctx.
+	Tenant(ctx context.Context) (tenants.ID, error)
+}
