@@ -1,6 +1,6 @@
-// Package wire connects the adapters to the application services: the one place that knows
-// which implementation serves which port. The engage binary and the end-to-end tests both
-// build the service through it.
+// Package wire builds the kernel (tenant directory, audit trail, keyring, jobs client, event
+// bus) and the modules of its list on it; each module says which adapters serve its ports.
+// The engage binary and the end-to-end tests both build the service through it.
 package wire
 
 import (
