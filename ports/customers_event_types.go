@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"github.com/engagehq/engage/domain/event"
+	"github.com/engagehq/engage/domain/customers/event"
 )
 
 // ErrEventTypeNotFound is returned for a custom event type the brand has not defined.

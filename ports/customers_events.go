@@ -5,7 +5,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/engagehq/engage/domain/event"
+	"github.com/engagehq/engage/domain/customers/event"
 )
 
 // TimelineQuery filters a customer's timeline; zero fields match every event.

@@ -5,7 +5,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/engagehq/engage/domain/customer"
+	"github.com/engagehq/engage/domain/customers/customer"
 )
 
 // CustomerImporter adds customers in bulk (demo data, load tests), keyed by external ID.

@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/engagehq/engage/domain/lifecycle"
+	"github.com/engagehq/engage/domain/customers/lifecycle"
 )
 
 // StageCount is how many customers are at a lifecycle stage.

@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/engagehq/engage/domain/customer"
+	"github.com/engagehq/engage/domain/customers/customer"
 )
 
 // ErrNotMerged is returned for an ID that was never merged into another customer.

@@ -6,8 +6,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/engagehq/engage/domain/customer"
-	"github.com/engagehq/engage/domain/lifecycle"
+	"github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/domain/customers/lifecycle"
 	"github.com/engagehq/engage/tenants"
 )
 

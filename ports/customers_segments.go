@@ -7,8 +7,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/engagehq/engage/domain/customer"
-	"github.com/engagehq/engage/domain/segment"
+	"github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/domain/customers/segment"
 )
 
 // Errors of the segment repositories.

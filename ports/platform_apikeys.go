@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/engagehq/engage/domain/apikey"
+	"github.com/engagehq/engage/domain/platform/apikey"
 )
 
 // APIKeyRepository keeps a tenant's API keys. Every method runs in the caller's tenant

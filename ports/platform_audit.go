@@ -5,7 +5,7 @@ import (
 	"errors"
 	"time"
 
-	"github.com/engagehq/engage/domain/audit"
+	"github.com/engagehq/engage/domain/platform/audit"
 )
 
 // AuditEntry is one change to record. Before and After are JSON-encodable snapshots (nil when

@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/engagehq/engage/domain/webhook"
+	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/tenants"
 )
 

@@ -9,7 +9,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/engagehq/engage/application/signin"
+	"github.com/engagehq/engage/application/platform/signin"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
 )

@@ -16,8 +16,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	accessapp "github.com/engagehq/engage/application/access"
-	"github.com/engagehq/engage/application/signin"
+	accessapp "github.com/engagehq/engage/application/platform/access"
+	"github.com/engagehq/engage/application/platform/signin"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )

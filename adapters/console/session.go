@@ -6,7 +6,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/engagehq/engage/application/signin"
+	"github.com/engagehq/engage/application/platform/signin"
 )
 
 // safeReturn keeps a post-sign-in destination inside the console.

@@ -12,7 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/adapters/ratelimit"
-	"github.com/engagehq/engage/application/apikeys"
+	"github.com/engagehq/engage/application/platform/apikeys"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"

@@ -16,9 +16,9 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/engagehq/engage/adapters/ratelimit"
-	accessapp "github.com/engagehq/engage/application/access"
-	"github.com/engagehq/engage/application/apikeys"
 	"github.com/engagehq/engage/application/idempotency"
+	accessapp "github.com/engagehq/engage/application/platform/access"
+	"github.com/engagehq/engage/application/platform/apikeys"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )

@@ -13,7 +13,7 @@ import (
 	"github.com/engagehq/engage/adapters/riverjobs"
 	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/domain/access"
-	"github.com/engagehq/engage/domain/segment"
+	"github.com/engagehq/engage/domain/customers/segment"
 	"github.com/engagehq/engage/ports"
 )
 

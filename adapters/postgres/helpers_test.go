@@ -9,7 +9,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/domain/access"
-	"github.com/engagehq/engage/domain/apikey"
+	"github.com/engagehq/engage/domain/platform/apikey"
 	"github.com/engagehq/engage/tenants"
 )
 

@@ -15,10 +15,10 @@ import (
 	"github.com/engagehq/engage/adapters/riverjobs"
 	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
 	"github.com/engagehq/engage/adapters/wire"
+	"github.com/engagehq/engage/application/customers/events"
 	"github.com/engagehq/engage/application/eventbus"
-	"github.com/engagehq/engage/application/events"
-	"github.com/engagehq/engage/domain/customer"
-	"github.com/engagehq/engage/domain/event"
+	"github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )

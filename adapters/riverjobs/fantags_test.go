@@ -12,8 +12,8 @@ import (
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/wechat/wechattest"
 	"github.com/engagehq/engage/adapters/wire"
-	"github.com/engagehq/engage/application/channels"
-	"github.com/engagehq/engage/application/wechataccounts"
+	"github.com/engagehq/engage/application/customers/wechataccounts"
+	"github.com/engagehq/engage/application/platform/channels"
 	"github.com/engagehq/engage/ports"
 )
 

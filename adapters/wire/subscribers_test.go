@@ -12,11 +12,11 @@ import (
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
 	"github.com/engagehq/engage/adapters/wire"
-	"github.com/engagehq/engage/application/customers"
+	"github.com/engagehq/engage/application/customers/customers"
+	"github.com/engagehq/engage/application/customers/segments"
 	"github.com/engagehq/engage/application/eventbus"
-	"github.com/engagehq/engage/application/segments"
-	"github.com/engagehq/engage/domain/event"
-	"github.com/engagehq/engage/domain/webhook"
+	"github.com/engagehq/engage/domain/customers/event"
+	"github.com/engagehq/engage/domain/platform/webhook"
 )
 
 // TestEverySubscriberChangesNothingTheSecondTime makes changes that reach every wired

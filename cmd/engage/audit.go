@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/engagehq/engage/application/audit"
+	"github.com/engagehq/engage/application/platform/audit"
 )
 
 // errChainBroken makes engage audit verify exit non-zero when any chain is broken.

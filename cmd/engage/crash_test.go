@@ -14,9 +14,9 @@ import (
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/wire"
-	"github.com/engagehq/engage/application/demodata"
-	"github.com/engagehq/engage/domain/customer"
-	"github.com/engagehq/engage/domain/event"
+	"github.com/engagehq/engage/application/customers/demodata"
+	"github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/tenants"
 )
 

@@ -21,7 +21,7 @@ import (
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/domain/access"
-	"github.com/engagehq/engage/domain/customer"
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/tenants"
 )
 

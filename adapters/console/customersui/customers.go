@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/engagehq/engage/adapters/console"
-	"github.com/engagehq/engage/application/customers"
-	"github.com/engagehq/engage/domain/customer"
+	"github.com/engagehq/engage/application/customers/customers"
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/ports"
 )
 

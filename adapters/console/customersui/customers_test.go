@@ -10,7 +10,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/console/browsertest"
 	"github.com/engagehq/engage/adapters/console/consoletest"
-	"github.com/engagehq/engage/application/customers"
+	"github.com/engagehq/engage/application/customers/customers"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
 )

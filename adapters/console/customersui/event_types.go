@@ -9,9 +9,9 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/engagehq/engage/adapters/console"
-	"github.com/engagehq/engage/application/events"
-	"github.com/engagehq/engage/domain/event"
-	"github.com/engagehq/engage/domain/fieldtype"
+	"github.com/engagehq/engage/application/customers/events"
+	"github.com/engagehq/engage/domain/customers/event"
+	"github.com/engagehq/engage/domain/customers/fieldtype"
 	"github.com/engagehq/engage/ports"
 )
 

@@ -11,7 +11,7 @@ import (
 	"github.com/engagehq/engage/adapters/console/browsertest"
 	"github.com/engagehq/engage/adapters/console/consoletest"
 	"github.com/engagehq/engage/domain/access"
-	"github.com/engagehq/engage/domain/event"
+	"github.com/engagehq/engage/domain/customers/event"
 )
 
 func TestEventTypesAreDefinedEditedAndDeletedInTheConsole(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/engagehq/engage/domain/customer"
+	"github.com/engagehq/engage/domain/customers/customer"
 )
 
 // A profile with several bad fields reports every one of them, however the service joined them.

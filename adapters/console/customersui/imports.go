@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"github.com/engagehq/engage/adapters/console"
-	"github.com/engagehq/engage/application/customerimport"
+	"github.com/engagehq/engage/application/customers/customerimport"
 	"github.com/engagehq/engage/ports"
 )
 

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/engagehq/engage/adapters/console"
-	"github.com/engagehq/engage/domain/lifecycle"
+	"github.com/engagehq/engage/domain/customers/lifecycle"
 	"github.com/engagehq/engage/ports"
 )
 

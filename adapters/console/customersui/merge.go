@@ -11,8 +11,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/adapters/console"
-	"github.com/engagehq/engage/application/customermerge"
-	"github.com/engagehq/engage/domain/customer"
+	"github.com/engagehq/engage/application/customers/customermerge"
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/ports"
 )
 

@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/engagehq/engage/domain/customer"
-	"github.com/engagehq/engage/domain/segment"
+	"github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/domain/customers/segment"
 )
 
 // conditionRow is one row of the segment builder: a condition, possibly negated.

@@ -9,8 +9,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/engagehq/engage/domain/customer"
-	"github.com/engagehq/engage/domain/segment"
+	"github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/domain/customers/segment"
 )
 
 func TestBuilderRowsBecomeATreeAndBack(t *testing.T) {

@@ -10,10 +10,10 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/adapters/console"
-	"github.com/engagehq/engage/application/segments"
-	"github.com/engagehq/engage/domain/customer"
-	"github.com/engagehq/engage/domain/lifecycle"
-	"github.com/engagehq/engage/domain/segment"
+	"github.com/engagehq/engage/application/customers/segments"
+	"github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/domain/customers/lifecycle"
+	"github.com/engagehq/engage/domain/customers/segment"
 	"github.com/engagehq/engage/ports"
 )
 

@@ -15,9 +15,9 @@ import (
 
 	"github.com/engagehq/engage/adapters/console/browsertest"
 	"github.com/engagehq/engage/adapters/console/consoletest"
-	"github.com/engagehq/engage/application/customers"
+	"github.com/engagehq/engage/application/customers/customers"
 	"github.com/engagehq/engage/domain/access"
-	"github.com/engagehq/engage/domain/event"
+	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )

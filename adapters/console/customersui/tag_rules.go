@@ -6,8 +6,8 @@ import (
 	"net/http"
 
 	"github.com/engagehq/engage/adapters/console"
-	"github.com/engagehq/engage/application/segments"
-	"github.com/engagehq/engage/domain/segment"
+	"github.com/engagehq/engage/application/customers/segments"
+	"github.com/engagehq/engage/domain/customers/segment"
 	"github.com/engagehq/engage/ports"
 )
 

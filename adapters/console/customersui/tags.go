@@ -9,9 +9,9 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/adapters/console"
-	"github.com/engagehq/engage/application/tags"
-	"github.com/engagehq/engage/domain/lifecycle"
-	"github.com/engagehq/engage/domain/tag"
+	"github.com/engagehq/engage/application/customers/tags"
+	"github.com/engagehq/engage/domain/customers/lifecycle"
+	"github.com/engagehq/engage/domain/customers/tag"
 	"github.com/engagehq/engage/ports"
 )
 

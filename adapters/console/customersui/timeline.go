@@ -14,7 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/adapters/console"
-	"github.com/engagehq/engage/domain/event"
+	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/ports"
 )
 

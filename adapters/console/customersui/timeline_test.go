@@ -12,9 +12,9 @@ import (
 	"github.com/engagehq/engage/adapters/console/browsertest"
 	"github.com/engagehq/engage/adapters/console/consoletest"
 	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
-	"github.com/engagehq/engage/application/customers"
-	"github.com/engagehq/engage/application/events"
-	"github.com/engagehq/engage/domain/event"
+	"github.com/engagehq/engage/application/customers/customers"
+	"github.com/engagehq/engage/application/customers/events"
+	"github.com/engagehq/engage/domain/customers/event"
 )
 
 func TestTheCustomerPageShowsTheCrossChannelTimeline(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/adapters/console"
-	"github.com/engagehq/engage/application/wechataccounts"
+	"github.com/engagehq/engage/application/customers/wechataccounts"
 	"github.com/engagehq/engage/ports"
 )
 

@@ -10,8 +10,8 @@ import (
 	"github.com/engagehq/engage/adapters/console/consoletest"
 	"github.com/engagehq/engage/adapters/wechat/wechattest"
 	"github.com/engagehq/engage/adapters/wire"
-	"github.com/engagehq/engage/application/channels"
-	"github.com/engagehq/engage/application/customerauth"
+	"github.com/engagehq/engage/application/customers/customerauth"
+	"github.com/engagehq/engage/application/platform/channels"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
 )

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/engagehq/engage/adapters/console"
-	"github.com/engagehq/engage/application/apikeys"
+	"github.com/engagehq/engage/application/platform/apikeys"
 	"github.com/engagehq/engage/domain/access"
-	"github.com/engagehq/engage/domain/apikey"
+	"github.com/engagehq/engage/domain/platform/apikey"
 	"github.com/engagehq/engage/ports"
 )
 

@@ -10,7 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/engagehq/engage/adapters/console"
-	"github.com/engagehq/engage/domain/audit"
+	"github.com/engagehq/engage/domain/platform/audit"
 	"github.com/engagehq/engage/ports"
 )
 

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/engagehq/engage/adapters/console"
-	"github.com/engagehq/engage/application/tenancy"
+	"github.com/engagehq/engage/application/platform/tenancy"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )

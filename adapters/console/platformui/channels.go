@@ -10,7 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/engagehq/engage/adapters/console"
-	"github.com/engagehq/engage/application/channels"
+	"github.com/engagehq/engage/application/platform/channels"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )

@@ -5,7 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/engagehq/engage/domain/webhook"
+	"github.com/engagehq/engage/domain/platform/webhook"
 )
 
 // Templates build these keys from values, which the template scan cannot see.

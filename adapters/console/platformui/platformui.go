@@ -9,12 +9,12 @@ import (
 	"log/slog"
 
 	"github.com/engagehq/engage/adapters/console"
-	accessapp "github.com/engagehq/engage/application/access"
-	"github.com/engagehq/engage/application/apikeys"
-	auditapp "github.com/engagehq/engage/application/audit"
-	"github.com/engagehq/engage/application/channels"
-	"github.com/engagehq/engage/application/tenancy"
-	"github.com/engagehq/engage/application/webhooks"
+	accessapp "github.com/engagehq/engage/application/platform/access"
+	"github.com/engagehq/engage/application/platform/apikeys"
+	auditapp "github.com/engagehq/engage/application/platform/audit"
+	"github.com/engagehq/engage/application/platform/channels"
+	"github.com/engagehq/engage/application/platform/tenancy"
+	"github.com/engagehq/engage/application/platform/webhooks"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/tenants"
 )

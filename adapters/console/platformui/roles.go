@@ -8,7 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/engagehq/engage/adapters/console"
-	accessapp "github.com/engagehq/engage/application/access"
+	accessapp "github.com/engagehq/engage/application/platform/access"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"

@@ -12,8 +12,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/adapters/console"
-	"github.com/engagehq/engage/application/webhooks"
-	"github.com/engagehq/engage/domain/webhook"
+	"github.com/engagehq/engage/application/platform/webhooks"
+	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )

@@ -18,10 +18,10 @@ import (
 	"github.com/engagehq/engage/adapters/console/browsertest"
 	"github.com/engagehq/engage/adapters/console/consoletest"
 	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
-	"github.com/engagehq/engage/application/customers"
-	"github.com/engagehq/engage/application/webhooks"
+	"github.com/engagehq/engage/application/customers/customers"
+	"github.com/engagehq/engage/application/platform/webhooks"
 	"github.com/engagehq/engage/domain/access"
-	"github.com/engagehq/engage/domain/webhook"
+	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
 )
 

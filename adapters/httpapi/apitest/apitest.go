@@ -25,7 +25,7 @@ import (
 	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
 	"github.com/engagehq/engage/adapters/wire"
 	"github.com/engagehq/engage/adapters/wire/web"
-	"github.com/engagehq/engage/application/apikeys"
+	"github.com/engagehq/engage/application/platform/apikeys"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/tenants"
 )

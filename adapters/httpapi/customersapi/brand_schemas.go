@@ -7,9 +7,9 @@ import (
 	"strings"
 
 	"github.com/engagehq/engage/adapters/httpapi"
-	"github.com/engagehq/engage/domain/customer"
-	"github.com/engagehq/engage/domain/event"
-	"github.com/engagehq/engage/domain/fieldtype"
+	"github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/domain/customers/event"
+	"github.com/engagehq/engage/domain/customers/fieldtype"
 	"github.com/engagehq/engage/tenants"
 )
 

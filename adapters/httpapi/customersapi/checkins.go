@@ -8,9 +8,9 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/engagehq/engage/adapters/httpapi"
-	"github.com/engagehq/engage/application/checkins"
+	"github.com/engagehq/engage/application/customers/checkins"
 	"github.com/engagehq/engage/domain/access"
-	"github.com/engagehq/engage/domain/membercode"
+	"github.com/engagehq/engage/domain/customers/membercode"
 	"github.com/engagehq/engage/ports"
 )
 

@@ -13,9 +13,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/httpapi/apitest"
-	"github.com/engagehq/engage/application/customerauth"
+	"github.com/engagehq/engage/application/customers/customerauth"
 	"github.com/engagehq/engage/domain/access"
-	"github.com/engagehq/engage/domain/membercode"
+	"github.com/engagehq/engage/domain/customers/membercode"
 )
 
 func TestStaffCheckMembersInWithTheirCode(t *testing.T) {

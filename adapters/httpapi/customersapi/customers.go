@@ -9,10 +9,10 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/engagehq/engage/adapters/httpapi"
-	"github.com/engagehq/engage/application/customers"
+	"github.com/engagehq/engage/application/customers/customers"
 	"github.com/engagehq/engage/domain/access"
-	"github.com/engagehq/engage/domain/customer"
-	"github.com/engagehq/engage/domain/lifecycle"
+	"github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/domain/customers/lifecycle"
 	"github.com/engagehq/engage/ports"
 )
 

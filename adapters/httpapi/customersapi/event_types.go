@@ -8,9 +8,9 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/engagehq/engage/adapters/httpapi"
-	"github.com/engagehq/engage/application/events"
+	"github.com/engagehq/engage/application/customers/events"
 	"github.com/engagehq/engage/domain/access"
-	"github.com/engagehq/engage/domain/event"
+	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/ports"
 )
 

@@ -13,7 +13,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/engagehq/engage/adapters/httpapi"
-	"github.com/engagehq/engage/application/customerimport"
+	"github.com/engagehq/engage/application/customers/customerimport"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
 )

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
-	"github.com/engagehq/engage/application/customerimport"
+	"github.com/engagehq/engage/application/customers/customerimport"
 	"github.com/engagehq/engage/domain/access"
 )
 

@@ -8,7 +8,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/domain/access"
-	"github.com/engagehq/engage/domain/lifecycle"
+	"github.com/engagehq/engage/domain/customers/lifecycle"
 )
 
 // LifecycleSettingsBody is a brand's recency rules.

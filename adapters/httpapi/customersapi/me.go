@@ -9,8 +9,8 @@ import (
 
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/adapters/qrpng"
-	"github.com/engagehq/engage/application/wechataccounts"
-	"github.com/engagehq/engage/domain/event"
+	"github.com/engagehq/engage/application/customers/wechataccounts"
+	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/ports"
 )
 

@@ -9,7 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/adapters/httpapi"
-	"github.com/engagehq/engage/application/customermerge"
+	"github.com/engagehq/engage/application/customers/customermerge"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
 )

@@ -10,8 +10,8 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/engagehq/engage/adapters/httpapi"
-	"github.com/engagehq/engage/application/customerauth"
-	"github.com/engagehq/engage/domain/customer"
+	"github.com/engagehq/engage/application/customers/customerauth"
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )

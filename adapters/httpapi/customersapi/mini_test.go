@@ -11,7 +11,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/httpapi/apitest"
 	"github.com/engagehq/engage/adapters/wechat/wechattest"
-	"github.com/engagehq/engage/application/channels"
+	"github.com/engagehq/engage/application/platform/channels"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"

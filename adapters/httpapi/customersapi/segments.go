@@ -10,11 +10,11 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/engagehq/engage/adapters/httpapi"
-	"github.com/engagehq/engage/application/segments"
+	"github.com/engagehq/engage/application/customers/segments"
 	"github.com/engagehq/engage/domain/access"
-	"github.com/engagehq/engage/domain/customer"
-	"github.com/engagehq/engage/domain/lifecycle"
-	"github.com/engagehq/engage/domain/segment"
+	"github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/domain/customers/lifecycle"
+	"github.com/engagehq/engage/domain/customers/segment"
 	"github.com/engagehq/engage/ports"
 )
 

@@ -9,9 +9,9 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/engagehq/engage/adapters/httpapi"
-	"github.com/engagehq/engage/application/segments"
+	"github.com/engagehq/engage/application/customers/segments"
 	"github.com/engagehq/engage/domain/access"
-	"github.com/engagehq/engage/domain/segment"
+	"github.com/engagehq/engage/domain/customers/segment"
 )
 
 // TagRuleBody is an auto-tag rule.

@@ -11,9 +11,9 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/adapters/httpapi"
-	"github.com/engagehq/engage/application/tags"
+	"github.com/engagehq/engage/application/customers/tags"
 	"github.com/engagehq/engage/domain/access"
-	"github.com/engagehq/engage/domain/tag"
+	"github.com/engagehq/engage/domain/customers/tag"
 	"github.com/engagehq/engage/ports"
 )
 

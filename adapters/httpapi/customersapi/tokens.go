@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/engagehq/engage/adapters/httpapi"
-	"github.com/engagehq/engage/application/customerauth"
+	"github.com/engagehq/engage/application/customers/customerauth"
 	"github.com/engagehq/engage/ports"
 )
 

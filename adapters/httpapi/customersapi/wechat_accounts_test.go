@@ -11,8 +11,8 @@ import (
 
 	"github.com/engagehq/engage/adapters/httpapi/apitest"
 	"github.com/engagehq/engage/adapters/postgres/customersdb"
-	"github.com/engagehq/engage/application/channels"
-	"github.com/engagehq/engage/application/wechataccounts"
+	"github.com/engagehq/engage/application/customers/wechataccounts"
+	"github.com/engagehq/engage/application/platform/channels"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
 )

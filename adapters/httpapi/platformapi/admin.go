@@ -8,7 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/engagehq/engage/adapters/httpapi"
-	"github.com/engagehq/engage/application/signin"
+	"github.com/engagehq/engage/application/platform/signin"
 	"github.com/engagehq/engage/domain/access"
 )
 

@@ -9,9 +9,9 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/adapters/httpapi"
-	"github.com/engagehq/engage/application/apikeys"
+	"github.com/engagehq/engage/application/platform/apikeys"
 	"github.com/engagehq/engage/domain/access"
-	"github.com/engagehq/engage/domain/apikey"
+	"github.com/engagehq/engage/domain/platform/apikey"
 )
 
 // APIKeyBody is an API key as listed: never its secret.

@@ -11,7 +11,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/domain/access"
-	"github.com/engagehq/engage/domain/audit"
+	"github.com/engagehq/engage/domain/platform/audit"
 	"github.com/engagehq/engage/ports"
 )
 

@@ -5,10 +5,10 @@ import (
 	"net/http"
 
 	"github.com/engagehq/engage/adapters/httpapi"
-	accessapp "github.com/engagehq/engage/application/access"
-	"github.com/engagehq/engage/application/apikeys"
-	"github.com/engagehq/engage/application/signin"
-	"github.com/engagehq/engage/domain/apikey"
+	accessapp "github.com/engagehq/engage/application/platform/access"
+	"github.com/engagehq/engage/application/platform/apikeys"
+	"github.com/engagehq/engage/application/platform/signin"
+	"github.com/engagehq/engage/domain/platform/apikey"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )

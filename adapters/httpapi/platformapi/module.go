@@ -9,13 +9,13 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/engagehq/engage/adapters/httpapi"
-	accessapp "github.com/engagehq/engage/application/access"
-	"github.com/engagehq/engage/application/apikeys"
-	auditapp "github.com/engagehq/engage/application/audit"
-	"github.com/engagehq/engage/application/secrets"
-	"github.com/engagehq/engage/application/signin"
-	"github.com/engagehq/engage/application/tenancy"
-	"github.com/engagehq/engage/application/webhooks"
+	accessapp "github.com/engagehq/engage/application/platform/access"
+	"github.com/engagehq/engage/application/platform/apikeys"
+	auditapp "github.com/engagehq/engage/application/platform/audit"
+	"github.com/engagehq/engage/application/platform/secrets"
+	"github.com/engagehq/engage/application/platform/signin"
+	"github.com/engagehq/engage/application/platform/tenancy"
+	"github.com/engagehq/engage/application/platform/webhooks"
 	"github.com/engagehq/engage/tenants"
 )
 

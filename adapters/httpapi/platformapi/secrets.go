@@ -8,7 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/engagehq/engage/adapters/httpapi"
-	"github.com/engagehq/engage/application/secrets"
+	"github.com/engagehq/engage/application/platform/secrets"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"

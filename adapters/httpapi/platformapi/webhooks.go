@@ -9,9 +9,9 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/adapters/httpapi"
-	"github.com/engagehq/engage/application/webhooks"
+	"github.com/engagehq/engage/application/platform/webhooks"
 	"github.com/engagehq/engage/domain/access"
-	"github.com/engagehq/engage/domain/webhook"
+	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )

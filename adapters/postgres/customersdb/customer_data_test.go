@@ -11,9 +11,9 @@ import (
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
-	"github.com/engagehq/engage/application/segments"
-	"github.com/engagehq/engage/domain/event"
-	"github.com/engagehq/engage/domain/segment"
+	"github.com/engagehq/engage/application/customers/segments"
+	"github.com/engagehq/engage/domain/customers/event"
+	"github.com/engagehq/engage/domain/customers/segment"
 	"github.com/engagehq/engage/ports"
 )
 

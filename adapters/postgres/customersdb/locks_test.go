@@ -13,9 +13,9 @@ import (
 
 	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
-	"github.com/engagehq/engage/domain/customer"
-	"github.com/engagehq/engage/domain/event"
-	"github.com/engagehq/engage/domain/lifecycle"
+	"github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/domain/customers/event"
+	"github.com/engagehq/engage/domain/customers/lifecycle"
 	"github.com/engagehq/engage/ports"
 )
 

@@ -8,8 +8,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/engagehq/engage/adapters/postgres"
-	"github.com/engagehq/engage/domain/customer"
-	"github.com/engagehq/engage/domain/segment"
+	"github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/domain/customers/segment"
 	"github.com/engagehq/engage/ports"
 )
 

@@ -3,7 +3,7 @@ package customersdb
 import (
 	"strings"
 
-	"github.com/engagehq/engage/domain/segment"
+	"github.com/engagehq/engage/domain/customers/segment"
 )
 
 // SegmentFields returns the SQL of the customers module's segment fields

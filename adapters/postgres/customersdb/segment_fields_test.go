@@ -6,7 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/postgres/customersdb"
-	"github.com/engagehq/engage/domain/segment"
+	"github.com/engagehq/engage/domain/customers/segment"
 )
 
 // The customers module declares each of its segment fields twice, in the domain and here with

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/engagehq/engage/domain/segment"
+	"github.com/engagehq/engage/domain/customers/segment"
 )
 
 // SegmentField is the SQL of a segment field (segment.Field), declared beside it by the module

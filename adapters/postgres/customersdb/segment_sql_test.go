@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/postgres/customersdb"
-	"github.com/engagehq/engage/application/segments"
-	"github.com/engagehq/engage/domain/segment"
+	"github.com/engagehq/engage/application/customers/segments"
+	"github.com/engagehq/engage/domain/customers/segment"
 	"github.com/engagehq/engage/ports"
 )
 

@@ -10,7 +10,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/domain/access"
-	"github.com/engagehq/engage/domain/apikey"
+	"github.com/engagehq/engage/domain/platform/apikey"
 	"github.com/engagehq/engage/ports"
 )
 

@@ -10,7 +10,7 @@ import (
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/domain/access"
-	"github.com/engagehq/engage/domain/apikey"
+	"github.com/engagehq/engage/domain/platform/apikey"
 )
 
 func TestAPIKeysAreIsolatedBetweenTenants(t *testing.T) {

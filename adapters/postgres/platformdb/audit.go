@@ -11,7 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/engagehq/engage/adapters/postgres"
-	"github.com/engagehq/engage/domain/audit"
+	"github.com/engagehq/engage/domain/platform/audit"
 	"github.com/engagehq/engage/ports"
 )
 

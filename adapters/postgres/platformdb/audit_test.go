@@ -12,8 +12,8 @@ import (
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/postgres/platformdb"
-	"github.com/engagehq/engage/application/audit"
-	auditrecord "github.com/engagehq/engage/domain/audit"
+	"github.com/engagehq/engage/application/platform/audit"
+	auditrecord "github.com/engagehq/engage/domain/platform/audit"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )

@@ -14,7 +14,7 @@ import (
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/secretbox"
-	"github.com/engagehq/engage/application/secrets"
+	"github.com/engagehq/engage/application/platform/secrets"
 	"github.com/engagehq/engage/ports"
 )
 

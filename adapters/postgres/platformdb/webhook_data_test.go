@@ -9,7 +9,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/postgres/platformdb"
-	"github.com/engagehq/engage/domain/webhook"
+	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
 )
 

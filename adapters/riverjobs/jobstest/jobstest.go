@@ -13,7 +13,7 @@ import (
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/riverjobs"
 	"github.com/engagehq/engage/application/eventbus"
-	"github.com/engagehq/engage/domain/event"
+	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )

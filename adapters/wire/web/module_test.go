@@ -25,7 +25,7 @@ import (
 	"github.com/engagehq/engage/adapters/wire/web"
 	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/domain/access"
-	"github.com/engagehq/engage/domain/webhook"
+	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )

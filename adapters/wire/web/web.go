@@ -15,7 +15,7 @@ import (
 	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/ratelimit"
 	"github.com/engagehq/engage/adapters/wire"
-	"github.com/engagehq/engage/application/signin"
+	"github.com/engagehq/engage/application/platform/signin"
 )
 
 // Options are the operational parts of the HTTP surface.

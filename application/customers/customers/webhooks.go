@@ -1,0 +1,66 @@
+package customers
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/ports"
+)
+
+// PublishTo makes the service publish customer.created and customer.updated to the brand's
+// webhooks through p, in the transaction of each change. Wiring calls it once, before serving;
+// without it nothing is published.
+func (s *Service) PublishTo(p ports.EventPublisher) { s.hooks = p }
+
+// ProfileData is a customer's profile as webhooks carry it. The brand owns the data and chose
+// the endpoint, so the profile goes with the event; it is never written to the service's logs.
+type ProfileData struct {
+	ID             string           `json:"id"`
+	ExternalID     string           `json:"external_id,omitempty"`
+	Name           string           `json:"name"`
+	Gender         string           `json:"gender"`
+	BirthDate      string           `json:"birth_date,omitempty"`
+	Phone          string           `json:"phone,omitempty"`
+	Email          string           `json:"email,omitempty"`
+	AvatarURL      string           `json:"avatar_url,omitempty"`
+	Address        customer.Address `json:"address"`
+	Language       string           `json:"language"`
+	PreferredStore string           `json:"preferred_store,omitempty"`
+	City           string           `json:"city,omitempty"`
+	Region         string           `json:"region,omitempty"`
+	Consents       map[string]bool  `json:"consents"`
+	Attributes     map[string]any   `json:"attributes"`
+	CreatedAt      time.Time        `json:"created_at"`
+	UpdatedAt      time.Time        `json:"updated_at"`
+}
+
+// ChangeData is the data of customer.created and customer.updated.
+type ChangeData struct {
+	CustomerID    uuid.UUID   `json:"customer_id"`
+	ChangedFields []string    `json:"changed_fields"`
+	Customer      ProfileData `json:"customer"`
+}
+
+// EventSubject implements ports.EventSubject: the data carries the customer's profile.
+func (d ChangeData) EventSubject() uuid.UUID { return d.CustomerID }
+
+func profileData(c customer.Customer) ProfileData {
+	p := ProfileData{ID: c.ID.String(), ExternalID: c.ExternalID, Name: c.Name, Gender: c.Gender, Phone: c.Phone, Email: c.Email,
+		AvatarURL: c.AvatarURL, Address: c.Address, Language: c.Language, PreferredStore: c.PreferredStore, City: c.City,
+		Region: c.Region, Consents: c.Consents, Attributes: c.Attributes, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+	if c.BirthDate != nil {
+		p.BirthDate = c.BirthDate.Format("2006-01-02")
+	}
+	return p
+}
+
+// publish sends eventType about c to the brand's webhooks in the caller's transaction.
+func (s *Service) publish(ctx context.Context, eventType string, c customer.Customer, changed []string) error {
+	if s.hooks == nil {
+		return nil
+	}
+	return s.hooks.Publish(ctx, eventType, ChangeData{CustomerID: c.ID, ChangedFields: changed, Customer: profileData(c)})
+}

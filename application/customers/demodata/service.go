@@ -1,0 +1,158 @@
+// Package demodata fills a brand with data to show and to measure: customers imported in bulk
+// and the CDNOW purchase history replayed through the activity stream's batch ingest.
+package demodata
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/engagehq/engage/application/customers/events"
+	"github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/domain/customers/event"
+	"github.com/engagehq/engage/ports"
+	"github.com/engagehq/engage/tenants"
+)
+
+// Service loads demo and load-test data.
+type Service struct {
+	tx       ports.Transactor
+	importer ports.CustomerImporter
+	audit    ports.AuditLog
+	events   *events.Service
+	clock    ports.Clock
+}
+
+// NewService returns the service; events is the activity stream every purchase goes through.
+func NewService(tx ports.Transactor, importer ports.CustomerImporter, audit ports.AuditLog, evs *events.Service, clock ports.Clock) *Service {
+	return &Service{tx: tx, importer: importer, audit: audit, events: evs, clock: clock}
+}
+
+// ImportCustomers adds the profiles whose external IDs the brand does not have yet, checked
+// and in one audited transaction, and returns the customer ID of every external ID of cs.
+func (s *Service) ImportCustomers(ctx context.Context, tenant tenants.ID, cs []customer.Customer) (map[string]uuid.UUID, error) {
+	for i := range cs {
+		if cs[i].ExternalID == "" {
+			return nil, fmt.Errorf("customer %d: an import needs external IDs", i)
+		}
+		if err := cs[i].Normalise(s.clock.Now()); err != nil {
+			return nil, fmt.Errorf("customer %s: %w", cs[i].ExternalID, err)
+		}
+	}
+	return ports.InTenant(ctx, s.tx, tenant, func(ctx context.Context) (map[string]uuid.UUID, error) {
+		ids, created, err := s.importer.ImportNew(ctx, cs)
+		if err != nil || created == 0 {
+			return ids, err
+		}
+		return ids, s.audit.Record(ctx, ports.AuditEntry{Action: "customer.import", TargetType: "customer", TargetID: "import",
+			After: map[string]any{"created": created}})
+	})
+}
+
+// Summary is what a CDNOW load did.
+type Summary struct {
+	Rows, Customers, NewCustomers int
+	Accepted, Duplicates          int
+	Elapsed                       time.Duration
+}
+
+// cdnowBatches is how many ingest batches a load sends at once.
+const cdnowBatches = 4
+
+// LoadCDNOW replays the CDNOW master file read from r as the brand's history: its customers
+// first (external IDs cdnow-<id>), then every purchase through IngestBatch, 1,000 per batch.
+// Run again, it adds nothing. Any rejected purchase is an error.
+func (s *Service) LoadCDNOW(ctx context.Context, tenant tenants.ID, r io.Reader) (Summary, error) {
+	start := time.Now()
+	rows, err := ParseCDNOW(r)
+	if err != nil {
+		return Summary{}, err
+	}
+	sum := Summary{Rows: len(rows)}
+	first := map[int]time.Time{}
+	var order []int
+	for _, row := range rows {
+		if _, ok := first[row.Customer]; !ok {
+			order = append(order, row.Customer)
+			first[row.Customer] = row.OccurredAt()
+		}
+	}
+	profiles := make([]customer.Customer, len(order))
+	for i, id := range order {
+		profiles[i] = Profile(id)
+		profiles[i].CreatedAt = first[id]
+	}
+	ids, err := s.importCounting(ctx, tenant, profiles, &sum)
+	if err != nil {
+		return sum, err
+	}
+
+	var (
+		mu       sync.Mutex
+		firstErr error
+		wg       sync.WaitGroup
+		slots    = make(chan struct{}, cdnowBatches)
+	)
+	for from := 0; from < len(rows); from += events.MaxBatch {
+		part := rows[from:min(from+events.MaxBatch, len(rows))]
+		drafts := make([]event.Draft, len(part))
+		for i, row := range part {
+			drafts[i] = row.Purchase(ids[ExternalID(row.Customer)])
+		}
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			results, err := s.events.IngestBatch(ctx, tenant, drafts)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				firstErr = err
+				return
+			}
+			for _, res := range results {
+				switch res.Status {
+				case events.Accepted:
+					sum.Accepted++
+				case events.Duplicate:
+					sum.Duplicates++
+				default:
+					if firstErr == nil {
+						firstErr = fmt.Errorf("CDNOW purchase %s rejected: %s %v", res.ID, res.Code, res.Errors)
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	sum.Elapsed = time.Since(start)
+	return sum, firstErr
+}
+
+// importCounting imports profiles in parts of 5,000 and counts what it found and made.
+func (s *Service) importCounting(ctx context.Context, tenant tenants.ID, profiles []customer.Customer, sum *Summary) (map[string]uuid.UUID, error) {
+	ids := make(map[string]uuid.UUID, len(profiles))
+	for from := 0; from < len(profiles); from += 5000 {
+		part := profiles[from:min(from+5000, len(profiles))]
+		got, err := s.ImportCustomers(ctx, tenant, part)
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(ids, got)
+	}
+	sum.Customers = len(ids)
+	for _, p := range profiles {
+		if ids[p.ExternalID] == p.ID {
+			sum.NewCustomers++
+		}
+	}
+	if sum.Customers != len(profiles) {
+		return nil, fmt.Errorf("%d of %d CDNOW customers could not be imported (a phone or external ID another customer has?)",
+			len(profiles)-sum.Customers, len(profiles))
+	}
+	return ids, nil
+}

@@ -1,0 +1,228 @@
+// Package segments is the use cases of segments and auto-tag rules: checking a tree against
+// the brand's fields, the live count and preview while an admin edits one, saving segments
+// and rules, keeping their members and tags current by jobs (after a change, periodically, and
+// for the customers of each ingested batch of events), and exporting customers as CSV.
+package segments
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/google/uuid"
+
+	"github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/domain/customers/segment"
+	"github.com/engagehq/engage/ports"
+	"github.com/engagehq/engage/tenants"
+)
+
+// Deps are what the service needs.
+type Deps struct {
+	Tx         ports.Transactor
+	Segments   ports.SegmentRepository
+	Rules      ports.TagRuleRepository
+	Eval       ports.SegmentEvaluator
+	Membership ports.SegmentMembership
+	Defs       ports.AttributeDefRepository
+	Jobs       ports.JobScheduler
+	Audit      ports.AuditLog
+	Tenants    *tenants.Directory
+	Clock      ports.Clock
+	// Fields are the segment fields of the wired modules; a brand's custom attributes join
+	// them in its catalogue.
+	Fields segment.Fields
+}
+
+// Service runs the segment use cases.
+type Service struct {
+	deps Deps
+}
+
+// NewService returns the service.
+func NewService(d Deps) *Service { return &Service{deps: d} }
+
+// MaxPreview is the most sample members a preview shows.
+const MaxPreview = 100
+
+// catalogue returns the brand's catalogue, in the tenant scope of ctx.
+func (s *Service) catalogue(ctx context.Context) (segment.Catalogue, error) {
+	defs, err := s.deps.Defs.List(ctx)
+	return segment.NewCatalogue(s.deps.Fields, segment.AttributeFields(defs)...), err
+}
+
+// Catalogue returns the fields the brand's segments may use.
+func (s *Service) Catalogue(ctx context.Context, tenant tenants.ID) (segment.Catalogue, error) {
+	return ports.ReadInTenant(ctx, s.deps.Tx, tenant, s.catalogue)
+}
+
+// parse checks a tree decoded from JSON against the brand's catalogue.
+func (s *Service) parse(ctx context.Context, tree any) (segment.Tree, error) {
+	cat, err := s.catalogue(ctx)
+	if err != nil {
+		return segment.Tree{}, err
+	}
+	return segment.Parse(tree, cat)
+}
+
+// Count returns how many of the brand's customers match tree, a tree decoded from JSON: the
+// live count while an admin edits a segment. It runs in a transaction (read only in effect) so
+// that the evaluator may tune the statement for it.
+func (s *Service) Count(ctx context.Context, tenant tenants.ID, tree any) (int64, error) {
+	return ports.InTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) (int64, error) {
+		t, err := s.parse(ctx, tree)
+		if err != nil {
+			return 0, err
+		}
+		return s.deps.Eval.Count(ctx, t, s.deps.Clock.Now())
+	})
+}
+
+// Preview returns up to limit (at most MaxPreview) customers who match tree, newest first.
+func (s *Service) Preview(ctx context.Context, tenant tenants.ID, tree any, limit int) ([]customer.Customer, error) {
+	limit = max(1, min(limit, MaxPreview))
+	return ports.InTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) ([]customer.Customer, error) {
+		t, err := s.parse(ctx, tree)
+		if err != nil {
+			return nil, err
+		}
+		return s.deps.Eval.Preview(ctx, t, s.deps.Clock.Now(), limit)
+	})
+}
+
+// Draft is a segment as an admin saves it; Tree is decoded from JSON.
+type Draft struct {
+	Name, Description string
+	Tree              any
+}
+
+// check validates d and returns the segment it describes, with the tree in its canonical form.
+func (s *Service) check(ctx context.Context, id uuid.UUID, d Draft) (segment.Segment, error) {
+	seg := segment.Segment{ID: id, Name: d.Name, Description: d.Description}
+	checkErr := seg.Check()
+	t, err := s.parse(ctx, d.Tree)
+	if err != nil || checkErr != nil {
+		return seg, errors.Join(checkErr, err)
+	}
+	seg.Definition, err = json.Marshal(t)
+	return seg, err
+}
+
+func segmentAudit(seg segment.Segment, conditions int) map[string]any {
+	return map[string]any{"name": seg.Name, "conditions": conditions}
+}
+
+func conditionCount(def json.RawMessage) int {
+	var n int
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if _, ok := x["field"]; ok {
+				n++
+				return
+			}
+			for _, c := range x {
+				walk(c)
+			}
+		case []any:
+			for _, c := range x {
+				walk(c)
+			}
+		}
+	}
+	var v any
+	if json.Unmarshal(def, &v) == nil {
+		walk(v)
+	}
+	return n
+}
+
+// Create saves a segment, audited, and enqueues the computation of its members.
+func (s *Service) Create(ctx context.Context, tenant tenants.ID, d Draft) (segment.Segment, error) {
+	var out segment.Segment
+	err := s.deps.Tx.InTenant(ctx, tenant, func(ctx context.Context) error {
+		seg, err := s.check(ctx, uuid.New(), d)
+		if err != nil {
+			return err
+		}
+		if err := s.deps.Segments.Insert(ctx, seg); err != nil {
+			return err
+		}
+		if err := s.enqueue(ctx, tenant, RefreshArgs{SegmentID: seg.ID}); err != nil {
+			return err
+		}
+		if out, err = s.deps.Segments.Get(ctx, seg.ID); err != nil {
+			return err
+		}
+		return s.deps.Audit.Record(ctx, ports.AuditEntry{Action: "segment.create", TargetType: "segment", TargetID: seg.ID.String(),
+			After: segmentAudit(seg, conditionCount(seg.Definition))})
+	})
+	return out, err
+}
+
+// Update changes a segment, audited, and enqueues the recomputation of its members.
+func (s *Service) Update(ctx context.Context, tenant tenants.ID, id uuid.UUID, d Draft) (segment.Segment, error) {
+	var out segment.Segment
+	err := s.deps.Tx.InTenant(ctx, tenant, func(ctx context.Context) error {
+		before, err := s.deps.Segments.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		seg, err := s.check(ctx, id, d)
+		if err != nil {
+			return err
+		}
+		if err := s.deps.Segments.Update(ctx, seg); err != nil {
+			return err
+		}
+		if err := s.enqueue(ctx, tenant, RefreshArgs{SegmentID: id}); err != nil {
+			return err
+		}
+		if out, err = s.deps.Segments.Get(ctx, id); err != nil {
+			return err
+		}
+		return s.deps.Audit.Record(ctx, ports.AuditEntry{Action: "segment.update", TargetType: "segment", TargetID: id.String(),
+			Before: segmentAudit(before, conditionCount(before.Definition)), After: segmentAudit(seg, conditionCount(seg.Definition))})
+	})
+	return out, err
+}
+
+// Delete removes a segment and its membership, audited.
+func (s *Service) Delete(ctx context.Context, tenant tenants.ID, id uuid.UUID) error {
+	return s.deps.Tx.InTenant(ctx, tenant, func(ctx context.Context) error {
+		before, err := s.deps.Segments.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := s.deps.Segments.Delete(ctx, id); err != nil {
+			return err
+		}
+		return s.deps.Audit.Record(ctx, ports.AuditEntry{Action: "segment.delete", TargetType: "segment", TargetID: id.String(),
+			Before: segmentAudit(before, conditionCount(before.Definition))})
+	})
+}
+
+// Get returns a saved segment.
+func (s *Service) Get(ctx context.Context, tenant tenants.ID, id uuid.UUID) (segment.Segment, error) {
+	return ports.ReadInTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) (segment.Segment, error) {
+		return s.deps.Segments.Get(ctx, id)
+	})
+}
+
+// List returns a page of the brand's segments, by name.
+func (s *Service) List(ctx context.Context, tenant tenants.ID, page ports.Page) ([]segment.Segment, error) {
+	return ports.ReadInTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) ([]segment.Segment, error) {
+		return s.deps.Segments.List(ctx, page)
+	})
+}
+
+// Members returns a page of a segment's members as last refreshed, or ports.ErrSegmentNotFound.
+func (s *Service) Members(ctx context.Context, tenant tenants.ID, id uuid.UUID, page ports.Page) ([]customer.Customer, error) {
+	return ports.InTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) ([]customer.Customer, error) {
+		if _, err := s.deps.Segments.Get(ctx, id); err != nil {
+			return nil, err
+		}
+		return s.deps.Eval.Members(ctx, id, page)
+	})
+}

@@ -1,0 +1,153 @@
+package webhook_test
+
+import (
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	// The customers module registers its event types, which the catalogue's tests use.
+	_ "github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/domain/platform/webhook"
+)
+
+// The example of the Standard Webhooks specification's reference libraries.
+func TestSignatureMatchesTheStandardWebhooksExample(t *testing.T) {
+	t.Parallel()
+	s := webhook.Secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+	sig, err := s.Sign("msg_p5jXN8AQM9LWM0D4loKWxJek", time.Unix(1614265330, 0), []byte(`{"test": 2432232314}`))
+	require.NoError(t, err)
+	require.Equal(t, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=", sig)
+
+	h, err := webhook.Headers("msg_1", time.Unix(1614265330, 0), []byte(`{}`), s, webhook.NewSecret())
+	require.NoError(t, err)
+	require.Equal(t, "1614265330", h[webhook.HeaderTimestamp])
+	require.Regexp(t, `^v1,\S+ v1,\S+$`, h[webhook.HeaderSignature], "two secrets, two signatures")
+
+	_, err = webhook.Secret("not-a-secret").Sign("m", time.Now(), nil)
+	require.ErrorIs(t, err, webhook.ErrSecret)
+}
+
+func TestNewSecretsAreRandomAndWellFormed(t *testing.T) {
+	t.Parallel()
+	a, b := webhook.NewSecret(), webhook.NewSecret()
+	require.NotEqual(t, a, b)
+	require.Regexp(t, `^whsec_[A-Za-z0-9+/]{43}=$`, string(a))
+}
+
+func TestEndpointURLsFollowThePolicy(t *testing.T) {
+	t.Parallel()
+	prod, dev := webhook.ProductionPolicy, webhook.URLPolicy{AllowHTTP: true, AllowPrivate: true}
+	cases := []struct {
+		url       string
+		prod, dev error
+	}{
+		{"https://crm.example.com/hooks?x=1#frag", nil, nil},
+		{"http://crm.example.com/hooks", webhook.ErrURLScheme, nil},
+		{"ftp://crm.example.com/", webhook.ErrURLScheme, webhook.ErrURLScheme},
+		{"https://user:pw@crm.example.com/", webhook.ErrURLCredentials, webhook.ErrURLCredentials},
+		{"https://127.0.0.1:8080/", webhook.ErrURLHost, nil},
+		{"https://10.1.2.3/", webhook.ErrURLHost, nil},
+		{"https://169.254.169.254/latest/meta-data", webhook.ErrURLHost, nil},
+		{"https://[::1]/", webhook.ErrURLHost, nil},
+		{"https://localhost/", webhook.ErrURLHost, nil},
+		{"https://intranet/", webhook.ErrURLHost, nil},
+		{"https://100.64.0.1/", webhook.ErrURLHost, nil},
+		{"/relative", webhook.ErrURLForm, webhook.ErrURLForm},
+		{"https://", webhook.ErrURLForm, webhook.ErrURLForm},
+	}
+	for _, c := range cases {
+		_, err := prod.CheckURL(c.url)
+		require.ErrorIsf(t, err, c.prod, "production %s", c.url)
+		if c.prod == nil {
+			require.NoErrorf(t, err, "production %s", c.url)
+		}
+		_, err = dev.CheckURL(c.url)
+		if c.dev == nil {
+			require.NoErrorf(t, err, "development %s", c.url)
+		} else {
+			require.ErrorIsf(t, err, c.dev, "development %s", c.url)
+		}
+	}
+	u, err := prod.CheckURL(" HTTPS://crm.example.com/hooks#x ")
+	require.NoError(t, err)
+	require.Equal(t, "https://crm.example.com/hooks", u)
+}
+
+func TestPublicAddresses(t *testing.T) {
+	t.Parallel()
+	for addr, public := range map[string]bool{
+		"1.1.1.1": true, "223.5.5.5": true, "2400:3200::1": true,
+		"127.0.0.1": false, "10.0.0.1": false, "172.16.0.1": false, "192.168.1.1": false, "169.254.169.254": false,
+		"0.0.0.0": false, "::1": false, "fe80::1": false, "fc00::1": false, "::ffff:10.0.0.1": false, "224.0.0.1": false,
+	} {
+		require.Equalf(t, public, webhook.PublicAddr(netip.MustParseAddr(addr)), "%s", addr)
+	}
+}
+
+func TestDraftsNameEveryFieldAtFault(t *testing.T) {
+	t.Parallel()
+	_, err := webhook.Draft{URL: "http://x", EventTypes: []string{webhook.CustomerCreated, "customer.exploded"}}.Check(webhook.ProductionPolicy)
+	var fields []string
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		fields = append(fields, collect(e)...)
+	}
+	require.ElementsMatch(t, []string{"url", "event_types[1]"}, fields)
+	require.ErrorIs(t, err, webhook.ErrUnknownEventType)
+
+	_, err = webhook.Draft{URL: "https://crm.example.com"}.Check(webhook.ProductionPolicy)
+	require.ErrorIs(t, err, webhook.ErrNoEventTypes)
+
+	d, err := webhook.Draft{URL: "https://crm.example.com", EventTypes: []string{"customer.updated", "customer.created", "customer.updated"}}.Check(webhook.ProductionPolicy)
+	require.NoError(t, err)
+	require.Equal(t, []string{"customer.created", "customer.updated"}, d.EventTypes)
+}
+
+func collect(err error) []string {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []string
+		for _, e := range j.Unwrap() {
+			out = append(out, collect(e)...)
+		}
+		return out
+	}
+	if fe, ok := err.(*webhook.FieldError); ok {
+		return []string{fe.Field}
+	}
+	return nil
+}
+
+func TestTheCatalogueHasTheCustomerEventsAndRefusesDuplicates(t *testing.T) {
+	t.Parallel()
+	var names []string
+	for _, et := range webhook.Types() {
+		names = append(names, et.Name)
+		require.NotEmpty(t, et.Sample, et.Name)
+	}
+	require.Subset(t, names, []string{"customer.created", "customer.updated", "customer.merged", "customer.erased", "customer.tagged"})
+	require.Panics(t, func() { webhook.Register(webhook.EventType{Name: webhook.CustomerCreated}) })
+	require.Panics(t, func() { webhook.Register(webhook.EventType{Name: "Bad Name"}) })
+}
+
+func TestDisablePolicyNeedsBothCountAndTime(t *testing.T) {
+	t.Parallel()
+	p := webhook.DefaultDisablePolicy
+	now := time.Now()
+	require.False(t, p.Disables(9, now.Add(-48*time.Hour), now), "too few failures")
+	require.False(t, p.Disables(50, now.Add(-23*time.Hour), now), "not for long enough")
+	require.True(t, p.Disables(10, now.Add(-24*time.Hour), now))
+	require.False(t, p.Disables(10, time.Time{}, now))
+
+	require.Equal(t, webhook.Delivered, webhook.Judge(204))
+	require.Equal(t, webhook.Gone, webhook.Judge(410))
+	for _, s := range []int{0, 301, 400, 404, 429, 500} {
+		require.Equal(t, webhook.Retry, webhook.Judge(s), s)
+	}
+	var total time.Duration
+	for _, d := range webhook.Schedule {
+		total += d
+	}
+	require.Len(t, webhook.Schedule, 7, "eight attempts in all")
+	require.InDelta(t, 28, total.Hours(), 1, "over about a day")
+}
