@@ -49,7 +49,7 @@ func serve(ctx context.Context, cfg config, withAPI, withWorkers bool, ready fun
 	}
 	if os.Getenv("GOGC") == "" {
 		// The live heap of a server is small (tens of MB): collecting less often buys about
-		// 15% more requests per second for a little memory (see the README's performance section).
+		// 15% more requests per second for a little memory (see README.md here, the load benchmark).
 		debug.SetGCPercent(400)
 	}
 	a, err := newApp(ctx, cfg)
