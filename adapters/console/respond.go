@@ -92,20 +92,3 @@ func newNonce() string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
-
-// Unjoin flattens errors.Join trees into their leaves: services join the fields at fault, and
-// some join joins.
-func Unjoin(err error) []error {
-	if err == nil {
-		return nil
-	}
-	j, ok := err.(interface{ Unwrap() []error })
-	if !ok {
-		return []error{err}
-	}
-	var out []error
-	for _, e := range j.Unwrap() {
-		out = append(out, Unjoin(e)...)
-	}
-	return out
-}

@@ -178,10 +178,9 @@ func (h *handlers) saveSegment(w http.ResponseWriter, r *http.Request) {
 		console.Redirect(w, r, "/console/segments/"+seg.ID.String())
 		return
 	}
-	var fe *segment.FieldError
 	tree := out.Builder.showErrors(v.Lang, err)
 	switch {
-	case errors.As(err, &fe):
+	case names(err, "name", "description"):
 		out.NameError = messages.T(v.Lang, "segments.bad_name")
 	case errors.Is(err, ports.ErrSegmentNameTaken):
 		out.NameError = messages.T(v.Lang, "segments.name_taken")

@@ -13,6 +13,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/console"
 	"github.com/engagehq/engage/application/platform/webhooks"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -68,11 +69,7 @@ func readWebhookForm(r *http.Request) webhookForm {
 
 // webhookErrors puts a message for each field at fault into errs; it reports whether any was.
 func webhookErrors(lang string, err error, errs map[string]string) bool {
-	var fe *webhook.FieldError
-	for _, e := range console.Unjoin(err) {
-		if !errors.As(e, &fe) {
-			continue
-		}
+	for _, fe := range fielderr.All(err) {
 		field, _, _ := strings.Cut(fe.Field, "[")
 		key := "webhooks.bad_" + field
 		switch {
@@ -236,8 +233,7 @@ func (h *handlers) testWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	v := console.ViewOf(r)
 	res, err := h.d.Webhooks.Test(r.Context(), v.Tenant.ID, id, r.PostFormValue("event_type"))
-	var fe *webhook.FieldError
-	if errors.As(err, &fe) {
+	if fielderr.All(err) != nil {
 		console.Fail(w, r, http.StatusUnprocessableEntity, messages.T(v.Lang, "webhooks.bad_event_types"))
 		return
 	}

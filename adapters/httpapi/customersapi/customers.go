@@ -83,7 +83,7 @@ func (f customerFields) patch(ctx context.Context) (customers.Patch, error) {
 }
 
 // profileFields names the fields of a refused profile.
-var profileFields = httpapi.InvalidFields(httpapi.FieldsOf(func(fe *customer.FieldError) (string, error) { return "body." + fe.Field, fe.Err }))
+var profileFields = httpapi.InvalidFields(httpapi.At("body"))
 
 // customerErrors answers profile refusals, naming the field at fault.
 var customerErrors = httpapi.ErrorTable{

@@ -60,12 +60,12 @@ type EventTypePath struct {
 
 // eventTypeErrors answers event type refusals, naming the part at fault.
 var eventTypeErrors = httpapi.ErrorTable{
-	httpapi.InvalidFields(httpapi.FieldsOf(func(fe *event.FieldError) (string, error) {
-		if fe.Field == "key" {
-			return "path.key", fe.Err
+	httpapi.InvalidFields(func(field string) string {
+		if field == "key" {
+			return "path.key"
 		}
-		return "body." + fe.Field, fe.Err
-	})),
+		return "body." + field
+	}),
 	{Err: ports.ErrEventTypeNotFound, Status: http.StatusNotFound, Code: "event_type_not_found", Detail: "no such event type"},
 	{Err: events.ErrTooManyTypes, Status: http.StatusConflict, Code: "too_many_event_types"},
 }

@@ -2,7 +2,6 @@ package customersapi
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/engagehq/engage/application/customers/events"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/customers/event"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -47,7 +47,7 @@ func (in EventIn) draft() event.Draft {
 	if in.OccurredAt != "" {
 		t, err := time.Parse(time.RFC3339, in.OccurredAt)
 		if err != nil {
-			d.Malformed = append(d.Malformed, &event.FieldError{Field: "occurred_at", Err: errors.New("expected RFC 3339 with zone, e.g. 2026-03-14T15:04:05+08:00")})
+			d.Malformed = append(d.Malformed, fielderr.Errorf("occurred_at", "expected RFC 3339 with zone, e.g. 2026-03-14T15:04:05+08:00"))
 		}
 		d.OccurredAt = t
 	}

@@ -42,7 +42,7 @@ const stagesDoc = "Stages: new (joined within new_days), active (bought within a
 
 // settingsErrors names the fields of refused lifecycle rules.
 var settingsErrors = httpapi.ErrorTable{
-	httpapi.InvalidFields(httpapi.FieldsOf(func(fe *lifecycle.FieldError) (string, error) { return "body." + fe.Field, fe.Err })),
+	httpapi.InvalidFields(httpapi.At("body")),
 }
 
 func (m *Module) registerLifecycle(api huma.API) {

@@ -80,18 +80,12 @@ type customerPage struct {
 	}
 }
 
-// segmentErrors answers the refusals of the segment use cases, naming what is at fault: the
-// node of the tree sent at prefix ("body.tree"), or a field of the body.
-func segmentErrors(prefix string) httpapi.ErrorTable {
+// segmentErrors answers the refusals of the segment use cases, naming what is at fault in the
+// input sent at location ("body", or "query" for a tree sent in the query): a node of the tree
+// ("body.tree.and[1].op") or another field.
+func segmentErrors(location string) httpapi.ErrorTable {
 	return httpapi.ErrorTable{
-		httpapi.InvalidFields(
-			httpapi.FieldsOf(func(pe *segment.PathError) (string, error) {
-				if pe.Path == "" {
-					return prefix, pe.Err
-				}
-				return prefix + "." + pe.Path, pe.Err
-			}),
-			httpapi.FieldsOf(func(fe *segment.FieldError) (string, error) { return "body." + fe.Field, fe.Err })),
+		httpapi.InvalidFields(httpapi.At(location)),
 		{Err: ports.ErrSegmentNotFound, Status: http.StatusNotFound, Code: "segment_not_found", Detail: "no such segment"},
 		{Err: ports.ErrSegmentNameTaken, Status: http.StatusConflict, Code: "segment_name_taken", Detail: "another segment has this name",
 			Field: "body.name", Reason: "taken"},
@@ -101,8 +95,8 @@ func segmentErrors(prefix string) httpapi.ErrorTable {
 	}
 }
 
-func (m *Module) segmentError(ctx context.Context, prefix string, err error) error {
-	return m.kit.MapError(ctx, err, segmentErrors(prefix))
+func (m *Module) segmentError(ctx context.Context, location string, err error) error {
+	return m.kit.MapError(ctx, err, segmentErrors(location))
 }
 
 func customerItems(cs []customer.Customer) []CustomerBody {
@@ -125,7 +119,7 @@ func (m *Module) registerSegments(api huma.API) {
 	}, error) {
 		n, err := m.deps.Segments.Count(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, in.Body.Tree)
 		if err != nil {
-			return nil, m.segmentError(ctx, "body.tree", err)
+			return nil, m.segmentError(ctx, "body", err)
 		}
 		out := &struct {
 			Body struct {
@@ -142,7 +136,7 @@ func (m *Module) registerSegments(api huma.API) {
 	}, func(ctx context.Context, in *previewInput) (*customerPage, error) {
 		cs, err := m.deps.Segments.Preview(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, in.Body.Tree, in.Body.Limit)
 		if err != nil {
-			return nil, m.segmentError(ctx, "body.tree", err)
+			return nil, m.segmentError(ctx, "body", err)
 		}
 		out := &customerPage{}
 		out.Body.Items = customerItems(cs)
@@ -157,7 +151,7 @@ func (m *Module) registerSegments(api huma.API) {
 		seg, err := m.deps.Segments.Create(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, segments.Draft{Name: in.Body.Name,
 			Description: in.Body.Description, Tree: in.Body.Tree})
 		if err != nil {
-			return nil, m.segmentError(ctx, "body.tree", err)
+			return nil, m.segmentError(ctx, "body", err)
 		}
 		return &segmentOutput{Body: segmentBody(seg)}, nil
 	})
@@ -177,7 +171,7 @@ func (m *Module) registerSegments(api huma.API) {
 		}
 		segs, err := m.deps.Segments.List(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, page)
 		if err != nil {
-			return nil, m.segmentError(ctx, "body.tree", err)
+			return nil, m.segmentError(ctx, "body", err)
 		}
 		segs, next := httpapi.Paginate(segs, page, func(s segment.Segment) string { return s.ID.String() })
 		out := &struct {
@@ -203,7 +197,7 @@ func (m *Module) registerSegments(api huma.API) {
 		}
 		seg, err := m.deps.Segments.Get(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, id)
 		if err != nil {
-			return nil, m.segmentError(ctx, "body.tree", err)
+			return nil, m.segmentError(ctx, "body", err)
 		}
 		return &segmentOutput{Body: segmentBody(seg)}, nil
 	})
@@ -222,7 +216,7 @@ func (m *Module) registerSegments(api huma.API) {
 		seg, err := m.deps.Segments.Update(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, id, segments.Draft{Name: in.Body.Name,
 			Description: in.Body.Description, Tree: in.Body.Tree})
 		if err != nil {
-			return nil, m.segmentError(ctx, "body.tree", err)
+			return nil, m.segmentError(ctx, "body", err)
 		}
 		return &segmentOutput{Body: segmentBody(seg)}, nil
 	})
@@ -236,7 +230,7 @@ func (m *Module) registerSegments(api huma.API) {
 			return nil, err
 		}
 		if err := m.deps.Segments.Delete(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, id); err != nil {
-			return nil, m.segmentError(ctx, "body.tree", err)
+			return nil, m.segmentError(ctx, "body", err)
 		}
 		return &struct{}{}, nil
 	})
@@ -258,7 +252,7 @@ func (m *Module) registerSegments(api huma.API) {
 		}
 		cs, err := m.deps.Segments.Members(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, id, page)
 		if err != nil {
-			return nil, m.segmentError(ctx, "body.tree", err)
+			return nil, m.segmentError(ctx, "body", err)
 		}
 		cs, next := httpapi.Paginate(cs, page, func(c customer.Customer) string { return c.ID.String() })
 		out := &customerPage{}
@@ -297,7 +291,7 @@ func (m *Module) registerCustomerExport(api huma.API) {
 				return nil, err
 			}
 			if _, err := m.deps.Segments.Get(ctx, tenant.ID, id); err != nil {
-				return nil, m.segmentError(ctx, "query.tree", err)
+				return nil, m.segmentError(ctx, "query", err)
 			}
 			f.Segment = id
 		}
@@ -307,7 +301,7 @@ func (m *Module) registerCustomerExport(api huma.API) {
 				return nil, httpapi.Invalid(ctx, httpapi.Field("query.tree", "not JSON", nil))
 			}
 			if _, err := m.deps.Segments.CheckTree(ctx, tenant.ID, tree); err != nil {
-				return nil, m.segmentError(ctx, "query.tree", err)
+				return nil, m.segmentError(ctx, "query", err)
 			}
 			f.Tree = tree
 		}

@@ -52,7 +52,7 @@ func (m *Module) registerTagRules(api huma.API) {
 	}), func(ctx context.Context, in *struct{ Body tagRuleFields }) (*tagRuleOutput, error) {
 		r, err := m.deps.Segments.CreateRule(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, in.Body.draft())
 		if err != nil {
-			return nil, m.segmentError(ctx, "body.tree", err)
+			return nil, m.segmentError(ctx, "body", err)
 		}
 		return &tagRuleOutput{Body: tagRuleBody(r)}, nil
 	})
@@ -67,7 +67,7 @@ func (m *Module) registerTagRules(api huma.API) {
 	}, error) {
 		rs, err := m.deps.Segments.Rules(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID)
 		if err != nil {
-			return nil, m.segmentError(ctx, "body.tree", err)
+			return nil, m.segmentError(ctx, "body", err)
 		}
 		out := &struct {
 			Body struct {
@@ -90,7 +90,7 @@ func (m *Module) registerTagRules(api huma.API) {
 		}
 		r, err := m.deps.Segments.GetRule(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, id)
 		if err != nil {
-			return nil, m.segmentError(ctx, "body.tree", err)
+			return nil, m.segmentError(ctx, "body", err)
 		}
 		return &tagRuleOutput{Body: tagRuleBody(r)}, nil
 	})
@@ -108,7 +108,7 @@ func (m *Module) registerTagRules(api huma.API) {
 		}
 		r, err := m.deps.Segments.UpdateRule(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, id, in.Body.draft())
 		if err != nil {
-			return nil, m.segmentError(ctx, "body.tree", err)
+			return nil, m.segmentError(ctx, "body", err)
 		}
 		return &tagRuleOutput{Body: tagRuleBody(r)}, nil
 	})
@@ -123,7 +123,7 @@ func (m *Module) registerTagRules(api huma.API) {
 			return nil, err
 		}
 		if err := m.deps.Segments.DeleteRule(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, id); err != nil {
-			return nil, m.segmentError(ctx, "body.tree", err)
+			return nil, m.segmentError(ctx, "body", err)
 		}
 		return &struct{}{}, nil
 	})

@@ -2,7 +2,6 @@ package customersapi
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -13,7 +12,6 @@ import (
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/application/customers/tags"
 	"github.com/engagehq/engage/domain/access"
-	"github.com/engagehq/engage/domain/customers/tag"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -81,11 +79,6 @@ type tagCountsOutput struct {
 // maxUnknownReported bounds the unknown IDs a refused bulk change lists.
 const maxUnknownReported = 100
 
-// bulkSizeField names the customer list of a bulk change with too few or too many customers.
-func bulkSizeField(err error) (string, error, bool) {
-	return "body.customer_ids", err, errors.Is(err, tags.ErrBulkSize)
-}
-
 // unknownCustomersRow refuses a bulk change naming customers that do not exist, listing them.
 var unknownCustomersRow = httpapi.As(func(ctx context.Context, unknown *tags.UnknownCustomersError) error {
 	fields := make([]*httpapi.FieldDetail, 0, min(len(unknown.Indexes), maxUnknownReported))
@@ -96,16 +89,10 @@ var unknownCustomersRow = httpapi.As(func(ctx context.Context, unknown *tags.Unk
 		fmt.Sprintf("%d of the customers do not exist; nothing was changed", len(unknown.Indexes)), fields...)
 })
 
-// tagError answers tag refusals, naming the field at fault; location is where the tag (or
-// list of tags) was sent.
+// tagError answers tag refusals, naming the field at fault; location is where the service's
+// input was sent: the tag, the list of tags ("[1]" is "body.tags[1]") or a bulk change's body.
 func (m *Module) tagError(ctx context.Context, location string, err error) error {
-	tagAt := httpapi.FieldsOf(func(fe *tag.FieldError) (string, error) {
-		if location == "body.tags" {
-			return fmt.Sprintf("body.tags[%d]", fe.Index), fe.Err
-		}
-		return location, fe.Err
-	})
-	return m.kit.MapError(ctx, err, httpapi.ErrorTable{httpapi.InvalidFields(tagAt, bulkSizeField), unknownCustomersRow}, customerErrors)
+	return m.kit.MapError(ctx, err, httpapi.ErrorTable{httpapi.InvalidFields(httpapi.At(location)), unknownCustomersRow}, customerErrors)
 }
 
 func (m *Module) registerTags(api huma.API) {
@@ -197,7 +184,7 @@ func (m *Module) registerTags(api huma.API) {
 		}
 		res, err := m.deps.Tags.Apply(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, tags.Bulk{Tag: in.Body.Tag, Remove: in.Body.Action == "remove", Customers: ids})
 		if err != nil {
-			return nil, m.tagError(ctx, "body.tag", err)
+			return nil, m.tagError(ctx, "body", err)
 		}
 		out := &bulkTagsOutput{}
 		out.Body.Customers, out.Body.Changed = res.Customers, res.Changed

@@ -104,7 +104,7 @@ func (s *Service) CheckIn(ctx context.Context, tenant tenants.ID, code, store st
 	case r.Code == events.CodeUnknownCustomer:
 		return CheckIn{}, ports.ErrCustomerNotFound
 	case r.Status == events.Rejected:
-		return CheckIn{}, &event.FieldError{Field: r.Errors[0].Field, Err: r.Errors[0].Err}
+		return CheckIn{}, r.Errors[0]
 	}
 	out.Member, err = ports.ReadInTenant(ctx, s.d.Tx, tenant, func(ctx context.Context) (ports.MemberStatus, error) {
 		return s.d.Members.MemberStatus(ctx, c.CustomerID)

@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -429,18 +430,7 @@ func (s *Service) build(rw *row, base customer.Customer, defs []customer.Attribu
 
 // fieldProblems reports the profile's field errors under the file's column names.
 func (s *Service) fieldProblems(rw *row, err error, p problems) {
-	var walk func(error)
-	walk = func(err error) {
-		if j, ok := err.(interface{ Unwrap() []error }); ok {
-			for _, e := range j.Unwrap() {
-				walk(e)
-			}
-			return
-		}
-		var fe *customer.FieldError
-		if !errors.As(err, &fe) {
-			return
-		}
+	for _, fe := range fielderr.All(err) {
 		col := fe.Field
 		code := CodeInvalid
 		if k, ok := strings.CutPrefix(col, "attributes."); ok {
@@ -452,9 +442,6 @@ func (s *Service) fieldProblems(rw *row, err error, p problems) {
 			col = consentPrefix + k
 		}
 		p.add(rw, col, code, fe.Err.Error())
-	}
-	if err != nil {
-		walk(err)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -201,10 +202,10 @@ func (s *Service) SetAttributeDefs(ctx context.Context, tenant tenants.ID, defs 
 	var errs []error
 	for i, d := range defs {
 		if err := d.Check(); err != nil {
-			errs = append(errs, &customer.FieldError{Field: "attributes[" + strconv.Itoa(i) + "]", Err: err})
+			errs = append(errs, fielderr.New("attributes["+strconv.Itoa(i)+"]", err))
 		}
 		if seen[d.Key] {
-			errs = append(errs, &customer.FieldError{Field: "attributes[" + strconv.Itoa(i) + "].key", Err: ErrDuplicateKey})
+			errs = append(errs, fielderr.New("attributes["+strconv.Itoa(i)+"].key", ErrDuplicateKey))
 		}
 		seen[d.Key] = true
 	}

@@ -58,7 +58,7 @@ func settingsMap(s lifecycle.Settings) map[string]int {
 }
 
 // SetSettings changes the brand's recency rules, audited, and enqueues the recompute of every
-// stage in the same transaction. Settings at fault are *lifecycle.FieldError, joined, and
+// stage in the same transaction. Settings at fault are *fielderr.Error, joined, and
 // change nothing.
 func (s *Service) SetSettings(ctx context.Context, tenant tenants.ID, settings lifecycle.Settings) error {
 	if err := settings.Check(); err != nil {

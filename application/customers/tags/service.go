@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/domain/customers/tag"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -71,7 +72,7 @@ func (s *Service) Of(ctx context.Context, tenant tenants.ID, customer uuid.UUID)
 }
 
 // Add tags a customer by hand (tags it has stay as they are) and returns its tags. Names are
-// checked first: a *tag.FieldError per name at fault, joined, and nothing changes.
+// checked first: a *fielderr.Error per name at fault ("[2]"), joined, and nothing changes.
 func (s *Service) Add(ctx context.Context, tenant tenants.ID, customer uuid.UUID, names []string) ([]ports.CustomerTag, error) {
 	names, err := tag.NormaliseAll(names)
 	if err != nil {
@@ -97,7 +98,7 @@ func (s *Service) Add(ctx context.Context, tenant tenants.ID, customer uuid.UUID
 func (s *Service) Remove(ctx context.Context, tenant tenants.ID, customer uuid.UUID, name string) ([]ports.CustomerTag, error) {
 	name, err := tag.Normalise(name)
 	if err != nil {
-		return nil, &tag.FieldError{Err: err}
+		return nil, fielderr.New("", err)
 	}
 	return s.change(ctx, tenant, customer, "tag.remove", func(ctx context.Context) error {
 		_, err := s.repo.Remove(ctx, customer, []string{name})
@@ -176,7 +177,8 @@ type BulkResult struct {
 }
 
 // Apply makes a bulk change in one tenant transaction. If any ID is not the brand's customer it
-// returns an *UnknownCustomersError and changes nothing; a bad tag is a *tag.FieldError.
+// returns an *UnknownCustomersError and changes nothing; a bad tag is a *fielderr.Error of
+// "tag", a list of too few or too many customers one of "customer_ids" (ErrBulkSize).
 func (s *Service) Apply(ctx context.Context, tenant tenants.ID, b Bulk) (BulkResult, error) {
 	name, ids, err := checkBulk(b)
 	if err != nil {
@@ -199,7 +201,7 @@ func (s *Service) Apply(ctx context.Context, tenant tenants.ID, b Bulk) (BulkRes
 func (s *Service) ApplyMatching(ctx context.Context, tenant tenants.ID, q ports.CustomerQuery, name string, remove bool) (BulkResult, error) {
 	name, err := tag.Normalise(name)
 	if err != nil {
-		return BulkResult{}, &tag.FieldError{Err: err}
+		return BulkResult{}, fielderr.New("", err)
 	}
 	var out BulkResult
 	err = s.tx.InTenant(ctx, tenant, func(ctx context.Context) error {
@@ -264,10 +266,10 @@ func checkBulk(b Bulk) (string, []uuid.UUID, error) {
 	var errs []error
 	name, err := tag.Normalise(b.Tag)
 	if err != nil {
-		errs = append(errs, &tag.FieldError{Err: err})
+		errs = append(errs, fielderr.New("tag", err))
 	}
 	if len(b.Customers) == 0 || len(b.Customers) > MaxBulk {
-		errs = append(errs, ErrBulkSize)
+		errs = append(errs, fielderr.New("customer_ids", ErrBulkSize))
 	}
 	if len(errs) > 0 {
 		return "", nil, errors.Join(errs...)

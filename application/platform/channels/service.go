@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/engagehq/engage/application/platform/secrets"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -118,7 +119,7 @@ var (
 )
 
 func fieldErr(field, msg string) error {
-	return &tenants.FieldError{Field: field, Err: errors.New(msg)}
+	return fielderr.New(field, errors.New(msg))
 }
 
 // validate checks a channel's configuration and returns it as stored JSON.

@@ -9,6 +9,7 @@ import (
 
 	// The customers module registers its event types, which the catalogue's tests use.
 	_ "github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/domain/platform/webhook"
 )
 
@@ -90,8 +91,8 @@ func TestDraftsNameEveryFieldAtFault(t *testing.T) {
 	t.Parallel()
 	_, err := webhook.Draft{URL: "http://x", EventTypes: []string{webhook.CustomerCreated, "customer.exploded"}}.Check(webhook.ProductionPolicy)
 	var fields []string
-	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-		fields = append(fields, collect(e)...)
+	for _, fe := range fielderr.All(err) {
+		fields = append(fields, fe.Field)
 	}
 	require.ElementsMatch(t, []string{"url", "event_types[1]"}, fields)
 	require.ErrorIs(t, err, webhook.ErrUnknownEventType)
@@ -102,20 +103,6 @@ func TestDraftsNameEveryFieldAtFault(t *testing.T) {
 	d, err := webhook.Draft{URL: "https://crm.example.com", EventTypes: []string{"customer.updated", "customer.created", "customer.updated"}}.Check(webhook.ProductionPolicy)
 	require.NoError(t, err)
 	require.Equal(t, []string{"customer.created", "customer.updated"}, d.EventTypes)
-}
-
-func collect(err error) []string {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []string
-		for _, e := range j.Unwrap() {
-			out = append(out, collect(e)...)
-		}
-		return out
-	}
-	if fe, ok := err.(*webhook.FieldError); ok {
-		return []string{fe.Field}
-	}
-	return nil
 }
 
 func TestTheCatalogueHasTheCustomerEventsAndRefusesDuplicates(t *testing.T) {
