@@ -106,8 +106,8 @@ func setupHooks(t *testing.T, adjust func(*webhooks.Deps)) *hooksBundle {
 	riverjobs.Handle(jobs, hooks.Deliver, riverjobs.WorkerOptions{})
 	riverjobs.Handle(jobs, hooks.Alert, riverjobs.WorkerOptions{})
 	riverjobs.Handle(jobs, riverjobs.Counting(hooks.Purge), riverjobs.WorkerOptions{})
-	cs := customers.NewService(db, customersdb.Customers{}, customersdb.AttributeDefs{}, platformdb.AuditLog{}, ports.SystemClock{})
-	cs.PublishTo(bus)
+	cs := customers.NewService(customers.Deps{Tx: db, Repo: customersdb.Customers{}, Defs: customersdb.AttributeDefs{},
+		Audit: platformdb.AuditLog{}, Publisher: bus})
 	return &hooksBundle{db: db, dir: dir, client: jobs.Client(), hooks: hooks, bus: bus, customers: cs}
 }
 
@@ -514,8 +514,8 @@ func TestConcurrentFailuresDisableTheEndpointOnceWithoutDeadlocks(t *testing.T) 
 func TestTagsGivenByHandAreAnnouncedOncePerCustomer(t *testing.T) {
 	t.Parallel()
 	b := setupHooks(t, func(*webhooks.Deps) {})
-	tagger := tags.NewService(b.db, customersdb.Tags{}, customersdb.Customers{}, platformdb.AuditLog{})
-	tagger.PublishTo(b.bus)
+	tagger := tags.NewService(tags.Deps{Tx: b.db, Tags: customersdb.Tags{}, Customers: customersdb.Customers{}, Audit: platformdb.AuditLog{},
+		Publisher: b.bus})
 	rcv := newReceiver(t, http.StatusOK)
 	tn := pgtest.NewTenant(t, b.dir)
 	ep, _ := b.endpoint(t, tn, rcv.srv.URL+"/hooks", webhook.CustomerTagged)

@@ -42,8 +42,11 @@ type Service struct {
 	signer *membercode.Signer
 }
 
-// New returns the service, or an error for a key that is too short.
-func New(d Deps) (*Service, error) {
+// NewService returns the service, or an error for a key that is too short.
+func NewService(d Deps) (*Service, error) {
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
+	}
 	signer, err := membercode.NewSigner(d.Key)
 	if err != nil {
 		return nil, err

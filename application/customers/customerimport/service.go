@@ -121,7 +121,12 @@ type Deps struct {
 type Service struct{ d Deps }
 
 // NewService returns the service.
-func NewService(d Deps) *Service { return &Service{d: d} }
+func NewService(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
+	}
+	return &Service{d: d}
+}
 
 // row is one data row: its cells by column, non-empty ones only (nil when the row has not as
 // many cells as the header).

@@ -86,7 +86,12 @@ type Service struct {
 }
 
 // NewService returns the service.
-func NewService(d Deps) *Service { return &Service{deps: d} }
+func NewService(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
+	}
+	return &Service{deps: d}
+}
 
 // IngestBatch checks every draft and stores the valid ones of known customers in one tenant
 // transaction, publishing them there (event.TypeRecorded) to the modules that react. It returns a result per

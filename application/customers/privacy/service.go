@@ -52,7 +52,12 @@ type Deps struct {
 type Service struct{ d Deps }
 
 // NewService returns the service.
-func NewService(d Deps) *Service { return &Service{d: d} }
+func NewService(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
+	}
+	return &Service{d: d}
+}
 
 // Download is everything the brand keeps about a customer.
 type Download struct {

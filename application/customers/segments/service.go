@@ -41,7 +41,12 @@ type Service struct {
 }
 
 // NewService returns the service.
-func NewService(d Deps) *Service { return &Service{deps: d} }
+func NewService(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
+	}
+	return &Service{deps: d}
+}
 
 // MaxPreview is the most sample members a preview shows.
 const MaxPreview = 100

@@ -43,6 +43,20 @@ func (e *UnknownCustomersError) Error() string {
 	return "no such customers at " + strings.Join(idx, ", ")
 }
 
+// Deps are what the service needs.
+type Deps struct {
+	Tx        ports.Transactor
+	Tags      ports.TagRepository
+	Customers ports.CustomerRepository
+	Audit     ports.AuditLog
+	// Publisher gets the tags given by hand (customer.tagged) for the brand's webhooks, in the
+	// transaction of each change; nil publishes nothing.
+	Publisher ports.EventPublisher
+	// Watchers hear whose tags the service changed, in the transaction of each change
+	// (segments); nil hears nothing.
+	Watchers ports.CustomersChangedListener
+}
+
 // Service runs the tag use cases.
 type Service struct {
 	tx        ports.Transactor
@@ -50,13 +64,12 @@ type Service struct {
 	customers ports.CustomerRepository
 	audit     ports.AuditLog
 	hooks     ports.EventPublisher
-	// watchers hear which customers' tags changed (segments); nil hears nothing.
-	watchers ports.CustomersChangedListener
+	watchers  ports.CustomersChangedListener
 }
 
 // NewService returns the tags service.
-func NewService(tx ports.Transactor, repo ports.TagRepository, customers ports.CustomerRepository, audit ports.AuditLog) *Service {
-	return &Service{tx: tx, repo: repo, customers: customers, audit: audit}
+func NewService(d Deps) *Service {
+	return &Service{tx: d.Tx, repo: d.Tags, customers: d.Customers, audit: d.Audit, hooks: d.Publisher, watchers: d.Watchers}
 }
 
 // Of returns a customer's tags, or ports.ErrCustomerNotFound.
@@ -293,10 +306,6 @@ func unknownAt(requested, missing []uuid.UUID) error {
 	return e
 }
 
-// PublishTo makes the service announce tags given by hand (customer.tagged) to the brand's
-// webhooks through p, in the transaction of each change. Wiring calls it once, before serving.
-func (s *Service) PublishTo(p ports.EventPublisher) { s.hooks = p }
-
 // TaggedData is the data of a customer.tagged webhook event.
 type TaggedData struct {
 	CustomerID uuid.UUID `json:"customer_id"`
@@ -310,10 +319,6 @@ func (s *Service) publishTagged(ctx context.Context, customer uuid.UUID, added [
 	}
 	return s.hooks.Publish(ctx, webhook.CustomerTagged, TaggedData{CustomerID: customer, Tags: added})
 }
-
-// ReportChangesTo makes the service tell l whose tags it changed, in the transaction of each
-// change. Wiring calls it once, before serving.
-func (s *Service) ReportChangesTo(l ports.CustomersChangedListener) { s.watchers = l }
 
 func (s *Service) tagsChanged(ctx context.Context, tenant tenants.ID, ids []uuid.UUID) error {
 	if s.watchers == nil {

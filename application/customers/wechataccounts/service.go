@@ -71,8 +71,13 @@ type Deps struct {
 // Service runs the use cases.
 type Service struct{ d Deps }
 
-// New returns the service.
-func New(d Deps) *Service { return &Service{d: d} }
+// NewService returns the service.
+func NewService(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
+	}
+	return &Service{d: d}
+}
 
 // Link is a customer's WeChat account as admins see it.
 type Link struct {
