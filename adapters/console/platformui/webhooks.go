@@ -85,8 +85,17 @@ func webhookErrors(lang string, err error, errs map[string]string) bool {
 	return len(errs) > 0
 }
 
+// firstType is what a new endpoint's form starts with: the catalogue's first event type.
+func firstType() []string {
+	types := webhooks.EventTypes()
+	if len(types) == 0 {
+		return nil
+	}
+	return []string{types[0].Name}
+}
+
 func (h *handlers) webhooks(w http.ResponseWriter, r *http.Request) {
-	h.renderWebhooks(w, r, "page", webhookForm{EventTypes: []string{webhook.CustomerCreated}, Errors: map[string]string{}}, "")
+	h.renderWebhooks(w, r, "page", webhookForm{EventTypes: firstType(), Errors: map[string]string{}}, "")
 }
 
 func (h *handlers) renderWebhooks(w http.ResponseWriter, r *http.Request, block string, form webhookForm, secret string) {

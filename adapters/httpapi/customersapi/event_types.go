@@ -10,6 +10,7 @@ import (
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/application/customers/events"
 	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/ports"
 )
@@ -72,7 +73,7 @@ var eventTypeErrors = httpapi.ErrorTable{
 
 func (m *Module) registerEventTypes(api huma.API) {
 	tags := []string{"Customer events"}
-	httpapi.Register(api, httpapi.Tenant(access.PermEventsRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermEventsRead), huma.Operation{
 		OperationID: "list-event-types", Method: http.MethodGet, Path: "/v1/event-types", Tags: tags,
 		Summary:     "The brand's custom event types",
 		Description: "Custom events (type custom:<key>) must be of a type listed here and carry its fields.",
@@ -89,7 +90,7 @@ func (m *Module) registerEventTypes(api huma.API) {
 		return out, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermEventsRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermEventsRead), huma.Operation{
 		OperationID: "get-event-type", Method: http.MethodGet, Path: "/v1/event-types/{key}", Tags: tags,
 		Summary: "One custom event type",
 	}, func(ctx context.Context, in *EventTypePath) (*struct{ Body EventTypeBody }, error) {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/application/customers/segments"
-	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/customers/lifecycle"
 	"github.com/engagehq/engage/domain/customers/segment"
@@ -109,7 +108,7 @@ func customerItems(cs []customer.Customer) []CustomerBody {
 
 func (m *Module) registerSegments(api huma.API) {
 	tags := []string{"Segments"}
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
 		OperationID: "count-segment", Method: http.MethodPost, Path: "/v1/segments/count", Tags: tags,
 		Summary: "Count the customers a tree matches", Description: "The live count while a segment is edited; nothing is saved. " + treeDoc,
 	}, func(ctx context.Context, in *treeInput) (*struct {
@@ -130,7 +129,7 @@ func (m *Module) registerSegments(api huma.API) {
 		return out, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
 		OperationID: "preview-segment", Method: http.MethodPost, Path: "/v1/segments/preview", Tags: tags,
 		Summary: "Sample customers a tree matches", Description: "Newest first; nothing is saved. " + treeDoc,
 	}, func(ctx context.Context, in *previewInput) (*customerPage, error) {
@@ -143,7 +142,7 @@ func (m *Module) registerSegments(api huma.API) {
 		return out, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), httpapi.Idempotent(huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), httpapi.Idempotent(huma.Operation{
 		OperationID: "create-segment", Method: http.MethodPost, Path: "/v1/segments", Tags: tags,
 		Summary: "Save a segment", DefaultStatus: http.StatusCreated,
 		Description: "Its members are computed by a job right after, then kept current as events arrive and hourly. " + treeDoc,
@@ -156,7 +155,7 @@ func (m *Module) registerSegments(api huma.API) {
 		return &segmentOutput{Body: segmentBody(seg)}, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
 		OperationID: "list-segments", Method: http.MethodGet, Path: "/v1/segments", Tags: tags, Summary: "List saved segments",
 		Description: "By name.",
 	}, func(ctx context.Context, in *httpapi.PageQuery) (*struct {
@@ -188,7 +187,7 @@ func (m *Module) registerSegments(api huma.API) {
 		return out, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
 		OperationID: "get-segment", Method: http.MethodGet, Path: "/v1/segments/{id}", Tags: tags, Summary: "Get a saved segment",
 	}, func(ctx context.Context, in *SegmentPath) (*segmentOutput, error) {
 		id, err := httpapi.ParseUUID(ctx, "path.id", in.ID)
@@ -202,7 +201,7 @@ func (m *Module) registerSegments(api huma.API) {
 		return &segmentOutput{Body: segmentBody(seg)}, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), huma.Operation{
 		OperationID: "update-segment", Method: http.MethodPut, Path: "/v1/segments/{id}", Tags: tags, Summary: "Change a saved segment",
 		Description: "Replaces name, description and tree; the members are recomputed by a job. " + treeDoc,
 	}, func(ctx context.Context, in *struct {
@@ -221,7 +220,7 @@ func (m *Module) registerSegments(api huma.API) {
 		return &segmentOutput{Body: segmentBody(seg)}, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), huma.Operation{
 		OperationID: "delete-segment", Method: http.MethodDelete, Path: "/v1/segments/{id}", Tags: tags, Summary: "Delete a saved segment",
 		DefaultStatus: http.StatusNoContent,
 	}, func(ctx context.Context, in *SegmentPath) (*struct{}, error) {
@@ -235,7 +234,7 @@ func (m *Module) registerSegments(api huma.API) {
 		return &struct{}{}, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
 		OperationID: "list-segment-members", Method: http.MethodGet, Path: "/v1/segments/{id}/members", Tags: tags,
 		Summary: "A saved segment's members", Description: "As of the last refresh, newest customer first.",
 	}, func(ctx context.Context, in *struct {
@@ -275,7 +274,7 @@ type exportInput struct {
 }
 
 func (m *Module) registerCustomerExport(api huma.API) {
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersExport), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermExport), huma.Operation{
 		OperationID: "export-customers", Method: http.MethodGet, Path: "/v1/customers/export.csv", Tags: []string{"Customers"},
 		Summary: "Export customers as CSV",
 		Description: "Newest first, streamed as read, UTF-8 with a byte-order mark (so Excel opens it as UTF-8). Columns: " +

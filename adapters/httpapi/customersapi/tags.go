@@ -11,7 +11,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/application/customers/tags"
-	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -97,7 +97,7 @@ func (m *Module) tagError(ctx context.Context, location string, err error) error
 
 func (m *Module) registerTags(api huma.API) {
 	groups := []string{"Tags"}
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
 		OperationID: "list-customer-tags", Method: http.MethodGet, Path: "/v1/customers/{id}/tags", Tags: groups,
 		Summary: "A customer's tags", Description: "By name, with how the customer got each.",
 	}, func(ctx context.Context, in *CustomerPath) (*customerTagsOutput, error) {
@@ -112,7 +112,7 @@ func (m *Module) registerTags(api huma.API) {
 		return customerTags(ts), nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), huma.Operation{
 		OperationID: "add-customer-tags", Method: http.MethodPost, Path: "/v1/customers/{id}/tags", Tags: groups,
 		Summary: "Tag a customer",
 		Description: "Adds the tags the customer does not have yet (tags it has keep their source) and returns all its tags. " +
@@ -129,7 +129,7 @@ func (m *Module) registerTags(api huma.API) {
 		return customerTags(ts), nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), huma.Operation{
 		OperationID: "remove-customer-tag", Method: http.MethodDelete, Path: "/v1/customers/{id}/tags", Tags: groups,
 		Summary: "Take a tag off a customer",
 		Description: "Whatever its source, and returns the customer's remaining tags. Removing a tag the customer " +
@@ -146,7 +146,7 @@ func (m *Module) registerTags(api huma.API) {
 		return customerTags(ts), nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
 		OperationID: "list-tags", Method: http.MethodGet, Path: "/v1/tags", Tags: groups,
 		Summary: "The brand's tags", Description: "Every tag in use with its number of customers, most used first.",
 	}, func(ctx context.Context, _ *struct{}) (*tagCountsOutput, error) {
@@ -162,7 +162,7 @@ func (m *Module) registerTags(api huma.API) {
 		return out, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), huma.Operation{
 		OperationID: "bulk-tag-customers", Method: http.MethodPost, Path: "/v1/tags/bulk", Tags: groups,
 		Summary: "Tag or untag many customers",
 		Description: "Gives one tag to, or takes it off, up to 10,000 customers in one transaction. If any ID is not " +

@@ -31,10 +31,10 @@ import (
 	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/application/platform/channels"
 	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/customers/membercode"
 	"github.com/engagehq/engage/domain/customers/segment"
-	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -42,10 +42,10 @@ import (
 func Module() module.Module {
 	return module.Module{
 		Name: "customers",
-		Permissions: []access.Permission{access.PermCustomersRead, access.PermCustomersWrite, access.PermEventsRead,
-			access.PermEventsWrite, access.PermCustomersErase, access.PermCustomersExport},
-		EventTypes: []string{event.TypeRecorded, webhook.CustomerCreated, webhook.CustomerUpdated, webhook.CustomerMerged,
-			webhook.CustomerErased, webhook.CustomerTagged},
+		Permissions: []access.Permission{customer.PermRead, customer.PermWrite, customer.PermEventsRead,
+			customer.PermEventsWrite, customer.PermErase, customer.PermExport},
+		EventTypes: []string{event.TypeRecorded, customer.Created, customer.Updated, customer.Merged,
+			customer.Erased, customer.Tagged},
 		Queues: []riverjobs.Queue{
 			// Reactions to customer events retry soon: a lock timeout succeeds at once the
 			// next time. Each holds a pooled connection and the row locks of up to a thousand

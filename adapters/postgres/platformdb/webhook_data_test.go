@@ -9,6 +9,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/postgres/platformdb"
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
 )
@@ -28,7 +29,7 @@ func TestWebhookDataMergesExportsAndErases(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				ev := ports.WebhookEvent{ID: webhook.NewMessageID(), Type: webhook.CustomerUpdated, Subject: c, CreatedAt: time.Now(),
+				ev := ports.WebhookEvent{ID: webhook.NewMessageID(), Type: customer.Updated, Subject: c, CreatedAt: time.Now(),
 					Body: []byte(`{"type":"customer.updated","data":{"customer":{"name":"` + personal + `"}}}`)}
 				if _, err := (platformdb.Webhooks{}).InsertEvent(ctx, ev); err != nil {
 					return err

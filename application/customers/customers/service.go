@@ -14,7 +14,6 @@ import (
 
 	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/fielderr"
-	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -187,7 +186,7 @@ func (s *Service) Update(ctx context.Context, tenant tenants.ID, id uuid.UUID, p
 		if err := s.changed(ctx, tenant, id); err != nil {
 			return err
 		}
-		return s.publish(ctx, webhook.CustomerUpdated, out, changed)
+		return s.publish(ctx, customer.Updated, out, changed)
 	})
 	return out, err
 }

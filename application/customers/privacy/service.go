@@ -11,7 +11,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/domain/customers/customer"
-	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -200,6 +199,6 @@ func (s *Service) Erase(ctx context.Context, args EraseArgs) error {
 		if s.d.Webhooks == nil {
 			return nil
 		}
-		return s.d.Webhooks.Publish(ctx, webhook.CustomerErased, map[string]string{"customer_id": e.CustomerID.String()})
+		return s.d.Webhooks.Publish(ctx, customer.Erased, map[string]string{"customer_id": e.CustomerID.String()})
 	})
 }

@@ -12,9 +12,9 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/customers/tag"
 	"github.com/engagehq/engage/domain/fielderr"
-	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -313,11 +313,11 @@ type TaggedData struct {
 	Tags []string `json:"tags"`
 }
 
-func (s *Service) publishTagged(ctx context.Context, customer uuid.UUID, added []string) error {
+func (s *Service) publishTagged(ctx context.Context, id uuid.UUID, added []string) error {
 	if s.hooks == nil || len(added) == 0 {
 		return nil
 	}
-	return s.hooks.Publish(ctx, webhook.CustomerTagged, TaggedData{CustomerID: customer, Tags: added})
+	return s.hooks.Publish(ctx, customer.Tagged, TaggedData{CustomerID: id, Tags: added})
 }
 
 func (s *Service) tagsChanged(ctx context.Context, tenant tenants.ID, ids []uuid.UUID) error {
