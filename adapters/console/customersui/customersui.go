@@ -5,8 +5,6 @@ package customersui
 
 import (
 	"embed"
-	"io/fs"
-	"log/slog"
 
 	"github.com/engagehq/engage/adapters/console"
 	"github.com/engagehq/engage/adapters/console/platformui"
@@ -44,8 +42,6 @@ type Deps struct {
 	Privacy *privacy.Service
 	// Events is the activity stream: timelines, aggregates and the brand's custom event types.
 	Events *events.Service
-	// Logger records failures that come after an answer has begun (CSV exports).
-	Logger *slog.Logger
 }
 
 // handlers serve the customers module's pages.
@@ -53,20 +49,13 @@ type handlers struct{ d Deps }
 
 // Module is the customers module's part of the console.
 func Module(d Deps) console.Module {
-	if d.Logger == nil {
-		d.Logger = slog.New(slog.DiscardHandler)
-	}
 	h := &handlers{d: d}
-	templates, err := fs.Sub(templateFS, "templates")
-	if err != nil {
-		panic(err)
-	}
 	return console.Module{
 		Name:      "customers",
 		Routes:    h.routes(),
 		Menu:      menu,
 		Messages:  messages,
-		Templates: templates,
+		Templates: console.TemplatesOf(templateFS),
 		Parts: []console.Part{
 			{Slot: platformui.ChannelSettings, Gate: console.Needs(customer.PermRead), Render: fanTagsSection},
 		},

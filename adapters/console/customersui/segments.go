@@ -232,6 +232,6 @@ func (h *handlers) customerExport(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="customers-`+v.Tenant.Slug+`.csv"`)
 	if _, err := h.d.Segments.ExportCSV(r.Context(), v.Tenant.ID, f, w); err != nil {
-		h.d.Logger.ErrorContext(r.Context(), "console customer export", "error", err)
+		console.Logger(r).ErrorContext(r.Context(), "console customer export", "error", err)
 	}
 }

@@ -171,7 +171,7 @@ func (h *handlers) testChannel(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, channels.ErrNoSecret), errors.Is(err, ports.ErrChannelNotConfigured):
 		result = messages.T(v.Lang, "channels.test_incomplete")
 	default:
-		h.d.Logger.WarnContext(r.Context(), "channel test", "channel", channel, "error", err)
+		console.Logger(r).WarnContext(r.Context(), "channel test", "channel", channel, "error", err)
 		result = messages.T(v.Lang, "channels.test_unreachable") + " " + err.Error()
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

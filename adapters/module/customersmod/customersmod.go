@@ -187,5 +187,5 @@ func pages(k *module.Kernel) console.Module {
 		WeChatAccounts: module.Get[*wechataccounts.Service](k), Tags: module.Get[*tags.Service](k),
 		Lifecycle: module.Get[*lifecycle.Service](k), Segments: module.Get[*segments.Service](k),
 		Merges: module.Get[*customermerge.Service](k), Imports: module.Get[*customerimport.Service](k),
-		Privacy: module.Get[*privacy.Service](k), Events: module.Get[*events.Service](k), Logger: k.Config.Logger})
+		Privacy: module.Get[*privacy.Service](k), Events: module.Get[*events.Service](k)})
 }

@@ -166,7 +166,7 @@ func api(k *module.Kernel) httpapi.Module {
 func pages(k *module.Kernel) console.Module {
 	return platformui.Module(platformui.Deps{Tenants: k.Tenants, Tenancy: module.Get[*tenancy.Service](k),
 		APIKeys: module.Get[*apikeys.Service](k), Access: module.Get[*access.Service](k), Audit: module.Get[*audit.Service](k),
-		Channels: module.Get[*channels.Service](k), Webhooks: module.Get[*webhooks.Service](k), Logger: k.Config.Logger})
+		Channels: module.Get[*channels.Service](k), Webhooks: module.Get[*webhooks.Service](k)})
 }
 
 // localSignIn is the local sign-in links, which production refuses.
