@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/engagehq/engage/domain/fielderr"
 )
 
 // Errors the directory returns; adapters map them to API problems.
@@ -96,39 +98,30 @@ type Changes struct {
 	Plan     *string
 }
 
-// FieldError names the input field at fault.
-type FieldError struct {
-	Field string
-	Err   error
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
-func (e *FieldError) Unwrap() error { return e.Err }
-
 func validateSlug(slug string) error {
 	if !slugPattern.MatchString(slug) {
-		return &FieldError{Field: "slug", Err: ErrInvalidSlug}
+		return fielderr.New("slug", ErrInvalidSlug)
 	}
 	return nil
 }
 
 func validateName(name string) error {
 	if strings.TrimSpace(name) == "" || len([]rune(name)) > 200 {
-		return &FieldError{Field: "name", Err: errors.New("name must be 1-200 characters")}
+		return fielderr.Errorf("name", "name must be 1-200 characters")
 	}
 	return nil
 }
 
 func validateTimezone(tz string) error {
 	if _, err := time.LoadLocation(tz); err != nil || tz == "" || tz == "Local" {
-		return &FieldError{Field: "timezone", Err: fmt.Errorf("unknown IANA time zone %q", tz)}
+		return fielderr.Errorf("timezone", "unknown IANA time zone %q", tz)
 	}
 	return nil
 }
 
 func validateLocale(locale string) error {
 	if locale != LocaleChinese && locale != LocaleEnglish {
-		return &FieldError{Field: "locale", Err: fmt.Errorf("locale must be %s or %s", LocaleChinese, LocaleEnglish)}
+		return fielderr.Errorf("locale", "locale must be %s or %s", LocaleChinese, LocaleEnglish)
 	}
 	return nil
 }
@@ -169,7 +162,7 @@ func (c Changes) apply(t *Tenant) error {
 
 func validatePlan(plan string) error {
 	if !slices.Contains(Plans, plan) {
-		return &FieldError{Field: "plan", Err: fmt.Errorf("plan must be one of %s", strings.Join(Plans, ", "))}
+		return fielderr.Errorf("plan", "plan must be one of %s", strings.Join(Plans, ", "))
 	}
 	return nil
 }

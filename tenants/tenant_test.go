@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/engagehq/engage/domain/fielderr"
 )
 
 func TestDraftDefaultsToChinaAndValidatesEachField(t *testing.T) {
@@ -19,7 +21,7 @@ func TestDraftDefaultsToChinaAndValidatesEachField(t *testing.T) {
 	err := bad.normalise()
 	var fields []string
 	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-		var fe *FieldError
+		var fe *fielderr.Error
 		require.True(t, errors.As(e, &fe))
 		fields = append(fields, fe.Field)
 	}

@@ -3,6 +3,8 @@ package console
 import (
 	"net/http"
 	"strings"
+
+	"github.com/engagehq/engage/domain/fielderr"
 )
 
 // Messages are strings by language, then key.
@@ -18,6 +20,19 @@ func (m Messages) T(lang, key string) string {
 		return s
 	}
 	return key
+}
+
+// FieldErrors puts a message in lang into form for every field error of err (fielderr.All),
+// under the input the error names, keyed prefix and the field's first part ("customers.bad_" +
+// "address" for "address.postcode"). It reports whether err named any field.
+func (m Messages) FieldErrors(lang string, err error, prefix string, form map[string]string) bool {
+	fes := fielderr.All(err)
+	for _, fe := range fes {
+		first, _, _ := strings.Cut(fe.Field, ".")
+		first, _, _ = strings.Cut(first, "[")
+		form[fe.Field] = m.T(lang, prefix+first)
+	}
+	return len(fes) > 0
 }
 
 // defaultLang is the console's language when the admin has not chosen one: brands are in China.

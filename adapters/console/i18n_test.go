@@ -1,12 +1,16 @@
 package console
 
 import (
+	"errors"
+	"fmt"
 	"io/fs"
 	"net/http/httptest"
 	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/engagehq/engage/domain/fielderr"
 )
 
 // Every string of the console's own exists in both languages, and every key its templates use
@@ -56,4 +60,19 @@ func TestReturnDestinationsStayInTheConsole(t *testing.T) {
 	} {
 		require.Equalf(t, want, safeReturn(raw), "%q", raw)
 	}
+}
+
+// A form shows a message beside every input a service's field errors name, however joined,
+// keyed by the field's first part.
+func TestFieldErrorsPutAMessageByEveryInputAtFault(t *testing.T) {
+	t.Parallel()
+	m := Messages{"en": {"shop.bad_name": "Bad name.", "shop.bad_address": "Bad address."}}
+	err := errors.Join(fielderr.Errorf("name", "too long"), fmt.Errorf("saving: %w",
+		errors.Join(fielderr.Errorf("address.postcode", "six digits"), fielderr.Errorf("address.lines[1]", "too long"))))
+	form := map[string]string{}
+	require.True(t, m.FieldErrors("en", err, "shop.bad_", form))
+	require.Equal(t, map[string]string{"name": "Bad name.", "address.postcode": "Bad address.", "address.lines[1]": "Bad address."}, form)
+
+	require.False(t, m.FieldErrors("en", errors.New("database down"), "shop.bad_", form), "an error that names no field is the caller's")
+	require.False(t, m.FieldErrors("en", nil, "shop.bad_", form))
 }

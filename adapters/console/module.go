@@ -31,6 +31,16 @@ type Module struct {
 	Parts []Part
 }
 
+// TemplatesOf is the templates folder of a module's embedded files, for Module.Templates: a
+// module embeds it with //go:embed templates.
+func TemplatesOf(files fs.FS) fs.FS {
+	t, err := fs.Sub(files, "templates")
+	if err != nil {
+		panic(err) // fs.Sub refuses only a malformed name, and "templates" is not one.
+	}
+	return t
+}
+
 // Route is one handler of a module and who may call it.
 type Route struct {
 	// Method is the HTTP method, GET or POST.

@@ -3,6 +3,7 @@ package console
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -37,6 +38,11 @@ func NotFound(w http.ResponseWriter, r *http.Request) {
 func Internal(w http.ResponseWriter, r *http.Request, err error) {
 	ViewOf(r).srv.internal(w, r, err)
 }
+
+// Logger is the console's logger, for what a page must record without answering 500: a
+// failure after the answer has begun (a CSV export cut short), or a provider's that the page
+// shows in its own words.
+func Logger(r *http.Request) *slog.Logger { return ViewOf(r).srv.d.Logger }
 
 func (s *Server) internal(w http.ResponseWriter, r *http.Request, err error) {
 	s.d.Logger.ErrorContext(r.Context(), "console", "path", r.URL.Path, "request_id", r.Header.Get("X-Request-ID"), "error", err)
@@ -91,21 +97,4 @@ func newNonce() string {
 	b := make([]byte, 12)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// Unjoin flattens errors.Join trees into their leaves: services join the fields at fault, and
-// some join joins.
-func Unjoin(err error) []error {
-	if err == nil {
-		return nil
-	}
-	j, ok := err.(interface{ Unwrap() []error })
-	if !ok {
-		return []error{err}
-	}
-	var out []error
-	for _, e := range j.Unwrap() {
-		out = append(out, Unjoin(e)...)
-	}
-	return out
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -30,8 +31,9 @@ type ErrorRow struct {
 	// Log, when set, logs the error at that level: the cause of an answer operators act on.
 	Log slog.Leveler
 
-	// fields, when set, name the inputs at fault: the row matches when they name any.
-	fields []FieldAt
+	// where, when set, locates the inputs named by the refusal's field errors: the row
+	// matches when it has any.
+	where func(field string) (location string)
 	// as, when set, matches and answers an error of a type.
 	as func(ctx context.Context, err error) (error, bool)
 }
@@ -50,26 +52,17 @@ func As[E error](answer func(ctx context.Context, e E) error) ErrorRow {
 	}}
 }
 
-// FieldAt names the input at fault for one error of a refusal (a leaf of its errors.Join
-// tree): its location ("body.slug") and the reason; ok is false for errors it does not name.
-type FieldAt func(err error) (location string, reason error, ok bool)
-
-// FieldsOf names the input at fault of every error of type E with at.
-func FieldsOf[E error](at func(E) (location string, reason error)) FieldAt {
-	return func(err error) (string, error, bool) {
-		var e E
-		if !errors.As(err, &e) {
-			return "", nil, false
-		}
-		location, reason := at(e)
-		return location, reason, true
-	}
+// InvalidFields answers 422 validation_failed naming the input of every field error of a
+// refusal (fielderr.All), at the location where gives its field, with the error's reason; it
+// matches when the refusal has one.
+func InvalidFields(where func(field string) (location string)) ErrorRow {
+	return ErrorRow{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Detail: invalidDetail, where: where}
 }
 
-// InvalidFields answers 422 validation_failed naming every input at fault that ats name
-// among the errors joined in a refusal; it matches when they name one.
-func InvalidFields(ats ...FieldAt) ErrorRow {
-	return ErrorRow{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Detail: invalidDetail, fields: ats}
+// At locates fields within the input at location: At("body") puts "phone" at "body.phone",
+// At("body.tags") puts "[1]" at "body.tags[1]" and "" at "body.tags".
+func At(location string) func(field string) string {
+	return func(field string) string { return fielderr.Path(location, field) }
 }
 
 // When is the InvalidFields row r narrowed to refusals that also match err (errors.Is),
@@ -86,8 +79,8 @@ func (r ErrorRow) answer(ctx context.Context, err error) (error, bool) {
 		return r.as(ctx, err)
 	case r.Err != nil && !errors.Is(err, r.Err):
 		return nil, false
-	case r.fields != nil:
-		fields := fieldsAt(err, r.fields)
+	case r.where != nil:
+		fields := fieldsAt(err, r.where)
 		if len(fields) == 0 {
 			return nil, false
 		}
@@ -114,30 +107,12 @@ func (r ErrorRow) answer(ctx context.Context, err error) (error, bool) {
 	return p, true
 }
 
-// fieldsAt is the one walker of joined field errors: the inputs each of ats names among the
-// leaves of err's errors.Join tree, by ats' order, then the leaves'.
-func fieldsAt(err error, ats []FieldAt) []*FieldDetail {
-	leaves := unjoin(err)
+// fieldsAt names the input of every field error of err, in order, at the location where
+// gives it.
+func fieldsAt(err error, where func(string) string) []*FieldDetail {
 	var out []*FieldDetail
-	for _, at := range ats {
-		for _, e := range leaves {
-			if location, reason, ok := at(e); ok {
-				out = append(out, Field(location, reason.Error(), nil))
-			}
-		}
-	}
-	return out
-}
-
-// unjoin flattens errors.Join trees into their leaves.
-func unjoin(err error) []error {
-	j, ok := err.(interface{ Unwrap() []error })
-	if !ok {
-		return []error{err}
-	}
-	var out []error
-	for _, e := range j.Unwrap() {
-		out = append(out, unjoin(e)...)
+	for _, fe := range fielderr.All(err) {
+		out = append(out, Field(where(fe.Field), fe.Err.Error(), nil))
 	}
 	return out
 }

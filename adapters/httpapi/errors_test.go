@@ -12,6 +12,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/stretchr/testify/require"
 
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -23,20 +24,12 @@ var (
 	errAmbig   = errors.New("ambiguous")
 )
 
-// fieldErr is a domain's field error: a field and why.
-type fieldErr struct {
-	field string
-	err   error
-}
-
-func (e *fieldErr) Error() string { return e.field + ": " + e.err.Error() }
-
 // movedErr names where a thing went.
 type movedErr struct{ to string }
 
 func (e *movedErr) Error() string { return "moved to " + e.to }
 
-var testFields = InvalidFields(FieldsOf(func(fe *fieldErr) (string, error) { return "body." + fe.field, fe.err }))
+var testFields = InvalidFields(At("body"))
 
 var testTable = ErrorTable{
 	testFields.When(errAmbig, "ambiguous_field"),
@@ -54,7 +47,8 @@ var testTable = ErrorTable{
 // errors.Join; what no row names is the kit's, or a 500 that reveals nothing.
 func TestMapErrorAnswersByTheFirstRowThatMatches(t *testing.T) {
 	t.Parallel()
-	joined := errors.Join(&fieldErr{"name", errors.New("too long")}, errors.New("unrelated"), &fieldErr{"email", errors.New("malformed")})
+	joined := errors.Join(fielderr.Errorf("name", "too long"), errors.New("unrelated"),
+		fmt.Errorf("wrapped: %w", fielderr.Errorf("email", "malformed")))
 	cases := []struct {
 		name    string
 		err     error
@@ -69,7 +63,7 @@ func TestMapErrorAnswersByTheFirstRowThatMatches(t *testing.T) {
 		{"a row without detail says the error", errMissing, http.StatusNotFound, "thing_not_found", "missing", nil, nil},
 		{"joined field errors, each named", joined, http.StatusUnprocessableEntity, "validation_failed", "the request has invalid fields",
 			[]string{"body.name", "body.email"}, []string{"too long", "malformed"}},
-		{"field errors with a sentinel take its code", errors.Join(&fieldErr{"name", errAmbig}, errAmbig), http.StatusUnprocessableEntity,
+		{"field errors with a sentinel take its code", errors.Join(fielderr.New("name", errAmbig), errAmbig), http.StatusUnprocessableEntity,
 			"ambiguous_field", "the request has invalid fields", []string{"body.name"}, []string{"ambiguous"}},
 		{"a type matched with errors.As", fmt.Errorf("get: %w", &movedErr{to: "42"}), http.StatusNotFound, "thing_moved", "the thing moved",
 			[]string{"path.id"}, []string{"moved"}},

@@ -34,7 +34,7 @@ func setup(t *testing.T) *testBundle {
 	jobs, err := riverjobs.New(db, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true})
 	require.NoError(t, err)
 	sched := jobs.Scheduler()
-	idem := idempotency.NewService(db, platformdb.IdempotencyKeys{}, sched, dir, ports.SystemClock{})
+	idem := idempotency.NewService(idempotency.Deps{Tx: db, Store: platformdb.IdempotencyKeys{}, Jobs: sched, Tenants: dir})
 	addIdempotencyWorkers(jobs, idem)
 	return &testBundle{db: db, dir: dir, client: jobs.Client(), sched: sched, idem: idem}
 }

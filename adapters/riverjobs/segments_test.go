@@ -53,7 +53,7 @@ func TestSegmentsAreKeptCurrentByTheirJobs(t *testing.T) {
 	client := jobs.Client()
 	bus := jobstest.Bus(db, jobs.Scheduler(), dir)
 	evs := events.NewService(events.Deps{Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{}, Publisher: bus,
-		Tenants: dir, Clock: ports.SystemClock{}})
+		Tenants: dir})
 	require.NoError(t, bus.Subscribe(evs.Subscriber(events.NewActivityUpdater(customersdb.Activity{}), ""),
 		evs.Subscriber(segs.Reactor(), "activity")))
 	for _, s := range bus.Subscribers() {
@@ -136,10 +136,10 @@ func TestProfileAndTagChangesReachSegmentsWithoutWaitingForTheSweep(t *testing.T
 	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
 	jobs, segs := segmentJobs(t, db, dir)
 	client := jobs.Client()
-	people := customers.NewService(db, customersdb.Customers{}, customersdb.AttributeDefs{}, platformdb.AuditLog{}, ports.SystemClock{})
-	people.ReportChangesTo(segs)
-	tagger := tags.NewService(db, customersdb.Tags{}, customersdb.Customers{}, platformdb.AuditLog{})
-	tagger.ReportChangesTo(segs)
+	people := customers.NewService(customers.Deps{Tx: db, Repo: customersdb.Customers{}, Defs: customersdb.AttributeDefs{},
+		Audit: platformdb.AuditLog{}, Watchers: segs})
+	tagger := tags.NewService(tags.Deps{Tx: db, Tags: customersdb.Tags{}, Customers: customersdb.Customers{}, Audit: platformdb.AuditLog{},
+		Watchers: segs})
 
 	ctx := context.Background()
 	tn := pgtest.NewTenant(t, dir)

@@ -32,6 +32,7 @@ import (
 	"github.com/engagehq/engage/application/customers/tags"
 	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/application/platform/webhooks"
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -100,14 +101,14 @@ func setupHooks(t *testing.T, adjust func(*webhooks.Deps)) *hooksBundle {
 	adjust(&deps)
 	hooks := webhooks.NewService(deps)
 	// Customers publish to the bus, whose webhooks subscriber records and enqueues deliveries.
-	bus := jobstest.Bus(db, jobs.Scheduler(), dir, webhook.CustomerCreated, webhook.CustomerUpdated, webhook.CustomerTagged)
+	bus := jobstest.Bus(db, jobs.Scheduler(), dir, customer.Created, customer.Updated, customer.Tagged)
 	require.NoError(t, bus.Subscribe(hooks.Subscriber()))
 	riverjobs.HandleKind(jobs, eventbus.JobArgs{Subscriber: "webhooks"}, bus.Work, riverjobs.WorkerOptions{})
 	riverjobs.Handle(jobs, hooks.Deliver, riverjobs.WorkerOptions{})
 	riverjobs.Handle(jobs, hooks.Alert, riverjobs.WorkerOptions{})
 	riverjobs.Handle(jobs, riverjobs.Counting(hooks.Purge), riverjobs.WorkerOptions{})
-	cs := customers.NewService(db, customersdb.Customers{}, customersdb.AttributeDefs{}, platformdb.AuditLog{}, ports.SystemClock{})
-	cs.PublishTo(bus)
+	cs := customers.NewService(customers.Deps{Tx: db, Repo: customersdb.Customers{}, Defs: customersdb.AttributeDefs{},
+		Audit: platformdb.AuditLog{}, Publisher: bus})
 	return &hooksBundle{db: db, dir: dir, client: jobs.Client(), hooks: hooks, bus: bus, customers: cs}
 }
 
@@ -195,10 +196,10 @@ func TestCustomerCreatedIsDeliveredSignedTheStandardWebhooksWay(t *testing.T) {
 	b := setupHooks(t, func(*webhooks.Deps) {})
 	rcv := newReceiver(t, http.StatusOK)
 	tn := pgtest.NewTenant(t, b.dir)
-	ep, secret := b.endpoint(t, tn, rcv.srv.URL+"/hooks?token=abc", webhook.CustomerCreated)
+	ep, secret := b.endpoint(t, tn, rcv.srv.URL+"/hooks?token=abc", customer.Created)
 	require.Regexp(t, `^whsec_[A-Za-z0-9+/]{43}=$`, string(secret))
 	other := pgtest.NewTenant(t, b.dir)
-	b.endpoint(t, other, rcv.srv.URL+"/theirs", webhook.CustomerCreated)
+	b.endpoint(t, other, rcv.srv.URL+"/theirs", customer.Created)
 	b.start(t)
 
 	id := b.createCustomer(t, tn, "王小明")
@@ -219,7 +220,7 @@ func TestCustomerCreatedIsDeliveredSignedTheStandardWebhooksWay(t *testing.T) {
 		} `json:"data"`
 	}
 	require.NoError(t, json.Unmarshal(got[0].body, &body))
-	require.Equal(t, webhook.CustomerCreated, body.Type)
+	require.Equal(t, customer.Created, body.Type)
 	require.Equal(t, id.String(), body.Data.CustomerID)
 	require.Equal(t, "王小明", body.Data.Customer["name"], "partners get the profile")
 	require.Contains(t, body.Data.ChangedFields, "name")
@@ -252,7 +253,7 @@ func TestFailedDeliveriesAreRetriedUntilTheReceiverAccepts(t *testing.T) {
 	b := setupHooks(t, func(d *webhooks.Deps) { d.Schedule = []time.Duration{0, 0, 0} })
 	rcv := newReceiver(t, http.StatusInternalServerError, http.StatusServiceUnavailable, http.StatusOK)
 	tn := pgtest.NewTenant(t, b.dir)
-	ep, secret := b.endpoint(t, tn, rcv.srv.URL, webhook.CustomerCreated)
+	ep, secret := b.endpoint(t, tn, rcv.srv.URL, customer.Created)
 	b.start(t)
 
 	b.createCustomer(t, tn, "李华")
@@ -280,7 +281,7 @@ func TestARetryWaitsItsTurnInTheSchedule(t *testing.T) {
 	b := setupHooks(t, func(d *webhooks.Deps) { d.Schedule = []time.Duration{time.Hour, 2 * time.Hour} })
 	rcv := newReceiver(t, http.StatusBadGateway)
 	tn := pgtest.NewTenant(t, b.dir)
-	ep, _ := b.endpoint(t, tn, rcv.srv.URL, webhook.CustomerCreated)
+	ep, _ := b.endpoint(t, tn, rcv.srv.URL, customer.Created)
 	b.start(t)
 
 	b.createCustomer(t, tn, "李华")
@@ -303,7 +304,7 @@ func TestGoneDisablesTheEndpointAtOnce(t *testing.T) {
 	b := setupHooks(t, func(d *webhooks.Deps) { d.Schedule = []time.Duration{0, 0, 0} })
 	rcv := newReceiver(t, http.StatusGone)
 	tn := pgtest.NewTenant(t, b.dir)
-	ep, _ := b.endpoint(t, tn, rcv.srv.URL, webhook.CustomerCreated)
+	ep, _ := b.endpoint(t, tn, rcv.srv.URL, customer.Created)
 	b.start(t)
 
 	b.createCustomer(t, tn, "李华")
@@ -330,7 +331,7 @@ func TestSustainedFailureDisablesTheEndpointAndAlertsTheAdmins(t *testing.T) {
 	})
 	rcv := newReceiver(t, http.StatusInternalServerError)
 	tn := pgtest.NewTenant(t, b.dir)
-	ep, _ := b.endpoint(t, tn, rcv.srv.URL, webhook.CustomerCreated)
+	ep, _ := b.endpoint(t, tn, rcv.srv.URL, customer.Created)
 	b.start(t)
 
 	b.createCustomer(t, tn, "李华")
@@ -356,7 +357,7 @@ func TestAPausedEndpointHoldsDeliveriesUntilResumed(t *testing.T) {
 	b := setupHooks(t, func(*webhooks.Deps) {})
 	rcv := newReceiver(t, http.StatusNoContent)
 	tn := pgtest.NewTenant(t, b.dir)
-	ep, secret := b.endpoint(t, tn, rcv.srv.URL, webhook.CustomerCreated, webhook.CustomerUpdated)
+	ep, secret := b.endpoint(t, tn, rcv.srv.URL, customer.Created, customer.Updated)
 	b.start(t)
 
 	_, err := b.hooks.Pause(context.Background(), tn.ID, ep.ID)
@@ -383,11 +384,11 @@ func TestARolledBackChangeSendsNothing(t *testing.T) {
 	b := setupHooks(t, func(*webhooks.Deps) {})
 	rcv := newReceiver(t, http.StatusOK)
 	tn := pgtest.NewTenant(t, b.dir)
-	ep, _ := b.endpoint(t, tn, rcv.srv.URL, webhook.CustomerCreated)
+	ep, _ := b.endpoint(t, tn, rcv.srv.URL, customer.Created)
 
 	boom := errors.New("a later step failed")
 	err := b.db.InTenant(context.Background(), tn.ID, func(ctx context.Context) error {
-		if err := b.bus.Publish(ctx, webhook.CustomerCreated, map[string]any{"customer_id": "x"}); err != nil {
+		if err := b.bus.Publish(ctx, customer.Created, map[string]any{"customer_id": "x"}); err != nil {
 			return err
 		}
 		return boom
@@ -401,7 +402,7 @@ func TestARolledBackChangeSendsNothing(t *testing.T) {
 	require.Empty(t, logs)
 
 	// Publishing outside a tenant transaction is refused, and an unknown type too.
-	require.ErrorIs(t, b.bus.Publish(context.Background(), webhook.CustomerCreated, nil), ports.ErrNoTenantTx)
+	require.ErrorIs(t, b.bus.Publish(context.Background(), customer.Created, nil), ports.ErrNoTenantTx)
 	require.ErrorIs(t, b.db.InTenant(context.Background(), tn.ID, func(ctx context.Context) error {
 		return b.bus.Publish(ctx, "customer.exploded", nil)
 	}), eventbus.ErrUnknownEventType)
@@ -412,10 +413,10 @@ func TestATestSendAndAResendReachTheReceiverNow(t *testing.T) {
 	b := setupHooks(t, func(d *webhooks.Deps) { d.Schedule = []time.Duration{} })
 	rcv := newReceiver(t, http.StatusInternalServerError, http.StatusOK)
 	tn := pgtest.NewTenant(t, b.dir)
-	ep, secret := b.endpoint(t, tn, rcv.srv.URL, webhook.CustomerCreated)
+	ep, secret := b.endpoint(t, tn, rcv.srv.URL, customer.Created)
 	b.start(t)
 
-	res, err := b.hooks.Test(context.Background(), tn.ID, ep.ID, webhook.CustomerUpdated)
+	res, err := b.hooks.Test(context.Background(), tn.ID, ep.ID, customer.Updated)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusInternalServerError, res.Attempt.ResponseStatus)
 	require.Equal(t, ports.DeliveryFailed, res.Delivery.Status)
@@ -446,11 +447,11 @@ func TestARotatedSecretSignsAlongsideTheNewOneForADay(t *testing.T) {
 	b := setupHooks(t, func(*webhooks.Deps) {})
 	rcv := newReceiver(t, http.StatusOK)
 	tn := pgtest.NewTenant(t, b.dir)
-	ep, old := b.endpoint(t, tn, rcv.srv.URL, webhook.CustomerCreated)
+	ep, old := b.endpoint(t, tn, rcv.srv.URL, customer.Created)
 	fresh, err := b.hooks.RotateSecret(context.Background(), tn.ID, ep.ID)
 	require.NoError(t, err)
 	require.NotEqual(t, old, fresh)
-	_, err = b.hooks.Test(context.Background(), tn.ID, ep.ID, webhook.CustomerCreated)
+	_, err = b.hooks.Test(context.Background(), tn.ID, ep.ID, customer.Created)
 	require.NoError(t, err)
 	got := rcv.requests()
 	require.Len(t, strings.Fields(got[0].header.Get("webhook-signature")), 2)
@@ -466,8 +467,8 @@ func TestWebhookSweepPurgesOldEventsOfEveryTenant(t *testing.T) {
 	var tns []tenants.Tenant
 	for range 2 {
 		tn := pgtest.NewTenant(t, b.dir)
-		ep, _ := b.endpoint(t, tn, rcv.srv.URL, webhook.CustomerCreated)
-		_, err := b.hooks.Test(context.Background(), tn.ID, ep.ID, webhook.CustomerCreated)
+		ep, _ := b.endpoint(t, tn, rcv.srv.URL, customer.Created)
+		_, err := b.hooks.Test(context.Background(), tn.ID, ep.ID, customer.Created)
 		require.NoError(t, err)
 		require.NoError(t, b.db.InTenant(context.Background(), tn.ID, func(ctx context.Context) error {
 			q, _, err := postgres.TenantTx(ctx)
@@ -496,7 +497,7 @@ func TestConcurrentFailuresDisableTheEndpointOnceWithoutDeadlocks(t *testing.T) 
 	})
 	rcv := newReceiver(t, http.StatusInternalServerError)
 	tn := pgtest.NewTenant(t, b.dir)
-	ep, _ := b.endpoint(t, tn, rcv.srv.URL, webhook.CustomerCreated)
+	ep, _ := b.endpoint(t, tn, rcv.srv.URL, customer.Created)
 	for i := range 8 {
 		b.createCustomer(t, tn, "客户"+strconv.Itoa(i))
 	}
@@ -514,11 +515,11 @@ func TestConcurrentFailuresDisableTheEndpointOnceWithoutDeadlocks(t *testing.T) 
 func TestTagsGivenByHandAreAnnouncedOncePerCustomer(t *testing.T) {
 	t.Parallel()
 	b := setupHooks(t, func(*webhooks.Deps) {})
-	tagger := tags.NewService(b.db, customersdb.Tags{}, customersdb.Customers{}, platformdb.AuditLog{})
-	tagger.PublishTo(b.bus)
+	tagger := tags.NewService(tags.Deps{Tx: b.db, Tags: customersdb.Tags{}, Customers: customersdb.Customers{}, Audit: platformdb.AuditLog{},
+		Publisher: b.bus})
 	rcv := newReceiver(t, http.StatusOK)
 	tn := pgtest.NewTenant(t, b.dir)
-	ep, _ := b.endpoint(t, tn, rcv.srv.URL+"/hooks", webhook.CustomerTagged)
+	ep, _ := b.endpoint(t, tn, rcv.srv.URL+"/hooks", customer.Tagged)
 	b.start(t)
 	ctx := context.Background()
 	alice, bob := b.createCustomer(t, tn, "王小明"), b.createCustomer(t, tn, "李华")
@@ -540,7 +541,7 @@ func TestTagsGivenByHandAreAnnouncedOncePerCustomer(t *testing.T) {
 			Data tags.TaggedData `json:"data"`
 		}
 		require.NoError(t, json.Unmarshal(r.body, &body))
-		require.Equal(t, webhook.CustomerTagged, body.Type)
+		require.Equal(t, customer.Tagged, body.Type)
 		got = append(got, body.Data.CustomerID.String()+" "+strings.Join(body.Data.Tags, ","))
 	}
 	require.ElementsMatch(t, []string{alice.String() + " VIP,常客", bob.String() + " VIP"}, got,

@@ -20,6 +20,17 @@ const Retention = 24 * time.Hour
 // taken over by a retry.
 const hold = time.Minute
 
+// Deps are what the service needs.
+type Deps struct {
+	Tx    ports.Transactor
+	Store ports.IdempotencyStore
+	// Jobs schedules the purge of each tenant's expired records.
+	Jobs    ports.JobScheduler
+	Tenants *tenants.Directory
+	// Clock defaults to the wall clock.
+	Clock ports.Clock
+}
+
 // Service runs the idempotency use cases.
 type Service struct {
 	tx    ports.Transactor
@@ -30,8 +41,11 @@ type Service struct {
 }
 
 // NewService returns the idempotency service.
-func NewService(tx ports.Transactor, store ports.IdempotencyStore, jobs ports.JobScheduler, dir *tenants.Directory, clock ports.Clock) *Service {
-	return &Service{tx: tx, store: store, jobs: jobs, dir: dir, clock: clock}
+func NewService(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
+	}
+	return &Service{tx: d.Tx, store: d.Store, jobs: d.Jobs, dir: d.Tenants, clock: d.Clock}
 }
 
 // Claim records key for the request identified by fingerprint, or reports what an earlier

@@ -9,33 +9,24 @@ import (
 // Permission is "resource:action", the unit every API operation declares it needs.
 type Permission string
 
-// Permissions of the platform and customers modules. Each module declares its own, with the
-// built-in roles that hold them, by registering them (see Register).
+// Permissions of the platform. Each module declares its own, with the built-in roles that hold
+// them, by registering them (see Register).
 const (
-	PermTenantRead     Permission = "tenant:read"
-	PermTenantWrite    Permission = "tenant:write"
-	PermAPIKeysRead    Permission = "apikeys:read"
-	PermAPIKeysWrite   Permission = "apikeys:write"
-	PermSettingsRead   Permission = "settings:read"
-	PermSettingsWrite  Permission = "settings:write"
-	PermTeamRead       Permission = "team:read"
-	PermTeamWrite      Permission = "team:write"
-	PermRolesRead      Permission = "roles:read"
-	PermRolesWrite     Permission = "roles:write"
-	PermAuditRead      Permission = "audit:read"
-	PermAuditExport    Permission = "audit:export"
-	PermCustomersRead  Permission = "customers:read"
-	PermCustomersWrite Permission = "customers:write"
-	PermEventsRead     Permission = "events:read"
-	PermEventsWrite    Permission = "events:write"
-	// PermCustomersErase erases customers' personal data for good (PIPL), and lists the
-	// erasure requests; only owners and admins hold it.
-	PermCustomersErase Permission = "customers:erase"
+	PermTenantRead    Permission = "tenant:read"
+	PermTenantWrite   Permission = "tenant:write"
+	PermAPIKeysRead   Permission = "apikeys:read"
+	PermAPIKeysWrite  Permission = "apikeys:write"
+	PermSettingsRead  Permission = "settings:read"
+	PermSettingsWrite Permission = "settings:write"
+	PermTeamRead      Permission = "team:read"
+	PermTeamWrite     Permission = "team:write"
+	PermRolesRead     Permission = "roles:read"
+	PermRolesWrite    Permission = "roles:write"
+	PermAuditRead     Permission = "audit:read"
+	PermAuditExport   Permission = "audit:export"
 	// Webhooks: the brand's endpoints and their delivery logs (which carry customer data).
 	PermWebhooksRead  Permission = "webhooks:read"
 	PermWebhooksWrite Permission = "webhooks:write"
-	// PermCustomersExport downloads customer lists with their personal data.
-	PermCustomersExport Permission = "customers:export"
 )
 
 // Resource and Action split the permission at its colon.

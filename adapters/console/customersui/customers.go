@@ -83,12 +83,7 @@ func formPatch(r *http.Request) (customers.Patch, map[string]string, map[string]
 }
 
 func fieldErrors(lang string, err error, into map[string]string) {
-	var fe *customer.FieldError
-	for _, e := range console.Unjoin(err) {
-		if errors.As(e, &fe) {
-			into[fe.Field] = messages.T(lang, "customers.bad_"+strings.SplitN(fe.Field, ".", 2)[0])
-		}
-	}
+	messages.FieldErrors(lang, err, "customers.bad_", into)
 	switch {
 	case errors.Is(err, ports.ErrPhoneTaken):
 		into["phone"] = messages.T(lang, "customers.phone_taken")

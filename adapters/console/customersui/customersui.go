@@ -5,8 +5,6 @@ package customersui
 
 import (
 	"embed"
-	"io/fs"
-	"log/slog"
 
 	"github.com/engagehq/engage/adapters/console"
 	"github.com/engagehq/engage/adapters/console/platformui"
@@ -20,6 +18,7 @@ import (
 	"github.com/engagehq/engage/application/customers/tags"
 	"github.com/engagehq/engage/application/customers/wechataccounts"
 	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/customers/customer"
 )
 
 //go:embed templates
@@ -43,8 +42,6 @@ type Deps struct {
 	Privacy *privacy.Service
 	// Events is the activity stream: timelines, aggregates and the brand's custom event types.
 	Events *events.Service
-	// Logger records failures that come after an answer has begun (CSV exports).
-	Logger *slog.Logger
 }
 
 // handlers serve the customers module's pages.
@@ -52,29 +49,22 @@ type handlers struct{ d Deps }
 
 // Module is the customers module's part of the console.
 func Module(d Deps) console.Module {
-	if d.Logger == nil {
-		d.Logger = slog.New(slog.DiscardHandler)
-	}
 	h := &handlers{d: d}
-	templates, err := fs.Sub(templateFS, "templates")
-	if err != nil {
-		panic(err)
-	}
 	return console.Module{
 		Name:      "customers",
 		Routes:    h.routes(),
 		Menu:      menu,
 		Messages:  messages,
-		Templates: templates,
+		Templates: console.TemplatesOf(templateFS),
 		Parts: []console.Part{
-			{Slot: platformui.ChannelSettings, Gate: console.Needs(access.PermCustomersRead), Render: fanTagsSection},
+			{Slot: platformui.ChannelSettings, Gate: console.Needs(customer.PermRead), Render: fanTagsSection},
 		},
 	}
 }
 
 func (h *handlers) routes() []console.Route {
 	get, post := console.Get, console.Post
-	read, write := console.Needs(access.PermCustomersRead), console.Needs(access.PermCustomersWrite)
+	read, write := console.Needs(customer.PermRead), console.Needs(customer.PermWrite)
 	return []console.Route{
 		get("/customers", read, h.customers),
 		post("/customers", write, h.createCustomer),
@@ -97,10 +87,10 @@ func (h *handlers) routes() []console.Route {
 		post("/customers/import", write, h.importCustomers),
 		get("/customers/{id}/merge", write, h.mergePage),
 		post("/customers/{id}/merge", write, h.mergeCustomers),
-		get("/customers/erasures", console.Needs(access.PermCustomersErase), h.erasures),
-		get("/customers/{id}/privacy", console.Needs(access.PermCustomersErase), h.privacyPanel),
-		post("/customers/{id}/erase", console.Needs(access.PermCustomersErase), h.eraseCustomer),
-		get("/customers/export.csv", console.Needs(access.PermCustomersExport), h.customerExport),
+		get("/customers/erasures", console.Needs(customer.PermErase), h.erasures),
+		get("/customers/{id}/privacy", console.Needs(customer.PermErase), h.privacyPanel),
+		post("/customers/{id}/erase", console.Needs(customer.PermErase), h.eraseCustomer),
+		get("/customers/export.csv", console.Needs(customer.PermExport), h.customerExport),
 		get("/segments", read, h.segmentsList),
 		post("/segments/builder", read, h.builderAction("segment", segmentBuilderPath)),
 		post("/segments/count", read, h.segmentCount),
@@ -115,17 +105,17 @@ func (h *handlers) routes() []console.Route {
 		get("/settings/event-types", console.Needs(access.PermSettingsRead), h.eventTypes),
 		post("/settings/event-types", console.Needs(access.PermSettingsWrite), h.saveEventType),
 		post("/settings/event-types/{key}/delete", console.Needs(access.PermSettingsWrite), h.deleteEventType),
-		get("/customers/{id}/timeline", console.Needs(access.PermEventsRead), h.customerTimeline),
-		get("/customers/{id}/spend.json", console.Needs(access.PermEventsRead), h.customerSpend),
+		get("/customers/{id}/timeline", console.Needs(customer.PermEventsRead), h.customerTimeline),
+		get("/customers/{id}/spend.json", console.Needs(customer.PermEventsRead), h.customerSpend),
 	}
 }
 
 // menu is the customers module's part of the sidebar; the platform's entries come between.
 var menu = []console.MenuEntry{
-	{Label: "nav.customers", Path: "/console/customers", ID: "customers", Gate: console.Needs(access.PermCustomersRead), Order: 10},
-	{Label: "nav.tags", Path: "/console/tags", ID: "tags", Gate: console.Needs(access.PermCustomersRead), Order: 20},
-	{Label: "nav.lifecycle", Path: "/console/lifecycle", ID: "lifecycle", Gate: console.Needs(access.PermCustomersRead), Order: 30},
-	{Label: "nav.segments", Path: "/console/segments", ID: "segments", Gate: console.Needs(access.PermCustomersRead), Order: 40},
-	{Label: "nav.tag_rules", Path: "/console/tag-rules", ID: "tag-rules", Gate: console.Needs(access.PermCustomersRead), Order: 50},
+	{Label: "nav.customers", Path: "/console/customers", ID: "customers", Gate: console.Needs(customer.PermRead), Order: 10},
+	{Label: "nav.tags", Path: "/console/tags", ID: "tags", Gate: console.Needs(customer.PermRead), Order: 20},
+	{Label: "nav.lifecycle", Path: "/console/lifecycle", ID: "lifecycle", Gate: console.Needs(customer.PermRead), Order: 30},
+	{Label: "nav.segments", Path: "/console/segments", ID: "segments", Gate: console.Needs(customer.PermRead), Order: 40},
+	{Label: "nav.tag_rules", Path: "/console/tag-rules", ID: "tag-rules", Gate: console.Needs(customer.PermRead), Order: 50},
 	{Label: "nav.event_types", Path: "/console/settings/event-types", ID: "event-types", Gate: console.Needs(access.PermSettingsRead), Order: 120},
 }

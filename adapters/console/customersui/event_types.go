@@ -12,6 +12,7 @@ import (
 	"github.com/engagehq/engage/application/customers/events"
 	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/customers/fieldtype"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -115,7 +116,7 @@ func readEventType(r *http.Request, lang string) (event.CustomType, eventTypeFor
 
 // placeErrors puts the domain's findings next to the inputs at fault.
 func placeErrors(lang string, err error, form *eventTypeForm, rowOf []int) {
-	for _, fe := range event.Fields(err) {
+	for _, fe := range fielderr.All(err) {
 		field, part, _ := strings.Cut(fe.Field, ".")
 		if i, ok := strings.CutPrefix(field, "fields["); ok && part != "" {
 			n, _ := strconv.Atoi(strings.TrimSuffix(i, "]"))

@@ -7,15 +7,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/domain/fielderr"
 )
 
 // A profile with several bad fields reports every one of them, however the service joined them.
 func TestFieldErrorsReportEveryFieldOfNestedJoins(t *testing.T) {
 	t.Parallel()
 	nested := errors.Join(
-		errors.Join(&customer.FieldError{Field: "phone", Err: customer.ErrPhone}, &customer.FieldError{Field: "email", Err: errors.New("bad")}),
+		errors.Join(fielderr.New("phone", customer.ErrPhone), fielderr.Errorf("email", "bad")),
 		nil,
-		&customer.FieldError{Field: "attributes.shoe_size", Err: errors.New("expected a number")},
+		fielderr.Errorf("attributes.shoe_size", "expected a number"),
 	)
 	got := map[string]string{}
 	fieldErrors("en", nested, got)

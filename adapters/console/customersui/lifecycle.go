@@ -8,6 +8,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/console"
 	"github.com/engagehq/engage/domain/customers/lifecycle"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -58,17 +59,17 @@ func (h *handlers) saveLifecycle(w http.ResponseWriter, r *http.Request) {
 	if len(form.Errors) == 0 {
 		err := h.d.Lifecycle.SetSettings(r.Context(), v.Tenant.ID, lifecycle.Settings{NewDays: days["new_days"],
 			AtRiskDays: days["at_risk_days"], LapsedDays: days["lapsed_days"], WonBackDays: days["won_back_days"]})
-		var fe *lifecycle.FieldError
-		for _, e := range console.Unjoin(err) {
-			switch {
-			case errors.As(e, &fe) && errors.Is(e, lifecycle.ErrOrder):
-				form.Errors[fe.Field] = messages.T(v.Lang, "lifecycle.bad_order")
-			case errors.As(e, &fe):
-				form.Errors[fe.Field] = messages.T(v.Lang, "lifecycle.bad_days")
-			case e != nil:
-				console.Internal(w, r, err)
-				return
+		fes := fielderr.All(err)
+		if err != nil && len(fes) == 0 {
+			console.Internal(w, r, err)
+			return
+		}
+		for _, fe := range fes {
+			key := "lifecycle.bad_days"
+			if errors.Is(fe, lifecycle.ErrOrder) {
+				key = "lifecycle.bad_order"
 			}
+			form.Errors[fe.Field] = messages.T(v.Lang, key)
 		}
 	}
 	if len(form.Errors) > 0 {

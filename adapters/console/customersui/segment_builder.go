@@ -5,11 +5,13 @@ import (
 	"errors"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/customers/segment"
+	"github.com/engagehq/engage/domain/fielderr"
 )
 
 // conditionRow is one row of the segment builder: a condition, possibly negated.
@@ -192,15 +194,19 @@ func text(v any) string {
 	return string(raw)
 }
 
-var rowPath = regexp.MustCompile(`^(?:and|or)\[(\d+)\]`)
+var rowPath = regexp.MustCompile(`^tree\.(?:and|or)\[(\d+)\]`)
 
-// showErrors puts the tree's faults on the rows they concern, in lang; it reports whether err
-// was about the tree.
+// showErrors puts the faults of the tree (the service's field errors under "tree") on the rows
+// they concern, in lang; it reports whether err was about the tree.
 func (b *builder) showErrors(lang string, err error) bool {
-	pes := segment.PathErrors(err)
-	for _, pe := range pes {
-		msg := messages.T(lang, treeErrorKey(pe.Err)) + " (" + pe.Err.Error() + ")"
-		m := rowPath.FindStringSubmatch(pe.Path)
+	shown := false
+	for _, fe := range fielderr.All(err) {
+		if fe.Field != "tree" && !strings.HasPrefix(fe.Field, "tree.") {
+			continue
+		}
+		shown = true
+		msg := messages.T(lang, treeErrorKey(fe.Err)) + " (" + fe.Err.Error() + ")"
+		m := rowPath.FindStringSubmatch(fe.Field)
 		if m == nil {
 			b.Error = msg
 			continue
@@ -209,7 +215,12 @@ func (b *builder) showErrors(lang string, err error) bool {
 			b.Rows[i].Error = msg
 		}
 	}
-	return len(pes) > 0
+	return shown
+}
+
+// names reports whether err has a field error of one of fields.
+func names(err error, fields ...string) bool {
+	return slices.ContainsFunc(fielderr.All(err), func(fe *fielderr.Error) bool { return slices.Contains(fields, fe.Field) })
 }
 
 func treeErrorKey(err error) string {

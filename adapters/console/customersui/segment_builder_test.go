@@ -11,6 +11,7 @@ import (
 
 	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/customers/segment"
+	"github.com/engagehq/engage/domain/fielderr"
 )
 
 func TestBuilderRowsBecomeATreeAndBack(t *testing.T) {
@@ -48,7 +49,7 @@ func TestTreeErrorsLandOnTheirRows(t *testing.T) {
 	b := builder{Match: "and", Rows: []conditionRow{{Field: "city"}, {Field: "purchases"}}}
 	_, err := segment.Parse(map[string]any{"and": []any{map[string]any{"field": "city", "op": "=", "value": "x"},
 		map[string]any{"not": map[string]any{"field": "purchases", "op": ">=", "value": "two", "window_days": 3.0}}}}, segment.NewCatalogue(segment.CustomerFields()))
-	require.True(t, b.showErrors("en", err))
+	require.True(t, b.showErrors("en", fielderr.Under("tree", err)), "the service puts the tree's faults under tree")
 	require.Empty(t, b.Rows[0].Error)
 	require.Contains(t, b.Rows[1].Error, "Wrong value")
 	for _, f := range segment.NewCatalogue(segment.CustomerFields()).Fields() {

@@ -178,10 +178,9 @@ func (h *handlers) saveSegment(w http.ResponseWriter, r *http.Request) {
 		console.Redirect(w, r, "/console/segments/"+seg.ID.String())
 		return
 	}
-	var fe *segment.FieldError
 	tree := out.Builder.showErrors(v.Lang, err)
 	switch {
-	case errors.As(err, &fe):
+	case names(err, "name", "description"):
 		out.NameError = messages.T(v.Lang, "segments.bad_name")
 	case errors.Is(err, ports.ErrSegmentNameTaken):
 		out.NameError = messages.T(v.Lang, "segments.name_taken")
@@ -233,6 +232,6 @@ func (h *handlers) customerExport(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="customers-`+v.Tenant.Slug+`.csv"`)
 	if _, err := h.d.Segments.ExportCSV(r.Context(), v.Tenant.ID, f, w); err != nil {
-		h.d.Logger.ErrorContext(r.Context(), "console customer export", "error", err)
+		console.Logger(r).ErrorContext(r.Context(), "console customer export", "error", err)
 	}
 }

@@ -52,10 +52,9 @@ func (h *handlers) createTagRule(w http.ResponseWriter, r *http.Request) {
 		console.Redirect(w, r, "/console/tag-rules")
 		return
 	}
-	var fe *segment.FieldError
 	tree := out.Builder.showErrors(v.Lang, err)
 	switch {
-	case errors.As(err, &fe):
+	case names(err, "tag"):
 		out.TagError = messages.T(v.Lang, "rules.bad_tag")
 	case errors.Is(err, ports.ErrTagRuleTaken):
 		out.TagError = messages.T(v.Lang, "rules.tag_taken")

@@ -12,6 +12,7 @@ import (
 	"github.com/engagehq/engage/application/customers/tags"
 	"github.com/engagehq/engage/domain/customers/lifecycle"
 	"github.com/engagehq/engage/domain/customers/tag"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -64,8 +65,7 @@ func (h *handlers) changeCustomerTags(w http.ResponseWriter, r *http.Request, ch
 	var err error
 	if change != nil {
 		v.Tags, err = change(v)
-		var fe *tag.FieldError
-		if errors.As(err, &fe) {
+		if fielderr.All(err) != nil {
 			v.Error = tagMessage(v.Lang, err)
 			w.WriteHeader(http.StatusUnprocessableEntity)
 			err = nil
@@ -119,9 +119,8 @@ func (h *handlers) bulkTag(w http.ResponseWriter, r *http.Request) {
 	name, remove := r.PostFormValue("bulk_tag"), r.PostFormValue("action") == "remove"
 	data := map[string]any{"V": v, "Filter": q, "Value": name}
 	res, err := h.d.Tags.ApplyMatching(r.Context(), v.Tenant.ID, q, name, remove)
-	var fe *tag.FieldError
 	switch {
-	case errors.As(err, &fe):
+	case fielderr.All(err) != nil:
 		data["Error"] = tagMessage(v.Lang, err)
 	case errors.Is(err, tags.ErrTooManyMatches):
 		data["Error"] = messages.T(v.Lang, "tags.bulk_too_many")

@@ -105,6 +105,6 @@ func (h *handlers) auditExport(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="audit-`+v.Tenant.Slug+`.csv"`)
 	if err := h.d.Audit.ExportCSV(r.Context(), v.Tenant.ID, filterFrom(r).ports(tenantLocation(v)), w); err != nil {
-		h.d.Logger.ErrorContext(r.Context(), "console audit export", "error", err)
+		console.Logger(r).ErrorContext(r.Context(), "console audit export", "error", err)
 	}
 }

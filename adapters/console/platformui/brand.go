@@ -8,6 +8,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/console"
 	"github.com/engagehq/engage/application/platform/tenancy"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -40,13 +41,7 @@ func (h *handlers) saveBrand(w http.ResponseWriter, r *http.Request) {
 	form := brandForm{Name: strings.TrimSpace(r.PostFormValue("name")), Timezone: r.PostFormValue("timezone"),
 		Locale: r.PostFormValue("locale"), Errors: map[string]string{}}
 	t, err := h.d.Tenancy.Update(r.Context(), v.Tenant.ID.String(), tenants.Changes{Name: &form.Name, Timezone: &form.Timezone, Locale: &form.Locale})
-	var fe *tenants.FieldError
-	for _, e := range console.Unjoin(err) {
-		if errors.As(e, &fe) {
-			form.Errors[fe.Field] = messages.T(v.Lang, "brand.bad_"+fe.Field)
-		}
-	}
-	if len(form.Errors) > 0 {
+	if messages.FieldErrors(v.Lang, err, "brand.bad_", form.Errors) {
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		console.RenderBlock(w, r, "brand", "brand-form", brandView{View: v, Form: form})
 		return
@@ -85,9 +80,8 @@ func (h *handlers) uploadLogo(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = h.d.Tenancy.SetLogo(r.Context(), v.Tenant.ID, data)
 	}
-	var fe *tenants.FieldError
 	switch {
-	case errors.Is(err, errUpload), errors.As(err, &fe):
+	case errors.Is(err, errUpload), fielderr.All(err) != nil:
 		form.Errors["logo"] = messages.T(v.Lang, "brand.bad_logo")
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		console.RenderBlock(w, r, "brand", "brand-form", brandView{View: v, Form: form})

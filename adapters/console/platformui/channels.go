@@ -11,8 +11,8 @@ import (
 
 	"github.com/engagehq/engage/adapters/console"
 	"github.com/engagehq/engage/application/platform/channels"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
-	"github.com/engagehq/engage/tenants"
 )
 
 // channelForm is one channel's form: what was typed (or stored) and what is wrong with it.
@@ -101,7 +101,7 @@ func channelConfig(channel string, values map[string]string) (any, error) {
 	case ports.ChannelSMTP:
 		port, err := strconv.Atoi(values["port"])
 		if err != nil {
-			return nil, &tenants.FieldError{Field: "port", Err: err}
+			return nil, fielderr.New("port", err)
 		}
 		return ports.SMTPAccount{Host: values["host"], Port: port, Username: values["username"], From: values["from"], TLS: values["tls"]}, nil
 	}
@@ -124,15 +124,12 @@ func (h *handlers) saveChannel(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = h.d.Channels.Save(r.Context(), v.Tenant.ID, channel, cfg, r.PostFormValue("secret"))
 	}
-	var fe *tenants.FieldError
-	for _, e := range console.Unjoin(err) {
-		if errors.As(e, &fe) {
-			key := fe.Field
-			if key == "value" {
-				key = "secret"
-			}
-			form.Errors[key] = messages.T(v.Lang, "channels.bad_"+key)
+	for _, fe := range fielderr.All(err) {
+		key := fe.Field
+		if key == "value" {
+			key = "secret"
 		}
+		form.Errors[key] = messages.T(v.Lang, "channels.bad_"+key)
 	}
 	if len(form.Errors) > 0 {
 		w.WriteHeader(http.StatusUnprocessableEntity)
@@ -174,7 +171,7 @@ func (h *handlers) testChannel(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, channels.ErrNoSecret), errors.Is(err, ports.ErrChannelNotConfigured):
 		result = messages.T(v.Lang, "channels.test_incomplete")
 	default:
-		h.d.Logger.WarnContext(r.Context(), "channel test", "channel", channel, "error", err)
+		console.Logger(r).WarnContext(r.Context(), "channel test", "channel", channel, "error", err)
 		result = messages.T(v.Lang, "channels.test_unreachable") + " " + err.Error()
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -5,8 +5,6 @@ package platformui
 
 import (
 	"embed"
-	"io/fs"
-	"log/slog"
 
 	"github.com/engagehq/engage/adapters/console"
 	accessapp "github.com/engagehq/engage/application/platform/access"
@@ -42,8 +40,6 @@ type Deps struct {
 	Channels *channels.Service
 	// Webhooks keeps the brand's webhook endpoints and their delivery logs.
 	Webhooks *webhooks.Service
-	// Logger records failures that come after an answer has begun (CSV exports, channel tests).
-	Logger *slog.Logger
 }
 
 // handlers serve the platform's pages.
@@ -51,20 +47,13 @@ type handlers struct{ d Deps }
 
 // Module is the platform's part of the console.
 func Module(d Deps) console.Module {
-	if d.Logger == nil {
-		d.Logger = slog.New(slog.DiscardHandler)
-	}
 	h := &handlers{d: d}
-	templates, err := fs.Sub(templateFS, "templates")
-	if err != nil {
-		panic(err)
-	}
 	return console.Module{
 		Name:      "platform",
 		Routes:    h.routes(),
 		Menu:      menu,
 		Messages:  messages,
-		Templates: templates,
+		Templates: console.TemplatesOf(templateFS),
 		Funcs:     funcs,
 		Parts: []console.Part{
 			{Slot: DashboardNotices, Gate: console.Needs(access.PermWebhooksRead), Render: h.disabledWebhooksNotice},

@@ -11,7 +11,6 @@ import (
 	accessapp "github.com/engagehq/engage/application/platform/access"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
-	"github.com/engagehq/engage/tenants"
 )
 
 type roleRow struct {
@@ -68,10 +67,8 @@ func (h *handlers) saveRole(w http.ResponseWriter, r *http.Request) {
 	form := roleForm{Name: strings.TrimSpace(r.PostFormValue("name")), Description: strings.TrimSpace(r.PostFormValue("description")),
 		Permissions: r.PostForm["permissions"], Errors: map[string]string{}}
 	_, err := h.d.Access.SaveRole(r.Context(), v.Tenant.ID, v.Roles, form.Name, form.Description, form.Permissions)
-	var fe *tenants.FieldError
 	switch {
-	case errors.As(err, &fe):
-		form.Errors[fe.Field] = messages.T(v.Lang, "roles.bad_"+fe.Field)
+	case messages.FieldErrors(v.Lang, err, "roles.bad_", form.Errors):
 	case errors.Is(err, accessapp.ErrEscalation):
 		form.Errors["permissions"] = messages.T(v.Lang, "error.escalation")
 	case err != nil:

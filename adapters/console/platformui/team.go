@@ -10,8 +10,8 @@ import (
 	"github.com/engagehq/engage/adapters/console"
 	accessapp "github.com/engagehq/engage/application/platform/access"
 	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
-	"github.com/engagehq/engage/tenants"
 )
 
 type teamView struct {
@@ -63,7 +63,7 @@ func parseRoles(names []string) ([]access.Role, error) {
 
 // teamError turns a refused team change into the message for the field at fault.
 func teamError(lang string, err error) (field, message string, ok bool) {
-	var fe *tenants.FieldError
+	var fe *fielderr.Error
 	switch {
 	case errors.As(err, &fe):
 		return fe.Field, messages.T(lang, "team.bad_email"), true

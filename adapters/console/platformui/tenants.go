@@ -52,12 +52,7 @@ func (h *handlers) createTenant(w http.ResponseWriter, r *http.Request) {
 	form := tenantForm{Slug: strings.TrimSpace(r.PostFormValue("slug")), Name: strings.TrimSpace(r.PostFormValue("name")),
 		Timezone: r.PostFormValue("timezone"), Locale: r.PostFormValue("locale"), Plan: r.PostFormValue("plan"), Errors: map[string]string{}}
 	_, err := h.d.Tenancy.Create(r.Context(), tenants.Draft{Slug: form.Slug, Name: form.Name, Timezone: form.Timezone, Locale: form.Locale, Plan: form.Plan})
-	var fe *tenants.FieldError
-	for _, e := range console.Unjoin(err) {
-		if errors.As(e, &fe) {
-			form.Errors[fe.Field] = messages.T(lang, "platform.bad_"+fe.Field)
-		}
-	}
+	messages.FieldErrors(lang, err, "platform.bad_", form.Errors)
 	if errors.Is(err, tenants.ErrSlugTaken) {
 		form.Errors["slug"] = messages.T(lang, "platform.slug_taken")
 	}

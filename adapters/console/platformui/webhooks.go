@@ -13,6 +13,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/console"
 	"github.com/engagehq/engage/application/platform/webhooks"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -68,11 +69,7 @@ func readWebhookForm(r *http.Request) webhookForm {
 
 // webhookErrors puts a message for each field at fault into errs; it reports whether any was.
 func webhookErrors(lang string, err error, errs map[string]string) bool {
-	var fe *webhook.FieldError
-	for _, e := range console.Unjoin(err) {
-		if !errors.As(e, &fe) {
-			continue
-		}
+	for _, fe := range fielderr.All(err) {
 		field, _, _ := strings.Cut(fe.Field, "[")
 		key := "webhooks.bad_" + field
 		switch {
@@ -88,8 +85,17 @@ func webhookErrors(lang string, err error, errs map[string]string) bool {
 	return len(errs) > 0
 }
 
+// firstType is what a new endpoint's form starts with: the catalogue's first event type.
+func firstType() []string {
+	types := webhooks.EventTypes()
+	if len(types) == 0 {
+		return nil
+	}
+	return []string{types[0].Name}
+}
+
 func (h *handlers) webhooks(w http.ResponseWriter, r *http.Request) {
-	h.renderWebhooks(w, r, "page", webhookForm{EventTypes: []string{webhook.CustomerCreated}, Errors: map[string]string{}}, "")
+	h.renderWebhooks(w, r, "page", webhookForm{EventTypes: firstType(), Errors: map[string]string{}}, "")
 }
 
 func (h *handlers) renderWebhooks(w http.ResponseWriter, r *http.Request, block string, form webhookForm, secret string) {
@@ -236,8 +242,7 @@ func (h *handlers) testWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	v := console.ViewOf(r)
 	res, err := h.d.Webhooks.Test(r.Context(), v.Tenant.ID, id, r.PostFormValue("event_type"))
-	var fe *webhook.FieldError
-	if errors.As(err, &fe) {
+	if fielderr.All(err) != nil {
 		console.Fail(w, r, http.StatusUnprocessableEntity, messages.T(v.Lang, "webhooks.bad_event_types"))
 		return
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/engagehq/engage/application/customers/customers"
 	"github.com/engagehq/engage/application/platform/webhooks"
 	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
 )
@@ -76,7 +77,7 @@ func TestWebhookIsCreatedTestedAndPausedFromTheConsole(t *testing.T) {
 	consoletest.Settle(t, tab, `!!document.querySelector("[data-test=test-webhook]")`)
 	require.Equal(t, rcv.url+"/engage", consoletest.Text(t, tab, "[data-test=webhook-url]"))
 	tab.Run(t,
-		chromedp.SetValue(chromedp.CSS("[data-test=test-webhook] select[name=event_type]"), webhook.CustomerUpdated),
+		chromedp.SetValue(chromedp.CSS("[data-test=test-webhook] select[name=event_type]"), customer.Updated),
 		chromedp.Click(chromedp.CSS("[data-test=test-webhook] button")),
 	)
 	consoletest.WaitFor(t, tab, `!!document.querySelector("[data-test=test-status]")`)
@@ -102,7 +103,7 @@ func TestWebhookIsCreatedTestedAndPausedFromTheConsole(t *testing.T) {
 	require.Len(t, es, 1)
 	require.Equal(t, webhook.Paused, es[0].Status)
 	require.Equal(t, "CRM", es[0].Description)
-	require.Equal(t, []string{webhook.CustomerCreated, webhook.CustomerUpdated}, es[0].EventTypes)
+	require.Equal(t, []string{customer.Created, customer.Updated}, es[0].EventTypes)
 	consoletest.NoNetworkErrorsBut422(t, tab)
 }
 
@@ -113,7 +114,7 @@ func TestADisabledWebhookIsAnnouncedOnTheDashboardAndItsPage(t *testing.T) {
 	b.Member(t, tn, "analyst@lotus.example", access.RoleAnalyst)
 	rcv := newHookReceiver(t, http.StatusGone)
 	ctx := context.Background()
-	e, _, err := b.App.Webhooks.Create(ctx, tn.ID, webhook.Draft{URL: rcv.url, EventTypes: []string{webhook.CustomerCreated}})
+	e, _, err := b.App.Webhooks.Create(ctx, tn.ID, webhook.Draft{URL: rcv.url, EventTypes: []string{customer.Created}})
 	require.NoError(t, err)
 	name := "王小明"
 	_, err = b.App.Customers.Create(ctx, tn.ID, customers.Patch{Name: &name})

@@ -9,7 +9,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/application/customers/checkins"
-	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/customers/membercode"
 	"github.com/engagehq/engage/ports"
 )
@@ -50,7 +50,7 @@ var checkInErrors = httpapi.ErrorTable{
 }
 
 func (m *Module) registerCheckins(api huma.API) {
-	httpapi.Register(api, httpapi.Tenant(access.PermEventsWrite), httpapi.Idempotent(huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermEventsWrite), httpapi.Idempotent(huma.Operation{
 		OperationID: "check-in-member", Method: http.MethodPost, Path: "/v1/checkins", Tags: []string{"Customer events"},
 		Summary: "Check a member in with their QR code", DefaultStatus: http.StatusCreated,
 		Description: "Store staff scan the member's QR code (GET /v1/me/qr in the Mini Program). The code is checked (signature, " +

@@ -83,7 +83,7 @@ func (f customerFields) patch(ctx context.Context) (customers.Patch, error) {
 }
 
 // profileFields names the fields of a refused profile.
-var profileFields = httpapi.InvalidFields(httpapi.FieldsOf(func(fe *customer.FieldError) (string, error) { return "body." + fe.Field, fe.Err }))
+var profileFields = httpapi.InvalidFields(httpapi.At("body"))
 
 // customerErrors answers profile refusals, naming the field at fault.
 var customerErrors = httpapi.ErrorTable{
@@ -139,7 +139,7 @@ type attributeDefsBody struct {
 
 func (m *Module) registerCustomers(api huma.API) {
 	tags := []string{"Customers"}
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), httpapi.Idempotent(huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), httpapi.Idempotent(huma.Operation{
 		OperationID: "create-customer", Method: http.MethodPost, Path: "/v1/customers", Tags: tags,
 		Summary: "Create a customer", DefaultStatus: http.StatusCreated,
 	}), func(ctx context.Context, in *struct{ Body customerFields }) (*customerOutput, error) {
@@ -154,7 +154,7 @@ func (m *Module) registerCustomers(api huma.API) {
 		return &customerOutput{Body: customerBody(c)}, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
 		OperationID: "list-customers", Method: http.MethodGet, Path: "/v1/customers", Tags: tags,
 		Summary: "List and search customers", Description: "Newest first.",
 	}, func(ctx context.Context, in *listCustomersInput) (*listCustomersOutput, error) {
@@ -177,7 +177,7 @@ func (m *Module) registerCustomers(api huma.API) {
 		return out, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
 		OperationID: "get-customer", Method: http.MethodGet, Path: "/v1/customers/{id}", Tags: tags, Summary: "Get a customer",
 	}, func(ctx context.Context, in *CustomerPath) (*customerOutput, error) {
 		id, err := httpapi.ParseUUID(ctx, "path.id", in.ID)
@@ -191,7 +191,7 @@ func (m *Module) registerCustomers(api huma.API) {
 		return &customerOutput{Body: customerBody(c)}, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), huma.Operation{
 		OperationID: "update-customer", Method: http.MethodPatch, Path: "/v1/customers/{id}", Tags: tags, Summary: "Change a customer's profile",
 	}, func(ctx context.Context, in *struct {
 		CustomerPath
@@ -212,7 +212,7 @@ func (m *Module) registerCustomers(api huma.API) {
 		return &customerOutput{Body: customerBody(c)}, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
 		OperationID: "list-customer-attributes", Method: http.MethodGet, Path: "/v1/customer-attributes", Tags: tags,
 		Summary: "The brand's custom attributes",
 	}, func(ctx context.Context, _ *struct{}) (*struct{ Body attributeDefsBody }, error) {

@@ -10,6 +10,7 @@ import (
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/application/customers/events"
 	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/ports"
 )
@@ -60,19 +61,19 @@ type EventTypePath struct {
 
 // eventTypeErrors answers event type refusals, naming the part at fault.
 var eventTypeErrors = httpapi.ErrorTable{
-	httpapi.InvalidFields(httpapi.FieldsOf(func(fe *event.FieldError) (string, error) {
-		if fe.Field == "key" {
-			return "path.key", fe.Err
+	httpapi.InvalidFields(func(field string) string {
+		if field == "key" {
+			return "path.key"
 		}
-		return "body." + fe.Field, fe.Err
-	})),
+		return "body." + field
+	}),
 	{Err: ports.ErrEventTypeNotFound, Status: http.StatusNotFound, Code: "event_type_not_found", Detail: "no such event type"},
 	{Err: events.ErrTooManyTypes, Status: http.StatusConflict, Code: "too_many_event_types"},
 }
 
 func (m *Module) registerEventTypes(api huma.API) {
 	tags := []string{"Customer events"}
-	httpapi.Register(api, httpapi.Tenant(access.PermEventsRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermEventsRead), huma.Operation{
 		OperationID: "list-event-types", Method: http.MethodGet, Path: "/v1/event-types", Tags: tags,
 		Summary:     "The brand's custom event types",
 		Description: "Custom events (type custom:<key>) must be of a type listed here and carry its fields.",
@@ -89,7 +90,7 @@ func (m *Module) registerEventTypes(api huma.API) {
 		return out, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermEventsRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermEventsRead), huma.Operation{
 		OperationID: "get-event-type", Method: http.MethodGet, Path: "/v1/event-types/{key}", Tags: tags,
 		Summary: "One custom event type",
 	}, func(ctx context.Context, in *EventTypePath) (*struct{ Body EventTypeBody }, error) {

@@ -2,7 +2,6 @@ package customersapi
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -11,8 +10,9 @@ import (
 
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/application/customers/events"
-	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/customers/event"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -47,7 +47,7 @@ func (in EventIn) draft() event.Draft {
 	if in.OccurredAt != "" {
 		t, err := time.Parse(time.RFC3339, in.OccurredAt)
 		if err != nil {
-			d.Malformed = append(d.Malformed, &event.FieldError{Field: "occurred_at", Err: errors.New("expected RFC 3339 with zone, e.g. 2026-03-14T15:04:05+08:00")})
+			d.Malformed = append(d.Malformed, fielderr.Errorf("occurred_at", "expected RFC 3339 with zone, e.g. 2026-03-14T15:04:05+08:00"))
 		}
 		d.OccurredAt = t
 	}
@@ -146,7 +146,7 @@ func typeField(typ string) *httpapi.FieldDetail {
 
 func (m *Module) registerEvents(api huma.API) {
 	tags := []string{"Customer events"}
-	httpapi.Register(api, httpapi.Tenant(access.PermEventsWrite), httpapi.Idempotent(huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermEventsWrite), httpapi.Idempotent(huma.Operation{
 		OperationID: "ingest-events", Method: http.MethodPost, Path: "/v1/events", Tags: tags,
 		Summary: "Send a batch of customer events",
 		Description: "Stores 1 to 1,000 events (purchases, visits, page views, clicks, shares, referrals, surveys, custom types) " +
@@ -185,7 +185,7 @@ func (m *Module) registerEvents(api huma.API) {
 		return out, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermEventsRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermEventsRead), huma.Operation{
 		OperationID: "get-customer-timeline", Method: http.MethodGet, Path: "/v1/customers/{id}/timeline", Tags: tags,
 		Summary: "A customer's timeline", Description: "The customer's events on every channel, newest first.",
 	}, func(ctx context.Context, in *timelineInput) (*timelineOutput, error) {
@@ -214,7 +214,7 @@ func (m *Module) registerEvents(api huma.API) {
 		return out, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermEventsRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermEventsRead), huma.Operation{
 		OperationID: "get-customer-activity", Method: http.MethodGet, Path: "/v1/customers/{id}/activity", Tags: tags,
 		Summary: "A customer's activity aggregates",
 		Description: "First and last seen, last purchase, purchases, spend and visits, recomputed from the customer's events " +

@@ -14,7 +14,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/application/customers/customerimport"
-	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -132,7 +132,7 @@ func (m *Module) registerImports(api huma.API) {
 			"A file that is not valid in its encoding, has an unknown column or too many rows is refused whole, naming the line.",
 		MaxBodyBytes: customerimport.MaxBytes + 1<<20,
 	})
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), op, func(ctx context.Context, in *importInput) (*struct{ Body ImportReportBody }, error) {
+	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), op, func(ctx context.Context, in *importInput) (*struct{ Body ImportReportBody }, error) {
 		file, err := importFile(ctx, in)
 		if err != nil {
 			return nil, err

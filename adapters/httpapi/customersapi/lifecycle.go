@@ -8,6 +8,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/customers/lifecycle"
 )
 
@@ -42,12 +43,12 @@ const stagesDoc = "Stages: new (joined within new_days), active (bought within a
 
 // settingsErrors names the fields of refused lifecycle rules.
 var settingsErrors = httpapi.ErrorTable{
-	httpapi.InvalidFields(httpapi.FieldsOf(func(fe *lifecycle.FieldError) (string, error) { return "body." + fe.Field, fe.Err })),
+	httpapi.InvalidFields(httpapi.At("body")),
 }
 
 func (m *Module) registerLifecycle(api huma.API) {
 	groups := []string{"Lifecycle"}
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
 		OperationID: "get-lifecycle-settings", Method: http.MethodGet, Path: "/v1/lifecycle/settings", Tags: groups,
 		Summary: "The brand's lifecycle rules", Description: stagesDoc,
 	}, func(ctx context.Context, _ *struct{}) (*struct{ Body LifecycleSettingsBody }, error) {
@@ -71,7 +72,7 @@ func (m *Module) registerLifecycle(api huma.API) {
 		return &struct{ Body LifecycleSettingsBody }{Body: b}, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
 		OperationID: "count-lifecycle-stages", Method: http.MethodGet, Path: "/v1/lifecycle/stages", Tags: groups,
 		Summary: "Customers per lifecycle stage", Description: stagesDoc,
 	}, func(ctx context.Context, _ *struct{}) (*stagesOutput, error) {

@@ -10,7 +10,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/application/customers/customermerge"
-	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -72,7 +72,7 @@ var mergeErrors = httpapi.ErrorTable{
 }
 
 func (m *Module) registerMerge(api huma.API) {
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
 		OperationID: "list-customer-look-alikes", Method: http.MethodGet, Path: "/v1/customers/{id}/look-alikes", Tags: []string{"Customers"},
 		Summary: "Possible duplicates of a customer",
 		Description: "Up to 20 other customers with the same email (in any case), or the same name in the same city, oldest " +
@@ -94,7 +94,7 @@ func (m *Module) registerMerge(api huma.API) {
 		return out, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), httpapi.Idempotent(huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), httpapi.Idempotent(huma.Operation{
 		OperationID: "merge-customer", Method: http.MethodPost, Path: "/v1/customers/{id}/merge", Tags: []string{"Customers"},
 		Summary: "Merge a duplicate into this customer",
 		Description: "The customer of the path survives. Its profile keeps every value it has and fills its empty fields from " +

@@ -10,7 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/adapters/httpapi"
-	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -120,7 +120,7 @@ func (m *Module) registerPrivacy(api huma.API) {
 	})
 
 	tags := []string{"Customers"}
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
 		OperationID: "download-customer-data", Method: http.MethodGet, Path: "/v1/customers/{id}/data", Tags: tags,
 		Summary: "Download everything the brand keeps about a customer", Description: "For a customer's PIPL access request; audited.",
 	}, func(ctx context.Context, in *CustomerPath) (*struct{ Body DataDownloadBody }, error) {
@@ -135,7 +135,7 @@ func (m *Module) registerPrivacy(api huma.API) {
 		return out, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersErase), httpapi.Idempotent(huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermErase), httpapi.Idempotent(huma.Operation{
 		OperationID: "erase-customer", Method: http.MethodPost, Path: "/v1/customers/{id}/erase", Tags: tags,
 		Summary: "Erase a customer's personal data", DefaultStatus: http.StatusAccepted,
 		Description: "Carried out at once by a background job. The profile keeps its ID, gender, language, city, region and " +
@@ -157,7 +157,7 @@ func (m *Module) registerPrivacy(api huma.API) {
 		return &erasureOutput{Body: erasureBody(e)}, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersErase), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermErase), huma.Operation{
 		OperationID: "list-customer-erasures", Method: http.MethodGet, Path: "/v1/customer-erasures", Tags: tags,
 		Summary: "The brand's erasure requests", Description: "Newest first.",
 	}, func(ctx context.Context, in *struct{ httpapi.PageQuery }) (*erasureListOutput, error) {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/application/customers/segments"
-	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/customers/lifecycle"
 	"github.com/engagehq/engage/domain/customers/segment"
@@ -80,18 +79,12 @@ type customerPage struct {
 	}
 }
 
-// segmentErrors answers the refusals of the segment use cases, naming what is at fault: the
-// node of the tree sent at prefix ("body.tree"), or a field of the body.
-func segmentErrors(prefix string) httpapi.ErrorTable {
+// segmentErrors answers the refusals of the segment use cases, naming what is at fault in the
+// input sent at location ("body", or "query" for a tree sent in the query): a node of the tree
+// ("body.tree.and[1].op") or another field.
+func segmentErrors(location string) httpapi.ErrorTable {
 	return httpapi.ErrorTable{
-		httpapi.InvalidFields(
-			httpapi.FieldsOf(func(pe *segment.PathError) (string, error) {
-				if pe.Path == "" {
-					return prefix, pe.Err
-				}
-				return prefix + "." + pe.Path, pe.Err
-			}),
-			httpapi.FieldsOf(func(fe *segment.FieldError) (string, error) { return "body." + fe.Field, fe.Err })),
+		httpapi.InvalidFields(httpapi.At(location)),
 		{Err: ports.ErrSegmentNotFound, Status: http.StatusNotFound, Code: "segment_not_found", Detail: "no such segment"},
 		{Err: ports.ErrSegmentNameTaken, Status: http.StatusConflict, Code: "segment_name_taken", Detail: "another segment has this name",
 			Field: "body.name", Reason: "taken"},
@@ -101,8 +94,8 @@ func segmentErrors(prefix string) httpapi.ErrorTable {
 	}
 }
 
-func (m *Module) segmentError(ctx context.Context, prefix string, err error) error {
-	return m.kit.MapError(ctx, err, segmentErrors(prefix))
+func (m *Module) segmentError(ctx context.Context, location string, err error) error {
+	return m.kit.MapError(ctx, err, segmentErrors(location))
 }
 
 func customerItems(cs []customer.Customer) []CustomerBody {
@@ -115,7 +108,7 @@ func customerItems(cs []customer.Customer) []CustomerBody {
 
 func (m *Module) registerSegments(api huma.API) {
 	tags := []string{"Segments"}
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
 		OperationID: "count-segment", Method: http.MethodPost, Path: "/v1/segments/count", Tags: tags,
 		Summary: "Count the customers a tree matches", Description: "The live count while a segment is edited; nothing is saved. " + treeDoc,
 	}, func(ctx context.Context, in *treeInput) (*struct {
@@ -125,7 +118,7 @@ func (m *Module) registerSegments(api huma.API) {
 	}, error) {
 		n, err := m.deps.Segments.Count(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, in.Body.Tree)
 		if err != nil {
-			return nil, m.segmentError(ctx, "body.tree", err)
+			return nil, m.segmentError(ctx, "body", err)
 		}
 		out := &struct {
 			Body struct {
@@ -136,20 +129,20 @@ func (m *Module) registerSegments(api huma.API) {
 		return out, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
 		OperationID: "preview-segment", Method: http.MethodPost, Path: "/v1/segments/preview", Tags: tags,
 		Summary: "Sample customers a tree matches", Description: "Newest first; nothing is saved. " + treeDoc,
 	}, func(ctx context.Context, in *previewInput) (*customerPage, error) {
 		cs, err := m.deps.Segments.Preview(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, in.Body.Tree, in.Body.Limit)
 		if err != nil {
-			return nil, m.segmentError(ctx, "body.tree", err)
+			return nil, m.segmentError(ctx, "body", err)
 		}
 		out := &customerPage{}
 		out.Body.Items = customerItems(cs)
 		return out, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), httpapi.Idempotent(huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), httpapi.Idempotent(huma.Operation{
 		OperationID: "create-segment", Method: http.MethodPost, Path: "/v1/segments", Tags: tags,
 		Summary: "Save a segment", DefaultStatus: http.StatusCreated,
 		Description: "Its members are computed by a job right after, then kept current as events arrive and hourly. " + treeDoc,
@@ -157,12 +150,12 @@ func (m *Module) registerSegments(api huma.API) {
 		seg, err := m.deps.Segments.Create(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, segments.Draft{Name: in.Body.Name,
 			Description: in.Body.Description, Tree: in.Body.Tree})
 		if err != nil {
-			return nil, m.segmentError(ctx, "body.tree", err)
+			return nil, m.segmentError(ctx, "body", err)
 		}
 		return &segmentOutput{Body: segmentBody(seg)}, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
 		OperationID: "list-segments", Method: http.MethodGet, Path: "/v1/segments", Tags: tags, Summary: "List saved segments",
 		Description: "By name.",
 	}, func(ctx context.Context, in *httpapi.PageQuery) (*struct {
@@ -177,7 +170,7 @@ func (m *Module) registerSegments(api huma.API) {
 		}
 		segs, err := m.deps.Segments.List(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, page)
 		if err != nil {
-			return nil, m.segmentError(ctx, "body.tree", err)
+			return nil, m.segmentError(ctx, "body", err)
 		}
 		segs, next := httpapi.Paginate(segs, page, func(s segment.Segment) string { return s.ID.String() })
 		out := &struct {
@@ -194,7 +187,7 @@ func (m *Module) registerSegments(api huma.API) {
 		return out, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
 		OperationID: "get-segment", Method: http.MethodGet, Path: "/v1/segments/{id}", Tags: tags, Summary: "Get a saved segment",
 	}, func(ctx context.Context, in *SegmentPath) (*segmentOutput, error) {
 		id, err := httpapi.ParseUUID(ctx, "path.id", in.ID)
@@ -203,12 +196,12 @@ func (m *Module) registerSegments(api huma.API) {
 		}
 		seg, err := m.deps.Segments.Get(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, id)
 		if err != nil {
-			return nil, m.segmentError(ctx, "body.tree", err)
+			return nil, m.segmentError(ctx, "body", err)
 		}
 		return &segmentOutput{Body: segmentBody(seg)}, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), huma.Operation{
 		OperationID: "update-segment", Method: http.MethodPut, Path: "/v1/segments/{id}", Tags: tags, Summary: "Change a saved segment",
 		Description: "Replaces name, description and tree; the members are recomputed by a job. " + treeDoc,
 	}, func(ctx context.Context, in *struct {
@@ -222,12 +215,12 @@ func (m *Module) registerSegments(api huma.API) {
 		seg, err := m.deps.Segments.Update(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, id, segments.Draft{Name: in.Body.Name,
 			Description: in.Body.Description, Tree: in.Body.Tree})
 		if err != nil {
-			return nil, m.segmentError(ctx, "body.tree", err)
+			return nil, m.segmentError(ctx, "body", err)
 		}
 		return &segmentOutput{Body: segmentBody(seg)}, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), huma.Operation{
 		OperationID: "delete-segment", Method: http.MethodDelete, Path: "/v1/segments/{id}", Tags: tags, Summary: "Delete a saved segment",
 		DefaultStatus: http.StatusNoContent,
 	}, func(ctx context.Context, in *SegmentPath) (*struct{}, error) {
@@ -236,12 +229,12 @@ func (m *Module) registerSegments(api huma.API) {
 			return nil, err
 		}
 		if err := m.deps.Segments.Delete(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, id); err != nil {
-			return nil, m.segmentError(ctx, "body.tree", err)
+			return nil, m.segmentError(ctx, "body", err)
 		}
 		return &struct{}{}, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
 		OperationID: "list-segment-members", Method: http.MethodGet, Path: "/v1/segments/{id}/members", Tags: tags,
 		Summary: "A saved segment's members", Description: "As of the last refresh, newest customer first.",
 	}, func(ctx context.Context, in *struct {
@@ -258,7 +251,7 @@ func (m *Module) registerSegments(api huma.API) {
 		}
 		cs, err := m.deps.Segments.Members(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, id, page)
 		if err != nil {
-			return nil, m.segmentError(ctx, "body.tree", err)
+			return nil, m.segmentError(ctx, "body", err)
 		}
 		cs, next := httpapi.Paginate(cs, page, func(c customer.Customer) string { return c.ID.String() })
 		out := &customerPage{}
@@ -281,7 +274,7 @@ type exportInput struct {
 }
 
 func (m *Module) registerCustomerExport(api huma.API) {
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersExport), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermExport), huma.Operation{
 		OperationID: "export-customers", Method: http.MethodGet, Path: "/v1/customers/export.csv", Tags: []string{"Customers"},
 		Summary: "Export customers as CSV",
 		Description: "Newest first, streamed as read, UTF-8 with a byte-order mark (so Excel opens it as UTF-8). Columns: " +
@@ -297,7 +290,7 @@ func (m *Module) registerCustomerExport(api huma.API) {
 				return nil, err
 			}
 			if _, err := m.deps.Segments.Get(ctx, tenant.ID, id); err != nil {
-				return nil, m.segmentError(ctx, "query.tree", err)
+				return nil, m.segmentError(ctx, "query", err)
 			}
 			f.Segment = id
 		}
@@ -307,7 +300,7 @@ func (m *Module) registerCustomerExport(api huma.API) {
 				return nil, httpapi.Invalid(ctx, httpapi.Field("query.tree", "not JSON", nil))
 			}
 			if _, err := m.deps.Segments.CheckTree(ctx, tenant.ID, tree); err != nil {
-				return nil, m.segmentError(ctx, "query.tree", err)
+				return nil, m.segmentError(ctx, "query", err)
 			}
 			f.Tree = tree
 		}

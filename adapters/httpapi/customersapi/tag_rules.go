@@ -10,7 +10,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/application/customers/segments"
-	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/customers/segment"
 )
 
@@ -44,7 +44,7 @@ type tagRuleOutput struct{ Body TagRuleBody }
 
 func (m *Module) registerTagRules(api huma.API) {
 	tags := []string{"Segments"}
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), httpapi.Idempotent(huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), httpapi.Idempotent(huma.Operation{
 		OperationID: "create-tag-rule", Method: http.MethodPost, Path: "/v1/tag-rules", Tags: tags,
 		Summary: "Add an auto-tag rule", DefaultStatus: http.StatusCreated,
 		Description: "Customers who match the tree get the tag; those who stop matching lose it, unless they got it another " +
@@ -52,12 +52,12 @@ func (m *Module) registerTagRules(api huma.API) {
 	}), func(ctx context.Context, in *struct{ Body tagRuleFields }) (*tagRuleOutput, error) {
 		r, err := m.deps.Segments.CreateRule(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, in.Body.draft())
 		if err != nil {
-			return nil, m.segmentError(ctx, "body.tree", err)
+			return nil, m.segmentError(ctx, "body", err)
 		}
 		return &tagRuleOutput{Body: tagRuleBody(r)}, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
 		OperationID: "list-tag-rules", Method: http.MethodGet, Path: "/v1/tag-rules", Tags: tags, Summary: "List auto-tag rules",
 		Description: "By tag.",
 	}, func(ctx context.Context, _ *struct{}) (*struct {
@@ -67,7 +67,7 @@ func (m *Module) registerTagRules(api huma.API) {
 	}, error) {
 		rs, err := m.deps.Segments.Rules(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID)
 		if err != nil {
-			return nil, m.segmentError(ctx, "body.tree", err)
+			return nil, m.segmentError(ctx, "body", err)
 		}
 		out := &struct {
 			Body struct {
@@ -81,7 +81,7 @@ func (m *Module) registerTagRules(api huma.API) {
 		return out, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
 		OperationID: "get-tag-rule", Method: http.MethodGet, Path: "/v1/tag-rules/{id}", Tags: tags, Summary: "Get an auto-tag rule",
 	}, func(ctx context.Context, in *SegmentPath) (*tagRuleOutput, error) {
 		id, err := httpapi.ParseUUID(ctx, "path.id", in.ID)
@@ -90,12 +90,12 @@ func (m *Module) registerTagRules(api huma.API) {
 		}
 		r, err := m.deps.Segments.GetRule(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, id)
 		if err != nil {
-			return nil, m.segmentError(ctx, "body.tree", err)
+			return nil, m.segmentError(ctx, "body", err)
 		}
 		return &tagRuleOutput{Body: tagRuleBody(r)}, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), huma.Operation{
 		OperationID: "update-tag-rule", Method: http.MethodPut, Path: "/v1/tag-rules/{id}", Tags: tags, Summary: "Change an auto-tag rule",
 		Description: "A rule whose tag changes, or that is disabled, takes the old tag back at once. " + treeDoc,
 	}, func(ctx context.Context, in *struct {
@@ -108,12 +108,12 @@ func (m *Module) registerTagRules(api huma.API) {
 		}
 		r, err := m.deps.Segments.UpdateRule(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, id, in.Body.draft())
 		if err != nil {
-			return nil, m.segmentError(ctx, "body.tree", err)
+			return nil, m.segmentError(ctx, "body", err)
 		}
 		return &tagRuleOutput{Body: tagRuleBody(r)}, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), huma.Operation{
 		OperationID: "delete-tag-rule", Method: http.MethodDelete, Path: "/v1/tag-rules/{id}", Tags: tags,
 		Summary: "Delete an auto-tag rule", Description: "The tag is taken from the customers the rule gave it to.",
 		DefaultStatus: http.StatusNoContent,
@@ -123,7 +123,7 @@ func (m *Module) registerTagRules(api huma.API) {
 			return nil, err
 		}
 		if err := m.deps.Segments.DeleteRule(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, id); err != nil {
-			return nil, m.segmentError(ctx, "body.tree", err)
+			return nil, m.segmentError(ctx, "body", err)
 		}
 		return &struct{}{}, nil
 	})

@@ -2,7 +2,6 @@ package customersapi
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -12,8 +11,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/application/customers/tags"
-	"github.com/engagehq/engage/domain/access"
-	"github.com/engagehq/engage/domain/customers/tag"
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -81,11 +79,6 @@ type tagCountsOutput struct {
 // maxUnknownReported bounds the unknown IDs a refused bulk change lists.
 const maxUnknownReported = 100
 
-// bulkSizeField names the customer list of a bulk change with too few or too many customers.
-func bulkSizeField(err error) (string, error, bool) {
-	return "body.customer_ids", err, errors.Is(err, tags.ErrBulkSize)
-}
-
 // unknownCustomersRow refuses a bulk change naming customers that do not exist, listing them.
 var unknownCustomersRow = httpapi.As(func(ctx context.Context, unknown *tags.UnknownCustomersError) error {
 	fields := make([]*httpapi.FieldDetail, 0, min(len(unknown.Indexes), maxUnknownReported))
@@ -96,21 +89,15 @@ var unknownCustomersRow = httpapi.As(func(ctx context.Context, unknown *tags.Unk
 		fmt.Sprintf("%d of the customers do not exist; nothing was changed", len(unknown.Indexes)), fields...)
 })
 
-// tagError answers tag refusals, naming the field at fault; location is where the tag (or
-// list of tags) was sent.
+// tagError answers tag refusals, naming the field at fault; location is where the service's
+// input was sent: the tag, the list of tags ("[1]" is "body.tags[1]") or a bulk change's body.
 func (m *Module) tagError(ctx context.Context, location string, err error) error {
-	tagAt := httpapi.FieldsOf(func(fe *tag.FieldError) (string, error) {
-		if location == "body.tags" {
-			return fmt.Sprintf("body.tags[%d]", fe.Index), fe.Err
-		}
-		return location, fe.Err
-	})
-	return m.kit.MapError(ctx, err, httpapi.ErrorTable{httpapi.InvalidFields(tagAt, bulkSizeField), unknownCustomersRow}, customerErrors)
+	return m.kit.MapError(ctx, err, httpapi.ErrorTable{httpapi.InvalidFields(httpapi.At(location)), unknownCustomersRow}, customerErrors)
 }
 
 func (m *Module) registerTags(api huma.API) {
 	groups := []string{"Tags"}
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
 		OperationID: "list-customer-tags", Method: http.MethodGet, Path: "/v1/customers/{id}/tags", Tags: groups,
 		Summary: "A customer's tags", Description: "By name, with how the customer got each.",
 	}, func(ctx context.Context, in *CustomerPath) (*customerTagsOutput, error) {
@@ -125,7 +112,7 @@ func (m *Module) registerTags(api huma.API) {
 		return customerTags(ts), nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), huma.Operation{
 		OperationID: "add-customer-tags", Method: http.MethodPost, Path: "/v1/customers/{id}/tags", Tags: groups,
 		Summary: "Tag a customer",
 		Description: "Adds the tags the customer does not have yet (tags it has keep their source) and returns all its tags. " +
@@ -142,7 +129,7 @@ func (m *Module) registerTags(api huma.API) {
 		return customerTags(ts), nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), huma.Operation{
 		OperationID: "remove-customer-tag", Method: http.MethodDelete, Path: "/v1/customers/{id}/tags", Tags: groups,
 		Summary: "Take a tag off a customer",
 		Description: "Whatever its source, and returns the customer's remaining tags. Removing a tag the customer " +
@@ -159,7 +146,7 @@ func (m *Module) registerTags(api huma.API) {
 		return customerTags(ts), nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
 		OperationID: "list-tags", Method: http.MethodGet, Path: "/v1/tags", Tags: groups,
 		Summary: "The brand's tags", Description: "Every tag in use with its number of customers, most used first.",
 	}, func(ctx context.Context, _ *struct{}) (*tagCountsOutput, error) {
@@ -175,7 +162,7 @@ func (m *Module) registerTags(api huma.API) {
 		return out, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), huma.Operation{
 		OperationID: "bulk-tag-customers", Method: http.MethodPost, Path: "/v1/tags/bulk", Tags: groups,
 		Summary: "Tag or untag many customers",
 		Description: "Gives one tag to, or takes it off, up to 10,000 customers in one transaction. If any ID is not " +
@@ -197,7 +184,7 @@ func (m *Module) registerTags(api huma.API) {
 		}
 		res, err := m.deps.Tags.Apply(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, tags.Bulk{Tag: in.Body.Tag, Remove: in.Body.Action == "remove", Customers: ids})
 		if err != nil {
-			return nil, m.tagError(ctx, "body.tag", err)
+			return nil, m.tagError(ctx, "body", err)
 		}
 		out := &bulkTagsOutput{}
 		out.Body.Customers, out.Body.Changed = res.Customers, res.Changed

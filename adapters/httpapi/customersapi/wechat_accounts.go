@@ -10,7 +10,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/application/customers/wechataccounts"
-	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -91,7 +91,7 @@ func (m *Module) wechatAccountError(ctx context.Context, err error) error {
 func (m *Module) registerWeChatAccounts(api huma.API) {
 	tags := []string{"WeChat accounts"}
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
 		OperationID: "list-customer-wechat-accounts", Method: http.MethodGet, Path: "/v1/customers/{id}/wechat-accounts", Tags: tags,
 		Summary: "A customer's WeChat accounts", Description: "Their OpenID, UnionID and app in each of the brand's WeChat apps.",
 	}, func(ctx context.Context, in *CustomerPath) (*wechatAccountsOutput, error) {
@@ -111,7 +111,7 @@ func (m *Module) registerWeChatAccounts(api huma.API) {
 		return out, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), huma.Operation{
 		OperationID: "disconnect-customer-wechat-account", Method: http.MethodDelete, Path: "/v1/customers/{id}/wechat-accounts/{openid}",
 		Tags: tags, Summary: "Disconnect a customer's WeChat account", DefaultStatus: http.StatusNoContent,
 		Description: "Removes the link and stops the customer's current tokens. The next login with that WeChat account is a first " +
@@ -127,7 +127,7 @@ func (m *Module) registerWeChatAccounts(api huma.API) {
 		return nil, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), huma.Operation{
 		OperationID: "reauthorize-customer-wechat-account", Method: http.MethodPost,
 		Path: "/v1/customers/{id}/wechat-accounts/{openid}/reauthorize", Tags: tags, DefaultStatus: http.StatusNoContent,
 		Summary:     "Ask the customer to authorise their WeChat account again",
@@ -143,7 +143,7 @@ func (m *Module) registerWeChatAccounts(api huma.API) {
 		return nil, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), huma.Operation{
 		OperationID: "link-wechat-account", Method: http.MethodPost, Path: "/v1/wechat-accounts/{openid}/link", Tags: tags,
 		Summary: "Map a WeChat login to an existing customer profile",
 		Description: "Moves the WeChat account to the customer (a CRM profile made before the member logged in); the profile the " +
@@ -167,7 +167,7 @@ func (m *Module) registerWeChatAccounts(api huma.API) {
 		return &struct{ Body WeChatAccountBody }{Body: wechatAccountBody(l)}, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), httpapi.Idempotent(huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), httpapi.Idempotent(huma.Operation{
 		OperationID: "import-wechat-fan-tags", Method: http.MethodPost, Path: "/v1/wechat/fan-tags/import", Tags: tags,
 		Summary: "Import the Official Account's fan tags", DefaultStatus: http.StatusAccepted,
 		Description: "Queues a job that reads the brand's Official Account fan tags and the fans under each, and tags the fans " +
@@ -180,7 +180,7 @@ func (m *Module) registerWeChatAccounts(api huma.API) {
 		return &struct{ Body FanTagImportBody }{Body: fanTagImportBody(imp)}, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
 		OperationID: "get-wechat-fan-tag-import", Method: http.MethodGet, Path: "/v1/wechat/fan-tags/imports/{id}", Tags: tags,
 		Summary: "A fan tag import and what it found",
 	}, func(ctx context.Context, in *struct {

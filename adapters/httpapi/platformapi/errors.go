@@ -15,7 +15,7 @@ import (
 
 // platformErrors answers the refusals of the platform's services.
 var platformErrors = httpapi.ErrorTable{
-	httpapi.InvalidFields(httpapi.FieldsOf(func(fe *tenants.FieldError) (string, error) { return "body." + fe.Field, fe.Err })),
+	httpapi.InvalidFields(httpapi.At("body")),
 	{Err: tenants.ErrNotFound, Status: http.StatusNotFound, Code: "tenant_not_found", Detail: "no such tenant"},
 	{Err: tenants.ErrSlugTaken, Status: http.StatusConflict, Code: "slug_taken", Detail: "another tenant has this slug",
 		Field: "body.slug", Reason: "already taken"},

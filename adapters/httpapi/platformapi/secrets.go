@@ -11,7 +11,6 @@ import (
 	"github.com/engagehq/engage/application/platform/secrets"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
-	"github.com/engagehq/engage/tenants"
 )
 
 // SecretBody is a tenant secret as shown: masked, never its value.
@@ -102,12 +101,12 @@ func (m *Module) registerSecrets(api huma.API) {
 // in the path. A value is never echoed.
 var secretErrors = httpapi.ErrorTable{
 	{Err: ports.ErrSecretNotFound, Status: http.StatusNotFound, Code: "secret_not_found", Detail: "no such secret"},
-	httpapi.InvalidFields(httpapi.FieldsOf(func(fe *tenants.FieldError) (string, error) {
-		if fe.Field == "name" {
-			return "path.name", fe.Err
+	httpapi.InvalidFields(func(field string) string {
+		if field == "name" {
+			return "path.name"
 		}
-		return "body." + fe.Field, fe.Err
-	})),
+		return "body." + field
+	}),
 }
 
 func (m *Module) secretError(ctx context.Context, err error) error {

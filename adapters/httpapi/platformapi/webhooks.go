@@ -134,7 +134,7 @@ type retryOutput struct {
 }
 
 // endpointFields names the fields of a refused endpoint.
-var endpointFields = httpapi.InvalidFields(httpapi.FieldsOf(func(fe *webhook.FieldError) (string, error) { return "body." + fe.Field, fe.Err }))
+var endpointFields = httpapi.InvalidFields(httpapi.At("body"))
 
 // webhookErrors answers webhook refusals, naming the field at fault.
 var webhookErrors = httpapi.ErrorTable{

@@ -31,10 +31,10 @@ import (
 	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/application/platform/channels"
 	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/customers/membercode"
 	"github.com/engagehq/engage/domain/customers/segment"
-	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -42,10 +42,10 @@ import (
 func Module() module.Module {
 	return module.Module{
 		Name: "customers",
-		Permissions: []access.Permission{access.PermCustomersRead, access.PermCustomersWrite, access.PermEventsRead,
-			access.PermEventsWrite, access.PermCustomersErase, access.PermCustomersExport},
-		EventTypes: []string{event.TypeRecorded, webhook.CustomerCreated, webhook.CustomerUpdated, webhook.CustomerMerged,
-			webhook.CustomerErased, webhook.CustomerTagged},
+		Permissions: []access.Permission{customer.PermRead, customer.PermWrite, customer.PermEventsRead,
+			customer.PermEventsWrite, customer.PermErase, customer.PermExport},
+		EventTypes: []string{event.TypeRecorded, customer.Created, customer.Updated, customer.Merged,
+			customer.Erased, customer.Tagged},
 		Queues: []riverjobs.Queue{
 			// Reactions to customer events retry soon: a lock timeout succeeds at once the
 			// next time. Each holds a pooled connection and the row locks of up to a thousand
@@ -74,9 +74,18 @@ func services(k *module.Kernel) (module.Shared, error) {
 	cfg, db := k.Config, k.DB
 	wechatClient, wechatTokens := module.Get[*wechat.Client](k), module.Get[*wechat.Tokens](k)
 	chans := module.Get[*channels.Service](k)
-	people := customers.NewService(db, customersdb.Customers{}, customersdb.AttributeDefs{}, k.Audit, cfg.Clock)
+	eval := customersdb.NewSegmentEvaluator(k.SegmentFields.SQL)
+	segs := segments.NewService(segments.Deps{
+		Tx: db, Segments: customersdb.Segments{}, Rules: customersdb.TagRules{}, Eval: eval,
+		Membership: eval, Defs: customersdb.AttributeDefs{}, Jobs: k.Scheduler, Audit: k.Audit,
+		Tenants: k.Tenants, Clock: cfg.Clock, Fields: k.SegmentFields.Domain,
+	})
+	module.Provide(k, segs)
+	// Segments and auto-tags re-evaluate customers whose profile or tags change.
+	people := customers.NewService(customers.Deps{Tx: db, Repo: customersdb.Customers{}, Defs: customersdb.AttributeDefs{},
+		Audit: k.Audit, Clock: cfg.Clock, Publisher: k.Bus, Watchers: segs})
 	module.Provide(k, people)
-	auth, err := customerauth.New(customerauth.Deps{
+	auth, err := customerauth.NewService(customerauth.Deps{
 		Tx: db, Accounts: customersdb.WeChatAccounts{}, Links: customersdb.WeChatLinks{}, Sessions: customersdb.CustomerSessions{},
 		Customers: people, Channels: chans, WeChat: wechatClient,
 		AccessTokens: wechatTokens, Tenants: k.Tenants, Audit: k.Audit, Clock: cfg.Clock, TokenKey: customerTokenKey(cfg),
@@ -87,35 +96,24 @@ func services(k *module.Kernel) (module.Shared, error) {
 	module.Provide(k, auth)
 	stages := lifecycle.NewReactor(customersdb.Lifecycle{}, cfg.Clock)
 	module.Provide(k, stages)
-	eval := customersdb.NewSegmentEvaluator(k.SegmentFields.SQL)
-	segs := segments.NewService(segments.Deps{
-		Tx: db, Segments: customersdb.Segments{}, Rules: customersdb.TagRules{}, Eval: eval,
-		Membership: eval, Defs: customersdb.AttributeDefs{}, Jobs: k.Scheduler, Audit: k.Audit,
-		Tenants: k.Tenants, Clock: cfg.Clock, Fields: k.SegmentFields.Domain,
-	})
-	module.Provide(k, segs)
 	evs := events.NewService(events.Deps{
 		Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{}, Publisher: k.Bus, Tenants: k.Tenants, Clock: cfg.Clock,
 		Types: customersdb.EventTypes{}, Audit: k.Audit, Spend: customersdb.Events{},
 	})
 	module.Provide(k, evs)
-	tagger := tags.NewService(db, customersdb.Tags{}, customersdb.Customers{}, k.Audit)
-	module.Provide(k, tagger)
+	module.Provide(k, tags.NewService(tags.Deps{Tx: db, Tags: customersdb.Tags{}, Customers: customersdb.Customers{}, Audit: k.Audit,
+		Publisher: k.Bus, Watchers: segs}))
 	module.Provide(k, lifecycle.NewService(lifecycle.Deps{Tx: db, Repo: customersdb.Lifecycle{}, Jobs: k.Scheduler, Audit: k.Audit,
 		Tenants: k.Tenants, Clock: cfg.Clock}))
-	module.Provide(k, demodata.NewService(db, customersdb.CustomerImport{}, k.Audit, evs, cfg.Clock))
-	people.PublishTo(k.Bus)
-	tagger.PublishTo(k.Bus)
-	// Segments and auto-tags re-evaluate customers whose profile or tags change.
-	people.ReportChangesTo(segs)
-	tagger.ReportChangesTo(segs)
-	module.Provide(k, wechataccounts.New(wechataccounts.Deps{
+	module.Provide(k, demodata.NewService(demodata.Deps{Tx: db, Importer: customersdb.CustomerImport{}, Audit: k.Audit, Events: evs,
+		Clock: cfg.Clock}))
+	module.Provide(k, wechataccounts.NewService(wechataccounts.Deps{
 		Tx: db, Accounts: customersdb.WeChatAccounts{}, Links: customersdb.WeChatLinks{}, Members: customersdb.MemberStatuses{},
 		Tokens: auth, Customers: people, Channels: chans, Imports: customersdb.FanTagImports{}, Jobs: k.Scheduler,
 		OfficialAccount: wechatClient, AccessTokens: wechatTokens, Tags: customersdb.Tags{}, Tenants: k.Tenants, Audit: k.Audit,
 		Clock: cfg.Clock,
 	}))
-	in, err := checkins.New(checkins.Deps{Members: customersdb.MemberStatuses{}, Tx: db, Events: evs,
+	in, err := checkins.NewService(checkins.Deps{Members: customersdb.MemberStatuses{}, Tx: db, Events: evs,
 		Key: membercode.DeriveKey(customerTokenKey(cfg)), Clock: cfg.Clock})
 	if err != nil {
 		return module.Shared{}, err
@@ -142,7 +140,7 @@ func surfaces(k *module.Kernel) (module.Surfaces, error) {
 		Data: data, Sessions: customersdb.CustomerSessions{}, Jobs: k.Scheduler, Audit: k.Audit, Tenants: k.Tenants, Clock: cfg.Clock,
 		Webhooks: k.Bus})
 	module.Provide(k, erasures)
-	module.Provide(k, membership.New(membership.Deps{Tx: db, Members: customersdb.MemberStatuses{}, Activity: customersdb.Activity{},
+	module.Provide(k, membership.NewService(membership.Deps{Tx: db, Members: customersdb.MemberStatuses{}, Activity: customersdb.Activity{},
 		Providers: k.MemberSummaries()}))
 
 	evs, segs := module.Get[*events.Service](k), module.Get[*segments.Service](k)
@@ -189,5 +187,5 @@ func pages(k *module.Kernel) console.Module {
 		WeChatAccounts: module.Get[*wechataccounts.Service](k), Tags: module.Get[*tags.Service](k),
 		Lifecycle: module.Get[*lifecycle.Service](k), Segments: module.Get[*segments.Service](k),
 		Merges: module.Get[*customermerge.Service](k), Imports: module.Get[*customerimport.Service](k),
-		Privacy: module.Get[*privacy.Service](k), Events: module.Get[*events.Service](k), Logger: k.Config.Logger})
+		Privacy: module.Get[*privacy.Service](k), Events: module.Get[*events.Service](k)})
 }

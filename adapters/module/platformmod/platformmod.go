@@ -62,8 +62,8 @@ func Module() module.Module {
 // services builds the platform's services and provides them to the other modules.
 func services(k *module.Kernel) (module.Shared, error) {
 	cfg, db := k.Config, k.DB
-	module.Provide(k, tenancy.NewService(db, k.Tenants, k.Audit, k.Notifier, platformdb.Logos{}))
-	module.Provide(k, audit.NewService(db, platformdb.AuditLog{}, k.Tenants))
+	module.Provide(k, tenancy.NewService(tenancy.Deps{Tx: db, Tenants: k.Tenants, Audit: k.Audit, Notifier: k.Notifier, Logos: platformdb.Logos{}}))
+	module.Provide(k, audit.NewService(audit.Deps{Tx: db, Reader: platformdb.AuditLog{}, Tenants: k.Tenants}))
 	authorizer, err := casbinauth.New(db, platformdb.Roles{})
 	if err != nil {
 		return module.Shared{}, err
@@ -79,7 +79,8 @@ func services(k *module.Kernel) (module.Shared, error) {
 		Tx: db, Keys: platformdb.APIKeys{}, Roles: platformdb.Roles{}, Authorizer: authorizer, Audit: k.Audit,
 		Notifier: k.Notifier, Tenants: k.Tenants, Clock: cfg.Clock,
 	}))
-	local := signin.New(users, platformdb.NewLocalSignIn(db), cfg.Clock, cfg.SignInKey, cfg.Production)
+	local := signin.NewService(signin.Deps{Users: users, Store: platformdb.NewLocalSignIn(db), Clock: cfg.Clock, Key: cfg.SignInKey,
+		Production: cfg.Production})
 	module.Provide(k, local)
 	var identity ports.IdentityProvider
 	if cfg.KratosURL != "" {
@@ -90,7 +91,8 @@ func services(k *module.Kernel) (module.Shared, error) {
 		identity = local
 	}
 	module.Provide(k, identity)
-	secretsSvc := secrets.NewService(db, platformdb.Secrets{}, k.Keyring, k.Audit, k.Tenants, cfg.Clock)
+	secretsSvc := secrets.NewService(secrets.Deps{Tx: db, Secrets: platformdb.Secrets{}, Cipher: k.Keyring, Audit: k.Audit,
+		Tenants: k.Tenants, Clock: cfg.Clock})
 	module.Provide(k, secretsSvc)
 	aliyunSMS, err := aliyun.New(cfg.AliyunSMSAPI)
 	if err != nil {
@@ -105,13 +107,15 @@ func services(k *module.Kernel) (module.Shared, error) {
 	wechatTokens := wechat.NewTokens(wechatClient)
 	module.Provide(k, wechatClient)
 	module.Provide(k, wechatTokens)
-	channelsSvc := channels.NewService(db, platformdb.ChannelSettings{}, secretsSvc, k.Audit, channels.Verifiers{
-		WeChat: wechatTokens,
-		SMS:    sms.NewVerifier(aliyunSMS, tencentSMS),
-		SMTP:   smtp.Verifier{TLSConfig: cfg.SMTPTLS},
-	}, cfg.Clock)
+	channelsSvc := channels.NewService(channels.Deps{Tx: db, Settings: platformdb.ChannelSettings{}, Secrets: secretsSvc, Audit: k.Audit,
+		Verifiers: channels.Verifiers{
+			WeChat: wechatTokens,
+			SMS:    sms.NewVerifier(aliyunSMS, tencentSMS),
+			SMTP:   smtp.Verifier{TLSConfig: cfg.SMTPTLS},
+		}, Clock: cfg.Clock})
 	module.Provide(k, channelsSvc)
-	module.Provide(k, idempotency.NewService(db, platformdb.IdempotencyKeys{}, k.Scheduler, k.Tenants, cfg.Clock))
+	module.Provide(k, idempotency.NewService(idempotency.Deps{Tx: db, Store: platformdb.IdempotencyKeys{}, Jobs: k.Scheduler,
+		Tenants: k.Tenants, Clock: cfg.Clock}))
 	// Outside production endpoints may be plain http and local, for development receivers.
 	module.Provide(k, webhooks.NewService(webhooks.Deps{
 		Tx: db, Repo: platformdb.Webhooks{}, Cipher: k.Keyring, Jobs: k.Scheduler, Audit: k.Audit, Tenants: k.Tenants, Clock: cfg.Clock,
@@ -162,7 +166,7 @@ func api(k *module.Kernel) httpapi.Module {
 func pages(k *module.Kernel) console.Module {
 	return platformui.Module(platformui.Deps{Tenants: k.Tenants, Tenancy: module.Get[*tenancy.Service](k),
 		APIKeys: module.Get[*apikeys.Service](k), Access: module.Get[*access.Service](k), Audit: module.Get[*audit.Service](k),
-		Channels: module.Get[*channels.Service](k), Webhooks: module.Get[*webhooks.Service](k), Logger: k.Config.Logger})
+		Channels: module.Get[*channels.Service](k), Webhooks: module.Get[*webhooks.Service](k)})
 }
 
 // localSignIn is the local sign-in links, which production refuses.

@@ -94,7 +94,7 @@ func TestAuditChainVerifiesAndShowsTampering(t *testing.T) {
 		b.record(t, tn, "thing.update", map[string]any{"n": i, "big": 9007199254740993, "text": "<中文 & \u2028>"}, map[string]any{"n": i + 1})
 	}
 	b.record(t, other, "thing.create", nil, map[string]any{"n": 1})
-	svc := audit.NewService(b.db, platformdb.AuditLog{}, b.dir)
+	svc := audit.NewService(audit.Deps{Tx: b.db, Reader: platformdb.AuditLog{}, Tenants: b.dir})
 	v, err := svc.Verify(ctx, tn)
 	require.NoError(t, err)
 	require.Nil(t, v.Break)

@@ -161,7 +161,7 @@ func TestStoredSecretsNeverContainThePlaintext(t *testing.T) {
 	require.NoError(t, err)
 	k, err := secretbox.ParseKeyring(spec)
 	require.NoError(t, err)
-	svc := secrets.NewService(b.db, platformdb.Secrets{}, k, platformdb.AuditLog{}, b.dir, ports.SystemClock{})
+	svc := secrets.NewService(secrets.Deps{Tx: b.db, Secrets: platformdb.Secrets{}, Cipher: k, Audit: platformdb.AuditLog{}, Tenants: b.dir})
 	tn := pgtest.NewTenant(t, b.dir)
 	const plaintext = "wx9f8e7d6c5b4a3210-app-secret"
 	_, err = svc.Set(ctx, tn.ID, "wechat.mini_program.app_secret", plaintext)

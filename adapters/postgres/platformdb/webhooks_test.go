@@ -10,6 +10,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/postgres/platformdb"
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
 )
@@ -20,12 +21,12 @@ func insertWebhook(ctx context.Context) (uuid.UUID, uuid.UUID, error) {
 	repo := platformdb.Webhooks{}
 	now := time.Now()
 	e := ports.StoredWebhook{Endpoint: webhook.Endpoint{ID: uuid.New(), URL: "https://crm.example.com/hooks",
-		EventTypes: []string{webhook.CustomerCreated}, Status: webhook.Active, CreatedAt: now, UpdatedAt: now},
+		EventTypes: []string{customer.Created}, Status: webhook.Active, CreatedAt: now, UpdatedAt: now},
 		SecretKeyID: "t1", SecretSealed: []byte("sealed")}
 	if err := repo.InsertEndpoint(ctx, e); err != nil {
 		return uuid.Nil, uuid.Nil, err
 	}
-	ev := ports.WebhookEvent{ID: webhook.NewMessageID(), Type: webhook.CustomerCreated, Body: []byte(`{}`), CreatedAt: now}
+	ev := ports.WebhookEvent{ID: webhook.NewMessageID(), Type: customer.Created, Body: []byte(`{}`), CreatedAt: now}
 	if _, err := repo.InsertEvent(ctx, ev); err != nil {
 		return uuid.Nil, uuid.Nil, err
 	}
@@ -48,7 +49,7 @@ func TestWebhookEndpointsAreIsolatedBetweenTenants(t *testing.T) {
 		},
 		Update: func(ctx context.Context, id string) error {
 			return repo.UpdateEndpoint(ctx, ports.StoredWebhook{Endpoint: webhook.Endpoint{ID: uuid.MustParse(id), URL: "https://evil.example.com",
-				EventTypes: []string{webhook.CustomerCreated}, Status: webhook.Active, UpdatedAt: time.Now()}, SecretKeyID: "t1", SecretSealed: []byte("x")})
+				EventTypes: []string{customer.Created}, Status: webhook.Active, UpdatedAt: time.Now()}, SecretKeyID: "t1", SecretSealed: []byte("x")})
 		},
 		Delete: func(ctx context.Context, id string) error {
 			return repo.DeleteEndpoint(ctx, uuid.MustParse(id))
@@ -98,13 +99,13 @@ func TestWebhookListingsShowOnlyTheTenantsOwnEndpoints(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, all, 1)
 		require.Equal(t, mine, all[0].ID)
-		subs, err := repo.Subscribed(ctx, webhook.CustomerCreated)
+		subs, err := repo.Subscribed(ctx, customer.Created)
 		require.NoError(t, err)
 		require.Len(t, subs, 1)
 		logs, err := repo.Deliveries(ctx, mine, ports.Page{Limit: 10})
 		require.NoError(t, err)
 		require.Len(t, logs, 1)
-		none, err := repo.Subscribed(ctx, webhook.CustomerUpdated)
+		none, err := repo.Subscribed(ctx, customer.Updated)
 		require.Empty(t, none)
 		return err
 	}))
@@ -123,7 +124,7 @@ func TestWebhookCopiesOfACustomerFollowMergesAndGoOnErasure(t *testing.T) {
 			return err
 		}
 		for _, subject := range []uuid.UUID{dup, survivor, other} {
-			ev := ports.WebhookEvent{ID: webhook.NewMessageID(), Type: webhook.CustomerUpdated, Body: []byte(`{"name":"x"}`),
+			ev := ports.WebhookEvent{ID: webhook.NewMessageID(), Type: customer.Updated, Body: []byte(`{"name":"x"}`),
 				Subject: subject, CreatedAt: time.Now()}
 			if _, err := repo.InsertEvent(ctx, ev); err != nil {
 				return err

@@ -42,8 +42,11 @@ type Service struct {
 	signer *membercode.Signer
 }
 
-// New returns the service, or an error for a key that is too short.
-func New(d Deps) (*Service, error) {
+// NewService returns the service, or an error for a key that is too short.
+func NewService(d Deps) (*Service, error) {
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
+	}
 	signer, err := membercode.NewSigner(d.Key)
 	if err != nil {
 		return nil, err
@@ -104,7 +107,7 @@ func (s *Service) CheckIn(ctx context.Context, tenant tenants.ID, code, store st
 	case r.Code == events.CodeUnknownCustomer:
 		return CheckIn{}, ports.ErrCustomerNotFound
 	case r.Status == events.Rejected:
-		return CheckIn{}, &event.FieldError{Field: r.Errors[0].Field, Err: r.Errors[0].Err}
+		return CheckIn{}, r.Errors[0]
 	}
 	out.Member, err = ports.ReadInTenant(ctx, s.d.Tx, tenant, func(ctx context.Context) (ports.MemberStatus, error) {
 		return s.d.Members.MemberStatus(ctx, c.CustomerID)

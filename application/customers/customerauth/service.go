@@ -63,8 +63,11 @@ type Service struct {
 	tokens *Tokens
 }
 
-// New returns the service, or an error for a token key that is too short.
-func New(d Deps) (*Service, error) {
+// NewService returns the service, or an error for a token key that is too short.
+func NewService(d Deps) (*Service, error) {
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
+	}
 	tokens, err := NewTokens(d.TokenKey, d.Clock)
 	if err != nil {
 		return nil, err

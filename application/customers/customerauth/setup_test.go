@@ -75,10 +75,11 @@ func setup(t *testing.T) *testBundle {
 	keyring, err := secretbox.ParseKeyring(spec)
 	require.NoError(t, err)
 	audit := platformdb.AuditLog{}
-	sec := secrets.NewService(db, platformdb.Secrets{}, keyring, audit, dir, clk)
+	sec := secrets.NewService(secrets.Deps{Tx: db, Secrets: platformdb.Secrets{}, Cipher: keyring, Audit: audit, Tenants: dir, Clock: clk})
 	b := &testBundle{db: db, dir: dir, clock: clk, wx: wechattest.New(t),
-		customers: customers.NewService(db, customersdb.Customers{}, customersdb.AttributeDefs{}, audit, clk),
-		channels:  channels.NewService(db, platformdb.ChannelSettings{}, sec, audit, channels.Verifiers{}, clk),
+		customers: customers.NewService(customers.Deps{Tx: db, Repo: customersdb.Customers{}, Defs: customersdb.AttributeDefs{},
+			Audit: audit, Clock: clk}),
+		channels: channels.NewService(channels.Deps{Tx: db, Settings: platformdb.ChannelSettings{}, Secrets: sec, Audit: audit, Clock: clk}),
 	}
 	b.wx.AddApp(miniApp, appSecret)
 	b.wx.AddApp(officialApp, appSecret)
@@ -90,7 +91,7 @@ func setup(t *testing.T) *testBundle {
 // service is the service under test calling WeChat through client.
 func (b *testBundle) service(t *testing.T, client *wechat.Client) *customerauth.Service {
 	t.Helper()
-	svc, err := customerauth.New(customerauth.Deps{
+	svc, err := customerauth.NewService(customerauth.Deps{
 		Tx: b.db, Accounts: customersdb.WeChatAccounts{}, Links: customersdb.WeChatLinks{}, Sessions: customersdb.CustomerSessions{},
 		Customers: b.customers, Channels: b.channels,
 		WeChat: client, AccessTokens: wechat.NewTokens(client), Tenants: b.dir, Audit: platformdb.AuditLog{},

@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -120,7 +121,12 @@ type Deps struct {
 type Service struct{ d Deps }
 
 // NewService returns the service.
-func NewService(d Deps) *Service { return &Service{d: d} }
+func NewService(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
+	}
+	return &Service{d: d}
+}
 
 // row is one data row: its cells by column, non-empty ones only (nil when the row has not as
 // many cells as the header).
@@ -429,18 +435,7 @@ func (s *Service) build(rw *row, base customer.Customer, defs []customer.Attribu
 
 // fieldProblems reports the profile's field errors under the file's column names.
 func (s *Service) fieldProblems(rw *row, err error, p problems) {
-	var walk func(error)
-	walk = func(err error) {
-		if j, ok := err.(interface{ Unwrap() []error }); ok {
-			for _, e := range j.Unwrap() {
-				walk(e)
-			}
-			return
-		}
-		var fe *customer.FieldError
-		if !errors.As(err, &fe) {
-			return
-		}
+	for _, fe := range fielderr.All(err) {
 		col := fe.Field
 		code := CodeInvalid
 		if k, ok := strings.CutPrefix(col, "attributes."); ok {
@@ -452,9 +447,6 @@ func (s *Service) fieldProblems(rw *row, err error, p problems) {
 			col = consentPrefix + k
 		}
 		p.add(rw, col, code, fe.Err.Error())
-	}
-	if err != nil {
-		walk(err)
 	}
 }
 

@@ -37,10 +37,10 @@ func setup(t *testing.T) *testBundle {
 	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
 	log := platformdb.AuditLog{}
 	b := &testBundle{db: db, tenant: pgtest.NewTenant(t, dir),
-		customers: customers.NewService(db, customersdb.Customers{}, customersdb.AttributeDefs{}, log, ports.SystemClock{}),
-		audit:     audit.NewService(db, log, dir),
+		customers: customers.NewService(customers.Deps{Tx: db, Repo: customersdb.Customers{}, Defs: customersdb.AttributeDefs{}, Audit: log}),
+		audit:     audit.NewService(audit.Deps{Tx: db, Reader: log, Tenants: dir}),
 		svc: customerimport.NewService(customerimport.Deps{Tx: db, Customers: customersdb.CustomerBulk{}, Defs: customersdb.AttributeDefs{},
-			Tags: customersdb.Tags{}, Audit: log, Clock: ports.SystemClock{}}),
+			Tags: customersdb.Tags{}, Audit: log}),
 	}
 	require.NoError(t, b.customers.SetAttributeDefs(context.Background(), b.tenant.ID, []customer.AttributeDef{
 		{Key: "shoe_size", Type: "number"}, {Key: "vip", Type: "boolean"}, {Key: "tea", Type: "enum", EnumValues: []string{"green", "oolong"}}}))

@@ -11,7 +11,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/domain/customers/customer"
-	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -118,7 +117,7 @@ func (s *Service) Merge(ctx context.Context, tenant tenants.ID, survivor, duplic
 		if s.d.Webhooks == nil {
 			return nil
 		}
-		return s.d.Webhooks.Publish(ctx, webhook.CustomerMerged, map[string]string{"customer_id": survivor.String(), "merged_id": duplicate.String()})
+		return s.d.Webhooks.Publish(ctx, customer.Merged, map[string]string{"customer_id": survivor.String(), "merged_id": duplicate.String()})
 	})
 	return out, err
 }

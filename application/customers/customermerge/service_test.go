@@ -38,8 +38,8 @@ func setup(t *testing.T) *testBundle {
 	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
 	log := platformdb.AuditLog{}
 	b := &testBundle{db: db, dir: dir, tenant: pgtest.NewTenant(t, dir),
-		customers: customers.NewService(db, customersdb.Customers{}, customersdb.AttributeDefs{}, log, ports.SystemClock{}),
-		audit:     audit.NewService(db, log, dir),
+		customers: customers.NewService(customers.Deps{Tx: db, Repo: customersdb.Customers{}, Defs: customersdb.AttributeDefs{}, Audit: log}),
+		audit:     audit.NewService(audit.Deps{Tx: db, Reader: log, Tenants: dir}),
 		svc: customermerge.NewService(customermerge.Deps{Tx: db, Customers: customersdb.Customers{}, Merges: customersdb.CustomerMerges{},
 			Data: []ports.CustomerData{customersdb.AttributeData{}, customersdb.WeChatAccountData{}, customersdb.ActivityData{Activity: customersdb.Activity{}},
 				lifecycleapp.NewReactor(customersdb.Lifecycle{}, ports.SystemClock{})},

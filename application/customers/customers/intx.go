@@ -7,7 +7,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/domain/customers/customer"
-	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -32,5 +31,5 @@ func (s *Service) CreateTx(ctx context.Context, id uuid.UUID, p Patch) (customer
 		After: map[string]any{"fields": changed}}); err != nil {
 		return customer.Customer{}, err
 	}
-	return out, s.publish(ctx, webhook.CustomerCreated, out, changed)
+	return out, s.publish(ctx, customer.Created, out, changed)
 }

@@ -13,26 +13,44 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/domain/customers/customer"
-	"github.com/engagehq/engage/domain/platform/webhook"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
 
+// Deps are what the service needs.
+type Deps struct {
+	Tx    ports.Transactor
+	Repo  ports.CustomerRepository
+	Defs  ports.AttributeDefRepository
+	Audit ports.AuditLog
+	// Clock defaults to the wall clock.
+	Clock ports.Clock
+	// Publisher gets customer.created and customer.updated for the brand's webhooks, in the
+	// transaction of each change; nil publishes nothing.
+	Publisher ports.EventPublisher
+	// Watchers hear which customers the service created or changed, in the transaction of each
+	// change (segments); nil hears nothing.
+	Watchers ports.CustomersChangedListener
+}
+
 // Service runs the customer use cases.
 type Service struct {
-	tx    ports.Transactor
-	repo  ports.CustomerRepository
-	defs  ports.AttributeDefRepository
-	audit ports.AuditLog
-	clock ports.Clock
-	hooks ports.EventPublisher
-	// watchers hear which customers changed (segments); nil hears nothing.
+	tx       ports.Transactor
+	repo     ports.CustomerRepository
+	defs     ports.AttributeDefRepository
+	audit    ports.AuditLog
+	clock    ports.Clock
+	hooks    ports.EventPublisher
 	watchers ports.CustomersChangedListener
 }
 
 // NewService returns the customers service.
-func NewService(tx ports.Transactor, repo ports.CustomerRepository, defs ports.AttributeDefRepository, audit ports.AuditLog, clock ports.Clock) *Service {
-	return &Service{tx: tx, repo: repo, defs: defs, audit: audit, clock: clock}
+func NewService(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
+	}
+	return &Service{tx: d.Tx, repo: d.Repo, defs: d.Defs, audit: d.Audit, clock: d.Clock, hooks: d.Publisher, watchers: d.Watchers}
 }
 
 // Patch is a partial change of a profile: nil fields stay; an attribute set to nil is removed.
@@ -168,7 +186,7 @@ func (s *Service) Update(ctx context.Context, tenant tenants.ID, id uuid.UUID, p
 		if err := s.changed(ctx, tenant, id); err != nil {
 			return err
 		}
-		return s.publish(ctx, webhook.CustomerUpdated, out, changed)
+		return s.publish(ctx, customer.Updated, out, changed)
 	})
 	return out, err
 }
@@ -201,10 +219,10 @@ func (s *Service) SetAttributeDefs(ctx context.Context, tenant tenants.ID, defs 
 	var errs []error
 	for i, d := range defs {
 		if err := d.Check(); err != nil {
-			errs = append(errs, &customer.FieldError{Field: "attributes[" + strconv.Itoa(i) + "]", Err: err})
+			errs = append(errs, fielderr.New("attributes["+strconv.Itoa(i)+"]", err))
 		}
 		if seen[d.Key] {
-			errs = append(errs, &customer.FieldError{Field: "attributes[" + strconv.Itoa(i) + "].key", Err: ErrDuplicateKey})
+			errs = append(errs, fielderr.New("attributes["+strconv.Itoa(i)+"].key", ErrDuplicateKey))
 		}
 		seen[d.Key] = true
 	}
@@ -223,10 +241,6 @@ func (s *Service) SetAttributeDefs(ctx context.Context, tenant tenants.ID, defs 
 			Before: map[string]any{"attributes": before}, After: map[string]any{"attributes": defs}})
 	})
 }
-
-// ReportChangesTo makes the service tell l which customers it created or changed, in the
-// transaction of each change. Wiring calls it once, before serving.
-func (s *Service) ReportChangesTo(l ports.CustomersChangedListener) { s.watchers = l }
 
 func (s *Service) changed(ctx context.Context, tenant tenants.ID, id uuid.UUID) error {
 	if s.watchers == nil {

@@ -7,13 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/domain/customers/customer"
-	"github.com/engagehq/engage/ports"
 )
-
-// PublishTo makes the service publish customer.created and customer.updated to the brand's
-// webhooks through p, in the transaction of each change. Wiring calls it once, before serving;
-// without it nothing is published.
-func (s *Service) PublishTo(p ports.EventPublisher) { s.hooks = p }
 
 // ProfileData is a customer's profile as webhooks carry it. The brand owns the data and chose
 // the endpoint, so the profile goes with the event; it is never written to the service's logs.

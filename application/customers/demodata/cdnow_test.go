@@ -118,8 +118,8 @@ func TestLoadingTwiceAddsNothing(t *testing.T) {
 	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
 	bus := jobstest.Bus(db, jobstest.InsertOnly(t, db), dir)
 	evs := events.NewService(events.Deps{Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{}, Publisher: bus,
-		Tenants: dir, Clock: ports.SystemClock{}})
-	demo := demodata.NewService(db, customersdb.CustomerImport{}, platformdb.AuditLog{}, evs, ports.SystemClock{})
+		Tenants: dir})
+	demo := demodata.NewService(demodata.Deps{Tx: db, Importer: customersdb.CustomerImport{}, Audit: platformdb.AuditLog{}, Events: evs})
 	tn := pgtest.NewTenant(t, dir)
 	ctx := context.Background()
 

@@ -19,6 +19,17 @@ import (
 	"github.com/engagehq/engage/tenants"
 )
 
+// Deps are what the service needs.
+type Deps struct {
+	Tx       ports.Transactor
+	Importer ports.CustomerImporter
+	Audit    ports.AuditLog
+	// Events is the activity stream every purchase goes through.
+	Events *events.Service
+	// Clock defaults to the wall clock.
+	Clock ports.Clock
+}
+
 // Service loads demo and load-test data.
 type Service struct {
 	tx       ports.Transactor
@@ -28,9 +39,12 @@ type Service struct {
 	clock    ports.Clock
 }
 
-// NewService returns the service; events is the activity stream every purchase goes through.
-func NewService(tx ports.Transactor, importer ports.CustomerImporter, audit ports.AuditLog, evs *events.Service, clock ports.Clock) *Service {
-	return &Service{tx: tx, importer: importer, audit: audit, events: evs, clock: clock}
+// NewService returns the service.
+func NewService(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
+	}
+	return &Service{tx: d.Tx, importer: d.Importer, audit: d.Audit, events: d.Events, clock: d.Clock}
 }
 
 // ImportCustomers adds the profiles whose external IDs the brand does not have yet, checked

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/engagehq/engage/domain/customers/event"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -35,7 +36,7 @@ func typeSummary(t event.CustomType) map[string]any {
 }
 
 // SaveEventType defines a custom type or replaces the one with its key; created says which.
-// The error joins an event.FieldError for every part of the definition at fault.
+// The error joins a *fielderr.Error for every part of the definition at fault.
 func (s *Service) SaveEventType(ctx context.Context, tenant tenants.ID, t event.CustomType) (created bool, err error) {
 	if err := t.Check(); err != nil {
 		return false, err
@@ -111,13 +112,13 @@ func (s *Service) loadCatalog(ctx context.Context, evs []event.Event) (catalog, 
 
 // check applies the type's rules to a custom event that passed the general ones: an unknown
 // type is refused with CodeUnknownType, a payload at fault with CodeInvalid.
-func (c catalog) check(e *event.Event) (code string, errs []*event.FieldError) {
+func (c catalog) check(e *event.Event) (code string, errs []*fielderr.Error) {
 	if _, ok := event.CustomKey(e.Type); !ok {
 		return "", nil
 	}
 	t, ok := c[e.Type]
 	if !ok {
-		return CodeUnknownType, []*event.FieldError{{Field: "type", Err: event.ErrUnknownType}}
+		return CodeUnknownType, []*fielderr.Error{{Field: "type", Err: event.ErrUnknownType}}
 	}
 	payload, errs := t.CheckPayload(e.Payload)
 	if len(errs) > 0 {

@@ -17,6 +17,7 @@ import (
 	"github.com/engagehq/engage/application/customers/events"
 	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/customers/event"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -80,7 +81,7 @@ func TestEventTypesAreDefinedAuditedAndBadOnesRefused(t *testing.T) {
 
 	_, err = b.svc.SaveEventType(ctx, b.tenant, event.CustomType{Key: "survey_2", Fields: []event.CustomField{{Key: "mood", Type: "enum"}, {Key: "Bad", Type: "text"}}})
 	var fields []string
-	for _, fe := range event.Fields(err) {
+	for _, fe := range fielderr.All(err) {
 		fields = append(fields, fe.Field)
 	}
 	require.ElementsMatch(t, []string{"fields[0].enum_values", "fields[1].key", "fields[1].type"}, fields)

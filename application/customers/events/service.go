@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/domain/customers/event"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -58,7 +59,7 @@ type Result struct {
 	// Code says why an event was rejected.
 	Code string
 	// Errors name the fields at fault of a rejected event.
-	Errors []*event.FieldError
+	Errors []*fielderr.Error
 }
 
 // Deps are what the service needs.
@@ -85,7 +86,12 @@ type Service struct {
 }
 
 // NewService returns the service.
-func NewService(d Deps) *Service { return &Service{deps: d} }
+func NewService(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
+	}
+	return &Service{deps: d}
+}
 
 // IngestBatch checks every draft and stores the valid ones of known customers in one tenant
 // transaction, publishing them there (event.TypeRecorded) to the modules that react. It returns a result per
@@ -102,7 +108,7 @@ func (s *Service) IngestBatch(ctx context.Context, tenant tenants.ID, drafts []e
 		results[i] = Result{Index: i, ID: d.ID}
 		e, err := d.Check(now)
 		if err != nil {
-			results[i].Status, results[i].Code, results[i].Errors = Rejected, CodeInvalid, event.Fields(err)
+			results[i].Status, results[i].Code, results[i].Errors = Rejected, CodeInvalid, fielderr.All(err)
 			continue
 		}
 		valid, at = append(valid, e), append(at, i)
@@ -134,10 +140,10 @@ func (s *Service) IngestBatch(ctx context.Context, tenant tenants.ID, drafts []e
 				r.Status, r.Code, r.Errors = Rejected, code, errs
 			case !known(erased, e.CustomerID):
 				r.Status, r.Code = Rejected, CodeUnknownCustomer
-				r.Errors = []*event.FieldError{{Field: "customer_id", Err: ErrUnknownCustomer}}
+				r.Errors = []*fielderr.Error{{Field: "customer_id", Err: ErrUnknownCustomer}}
 			case erased[e.CustomerID]:
 				r.Status, r.Code = Rejected, CodeCustomerErased
-				r.Errors = []*event.FieldError{{Field: "customer_id", Err: ErrCustomerErased}}
+				r.Errors = []*fielderr.Error{{Field: "customer_id", Err: ErrCustomerErased}}
 			case seen[e.ID]:
 				r.Status = Duplicate // of an event earlier in the batch
 			default:

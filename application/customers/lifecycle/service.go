@@ -31,7 +31,12 @@ type Service struct {
 }
 
 // NewService returns the service.
-func NewService(d Deps) *Service { return &Service{deps: d} }
+func NewService(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
+	}
+	return &Service{deps: d}
+}
 
 // RecomputeArgs asks for every stage of one brand to be brought up to date.
 type RecomputeArgs struct {
@@ -58,7 +63,7 @@ func settingsMap(s lifecycle.Settings) map[string]int {
 }
 
 // SetSettings changes the brand's recency rules, audited, and enqueues the recompute of every
-// stage in the same transaction. Settings at fault are *lifecycle.FieldError, joined, and
+// stage in the same transaction. Settings at fault are *fielderr.Error, joined, and
 // change nothing.
 func (s *Service) SetSettings(ctx context.Context, tenant tenants.ID, settings lifecycle.Settings) error {
 	if err := settings.Check(); err != nil {

@@ -26,8 +26,8 @@ type Deps struct {
 // Service builds membership summaries.
 type Service struct{ d Deps }
 
-// New returns the service.
-func New(d Deps) *Service { return &Service{d: d} }
+// NewService returns the service.
+func NewService(d Deps) *Service { return &Service{d: d} }
 
 // Summary is a member's membership.
 type Summary struct {

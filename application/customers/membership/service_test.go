@@ -48,7 +48,7 @@ func TestSummaryShowsOnlyWhatModulesKnow(t *testing.T) {
 		}
 		return customersdb.Activity{}.Recompute(ctx, []uuid.UUID{buyer.ID})
 	}))
-	svc := membership.New(membership.Deps{Tx: db, Members: customersdb.MemberStatuses{}, Activity: customersdb.Activity{},
+	svc := membership.NewService(membership.Deps{Tx: db, Members: customersdb.MemberStatuses{}, Activity: customersdb.Activity{},
 		Providers: []ports.MemberSummaryProvider{points{members: map[uuid.UUID]int64{buyer.ID: 120}}}})
 
 	s, err := svc.Summary(t.Context(), tn.ID, buyer.ID)

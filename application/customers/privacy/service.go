@@ -11,7 +11,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/domain/customers/customer"
-	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -52,7 +51,12 @@ type Deps struct {
 type Service struct{ d Deps }
 
 // NewService returns the service.
-func NewService(d Deps) *Service { return &Service{d: d} }
+func NewService(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
+	}
+	return &Service{d: d}
+}
 
 // Download is everything the brand keeps about a customer.
 type Download struct {
@@ -195,6 +199,6 @@ func (s *Service) Erase(ctx context.Context, args EraseArgs) error {
 		if s.d.Webhooks == nil {
 			return nil
 		}
-		return s.d.Webhooks.Publish(ctx, webhook.CustomerErased, map[string]string{"customer_id": e.CustomerID.String()})
+		return s.d.Webhooks.Publish(ctx, customer.Erased, map[string]string{"customer_id": e.CustomerID.String()})
 	})
 }

@@ -43,11 +43,11 @@ func setup(t *testing.T) *testBundle {
 	jobs, err := riverjobs.New(db, riverjobs.Config{MaxWorkers: 2, NoPeriodic: true})
 	require.NoError(t, err)
 	b := &testBundle{db: db, dir: dir, tenant: pgtest.NewTenant(t, dir), river: jobs.Client(),
-		customers: customers.NewService(db, customersdb.Customers{}, customersdb.AttributeDefs{}, log, ports.SystemClock{}),
-		audit:     audit.NewService(db, log, dir),
+		customers: customers.NewService(customers.Deps{Tx: db, Repo: customersdb.Customers{}, Defs: customersdb.AttributeDefs{}, Audit: log}),
+		audit:     audit.NewService(audit.Deps{Tx: db, Reader: log, Tenants: dir}),
 		svc: privacy.NewService(privacy.Deps{Tx: db, Customers: customersdb.Customers{}, Erasures: customersdb.Erasures{},
 			Data:     []ports.CustomerData{customersdb.AttributeData{}, customersdb.WeChatAccountData{}, customersdb.ActivityData{Activity: customersdb.Activity{}}},
-			Sessions: customersdb.CustomerSessions{}, Jobs: jobs.Scheduler(), Audit: log, Tenants: dir, Clock: ports.SystemClock{}}),
+			Sessions: customersdb.CustomerSessions{}, Jobs: jobs.Scheduler(), Audit: log, Tenants: dir}),
 	}
 	riverjobs.Handle(jobs, b.svc.Erase, riverjobs.WorkerOptions{})
 	require.NoError(t, b.customers.SetAttributeDefs(context.Background(), b.tenant.ID, []customer.AttributeDef{{Key: "nickname", Type: "string"}}))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/customers/segment"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -40,7 +41,12 @@ type Service struct {
 }
 
 // NewService returns the service.
-func NewService(d Deps) *Service { return &Service{deps: d} }
+func NewService(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
+	}
+	return &Service{deps: d}
+}
 
 // MaxPreview is the most sample members a preview shows.
 const MaxPreview = 100
@@ -56,13 +62,15 @@ func (s *Service) Catalogue(ctx context.Context, tenant tenants.ID) (segment.Cat
 	return ports.ReadInTenant(ctx, s.deps.Tx, tenant, s.catalogue)
 }
 
-// parse checks a tree decoded from JSON against the brand's catalogue.
+// parse checks a tree decoded from JSON against the brand's catalogue; the nodes at fault are
+// field errors under "tree" ("tree.and[1].op").
 func (s *Service) parse(ctx context.Context, tree any) (segment.Tree, error) {
 	cat, err := s.catalogue(ctx)
 	if err != nil {
 		return segment.Tree{}, err
 	}
-	return segment.Parse(tree, cat)
+	t, err := segment.Parse(tree, cat)
+	return t, fielderr.Under("tree", err)
 }
 
 // Count returns how many of the brand's customers match tree, a tree decoded from JSON: the

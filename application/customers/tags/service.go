@@ -12,8 +12,9 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/customers/tag"
-	"github.com/engagehq/engage/domain/platform/webhook"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -42,6 +43,20 @@ func (e *UnknownCustomersError) Error() string {
 	return "no such customers at " + strings.Join(idx, ", ")
 }
 
+// Deps are what the service needs.
+type Deps struct {
+	Tx        ports.Transactor
+	Tags      ports.TagRepository
+	Customers ports.CustomerRepository
+	Audit     ports.AuditLog
+	// Publisher gets the tags given by hand (customer.tagged) for the brand's webhooks, in the
+	// transaction of each change; nil publishes nothing.
+	Publisher ports.EventPublisher
+	// Watchers hear whose tags the service changed, in the transaction of each change
+	// (segments); nil hears nothing.
+	Watchers ports.CustomersChangedListener
+}
+
 // Service runs the tag use cases.
 type Service struct {
 	tx        ports.Transactor
@@ -49,13 +64,12 @@ type Service struct {
 	customers ports.CustomerRepository
 	audit     ports.AuditLog
 	hooks     ports.EventPublisher
-	// watchers hear which customers' tags changed (segments); nil hears nothing.
-	watchers ports.CustomersChangedListener
+	watchers  ports.CustomersChangedListener
 }
 
 // NewService returns the tags service.
-func NewService(tx ports.Transactor, repo ports.TagRepository, customers ports.CustomerRepository, audit ports.AuditLog) *Service {
-	return &Service{tx: tx, repo: repo, customers: customers, audit: audit}
+func NewService(d Deps) *Service {
+	return &Service{tx: d.Tx, repo: d.Tags, customers: d.Customers, audit: d.Audit, hooks: d.Publisher, watchers: d.Watchers}
 }
 
 // Of returns a customer's tags, or ports.ErrCustomerNotFound.
@@ -71,7 +85,7 @@ func (s *Service) Of(ctx context.Context, tenant tenants.ID, customer uuid.UUID)
 }
 
 // Add tags a customer by hand (tags it has stay as they are) and returns its tags. Names are
-// checked first: a *tag.FieldError per name at fault, joined, and nothing changes.
+// checked first: a *fielderr.Error per name at fault ("[2]"), joined, and nothing changes.
 func (s *Service) Add(ctx context.Context, tenant tenants.ID, customer uuid.UUID, names []string) ([]ports.CustomerTag, error) {
 	names, err := tag.NormaliseAll(names)
 	if err != nil {
@@ -97,7 +111,7 @@ func (s *Service) Add(ctx context.Context, tenant tenants.ID, customer uuid.UUID
 func (s *Service) Remove(ctx context.Context, tenant tenants.ID, customer uuid.UUID, name string) ([]ports.CustomerTag, error) {
 	name, err := tag.Normalise(name)
 	if err != nil {
-		return nil, &tag.FieldError{Err: err}
+		return nil, fielderr.New("", err)
 	}
 	return s.change(ctx, tenant, customer, "tag.remove", func(ctx context.Context) error {
 		_, err := s.repo.Remove(ctx, customer, []string{name})
@@ -176,7 +190,8 @@ type BulkResult struct {
 }
 
 // Apply makes a bulk change in one tenant transaction. If any ID is not the brand's customer it
-// returns an *UnknownCustomersError and changes nothing; a bad tag is a *tag.FieldError.
+// returns an *UnknownCustomersError and changes nothing; a bad tag is a *fielderr.Error of
+// "tag", a list of too few or too many customers one of "customer_ids" (ErrBulkSize).
 func (s *Service) Apply(ctx context.Context, tenant tenants.ID, b Bulk) (BulkResult, error) {
 	name, ids, err := checkBulk(b)
 	if err != nil {
@@ -199,7 +214,7 @@ func (s *Service) Apply(ctx context.Context, tenant tenants.ID, b Bulk) (BulkRes
 func (s *Service) ApplyMatching(ctx context.Context, tenant tenants.ID, q ports.CustomerQuery, name string, remove bool) (BulkResult, error) {
 	name, err := tag.Normalise(name)
 	if err != nil {
-		return BulkResult{}, &tag.FieldError{Err: err}
+		return BulkResult{}, fielderr.New("", err)
 	}
 	var out BulkResult
 	err = s.tx.InTenant(ctx, tenant, func(ctx context.Context) error {
@@ -264,10 +279,10 @@ func checkBulk(b Bulk) (string, []uuid.UUID, error) {
 	var errs []error
 	name, err := tag.Normalise(b.Tag)
 	if err != nil {
-		errs = append(errs, &tag.FieldError{Err: err})
+		errs = append(errs, fielderr.New("tag", err))
 	}
 	if len(b.Customers) == 0 || len(b.Customers) > MaxBulk {
-		errs = append(errs, ErrBulkSize)
+		errs = append(errs, fielderr.New("customer_ids", ErrBulkSize))
 	}
 	if len(errs) > 0 {
 		return "", nil, errors.Join(errs...)
@@ -291,10 +306,6 @@ func unknownAt(requested, missing []uuid.UUID) error {
 	return e
 }
 
-// PublishTo makes the service announce tags given by hand (customer.tagged) to the brand's
-// webhooks through p, in the transaction of each change. Wiring calls it once, before serving.
-func (s *Service) PublishTo(p ports.EventPublisher) { s.hooks = p }
-
 // TaggedData is the data of a customer.tagged webhook event.
 type TaggedData struct {
 	CustomerID uuid.UUID `json:"customer_id"`
@@ -302,16 +313,12 @@ type TaggedData struct {
 	Tags []string `json:"tags"`
 }
 
-func (s *Service) publishTagged(ctx context.Context, customer uuid.UUID, added []string) error {
+func (s *Service) publishTagged(ctx context.Context, id uuid.UUID, added []string) error {
 	if s.hooks == nil || len(added) == 0 {
 		return nil
 	}
-	return s.hooks.Publish(ctx, webhook.CustomerTagged, TaggedData{CustomerID: customer, Tags: added})
+	return s.hooks.Publish(ctx, customer.Tagged, TaggedData{CustomerID: id, Tags: added})
 }
-
-// ReportChangesTo makes the service tell l whose tags it changed, in the transaction of each
-// change. Wiring calls it once, before serving.
-func (s *Service) ReportChangesTo(l ports.CustomersChangedListener) { s.watchers = l }
 
 func (s *Service) tagsChanged(ctx context.Context, tenant tenants.ID, ids []uuid.UUID) error {
 	if s.watchers == nil {

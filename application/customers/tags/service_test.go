@@ -32,7 +32,8 @@ func setup(t *testing.T) *testBundle {
 	t.Helper()
 	db := pgtest.New(t).OpenApp(t)
 	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
-	return &testBundle{db: db, svc: tags.NewService(db, customersdb.Tags{}, customersdb.Customers{}, platformdb.AuditLog{}), tenant: pgtest.NewTenant(t, dir)}
+	svc := tags.NewService(tags.Deps{Tx: db, Tags: customersdb.Tags{}, Customers: customersdb.Customers{}, Audit: platformdb.AuditLog{}})
+	return &testBundle{db: db, svc: svc, tenant: pgtest.NewTenant(t, dir)}
 }
 
 // customers stores n customers in the bundle's tenant, in one statement, named 会员0...

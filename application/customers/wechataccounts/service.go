@@ -71,8 +71,13 @@ type Deps struct {
 // Service runs the use cases.
 type Service struct{ d Deps }
 
-// New returns the service.
-func New(d Deps) *Service { return &Service{d: d} }
+// NewService returns the service.
+func NewService(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
+	}
+	return &Service{d: d}
+}
 
 // Link is a customer's WeChat account as admins see it.
 type Link struct {
@@ -258,7 +263,7 @@ func (s *Service) Move(ctx context.Context, tenant tenants.ID, appID, openID str
 
 // ImportProfile stores the nickname and avatar a customer authorised in the Mini Program: on
 // their Mini Program account, and on their profile (the avatar always, the nickname as their
-// name only while the profile has none). Field errors are *customer.FieldError.
+// name only while the profile has none). Field errors are *fielderr.Error.
 func (s *Service) ImportProfile(ctx context.Context, tenant tenants.ID, customerID uuid.UUID, nickname, avatarURL string) (customer.Customer, error) {
 	nickname, err := customer.CheckWeChatProfile(nickname, avatarURL)
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 	"github.com/engagehq/engage/application/customers/customerauth"
 	"github.com/engagehq/engage/application/customers/customers"
 	"github.com/engagehq/engage/application/customers/wechataccounts"
-	"github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -193,7 +193,7 @@ func TestImportProfileStoresWhatTheMemberAuthorised(t *testing.T) {
 	require.Equal(t, "小明", c.Name, "a name the member has is kept")
 
 	_, err = svc.ImportProfile(t.Context(), tn.ID, id, "", "https://example.com/a.png")
-	var fe *customer.FieldError
+	var fe *fielderr.Error
 	require.ErrorAs(t, err, &fe)
 	got, err := b.app.Customers.Get(t.Context(), tn.ID, id)
 	require.NoError(t, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -18,14 +19,14 @@ func (s *Service) Roles(ctx context.Context, tenant tenants.ID) ([]ports.CustomR
 func (s *Service) SaveRole(ctx context.Context, tenant tenants.ID, actorRoles []access.Role, name, description string, perms []string) (ports.CustomRole, error) {
 	role, err := access.ParseRole(name)
 	if err != nil {
-		return ports.CustomRole{}, &tenants.FieldError{Field: "name", Err: err}
+		return ports.CustomRole{}, fielderr.New("name", err)
 	}
 	if role.Builtin() {
-		return ports.CustomRole{}, &tenants.FieldError{Field: "name", Err: ErrBuiltinRole}
+		return ports.CustomRole{}, fielderr.New("name", ErrBuiltinRole)
 	}
 	ps, err := access.ParsePermissions(perms)
 	if err != nil {
-		return ports.CustomRole{}, &tenants.FieldError{Field: "permissions", Err: err}
+		return ports.CustomRole{}, fielderr.New("permissions", err)
 	}
 	held, err := s.d.Authorizer.Permissions(ctx, tenant, actorRoles)
 	if err != nil {

@@ -48,7 +48,12 @@ type Deps struct {
 type Service struct{ d Deps }
 
 // NewService returns the access service.
-func NewService(d Deps) *Service { return &Service{d: d} }
+func NewService(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
+	}
+	return &Service{d: d}
+}
 
 // Admin is a signed-in admin acting in one tenant.
 type Admin struct {

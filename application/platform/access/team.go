@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -26,7 +27,7 @@ func (s *Service) Members(ctx context.Context, tenant tenants.ID) ([]ports.Membe
 func (s *Service) Invite(ctx context.Context, tenant tenants.ID, actorRoles []access.Role, email string, roles []access.Role) (ports.Invitation, error) {
 	addr, err := mail.ParseAddress(email)
 	if err != nil || addr.Name != "" {
-		return ports.Invitation{}, &tenants.FieldError{Field: "email", Err: ErrEmail}
+		return ports.Invitation{}, fielderr.New("email", ErrEmail)
 	}
 	now := s.d.Clock.Now()
 	inv := ports.Invitation{ID: uuid.New(), TenantID: tenant.UUID(), Email: normaliseEmail(addr.Address), Roles: roles,
@@ -171,7 +172,7 @@ func invitationSnapshot(i ports.Invitation) invitationView {
 func (s *Service) AddAdmin(ctx context.Context, tenant tenants.ID, email, name string, roles []access.Role) (ports.Membership, error) {
 	email = normaliseEmail(email)
 	if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
-		return ports.Membership{}, &tenants.FieldError{Field: "email", Err: ErrEmail}
+		return ports.Membership{}, fielderr.New("email", ErrEmail)
 	}
 	u, err := s.d.Users.ByEmail(ctx, email)
 	if errors.Is(err, ports.ErrUserNotFound) {

@@ -80,6 +80,9 @@ type verifiedKey struct {
 
 // NewService returns the API key service.
 func NewService(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
+	}
 	return &Service{d: d, verified: map[[32]byte]verifiedKey{}}
 }
 

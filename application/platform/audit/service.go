@@ -16,6 +16,13 @@ import (
 	"github.com/engagehq/engage/tenants"
 )
 
+// Deps are what the service needs.
+type Deps struct {
+	Tx      ports.Transactor
+	Reader  ports.AuditReader
+	Tenants *tenants.Directory
+}
+
 // Service reads the audit trail.
 type Service struct {
 	tx     ports.Transactor
@@ -24,8 +31,8 @@ type Service struct {
 }
 
 // NewService returns the audit service.
-func NewService(tx ports.Transactor, reader ports.AuditReader, dir *tenants.Directory) *Service {
-	return &Service{tx: tx, reader: reader, dir: dir}
+func NewService(d Deps) *Service {
+	return &Service{tx: d.Tx, reader: d.Reader, dir: d.Tenants}
 }
 
 // List returns a page of tenant's records matching f, newest first.

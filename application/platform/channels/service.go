@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/engagehq/engage/application/platform/secrets"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -50,6 +51,18 @@ type Verifiers struct {
 	SMTP   ports.SMTPVerifier
 }
 
+// Deps are what the service needs.
+type Deps struct {
+	Tx       ports.Transactor
+	Settings ports.ChannelSettingsRepository
+	// Secrets keeps each channel's credential.
+	Secrets   *secrets.Service
+	Audit     ports.AuditLog
+	Verifiers Verifiers
+	// Clock defaults to the wall clock.
+	Clock ports.Clock
+}
+
 // Service runs the channel settings use cases.
 type Service struct {
 	tx       ports.Transactor
@@ -61,8 +74,11 @@ type Service struct {
 }
 
 // NewService returns the channels service.
-func NewService(tx ports.Transactor, repo ports.ChannelSettingsRepository, sec *secrets.Service, audit ports.AuditLog, v Verifiers, clock ports.Clock) *Service {
-	return &Service{tx: tx, repo: repo, secrets: sec, audit: audit, verifier: v, clock: clock}
+func NewService(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
+	}
+	return &Service{tx: d.Tx, repo: d.Settings, secrets: d.Secrets, audit: d.Audit, verifier: d.Verifiers, clock: d.Clock}
 }
 
 // Get returns tenant's channel settings.
@@ -118,7 +134,7 @@ var (
 )
 
 func fieldErr(field, msg string) error {
-	return &tenants.FieldError{Field: field, Err: errors.New(msg)}
+	return fielderr.New(field, errors.New(msg))
 }
 
 // validate checks a channel's configuration and returns it as stored JSON.

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/tenants"
 )
 
@@ -29,7 +30,7 @@ const (
 
 var namePattern = regexp.MustCompile(`^[a-z][a-z0-9_.]{2,63}$`)
 
-// Validation errors, each wrapped in a *tenants.FieldError naming its field.
+// Validation errors, each wrapped in a *fielderr.Error naming its field.
 var (
 	ErrInvalidName  = errors.New("name must be 3-64 characters of lower-case letters, digits, '_' and '.', starting with a letter, e.g. smtp.password")
 	ErrInvalidValue = errors.New("value must be 1-4096 bytes")
@@ -46,14 +47,14 @@ func hint(value string) string {
 
 func validateName(name string) error {
 	if !namePattern.MatchString(name) {
-		return &tenants.FieldError{Field: "name", Err: ErrInvalidName}
+		return fielderr.New("name", ErrInvalidName)
 	}
 	return nil
 }
 
 func validateValue(value string) error {
 	if len(value) == 0 || len(value) > MaxValueBytes {
-		return &tenants.FieldError{Field: "value", Err: ErrInvalidValue}
+		return fielderr.New("value", ErrInvalidValue)
 	}
 	return nil
 }

@@ -13,6 +13,18 @@ import (
 	"github.com/engagehq/engage/tenants"
 )
 
+// Deps are what the service needs.
+type Deps struct {
+	Tx      ports.Transactor
+	Secrets ports.SecretRepository
+	// Cipher seals values at rest.
+	Cipher  ports.Cipher
+	Audit   ports.AuditLog
+	Tenants *tenants.Directory
+	// Clock defaults to the wall clock.
+	Clock ports.Clock
+}
+
 // Service runs the secret use cases. Every change is audited in its own transaction, with
 // masked views only.
 type Service struct {
@@ -25,10 +37,11 @@ type Service struct {
 }
 
 // NewService returns the secrets service.
-func NewService(tx ports.Transactor, repo ports.SecretRepository, cipher ports.Cipher, audit ports.AuditLog,
-	dir *tenants.Directory, clock ports.Clock,
-) *Service {
-	return &Service{tx: tx, repo: repo, cipher: cipher, audit: audit, dir: dir, clock: clock}
+func NewService(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
+	}
+	return &Service{tx: d.Tx, repo: d.Secrets, cipher: d.Cipher, audit: d.Audit, dir: d.Tenants, clock: d.Clock}
 }
 
 // Set stores value as tenant's secret name, replacing any it had, and returns its masked view.

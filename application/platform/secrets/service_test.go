@@ -12,6 +12,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/application/platform/secrets"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -129,7 +130,7 @@ func TestInvalidNameOrValueIsAFieldErrorAndStoresNothing(t *testing.T) {
 	}
 	for _, c := range cases {
 		_, err := svc.Set(ctx, tn.ID, c.name, c.value)
-		var fe *tenants.FieldError
+		var fe *fielderr.Error
 		require.Truef(t, errors.As(err, &fe), "%q=%.10q: %v", c.name, c.value, err)
 		require.Equal(t, c.field, fe.Field)
 		if c.field == "value" && c.value != "" {
@@ -140,7 +141,7 @@ func TestInvalidNameOrValueIsAFieldErrorAndStoresNothing(t *testing.T) {
 	_, err := svc.Set(ctx, tn.ID, "BAD", "")
 	var fields []string
 	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-		var fe *tenants.FieldError
+		var fe *fielderr.Error
 		require.True(t, errors.As(e, &fe))
 		fields = append(fields, fe.Field)
 	}

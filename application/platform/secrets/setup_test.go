@@ -45,7 +45,7 @@ func (b *bundle) serviceWithAudit(t *testing.T, keyringSpec string, audit ports.
 	t.Helper()
 	k, err := secretbox.ParseKeyring(keyringSpec)
 	require.NoError(t, err)
-	return secrets.NewService(b.db, platformdb.Secrets{}, k, audit, b.dir, testClock)
+	return secrets.NewService(secrets.Deps{Tx: b.db, Secrets: platformdb.Secrets{}, Cipher: k, Audit: audit, Tenants: b.dir, Clock: testClock})
 }
 
 func keySpec(t *testing.T, id string) string {

@@ -30,6 +30,18 @@ var (
 	ErrInvalidLink = errors.New("sign-in link is invalid, expired or already used")
 )
 
+// Deps are what the service needs.
+type Deps struct {
+	Users ports.AdminUserRepository
+	Store ports.LocalSignIn
+	// Clock defaults to the wall clock.
+	Clock ports.Clock
+	// Key signs links.
+	Key []byte
+	// Production disables every method.
+	Production bool
+}
+
 // Service issues and redeems links, and checks the sessions they open.
 type Service struct {
 	users      ports.AdminUserRepository
@@ -39,9 +51,12 @@ type Service struct {
 	production bool
 }
 
-// New returns the service; key signs links. In production every method refuses.
-func New(users ports.AdminUserRepository, store ports.LocalSignIn, clock ports.Clock, key []byte, production bool) *Service {
-	return &Service{users: users, store: store, clock: clock, key: key, production: production}
+// NewService returns the service. In production every method refuses.
+func NewService(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
+	}
+	return &Service{users: d.Users, store: d.Store, clock: d.Clock, key: d.Key, production: d.Production}
 }
 
 // IssueLink returns a link token for the admin with email.

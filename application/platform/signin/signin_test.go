@@ -24,7 +24,7 @@ func setup(t *testing.T, production bool) (*signin.Service, *clock) {
 	users := platformdb.NewAdminUsers(db)
 	require.NoError(t, users.Insert(context.Background(), ports.AdminUser{ID: [16]byte{1}, IdentityID: access.LocalIdentityPrefix + "a@b.example", Email: "a@b.example"}))
 	c := &clock{now: time.Now()}
-	return signin.New(users, platformdb.NewLocalSignIn(db), c, []byte("key"), production), c
+	return signin.NewService(signin.Deps{Users: users, Store: platformdb.NewLocalSignIn(db), Clock: c, Key: []byte("key"), Production: production}), c
 }
 
 func TestLinkExpiresAfterFifteenMinutesAndSessionsAfterTwelveHours(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	_ "image/jpeg" // decoders for the accepted logo formats
 	_ "image/png"
 
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -26,11 +27,11 @@ var ErrLogo = errors.New("a logo is a PNG or JPEG image of at most 512 KiB and 2
 // SetLogo replaces tenant's logo after checking it really is a small PNG or JPEG image.
 func (s *Service) SetLogo(ctx context.Context, tenant tenants.ID, data []byte) error {
 	if len(data) == 0 || len(data) > MaxLogoBytes {
-		return &tenants.FieldError{Field: "logo", Err: ErrLogo}
+		return fielderr.New("logo", ErrLogo)
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil || cfg.Width > MaxLogoSide || cfg.Height > MaxLogoSide || (format != "png" && format != "jpeg") {
-		return &tenants.FieldError{Field: "logo", Err: ErrLogo}
+		return fielderr.New("logo", ErrLogo)
 	}
 	sum := sha256.Sum256(data)
 	return s.tx.InTenant(ctx, tenant, func(ctx context.Context) error {

@@ -9,6 +9,16 @@ import (
 	"github.com/engagehq/engage/tenants"
 )
 
+// Deps are what the service needs.
+type Deps struct {
+	Tx      ports.Transactor
+	Tenants *tenants.Directory
+	Audit   ports.AuditLog
+	// Notifier tells the other processes that a tenant changed.
+	Notifier ports.Notifier
+	Logos    ports.LogoRepository
+}
+
 // Service runs the tenant lifecycle.
 type Service struct {
 	tx     ports.Transactor
@@ -19,8 +29,8 @@ type Service struct {
 }
 
 // NewService returns the tenancy service.
-func NewService(tx ports.Transactor, dir *tenants.Directory, audit ports.AuditLog, notify ports.Notifier, logos ports.LogoRepository) *Service {
-	return &Service{tx: tx, dir: dir, audit: audit, notify: notify, logos: logos}
+func NewService(d Deps) *Service {
+	return &Service{tx: d.Tx, dir: d.Tenants, audit: d.Audit, notify: d.Notifier, logos: d.Logos}
 }
 
 // snapshot is what the audit trail keeps of a tenant.

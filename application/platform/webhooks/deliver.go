@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/application/eventbus"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -350,7 +351,7 @@ type TestResult struct {
 func (s *Service) Test(ctx context.Context, tenant tenants.ID, id uuid.UUID, eventType string) (TestResult, error) {
 	et, err := webhook.Lookup(eventType)
 	if err != nil {
-		return TestResult{}, &webhook.FieldError{Field: "event_type", Err: err}
+		return TestResult{}, fielderr.New("event_type", err)
 	}
 	var (
 		ep  ports.StoredWebhook

@@ -17,6 +17,7 @@ import (
 	"github.com/engagehq/engage/adapters/secretbox"
 	"github.com/engagehq/engage/adapters/webhookhttp"
 	"github.com/engagehq/engage/application/platform/webhooks"
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -60,7 +61,7 @@ func TestResealingMovesSigningSecretsToTheCurrentKey(t *testing.T) {
 	ctx := context.Background()
 	tn := pgtest.NewTenant(t, dir)
 	before := service(oldKey)
-	e, first, err := before.Create(ctx, tn.ID, webhook.Draft{URL: rcv.URL, EventTypes: []string{webhook.CustomerCreated}})
+	e, first, err := before.Create(ctx, tn.ID, webhook.Draft{URL: rcv.URL, EventTypes: []string{customer.Created}})
 	require.NoError(t, err)
 	second, err := before.RotateSecret(ctx, tn.ID, e.ID)
 	require.NoError(t, err)
@@ -75,7 +76,7 @@ func TestResealingMovesSigningSecretsToTheCurrentKey(t *testing.T) {
 
 	// The old key can go: both secrets still sign.
 	after := service(newKey)
-	res, err := after.Test(ctx, tn.ID, e.ID, webhook.CustomerCreated)
+	res, err := after.Test(ctx, tn.ID, e.ID, customer.Created)
 	require.NoError(t, err)
 	require.Equal(t, ports.DeliverySucceeded, res.Delivery.Status)
 	mu.Lock()

@@ -37,6 +37,7 @@ type Deps struct {
 	Disable webhook.DisablePolicy
 	// Alerts email the admins when an endpoint is disabled; the zero value sends none.
 	Alerts Alerts
+	// Logger defaults to slog.Default.
 	Logger *slog.Logger
 }
 
@@ -54,7 +55,10 @@ func NewService(d Deps) *Service {
 		d.Disable = webhook.DefaultDisablePolicy
 	}
 	if d.Logger == nil {
-		d.Logger = slog.New(slog.DiscardHandler)
+		d.Logger = slog.Default()
+	}
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
 	}
 	return &Service{d: d}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/engagehq/engage/domain/customers/fieldtype"
+	"github.com/engagehq/engage/domain/fielderr"
 )
 
 // Attribute types a brand may define.
@@ -28,10 +29,10 @@ func (d AttributeDef) spec() fieldtype.Spec {
 func (d AttributeDef) Check() error {
 	var errs []error
 	if !fieldtype.ValidKey(d.Key) {
-		errs = append(errs, invalid("key", fieldtype.KeyRule))
+		errs = append(errs, fielderr.Errorf("key", fieldtype.KeyRule))
 	}
 	for _, p := range d.spec().Check(AttributeTypes) {
-		errs = append(errs, &FieldError{Field: p.Part, Err: p.Err})
+		errs = append(errs, fielderr.New(p.Part, p.Err))
 	}
 	return errors.Join(errs...)
 }
@@ -52,7 +53,7 @@ func CheckAttributes(values map[string]any, defs []AttributeDef) (map[string]any
 		field := "attributes." + k
 		d, ok := byKey[k]
 		if !ok {
-			errs = append(errs, &FieldError{Field: field, Err: ErrUnknownAttribute})
+			errs = append(errs, fielderr.New(field, ErrUnknownAttribute))
 			continue
 		}
 		if v == nil {
@@ -61,7 +62,7 @@ func CheckAttributes(values map[string]any, defs []AttributeDef) (map[string]any
 		}
 		nv, err := d.coerce(v)
 		if err != nil {
-			errs = append(errs, &FieldError{Field: field, Err: err})
+			errs = append(errs, fielderr.New(field, err))
 			continue
 		}
 		out[k] = nv

@@ -4,7 +4,6 @@ package customer
 
 import (
 	"errors"
-	"fmt"
 	"net/mail"
 	"regexp"
 	"slices"
@@ -14,20 +13,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/domain/customers/lifecycle"
+	"github.com/engagehq/engage/domain/fielderr"
 )
-
-// FieldError names the profile field at fault.
-type FieldError struct {
-	Field string
-	Err   error
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
-func (e *FieldError) Unwrap() error { return e.Err }
-
-func invalid(field, format string, args ...any) error {
-	return &FieldError{Field: field, Err: fmt.Errorf(format, args...)}
-}
 
 // Address is a postal address in China's order.
 type Address struct {
@@ -116,49 +103,49 @@ func (c *Customer) Normalise(now time.Time) error {
 	var errs []error
 	c.Name = strings.TrimSpace(c.Name)
 	if len([]rune(c.Name)) > 100 {
-		errs = append(errs, invalid("name", "at most 100 characters"))
+		errs = append(errs, fielderr.Errorf("name", "at most 100 characters"))
 	}
 	if c.Gender == "" {
 		c.Gender = "unknown"
 	}
 	if !slices.Contains(Genders, c.Gender) {
-		errs = append(errs, invalid("gender", "one of %s", strings.Join(Genders, ", ")))
+		errs = append(errs, fielderr.Errorf("gender", "one of %s", strings.Join(Genders, ", ")))
 	}
 	if c.BirthDate != nil {
 		d := *c.BirthDate
 		if d.After(now) || d.Year() < 1900 {
-			errs = append(errs, invalid("birth_date", "a date between 1900 and today"))
+			errs = append(errs, fielderr.Errorf("birth_date", "a date between 1900 and today"))
 		}
 	}
 	if c.Phone != "" {
 		p, err := NormalisePhone(c.Phone)
 		if err != nil {
-			errs = append(errs, &FieldError{Field: "phone", Err: err})
+			errs = append(errs, fielderr.New("phone", err))
 		}
 		c.Phone = p
 	}
 	if c.Email != "" {
 		e, err := NormaliseEmail(c.Email)
 		if err != nil {
-			errs = append(errs, &FieldError{Field: "email", Err: err})
+			errs = append(errs, fielderr.New("email", err))
 		}
 		c.Email = e
 	}
 	if c.AvatarURL != "" && !strings.HasPrefix(c.AvatarURL, "https://") {
-		errs = append(errs, invalid("avatar_url", "an https URL"))
+		errs = append(errs, fielderr.Errorf("avatar_url", "an https URL"))
 	}
 	if c.Address.Postcode != "" && !postcode.MatchString(c.Address.Postcode) {
-		errs = append(errs, invalid("address.postcode", "six digits"))
+		errs = append(errs, fielderr.Errorf("address.postcode", "six digits"))
 	}
 	if c.Language == "" {
 		c.Language = "zh-CN"
 	}
 	if c.Language != "zh-CN" && c.Language != "en" {
-		errs = append(errs, invalid("language", "zh-CN or en"))
+		errs = append(errs, fielderr.Errorf("language", "zh-CN or en"))
 	}
 	for k := range c.Consents {
 		if !slices.Contains(Consents, k) {
-			errs = append(errs, invalid("consents."+k, "unknown consent; known: %s", strings.Join(Consents, ", ")))
+			errs = append(errs, fielderr.Errorf("consents."+k, "unknown consent; known: %s", strings.Join(Consents, ", ")))
 		}
 	}
 	if c.Consents == nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/domain/fielderr"
 )
 
 func TestPhonesNormaliseToE164(t *testing.T) {
@@ -33,7 +34,7 @@ func TestPhonesNormaliseToE164(t *testing.T) {
 func fields(err error) []string {
 	var out []string
 	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-		var fe *customer.FieldError
+		var fe *fielderr.Error
 		if errors.As(e, &fe) {
 			out = append(out, fe.Field)
 		}

@@ -2,6 +2,22 @@ package customer
 
 import "github.com/engagehq/engage/domain/access"
 
+// Permissions of the customers module.
+const (
+	// PermRead and PermWrite read and change profiles, tags, segments and lifecycle stages.
+	PermRead  access.Permission = "customers:read"
+	PermWrite access.Permission = "customers:write"
+	// PermEventsRead and PermEventsWrite read and record customers' events (purchases,
+	// visits, check-ins).
+	PermEventsRead  access.Permission = "events:read"
+	PermEventsWrite access.Permission = "events:write"
+	// PermErase erases customers' personal data for good (PIPL), and lists the erasure
+	// requests; only owners and admins hold it.
+	PermErase access.Permission = "customers:erase"
+	// PermExport downloads customer lists with their personal data.
+	PermExport access.Permission = "customers:export"
+)
+
 // The customers module's permissions and who holds them: the roles serving customers read and
 // change profiles and activity; analysts read them and export lists; only owners and admins
 // erase personal data.
@@ -9,11 +25,11 @@ func init() {
 	frontline := []access.Role{access.RoleAdmin, access.RoleMarketer, access.RoleLoyaltyOperator, access.RoleStoreStaff}
 	readers := append([]access.Role{access.RoleAnalyst}, frontline...)
 	access.Register(
-		access.Definition{Permission: access.PermCustomersRead, Roles: readers},
-		access.Definition{Permission: access.PermCustomersWrite, Roles: frontline},
-		access.Definition{Permission: access.PermEventsRead, Roles: readers},
-		access.Definition{Permission: access.PermEventsWrite, Roles: frontline},
-		access.Definition{Permission: access.PermCustomersErase, Roles: []access.Role{access.RoleAdmin}},
-		access.Definition{Permission: access.PermCustomersExport, Roles: []access.Role{access.RoleAdmin, access.RoleAnalyst}},
+		access.Definition{Permission: PermRead, Roles: readers},
+		access.Definition{Permission: PermWrite, Roles: frontline},
+		access.Definition{Permission: PermEventsRead, Roles: readers},
+		access.Definition{Permission: PermEventsWrite, Roles: frontline},
+		access.Definition{Permission: PermErase, Roles: []access.Role{access.RoleAdmin}},
+		access.Definition{Permission: PermExport, Roles: []access.Role{access.RoleAdmin, access.RoleAnalyst}},
 	)
 }

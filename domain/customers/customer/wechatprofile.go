@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/engagehq/engage/domain/fielderr"
 )
 
 // MaxNicknameLength bounds a WeChat nickname, in characters.
@@ -25,13 +27,13 @@ func CheckWeChatProfile(nickname, avatarURL string) (string, error) {
 	n := utf8.RuneCountInString(nickname)
 	switch {
 	case n == 0 || n > MaxNicknameLength:
-		errs = append(errs, invalid("nickname", "1 to %d characters", MaxNicknameLength))
+		errs = append(errs, fielderr.Errorf("nickname", "1 to %d characters", MaxNicknameLength))
 	case strings.IndexFunc(nickname, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0:
-		errs = append(errs, invalid("nickname", "printable characters only"))
+		errs = append(errs, fielderr.Errorf("nickname", "printable characters only"))
 	}
 	if !weChatAvatar(avatarURL) {
-		errs = append(errs, &FieldError{Field: "avatar_url", Err: errors.New("an https URL on WeChat's image CDN (" +
-			strings.Join(WeChatAvatarHosts, ", ") + ")")})
+		errs = append(errs, fielderr.New("avatar_url", errors.New("an https URL on WeChat's image CDN ("+
+			strings.Join(WeChatAvatarHosts, ", ")+")")))
 	}
 	return nickname, errors.Join(errs...)
 }

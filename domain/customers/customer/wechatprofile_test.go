@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/domain/fielderr"
 )
 
 func TestWeChatProfileTakesWeChatsCDNOnly(t *testing.T) {
@@ -36,7 +37,7 @@ func TestWeChatProfileTakesWeChatsCDNOnly(t *testing.T) {
 		_, err := customer.CheckWeChatProfile(tc.nickname, tc.avatar)
 		var got []string
 		for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-			got = append(got, e.(*customer.FieldError).Field)
+			got = append(got, e.(*fielderr.Error).Field)
 		}
 		require.Equal(t, tc.fields, got, tc.name)
 	}

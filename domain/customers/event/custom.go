@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/engagehq/engage/domain/customers/fieldtype"
+	"github.com/engagehq/engage/domain/fielderr"
 )
 
 // Limits of a brand's custom event type.
@@ -51,42 +52,42 @@ type CustomField struct {
 // Name is the type events carry: "custom:<key>".
 func (t CustomType) Name() string { return CustomPrefix + t.Key }
 
-// Check reports what is wrong with a definition: a FieldError for every part at fault, named
+// Check reports what is wrong with a definition: a *fielderr.Error for every part at fault, named
 // like "fields[2].enum_values".
 func (t CustomType) Check() error {
 	var errs []error
 	if !fieldtype.ValidKey(t.Key) {
-		errs = append(errs, invalid("key", fieldtype.KeyRule))
+		errs = append(errs, fielderr.Errorf("key", fieldtype.KeyRule))
 	}
 	if utf8.RuneCountInString(t.Label) > 100 {
-		errs = append(errs, invalid("label", "at most 100 characters"))
+		errs = append(errs, fielderr.Errorf("label", "at most 100 characters"))
 	}
 	if utf8.RuneCountInString(t.Description) > 500 {
-		errs = append(errs, invalid("description", "at most 500 characters"))
+		errs = append(errs, fielderr.Errorf("description", "at most 500 characters"))
 	}
 	if len(t.Fields) > MaxCustomFields {
-		errs = append(errs, invalid("fields", "at most %d fields", MaxCustomFields))
+		errs = append(errs, fielderr.Errorf("fields", "at most %d fields", MaxCustomFields))
 	}
 	seen := make(map[string]bool, len(t.Fields))
 	for i, f := range t.Fields {
 		at := fmt.Sprintf("fields[%d].", i)
 		switch {
 		case !fieldtype.ValidKey(f.Key):
-			errs = append(errs, invalid(at+"key", fieldtype.KeyRule))
+			errs = append(errs, fielderr.Errorf(at+"key", fieldtype.KeyRule))
 		case f.Key == "items":
-			errs = append(errs, invalid(at+"key", "items is reserved for a purchase's items"))
+			errs = append(errs, fielderr.Errorf(at+"key", "items is reserved for a purchase's items"))
 		case seen[f.Key]:
-			errs = append(errs, invalid(at+"key", "two fields have the key %s", f.Key))
+			errs = append(errs, fielderr.Errorf(at+"key", "two fields have the key %s", f.Key))
 		}
 		seen[f.Key] = true
 		if utf8.RuneCountInString(f.Label) > 100 {
-			errs = append(errs, invalid(at+"label", "at most 100 characters"))
+			errs = append(errs, fielderr.Errorf(at+"label", "at most 100 characters"))
 		}
 		if f.MaxLength > MaxFieldText {
-			errs = append(errs, invalid(at+"max_length", "at most %d", MaxFieldText))
+			errs = append(errs, fielderr.Errorf(at+"max_length", "at most %d", MaxFieldText))
 		}
 		for _, p := range f.spec().Check(fieldtype.Types) {
-			errs = append(errs, invalid(at+p.Part, "%s", p.Err))
+			errs = append(errs, fielderr.Errorf(at+p.Part, "%s", p.Err))
 		}
 	}
 	return errors.Join(errs...)
@@ -97,22 +98,22 @@ func (f CustomField) spec() fieldtype.Spec {
 }
 
 // CheckPayload verifies a payload against the type's fields and returns it in its stored
-// form, or a FieldError ("payload.<field>") for every field missing, unknown or of the wrong
+// form, or a *fielderr.Error ("payload.<field>") for every field missing, unknown or of the wrong
 // type. A null counts as absent.
-func (t CustomType) CheckPayload(payload map[string]any) (map[string]any, []*FieldError) {
-	var errs []*FieldError
+func (t CustomType) CheckPayload(payload map[string]any) (map[string]any, []*fielderr.Error) {
+	var errs []*fielderr.Error
 	out := make(map[string]any, len(payload))
 	for _, f := range t.Fields {
 		v, ok := payload[f.Key]
 		if !ok || v == nil {
 			if f.Required {
-				errs = append(errs, &FieldError{Field: "payload." + f.Key, Err: ErrRequired})
+				errs = append(errs, fielderr.New("payload."+f.Key, ErrRequired))
 			}
 			continue
 		}
 		nv, err := f.spec().Coerce(v, MaxFieldText)
 		if err != nil {
-			errs = append(errs, &FieldError{Field: "payload." + f.Key, Err: err})
+			errs = append(errs, fielderr.New("payload."+f.Key, err))
 			continue
 		}
 		out[f.Key] = nv
@@ -125,7 +126,7 @@ func (t CustomType) CheckPayload(payload map[string]any) (map[string]any, []*Fie
 	}
 	slices.Sort(unknown) // a stable order for the sender
 	for _, k := range unknown {
-		errs = append(errs, &FieldError{Field: "payload." + k, Err: ErrUnknownField})
+		errs = append(errs, fielderr.New("payload."+k, ErrUnknownField))
 	}
 	if len(out) == 0 {
 		out = nil

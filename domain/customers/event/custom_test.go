@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/domain/customers/event"
+	"github.com/engagehq/engage/domain/fielderr"
 )
 
 var tasting = event.CustomType{Key: "tasting", Label: "Tea tasting", Fields: []event.CustomField{
@@ -18,7 +19,7 @@ var tasting = event.CustomType{Key: "tasting", Label: "Tea tasting", Fields: []e
 	{Key: "on", Type: "date"},
 }}
 
-func fieldNames(fes []*event.FieldError) []string {
+func fieldNames(fes []*fielderr.Error) []string {
 	out := make([]string, len(fes))
 	for i, fe := range fes {
 		out[i] = fe.Field
@@ -58,5 +59,5 @@ func TestBadCustomTypeDefinitionsNameTheirParts(t *testing.T) {
 		{Key: "note", Type: "string", MaxLength: 5000},
 	}}
 	require.ElementsMatch(t, []string{"key", "label", "fields[1].key", "fields[1].type", "fields[2].key", "fields[3].enum_values", "fields[4].max_length"},
-		fieldNames(event.Fields(bad.Check())))
+		fieldNames(fielderr.All(bad.Check())))
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/domain/customers/fieldtype"
+	"github.com/engagehq/engage/domain/fielderr"
 )
 
 // Built-in event types.
@@ -83,7 +84,7 @@ type Draft struct {
 	Payload map[string]any
 	// Malformed are fields the sender's adapter could not decode (a timestamp that is not
 	// RFC 3339); Check reports them among its own findings and skips their other rules.
-	Malformed []*FieldError
+	Malformed []*fielderr.Error
 }
 
 // Event is a checked event of a customer.
@@ -100,39 +101,6 @@ type Event struct {
 	Store     string
 	Items     []Item
 	Payload   map[string]any
-}
-
-// FieldError names the event field at fault.
-type FieldError struct {
-	Field string
-	Err   error
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
-func (e *FieldError) Unwrap() error { return e.Err }
-
-func invalid(field, format string, args ...any) *FieldError {
-	return &FieldError{Field: field, Err: fmt.Errorf(format, args...)}
-}
-
-// Fields lists the field errors of an error Check returned.
-func Fields(err error) []*FieldError {
-	var out []*FieldError
-	var walk func(error)
-	walk = func(err error) {
-		if j, ok := err.(interface{ Unwrap() []error }); ok {
-			for _, e := range j.Unwrap() {
-				walk(e)
-			}
-			return
-		}
-		var fe *FieldError
-		if errors.As(err, &fe) {
-			out = append(out, fe)
-		}
-	}
-	walk(err)
-	return out
 }
 
 // ValidType reports whether t is a built-in type or a well-formed custom one.
@@ -157,7 +125,7 @@ func ValidID(id string) bool {
 }
 
 // Check verifies a draft against the rules of its type, with now as the server's clock, and
-// returns the event. The error joins a FieldError for every field at fault.
+// returns the event. The error joins a *fielderr.Error for every field at fault.
 func (d Draft) Check(now time.Time) (Event, error) {
 	errs := make([]error, 0, len(d.Malformed))
 	malformed := map[string]bool{}
@@ -167,55 +135,55 @@ func (d Draft) Check(now time.Time) (Event, error) {
 	}
 	e := Event{ID: d.ID, Type: d.Type, Channel: d.Channel, OccurredAt: d.OccurredAt, Store: strings.TrimSpace(d.Store), Payload: d.Payload}
 	if !ValidID(d.ID) {
-		errs = append(errs, invalid("id", "1-%d printable characters", MaxIDLength))
+		errs = append(errs, fielderr.Errorf("id", "1-%d printable characters", MaxIDLength))
 	}
 	if d.CustomerID == "" {
-		errs = append(errs, invalid("customer_id", "required"))
+		errs = append(errs, fielderr.Errorf("customer_id", "required"))
 	} else if id, err := uuid.Parse(d.CustomerID); err != nil || len(d.CustomerID) != 36 {
-		errs = append(errs, invalid("customer_id", "a customer ID (UUID)"))
+		errs = append(errs, fielderr.Errorf("customer_id", "a customer ID (UUID)"))
 	} else {
 		e.CustomerID = id
 	}
 	if !ValidType(d.Type) {
-		errs = append(errs, invalid("type", "one of %s, or custom:<name> with a name of 1-40 lower-case letters, digits and underscores, starting with a letter",
+		errs = append(errs, fielderr.Errorf("type", "one of %s, or custom:<name> with a name of 1-40 lower-case letters, digits and underscores, starting with a letter",
 			strings.Join(Types, ", ")))
 	}
 	if !slices.Contains(Channels, d.Channel) {
-		errs = append(errs, invalid("channel", "one of %s", strings.Join(Channels, ", ")))
+		errs = append(errs, fielderr.Errorf("channel", "one of %s", strings.Join(Channels, ", ")))
 	}
 	switch {
 	case malformed["occurred_at"]:
 	case d.OccurredAt.IsZero():
-		errs = append(errs, invalid("occurred_at", "required"))
+		errs = append(errs, fielderr.Errorf("occurred_at", "required"))
 	case d.OccurredAt.Before(Earliest):
-		errs = append(errs, invalid("occurred_at", "not before %s", Earliest.Format(time.DateOnly)))
+		errs = append(errs, fielderr.Errorf("occurred_at", "not before %s", Earliest.Format(time.DateOnly)))
 	case d.OccurredAt.After(now.Add(MaxFuture)):
-		errs = append(errs, invalid("occurred_at", "at most 5 minutes ahead of the server's clock (%s)", now.UTC().Format(time.RFC3339)))
+		errs = append(errs, fielderr.Errorf("occurred_at", "at most 5 minutes ahead of the server's clock (%s)", now.UTC().Format(time.RFC3339)))
 	}
 	if utf8.RuneCountInString(e.Store) > 100 {
-		errs = append(errs, invalid("store", "at most 100 characters"))
+		errs = append(errs, fielderr.Errorf("store", "at most 100 characters"))
 	}
 	if d.Type == TypePurchase {
 		errs = append(errs, checkPurchase(d)...)
 		e.AmountFen, e.Items = d.AmountFen, d.Items
 	} else {
 		if d.AmountFen != nil {
-			errs = append(errs, invalid("amount_fen", "only purchases carry an amount"))
+			errs = append(errs, fielderr.Errorf("amount_fen", "only purchases carry an amount"))
 		}
 		if len(d.Items) > 0 {
-			errs = append(errs, invalid("items", "only purchases carry items"))
+			errs = append(errs, fielderr.Errorf("items", "only purchases carry items"))
 		}
 	}
 	if _, ok := d.Payload["items"]; ok {
-		errs = append(errs, invalid("payload.items", "send a purchase's items in items"))
+		errs = append(errs, fielderr.Errorf("payload.items", "send a purchase's items in items"))
 	}
 	if d.Payload != nil {
 		raw, err := json.Marshal(d.Payload)
 		switch {
 		case err != nil:
-			errs = append(errs, invalid("payload", "not representable as JSON"))
+			errs = append(errs, fielderr.Errorf("payload", "not representable as JSON"))
 		case len(raw) > MaxPayloadBytes:
-			errs = append(errs, invalid("payload", "at most %d bytes of JSON", MaxPayloadBytes))
+			errs = append(errs, fielderr.Errorf("payload", "at most %d bytes of JSON", MaxPayloadBytes))
 		}
 	}
 	return e, errors.Join(errs...)
@@ -225,31 +193,31 @@ func checkPurchase(d Draft) []error {
 	var errs []error
 	switch {
 	case d.AmountFen == nil:
-		errs = append(errs, invalid("amount_fen", "a purchase needs its amount in fen"))
+		errs = append(errs, fielderr.Errorf("amount_fen", "a purchase needs its amount in fen"))
 	case *d.AmountFen < 0:
-		errs = append(errs, invalid("amount_fen", "at least 0"))
+		errs = append(errs, fielderr.Errorf("amount_fen", "at least 0"))
 	case *d.AmountFen > MaxAmountFen:
-		errs = append(errs, invalid("amount_fen", "at most %d", int64(MaxAmountFen)))
+		errs = append(errs, fielderr.Errorf("amount_fen", "at most %d", int64(MaxAmountFen)))
 	}
 	if len(d.Items) == 0 {
-		errs = append(errs, invalid("items", "a purchase lists at least one item"))
+		errs = append(errs, fielderr.Errorf("items", "a purchase lists at least one item"))
 	}
 	if len(d.Items) > MaxItems {
-		errs = append(errs, invalid("items", "at most %d items", MaxItems))
+		errs = append(errs, fielderr.Errorf("items", "at most %d items", MaxItems))
 	}
 	for i, it := range d.Items {
 		at := fmt.Sprintf("items[%d].", i)
 		if it.SKU == "" || utf8.RuneCountInString(it.SKU) > 100 {
-			errs = append(errs, invalid(at+"sku", "1-100 characters"))
+			errs = append(errs, fielderr.Errorf(at+"sku", "1-100 characters"))
 		}
 		if utf8.RuneCountInString(it.Category) > 100 {
-			errs = append(errs, invalid(at+"category", "at most 100 characters"))
+			errs = append(errs, fielderr.Errorf(at+"category", "at most 100 characters"))
 		}
 		if it.Quantity < 1 || it.Quantity > MaxQuantity {
-			errs = append(errs, invalid(at+"quantity", "1 to %d", MaxQuantity))
+			errs = append(errs, fielderr.Errorf(at+"quantity", "1 to %d", MaxQuantity))
 		}
 		if it.PriceFen != nil && (*it.PriceFen < 0 || *it.PriceFen > MaxAmountFen) {
-			errs = append(errs, invalid(at+"price_fen", "0 to %d", int64(MaxAmountFen)))
+			errs = append(errs, fielderr.Errorf(at+"price_fen", "0 to %d", int64(MaxAmountFen)))
 		}
 	}
 	return errs

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/domain/customers/event"
+	"github.com/engagehq/engage/domain/fielderr"
 )
 
 var now = time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
@@ -18,7 +19,7 @@ func fen(v int64) *int64 { return &v }
 
 func fields(err error) []string {
 	var out []string
-	for _, fe := range event.Fields(err) {
+	for _, fe := range fielderr.All(err) {
 		out = append(out, fe.Field)
 	}
 	return out
@@ -84,7 +85,7 @@ func TestEveryFieldAtFaultIsNamed(t *testing.T) {
 		{"bad custom name", func(d *event.Draft) { d.Type = "custom:Tasting Day"; d.AmountFen, d.Items = nil, nil }, []string{"type"}},
 		{"malformed time", func(d *event.Draft) {
 			d.OccurredAt = time.Time{}
-			d.Malformed = []*event.FieldError{{Field: "occurred_at", Err: errors.New("RFC 3339")}}
+			d.Malformed = []*fielderr.Error{{Field: "occurred_at", Err: errors.New("RFC 3339")}}
 		}, []string{"occurred_at"}},
 		{"unknown channel", func(d *event.Draft) { d.Channel = "fax" }, []string{"channel"}},
 		{"items in payload", func(d *event.Draft) { d.Payload = map[string]any{"items": 1} }, []string{"payload.items"}},

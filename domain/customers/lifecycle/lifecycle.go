@@ -22,9 +22,10 @@ package lifecycle
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"time"
+
+	"github.com/engagehq/engage/domain/fielderr"
 )
 
 // Stage is where a customer is in their relationship with the brand.
@@ -70,15 +71,6 @@ type Settings struct {
 // Defaults are the rules of a brand that set none.
 var Defaults = Settings{NewDays: 30, AtRiskDays: 90, LapsedDays: 180, WonBackDays: 30}
 
-// FieldError names the setting at fault.
-type FieldError struct {
-	Field string
-	Err   error
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
-func (e *FieldError) Unwrap() error { return e.Err }
-
 // ErrOrder is returned when a customer would be lapsed before being at risk.
 var ErrOrder = errors.New("at_risk_days must be less than lapsed_days")
 
@@ -90,11 +82,11 @@ func (s Settings) Check() error {
 		v    int
 	}{{"new_days", s.NewDays}, {"at_risk_days", s.AtRiskDays}, {"lapsed_days", s.LapsedDays}, {"won_back_days", s.WonBackDays}} {
 		if f.v < 1 || f.v > MaxDays {
-			errs = append(errs, &FieldError{Field: f.name, Err: fmt.Errorf("between 1 and %d days", MaxDays)})
+			errs = append(errs, fielderr.Errorf(f.name, "between 1 and %d days", MaxDays))
 		}
 	}
 	if len(errs) == 0 && s.AtRiskDays >= s.LapsedDays {
-		errs = append(errs, &FieldError{Field: "at_risk_days", Err: ErrOrder})
+		errs = append(errs, fielderr.New("at_risk_days", ErrOrder))
 	}
 	return errors.Join(errs...)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/domain/customers/lifecycle"
+	"github.com/engagehq/engage/domain/fielderr"
 )
 
 func TestSettingsAreCheckedFieldByField(t *testing.T) {
@@ -29,7 +30,7 @@ func TestSettingsAreCheckedFieldByField(t *testing.T) {
 		var got []string
 		if err != nil {
 			for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-				var fe *lifecycle.FieldError
+				var fe *fielderr.Error
 				require.True(t, errors.As(e, &fe))
 				got = append(got, fe.Field)
 			}

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+
+	"github.com/engagehq/engage/domain/fielderr"
 )
 
 // Segment is a brand's saved segment: a named tree whose members are kept materialised for
@@ -27,16 +29,6 @@ type Segment struct {
 	RefreshedAt time.Time
 }
 
-// FieldError names the field of a segment or rule at fault ("name", "tag"); tree errors are
-// *PathError.
-type FieldError struct {
-	Field string
-	Err   error
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
-func (e *FieldError) Unwrap() error { return e.Err }
-
 // Errors of segments and rules.
 var (
 	ErrName = errors.New("1-100 characters")
@@ -49,10 +41,10 @@ func (s *Segment) Check() error {
 	s.Name, s.Description = strings.TrimSpace(s.Name), strings.TrimSpace(s.Description)
 	var errs []error
 	if s.Name == "" || utf8.RuneCountInString(s.Name) > 100 {
-		errs = append(errs, &FieldError{Field: "name", Err: ErrName})
+		errs = append(errs, fielderr.New("name", ErrName))
 	}
 	if utf8.RuneCountInString(s.Description) > 1000 {
-		errs = append(errs, &FieldError{Field: "description", Err: ErrDesc})
+		errs = append(errs, fielderr.New("description", ErrDesc))
 	}
 	return errors.Join(errs...)
 }
@@ -73,7 +65,7 @@ type TagRule struct {
 func (r *TagRule) Check() error {
 	r.Tag = strings.TrimSpace(r.Tag)
 	if !ValidTag(r.Tag) {
-		return &FieldError{Field: "tag", Err: ErrTag}
+		return fielderr.New("tag", ErrTag)
 	}
 	return nil
 }

@@ -41,6 +41,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/engagehq/engage/domain/customers/event"
+	"github.com/engagehq/engage/domain/fielderr"
 )
 
 // Limits of a tree.
@@ -57,7 +58,8 @@ const (
 	MaxTextLength = 100
 )
 
-// Errors a tree may have; each comes wrapped in a *PathError naming the node.
+// Errors a tree may have; each comes wrapped in a *fielderr.Error naming the node by its path
+// from the root ("and[1].or[0].field"; the root itself is "").
 var (
 	ErrMalformed        = errors.New("a node is an object with one of and, or, not, or field")
 	ErrUnknownField     = errors.New("unknown field")
@@ -67,42 +69,6 @@ var (
 	ErrTooDeep          = fmt.Errorf("groups nest at most %d deep", MaxDepth)
 	ErrTooMany          = fmt.Errorf("a segment has at most %d conditions", MaxConditions)
 )
-
-// PathError names the node of a tree at fault, as a path from the root: "and[1].or[0].field";
-// the root itself is "".
-type PathError struct {
-	Path string
-	Err  error
-}
-
-func (e *PathError) Error() string {
-	if e.Path == "" {
-		return e.Err.Error()
-	}
-	return e.Path + ": " + e.Err.Error()
-}
-
-func (e *PathError) Unwrap() error { return e.Err }
-
-// PathErrors lists the path errors of an error Parse returned.
-func PathErrors(err error) []*PathError {
-	var out []*PathError
-	var walk func(error)
-	walk = func(err error) {
-		if j, ok := err.(interface{ Unwrap() []error }); ok {
-			for _, e := range j.Unwrap() {
-				walk(e)
-			}
-			return
-		}
-		var pe *PathError
-		if errors.As(err, &pe) {
-			out = append(out, pe)
-		}
-	}
-	walk(err)
-	return out
-}
 
 // Node is a node of a checked tree: a group (And, Or or Not) or a condition (Cond).
 type Node struct {
@@ -149,13 +115,13 @@ var Everyone = Tree{Root: Node{And: []Node{}}}
 func ParseJSON(raw []byte, cat Catalogue) (Tree, error) {
 	var v any
 	if err := json.Unmarshal(raw, &v); err != nil {
-		return Tree{}, &PathError{Err: fmt.Errorf("%w: not JSON", ErrMalformed)}
+		return Tree{}, fielderr.Errorf("", "%w: not JSON", ErrMalformed)
 	}
 	return Parse(v, cat)
 }
 
 // Parse checks a tree decoded from JSON (maps, slices, float64, string, bool) against cat.
-// The error joins a *PathError for every node at fault.
+// The error joins a *fielderr.Error for every node at fault.
 func Parse(v any, cat Catalogue) (Tree, error) {
 	p := &parser{cat: cat}
 	root := p.node(v, "", 0)
@@ -175,14 +141,7 @@ func (p *parser) fail(path string, err error, detail string, args ...any) {
 	if detail != "" {
 		err = fmt.Errorf("%w: "+detail, append([]any{err}, args...)...)
 	}
-	p.errs = append(p.errs, &PathError{Path: path, Err: err})
-}
-
-func join(path, name string) string {
-	if path == "" {
-		return name
-	}
-	return path + "." + name
+	p.errs = append(p.errs, fielderr.New(path, err))
 }
 
 func (p *parser) node(v any, path string, depth int) Node {
@@ -214,7 +173,7 @@ func (p *parser) node(v any, path string, depth int) Node {
 		return Node{}
 	}
 	if child, ok := obj["not"]; ok {
-		n := p.node(child, join(path, "not"), depth+1)
+		n := p.node(child, fielderr.Path(path, "not"), depth+1)
 		return Node{Not: &n}
 	}
 	op := "and"
@@ -223,12 +182,12 @@ func (p *parser) node(v any, path string, depth int) Node {
 	}
 	list, ok := obj[op].([]any)
 	if !ok {
-		p.fail(join(path, op), ErrMalformed, "%s takes a list of nodes", op)
+		p.fail(fielderr.Path(path, op), ErrMalformed, "%s takes a list of nodes", op)
 		return Node{}
 	}
 	children := make([]Node, 0, len(list))
 	for i, c := range list {
-		children = append(children, p.node(c, fmt.Sprintf("%s[%d]", join(path, op), i), depth+1))
+		children = append(children, p.node(c, fmt.Sprintf("%s[%d]", fielderr.Path(path, op), i), depth+1))
 	}
 	if op == "or" {
 		return Node{Or: children}
@@ -257,19 +216,19 @@ func (p *parser) condition(obj map[string]any, path string) *Condition {
 	sort.Strings(keys)
 	for _, k := range keys {
 		if !slices.Contains(conditionKeys, k) {
-			p.fail(join(path, k), ErrMalformed, "unknown key; a condition has %s", strings.Join(conditionKeys, ", "))
+			p.fail(fielderr.Path(path, k), ErrMalformed, "unknown key; a condition has %s", strings.Join(conditionKeys, ", "))
 		}
 	}
 	name, _ := obj["field"].(string)
 	f, key, err := p.cat.lookup(name)
 	if err != nil {
-		p.fail(join(path, "field"), err, "%q", name)
+		p.fail(fielderr.Path(path, "field"), err, "%q", name)
 		return nil
 	}
 	c := &Condition{Field: f, Key: key}
 	c.Op, _ = obj["op"].(string)
 	if !slices.Contains(f.Operators(), c.Op) {
-		p.fail(join(path, "op"), ErrOperator, "%s takes %s", f.Name, strings.Join(f.Operators(), ", "))
+		p.fail(fielderr.Path(path, "op"), ErrOperator, "%s takes %s", f.Name, strings.Join(f.Operators(), ", "))
 		return nil
 	}
 	p.window(c, obj, path)
@@ -277,25 +236,25 @@ func (p *parser) condition(obj map[string]any, path string) *Condition {
 	value, present := obj["value"]
 	if c.Op == OpIsSet || c.Op == OpIsNotSet {
 		if present {
-			p.fail(join(path, "value"), ErrValue, "%s takes no value", c.Op)
+			p.fail(fielderr.Path(path, "value"), ErrValue, "%s takes no value", c.Op)
 		}
 		return c
 	}
 	if !present {
-		p.fail(join(path, "value"), ErrValue, "required")
+		p.fail(fielderr.Path(path, "value"), ErrValue, "required")
 		return nil
 	}
 	if c.Op == OpIn || c.Op == OpNotIn {
-		c.Value = p.list(f, value, join(path, "value"))
+		c.Value = p.list(f, value, fielderr.Path(path, "value"))
 	} else {
-		c.Value = p.scalar(f, value, join(path, "value"))
+		c.Value = p.scalar(f, value, fielderr.Path(path, "value"))
 	}
 	return c
 }
 
 func (p *parser) window(c *Condition, obj map[string]any, path string) {
 	v, present := obj["window_days"]
-	at := join(path, "window_days")
+	at := fielderr.Path(path, "window_days")
 	switch {
 	case !present && c.Field.WindowRequired:
 		p.fail(at, ErrValue, "required: the last how many days, 1-%d", MaxWindowDays)
@@ -314,7 +273,7 @@ func (p *parser) window(c *Condition, obj map[string]any, path string) {
 func (p *parser) params(c *Condition, obj map[string]any, path string) {
 	for _, param := range []Param{ParamEventType, ParamCategory, ParamStore} {
 		v, present := obj[string(param)]
-		at := join(path, string(param))
+		at := fielderr.Path(path, string(param))
 		if param != c.Field.Requires {
 			if present {
 				p.fail(at, ErrValue, "%s takes no %s", c.Field.Name, param)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/customers/segment"
+	"github.com/engagehq/engage/domain/fielderr"
 )
 
 var testCatalogue = segment.NewCatalogue(segment.CustomerFields(), segment.AttributeFields([]customer.AttributeDef{
@@ -130,11 +131,11 @@ func TestBadTreesNameTheNodeAtFault(t *testing.T) {
 			t.Parallel()
 			_, err := parse(t, tc.tree)
 			require.ErrorIs(t, err, tc.err)
-			errs := segment.PathErrors(err)
+			errs := fielderr.All(err)
 			require.NotEmpty(t, errs)
 			var paths []string
 			for _, e := range errs {
-				paths = append(paths, e.Path)
+				paths = append(paths, e.Field)
 			}
 			require.Contains(t, paths, tc.path)
 		})
@@ -145,8 +146,8 @@ func TestEveryFaultIsReported(t *testing.T) {
 	t.Parallel()
 	_, err := parse(t, `{"and":[{"field":"nope","op":"=","value":1},{"field":"city","op":"~","value":"x"},{"field":"tag","op":"has","value":3}]}`)
 	var paths []string
-	for _, e := range segment.PathErrors(err) {
-		paths = append(paths, e.Path)
+	for _, e := range fielderr.All(err) {
+		paths = append(paths, e.Field)
 	}
 	require.Equal(t, []string{"and[0].field", "and[1].op", "and[2].value"}, paths)
 	require.True(t, errors.Is(err, segment.ErrUnknownField) && errors.Is(err, segment.ErrOperator) && errors.Is(err, segment.ErrValue))
@@ -168,7 +169,7 @@ func TestSegmentAndRuleChecks(t *testing.T) {
 	t.Parallel()
 	s := segment.Segment{Name: "  ", Description: strings.Repeat("x", 1001)}
 	err := s.Check()
-	var fe *segment.FieldError
+	var fe *fielderr.Error
 	require.ErrorAs(t, err, &fe)
 	require.ErrorIs(t, err, segment.ErrName)
 	require.ErrorIs(t, err, segment.ErrDesc)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/engagehq/engage/domain/fielderr"
 )
 
 // MaxLength is the most characters a tag has.
@@ -38,17 +40,8 @@ func Normalise(name string) (string, error) {
 	return n, nil
 }
 
-// FieldError names the tag at fault in a list, by its index.
-type FieldError struct {
-	Index int
-	Err   error
-}
-
-func (e *FieldError) Error() string { return "tag " + strconv.Itoa(e.Index) + ": " + e.Err.Error() }
-func (e *FieldError) Unwrap() error { return e.Err }
-
-// NormaliseAll normalises names, dropping repeats, or returns a FieldError for every name at
-// fault, joined.
+// NormaliseAll normalises names, dropping repeats, or returns a *fielderr.Error for every
+// name at fault, named by its index ("[2]"), joined.
 func NormaliseAll(names []string) ([]string, error) {
 	out := make([]string, 0, len(names))
 	seen := make(map[string]bool, len(names))
@@ -56,7 +49,7 @@ func NormaliseAll(names []string) ([]string, error) {
 	for i, name := range names {
 		n, err := Normalise(name)
 		if err != nil {
-			errs = append(errs, &FieldError{Index: i, Err: err})
+			errs = append(errs, fielderr.New("["+strconv.Itoa(i)+"]", err))
 			continue
 		}
 		if !seen[n] {

@@ -1,13 +1,13 @@
 package tag_test
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/domain/customers/tag"
+	"github.com/engagehq/engage/domain/fielderr"
 )
 
 func TestTagNamesAreTrimmedKeepTheirCaseAndAreChecked(t *testing.T) {
@@ -47,12 +47,11 @@ func TestTagListsDropRepeatsAndNameEveryTagAtFault(t *testing.T) {
 	require.Equal(t, []string{"VIP", "vip", "常客"}, got)
 
 	_, err = tag.NormaliseAll([]string{"ok", "", strings.Repeat("x", 41)})
-	var indexes []int
-	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-		var fe *tag.FieldError
-		require.True(t, errors.As(e, &fe))
-		indexes = append(indexes, fe.Index)
+	require.Len(t, err.(interface{ Unwrap() []error }).Unwrap(), 2)
+	var indexes []string
+	for _, fe := range fielderr.All(err) {
+		indexes = append(indexes, fe.Field)
 	}
-	require.Equal(t, []int{1, 2}, indexes)
+	require.Equal(t, []string{"[1]", "[2]"}, indexes)
 	require.ErrorIs(t, err, tag.ErrTooLong)
 }

@@ -11,16 +11,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/engagehq/engage/domain/fielderr"
 )
-
-// FieldError names the endpoint field at fault.
-type FieldError struct {
-	Field string
-	Err   error
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
-func (e *FieldError) Unwrap() error { return e.Err }
 
 // Status is an endpoint's state.
 type Status string
@@ -157,13 +150,13 @@ func HostPort(u *url.URL) string {
 // CheckEventTypes checks every name against the catalogue and returns them sorted, once each.
 func CheckEventTypes(names []string) ([]string, error) {
 	if len(names) == 0 {
-		return nil, &FieldError{Field: "event_types", Err: ErrNoEventTypes}
+		return nil, fielderr.New("event_types", ErrNoEventTypes)
 	}
 	var errs []error
 	out := make([]string, 0, len(names))
 	for i, n := range names {
 		if _, err := Lookup(n); err != nil {
-			errs = append(errs, &FieldError{Field: fmt.Sprintf("event_types[%d]", i), Err: err})
+			errs = append(errs, fielderr.New(fmt.Sprintf("event_types[%d]", i), err))
 			continue
 		}
 		out = append(out, n)
@@ -187,12 +180,12 @@ func (d Draft) Check(policy URLPolicy) (Draft, error) {
 	var errs []error
 	u, err := policy.CheckURL(d.URL)
 	if err != nil {
-		errs = append(errs, &FieldError{Field: "url", Err: err})
+		errs = append(errs, fielderr.New("url", err))
 	}
 	d.URL = u
 	d.Description = strings.TrimSpace(d.Description)
 	if len([]rune(d.Description)) > 200 {
-		errs = append(errs, &FieldError{Field: "description", Err: ErrDescription})
+		errs = append(errs, fielderr.New("description", ErrDescription))
 	}
 	types, err := CheckEventTypes(d.EventTypes)
 	if err != nil {

@@ -78,12 +78,3 @@ func Types() []EventType {
 	})
 	return out
 }
-
-// Names of the customer module's event types.
-const (
-	CustomerCreated = "customer.created"
-	CustomerUpdated = "customer.updated"
-	CustomerMerged  = "customer.merged"
-	CustomerErased  = "customer.erased"
-	CustomerTagged  = "customer.tagged"
-)
