@@ -147,8 +147,9 @@ func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	if s.deps.Ready != nil {
 		if err := s.deps.Ready(r.Context()); err != nil {
+			// The cause names the database and the schema: the log has it, the answer does not.
 			s.deps.Logger.WarnContext(r.Context(), "not ready", "error", err)
-			writeProblem(w, NewProblem(r.Context(), http.StatusServiceUnavailable, "not_ready", err.Error()))
+			writeProblem(w, NewProblem(r.Context(), http.StatusServiceUnavailable, "not_ready", "the service is not ready"))
 			return
 		}
 	}
