@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/engagehq/engage/domain/bidi"
 	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/domain/outbound"
 )
@@ -62,7 +63,7 @@ var (
 	ErrURLPort        = errors.New("the port must be 1-65535")
 	ErrURLCharacters  = errors.New("the URL has characters it must percent-encode (spaces, quotes, <, >, \\, control characters)")
 	ErrNoEventTypes   = errors.New("choose at least one event type")
-	ErrDescription    = errors.New("descriptions are at most 200 characters")
+	ErrDescription    = errors.New("descriptions are at most 200 characters, " + bidi.Rule)
 )
 
 // URLPolicy is what an endpoint URL may be. Production requires https and public hosts;
@@ -121,10 +122,11 @@ func (p URLPolicy) CheckURL(raw string) (string, error) {
 }
 
 // mustEscape reports whether r may appear in a URL only percent-encoded (RFC 3986): spaces and
-// other control characters, quotes, angle brackets, the backslash and the other unsafe marks.
-// Other non-ASCII characters are left to url.URL, which encodes them in the path.
+// other control characters (those that change the direction of text too), quotes, angle
+// brackets, the backslash and the other unsafe marks. Other non-ASCII characters are left to
+// url.URL, which encodes them in the path.
 func mustEscape(r rune) bool {
-	return r <= ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) || strings.ContainsRune(`"'<>\^`+"`{|}", r)
+	return r <= ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) || bidi.IsControl(r) || strings.ContainsRune(`"'<>\^`+"`{|}", r)
 }
 
 // HostPort is where u's requests go, for dial-time checks.
@@ -173,7 +175,7 @@ func (d Draft) Check(policy URLPolicy) (Draft, error) {
 	}
 	d.URL = u
 	d.Description = strings.TrimSpace(d.Description)
-	if len([]rune(d.Description)) > 200 {
+	if len([]rune(d.Description)) > 200 || bidi.Contains(d.Description) {
 		errs = append(errs, fielderr.New("description", ErrDescription))
 	}
 	types, err := CheckEventTypes(d.EventTypes)
