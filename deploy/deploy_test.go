@@ -28,6 +28,12 @@ const (
 	dockerfilePath     = "Dockerfile"
 	initSQLPath        = "postgres/init.sql"
 	kratosConfigPath   = "kratos/kratos.yml"
+	caddyfilePath      = "proxy/Caddyfile"
+	ingressPath        = "k8s/ingress.yaml"
+	networkPolicyPath  = "k8s/networkpolicy.yaml"
+	metricsAddrEnv     = "ENGAGE_METRICS_ADDR"
+	httpAddrEnv        = "ENGAGE_HTTP_ADDR"
+	hstsValue          = "max-age=63072000; includeSubDomains"
 	k8sDir             = "k8s"
 	kustomizationPath  = "k8s/kustomization.yaml"
 	exampleSecretPath  = "k8s/secret.example.yaml"
@@ -328,6 +334,8 @@ type composeService struct {
 	Healthcheck     map[string]any `yaml:"healthcheck"`
 	StopGracePeriod string         `yaml:"stop_grace_period"`
 	Profiles        []string       `yaml:"profiles"`
+	Ports           []string       `yaml:"ports"`
+	Expose          []string       `yaml:"expose"`
 }
 
 // stringList accepts compose's two spellings of a command: a list, or a
@@ -866,10 +874,183 @@ func TestAPIIsProbedOnHealthEndpointsAndScrapedForMetrics(t *testing.T) {
 	}
 	require.Equal(t, 8080, port, "probes must hit the HTTP port")
 
+	// Prometheus scrapes the metrics port, which is not the one probes and traffic use.
 	ann := api.Spec.Template.Metadata.Annotations
 	require.Equal(t, "true", ann["prometheus.io/scrape"])
 	require.Equal(t, "/metrics", ann["prometheus.io/path"])
-	require.Equal(t, fmt.Sprint(port), ann["prometheus.io/port"])
+	metrics := containerPort(t, c, "metrics")
+	require.NotEqual(t, port, metrics, "/metrics is not on the public port")
+	require.Equal(t, fmt.Sprint(metrics), ann["prometheus.io/port"])
+}
+
+// containerPort is the number of c's port with this name.
+func containerPort(t *testing.T, c container, name string) int {
+	t.Helper()
+	for _, p := range c.Ports {
+		if p.Name == name {
+			return p.ContainerPort
+		}
+	}
+	require.Failf(t, "missing port", "container %s has no port named %q", c.Name, name)
+	return 0
+}
+
+// addrPort is the port of a listen address such as ":9090" or "127.0.0.1:9090".
+func addrPort(t *testing.T, addr string) string {
+	t.Helper()
+	i := strings.LastIndex(addr, ":")
+	require.Positivef(t, i+1, "%q has no port", addr)
+	return addr[i+1:]
+}
+
+func TestMetricsAreServedOnAnInternalPortThatNothingPublishes(t *testing.T) {
+	t.Parallel()
+
+	// Kubernetes: engage listens for metrics on the container port "metrics", which no
+	// Service, Ingress or NetworkPolicy rule for everyone reaches.
+	data := configMapData(t, "engage-config")
+	require.Equal(t, "production", data["ENGAGE_ENV"], "production: HSTS, and /metrics off the public listener")
+	c := workloads(t)[apiDeploymentName].Spec.Template.Spec.Containers[0]
+	metrics, http := containerPort(t, c, "metrics"), containerPort(t, c, "http")
+	require.Equal(t, fmt.Sprint(metrics), addrPort(t, data[metricsAddrEnv]))
+	require.Equal(t, fmt.Sprint(http), addrPort(t, data[httpAddrEnv]))
+	for _, m := range ofKind(deployed(t), "Service") {
+		var svc struct {
+			Spec struct {
+				Type  string `yaml:"type"`
+				Ports []struct {
+					TargetPort any `yaml:"targetPort"`
+				} `yaml:"ports"`
+			} `yaml:"spec"`
+		}
+		require.NoError(t, m.node.Decode(&svc))
+		for _, p := range svc.Spec.Ports {
+			require.NotContainsf(t, []any{"metrics", metrics}, p.TargetPort, "%s exposes the metrics port", m)
+		}
+	}
+	var policy struct {
+		Spec struct {
+			PodSelector struct {
+				MatchLabels map[string]string `yaml:"matchLabels"`
+			} `yaml:"podSelector"`
+			Ingress []struct {
+				From  []map[string]any `yaml:"from"`
+				Ports []struct {
+					Port any `yaml:"port"`
+				} `yaml:"ports"`
+			} `yaml:"ingress"`
+		} `yaml:"spec"`
+	}
+	decodeYAMLFile(t, networkPolicyPath, &policy)
+	require.Equal(t, workloads(t)[apiDeploymentName].Spec.Template.Metadata.Labels["app.kubernetes.io/component"],
+		policy.Spec.PodSelector.MatchLabels["app.kubernetes.io/component"], "the policy covers the api pods")
+	var metricsRules int
+	for _, rule := range policy.Spec.Ingress {
+		for _, p := range rule.Ports {
+			if p.Port == "metrics" || p.Port == metrics {
+				metricsRules++
+				require.NotEmpty(t, rule.From, "the metrics port is open to the monitoring namespace only")
+			}
+		}
+	}
+	require.Equal(t, 1, metricsRules)
+
+	// compose: the api listens for metrics apart, and publishes only its HTTP port.
+	cs := loadCompose(t)
+	api := cs.Services["api"]
+	port := addrPort(t, api.Environment[metricsAddrEnv])
+	require.NotEqual(t, addrPort(t, api.Environment[httpAddrEnv]), port)
+	require.Contains(t, api.Expose, port, "reachable on the compose network")
+	for name, svc := range cs.Services {
+		for _, p := range svc.Ports {
+			parts := strings.Split(p, ":")
+			require.NotEqualf(t, port, parts[len(parts)-1], "compose %s publishes the metrics port (%s)", name, p)
+		}
+	}
+}
+
+func TestTheIngressTerminatesTLSAndReachesOnlyTheAPIsHTTPPort(t *testing.T) {
+	t.Parallel()
+	var ing struct {
+		typeMeta `yaml:",inline"`
+		Spec     struct {
+			TLS []struct {
+				Hosts      []string `yaml:"hosts"`
+				SecretName string   `yaml:"secretName"`
+			} `yaml:"tls"`
+			Rules []struct {
+				Host string `yaml:"host"`
+				HTTP struct {
+					Paths []struct {
+						Path    string `yaml:"path"`
+						Backend struct {
+							Service struct {
+								Name string `yaml:"name"`
+								Port struct {
+									Name   string `yaml:"name"`
+									Number int    `yaml:"number"`
+								} `yaml:"port"`
+							} `yaml:"service"`
+						} `yaml:"backend"`
+					} `yaml:"paths"`
+				} `yaml:"http"`
+			} `yaml:"rules"`
+		} `yaml:"spec"`
+	}
+	decodeYAMLFile(t, ingressPath, &ing)
+	require.Equal(t, "Ingress", ing.Kind)
+	require.Equal(t, "networking.k8s.io/v1", ing.APIVersion)
+	require.Equal(t, "true", ing.Metadata.Annotations["nginx.ingress.kubernetes.io/force-ssl-redirect"], "plain HTTP is redirected")
+
+	public, err := url.Parse(configMapData(t, "engage-config")["ENGAGE_PUBLIC_URL"])
+	require.NoError(t, err)
+	require.Equal(t, "https", public.Scheme)
+	require.Len(t, ing.Spec.TLS, 1)
+	require.Equal(t, []string{public.Hostname()}, ing.Spec.TLS[0].Hosts, "TLS for the public URL's host")
+	require.NotEmpty(t, ing.Spec.TLS[0].SecretName)
+
+	services := map[string]bool{}
+	for _, m := range ofKind(deployed(t), "Service") {
+		services[m.Metadata.Name] = true
+	}
+	require.NotEmpty(t, ing.Spec.Rules)
+	for _, r := range ing.Spec.Rules {
+		require.Equal(t, public.Hostname(), r.Host)
+		for _, p := range r.HTTP.Paths {
+			require.Truef(t, services[p.Backend.Service.Name], "the ingress sends %s to unknown Service %q", p.Path, p.Backend.Service.Name)
+			require.Equal(t, "http", p.Backend.Service.Port.Name, "the ingress reaches the http port only")
+		}
+	}
+}
+
+func TestTheProxyTerminatesTLSWithHSTSInFrontOfTheAPI(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(caddyfilePath)
+	require.NoError(t, err)
+	var lines []string
+	for l := range strings.SplitSeq(string(raw), "\n") {
+		if l, _, _ = strings.Cut(l, "#"); strings.TrimSpace(l) != "" {
+			lines = append(lines, strings.Join(strings.Fields(l), " "))
+		}
+	}
+	caddy := strings.Join(lines, "\n")
+	require.Contains(t, caddy, `Strict-Transport-Security "`+hstsValue+`"`)
+	require.Contains(t, caddy, `X-Content-Type-Options "nosniff"`)
+	require.Contains(t, caddy, "respond /metrics 404", "the proxy never passes /metrics on")
+	upstream := regexp.MustCompile(`(?m)^reverse_proxy (\S+):(\d+)$`).FindStringSubmatch(caddy)
+	require.NotNil(t, upstream, "the proxy passes requests to one upstream")
+
+	c := loadCompose(t)
+	api, ok := c.Services[upstream[1]]
+	require.Truef(t, ok, "the proxy's upstream %q is not a compose service", upstream[1])
+	require.Equal(t, []string{"serve", "--workers=false"}, []string(api.Command), "the upstream is the api")
+	require.Equal(t, addrPort(t, api.Environment[httpAddrEnv]), upstream[2], "the upstream port is the api's HTTP port")
+
+	proxy, ok := c.Services["proxy"]
+	require.True(t, ok, "compose runs the proxy")
+	require.Contains(t, proxy.Volumes, "./"+caddyfilePath+":/etc/caddy/Caddyfile:ro")
+	require.Contains(t, proxy.Ports, "443:443")
+	require.Contains(t, proxy.DependsOn, upstream[1])
 }
 
 func TestGracePeriodsExceedTheShutdownTimeout(t *testing.T) {

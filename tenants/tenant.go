@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/engagehq/engage/domain/bidi"
 	"github.com/engagehq/engage/domain/fielderr"
 )
 
@@ -108,6 +109,9 @@ func validateSlug(slug string) error {
 func validateName(name string) error {
 	if strings.TrimSpace(name) == "" || len([]rune(name)) > 200 {
 		return fielderr.Errorf("name", "name must be 1-200 characters")
+	}
+	if bidi.Contains(name) {
+		return fielderr.New("name", bidi.ErrControl)
 	}
 	return nil
 }

@@ -87,7 +87,7 @@ func New(d Deps) *Server {
 	}
 	static, _ := fs.Sub(assets, "assets")
 	s.router.Use(securityHeaders)
-	s.router.Handle("/assets/*", http.StripPrefix("/assets/", http.FileServerFS(static)))
+	s.router.Handle("/assets/*", http.StripPrefix("/assets/", http.FileServerFS(filesOnly{static})))
 	login := http.Handler(http.HandlerFunc(s.login))
 	if d.SignInLimit != nil {
 		login = d.SignInLimit(login)
@@ -140,4 +140,22 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		next.ServeHTTP(w, r)
 	})
+}
+
+// filesOnly is a file system whose directories do not exist, so that the file server answers
+// 404 for them rather than listing what they hold.
+type filesOnly struct{ fs.FS }
+
+// Open opens name unless it is a directory.
+func (f filesOnly) Open(name string) (fs.File, error) {
+	file, err := f.FS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	info, err := file.Stat()
+	if err != nil || info.IsDir() {
+		_ = file.Close()
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return file, nil
 }

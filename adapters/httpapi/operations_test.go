@@ -27,11 +27,16 @@ func TestHealthAndReadiness(t *testing.T) {
 
 	// A database whose migrations have not run is not ready.
 	stale := pgtest.NewEmpty(t).OpenApp(t)
-	require.Error(t, stale.CheckSchema(context.Background()))
+	cause := stale.CheckSchema(context.Background())
+	require.Error(t, cause)
 	b.Ready = stale.CheckSchema
 	notReady := b.Do(t, http.MethodGet, "/readyz", "", nil)
 	require.Equal(t, http.StatusServiceUnavailable, notReady.Status)
 	require.Equal(t, "not_ready", notReady.ProblemCode())
+	// Why is for the log: the answer, public, says nothing of the database or its schema.
+	require.Equal(t, "the service is not ready", notReady.Body["detail"])
+	require.NotContains(t, string(notReady.Raw), cause.Error())
+	require.Contains(t, b.Logs.String(), "not ready")
 }
 
 func TestMetricsCoverOperationsJobsAndPool(t *testing.T) {

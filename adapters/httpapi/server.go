@@ -55,9 +55,12 @@ type Deps struct {
 	// Console is the admin console, mounted at /console; nil leaves it out.
 	Console http.Handler
 	// Jobs is River's web UI, mounted for platform operators; nil leaves it out.
-	Jobs    http.Handler
-	Metrics *Metrics
-	Logger  *slog.Logger
+	Jobs http.Handler
+	// Metrics observes every request; ServeMetrics also serves them at /metrics on this handler
+	// (development: production serves them on a listener of their own, not the public one).
+	Metrics      *Metrics
+	ServeMetrics bool
+	Logger       *slog.Logger
 
 	// PublicURL is the API's external base URL, the server of each brand's own document.
 	PublicURL string
@@ -100,7 +103,9 @@ func New(deps Deps) *Server {
 
 	s.router.Get("/healthz", s.healthz)
 	s.router.Get("/readyz", s.readyz)
-	s.router.Handle("/metrics", deps.Metrics.Handler())
+	if deps.ServeMetrics {
+		s.router.Handle("/metrics", deps.Metrics.Handler())
+	}
 	if deps.Console != nil {
 		s.router.Mount("/console", deps.Console)
 		s.router.Get("/", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/console/", http.StatusFound) })
@@ -147,8 +152,9 @@ func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	if s.deps.Ready != nil {
 		if err := s.deps.Ready(r.Context()); err != nil {
+			// The cause names the database and the schema: the log has it, the answer does not.
 			s.deps.Logger.WarnContext(r.Context(), "not ready", "error", err)
-			writeProblem(w, NewProblem(r.Context(), http.StatusServiceUnavailable, "not_ready", err.Error()))
+			writeProblem(w, NewProblem(r.Context(), http.StatusServiceUnavailable, "not_ready", "the service is not ready"))
 			return
 		}
 	}

@@ -442,6 +442,31 @@ func TestATestSendAndAResendReachTheReceiverNow(t *testing.T) {
 	require.ErrorIs(t, err, ports.ErrDeliveryNotFound)
 }
 
+func TestAnEndpointURLTheRulesRefuseIsNeverSentTo(t *testing.T) {
+	t.Parallel()
+	b := setupHooks(t, func(d *webhooks.Deps) { d.Schedule = []time.Duration{} })
+	rcv := newReceiver(t, http.StatusOK)
+	tn := pgtest.NewTenant(t, b.dir)
+	ep, _ := b.endpoint(t, tn, rcv.srv.URL, customer.Created)
+	// A URL saved before the rules refused raw quotes and brackets, which would go out in the
+	// request line.
+	require.NoError(t, b.db.InTenant(context.Background(), tn.ID, func(ctx context.Context) error {
+		q, _, err := postgres.TenantTx(ctx)
+		if err != nil {
+			return err
+		}
+		_, err = q.Exec(ctx, `UPDATE webhook_endpoints SET url = $1`, rcv.srv.URL+`/?q=">`)
+		return err
+	}))
+
+	res, err := b.hooks.Test(context.Background(), tn.ID, ep.ID, customer.Created)
+	require.NoError(t, err)
+	require.Zero(t, res.Attempt.ResponseStatus)
+	require.Contains(t, res.Attempt.Error, "not accepted")
+	require.Equal(t, ports.DeliveryFailed, res.Delivery.Status)
+	require.Empty(t, rcv.requests(), "nothing was sent")
+}
+
 func TestARotatedSecretSignsAlongsideTheNewOneForADay(t *testing.T) {
 	t.Parallel()
 	b := setupHooks(t, func(*webhooks.Deps) {})

@@ -9,5 +9,10 @@
 // server offers no login mechanism this adapter speaks. A server that cannot be reached (refused
 // connection, unknown host, timeout, dropped connection) is an ordinary error that says so and
 // wraps ErrUnreachable; so is a failed TLS handshake (untrusted certificate, no TLS on the
-// port), without ErrUnreachable.
+// port), without ErrUnreachable. Unless AllowPrivate, a server at an address outbound.Check
+// refuses is not connected to (outbound.ErrNotAllowed, permanent).
+//
+// Every error also wraps the ports.FailureKind an admin is told (connection refused, host not
+// found, no answer, TLS failed, credentials rejected); its text, which names the server's
+// address and may quote the server, is for the log.
 package smtp

@@ -21,9 +21,10 @@ const (
 
 // dialer holds the connection settings Verifier and Sender share.
 type dialer struct {
-	tlsConfig *tls.Config
-	timeout   time.Duration
-	localName string
+	tlsConfig    *tls.Config
+	timeout      time.Duration
+	localName    string
+	allowPrivate bool
 }
 
 func (d dialer) limit() time.Duration {

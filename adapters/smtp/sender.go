@@ -20,6 +20,11 @@ type Sender struct {
 	Timeout time.Duration
 	// LocalName is the name sent with EHLO; empty means "localhost".
 	LocalName string
+	// AllowPrivate lets it connect to any address. Otherwise (production) a server whose
+	// address is private, loopback, link-local or reserved (outbound.Check), whatever its host
+	// name resolves to, is refused before connecting, with an error wrapping
+	// outbound.ErrNotAllowed: a brand's mail server cannot be the platform's own network.
+	AllowPrivate bool
 }
 
 // Send delivers msg to its recipients through the account's server, logging in with password
@@ -40,7 +45,7 @@ func (s Sender) Send(ctx context.Context, account ports.SMTPAccount, password st
 	if err != nil {
 		return err
 	}
-	sess, err := dialer{tlsConfig: s.TLSConfig, timeout: s.Timeout, localName: s.LocalName}.open(ctx, account, password)
+	sess, err := dialer{tlsConfig: s.TLSConfig, timeout: s.Timeout, localName: s.LocalName, allowPrivate: s.AllowPrivate}.open(ctx, account, password)
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ const (
 func TestSendDeliversChineseMultipartMessage(t *testing.T) {
 	t.Parallel()
 	mp := mailpittest.Start(t, mailpittest.Options{Username: username, Password: password, TLS: mailpittest.TLSStartTLS})
-	s := smtp.Sender{TLSConfig: mp.TLSConfig()}
+	s := smtp.Sender{TLSConfig: mp.TLSConfig(), AllowPrivate: true}
 
 	err := s.Send(context.Background(), mp.Account("hello@lotus.example"), password, smtp.Message{
 		From:    sender,
@@ -64,7 +64,7 @@ func TestSendDeliversChineseMultipartMessage(t *testing.T) {
 func TestSendSinglePartBodies(t *testing.T) {
 	t.Parallel()
 	mp := mailpittest.Start(t, mailpittest.Options{})
-	s := smtp.Sender{}
+	s := smtp.Sender{AllowPrivate: true}
 	account := mp.Account("hello@lotus.example")
 
 	require.NoError(t, s.Send(context.Background(), account, "", smtp.Message{
@@ -87,7 +87,7 @@ func TestSendReportsRefusedRecipient(t *testing.T) {
 	t.Parallel()
 	mp := mailpittest.Start(t, mailpittest.Options{AllowedRecipients: `@example\.com$`})
 
-	err := smtp.Sender{}.Send(context.Background(), mp.Account(sender), "", smtp.Message{
+	err := smtp.Sender{AllowPrivate: true}.Send(context.Background(), mp.Account(sender), "", smtp.Message{
 		To: []string{"ada@example.com", "bob@elsewhere.example"}, Subject: "x", Text: "x"})
 	require.Equal(t, "550", refusal(t, err).Code)
 	require.ErrorContains(t, err, "bob@elsewhere.example")
@@ -99,7 +99,7 @@ func TestSendReportsWrongPassword(t *testing.T) {
 	t.Parallel()
 	mp := mailpittest.Start(t, mailpittest.Options{Username: username, Password: password, TLS: mailpittest.TLSImplicit})
 
-	err := smtp.Sender{TLSConfig: mp.TLSConfig()}.Send(context.Background(), mp.Account(sender), "wrong", smtp.Message{
+	err := smtp.Sender{TLSConfig: mp.TLSConfig(), AllowPrivate: true}.Send(context.Background(), mp.Account(sender), "wrong", smtp.Message{
 		To: []string{"ada@example.com"}, Subject: "x", Text: "x"})
 	require.Equal(t, "535", refusal(t, err).Code)
 }
@@ -117,7 +117,7 @@ func TestSendRejectsInvalidMessageBeforeConnecting(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			err := smtp.Sender{}.Send(context.Background(), account, "", msg)
+			err := smtp.Sender{AllowPrivate: true}.Send(context.Background(), account, "", msg)
 			require.ErrorIs(t, err, smtp.ErrInvalidMessage)
 			require.NotErrorIs(t, err, smtp.ErrUnreachable)
 			require.False(t, smtp.Retryable(err))

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/engagehq/engage/adapters/netguard"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -41,8 +42,7 @@ func (d dialer) open(ctx context.Context, account ports.SMTPAccount, password st
 		ctx:    ctx,
 		cancel: cancel,
 	}
-	var nd net.Dialer
-	conn, err := nd.DialContext(ctx, "tcp", s.addr)
+	conn, err := netguard.Dialer(0, d.allowPrivate).DialContext(ctx, "tcp", s.addr)
 	if err != nil {
 		return nil, s.abort("connect", err)
 	}
@@ -56,7 +56,7 @@ func (d dialer) open(ctx context.Context, account ports.SMTPAccount, password st
 	if account.TLS == TLSImplicit {
 		tc := tls.Client(conn, d.tlsFor(account.Host))
 		if err := tc.HandshakeContext(ctx); err != nil {
-			return nil, s.abort("TLS handshake", err)
+			return nil, s.abort(stepTLS, err)
 		}
 		conn = tc
 	}
@@ -70,11 +70,11 @@ func (d dialer) open(ctx context.Context, account ports.SMTPAccount, password st
 	}
 	if account.TLS == TLSStartTLS {
 		if ok, _ := client.Extension("STARTTLS"); !ok {
-			return nil, s.abort("STARTTLS", &ports.ProviderError{Provider: provider, Code: CodeStartTLSUnavailable,
+			return nil, s.abort(stepStartTLS, &ports.ProviderError{Provider: provider, Code: CodeStartTLSUnavailable,
 				Message: "the server does not offer STARTTLS, which the account requires"})
 		}
 		if err := client.StartTLS(d.tlsFor(account.Host)); err != nil {
-			return nil, s.abort("STARTTLS", err)
+			return nil, s.abort(stepStartTLS, err)
 		}
 	}
 	if account.Username != "" {

@@ -20,6 +20,11 @@ type Verifier struct {
 	Timeout time.Duration
 	// LocalName is the name sent with EHLO; empty means "localhost".
 	LocalName string
+	// AllowPrivate lets it connect to any address. Otherwise (production) a server whose
+	// address is private, loopback, link-local or reserved (outbound.Check), whatever its host
+	// name resolves to, is refused before connecting, with an error wrapping
+	// outbound.ErrNotAllowed: a brand's mail server cannot be the platform's own network.
+	AllowPrivate bool
 }
 
 var _ ports.SMTPVerifier = Verifier{}
@@ -48,5 +53,5 @@ func (v Verifier) Verify(ctx context.Context, account ports.SMTPAccount, passwor
 }
 
 func (v Verifier) dialer() dialer {
-	return dialer{tlsConfig: v.TLSConfig, timeout: v.Timeout, localName: v.LocalName}
+	return dialer{tlsConfig: v.TLSConfig, timeout: v.Timeout, localName: v.LocalName, allowPrivate: v.AllowPrivate}
 }

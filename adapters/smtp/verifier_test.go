@@ -13,6 +13,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/smtp"
 	"github.com/engagehq/engage/adapters/smtp/mailpittest"
+	"github.com/engagehq/engage/domain/outbound"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -35,7 +36,7 @@ func refusal(t *testing.T, err error) *ports.ProviderError {
 func TestVerifyAcceptsLoginOverSTARTTLS(t *testing.T) {
 	t.Parallel()
 	mp := mailpittest.Start(t, mailpittest.Options{Username: username, Password: password, TLS: mailpittest.TLSStartTLS})
-	v := smtp.Verifier{TLSConfig: mp.TLSConfig()}
+	v := smtp.Verifier{TLSConfig: mp.TLSConfig(), AllowPrivate: true}
 
 	require.NoError(t, v.Verify(context.Background(), mp.Account(sender), password))
 	require.Empty(t, mp.Messages(t), "verifying sends nothing")
@@ -44,7 +45,7 @@ func TestVerifyAcceptsLoginOverSTARTTLS(t *testing.T) {
 func TestVerifyAcceptsLoginOverImplicitTLS(t *testing.T) {
 	t.Parallel()
 	mp := mailpittest.Start(t, mailpittest.Options{Username: username, Password: password, TLS: mailpittest.TLSImplicit})
-	v := smtp.Verifier{TLSConfig: mp.TLSConfig()}
+	v := smtp.Verifier{TLSConfig: mp.TLSConfig(), AllowPrivate: true}
 
 	require.NoError(t, v.Verify(context.Background(), mp.Account(sender), password))
 }
@@ -52,16 +53,16 @@ func TestVerifyAcceptsLoginOverImplicitTLS(t *testing.T) {
 func TestVerifyAcceptsPlainConnection(t *testing.T) {
 	t.Parallel()
 	mp := mailpittest.Start(t, mailpittest.Options{Username: username, Password: password})
-	require.NoError(t, smtp.Verifier{}.Verify(context.Background(), mp.Account(sender), password))
+	require.NoError(t, smtp.Verifier{AllowPrivate: true}.Verify(context.Background(), mp.Account(sender), password))
 
 	open := mailpittest.Start(t, mailpittest.Options{})
-	require.NoError(t, smtp.Verifier{}.Verify(context.Background(), open.Account(sender), ""))
+	require.NoError(t, smtp.Verifier{AllowPrivate: true}.Verify(context.Background(), open.Account(sender), ""))
 }
 
 func TestVerifyReportsWrongPasswordAs535(t *testing.T) {
 	t.Parallel()
 	mp := mailpittest.Start(t, mailpittest.Options{Username: username, Password: password, TLS: mailpittest.TLSStartTLS})
-	v := smtp.Verifier{TLSConfig: mp.TLSConfig()}
+	v := smtp.Verifier{TLSConfig: mp.TLSConfig(), AllowPrivate: true}
 
 	err := v.Verify(context.Background(), mp.Account(sender), "wrong password")
 	pe := refusal(t, err)
@@ -69,6 +70,7 @@ func TestVerifyReportsWrongPasswordAs535(t *testing.T) {
 	require.Contains(t, pe.Message, "Authentication credentials invalid")
 	require.ErrorContains(t, err, "login")
 	require.NotErrorIs(t, err, smtp.ErrUnreachable)
+	require.Equal(t, ports.FailureCredentials, kind(t, err), "an admin is told the login was rejected")
 
 	account := mp.Account(sender)
 	account.Username = "someone-else"
@@ -81,7 +83,7 @@ func TestVerifyRefusesServerWithoutSTARTTLS(t *testing.T) {
 	account := mp.Account(sender)
 	account.TLS = smtp.TLSStartTLS
 
-	err := smtp.Verifier{}.Verify(context.Background(), account, password)
+	err := smtp.Verifier{AllowPrivate: true}.Verify(context.Background(), account, password)
 	pe := refusal(t, err)
 	require.Equal(t, smtp.CodeStartTLSUnavailable, pe.Code)
 	require.Equal(t, "starttls_unavailable", pe.Code)
@@ -94,7 +96,7 @@ func TestVerifyReportsServerThatRequiresTLSFirst(t *testing.T) {
 	account := mp.Account(sender)
 	account.TLS = smtp.TLSNone
 
-	pe := refusal(t, smtp.Verifier{}.Verify(context.Background(), account, password))
+	pe := refusal(t, smtp.Verifier{AllowPrivate: true}.Verify(context.Background(), account, password))
 	require.Equal(t, "530", pe.Code)
 	require.Contains(t, pe.Message, "STARTTLS")
 }
@@ -103,7 +105,7 @@ func TestVerifyReportsRefusedSender(t *testing.T) {
 	t.Parallel()
 	mp := mailpittest.Start(t, mailpittest.Options{ChaosTriggers: "Sender:550:100"})
 
-	err := smtp.Verifier{}.Verify(context.Background(), mp.Account(sender), "")
+	err := smtp.Verifier{AllowPrivate: true}.Verify(context.Background(), mp.Account(sender), "")
 	require.Equal(t, "550", refusal(t, err).Code)
 	require.ErrorContains(t, err, "MAIL FROM")
 }
@@ -112,8 +114,9 @@ func TestVerifyDistrustsUnknownCertificate(t *testing.T) {
 	t.Parallel()
 	mp := mailpittest.Start(t, mailpittest.Options{Username: username, Password: password, TLS: mailpittest.TLSStartTLS})
 
-	err := smtp.Verifier{}.Verify(context.Background(), mp.Account(sender), password)
+	err := smtp.Verifier{AllowPrivate: true}.Verify(context.Background(), mp.Account(sender), password)
 	require.ErrorContains(t, err, "not trusted")
+	require.Equal(t, ports.FailureTLS, kind(t, err))
 	var pe *ports.ProviderError
 	require.False(t, errors.As(err, &pe))
 }
@@ -124,19 +127,21 @@ func TestVerifyReportsPlainServerOnImplicitTLS(t *testing.T) {
 	account := mp.Account(sender)
 	account.TLS = smtp.TLSImplicit
 
-	err := smtp.Verifier{}.Verify(context.Background(), account, "")
+	err := smtp.Verifier{AllowPrivate: true}.Verify(context.Background(), account, "")
 	require.ErrorContains(t, err, "does not answer with TLS")
+	require.Equal(t, ports.FailureTLS, kind(t, err))
 }
 
 func TestVerifyReportsClosedPort(t *testing.T) {
 	t.Parallel()
 	account := ports.SMTPAccount{Host: "127.0.0.1", Port: closedPort(t), From: sender, TLS: smtp.TLSStartTLS}
 
-	err := smtp.Verifier{}.Verify(context.Background(), account, "")
+	err := smtp.Verifier{AllowPrivate: true}.Verify(context.Background(), account, "")
 	require.ErrorIs(t, err, smtp.ErrUnreachable)
 	require.ErrorContains(t, err, "127.0.0.1:"+strconv.Itoa(account.Port)+" refused the connection")
 	var pe *ports.ProviderError
 	require.False(t, errors.As(err, &pe), "an unreachable server is not a provider refusal")
+	require.Equal(t, ports.FailureConnectionRefused, kind(t, err))
 }
 
 func TestVerifyReportsStoppedServer(t *testing.T) {
@@ -144,7 +149,7 @@ func TestVerifyReportsStoppedServer(t *testing.T) {
 	mp := mailpittest.Start(t, mailpittest.Options{})
 	mp.Stop()
 
-	require.ErrorIs(t, smtp.Verifier{}.Verify(context.Background(), mp.Account(sender), ""), smtp.ErrUnreachable)
+	require.ErrorIs(t, smtp.Verifier{AllowPrivate: true}.Verify(context.Background(), mp.Account(sender), ""), smtp.ErrUnreachable)
 }
 
 func TestVerifyTimesOutOnSilentServer(t *testing.T) {
@@ -155,12 +160,60 @@ func TestVerifyTimesOutOnSilentServer(t *testing.T) {
 	account := ports.SMTPAccount{Host: addr.Host, Port: port, From: sender, TLS: smtp.TLSStartTLS}
 
 	started := time.Now()
-	err = smtp.Verifier{Timeout: 300 * time.Millisecond}.Verify(context.Background(), account, "")
+	err = smtp.Verifier{Timeout: 300 * time.Millisecond, AllowPrivate: true}.Verify(context.Background(), account, "")
 	require.Less(t, time.Since(started), 5*time.Second)
 	require.ErrorIs(t, err, smtp.ErrUnreachable)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	require.ErrorContains(t, err, "did not answer (greeting)")
 	require.ErrorContains(t, err, "implicit TLS")
+	require.Equal(t, ports.FailureNoAnswer, kind(t, err))
+}
+
+func TestVerifyRefusesInternalAddressesUnlessAllowed(t *testing.T) {
+	t.Parallel()
+	connected := make(chan struct{}, 10)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = l.Close() })
+	go func() {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			connected <- struct{}{}
+			_, _ = conn.Write([]byte("220 internal-service ready token=s3cr3t\r\n"))
+			_ = conn.Close()
+		}
+	}()
+	port := l.Addr().(*net.TCPAddr).Port
+
+	// A host name that resolves to loopback is refused like the address itself; so are the
+	// metadata service, private networks and IPv6 forms of them.
+	for _, host := range []string{"127.0.0.1", "localhost", "169.254.169.254", "10.0.0.1", "::ffff:127.0.0.1", "64:ff9b::7f00:1"} {
+		account := ports.SMTPAccount{Host: host, Port: port, From: sender, TLS: smtp.TLSNone}
+		err := smtp.Verifier{}.Verify(context.Background(), account, "")
+		require.ErrorIsf(t, err, outbound.ErrNotAllowed, "%s", host)
+		require.NotErrorIsf(t, err, smtp.ErrUnreachable, "%s: retrying will not help", host)
+		require.Falsef(t, smtp.Retryable(err), "%s", host)
+		require.NotContainsf(t, err.Error(), "s3cr3t", "%s", host)
+		err = smtp.Sender{}.Send(context.Background(), account, "", smtp.Message{To: []string{"ada@example.com"}, Subject: "x", Text: "x"})
+		require.ErrorIsf(t, err, outbound.ErrNotAllowed, "%s: sending is refused too", host)
+	}
+	require.Empty(t, connected, "nothing was connected to")
+
+	// Development allows the local server.
+	err = smtp.Verifier{AllowPrivate: true}.Verify(context.Background(), ports.SMTPAccount{Host: "localhost", Port: port, From: sender, TLS: smtp.TLSNone}, "")
+	require.NotErrorIs(t, err, outbound.ErrNotAllowed)
+	require.Len(t, connected, 1)
+}
+
+// kind returns the ports.FailureKind err wraps, failing the test when there is none.
+func kind(t *testing.T, err error) ports.FailureKind {
+	t.Helper()
+	var k ports.FailureKind
+	require.ErrorAs(t, err, &k, "want a failure kind in %v", err)
+	return k
 }
 
 func TestVerifyStopsWhenCancelled(t *testing.T) {
@@ -173,7 +226,7 @@ func TestVerifyStopsWhenCancelled(t *testing.T) {
 	time.AfterFunc(200*time.Millisecond, cancel)
 
 	started := time.Now()
-	err = smtp.Verifier{}.Verify(ctx, account, "")
+	err = smtp.Verifier{AllowPrivate: true}.Verify(ctx, account, "")
 	require.Less(t, time.Since(started), 5*time.Second, "cancelling interrupts the wait for the greeting")
 	require.ErrorIs(t, err, context.Canceled)
 }
@@ -196,7 +249,7 @@ func TestVerifyRejectsIncompleteAccount(t *testing.T) {
 			t.Parallel()
 			account := good
 			tc.edit(&account)
-			err := smtp.Verifier{}.Verify(context.Background(), account, "")
+			err := smtp.Verifier{AllowPrivate: true}.Verify(context.Background(), account, "")
 			require.ErrorContains(t, err, tc.want)
 			require.NotErrorIs(t, err, smtp.ErrUnreachable)
 		})

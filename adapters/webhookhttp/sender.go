@@ -1,25 +1,21 @@
 // Package webhookhttp posts webhook deliveries over HTTP: a timeout, no redirects followed,
-// the answer read only so far, and, unless allowed, no connection to a private, loopback or
-// link-local address whatever a host name resolves to (so an endpoint cannot reach the
-// platform's own network, DNS rebinding included).
+// the answer read only so far, and, unless allowed, no connection to an address
+// outbound.Check refuses, whatever a host name resolves to (netguard: an endpoint cannot
+// reach the platform's own network, DNS rebinding included).
 package webhookhttp
 
 import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strings"
-	"syscall"
 	"time"
 	"unicode/utf8"
 
-	"github.com/engagehq/engage/domain/platform/webhook"
+	"github.com/engagehq/engage/adapters/netguard"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -29,9 +25,6 @@ const (
 	// BodyLimit is how much of an answer is kept.
 	BodyLimit = 4 << 10
 )
-
-// ErrPrivateAddress is returned for a connection to an address deliveries may not reach.
-var ErrPrivateAddress = errors.New("the endpoint resolves to a private or reserved address")
 
 // Sender implements ports.WebhookSender.
 type Sender struct {
@@ -44,7 +37,8 @@ var _ ports.WebhookSender = (*Sender)(nil)
 type Options struct {
 	// Timeout bounds a whole attempt; zero is DefaultTimeout.
 	Timeout time.Duration
-	// AllowPrivate lets deliveries reach private and loopback addresses (development, tests).
+	// AllowPrivate lets deliveries reach any address, private and loopback ones included
+	// (development, tests).
 	AllowPrivate bool
 }
 
@@ -53,13 +47,9 @@ func New(o Options) *Sender {
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
 	}
-	dialer := &net.Dialer{Timeout: o.Timeout}
-	if !o.AllowPrivate {
-		dialer.Control = refusePrivate
-	}
 	transport := &http.Transport{
 		Proxy:                 nil, // a proxy would hide the address the dialer checks
-		DialContext:           dialer.DialContext,
+		DialContext:           netguard.Dialer(o.Timeout, o.AllowPrivate).DialContext,
 		TLSHandshakeTimeout:   o.Timeout,
 		ResponseHeaderTimeout: o.Timeout,
 		MaxIdleConnsPerHost:   2,
@@ -72,20 +62,6 @@ func New(o Options) *Sender {
 			return http.ErrUseLastResponse // a redirect is the receiver's answer, not followed
 		},
 	}}
-}
-
-// refusePrivate runs on every connection after name resolution, on the address about to be
-// dialled.
-func refusePrivate(_, address string, _ syscall.RawConn) error {
-	host, _, err := net.SplitHostPort(address)
-	if err != nil {
-		return err
-	}
-	addr, err := netip.ParseAddr(host)
-	if err != nil || !webhook.PublicAddr(addr) {
-		return fmt.Errorf("%w (%s)", ErrPrivateAddress, host)
-	}
-	return nil
 }
 
 // Send implements ports.WebhookSender.

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/webhookhttp"
+	"github.com/engagehq/engage/domain/outbound"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -52,8 +53,17 @@ func TestSenderRefusesPrivateAddressesUnlessAllowed(t *testing.T) {
 	// localhost resolves to loopback: a host name does not get around the check.
 	url := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
 	_, err := webhookhttp.New(webhookhttp.Options{}).Send(context.Background(), ports.WebhookRequest{URL: url + "/?token=secret"})
-	require.ErrorIs(t, err, webhookhttp.ErrPrivateAddress)
+	require.ErrorIs(t, err, outbound.ErrNotAllowed)
 	require.NotContains(t, err.Error(), "token=secret", "the URL, which may carry a token, is not in the error")
+
+	// IPv6 forms that lead to an IPv4 address are refused when connecting, before anything is
+	// sent: NAT64, IPv4-compatible, IPv4-mapped, 6to4 and Teredo.
+	port := srv.URL[strings.LastIndex(srv.URL, ":")+1:]
+	for _, host := range []string{"[64:ff9b::7f00:1]", "[64:ff9b:1::a9fe:a9fe]", "[::127.0.0.1]", "[::ffff:127.0.0.1]",
+		"[2002:7f00:1::1]", "[2001:0:4136:e378:8000:63bf:3fff:fdd2]"} {
+		_, err := webhookhttp.New(webhookhttp.Options{}).Send(context.Background(), ports.WebhookRequest{URL: "http://" + host + ":" + port + "/"})
+		require.ErrorIsf(t, err, outbound.ErrNotAllowed, "%s", host)
+	}
 }
 
 func TestSenderGivesUpAfterItsTimeout(t *testing.T) {

@@ -59,10 +59,10 @@ func migrateUp(ctx context.Context, cfg config) error {
 	return m.Up(ctx)
 }
 
-func (a *app) httpServer(metrics *httpapi.Metrics, jobsUI http.Handler) *httpapi.Server {
+func (a *app) httpServer(metrics *httpapi.Metrics, jobsUI http.Handler) http.Handler {
 	return web.Handler(a.App, web.Options{
 		PlatformKey: a.cfg.platformKey, KratosBrowserURL: a.cfg.kratosBrowserURL,
 		APILimits: a.cfg.apiLimits, SignInLimits: a.cfg.signInLimits, Jobs: jobsUI, Metrics: metrics,
-		PublicURL: a.cfg.publicURL,
+		ServeMetrics: a.cfg.metricsAddr == "", PublicURL: a.cfg.publicURL,
 	})
 }

@@ -27,6 +27,7 @@ type setting struct {
 var settings = []setting{
 	{"ENGAGE_ENV", "development", "development or production; production refuses development conveniences"},
 	{"ENGAGE_HTTP_ADDR", ":8080", "address serve listens on"},
+	{"ENGAGE_METRICS_ADDR", "(production: 127.0.0.1:9090; development: none, /metrics on ENGAGE_HTTP_ADDR)", "address serve answers /metrics on, apart from the public listener"},
 	{"ENGAGE_PUBLIC_URL", "http://localhost:8080", "external base URL, used in links and the OpenAPI servers list"},
 	{"DATABASE_URL", "(private cluster under ENGAGE_DIR)", "PostgreSQL URL of the application role (not owner, no BYPASSRLS)"},
 	{"ENGAGE_MIGRATE_DATABASE_URL", "DATABASE_URL", "PostgreSQL URL of the owner role that runs migrations"},
@@ -55,6 +56,7 @@ func printConfigHelp(w io.Writer) {
 type config struct {
 	env              string
 	httpAddr         string
+	metricsAddr      string
 	publicURL        string
 	databaseURL      string
 	migrateURL       string
@@ -98,6 +100,11 @@ func loadConfig(ctx context.Context) (config, error) {
 	}
 	if c.env != "development" && c.env != "production" {
 		return c, fmt.Errorf("ENGAGE_ENV=%q: want development or production", c.env)
+	}
+	// In production /metrics, which describes every brand's traffic, is never on the public
+	// listener; in development it is, unless an address is given.
+	if c.metricsAddr = os.Getenv("ENGAGE_METRICS_ADDR"); c.metricsAddr == "" && c.production() {
+		c.metricsAddr = "127.0.0.1:9090"
 	}
 	var err error
 	if c.workers, err = strconv.Atoi(env("ENGAGE_WORKERS", "10")); err != nil || c.workers < 1 {

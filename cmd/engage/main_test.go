@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -135,6 +136,65 @@ func TestServeAnswersThenShutsDownGracefullyOnSIGTERM(t *testing.T) {
 		t.Fatalf("serve did not stop within its shutdown timeout: %s", &logs)
 	}
 	require.Contains(t, logs.String(), `"msg":"stopped"`)
+}
+
+func TestProductionServesMetricsApartAndEveryAnswerWithSecurityHeaders(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	addr, metricsAddr := freeAddr(t), freeAddr(t)
+	cmd := exec.Command(b.bin, "serve", "--workers=false")
+	var logs bytes.Buffer
+	cmd.Env = append(b.env, "ENGAGE_ENV=production", "ENGAGE_SECRETS_KEY="+testSecretsKey,
+		"ENGAGE_HTTP_ADDR="+addr, "ENGAGE_METRICS_ADDR="+metricsAddr, "ENGAGE_SHUTDOWN_TIMEOUT=10s")
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	base := "http://" + addr
+	require.Eventually(t, func() bool {
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}, 30*time.Second, 100*time.Millisecond, "serve became ready: %s", &logs)
+
+	get := func(url string) *http.Response {
+		t.Helper()
+		resp, err := http.Get(url)
+		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp
+	}
+	// The metrics describe every brand's traffic: not on the public listener.
+	require.Equal(t, http.StatusNotFound, get(base+"/metrics").StatusCode)
+	metrics, err := http.Get("http://" + metricsAddr + "/metrics")
+	require.NoError(t, err)
+	text, _ := io.ReadAll(metrics.Body)
+	metrics.Body.Close()
+	require.Equal(t, http.StatusOK, metrics.StatusCode)
+	require.Contains(t, string(text), "engage_http_request_duration_seconds")
+	require.Equal(t, http.StatusNotFound, get("http://"+metricsAddr+"/readyz").StatusCode, "the metrics listener serves metrics only")
+
+	for _, path := range []string{"/healthz", "/readyz", "/openapi.json", "/openapi.yaml", "/docs", "/v1/tenant", "/console/login",
+		"/console/assets/console.css", "/platform/jobs/", "/no/such/route"} {
+		resp := get(base + path)
+		require.Equalf(t, "nosniff", resp.Header.Get("X-Content-Type-Options"), "%s (%d)", path, resp.StatusCode)
+		require.Equalf(t, "max-age=63072000; includeSubDomains", resp.Header.Get("Strict-Transport-Security"), "%s", path)
+	}
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	require.NoError(t, cmd.Wait(), "%s", &logs)
+}
+
+// freeAddr is a loopback address nothing listens on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	return addr
 }
 
 func TestProductionRefusesDevelopmentConveniences(t *testing.T) {

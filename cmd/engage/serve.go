@@ -79,8 +79,8 @@ func serve(ctx context.Context, cfg config, withAPI, withWorkers bool, ready fun
 	}
 
 	var (
-		srv     *http.Server
-		serveCh = make(chan error, 1)
+		servers []*http.Server
+		serveCh = make(chan error, 2)
 	)
 	if withAPI {
 		ui, err := riverui.NewHandler(&riverui.HandlerOpts{
@@ -93,10 +93,15 @@ func serve(ctx context.Context, cfg config, withAPI, withWorkers bool, ready fun
 			return err
 		}
 		metrics := httpapi.NewMetrics(a.DB.Pool())
-		srv = &http.Server{
-			Addr: cfg.httpAddr, Handler: a.httpServer(metrics, ui),
-			ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second,
-			IdleTimeout: 120 * time.Second,
+		if cfg.metricsAddr != "" {
+			mux := http.NewServeMux()
+			mux.Handle("GET /metrics", metrics.Handler())
+			ln, err := net.Listen("tcp", cfg.metricsAddr)
+			if err != nil {
+				return fmt.Errorf("ENGAGE_METRICS_ADDR: %w", err)
+			}
+			a.Config.Logger.Info("serving metrics", "addr", ln.Addr().String())
+			servers = append(servers, listen(ln, mux, serveCh))
 		}
 		ln, err := net.Listen("tcp", cfg.httpAddr)
 		if err != nil {
@@ -106,7 +111,7 @@ func serve(ctx context.Context, cfg config, withAPI, withWorkers bool, ready fun
 		if ready != nil {
 			ready(ln.Addr().String())
 		}
-		go func() { serveCh <- srv.Serve(ln) }()
+		servers = append(servers, listen(ln, a.httpServer(metrics, ui), serveCh))
 	}
 
 	select {
@@ -120,7 +125,7 @@ func serve(ctx context.Context, cfg config, withAPI, withWorkers bool, ready fun
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.shutdownTimeout)
 	defer cancel()
 	var errs []error
-	if srv != nil {
+	for _, srv := range servers {
 		errs = append(errs, srv.Shutdown(shutdownCtx))
 	}
 	if withWorkers {
@@ -133,4 +138,14 @@ func serve(ctx context.Context, cfg config, withAPI, withWorkers bool, ready fun
 	}
 	a.Config.Logger.Info("stopped")
 	return errors.Join(errs...)
+}
+
+// listen serves h on ln until shut down, sending why it stopped to stopped.
+func listen(ln net.Listener, h http.Handler, stopped chan<- error) *http.Server {
+	srv := &http.Server{
+		Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second,
+		IdleTimeout: 120 * time.Second,
+	}
+	go func() { stopped <- srv.Serve(ln) }()
+	return srv
 }

@@ -101,6 +101,8 @@ func (h *handlers) createAPIKey(w http.ResponseWriter, r *http.Request) {
 		form.Errors["role"] = messages.T(v.Lang, "error.escalation")
 	case errors.Is(err, apikeys.ErrUnknownRole):
 		form.Errors["role"] = messages.T(v.Lang, "keys.bad_role")
+	case errors.Is(err, apikey.ErrName):
+		form.Errors["name"] = messages.T(v.Lang, "form.name_length")
 	case err != nil:
 		console.Internal(w, r, err)
 		return

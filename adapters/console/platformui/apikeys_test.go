@@ -75,6 +75,24 @@ func TestFormsShowFieldErrorsKeepInputAndSubmitOnce(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "莲花茶饮", got.Name, "a refused form changes nothing")
 
+	// A name that changes the direction of text (U+202E shows "gpj.exe" as "exe.jpg") is a
+	// field error, not a failure.
+	tab.Run(t,
+		chromedp.Navigate(b.URL+"/console/api-keys"),
+		chromedp.SetValue(chromedp.CSS("[data-test=create-key] input[name=name]"), "POS\u202egpj.exe"),
+		chromedp.SetValue(chromedp.CSS("[data-test=create-key] select[name=role]"), "analyst"),
+		chromedp.Click(chromedp.CSS("[data-test=create-key] button")),
+		chromedp.WaitVisible(chromedp.CSS("[data-test=error-name]")),
+	)
+	require.Contains(t, consoletest.Text(t, tab, "[data-test=error-name]"), "direction of text")
+	tab.Run(t,
+		chromedp.Navigate(b.URL+"/console/settings/brand"),
+		chromedp.SetValue(chromedp.CSS("[data-test=brand-form] input[name=name]"), "莲花\u202e茶饮"),
+		chromedp.Click(chromedp.CSS("[data-test=brand-form] button")),
+		chromedp.WaitVisible(chromedp.CSS("[data-test=error-name]")),
+	)
+	require.Contains(t, consoletest.Text(t, tab, "[data-test=error-name]"), "direction of text")
+
 	// The same form posted twice (a double click) creates one key.
 	session := b.SessionCookie(t, "owner@lotus.example")
 	page := b.Get(t, "/console/api-keys", session)

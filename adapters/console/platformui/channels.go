@@ -11,6 +11,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/console"
 	"github.com/engagehq/engage/application/platform/channels"
+	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
 )
@@ -22,7 +23,8 @@ type channelForm struct {
 	Errors  map[string]string
 	// Hint is the masked stored secret, "" when none.
 	Hint string
-	// Test is the last connection test: "" untested, "ok", or the provider's answer.
+	// Test is the last connection test, shown to those who may change the settings only: ""
+	// untested (or not to be shown), "ok", or what went wrong in the admin's language.
 	Test  string
 	Saved bool
 }
@@ -42,14 +44,16 @@ var channelFields = map[string][]string{
 	ports.ChannelSMTP:                  {"host", "port", "username", "from", "tls"},
 }
 
-func storedForms(st channels.Settings) map[string]channelForm {
+// storedForms are the forms of the stored settings, as v sees them: the last tests only for
+// those who may change the settings (and test them).
+func storedForms(v *console.View, st channels.Settings) map[string]channelForm {
 	forms := map[string]channelForm{}
 	for channel := range channelFields {
 		f := channelForm{Channel: channel, Values: map[string]string{}, Errors: map[string]string{}, Hint: st.Secrets[channel]}
-		if t, ok := st.Tests[channel]; ok {
+		if t, ok := st.Tests[channel]; ok && v.Can(string(access.PermSettingsWrite)) {
 			f.Test = "ok"
-			if t.TestError != "" {
-				f.Test = t.TestError
+			if !t.OK() {
+				f.Test = testText(v.Lang, t)
 			}
 		}
 		forms[channel] = f
@@ -87,7 +91,7 @@ func (h *handlers) channels(w http.ResponseWriter, r *http.Request) {
 		console.Internal(w, r, err)
 		return
 	}
-	console.Render(w, r, "channels", channelsView{View: v, Forms: storedForms(st), Parts: parts})
+	console.Render(w, r, "channels", channelsView{View: v, Forms: storedForms(v, st), Parts: parts})
 }
 
 // channelConfig reads a channel's form into its configuration type.
@@ -145,7 +149,7 @@ func (h *handlers) saveChannel(w http.ResponseWriter, r *http.Request) {
 		console.Internal(w, r, err)
 		return
 	}
-	saved := storedForms(st)[channel]
+	saved := storedForms(v, st)[channel]
 	saved.Saved = true
 	renderChannel(w, r, v, saved)
 }
@@ -161,21 +165,30 @@ func (h *handlers) testChannel(w http.ResponseWriter, r *http.Request) {
 		console.NotFound(w, r)
 		return
 	}
-	err := h.d.Channels.Test(r.Context(), v.Tenant.ID, channel)
-	var pe *ports.ProviderError
-	result := messages.T(v.Lang, "channels.test_ok")
+	res, err := h.d.Channels.Test(r.Context(), v.Tenant.ID, channel)
+	out := testResult{OK: res.OK(), Text: messages.T(v.Lang, "channels.test_ok")}
 	switch {
-	case err == nil:
-	case errors.As(err, &pe):
-		result = messages.T(v.Lang, "channels.test_refused") + " " + pe.Provider + " " + pe.Code + ": " + pe.Message
 	case errors.Is(err, channels.ErrNoSecret), errors.Is(err, ports.ErrChannelNotConfigured):
-		result = messages.T(v.Lang, "channels.test_incomplete")
-	default:
-		console.Logger(r).WarnContext(r.Context(), "channel test", "channel", channel, "error", err)
-		result = messages.T(v.Lang, "channels.test_unreachable") + " " + err.Error()
+		out = testResult{Text: messages.T(v.Lang, "channels.test_incomplete")}
+	case err != nil:
+		console.Internal(w, r, err)
+		return
+	case !res.OK():
+		// The detail may quote the server and name addresses: the log has it, the page does not.
+		console.Logger(r).WarnContext(r.Context(), "channel test failed", "channel", channel, "problem", res.Problem, "error", res.Detail)
+		out.Text = testText(v.Lang, res)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	console.RenderBlock(w, r, "channels", "test-result", testResult{OK: err == nil, Text: result})
+	console.RenderBlock(w, r, "channels", "test-result", out)
+}
+
+// testText says in lang what a failed test found: the problem, and the provider's code.
+func testText(lang string, r channels.TestResult) string {
+	text := messages.T(lang, "channels.problem_"+r.Problem)
+	if r.Provider != "" {
+		text += " (" + r.Provider + " " + r.Code + ")"
+	}
+	return text
 }
 
 type testResult struct {

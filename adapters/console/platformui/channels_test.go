@@ -2,7 +2,9 @@ package platformui_test
 
 import (
 	"context"
+	"net"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -113,7 +115,11 @@ func TestSMTPChannelIsTestedAgainstARealMailServer(t *testing.T) {
 	consoletest.WaitFor(t, tab, `document.querySelector("[data-test=result-smtp]").textContent.includes("Saved")`)
 	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=test-smtp]")))
 	consoletest.WaitFor(t, tab, `!!document.querySelector("#test-smtp [data-test=test-error]")`)
-	require.Contains(t, consoletest.Text(t, tab, "#test-smtp"), "smtp 535", "the server's refusal of the login")
+	refusal := consoletest.Text(t, tab, "#test-smtp")
+	require.Contains(t, refusal, "Authentication rejected", "the server's refusal of the login, in a person's words")
+	require.Contains(t, refusal, "smtp 535")
+	require.NotContains(t, refusal, "credentials invalid", "never the server's own words")
+	require.NotContains(t, refusal, mp.SMTPHost(), "nor its address")
 
 	tab.Run(t,
 		chromedp.SetValue(chromedp.CSS(form+" input[name=secret]"), "smtp-pass-0001"),
@@ -122,4 +128,35 @@ func TestSMTPChannelIsTestedAgainstARealMailServer(t *testing.T) {
 	consoletest.WaitFor(t, tab, `document.querySelector("[data-test=result-smtp]").textContent.includes("Saved")`)
 	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=test-smtp]")))
 	consoletest.WaitFor(t, tab, `!!document.querySelector("#test-smtp [data-test=test-ok]")`)
+
+	// The last test is shown to those who may change the settings, not to analysts, who may
+	// only read them.
+	tab.Run(t,
+		chromedp.SetValue(chromedp.CSS(form+" input[name=port]"), strconv.Itoa(closedPort(t))),
+		chromedp.Click(chromedp.CSS(form+" button[type=submit]")),
+	)
+	consoletest.WaitFor(t, tab, `document.querySelector("[data-test=result-smtp]").textContent.includes("Saved")`)
+	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=test-smtp]")))
+	consoletest.WaitFor(t, tab, `!!document.querySelector("#test-smtp [data-test=test-error]")`)
+	require.Contains(t, consoletest.Text(t, tab, "#test-smtp"), "Connection refused by the server")
+	tab.Run(t, chromedp.Navigate(b.URL+"/console/settings/channels"), chromedp.WaitVisible(chromedp.CSS(form)))
+	require.Contains(t, consoletest.Text(t, tab, "[data-test=result-smtp]"), "Connection refused by the server", "remembered")
+
+	b.Member(t, tn, "analyst@lotus.example", access.RoleAnalyst)
+	analyst := b.SignIn(t, "analyst@lotus.example")
+	analyst.Run(t, chromedp.Navigate(b.URL+"/console/settings/channels"), chromedp.WaitVisible(chromedp.CSS(form)))
+	require.Equal(t, mp.SMTPHost(), browsertest.Get(t, analyst, chromedp.Value(chromedp.CSS(form+" input[name=host]"))), "analysts read the settings")
+	require.Empty(t, strings.TrimSpace(browsertest.Get(t, analyst, chromedp.Evaluate[string](
+		`document.querySelector("[data-test=result-smtp]").textContent`))), "but not the last test")
+	require.NotContains(t, consoletest.HTML(t, analyst), "Connection refused")
+}
+
+// closedPort is a loopback port nothing listens on.
+func closedPort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	port := l.Addr().(*net.TCPAddr).Port
+	require.NoError(t, l.Close())
+	return port
 }

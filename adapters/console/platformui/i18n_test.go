@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/engagehq/engage/application/platform/channels"
 	"github.com/engagehq/engage/domain/platform/webhook"
 )
 
@@ -35,6 +36,16 @@ func TestEveryKeyStatusIsTranslated(t *testing.T) {
 	for _, lang := range []string{"zh-CN", "en"} {
 		for _, status := range []string{"active", "rotating", "revoked", "expired"} {
 			require.Containsf(t, messages[lang], "keys.status_"+status, "%s lacks %s", lang, status)
+		}
+	}
+}
+
+// A failed channel test is named by its problem.
+func TestEveryChannelTestProblemIsTranslated(t *testing.T) {
+	t.Parallel()
+	for _, lang := range []string{"zh-CN", "en"} {
+		for _, p := range channels.Problems {
+			require.Containsf(t, messages[lang], "channels.problem_"+p, "%s lacks %s", lang, p)
 		}
 	}
 }

@@ -79,6 +79,10 @@ func webhookErrors(lang string, err error, errs map[string]string) bool {
 			key = "webhooks.url_credentials"
 		case errors.Is(fe.Err, webhook.ErrURLHost):
 			key = "webhooks.url_host"
+		case errors.Is(fe.Err, webhook.ErrURLPort):
+			key = "webhooks.url_port"
+		case errors.Is(fe.Err, webhook.ErrURLCharacters):
+			key = "webhooks.url_characters"
 		}
 		errs[field] = messages.T(lang, key)
 	}

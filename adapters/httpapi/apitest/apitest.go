@@ -119,7 +119,7 @@ func NewWith(t *testing.T, o Options) *Bundle {
 		Modules: append(web.APIModules(a), o.Modules...),
 		Tenants: a.Tenants, APIKeys: a.APIKeys, Access: a.Access, Idempotency: a.Idempotency, Identity: a.Identity,
 		Authorizer: a.Authorizer, Tx: db, AuditLog: platformdb.AuditLog{},
-		Limiter: ratelimit.New(ratelimit.Options{}), APILimits: apiLimits, SignInLimits: ratelimit.DefaultSignInLimits,
+		Limiter: ratelimit.New(ratelimit.Options{}), APILimits: apiLimits, SignInLimits: ratelimit.DefaultSignInLimits, ServeMetrics: true,
 		PlatformKey: PlatformKey,
 		Ready:       func(ctx context.Context) error { return b.Ready(ctx) },
 		Metrics:     httpapi.NewMetrics(db.Pool()),

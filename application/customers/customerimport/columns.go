@@ -6,9 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/domain/customers/tag"
 )
 
 // Column prefixes of consents, custom attributes and the tags column.
@@ -110,16 +110,15 @@ func attributeValue(def customer.AttributeDef, s string) (any, bool) {
 // MaxTags bounds the tags of one row.
 const MaxTags = 50
 
-// parseTags splits a tags cell at "|" or ";" and checks each tag: 1-40 characters, no control
-// characters.
+// parseTags splits a tags cell at "|" or ";" and checks each tag by the rules of tags.
 func parseTags(s string) ([]string, bool) {
 	var out []string
 	for t := range strings.FieldsFuncSeq(s, func(r rune) bool { return r == '|' || r == ';' }) {
-		t = strings.TrimSpace(t)
-		if t == "" {
+		if strings.TrimSpace(t) == "" {
 			continue
 		}
-		if n := len([]rune(t)); n > 40 || strings.ContainsFunc(t, unicode.IsControl) {
+		t, err := tag.Normalise(t)
+		if err != nil {
 			return nil, false
 		}
 		if !slices.Contains(out, t) {

@@ -2,16 +2,15 @@ package segments
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"io"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/engagehq/engage/application/csvexport"
 	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/customers/segment"
 	"github.com/engagehq/engage/ports"
@@ -22,9 +21,6 @@ import (
 // and the custom attributes as one JSON object.
 var ExportHeader = append(append([]string{"id", "external_id", "name", "gender", "birth_date", "phone", "email", "language",
 	"preferred_store", "city", "region", "lifecycle_stage"}, customer.Consents...), "attributes", "created_at")
-
-// bom starts the file so that Excel, as used in China, reads it as UTF-8 rather than GBK.
-const bom = "\ufeff"
 
 // ExportFilter picks the customers to export: the listing's filters, and optionally a saved
 // segment's members or a tree (decoded from JSON) they must also match.
@@ -56,10 +52,10 @@ func (s *Service) ExportCSV(ctx context.Context, tenant tenants.ID, f ExportFilt
 			}
 		}
 		started = true
-		if _, err := io.WriteString(w, bom); err != nil {
+		if _, err := io.WriteString(w, csvexport.BOM); err != nil {
 			return err
 		}
-		cw := csv.NewWriter(w)
+		cw := csvexport.NewWriter(w)
 		if err := cw.Write(ExportHeader); err != nil {
 			return err
 		}
@@ -120,8 +116,8 @@ func exportRow(c customer.Customer) []string {
 	if c.BirthDate != nil {
 		birth = c.BirthDate.Format(time.DateOnly)
 	}
-	row := []string{c.ID.String(), cell(c.ExternalID), cell(c.Name), c.Gender, birth, c.Phone, cell(c.Email), c.Language,
-		cell(c.PreferredStore), cell(c.City), cell(c.Region), string(c.LifecycleStage)}
+	row := []string{c.ID.String(), c.ExternalID, c.Name, c.Gender, birth, c.Phone, c.Email, c.Language,
+		c.PreferredStore, c.City, c.Region, string(c.LifecycleStage)}
 	for _, k := range customer.Consents {
 		row = append(row, strconv.FormatBool(c.Consents[k]))
 	}
@@ -139,13 +135,4 @@ func (s *Service) CheckTree(ctx context.Context, tenant tenants.ID, tree any) (s
 	return ports.ReadInTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) (segment.Tree, error) {
 		return s.parse(ctx, tree)
 	})
-}
-
-// cell defuses text a spreadsheet would run as a formula (=, +, -, @ first): customers and
-// partners write names, and an export is opened by admins.
-func cell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

@@ -95,7 +95,9 @@ func TestFanTagImportRefreshesARevokedTokenOnce(t *testing.T) {
 	// The import's process has a token cached (testing the channel fetched it); another
 	// process forces a new one, which revokes it: WeChat answers 40001 and the import forces a
 	// refresh of its own.
-	require.NoError(t, b.app.Channels.Test(t.Context(), tn.ID, ports.ChannelWeChatOfficialAccount))
+	tested, err := b.app.Channels.Test(t.Context(), tn.ID, ports.ChannelWeChatOfficialAccount)
+	require.NoError(t, err)
+	require.True(t, tested.OK(), "%v", tested.Detail)
 	forceRefresh(t, b)
 	require.NoError(t, b.app.WeChatAccounts.RunFanTagImport(t.Context(), wechataccounts.ImportFanTagsArgs{TenantID: tn.ID.UUID(), ImportID: imp.ID}))
 	done, err := b.app.WeChatAccounts.FanTagImport(t.Context(), tn.ID, imp.ID)

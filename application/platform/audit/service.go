@@ -4,13 +4,13 @@ package audit
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"io"
 	"math"
 	"strconv"
 	"time"
 
+	"github.com/engagehq/engage/application/csvexport"
 	"github.com/engagehq/engage/domain/platform/audit"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -53,9 +53,11 @@ func (s *Service) Get(ctx context.Context, tenant tenants.ID, seq int64) (audit.
 var CSVHeader = []string{"seq", "occurred_at", "actor_kind", "actor_id", "actor_label", "action", "target_type",
 	"target_id", "reason", "before", "after", "diff", "request_id", "ip", "user_agent"}
 
-// ExportCSV streams tenant's records matching f to w, oldest first, from one snapshot.
+// ExportCSV streams tenant's records matching f to w, oldest first, from one snapshot. Cells a
+// spreadsheet would run as formulas are defused: anyone whose request is audited, refused ones
+// included, chooses the user agent.
 func (s *Service) ExportCSV(ctx context.Context, tenant tenants.ID, f ports.AuditFilter, w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := csvexport.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
 		return err
 	}

@@ -33,7 +33,7 @@ type Settings struct {
 	// Secrets maps a channel to the masked hint of its secret ("" when none is stored).
 	Secrets map[string]string
 	// Tests maps a channel to its last test, for channels that were tested.
-	Tests map[string]ports.ChannelSettings
+	Tests map[string]TestResult
 }
 
 // secretNames is where each channel's secret is kept among the tenant's secrets.
@@ -83,7 +83,7 @@ func NewService(d Deps) *Service {
 
 // Get returns tenant's channel settings.
 func (s *Service) Get(ctx context.Context, tenant tenants.ID) (Settings, error) {
-	out := Settings{Secrets: map[string]string{}, Tests: map[string]ports.ChannelSettings{}}
+	out := Settings{Secrets: map[string]string{}, Tests: map[string]TestResult{}}
 	stored, err := ports.ReadInTenant(ctx, s.tx, tenant, s.repo.List)
 	if err != nil {
 		return out, err
@@ -108,7 +108,7 @@ func (s *Service) Get(ctx context.Context, tenant tenants.ID) (Settings, error) 
 			return out, fmt.Errorf("channel %s: %w", c.Channel, err)
 		}
 		if c.TestedAt != nil {
-			out.Tests[c.Channel] = c
+			out.Tests[c.Channel] = storedResult(c)
 		}
 	}
 	masked, err := s.secrets.List(ctx, tenant)
@@ -219,19 +219,20 @@ func (s *Service) Save(ctx context.Context, tenant tenants.ID, channel string, c
 // ErrNoSecret is returned when testing a channel whose secret was never stored.
 var ErrNoSecret = errors.New("the channel's secret is not set")
 
-// Test checks a channel with its provider and records the outcome; the returned error is the
-// provider's refusal (a *ports.ProviderError) or why it could not be reached.
-func (s *Service) Test(ctx context.Context, tenant tenants.ID, channel string) error {
+// Test checks a channel with its provider and records the outcome, which it returns as a
+// person is told it (the detail, for the log, in its Detail). The error is for a channel that
+// cannot be tested: not configured (ports.ErrChannelNotConfigured), no secret (ErrNoSecret).
+func (s *Service) Test(ctx context.Context, tenant tenants.ID, channel string) (TestResult, error) {
 	settings, err := s.Get(ctx, tenant)
 	if err != nil {
-		return err
+		return TestResult{}, err
 	}
 	secret, err := s.secrets.Reveal(ctx, tenant, secretNames[channel])
 	if errors.Is(err, ports.ErrSecretNotFound) {
-		return ErrNoSecret
+		return TestResult{}, ErrNoSecret
 	}
 	if err != nil {
-		return err
+		return TestResult{}, err
 	}
 	var outcome error
 	switch channel {
@@ -241,30 +242,27 @@ func (s *Service) Test(ctx context.Context, tenant tenants.ID, channel string) e
 			app = settings.MiniProgram
 		}
 		if app == nil {
-			return ports.ErrChannelNotConfigured
+			return TestResult{}, ports.ErrChannelNotConfigured
 		}
 		_, _, outcome = s.verifier.WeChat.StableToken(ctx, app.AppID, secret, false)
 	case ports.ChannelSMS:
 		if settings.SMS == nil {
-			return ports.ErrChannelNotConfigured
+			return TestResult{}, ports.ErrChannelNotConfigured
 		}
 		outcome = s.verifier.SMS.Verify(ctx, *settings.SMS, secret)
 	case ports.ChannelSMTP:
 		if settings.SMTP == nil {
-			return ports.ErrChannelNotConfigured
+			return TestResult{}, ports.ErrChannelNotConfigured
 		}
 		outcome = s.verifier.SMTP.Verify(ctx, *settings.SMTP, secret)
 	default:
-		return fmt.Errorf("channels: unknown channel %q", channel)
+		return TestResult{}, fmt.Errorf("channels: unknown channel %q", channel)
 	}
-	message := ""
-	if outcome != nil {
-		message = outcome.Error()
-	}
+	result := resultOf(outcome, s.clock.Now())
 	if err := s.tx.InTenant(ctx, tenant, func(ctx context.Context) error {
-		return s.repo.RecordTest(ctx, channel, s.clock.Now(), message)
+		return s.repo.RecordTest(ctx, channel, result.At, result.stored())
 	}); err != nil {
-		return err
+		return TestResult{}, err
 	}
-	return outcome
+	return result, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -188,7 +189,13 @@ func (s *Service) send(ctx context.Context, tenant tenants.ID, ep ports.StoredWe
 	if err != nil {
 		return ports.WebhookAttempt{}, 0, err
 	}
-	resp, err := s.d.Sender.Send(ctx, ports.WebhookRequest{URL: ep.URL, Headers: headers, Body: ev.Body})
+	var resp ports.WebhookResponse
+	// An endpoint saved under an older or laxer policy is never sent to.
+	if _, err = s.d.Policy.CheckURL(ep.URL); err != nil {
+		err = fmt.Errorf("the endpoint's URL is not accepted: %w", err)
+	} else {
+		resp, err = s.d.Sender.Send(ctx, ports.WebhookRequest{URL: ep.URL, Headers: headers, Body: ev.Body})
+	}
 	a := ports.WebhookAttempt{DeliveryID: delivery, Attempt: n, RequestHeaders: headers, ResponseStatus: resp.Status,
 		ResponseBody: resp.Body, Latency: resp.Latency, CreatedAt: now}
 	if err != nil {

@@ -3,6 +3,7 @@ package customer
 import (
 	"errors"
 
+	"github.com/engagehq/engage/domain/bidi"
 	"github.com/engagehq/engage/domain/customers/fieldtype"
 	"github.com/engagehq/engage/domain/fielderr"
 )
@@ -30,6 +31,9 @@ func (d AttributeDef) Check() error {
 	var errs []error
 	if !fieldtype.ValidKey(d.Key) {
 		errs = append(errs, fielderr.Errorf("key", fieldtype.KeyRule))
+	}
+	if bidi.Contains(d.Label) {
+		errs = append(errs, fielderr.New("label", bidi.ErrControl))
 	}
 	for _, p := range d.spec().Check(AttributeTypes) {
 		errs = append(errs, fielderr.New(p.Part, p.Err))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/engagehq/engage/domain/bidi"
 	"github.com/engagehq/engage/domain/customers/lifecycle"
 	"github.com/engagehq/engage/domain/fielderr"
 )
@@ -104,6 +105,8 @@ func (c *Customer) Normalise(now time.Time) error {
 	c.Name = strings.TrimSpace(c.Name)
 	if len([]rune(c.Name)) > 100 {
 		errs = append(errs, fielderr.Errorf("name", "at most 100 characters"))
+	} else if bidi.Contains(c.Name) {
+		errs = append(errs, fielderr.New("name", bidi.ErrControl))
 	}
 	if c.Gender == "" {
 		c.Gender = "unknown"

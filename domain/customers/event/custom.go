@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/engagehq/engage/domain/bidi"
 	"github.com/engagehq/engage/domain/customers/fieldtype"
 	"github.com/engagehq/engage/domain/fielderr"
 )
@@ -61,6 +62,8 @@ func (t CustomType) Check() error {
 	}
 	if utf8.RuneCountInString(t.Label) > 100 {
 		errs = append(errs, fielderr.Errorf("label", "at most 100 characters"))
+	} else if bidi.Contains(t.Label) {
+		errs = append(errs, fielderr.New("label", bidi.ErrControl))
 	}
 	if utf8.RuneCountInString(t.Description) > 500 {
 		errs = append(errs, fielderr.Errorf("description", "at most 500 characters"))
@@ -82,6 +85,8 @@ func (t CustomType) Check() error {
 		seen[f.Key] = true
 		if utf8.RuneCountInString(f.Label) > 100 {
 			errs = append(errs, fielderr.Errorf(at+"label", "at most 100 characters"))
+		} else if bidi.Contains(f.Label) {
+			errs = append(errs, fielderr.New(at+"label", bidi.ErrControl))
 		}
 		if f.MaxLength > MaxFieldText {
 			errs = append(errs, fielderr.Errorf(at+"max_length", "at most %d", MaxFieldText))

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/engagehq/engage/domain/bidi"
 )
 
 // Types of a brand-defined value.
@@ -73,8 +75,8 @@ func (s Spec) Check(allowed []string) []Problem {
 		bad("enum_values", "only enums have values")
 	}
 	for i, v := range s.EnumValues {
-		if v == "" || utf8.RuneCountInString(v) > MaxEnumValueLength || slices.Index(s.EnumValues, v) != i {
-			bad("enum_values", "distinct values of 1-%d characters", MaxEnumValueLength)
+		if v == "" || utf8.RuneCountInString(v) > MaxEnumValueLength || slices.Index(s.EnumValues, v) != i || bidi.Contains(v) {
+			bad("enum_values", "distinct values of 1-%d characters, %s", MaxEnumValueLength, bidi.Rule)
 			break
 		}
 	}

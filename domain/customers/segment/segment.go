@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/engagehq/engage/domain/bidi"
 	"github.com/engagehq/engage/domain/fielderr"
 )
 
@@ -31,16 +32,16 @@ type Segment struct {
 
 // Errors of segments and rules.
 var (
-	ErrName = errors.New("1-100 characters")
+	ErrName = errors.New("1-100 characters, " + bidi.Rule)
 	ErrDesc = errors.New("at most 1,000 characters")
-	ErrTag  = errors.New("1-40 characters, no control characters")
+	ErrTag  = errors.New("1-40 characters, no control characters or characters that change the direction of text")
 )
 
 // Check normalises the segment's name and description and reports what is wrong with them.
 func (s *Segment) Check() error {
 	s.Name, s.Description = strings.TrimSpace(s.Name), strings.TrimSpace(s.Description)
 	var errs []error
-	if s.Name == "" || utf8.RuneCountInString(s.Name) > 100 {
+	if s.Name == "" || utf8.RuneCountInString(s.Name) > 100 || bidi.Contains(s.Name) {
 		errs = append(errs, fielderr.New("name", ErrName))
 	}
 	if utf8.RuneCountInString(s.Description) > 1000 {
@@ -72,7 +73,7 @@ func (r *TagRule) Check() error {
 
 // ValidTag reports whether t may be a customer's tag.
 func ValidTag(t string) bool {
-	if t == "" || utf8.RuneCountInString(t) > 40 || !utf8.ValidString(t) {
+	if t == "" || utf8.RuneCountInString(t) > 40 || !utf8.ValidString(t) || bidi.Contains(t) {
 		return false
 	}
 	for _, r := range t {

@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/engagehq/engage/domain/bidi"
 	"github.com/engagehq/engage/domain/fielderr"
 )
 
@@ -18,7 +19,7 @@ const MaxLength = 40
 var (
 	ErrEmpty   = errors.New("a tag has at least one character besides spaces")
 	ErrTooLong = errors.New("a tag has at most 40 characters")
-	ErrControl = errors.New("a tag has no control characters (tabs, line breaks)")
+	ErrControl = errors.New("a tag has no control characters (tabs, line breaks, characters that change the direction of text)")
 	ErrInvalid = errors.New("a tag is valid UTF-8 text")
 )
 
@@ -34,7 +35,7 @@ func Normalise(name string) (string, error) {
 		return "", ErrEmpty
 	case utf8.RuneCountInString(n) > MaxLength:
 		return "", ErrTooLong
-	case strings.ContainsFunc(n, unicode.IsControl):
+	case strings.ContainsFunc(n, unicode.IsControl), bidi.Contains(n):
 		return "", ErrControl
 	}
 	return n, nil

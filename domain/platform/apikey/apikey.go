@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/bidi"
 )
 
 // TokenPrefix marks Engage API keys so secret scanners and people recognise them.
@@ -34,7 +35,7 @@ var (
 	ErrRevoked   = errors.New("API key revoked")
 	ErrExpired   = errors.New("API key expired")
 	ErrInvalid   = errors.New("API key does not match")
-	ErrName      = errors.New("name must be 1-100 characters")
+	ErrName      = errors.New("name must be 1-100 characters, " + bidi.Rule)
 )
 
 // Key is a stored API key.
@@ -54,7 +55,7 @@ type Key struct {
 // New makes a key for tenant and returns it with its token, which is shown once and never stored.
 func New(tenant uuid.UUID, name string, role access.Role, now time.Time) (Key, string, error) {
 	name = strings.TrimSpace(name)
-	if name == "" || len([]rune(name)) > 100 {
+	if name == "" || len([]rune(name)) > 100 || bidi.Contains(name) {
 		return Key{}, "", ErrName
 	}
 	id := uuid.New()

@@ -7,12 +7,15 @@ import (
 	"net/netip"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/engagehq/engage/domain/bidi"
 	"github.com/engagehq/engage/domain/fielderr"
+	"github.com/engagehq/engage/domain/outbound"
 )
 
 // Status is an endpoint's state.
@@ -57,8 +60,10 @@ var (
 	ErrURLCredentials = errors.New("the URL must not carry a user name or password")
 	ErrURLHost        = errors.New("the URL must name a public host")
 	ErrURLForm        = errors.New("not an absolute URL")
+	ErrURLPort        = errors.New("the port must be 1-65535")
+	ErrURLCharacters  = errors.New("the URL has characters it must percent-encode (spaces, quotes, <, >, \\, control characters)")
 	ErrNoEventTypes   = errors.New("choose at least one event type")
-	ErrDescription    = errors.New("descriptions are at most 200 characters")
+	ErrDescription    = errors.New("descriptions are at most 200 characters, " + bidi.Rule)
 )
 
 // URLPolicy is what an endpoint URL may be. Production requires https and public hosts;
@@ -72,12 +77,21 @@ type URLPolicy struct {
 var ProductionPolicy = URLPolicy{}
 
 // CheckURL checks raw against p and returns it normalised. A host name is checked as written;
-// where it resolves to is checked again when delivering (see PublicAddr).
+// where it resolves to is checked again when delivering (see outbound.Check).
 func (p URLPolicy) CheckURL(raw string) (string, error) {
 	raw = strings.TrimSpace(raw)
+	if strings.ContainsFunc(raw, mustEscape) {
+		// url.Parse keeps some of these raw, and a raw `">` would go out in the request line.
+		return "", ErrURLCharacters
+	}
 	u, err := url.Parse(raw)
 	if err != nil || !u.IsAbs() || u.Host == "" || u.Opaque != "" || len(raw) > 2000 {
 		return "", ErrURLForm
+	}
+	if port := u.Port(); port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return "", ErrURLPort
+		}
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
 	switch {
@@ -96,7 +110,7 @@ func (p URLPolicy) CheckURL(raw string) (string, error) {
 	}
 	if !p.AllowPrivate {
 		if addr, err := netip.ParseAddr(host); err == nil {
-			if !PublicAddr(addr) {
+			if !outbound.Allowed(addr) {
 				return "", ErrURLHost
 			}
 		} else if host == "localhost" || strings.HasSuffix(host, ".localhost") || strings.HasSuffix(host, ".local") ||
@@ -107,35 +121,12 @@ func (p URLPolicy) CheckURL(raw string) (string, error) {
 	return u.String(), nil
 }
 
-// PublicAddr reports whether addr is a public unicast address: not loopback, private,
-// link-local (cloud metadata services), multicast, unspecified or otherwise reserved.
-func PublicAddr(addr netip.Addr) bool {
-	addr = addr.Unmap()
-	if !addr.IsValid() || addr.IsLoopback() || addr.IsPrivate() || addr.IsLinkLocalUnicast() || addr.IsLinkLocalMulticast() ||
-		addr.IsInterfaceLocalMulticast() || addr.IsMulticast() || addr.IsUnspecified() {
-		return false
-	}
-	for _, p := range reserved {
-		if p.Contains(addr) {
-			return false
-		}
-	}
-	return true
-}
-
-// reserved are ranges that are neither private nor public in net/netip's sense.
-var reserved = []netip.Prefix{
-	netip.MustParsePrefix("0.0.0.0/8"),       // this network
-	netip.MustParsePrefix("100.64.0.0/10"),   // carrier-grade NAT
-	netip.MustParsePrefix("192.0.0.0/24"),    // IETF protocol assignments
-	netip.MustParsePrefix("198.18.0.0/15"),   // benchmarking
-	netip.MustParsePrefix("240.0.0.0/4"),     // reserved, and broadcast
-	netip.MustParsePrefix("64:ff9b:1::/48"),  // local-use NAT64
-	netip.MustParsePrefix("2001:db8::/32"),   // documentation
-	netip.MustParsePrefix("fec0::/10"),       // site-local
-	netip.MustParsePrefix("100::/64"),        // discard
-	netip.MustParsePrefix("2002::/16"),       // 6to4, which can wrap private IPv4
-	netip.MustParsePrefix("::ffff:0:0:0/96"), // IPv4-translated
+// mustEscape reports whether r may appear in a URL only percent-encoded (RFC 3986): spaces and
+// other control characters (those that change the direction of text too), quotes, angle
+// brackets, the backslash and the other unsafe marks. Other non-ASCII characters are left to
+// url.URL, which encodes them in the path.
+func mustEscape(r rune) bool {
+	return r <= ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) || bidi.IsControl(r) || strings.ContainsRune(`"'<>\^`+"`{|}", r)
 }
 
 // HostPort is where u's requests go, for dial-time checks.
@@ -184,7 +175,7 @@ func (d Draft) Check(policy URLPolicy) (Draft, error) {
 	}
 	d.URL = u
 	d.Description = strings.TrimSpace(d.Description)
-	if len([]rune(d.Description)) > 200 {
+	if len([]rune(d.Description)) > 200 || bidi.Contains(d.Description) {
 		errs = append(errs, fielderr.New("description", ErrDescription))
 	}
 	types, err := CheckEventTypes(d.EventTypes)
