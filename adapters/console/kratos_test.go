@@ -48,7 +48,7 @@ func TestKratosSignInRedirectsAndItsSessionOpensTheConsole(t *testing.T) {
 	_, err = a.Access.Invite(context.Background(), tn.ID, nil, "owner@lotus.example", []access.Role{access.RoleOwner})
 	require.NoError(t, err)
 	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/console/team", nil)
-	req.Header.Set("Cookie", kratostest.Cookie(kratos.AddSession(kratostest.Valid("owner@lotus.example"))))
+	req.Header.Set("Cookie", kratos.Cookie(kratos.AddSession(kratostest.Valid("owner@lotus.example"))))
 	resp, err = client.Do(req)
 	require.NoError(t, err)
 	body, _ := io.ReadAll(resp.Body)

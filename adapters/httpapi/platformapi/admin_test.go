@@ -107,7 +107,7 @@ func TestInvitationBecomesAMembershipAtFirstVerifiedSignIn(t *testing.T) {
 	}
 	unknown := b.As(t, kratos.UnknownToken(), tn.Slug, http.MethodGet, "/v1/tenant", nil)
 	require.Equal(t, http.StatusUnauthorized, unknown.Status)
-	byCookie := b.Do(t, http.MethodGet, "/v1/tenant", "", nil, "Cookie", kratostest.Cookie(verified), "X-Engage-Tenant", tn.Slug)
+	byCookie := b.Do(t, http.MethodGet, "/v1/tenant", "", nil, "Cookie", kratos.Cookie(verified), "X-Engage-Tenant", tn.Slug)
 	require.Equal(t, http.StatusOK, byCookie.Status, "%s", byCookie.Raw)
 }
 

@@ -4,6 +4,7 @@
 package platformmod
 
 import (
+	"cmp"
 	"fmt"
 	"time"
 
@@ -81,15 +82,21 @@ func services(k *module.Kernel) (module.Shared, error) {
 	}))
 	local := signin.New(users, platformdb.NewLocalSignIn(db), cfg.Clock, cfg.SignInKey, cfg.Production)
 	module.Provide(k, local)
-	var identity ports.IdentityProvider
+	var (
+		identity    ports.IdentityProvider
+		selfService ports.SelfService
+	)
 	if cfg.KratosURL != "" {
-		if identity, err = kratos.New(cfg.KratosURL, nil); err != nil {
+		provider, err := kratos.New(cfg.KratosURL, cmp.Or(cfg.KratosSessionCookie, kratos.DefaultSessionCookie), nil)
+		if err != nil {
 			return module.Shared{}, fmt.Errorf("kratos: %w", err)
 		}
+		identity, selfService = provider, provider
 	} else if !cfg.Production {
 		identity = local
 	}
 	module.Provide(k, identity)
+	module.Provide(k, selfService)
 	secretsSvc := secrets.NewService(db, platformdb.Secrets{}, k.Keyring, k.Audit, k.Tenants, cfg.Clock)
 	module.Provide(k, secretsSvc)
 	aliyunSMS, err := aliyun.New(cfg.AliyunSMSAPI)
