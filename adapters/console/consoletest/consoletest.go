@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/console/browsertest"
+	"github.com/engagehq/engage/adapters/kratos/kratostest"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/ratelimit"
 	"github.com/engagehq/engage/adapters/wire"
@@ -35,6 +36,8 @@ type Bundle struct {
 	App *wire.App
 	// Browser is a headless Chromium whose tabs the test signs in.
 	Browser *browsertest.Browser
+	// Kratos is the stand-in admins sign in with, for a bundle from SetupKratos; nil otherwise.
+	Kratos *kratostest.Server
 }
 
 // Setup starts Engage, API and console, on a fresh database, and a headless browser.
@@ -42,6 +45,25 @@ func Setup(t *testing.T) *Bundle { return SetupWith(t, func(*wire.Config) {}) }
 
 // SetupWith is Setup with the wiring adjusted, e.g. to point at providers' stand-ins.
 func SetupWith(t *testing.T, adjust func(*wire.Config)) *Bundle {
+	t.Helper()
+	return setup(t, adjust, nil, func(*web.Options) {})
+}
+
+// SetupKratos is Setup as production runs: ENGAGE_ENV=production (no local sign-in links,
+// Secure cookies) with admins signing in through a stand-in Kratos configured as Engage ships
+// it (deploy/kratos/kratos.yml: its cookie name, its UI URLs on this console).
+func SetupKratos(t *testing.T) *Bundle {
+	t.Helper()
+	kratos := kratostest.New(t)
+	b := setup(t, func(c *wire.Config) {
+		c.Production, c.SignInKey, c.KratosURL = true, nil, kratos.URL()
+	}, kratos, func(o *web.Options) { o.KratosBrowserURL = kratos.URL() })
+	kratos.ServeConsoleAt(b.URL)
+	return b
+}
+
+// setup starts Engage on a fresh database with the wiring and HTTP options adjusted.
+func setup(t *testing.T, adjust func(*wire.Config), kratos *kratostest.Server, options func(*web.Options)) *Bundle {
 	t.Helper()
 	pg := pgtest.New(t)
 	db := pg.OpenApp(t)
@@ -55,10 +77,16 @@ func SetupWith(t *testing.T, adjust func(*wire.Config)) *Bundle {
 	listening := make(chan struct{})
 	go a.Listener.Run(ctx, func() { close(listening) })
 	<-listening
-	srv := httptest.NewServer(web.Handler(a, web.Options{PlatformKey: PlatformKey,
-		APILimits: ratelimit.DefaultAPILimits, SignInLimits: ratelimit.DefaultSignInLimits}))
+	// The public URL is the server's own, known once it listens and before it serves.
+	srv := httptest.NewUnstartedServer(nil)
+	publicURL := "http://" + srv.Listener.Addr().String()
+	o := web.Options{PlatformKey: PlatformKey, APILimits: ratelimit.DefaultAPILimits, SignInLimits: ratelimit.DefaultSignInLimits,
+		PublicURL: publicURL}
+	options(&o)
+	srv.Config.Handler = web.Handler(a, o)
+	srv.Start()
 	t.Cleanup(srv.Close)
-	return &Bundle{URL: srv.URL, App: a, Browser: browsertest.New(t)}
+	return &Bundle{URL: srv.URL, App: a, Browser: browsertest.New(t), Kratos: kratos}
 }
 
 // SetupOwner is Setup with the brand lotus-tea and its owner owner@lotus.example signed in.
@@ -78,10 +106,16 @@ func (b *Bundle) Brand(t *testing.T, slug, name string) tenants.Tenant {
 	return tn
 }
 
-// Member makes email a member of tn with roles.
+// Member makes email a member of tn with roles; with Kratos (SetupKratos), by an invitation
+// that the admin's first signed-in request accepts, as production does.
 func (b *Bundle) Member(t *testing.T, tn tenants.Tenant, email string, roles ...access.Role) {
 	t.Helper()
-	_, err := b.App.Access.AddAdmin(context.Background(), tn.ID, email, "", roles)
+	var err error
+	if b.Kratos != nil {
+		_, err = b.App.Access.Invite(context.Background(), tn.ID, nil, email, roles)
+	} else {
+		_, err = b.App.Access.AddAdmin(context.Background(), tn.ID, email, "", roles)
+	}
 	require.NoError(t, err)
 }
 
@@ -93,10 +127,17 @@ func (b *Bundle) Link(t *testing.T, email string) string {
 	return b.URL + "/console/login?token=" + token
 }
 
-// SignIn opens a fresh browser context signed in as email.
+// SignIn opens a fresh browser context signed in as email: with a Kratos session cookie for a
+// bundle from SetupKratos, else with a one-time link.
 func (b *Bundle) SignIn(t *testing.T, email string) *browsertest.Tab {
 	t.Helper()
 	tab := b.Browser.Incognito(t)
+	if b.Kratos != nil {
+		token := b.Kratos.AddSession(kratostest.Valid(email))
+		tab.Run(t, browsertest.SetCookie(b.Kratos.CookieName(), token, b.Kratos.URL()), chromedp.Navigate(b.URL+"/console/"),
+			chromedp.WaitVisible(chromedp.CSS("[data-test=current-brand]")))
+		return tab
+	}
 	tab.Run(t, chromedp.Navigate(b.Link(t, email)), chromedp.WaitVisible(chromedp.CSS("[data-test=current-brand]")))
 	return tab
 }
@@ -112,9 +153,13 @@ func (b *Bundle) Get(t *testing.T, path, cookie string) *http.Response {
 	return resp
 }
 
-// SessionCookie signs email in outside the browser and returns the Cookie header to send.
+// SessionCookie signs email in outside the browser and returns the Cookie header to send:
+// through Kratos for a bundle from SetupKratos, else with a one-time link.
 func (b *Bundle) SessionCookie(t *testing.T, email string) string {
 	t.Helper()
+	if b.Kratos != nil {
+		return b.Kratos.Cookie(b.Kratos.AddSession(kratostest.Valid(email)))
+	}
 	resp := b.Get(t, strings.TrimPrefix(b.Link(t, email), b.URL), "")
 	resp.Body.Close()
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
