@@ -93,7 +93,6 @@ func New(d Deps) *Server {
 		login = d.SignInLimit(login)
 	}
 	s.router.Get("/login", login.ServeHTTP)
-	s.router.Post("/language", s.setLanguage)
 	if operator := routesOf(mods, func(g Gate) bool { return g == Operator }); len(operator) > 0 {
 		s.router.Route(operatorPrefix, func(r chi.Router) {
 			r.Use(s.requirePlatform)
@@ -110,6 +109,8 @@ func New(d Deps) *Server {
 		r.Use(s.requireAdmin)
 		r.Post("/logout", s.logout)
 		r.Post("/switch", s.switchTenant)
+		// The language switch is a form like any other: its post carries the session's token.
+		r.Post("/language", s.setLanguage)
 		for _, rt := range routesOf(mods, func(g Gate) bool { return g != Operator }) {
 			r.Method(rt.Method, rt.Pattern, s.serve(rt))
 		}

@@ -34,6 +34,12 @@ func csrfOf(t *testing.T, b *consoletest.Bundle, cookie string) string {
 // post sends a console form with cookie and returns the status.
 func post(t *testing.T, b *consoletest.Bundle, path, cookie string, form url.Values) int {
 	t.Helper()
+	return postForm(t, b, path, cookie, form).StatusCode
+}
+
+// postForm sends a console form with cookie and returns the answer, its body closed.
+func postForm(t *testing.T, b *consoletest.Bundle, path, cookie string, form url.Values) *http.Response {
+	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, b.URL+path, strings.NewReader(form.Encode()))
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -41,7 +47,7 @@ func post(t *testing.T, b *consoletest.Bundle, path, cookie string, form url.Val
 	resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
 	require.NoError(t, err)
 	resp.Body.Close()
-	return resp.StatusCode
+	return resp
 }
 
 // In production, with Kratos's session cookie named as the shipped kratos.yml names it, the
@@ -91,4 +97,27 @@ func TestTheCSRFTokenIsBoundToTheSignedInAdminsKratosSession(t *testing.T) {
 
 	require.Equal(t, http.StatusOK, post(t, b, "/console/api-keys", owner, withToken(ownerToken)), "the owner's own token works")
 	require.Equal(t, 1, keys())
+}
+
+// Switching the language is a form like the others: without the session's token it is
+// refused and sets nothing.
+func TestTheLanguageSwitchNeedsTheSessionsToken(t *testing.T) {
+	t.Parallel()
+	b := consoletest.SetupKratos(t)
+	b.Member(t, b.Brand(t, "lotus-tea", "莲花茶饮"), "owner@lotus.example", access.RoleOwner)
+	owner := b.SessionCookie(t, "owner@lotus.example")
+	form := url.Values{"lang": {"en"}, "return_to": {"/console/team"}}
+
+	refused := postForm(t, b, "/console/language", owner, form)
+	require.Equal(t, http.StatusForbidden, refused.StatusCode)
+	require.Empty(t, refused.Cookies(), "nothing is set")
+	require.Equal(t, http.StatusUnauthorized, post(t, b, "/console/language", "", form), "nor without a session")
+
+	form.Set("_csrf", csrfOf(t, b, owner))
+	switched := postForm(t, b, "/console/language", owner, form)
+	require.Equal(t, http.StatusSeeOther, switched.StatusCode)
+	require.Equal(t, "/console/team", switched.Header.Get("Location"))
+	require.Len(t, switched.Cookies(), 1)
+	require.Equal(t, "engage_lang", switched.Cookies()[0].Name)
+	require.Equal(t, "en", switched.Cookies()[0].Value)
 }
