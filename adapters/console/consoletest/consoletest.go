@@ -19,6 +19,7 @@ import (
 	"github.com/engagehq/engage/adapters/kratos/kratostest"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/ratelimit"
+	"github.com/engagehq/engage/adapters/wechat/wechattest"
 	"github.com/engagehq/engage/adapters/wire"
 	"github.com/engagehq/engage/adapters/wire/web"
 	"github.com/engagehq/engage/domain/access"
@@ -36,8 +37,10 @@ type Bundle struct {
 	App *wire.App
 	// Browser is a headless Chromium whose tabs the test signs in.
 	Browser *browsertest.Browser
-	// Kratos is the stand-in admins sign in with, for a bundle from SetupKratos; nil otherwise.
+	// Kratos is the stand-in admins sign in with, and WeChat the stand-in customers log in
+	// with, for a bundle from SetupKratos; nil otherwise.
 	Kratos *kratostest.Server
+	WeChat *wechattest.Server
 }
 
 // Setup starts Engage, API and console, on a fresh database, and a headless browser.
@@ -51,14 +54,17 @@ func SetupWith(t *testing.T, adjust func(*wire.Config)) *Bundle {
 
 // SetupKratos is Setup as production runs: ENGAGE_ENV=production (no local sign-in links,
 // Secure cookies) with admins signing in through a stand-in Kratos configured as Engage ships
-// it (deploy/kratos/kratos.yml: its cookie name, its UI URLs on this console).
+// it (deploy/kratos/kratos.yml: its cookie name, its UI URLs on this console), and customers
+// logging in through a stand-in WeChat that knows the Mini Program Furnish configures.
 func SetupKratos(t *testing.T) *Bundle {
 	t.Helper()
-	kratos := kratostest.New(t)
+	kratos, wx := kratostest.New(t), wechattest.New(t)
+	wx.AddApp(miniApp, miniSecret)
 	b := setup(t, func(c *wire.Config) {
-		c.Production, c.SignInKey, c.KratosURL = true, nil, kratos.URL()
+		c.Production, c.SignInKey, c.KratosURL, c.WeChatAPI = true, nil, kratos.URL(), wx.URL()
 	}, kratos, func(o *web.Options) { o.KratosBrowserURL = kratos.URL() })
 	kratos.ServeConsoleAt(b.URL)
+	b.WeChat = wx
 	return b
 }
 
