@@ -116,8 +116,9 @@ func New(deps Deps) *Server {
 	config.CreateHooks = nil // no $schema links in responses
 	config.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		schemeAPIKey: {Type: "http", Scheme: "bearer", Description: "A tenant API key, egk_..."},
-		schemeSession: {Type: "apiKey", In: "header", Name: "X-Session-Token", Description: "An admin session (Kratos session token " +
-			"or cookie, or a local sign-in session); X-Engage-Tenant picks which of the admin's brands the request acts in"},
+		schemeSession: {Type: "apiKey", In: "header", Name: "X-Session-Token", Description: "An admin session token (Kratos's, or a local " +
+			"sign-in session's), in this header or as a bearer token; the API does not read session cookies. X-Engage-Tenant picks " +
+			"which of the admin's brands the request acts in"},
 		schemePlatform: {Type: "http", Scheme: "bearer", Description: "The platform operator key (ENGAGE_PLATFORM_KEY)"},
 	}
 	s.api = humachi.New(s.router, config)
