@@ -54,7 +54,7 @@ type Deps struct {
 	Ready func(ctx context.Context) error
 	// Console is the admin console, mounted at /console; nil leaves it out.
 	Console http.Handler
-	// Jobs is River's web UI, mounted for platform operators; nil leaves it out.
+	// Jobs is River's web UI, mounted at JobsPrefix for platform operators; nil leaves it out.
 	Jobs    http.Handler
 	Metrics *Metrics
 	Logger  *slog.Logger
@@ -106,7 +106,7 @@ func New(deps Deps) *Server {
 		s.router.Get("/", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/console/", http.StatusFound) })
 	}
 	if deps.Jobs != nil {
-		s.router.Mount("/platform/jobs", s.platformOnly(deps.Jobs))
+		s.router.Mount(JobsPrefix, s.platformOnly(s.jobsGuard(deps.Jobs)))
 	}
 
 	config := huma.DefaultConfig("Engage API", Version)

@@ -49,27 +49,32 @@ func Setup(t *testing.T) *Bundle { return SetupWith(t, func(*wire.Config) {}) }
 // SetupWith is Setup with the wiring adjusted, e.g. to point at providers' stand-ins.
 func SetupWith(t *testing.T, adjust func(*wire.Config)) *Bundle {
 	t.Helper()
-	return setup(t, adjust, nil, func(*web.Options) {})
+	return setup(t, adjust, nil, func(*wire.App, *web.Options) {})
 }
 
 // SetupKratos is Setup as production runs: ENGAGE_ENV=production (no local sign-in links,
 // Secure cookies) with admins signing in through a stand-in Kratos configured as Engage ships
-// it (deploy/kratos/kratos.yml: its cookie name, its UI URLs on this console), and customers
-// logging in through a stand-in WeChat that knows the Mini Program Furnish configures.
+// it (deploy/kratos/kratos.yml: its cookie name, its UI URLs on this console), customers
+// logging in through a stand-in WeChat that knows the Mini Program Furnish configures, and
+// River's job UI served to the platform operator.
 func SetupKratos(t *testing.T) *Bundle {
 	t.Helper()
 	kratos, wx := kratostest.New(t), wechattest.New(t)
 	wx.AddApp(miniApp, miniSecret)
 	b := setup(t, func(c *wire.Config) {
 		c.Production, c.SignInKey, c.KratosURL, c.WeChatAPI = true, nil, kratos.URL(), wx.URL()
-	}, kratos, func(o *web.Options) { o.KratosBrowserURL = kratos.URL() })
+	}, kratos, func(a *wire.App, o *web.Options) {
+		ui, err := web.JobsUI(t.Context(), a)
+		require.NoError(t, err)
+		o.KratosBrowserURL, o.Jobs = kratos.URL(), ui
+	})
 	kratos.ServeConsoleAt(b.URL)
 	b.WeChat = wx
 	return b
 }
 
 // setup starts Engage on a fresh database with the wiring and HTTP options adjusted.
-func setup(t *testing.T, adjust func(*wire.Config), kratos *kratostest.Server, options func(*web.Options)) *Bundle {
+func setup(t *testing.T, adjust func(*wire.Config), kratos *kratostest.Server, options func(*wire.App, *web.Options)) *Bundle {
 	t.Helper()
 	pg := pgtest.New(t)
 	db := pg.OpenApp(t)
@@ -88,7 +93,7 @@ func setup(t *testing.T, adjust func(*wire.Config), kratos *kratostest.Server, o
 	publicURL := "http://" + srv.Listener.Addr().String()
 	o := web.Options{PlatformKey: PlatformKey, APILimits: ratelimit.DefaultAPILimits, SignInLimits: ratelimit.DefaultSignInLimits,
 		PublicURL: publicURL}
-	options(&o)
+	options(a, &o)
 	srv.Config.Handler = web.Handler(a, o)
 	srv.Start()
 	t.Cleanup(srv.Close)
