@@ -237,13 +237,14 @@ func (s *Server) forward(w http.ResponseWriter, r *http.Request, e client.Generi
 }
 
 // allowedReturn reports whether a flow may send the browser to raw: an absolute URL on the
-// scheme and host of the default return URL or an allowed one, under its path.
+// scheme and host of the default return URL or an allowed one, under its path, or one of
+// Kratos's own (a self-service flow to go on with).
 func (s *Server) allowedReturn(raw string) bool {
 	u, err := url.Parse(raw)
 	if err != nil || !u.IsAbs() {
 		return false
 	}
-	for _, a := range append([]string{s.cfg.ReturnURL}, s.cfg.AllowedReturnURLs...) {
+	for _, a := range append([]string{s.cfg.ReturnURL, s.srv.URL + "/self-service/"}, s.cfg.AllowedReturnURLs...) {
 		al, err := url.Parse(a)
 		if err == nil && al.Scheme == u.Scheme && al.Host == u.Host && strings.HasPrefix(u.Path, al.Path) {
 			return true

@@ -43,6 +43,7 @@ func Handler(a *wire.App, o Options) *httpapi.Server {
 	con := console.New(console.Deps{
 		Tenants: a.Tenants, Access: a.Access, Authorizer: a.Authorizer,
 		Identity: a.Identity, SignIn: local, PlatformKey: o.PlatformKey, KratosBrowserURL: o.KratosBrowserURL,
+		SelfService: a.SelfService, PublicURL: o.PublicURL,
 		CSRFKey: csrfKey[:], SecureCookies: a.Config.Production, Logger: a.Config.Logger,
 		SignInLimit: func(h http.Handler) http.Handler { return limiter.ByIP(o.SignInLimits.Default, h) },
 		Modules:     ConsoleModules(a),
