@@ -127,6 +127,17 @@ func New(d Deps) *Server {
 	return s
 }
 
+// Routes are every route the console serves, as "METHOD /console/pattern": its own pages and
+// forms and every module's routes, for tests that must reach them all.
+func (s *Server) Routes() []string {
+	var out []string
+	_ = chi.Walk(s.router, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		out = append(out, method+" /console"+route)
+		return nil
+	})
+	return out
+}
+
 // ServeHTTP implements http.Handler; the console expects to be mounted at /console.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r2 := r.Clone(r.Context())

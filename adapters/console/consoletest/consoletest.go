@@ -33,8 +33,10 @@ const PlatformKey = "egp_console_test"
 type Bundle struct {
 	// URL is the server's base URL.
 	URL string
-	// App is the wiring behind it, for arranging data and checking what pages did.
+	// App is the wiring behind it, for arranging data and checking what pages did; PG is its
+	// database.
 	App *wire.App
+	PG  *pgtest.Database
 	// Browser is a headless Chromium whose tabs the test signs in.
 	Browser *browsertest.Browser
 	// Kratos is the stand-in admins sign in with, and WeChat the stand-in customers log in
@@ -49,7 +51,7 @@ func Setup(t *testing.T) *Bundle { return SetupWith(t, func(*wire.Config) {}) }
 // SetupWith is Setup with the wiring adjusted, e.g. to point at providers' stand-ins.
 func SetupWith(t *testing.T, adjust func(*wire.Config)) *Bundle {
 	t.Helper()
-	return setup(t, adjust, nil, func(*wire.App, *web.Options) {})
+	return setup(t, adjust, nil, func(*wire.App, *web.Options) {}, nil)
 }
 
 // SetupKratos is Setup as production runs: ENGAGE_ENV=production (no local sign-in links,
@@ -59,6 +61,13 @@ func SetupWith(t *testing.T, adjust func(*wire.Config)) *Bundle {
 // River's job UI served to the platform operator.
 func SetupKratos(t *testing.T) *Bundle {
 	t.Helper()
+	return SetupKratosWith(t, nil)
+}
+
+// SetupKratosWith is SetupKratos with wrap (when not nil) around the whole HTTP surface, to
+// watch what reaches it.
+func SetupKratosWith(t *testing.T, wrap func(http.Handler) http.Handler) *Bundle {
+	t.Helper()
 	kratos, wx := kratostest.New(t), wechattest.New(t)
 	wx.AddApp(miniApp, miniSecret)
 	b := setup(t, func(c *wire.Config) {
@@ -67,14 +76,15 @@ func SetupKratos(t *testing.T) *Bundle {
 		ui, err := web.JobsUI(t.Context(), a)
 		require.NoError(t, err)
 		o.KratosBrowserURL, o.Jobs = kratos.URL(), ui
-	})
+	}, wrap)
 	kratos.ServeConsoleAt(b.URL)
 	b.WeChat = wx
 	return b
 }
 
 // setup starts Engage on a fresh database with the wiring and HTTP options adjusted.
-func setup(t *testing.T, adjust func(*wire.Config), kratos *kratostest.Server, options func(*wire.App, *web.Options)) *Bundle {
+func setup(t *testing.T, adjust func(*wire.Config), kratos *kratostest.Server, options func(*wire.App, *web.Options),
+	wrap func(http.Handler) http.Handler) *Bundle {
 	t.Helper()
 	pg := pgtest.New(t)
 	db := pg.OpenApp(t)
@@ -94,10 +104,14 @@ func setup(t *testing.T, adjust func(*wire.Config), kratos *kratostest.Server, o
 	o := web.Options{PlatformKey: PlatformKey, APILimits: ratelimit.DefaultAPILimits, SignInLimits: ratelimit.DefaultSignInLimits,
 		PublicURL: publicURL}
 	options(a, &o)
-	srv.Config.Handler = web.Handler(a, o)
+	var h http.Handler = web.Handler(a, o)
+	if wrap != nil {
+		h = wrap(h)
+	}
+	srv.Config.Handler = h
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return &Bundle{URL: srv.URL, App: a, Browser: browsertest.New(t), Kratos: kratos}
+	return &Bundle{URL: srv.URL, App: a, PG: pg, Browser: browsertest.New(t), Kratos: kratos}
 }
 
 // SetupOwner is Setup with the brand lotus-tea and its owner owner@lotus.example signed in.

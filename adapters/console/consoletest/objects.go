@@ -83,11 +83,21 @@ func (b *Bundle) Furnish(t *testing.T, tn tenants.Tenant) Objects {
 	return o
 }
 
-// Fill puts o's objects into a console route's pattern (e.g. /webhooks/{id}/pause), each
-// parameter by the object the route's path names; false for a parameter it has no object
-// for, so that a new kind of route gets one here.
+// Fill puts o's objects into the pattern of a console route (e.g. /webhooks/{id}/pause) or of
+// an API operation (without /v1), each parameter by the object the path names; false for a
+// parameter it has no object for, so that a new kind of route gets one here. The first entry
+// for a parameter whose prefix matches fills it.
 func (o Objects) Fill(pattern string) (string, bool) {
+	// No delivery exists until a worker sends one: a made-up ID stands for it.
+	delivery := uuid.NewSHA1(uuid.NameSpaceOID, []byte(o.Webhook.String())).String()
 	byPrefix := []struct{ prefix, param, value string }{
+		{"/webhooks/deliveries/", "{id}", delivery},
+		{"/event-types/", "{key}", o.EventType},
+		{"/mini/", "{tenant}", o.Tenant.Slug},
+		{"/platform/tenants/", "{tenant}", o.Tenant.Slug},
+		{"/secrets/", "{name}", ports.ChannelSMTP},
+		{"/team/members/", "{user_id}", o.Member.String()},
+		{"/wechat-accounts/", "{openid}", o.OpenID},
 		{"/api-keys/", "{id}", o.APIKey.String()},
 		{"/team/invitations/", "{id}", o.Invitation.String()},
 		{"/team/members/", "{id}", o.Member.String()},
@@ -95,8 +105,7 @@ func (o Objects) Fill(pattern string) (string, bool) {
 		{"/settings/channels/", "{channel}", ports.ChannelSMTP},
 		{"/settings/event-types/", "{key}", o.EventType},
 		{"/webhooks/", "{id}", o.Webhook.String()},
-		// No delivery exists until a worker sends one: a made-up ID stands for it.
-		{"/webhooks/", "{delivery}", uuid.NewSHA1(uuid.NameSpaceOID, []byte(o.Webhook.String())).String()},
+		{"/webhooks/", "{delivery}", delivery},
 		{"/segments/", "{id}", o.Segment.String()},
 		{"/tag-rules/", "{id}", o.TagRule.String()},
 		{"/customers/", "{id}", o.Customer.String()},

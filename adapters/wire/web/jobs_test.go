@@ -55,14 +55,12 @@ func forge(t *testing.T, tab *browsertest.Tab, attackerBase, action, enctype, na
 	consoletest.Settle(t, tab, fmt.Sprintf("location.pathname === %q", target.Path))
 }
 
-// erasureJob schedules a customer's erasure a week ahead, as POST /v1/me/erasure does, and
-// returns its River job: what the attacker deleted.
-func erasureJob(t *testing.T, b *consoletest.Bundle) *rivertype.JobRow {
+// erasureJob schedules the erasure of o's customer a week ahead, as POST /v1/me/erasure does,
+// and returns its River job: what the attacker deleted.
+func erasureJob(t *testing.T, b *consoletest.Bundle, o consoletest.Objects) *rivertype.JobRow {
 	t.Helper()
 	ctx := context.Background()
-	tn := b.Brand(t, "lotus-tea", "莲花茶饮")
-	o := b.Furnish(t, tn)
-	_, err := b.App.Privacy.RequestErasure(ctx, tn.ID, o.Customer, ports.ErasureByCustomer)
+	_, err := b.App.Privacy.RequestErasure(ctx, o.Tenant.ID, o.Customer, ports.ErasureByCustomer)
 	require.NoError(t, err)
 	res, err := b.App.River.JobList(ctx, river.NewJobListParams().Kinds("customer_erase"))
 	require.NoError(t, err)
@@ -109,7 +107,7 @@ func clickButton(t *testing.T, tab *browsertest.Tab, label string) {
 func TestAFormFromAnotherOriginCannotChangeJobsButTheJobUICan(t *testing.T) {
 	t.Parallel()
 	b := consoletest.SetupKratos(t)
-	job := erasureJob(t, b)
+	job := erasureJob(t, b, b.Furnish(t, b.Brand(t, "lotus-tea", "莲花茶饮")))
 	tab := signInToJobs(t, b)
 	evil := attacker(t)
 	// enctype=text/plain sends name=value: the name opens the JSON, the value closes it.
