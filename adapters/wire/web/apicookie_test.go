@@ -83,6 +83,18 @@ func TestTheAPIDoesNotActOnTheConsolesSessionCookie(t *testing.T) {
 	require.Equal(t, http.StatusUnauthorized, status, "reads neither: %s", answer)
 	require.Zero(t, customers(), "nobody was created")
 
+	// What a page elsewhere could send with a header needs a CORS preflight, which the API never grants.
+	req, err := http.NewRequest(http.MethodOptions, b.URL+"/v1/customers/imports", nil)
+	require.NoError(t, err)
+	req.Header.Set("Origin", "https://evil.example")
+	req.Header.Set("Access-Control-Request-Method", http.MethodPost)
+	req.Header.Set("Access-Control-Request-Headers", "x-session-token")
+	preflight, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	preflight.Body.Close()
+	require.Empty(t, preflight.Header.Get("Access-Control-Allow-Origin"))
+	require.Empty(t, preflight.Header.Get("Access-Control-Allow-Headers"))
+
 	status, answer = call(t, b, http.MethodPost, "/v1/customers/imports", "text/csv", []byte(csv),
 		"X-Session-Token", token, "X-Engage-Tenant", tn.Slug)
 	require.Equal(t, http.StatusOK, status, "the session in the header imports: %s", answer)
