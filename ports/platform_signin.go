@@ -32,6 +32,9 @@ type Identity struct {
 	Email         string // lower-cased
 	EmailVerified bool   // the provider verified this email address
 	Name          string
+	// SessionID names the session this identity was checked with (Kratos's session ID, or the
+	// local session's): the console binds its CSRF token to it, never to a cookie's value.
+	SessionID string
 }
 
 // ErrNoSession is returned for an unknown, expired or inactive session, or when the request

@@ -5,25 +5,17 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
 
-	"github.com/engagehq/engage/application/platform/signin"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
 )
 
-// sessionToken is the raw session credential of the request, for CSRF derivation.
-func sessionToken(r *http.Request) string {
-	for _, name := range []string{signin.SessionCookie, "ory_kratos_session"} {
-		if c, err := r.Cookie(name); err == nil {
-			return c.Value
-		}
-	}
-	return ""
-}
-
+// csrfToken is the CSRF token of the session named session: the admin's session as the
+// identity provider named it (see ports.Identity.SessionID), or the platform key's.
 func (s *Server) csrfToken(session string) string {
 	m := hmac.New(sha256.New, s.d.CSRFKey)
 	m.Write([]byte("csrf:" + session))
@@ -54,8 +46,12 @@ func (s *Server) requireAdmin(next http.Handler) http.Handler {
 			Fail(w, r, http.StatusForbidden, messages.T(lang, "error.email_unverified"))
 			return
 		}
-		session := sessionToken(r)
-		v := &View{Lang: lang, User: user, CSRF: s.csrfToken(session), Nonce: newNonce(), Path: "/console" + r.URL.Path, srv: s}
+		if id.SessionID == "" {
+			// A token bound to no session would be every admin's token.
+			s.internal(w, r, errors.New("console: the identity provider named no session"))
+			return
+		}
+		v := &View{Lang: lang, User: user, CSRF: s.csrfToken("session:" + id.SessionID), Nonce: newNonce(), Path: "/console" + r.URL.Path, srv: s}
 		if r.Method != http.MethodGet {
 			sent := r.Header.Get("X-CSRF-Token")
 			if sent == "" {

@@ -37,6 +37,11 @@ type Deps struct {
 	SignIn   *signin.Service
 	// KratosBrowserURL is where browsers reach Kratos's self-service login; empty without Kratos.
 	KratosBrowserURL string
+	// SelfService reads Kratos's self-service flows for the AuthPages and signs out of Kratos;
+	// nil without Kratos.
+	SelfService ports.SelfService
+	// PublicURL is the console's external base URL, for the absolute return URLs Kratos takes.
+	PublicURL string
 	// CSRFKey derives each session's CSRF token.
 	CSRFKey []byte
 	// PlatformKey admits platform operators to the Operator routes (basic auth password).
@@ -86,14 +91,17 @@ func New(d Deps) *Server {
 		panic(err)
 	}
 	static, _ := fs.Sub(assets, "assets")
-	s.router.Use(securityHeaders)
+	s.router.Use(securityHeaders(policy(d.KratosBrowserURL)))
 	s.router.Handle("/assets/*", http.StripPrefix("/assets/", http.FileServerFS(filesOnly{static})))
 	login := http.Handler(http.HandlerFunc(s.login))
 	if d.SignInLimit != nil {
 		login = d.SignInLimit(login)
 	}
 	s.router.Get("/login", login.ServeHTTP)
-	s.router.Post("/language", s.setLanguage)
+	for _, kind := range ports.FlowKinds {
+		s.router.Get(authPrefix+string(kind), s.authFlow(kind))
+	}
+	s.router.Get(authPrefix+"error", s.authError)
 	if operator := routesOf(mods, func(g Gate) bool { return g == Operator }); len(operator) > 0 {
 		s.router.Route(operatorPrefix, func(r chi.Router) {
 			r.Use(s.requirePlatform)
@@ -110,11 +118,24 @@ func New(d Deps) *Server {
 		r.Use(s.requireAdmin)
 		r.Post("/logout", s.logout)
 		r.Post("/switch", s.switchTenant)
+		// The language switch is a form like any other: its post carries the session's token.
+		r.Post("/language", s.setLanguage)
 		for _, rt := range routesOf(mods, func(g Gate) bool { return g != Operator }) {
 			r.Method(rt.Method, rt.Pattern, s.serve(rt))
 		}
 	})
 	return s
+}
+
+// Routes are every route the console serves, as "METHOD /console/pattern": its own pages and
+// forms and every module's routes, for tests that must reach them all.
+func (s *Server) Routes() []string {
+	var out []string
+	_ = chi.Walk(s.router, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		out = append(out, method+" /console"+route)
+		return nil
+	})
+	return out
 }
 
 // ServeHTTP implements http.Handler; the console expects to be mounted at /console.
@@ -127,19 +148,31 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.router.ServeHTTP(w, r2)
 }
 
-// contentSecurityPolicy allows only the console's own scripts, styles and fetches.
+// contentSecurityPolicy allows only the console's own scripts, styles and fetches, and forms
+// that go to the console (see policy for Kratos).
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; font-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
 
-func securityHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("X-Frame-Options", "DENY")
-		next.ServeHTTP(w, r)
-	})
+// policy is the console's Content-Security-Policy with Kratos: its sign-in forms post to
+// Kratos, and signing out sends the browser there, so forms may also go to Kratos's origin.
+func policy(kratosBrowserURL string) string {
+	if origin := originOf(kratosBrowserURL); origin != "" {
+		return strings.Replace(contentSecurityPolicy, "form-action 'self'", "form-action 'self' "+origin, 1)
+	}
+	return contentSecurityPolicy
+}
+
+func securityHeaders(csp string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h := w.Header()
+			h.Set("Content-Security-Policy", csp)
+			h.Set("X-Content-Type-Options", "nosniff")
+			h.Set("Referrer-Policy", "same-origin")
+			h.Set("X-Frame-Options", "DENY")
+			next.ServeHTTP(w, r)
+		})
+	}
 }
 
 // filesOnly is a file system whose directories do not exist, so that the file server answers

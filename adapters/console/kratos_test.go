@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -30,7 +31,7 @@ func TestKratosSignInRedirectsAndItsSessionOpensTheConsole(t *testing.T) {
 		KratosURL: kratos.URL(), Workers: 1, NoPeriodicJobs: true}, db)
 	require.NoError(t, err)
 	srv := httptest.NewServer(web.Handler(a, web.Options{PlatformKey: consoletest.PlatformKey, KratosBrowserURL: "https://auth.brand.example",
-		APILimits: ratelimit.DefaultAPILimits, SignInLimits: ratelimit.DefaultSignInLimits}))
+		PublicURL: "https://engage.brand.example", APILimits: ratelimit.DefaultAPILimits, SignInLimits: ratelimit.DefaultSignInLimits}))
 	t.Cleanup(srv.Close)
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
@@ -41,14 +42,15 @@ func TestKratosSignInRedirectsAndItsSessionOpensTheConsole(t *testing.T) {
 	resp, err = client.Get(srv.URL + resp.Header.Get("Location"))
 	require.NoError(t, err)
 	resp.Body.Close()
-	require.Equal(t, "https://auth.brand.example/self-service/login/browser?return_to=%2Fconsole%2Fteam", resp.Header.Get("Location"))
+	require.Equal(t, "https://auth.brand.example/self-service/login/browser?return_to="+url.QueryEscape("https://engage.brand.example/console/team"),
+		resp.Header.Get("Location"), "Kratos takes absolute return URLs only")
 
 	tn, err := a.Tenancy.Create(context.Background(), tenants.Draft{Slug: "lotus-tea", Name: "莲花茶饮"})
 	require.NoError(t, err)
 	_, err = a.Access.Invite(context.Background(), tn.ID, nil, "owner@lotus.example", []access.Role{access.RoleOwner})
 	require.NoError(t, err)
 	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/console/team", nil)
-	req.Header.Set("Cookie", kratostest.Cookie(kratos.AddSession(kratostest.Valid("owner@lotus.example"))))
+	req.Header.Set("Cookie", kratos.Cookie(kratos.AddSession(kratostest.Valid("owner@lotus.example"))))
 	resp, err = client.Do(req)
 	require.NoError(t, err)
 	body, _ := io.ReadAll(resp.Body)

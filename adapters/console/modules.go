@@ -33,7 +33,13 @@ type (
 )
 
 // kitRoutes are the console's own routes, which no module may take.
-var kitRoutes = []string{"GET /login", "POST /language", "POST /logout", "POST /switch"}
+var kitRoutes = func() []string {
+	out := []string{"GET /login", "POST /language", "POST /logout", "POST /switch"}
+	for _, path := range AuthPages {
+		out = append(out, "GET "+strings.TrimPrefix(path, "/console"))
+	}
+	return out
+}()
 
 // load checks the modules (and that no two define a route or a message), parses their
 // templates and gathers their menu entries and parts.

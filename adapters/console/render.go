@@ -33,7 +33,7 @@ var kitPages = func() *pages {
 	if err != nil {
 		panic(err)
 	}
-	p, err := parsePages(own, messages, nil)
+	p, err := parsePages(own, messages, authFuncs)
 	if err != nil {
 		panic(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/engagehq/engage/application/platform/signin"
+	"github.com/engagehq/engage/ports"
 )
 
 // safeReturn keeps a post-sign-in destination inside the console.
@@ -45,8 +46,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.d.KratosBrowserURL != "" {
-		http.Redirect(w, r, strings.TrimRight(s.d.KratosBrowserURL, "/")+"/self-service/login/browser?return_to="+
-			url.QueryEscape(returnTo), http.StatusSeeOther)
+		http.Redirect(w, r, s.startFlow(ports.FlowLogin, s.absolute(returnTo)), http.StatusSeeOther)
 		return
 	}
 	kitPages.render(w, "login", loginView{Lang: lang, ReturnTo: returnTo, Local: s.d.SignIn != nil})
@@ -57,6 +57,9 @@ type loginView struct {
 	Local                 bool
 }
 
+// logout signs the admin out: a local session ends here; a Kratos session ends at Kratos,
+// which the browser is sent to with the logout URL of its session (Kratos's browser logout
+// flow), and Kratos sends it on to its configured page afterwards.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(signin.SessionCookie); err == nil && s.d.SignIn != nil {
 		if err := s.d.SignIn.SignOut(r.Context(), c.Value); err != nil {
@@ -66,8 +69,17 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: signin.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
 		Secure: s.d.SecureCookies, SameSite: http.SameSiteLaxMode})
-	if s.d.KratosBrowserURL != "" {
-		http.Redirect(w, r, strings.TrimRight(s.d.KratosBrowserURL, "/")+"/self-service/logout/browser", http.StatusSeeOther)
+	if s.d.SelfService != nil {
+		to, err := s.d.SelfService.LogoutURL(r.Context(), r.Header.Get("Cookie"), "")
+		if errors.Is(err, ports.ErrNoSession) {
+			Redirect(w, r, "/console/login")
+			return
+		}
+		if err != nil {
+			s.internal(w, r, err)
+			return
+		}
+		Redirect(w, r, to)
 		return
 	}
 	Redirect(w, r, "/console/login")

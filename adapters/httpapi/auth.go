@@ -223,7 +223,11 @@ func (s *Server) chosenTenant(ctx huma.Context, user ports.AdminUser) (tenants.T
 	return t, true
 }
 
-// signedIn checks the admin session of the request (Kratos or local).
+// signedIn checks the admin session of the request (Kratos or local), which the API takes
+// from headers only: X-Session-Token or a bearer token. A browser sends the console's session
+// cookie with whatever any page makes it post, and some operations read form and text bodies
+// (the CSV import), so a cookie would let a page elsewhere act as the admin; a header is
+// something only the admin's own client sets.
 func (s *Server) signedIn(ctx huma.Context) (ports.AdminUser, bool) {
 	if s.deps.Identity == nil {
 		s.refuse(ctx, Unauthenticated(ctx.Context(), "admin sign-in is not configured", "use an API key"))
@@ -233,9 +237,9 @@ func (s *Server) signedIn(ctx huma.Context) (ports.AdminUser, bool) {
 	if token == "" {
 		token = bearer(ctx.Header("Authorization"))
 	}
-	id, err := s.deps.Identity.Session(ctx.Context(), ctx.Header("Cookie"), token)
+	id, err := s.deps.Identity.Session(ctx.Context(), "", token)
 	if errors.Is(err, ports.ErrNoSession) {
-		s.refuse(ctx, Unauthenticated(ctx.Context(), "sign in first", "no valid session"))
+		s.refuse(ctx, Unauthenticated(ctx.Context(), "sign in first", "no valid session in X-Session-Token (the API does not read cookies)"))
 		return ports.AdminUser{}, false
 	}
 	if err != nil {

@@ -54,7 +54,7 @@ type Deps struct {
 	Ready func(ctx context.Context) error
 	// Console is the admin console, mounted at /console; nil leaves it out.
 	Console http.Handler
-	// Jobs is River's web UI, mounted for platform operators; nil leaves it out.
+	// Jobs is River's web UI, mounted at JobsPrefix for platform operators; nil leaves it out.
 	Jobs http.Handler
 	// Metrics observes every request; ServeMetrics also serves them at /metrics on this handler
 	// (development: production serves them on a listener of their own, not the public one).
@@ -111,7 +111,7 @@ func New(deps Deps) *Server {
 		s.router.Get("/", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/console/", http.StatusFound) })
 	}
 	if deps.Jobs != nil {
-		s.router.Mount("/platform/jobs", s.platformOnly(deps.Jobs))
+		s.router.Mount(JobsPrefix, s.platformOnly(s.jobsGuard(deps.Jobs)))
 	}
 
 	config := huma.DefaultConfig("Engage API", Version)
@@ -121,8 +121,9 @@ func New(deps Deps) *Server {
 	config.CreateHooks = nil // no $schema links in responses
 	config.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		schemeAPIKey: {Type: "http", Scheme: "bearer", Description: "A tenant API key, egk_..."},
-		schemeSession: {Type: "apiKey", In: "header", Name: "X-Session-Token", Description: "An admin session (Kratos session token " +
-			"or cookie, or a local sign-in session); X-Engage-Tenant picks which of the admin's brands the request acts in"},
+		schemeSession: {Type: "apiKey", In: "header", Name: "X-Session-Token", Description: "An admin session token (Kratos's, or a local " +
+			"sign-in session's), in this header or as a bearer token; the API does not read session cookies. X-Engage-Tenant picks " +
+			"which of the admin's brands the request acts in"},
 		schemePlatform: {Type: "http", Scheme: "bearer", Description: "The platform operator key (ENGAGE_PLATFORM_KEY)"},
 	}
 	s.api = humachi.New(s.router, config)

@@ -1,6 +1,7 @@
 package kratos
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -14,13 +15,17 @@ import (
 // session that is not active, has expired or has no expiry, or belongs to an identity that is
 // not active is ports.ErrNoSession: Kratos should not have answered with it, and a raced or
 // misconfigured server must not let it in. A session without an identity or an email is an
-// error the operator has to fix, so it is not ErrNoSession either.
+// error the operator has to fix, so it is not ErrNoSession either; so is a session without an ID.
 func identityOf(s *client.Session, now time.Time) (ports.Identity, error) {
 	if !s.GetActive() {
 		return ports.Identity{}, ports.ErrNoSession
 	}
 	if exp, ok := s.GetExpiresAtOk(); !ok || !exp.After(now) {
 		return ports.Identity{}, ports.ErrNoSession
+	}
+	if s.GetId() == "" {
+		// The console binds its CSRF token to the session's ID: one without is unusable.
+		return ports.Identity{}, errors.New("kratos: session without an ID")
 	}
 	id, ok := s.GetIdentityOk()
 	if !ok || id.GetId() == "" {
@@ -40,6 +45,7 @@ func identityOf(s *client.Session, now time.Time) (ports.Identity, error) {
 		Email:         email,
 		EmailVerified: verified(id.GetVerifiableAddresses(), email),
 		Name:          name(traits["name"]),
+		SessionID:     s.GetId(),
 	}, nil
 }
 

@@ -43,7 +43,7 @@ func TestSessionVouchesOnlyForValidSessions(t *testing.T) {
 		{
 			name: "valid session by cookie among other cookies is the admin",
 			creds: func(srv *kratostest.Server) (string, string) {
-				return "csrf_token_x=abc; " + kratostest.Cookie(srv.AddSession(kratostest.Valid(email))) + "; lang=zh", ""
+				return "csrf_token_x=abc; " + srv.Cookie(srv.AddSession(kratostest.Valid(email))) + "; lang=zh", ""
 			},
 			want:  ports.Identity{Email: email, EmailVerified: true, Name: "Test Admin"},
 			asked: true,
@@ -74,8 +74,16 @@ func TestSessionVouchesOnlyForValidSessions(t *testing.T) {
 		},
 		{
 			name:      "unknown session cookie is no session",
-			creds:     func(srv *kratostest.Server) (string, string) { return kratostest.Cookie(srv.UnknownToken()), "" },
+			creds:     func(srv *kratostest.Server) (string, string) { return srv.Cookie(srv.UnknownToken()), "" },
 			noSession: true, asked: true,
+		},
+		{
+			name: "a session in a cookie of another name is no session without asking Kratos",
+			creds: func(srv *kratostest.Server) (string, string) {
+				token := srv.AddSession(kratostest.Valid(email))
+				return "ory_kratos_session=" + token + "; engage_session=" + token, ""
+			},
+			noSession: true, asked: false,
 		},
 		{
 			name:      "no credentials is no session without asking Kratos",
@@ -126,7 +134,7 @@ func TestSessionVouchesOnlyForValidSessions(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			srv := kratostest.New(t)
-			p, err := kratos.New(srv.URL(), nil)
+			p, err := kratos.New(srv.URL(), srv.CookieName(), nil)
 			require.NoError(t, err)
 			cookie, token := tc.creds(srv)
 			if tc.before != nil {
@@ -153,6 +161,8 @@ func TestSessionVouchesOnlyForValidSessions(t *testing.T) {
 				want := tc.want
 				want.ID = srv.IdentityID(email)
 				require.NotEmpty(t, want.ID)
+				require.NotEmpty(t, got.SessionID, "the session's ID, which the console binds its CSRF token to")
+				want.SessionID = got.SessionID
 				require.Equal(t, want, got)
 			}
 			if tc.asked {
@@ -167,10 +177,30 @@ func TestSessionVouchesOnlyForValidSessions(t *testing.T) {
 func TestNewRefusesAURLThatIsNotAbsoluteHTTP(t *testing.T) {
 	t.Parallel()
 	for _, u := range []string{"", "kratos:4433", "/sessions", "ftp://kratos", "http://", "http://%zz"} {
-		_, err := kratos.New(u, nil)
+		_, err := kratos.New(u, "engage_admin_session", nil)
 		require.Errorf(t, err, "%q", u)
 	}
-	p, err := kratos.New("http://kratos:4433/", &http.Client{Timeout: time.Second})
+	_, err := kratos.New("http://kratos:4433/", " ", nil)
+	require.Error(t, err, "no session cookie name")
+	p, err := kratos.New("http://kratos:4433/", "engage_admin_session", &http.Client{Timeout: time.Second})
 	require.NoError(t, err)
 	require.NotNil(t, p)
+}
+
+// The identity carries the ID of the session it was checked with: two sessions of one admin
+// differ, and it is Kratos's ID of the session whichever way the session came.
+func TestSessionIDIsKratosIDOfTheSession(t *testing.T) {
+	t.Parallel()
+	srv := kratostest.New(t)
+	p, err := kratos.New(srv.URL(), srv.CookieName(), nil)
+	require.NoError(t, err)
+	first, second := srv.AddSession(kratostest.Valid("a@b.example")), srv.AddSession(kratostest.Valid("a@b.example"))
+	byCookie, err := p.Session(t.Context(), srv.Cookie(first), "")
+	require.NoError(t, err)
+	byToken, err := p.Session(t.Context(), "", second)
+	require.NoError(t, err)
+	require.Equal(t, byCookie.ID, byToken.ID, "one identity")
+	require.Equal(t, srv.SessionID(first), byCookie.SessionID)
+	require.Equal(t, srv.SessionID(second), byToken.SessionID)
+	require.NotEqual(t, byCookie.SessionID, byToken.SessionID)
 }

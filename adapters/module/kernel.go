@@ -25,6 +25,9 @@ type Config struct {
 	SignInKey []byte
 	// KratosURL is Kratos's public API; empty uses local sign-in outside production.
 	KratosURL string
+	// KratosSessionCookie is the name of Kratos's session cookie (its session.cookie.name);
+	// empty is kratos.DefaultSessionCookie, the name Engage's Kratos configuration gives it.
+	KratosSessionCookie string
 	// Provider API bases; empty uses the providers' real endpoints (tests point them at stand-ins).
 	WeChatAPI, AliyunSMSAPI, TencentSMSAPI string
 	// CustomerTokenKey signs customer tokens (at least 32 bytes); empty derives one from

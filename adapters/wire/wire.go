@@ -68,8 +68,10 @@ type App struct {
 	Demo         *demodata.Service
 	SignIn       *signin.Service
 	Identity     ports.IdentityProvider
-	Authorizer   *casbinauth.Authorizer
-	Idempotency  *idempotency.Service
+	// SelfService is Kratos's self-service flows, nil without Kratos.
+	SelfService ports.SelfService
+	Authorizer  *casbinauth.Authorizer
+	Idempotency *idempotency.Service
 	// Jobs is the River client with every worker; River is its client.
 	Jobs  *riverjobs.Jobs
 	River *riverjobs.Client
@@ -194,6 +196,7 @@ func (a *App) fill(k *module.Kernel) {
 	a.Tenancy, a.APIKeys, a.Access = module.Get[*tenancy.Service](k), module.Get[*apikeys.Service](k), module.Get[*access.Service](k)
 	a.Audit, a.Secrets, a.Channels = module.Get[*audit.Service](k), module.Get[*secrets.Service](k), module.Get[*channels.Service](k)
 	a.SignIn, a.Identity = module.Get[*signin.Service](k), module.Get[ports.IdentityProvider](k)
+	a.SelfService = module.Get[ports.SelfService](k)
 	a.Authorizer, a.Idempotency = module.Get[*casbinauth.Authorizer](k), module.Get[*idempotency.Service](k)
 	a.Webhooks = module.Get[*webhooks.Service](k)
 	a.Customers, a.CustomerAuth = module.Get[*customers.Service](k), module.Get[*customerauth.Service](k)

@@ -23,7 +23,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	}
 	w, err := wire.New(wire.Config{
 		DatabaseURL: cfg.databaseURL, SecretsKey: cfg.secretsKey, SignInKey: cfg.signInKey, KratosURL: cfg.kratosURL,
-		Production: cfg.production(), Workers: cfg.workers, JobTimeout: cfg.jobTimeout, Logger: cfg.logger(),
+		KratosSessionCookie: cfg.kratosCookie, Production: cfg.production(), Workers: cfg.workers, JobTimeout: cfg.jobTimeout, Logger: cfg.logger(),
 	}, db)
 	if err != nil {
 		db.Close()

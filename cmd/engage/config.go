@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/engagehq/engage/adapters/kratos"
 	"github.com/engagehq/engage/adapters/localpg"
 	"github.com/engagehq/engage/adapters/ratelimit"
 	"github.com/engagehq/engage/adapters/secretbox"
@@ -35,6 +36,7 @@ var settings = []setting{
 	{"ENGAGE_SECRETS_KEY", "(development: generated into ENGAGE_DIR/secrets-key)", "master keys for tenant secrets: id:base64(32 bytes), comma-separated, current first"},
 	{"ENGAGE_KRATOS_PUBLIC_URL", "(none: local sign-in links in development)", "Ory Kratos public API that checks admin sessions"},
 	{"ENGAGE_KRATOS_BROWSER_URL", "ENGAGE_KRATOS_PUBLIC_URL", "Kratos as browsers reach it, for the console's sign-in redirect"},
+	{"ENGAGE_KRATOS_SESSION_COOKIE", kratos.DefaultSessionCookie, "name of Kratos's session cookie, as its session.cookie.name says (deploy/kratos/kratos.yml)"},
 	{"ENGAGE_RATE_LIMITS", "trial=10/s:20,standard=100/s:200,enterprise=1000/s:2000,default=100/s:200", "requests per API key or admin, by tenant plan"},
 	{"ENGAGE_SIGNIN_RATE_LIMIT", "default=5/m:10", "sign-in attempts per client IP"},
 	{"ENGAGE_CDNOW", "../shared/datasets/cdnow/CDNOW_master.txt", "purchase history seed --demo loads into the demo brand lotus-tea"},
@@ -65,6 +67,7 @@ type config struct {
 	signInKey        []byte
 	kratosURL        string
 	kratosBrowserURL string
+	kratosCookie     string
 	apiLimits        ratelimit.Limits
 	signInLimits     ratelimit.Limits
 	dir              string
@@ -96,6 +99,7 @@ func loadConfig(ctx context.Context) (config, error) {
 		secretsKey:       os.Getenv("ENGAGE_SECRETS_KEY"),
 		kratosURL:        os.Getenv("ENGAGE_KRATOS_PUBLIC_URL"),
 		kratosBrowserURL: env("ENGAGE_KRATOS_BROWSER_URL", os.Getenv("ENGAGE_KRATOS_PUBLIC_URL")),
+		kratosCookie:     env("ENGAGE_KRATOS_SESSION_COOKIE", kratos.DefaultSessionCookie),
 		dir:              env("ENGAGE_DIR", ".engage"),
 	}
 	if c.env != "development" && c.env != "production" {

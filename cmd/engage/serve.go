@@ -10,9 +10,8 @@ import (
 	"runtime/debug"
 	"time"
 
-	"riverqueue.com/riverui"
-
 	"github.com/engagehq/engage/adapters/httpapi"
+	"github.com/engagehq/engage/adapters/wire/web"
 )
 
 func runServe(ctx context.Context, args []string) error {
@@ -83,13 +82,8 @@ func serve(ctx context.Context, cfg config, withAPI, withWorkers bool, ready fun
 		serveCh = make(chan error, 2)
 	)
 	if withAPI {
-		ui, err := riverui.NewHandler(&riverui.HandlerOpts{
-			Endpoints: riverui.NewEndpoints(a.River, nil), Logger: a.Config.Logger, Prefix: "/platform/jobs",
-		})
+		ui, err := web.JobsUI(ctx, a.App)
 		if err != nil {
-			return err
-		}
-		if err := ui.Start(ctx); err != nil {
 			return err
 		}
 		metrics := httpapi.NewMetrics(a.DB.Pool())

@@ -99,7 +99,7 @@ const googleHostRules = "MAP google.com ~NOTFOUND, MAP *.google.com ~NOTFOUND, "
 // act as a second user, use Incognito or another browser from New.
 func (b *Browser) Tab(t testing.TB) *Tab {
 	t.Helper()
-	return openTab(t, b)
+	return openTab(t, b.ctx)
 }
 
 // Incognito opens a tab in a new, empty browser context of the same browser, as a private
@@ -107,5 +107,5 @@ func (b *Browser) Tab(t testing.TB) *Tab {
 // second user without starting another browser. The context is discarded when t ends.
 func (b *Browser) Incognito(t testing.TB) *Tab {
 	t.Helper()
-	return openTab(t, b, chromedp.WithNewBrowserContext())
+	return openTab(t, b.ctx, chromedp.WithNewBrowserContext())
 }

@@ -25,11 +25,12 @@ type Tab struct {
 	jsErrors []string
 }
 
-// openTab opens a tab from the browser's context, recording its console from the first event.
-func openTab(t testing.TB, b *Browser, opts ...chromedp.ContextOption) *Tab {
+// openTab opens a tab from parent (the browser's context, or another tab's), recording its
+// console from the first event.
+func openTab(t testing.TB, parent context.Context, opts ...chromedp.ContextOption) *Tab {
 	t.Helper()
 	tab := &Tab{}
-	ctx, cancel := chromedp.NewContext(b.ctx, append(opts, chromedp.WithListener(tab.record))...)
+	ctx, cancel := chromedp.NewContext(parent, append(opts, chromedp.WithListener(tab.record))...)
 	tab.Ctx = ctx
 	// The first Run creates the tab and ties it to the context it is given, so it must be ctx
 	// itself and not one with a timeout.
@@ -39,6 +40,13 @@ func openTab(t testing.TB, b *Browser, opts ...chromedp.ContextOption) *Tab {
 	}
 	t.Cleanup(cancel)
 	return tab
+}
+
+// Sibling opens another tab in tab's browser context, sharing its cookies, storage and cached
+// HTTP credentials, as a second tab of one window does; it is closed when t ends.
+func (tab *Tab) Sibling(t testing.TB) *Tab {
+	t.Helper()
+	return openTab(t, tab.Ctx)
 }
 
 // Run runs the actions in order within the tab's timeout. When one fails, Run saves a full-page

@@ -16,8 +16,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/console/browsertest"
+	"github.com/engagehq/engage/adapters/kratos/kratostest"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/ratelimit"
+	"github.com/engagehq/engage/adapters/wechat/wechattest"
 	"github.com/engagehq/engage/adapters/wire"
 	"github.com/engagehq/engage/adapters/wire/web"
 	"github.com/engagehq/engage/domain/access"
@@ -31,10 +33,16 @@ const PlatformKey = "egp_console_test"
 type Bundle struct {
 	// URL is the server's base URL.
 	URL string
-	// App is the wiring behind it, for arranging data and checking what pages did.
+	// App is the wiring behind it, for arranging data and checking what pages did; PG is its
+	// database.
 	App *wire.App
+	PG  *pgtest.Database
 	// Browser is a headless Chromium whose tabs the test signs in.
 	Browser *browsertest.Browser
+	// Kratos is the stand-in admins sign in with, and WeChat the stand-in customers log in
+	// with, for a bundle from SetupKratos; nil otherwise.
+	Kratos *kratostest.Server
+	WeChat *wechattest.Server
 }
 
 // Setup starts Engage, API and console, on a fresh database, and a headless browser.
@@ -42,6 +50,41 @@ func Setup(t *testing.T) *Bundle { return SetupWith(t, func(*wire.Config) {}) }
 
 // SetupWith is Setup with the wiring adjusted, e.g. to point at providers' stand-ins.
 func SetupWith(t *testing.T, adjust func(*wire.Config)) *Bundle {
+	t.Helper()
+	return setup(t, adjust, nil, func(*wire.App, *web.Options) {}, nil)
+}
+
+// SetupKratos is Setup as production runs: ENGAGE_ENV=production (no local sign-in links,
+// Secure cookies) with admins signing in through a stand-in Kratos configured as Engage ships
+// it (deploy/kratos/kratos.yml: its cookie name, its UI URLs on this console), customers
+// logging in through a stand-in WeChat that knows the Mini Program Furnish configures, and
+// River's job UI served to the platform operator.
+func SetupKratos(t *testing.T) *Bundle {
+	t.Helper()
+	return SetupKratosWith(t, nil)
+}
+
+// SetupKratosWith is SetupKratos with wrap (when not nil) around the whole HTTP surface, to
+// watch what reaches it.
+func SetupKratosWith(t *testing.T, wrap func(http.Handler) http.Handler) *Bundle {
+	t.Helper()
+	kratos, wx := kratostest.New(t), wechattest.New(t)
+	wx.AddApp(miniApp, miniSecret)
+	b := setup(t, func(c *wire.Config) {
+		c.Production, c.SignInKey, c.KratosURL, c.WeChatAPI = true, nil, kratos.URL(), wx.URL()
+	}, kratos, func(a *wire.App, o *web.Options) {
+		ui, err := web.JobsUI(t.Context(), a)
+		require.NoError(t, err)
+		o.KratosBrowserURL, o.Jobs = kratos.URL(), ui
+	}, wrap)
+	kratos.ServeConsoleAt(b.URL)
+	b.WeChat = wx
+	return b
+}
+
+// setup starts Engage on a fresh database with the wiring and HTTP options adjusted.
+func setup(t *testing.T, adjust func(*wire.Config), kratos *kratostest.Server, options func(*wire.App, *web.Options),
+	wrap func(http.Handler) http.Handler) *Bundle {
 	t.Helper()
 	pg := pgtest.New(t)
 	db := pg.OpenApp(t)
@@ -55,10 +98,20 @@ func SetupWith(t *testing.T, adjust func(*wire.Config)) *Bundle {
 	listening := make(chan struct{})
 	go a.Listener.Run(ctx, func() { close(listening) })
 	<-listening
-	srv := httptest.NewServer(web.Handler(a, web.Options{PlatformKey: PlatformKey,
-		APILimits: ratelimit.DefaultAPILimits, SignInLimits: ratelimit.DefaultSignInLimits}))
+	// The public URL is the server's own, known once it listens and before it serves.
+	srv := httptest.NewUnstartedServer(nil)
+	publicURL := "http://" + srv.Listener.Addr().String()
+	o := web.Options{PlatformKey: PlatformKey, APILimits: ratelimit.DefaultAPILimits, SignInLimits: ratelimit.DefaultSignInLimits,
+		PublicURL: publicURL}
+	options(a, &o)
+	var h http.Handler = web.Handler(a, o)
+	if wrap != nil {
+		h = wrap(h)
+	}
+	srv.Config.Handler = h
+	srv.Start()
 	t.Cleanup(srv.Close)
-	return &Bundle{URL: srv.URL, App: a, Browser: browsertest.New(t)}
+	return &Bundle{URL: srv.URL, App: a, PG: pg, Browser: browsertest.New(t), Kratos: kratos}
 }
 
 // SetupOwner is Setup with the brand lotus-tea and its owner owner@lotus.example signed in.
@@ -78,10 +131,16 @@ func (b *Bundle) Brand(t *testing.T, slug, name string) tenants.Tenant {
 	return tn
 }
 
-// Member makes email a member of tn with roles.
+// Member makes email a member of tn with roles; with Kratos (SetupKratos), by an invitation
+// that the admin's first signed-in request accepts, as production does.
 func (b *Bundle) Member(t *testing.T, tn tenants.Tenant, email string, roles ...access.Role) {
 	t.Helper()
-	_, err := b.App.Access.AddAdmin(context.Background(), tn.ID, email, "", roles)
+	var err error
+	if b.Kratos != nil {
+		_, err = b.App.Access.Invite(context.Background(), tn.ID, nil, email, roles)
+	} else {
+		_, err = b.App.Access.AddAdmin(context.Background(), tn.ID, email, "", roles)
+	}
 	require.NoError(t, err)
 }
 
@@ -93,10 +152,17 @@ func (b *Bundle) Link(t *testing.T, email string) string {
 	return b.URL + "/console/login?token=" + token
 }
 
-// SignIn opens a fresh browser context signed in as email.
+// SignIn opens a fresh browser context signed in as email: with a Kratos session cookie for a
+// bundle from SetupKratos, else with a one-time link.
 func (b *Bundle) SignIn(t *testing.T, email string) *browsertest.Tab {
 	t.Helper()
 	tab := b.Browser.Incognito(t)
+	if b.Kratos != nil {
+		token := b.Kratos.AddSession(kratostest.Valid(email))
+		tab.Run(t, browsertest.SetCookie(b.Kratos.CookieName(), token, b.Kratos.URL()), chromedp.Navigate(b.URL+"/console/"),
+			chromedp.WaitVisible(chromedp.CSS("[data-test=current-brand]")))
+		return tab
+	}
 	tab.Run(t, chromedp.Navigate(b.Link(t, email)), chromedp.WaitVisible(chromedp.CSS("[data-test=current-brand]")))
 	return tab
 }
@@ -112,9 +178,13 @@ func (b *Bundle) Get(t *testing.T, path, cookie string) *http.Response {
 	return resp
 }
 
-// SessionCookie signs email in outside the browser and returns the Cookie header to send.
+// SessionCookie signs email in outside the browser and returns the Cookie header to send:
+// through Kratos for a bundle from SetupKratos, else with a one-time link.
 func (b *Bundle) SessionCookie(t *testing.T, email string) string {
 	t.Helper()
+	if b.Kratos != nil {
+		return b.Kratos.Cookie(b.Kratos.AddSession(kratostest.Valid(email)))
+	}
 	resp := b.Get(t, strings.TrimPrefix(b.Link(t, email), b.URL), "")
 	resp.Body.Close()
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)

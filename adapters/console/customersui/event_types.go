@@ -168,7 +168,12 @@ func rowsFailed(rows []fieldRow) bool {
 func (h *handlers) deleteEventType(w http.ResponseWriter, r *http.Request) {
 	v := console.ViewOf(r)
 	err := h.d.Events.DeleteEventType(r.Context(), v.Tenant.ID, chi.URLParam(r, "key"))
-	if err != nil && !errors.Is(err, ports.ErrEventTypeNotFound) {
+	if errors.Is(err, ports.ErrEventTypeNotFound) {
+		// Another brand's type is not found, as one that never was: no redirect that looks done.
+		console.NotFound(w, r)
+		return
+	}
+	if err != nil {
 		console.Internal(w, r, err)
 		return
 	}

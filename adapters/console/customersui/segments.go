@@ -201,7 +201,11 @@ func (h *handlers) deleteSegment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := console.ViewOf(r)
-	if err := h.d.Segments.Delete(r.Context(), v.Tenant.ID, id); err != nil && !errors.Is(err, ports.ErrSegmentNotFound) {
+	// Another brand's segment is not found, as one that never was: no redirect that looks done.
+	if err := h.d.Segments.Delete(r.Context(), v.Tenant.ID, id); errors.Is(err, ports.ErrSegmentNotFound) {
+		console.NotFound(w, r)
+		return
+	} else if err != nil {
 		console.Internal(w, r, err)
 		return
 	}

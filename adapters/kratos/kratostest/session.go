@@ -76,6 +76,8 @@ type stored struct {
 	id, identityID, addressID, deviceID string
 	schemaURL                           string
 	issuedAt                            time.Time
+	// logoutToken is what the session's logout URL carries.
+	logoutToken string
 }
 
 // state is the identity's state, defaulting to active.

@@ -14,36 +14,32 @@ import (
 // it exists, is active, has not expired and its identity is active (Kratos's Session.IsActive).
 func (s *Server) whoami(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	s.requests++
-	failWith := s.failWith
-	st, found := s.sessions[tokenFrom(r)]
+	st, found := s.sessionOf(r)
 	s.mu.Unlock()
 
-	if failWith != 0 {
-		writeError(w, failWith, "")
-		return
-	}
 	if !found || (!st.Raw && !st.valid(time.Now())) {
-		writeError(w, http.StatusUnauthorized, "No valid session credentials found in the request.")
+		writeError(w, http.StatusUnauthorized, noActiveSession())
 		return
 	}
-	body, err := json.Marshal(st.model())
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, err.Error())
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("X-Kratos-Authenticated-Identity-Id", st.identityID)
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body)
+	writeJSON(w, http.StatusOK, st.model())
 }
 
-// tokenFrom reads the session token in the order Kratos does.
-func tokenFrom(r *http.Request) string {
+// sessionOf is the session the request names, valid or not; the caller holds s.mu.
+func (s *Server) sessionOf(r *http.Request) (stored, bool) {
+	st, ok := s.sessions[s.tokenFrom(r)]
+	if !ok {
+		return stored{}, false
+	}
+	return *st, true
+}
+
+// tokenFrom reads the session token in the order Kratos does; the caller holds s.mu.
+func (s *Server) tokenFrom(r *http.Request) string {
 	if t := r.Header.Get("X-Session-Token"); t != "" {
 		return t
 	}
-	if c, err := r.Cookie(CookieName); err == nil && c.Value != "" {
+	if c, err := r.Cookie(s.cfg.CookieName); err == nil && c.Value != "" {
 		return c.Value
 	}
 	scheme, t, ok := strings.Cut(r.Header.Get("Authorization"), " ")
@@ -55,13 +51,16 @@ func tokenFrom(r *http.Request) string {
 
 // messages are the default messages of Kratos's (herodot's) errors by status.
 var messages = map[int]string{
+	http.StatusBadRequest:          "The request was malformed or contained invalid parameters",
 	http.StatusUnauthorized:        "The request could not be authorized",
 	http.StatusForbidden:           "The requested action was forbidden",
+	http.StatusNotFound:            "The requested resource could not be found",
+	http.StatusGone:                "The requested resource is no longer available because it has expired or is otherwise invalid.",
 	http.StatusInternalServerError: "An internal server error occurred, please contact the system administrator",
 }
 
-// writeError writes Kratos's JSON error body: {"error":{"code","status","reason","message"}}.
-func writeError(w http.ResponseWriter, status int, reason string) {
+// genericError is Kratos's (herodot's) error of status, with an ID and a reason when not empty.
+func genericError(status int, id, reason string) client.GenericError {
 	e := client.GenericError{
 		Code:    client.PtrInt64(int64(status)),
 		Status:  client.PtrString(http.StatusText(status)),
@@ -70,10 +69,30 @@ func writeError(w http.ResponseWriter, status int, reason string) {
 	if e.Message == "" {
 		e.Message = http.StatusText(status)
 	}
+	if id != "" {
+		e.Id = client.PtrString(id)
+	}
 	if reason != "" {
 		e.Reason = client.PtrString(reason)
 	}
-	body, err := json.Marshal(client.ErrorGeneric{Error: e})
+	return e
+}
+
+// noActiveSession is Kratos's ErrNoActiveSessionFound.
+func noActiveSession() client.GenericError {
+	e := genericError(http.StatusUnauthorized, "session_inactive", "No active session was found in this request.")
+	e.Message = "request does not have a valid authentication session"
+	return e
+}
+
+// writeError writes Kratos's JSON error body: {"error":{"id","code","status","reason","message",...}}.
+func writeError(w http.ResponseWriter, status int, e client.GenericError) {
+	writeJSON(w, status, client.ErrorGeneric{Error: e})
+}
+
+// writeJSON writes v as Kratos writes its answers.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return

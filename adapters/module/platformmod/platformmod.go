@@ -4,6 +4,7 @@
 package platformmod
 
 import (
+	"cmp"
 	"fmt"
 	"time"
 
@@ -82,15 +83,21 @@ func services(k *module.Kernel) (module.Shared, error) {
 	local := signin.NewService(signin.Deps{Users: users, Store: platformdb.NewLocalSignIn(db), Clock: cfg.Clock, Key: cfg.SignInKey,
 		Production: cfg.Production})
 	module.Provide(k, local)
-	var identity ports.IdentityProvider
+	var (
+		identity    ports.IdentityProvider
+		selfService ports.SelfService
+	)
 	if cfg.KratosURL != "" {
-		if identity, err = kratos.New(cfg.KratosURL, nil); err != nil {
+		provider, err := kratos.New(cfg.KratosURL, cmp.Or(cfg.KratosSessionCookie, kratos.DefaultSessionCookie), nil)
+		if err != nil {
 			return module.Shared{}, fmt.Errorf("kratos: %w", err)
 		}
+		identity, selfService = provider, provider
 	} else if !cfg.Production {
 		identity = local
 	}
 	module.Provide(k, identity)
+	module.Provide(k, selfService)
 	secretsSvc := secrets.NewService(secrets.Deps{Tx: db, Secrets: platformdb.Secrets{}, Cipher: k.Keyring, Audit: k.Audit,
 		Tenants: k.Tenants, Clock: cfg.Clock})
 	module.Provide(k, secretsSvc)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
+	"riverqueue.com/riverui"
 
 	"github.com/engagehq/engage/adapters/console"
 	"github.com/engagehq/engage/adapters/httpapi"
@@ -48,6 +49,7 @@ func Handler(a *wire.App, o Options) http.Handler {
 	con := console.New(console.Deps{
 		Tenants: a.Tenants, Access: a.Access, Authorizer: a.Authorizer,
 		Identity: a.Identity, SignIn: local, PlatformKey: o.PlatformKey, KratosBrowserURL: o.KratosBrowserURL,
+		SelfService: a.SelfService, PublicURL: o.PublicURL,
 		CSRFKey: csrfKey[:], SecureCookies: a.Config.Production, Logger: a.Config.Logger,
 		SignInLimit: func(h http.Handler) http.Handler { return limiter.ByIP(o.SignInLimits.Default, h) },
 		Modules:     ConsoleModules(a),
@@ -107,6 +109,18 @@ func ConsoleModules(a *wire.App) []console.Module {
 // built on an empty kernel (the document describes operations, not data).
 func Document() *huma.OpenAPI {
 	return httpapi.New(httpapi.Deps{Modules: APIModules(&wire.App{Modules: wire.Modules(), Kernel: module.NewKernel()})}).API().OpenAPI()
+}
+
+// JobsUI is River's web UI over a's jobs, for Options.Jobs, running until ctx ends.
+func JobsUI(ctx context.Context, a *wire.App) (http.Handler, error) {
+	ui, err := riverui.NewHandler(&riverui.HandlerOpts{Endpoints: riverui.NewEndpoints(a.River, nil), Logger: a.Config.Logger, Prefix: httpapi.JobsPrefix})
+	if err != nil {
+		return nil, err
+	}
+	if err := ui.Start(ctx); err != nil {
+		return nil, err
+	}
+	return ui, nil
 }
 
 // localSignIn is a's local sign-in links, which production refuses.

@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"time"
 
@@ -119,7 +120,8 @@ func (s *Service) Session(ctx context.Context, cookie, token string) (ports.Iden
 	if token == "" {
 		return ports.Identity{}, ports.ErrNoSession
 	}
-	user, err := s.store.Session(ctx, hash(token), s.clock.Now())
+	sum := hash(token)
+	user, err := s.store.Session(ctx, sum, s.clock.Now())
 	if errors.Is(err, ports.ErrSessionNotFound) {
 		return ports.Identity{}, ports.ErrNoSession
 	}
@@ -130,7 +132,8 @@ func (s *Service) Session(ctx context.Context, cookie, token string) (ports.Iden
 	if err != nil {
 		return ports.Identity{}, err
 	}
-	return ports.Identity{ID: u.IdentityID, Email: u.Email, EmailVerified: true, Name: u.Name}, nil
+	// The session is named by its token's hash, which is how the store knows it.
+	return ports.Identity{ID: u.IdentityID, Email: u.Email, EmailVerified: true, Name: u.Name, SessionID: hex.EncodeToString(sum)}, nil
 }
 
 // SignOut ends a session.

@@ -1,0 +1,122 @@
+package consoletest
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/engagehq/engage/application/customers/customers"
+	"github.com/engagehq/engage/application/customers/segments"
+	"github.com/engagehq/engage/application/platform/channels"
+	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/customers/event"
+	"github.com/engagehq/engage/domain/platform/webhook"
+	"github.com/engagehq/engage/ports"
+	"github.com/engagehq/engage/tenants"
+)
+
+// Objects are one of each thing a brand's console pages change, made by Furnish, to aim
+// requests at: a test then checks that they are still there.
+type Objects struct {
+	Tenant tenants.Tenant
+	// APIKey, Invitation, Member (an admin besides the owner), Webhook, Segment, TagRule and
+	// Customer are IDs; Role a custom role's name, EventType a custom event type's key, Tag a
+	// tag of Customer, and OpenID the customer's WeChat login (empty without a WeChat stand-in).
+	APIKey, Invitation, Member, Webhook, Segment, TagRule, Customer uuid.UUID
+	Role, EventType, Tag, OpenID                                    string
+}
+
+// miniApp and miniSecret are the Mini Program of Furnish's brands.
+const (
+	miniApp    = "wx00c0ffee00c0ffee"
+	miniSecret = "consoletest-mini-secret"
+)
+
+// Furnish makes one of each object in tn, through the services as the console would.
+func (b *Bundle) Furnish(t *testing.T, tn tenants.Tenant) Objects {
+	t.Helper()
+	ctx := context.Background()
+	a := b.App
+	o := Objects{Tenant: tn, Role: "visiting_auditor", EventType: "store_tour", Tag: "vip"}
+	key, err := a.APIKeys.Create(ctx, tn.ID, nil, "POS "+tn.Slug, access.RoleStoreStaff)
+	require.NoError(t, err)
+	o.APIKey = key.Key.ID
+	inv, err := a.Access.Invite(ctx, tn.ID, nil, "invited@"+tn.Slug+".example", []access.Role{access.RoleMarketer})
+	require.NoError(t, err)
+	o.Invitation = inv.ID
+	m, err := a.Access.AddAdmin(ctx, tn.ID, "marketer@"+tn.Slug+".example", "", []access.Role{access.RoleMarketer})
+	require.NoError(t, err)
+	o.Member = m.UserID
+	_, err = a.Access.SaveRole(ctx, tn.ID, []access.Role{access.RoleOwner}, o.Role, "reads the audit trail", []string{string(access.PermAuditRead)})
+	require.NoError(t, err)
+	hook, _, err := a.Webhooks.Create(ctx, tn.ID, webhook.Draft{URL: "https://hooks." + tn.Slug + ".example/engage", EventTypes: []string{"customer.created"}})
+	require.NoError(t, err)
+	o.Webhook = hook.ID
+	tree := map[string]any{"field": "city", "op": "=", "value": "上海"}
+	seg, err := a.Segments.Create(ctx, tn.ID, segments.Draft{Name: "Shanghai", Tree: tree})
+	require.NoError(t, err)
+	o.Segment = seg.ID
+	rule, err := a.Segments.CreateRule(ctx, tn.ID, segments.RuleDraft{Tag: "shanghai", Tree: tree, Enabled: true})
+	require.NoError(t, err)
+	o.TagRule = rule.ID
+	_, err = a.Events.SaveEventType(ctx, tn.ID, event.CustomType{Key: o.EventType, Label: "Store tour",
+		Fields: []event.CustomField{{Key: "store", Label: "Store", Type: "string"}}})
+	require.NoError(t, err)
+	name, city := "王小明", "上海"
+	c, err := a.Customers.Create(ctx, tn.ID, customers.Patch{Name: &name, City: &city})
+	require.NoError(t, err)
+	o.Customer = c.ID
+	_, err = a.Tags.Add(ctx, tn.ID, c.ID, []string{o.Tag})
+	require.NoError(t, err)
+	if b.WeChat != nil {
+		require.NoError(t, a.Channels.Save(ctx, tn.ID, ports.ChannelWeChatMiniProgram, channels.WeChatApp{AppID: miniApp}, miniSecret))
+		o.OpenID = "o-" + tn.Slug
+		login, err := a.CustomerAuth.Login(ctx, tn.ID, b.WeChat.IssueCode(miniApp, o.OpenID, ""))
+		require.NoError(t, err)
+		o.Customer = login.CustomerID
+		_, err = a.Tags.Add(ctx, tn.ID, o.Customer, []string{o.Tag})
+		require.NoError(t, err)
+	}
+	return o
+}
+
+// Fill puts o's objects into the pattern of a console route (e.g. /webhooks/{id}/pause) or of
+// an API operation (without /v1), each parameter by the object the path names; false for a
+// parameter it has no object for, so that a new kind of route gets one here. The first entry
+// for a parameter whose prefix matches fills it.
+func (o Objects) Fill(pattern string) (string, bool) {
+	// No delivery exists until a worker sends one: a made-up ID stands for it.
+	delivery := uuid.NewSHA1(uuid.NameSpaceOID, []byte(o.Webhook.String())).String()
+	byPrefix := []struct{ prefix, param, value string }{
+		{"/webhooks/deliveries/", "{id}", delivery},
+		{"/event-types/", "{key}", o.EventType},
+		{"/mini/", "{tenant}", o.Tenant.Slug},
+		{"/platform/tenants/", "{tenant}", o.Tenant.Slug},
+		{"/secrets/", "{name}", ports.ChannelSMTP},
+		{"/team/members/", "{user_id}", o.Member.String()},
+		{"/wechat-accounts/", "{openid}", o.OpenID},
+		{"/api-keys/", "{id}", o.APIKey.String()},
+		{"/team/invitations/", "{id}", o.Invitation.String()},
+		{"/team/members/", "{id}", o.Member.String()},
+		{"/roles/", "{name}", o.Role},
+		{"/settings/channels/", "{channel}", ports.ChannelSMTP},
+		{"/settings/event-types/", "{key}", o.EventType},
+		{"/webhooks/", "{id}", o.Webhook.String()},
+		{"/webhooks/", "{delivery}", delivery},
+		{"/segments/", "{id}", o.Segment.String()},
+		{"/tag-rules/", "{id}", o.TagRule.String()},
+		{"/customers/", "{id}", o.Customer.String()},
+		{"/customers/", "{openid}", o.OpenID},
+		{"/platform/tenants/", "{slug}", o.Tenant.Slug},
+	}
+	out := pattern
+	for _, p := range byPrefix {
+		if strings.HasPrefix(pattern, p.prefix) && p.value != "" {
+			out = strings.ReplaceAll(out, p.param, p.value)
+		}
+	}
+	return out, !strings.Contains(out, "{")
+}
