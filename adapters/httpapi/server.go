@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humachi"
@@ -71,9 +72,13 @@ type Server struct {
 	kit    *Kit
 
 	brandDocs *brandDocs
+	// uniqueLists remembers which operations' bodies have lists of unique values.
+	uniqueLists sync.Map
 }
 
 func init() {
+	// A list is never null: the server sends [] for none and refuses null.
+	huma.DefaultArrayNullable = false
 	huma.NewErrorWithContext = humaProblem
 	huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
 		return humaProblem(nil, status, msg, errs...)
@@ -121,7 +126,7 @@ func New(deps Deps) *Server {
 		schemePlatform: {Type: "http", Scheme: "bearer", Description: "The platform operator key (ENGAGE_PLATFORM_KEY)"},
 	}
 	s.api = humachi.New(s.router, config)
-	s.api.UseMiddleware(s.nameOperation, s.authenticate, s.idempotent)
+	s.api.UseMiddleware(s.nameOperation, s.authenticate, s.screenInput, s.idempotent)
 	for _, m := range deps.Modules {
 		m.RegisterAPI(s.api, s.kit)
 	}

@@ -3,8 +3,11 @@ package customersapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -51,6 +54,7 @@ func (in EventIn) draft() event.Draft {
 		}
 		d.OccurredAt = t
 	}
+	d.Malformed = append(d.Malformed, in.nulFields()...)
 	if len(in.Items) > 0 {
 		d.Items = make([]event.Item, len(in.Items))
 		for i, it := range in.Items {
@@ -58,6 +62,52 @@ func (in EventIn) draft() event.Draft {
 		}
 	}
 	return d
+}
+
+// nulFields names the fields of the event whose text holds NUL characters, which no event
+// may carry (the kit leaves them to this check, so that only the event at fault is refused).
+func (in EventIn) nulFields() []*event.FieldError {
+	var out []*event.FieldError
+	nul := func(field string) {
+		out = append(out, &event.FieldError{Field: field, Err: errors.New("must not contain NUL characters")})
+	}
+	for field, v := range map[string]string{"id": in.ID, "customer_id": in.CustomerID, "type": in.Type, "channel": in.Channel,
+		"occurred_at": in.OccurredAt, "store": in.Store} {
+		if strings.ContainsRune(v, 0) {
+			nul(field)
+		}
+	}
+	for i, it := range in.Items {
+		for field, v := range map[string]string{"sku": it.SKU, "category": it.Category} {
+			if strings.ContainsRune(v, 0) {
+				nul(fmt.Sprintf("items[%d].%s", i, field))
+			}
+		}
+	}
+	var walk func(at string, v any)
+	walk = func(at string, v any) {
+		switch v := v.(type) {
+		case string:
+			if strings.ContainsRune(v, 0) {
+				nul(at)
+			}
+		case map[string]any:
+			for k, x := range v {
+				if strings.ContainsRune(k, 0) {
+					nul(at)
+					continue
+				}
+				walk(at+"."+k, x)
+			}
+		case []any:
+			for i, x := range v {
+				walk(fmt.Sprintf("%s[%d]", at, i), x)
+			}
+		}
+	}
+	walk("payload", in.Payload)
+	slices.SortFunc(out, func(a, b *event.FieldError) int { return strings.Compare(a.Field, b.Field) })
+	return out
 }
 
 type ingestInput struct {
@@ -146,7 +196,7 @@ func typeField(typ string) *httpapi.FieldDetail {
 
 func (m *Module) registerEvents(api huma.API) {
 	tags := []string{"Customer events"}
-	httpapi.Register(api, httpapi.Tenant(access.PermEventsWrite), httpapi.Idempotent(huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(access.PermEventsWrite), httpapi.ChecksText(httpapi.Idempotent(huma.Operation{
 		OperationID: "ingest-events", Method: http.MethodPost, Path: "/v1/events", Tags: tags,
 		Summary: "Send a batch of customer events",
 		Description: "Stores 1 to 1,000 events (purchases, visits, page views, clicks, shares, referrals, surveys, custom types) " +
@@ -155,7 +205,7 @@ func (m *Module) registerEvents(api huma.API) {
 			"and the valid events are stored even when others are rejected. History may be sent (backfill). " +
 			"Accepted events reach the customer's timeline at once and their activity aggregates moments later.",
 		MaxBodyBytes: maxEventsBody,
-	}), func(ctx context.Context, in *ingestInput) (*ingestOutput, error) {
+	})), func(ctx context.Context, in *ingestInput) (*ingestOutput, error) {
 		drafts := make([]event.Draft, len(in.Body.Events))
 		for i, e := range in.Body.Events {
 			drafts[i] = e.draft()

@@ -83,6 +83,8 @@ func TestABatchReportsEachEventAndStoresOnlyTheValidOnes(t *testing.T) {
 		map[string]any{"id": "web-7", "customer_id": alice, "type": "page_view", "channel": "fax", "occurred_at": "yesterday"},
 		map[string]any{"id": "mp-8", "customer_id": alice, "type": "custom:tea_tasting", "channel": "mini_program",
 			"occurred_at": "2001-02-03T12:00:00+08:00", "payload": map[string]any{"cups": 3}},
+		map[string]any{"id": "mp-9", "customer_id": alice, "type": "survey", "channel": "mini_program", "store": "\u0000",
+			"occurred_at": now.Format(time.RFC3339), "payload": map[string]any{"answers": []any{"好", "a\u0000b"}}},
 	}})
 	require.Equal(t, http.StatusOK, batch.Status, "%s", batch.Raw)
 	require.Equal(t, []string{
@@ -95,10 +97,11 @@ func TestABatchReportsEachEventAndStoresOnlyTheValidOnes(t *testing.T) {
 		"rejected unknown_customer body.events[6].customer_id",
 		"rejected validation_failed body.events[7].occurred_at body.events[7].channel",
 		"accepted",
-	}, results(t, batch))
+		"rejected validation_failed body.events[9].payload.answers[1] body.events[9].store",
+	}, results(t, batch), "an event with NUL characters is refused alone")
 	require.EqualValues(t, 2, batch.Body["accepted"])
 	require.EqualValues(t, 2, batch.Body["duplicates"])
-	require.EqualValues(t, 5, batch.Body["rejected"])
+	require.EqualValues(t, 6, batch.Body["rejected"])
 	require.Equal(t, 2, b.reactJobs(t), "one job for the batch")
 
 	timeline := b.Do(t, http.MethodGet, "/v1/customers/"+alice+"/timeline", owner, nil)
