@@ -125,11 +125,15 @@ func New(deps Deps) *Server {
 			"or cookie, or a local sign-in session); X-Engage-Tenant picks which of the admin's brands the request acts in"},
 		schemePlatform: {Type: "http", Scheme: "bearer", Description: "The platform operator key (ENGAGE_PLATFORM_KEY)"},
 	}
+	config.Servers = []*huma.Server{{URL: "/", Description: "The Engage instance that serves this document (a brand's own document, " +
+		"/t/{slug}/openapi.json, names the instance's public URL)"}}
 	s.api = humachi.New(s.router, config)
+	defineComponents(s.api.OpenAPI())
 	s.api.UseMiddleware(s.nameOperation, s.authenticate, s.screenInput, s.idempotent)
 	for _, m := range deps.Modules {
 		m.RegisterAPI(s.api, s.kit)
 	}
+	listTags(s.api.OpenAPI())
 	if err := checkDeclarations(s.api.OpenAPI()); err != nil {
 		panic(err)
 	}

@@ -134,6 +134,14 @@ func NewWith(t *testing.T, o Options) *Bundle {
 	})
 	hs := httptest.NewServer(b.Srv)
 	t.Cleanup(hs.Close)
+	t.Cleanup(func() {
+		// Every answer the test saw is one the OpenAPI document lists.
+		for _, line := range strings.Split(logs.String(), "\n") {
+			if strings.Contains(line, httpapi.UndocumentedAnswer) {
+				t.Errorf("the API answered what its document does not list: %s", line)
+			}
+		}
+	})
 	b.URL = hs.URL
 	return b
 }

@@ -140,7 +140,7 @@ type attributeDefsBody struct {
 func (m *Module) registerCustomers(api huma.API) {
 	tags := []string{"Customers"}
 	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), httpapi.Idempotent(huma.Operation{
-		OperationID: "create-customer", Method: http.MethodPost, Path: "/v1/customers", Tags: tags,
+		OperationID: "create-customer", Errors: []int{http.StatusConflict}, Method: http.MethodPost, Path: "/v1/customers", Tags: tags,
 		Summary: "Create a customer", DefaultStatus: http.StatusCreated,
 	}), func(ctx context.Context, in *struct{ Body customerFields }) (*customerOutput, error) {
 		p, err := in.Body.patch(ctx)
@@ -192,7 +192,7 @@ func (m *Module) registerCustomers(api huma.API) {
 	})
 
 	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), huma.Operation{
-		OperationID: "update-customer", Method: http.MethodPatch, Path: "/v1/customers/{id}", Tags: tags, Summary: "Change a customer's profile",
+		OperationID: "update-customer", Errors: []int{http.StatusConflict}, Method: http.MethodPatch, Path: "/v1/customers/{id}", Tags: tags, Summary: "Change a customer's profile",
 	}, func(ctx context.Context, in *struct {
 		CustomerPath
 		Body customerFields

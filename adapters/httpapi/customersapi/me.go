@@ -91,7 +91,7 @@ func (m *Module) registerSelfService(api huma.API) {
 	tags := []string{"Mini Program"}
 
 	httpapi.Register(api, httpapi.Customer(m), huma.Operation{
-		OperationID: "import-my-wechat-profile", Method: http.MethodPost, Path: "/v1/me/wechat-profile", Tags: tags,
+		OperationID: "import-my-wechat-profile", Errors: []int{http.StatusServiceUnavailable}, Method: http.MethodPost, Path: "/v1/me/wechat-profile", Tags: tags,
 		Summary: "Import the member's WeChat nickname and avatar",
 		Description: "Stores what the member authorised in the Mini Program (its nickname input and chooseAvatar, once " +
 			"uploaded to WeChat's CDN) on their Mini Program account, and on their profile: the avatar, and the nickname as " +
