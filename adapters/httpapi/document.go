@@ -2,10 +2,13 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 )
@@ -120,7 +123,7 @@ func document(op *huma.Operation) {
 		statuses = append(statuses, http.StatusBadRequest, http.StatusUnprocessableEntity)
 	}
 	if op.RequestBody != nil {
-		statuses = append(statuses, http.StatusRequestEntityTooLarge)
+		statuses = append(statuses, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType)
 	}
 	for _, p := range op.Parameters {
 		if p.In == "path" {
@@ -165,7 +168,7 @@ func document(op *huma.Operation) {
 		if op.Metadata[metaIdempotent] == true {
 			r.Headers[headerReplayed] = headerRef(headerReplayed)
 		}
-		if h := r.Headers[headerLocation]; h != nil {
+		if op.Metadata[metaLocation] != nil && status == http.StatusCreated {
 			r.Headers[headerLocation] = headerRef(headerLocation)
 		}
 	}
@@ -210,4 +213,41 @@ func listTags(doc *huma.OpenAPI) {
 	for _, t := range missing {
 		doc.Tags = append(doc.Tags, &huma.Tag{Name: t})
 	}
+}
+
+// metaLocation holds the path template of what an operation creates.
+const metaLocation = "location"
+
+// Creates marks op as creating what location names, a path whose {name}s are fields of the
+// created body ("/v1/customers/{id}"): its 201 carries a Location header, documented.
+func Creates(op huma.Operation, location string) huma.Operation {
+	if op.Metadata == nil {
+		op.Metadata = map[string]any{}
+	}
+	op.Metadata[metaLocation] = location
+	return op
+}
+
+// setLocation is the transformer that sends the Location of what a 201 created.
+func setLocation(ctx huma.Context, status string, v any) (any, error) {
+	template, _ := ctx.Operation().Metadata[metaLocation].(string)
+	if status != "201" || template == "" {
+		return v, nil
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return v, err
+	}
+	var fields map[string]any
+	if json.Unmarshal(raw, &fields) != nil {
+		return v, nil
+	}
+	location := template
+	for name, value := range fields {
+		if s, ok := value.(string); ok {
+			location = strings.ReplaceAll(location, "{"+name+"}", url.PathEscape(s))
+		}
+	}
+	ctx.SetHeader(headerLocation, location)
+	return v, nil
 }

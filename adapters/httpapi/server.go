@@ -119,6 +119,7 @@ func New(deps Deps) *Server {
 		"(`Authorization: Bearer egk_...`); platform operators with the platform key. Errors are RFC 9457 problem documents " +
 		"with a stable `code`. Value-moving POSTs accept an `Idempotency-Key` header."
 	config.CreateHooks = nil // no $schema links in responses
+	config.Transformers = append(config.Transformers, setLocation)
 	config.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		schemeAPIKey: {Type: "http", Scheme: "bearer", Description: "A tenant API key, egk_..."},
 		schemeSession: {Type: "apiKey", In: "header", Name: "X-Session-Token", Description: "An admin session (Kratos session token " +

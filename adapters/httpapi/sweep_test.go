@@ -309,6 +309,10 @@ func (s *sweep) requests(op operation) []request {
 			bad := bad
 			with(bad.what, func(r *request) { r.body = []byte(bad.body) })
 		}
+		for _, ct := range []string{"text/plain", "application/xml; charset=utf-8", "application/json; charset=\xab"} {
+			ct := ct
+			with("Content-Type "+ct, func(r *request) { r.contentType = ct })
+		}
 		for _, field := range s.fields(media.Schema, nil, 0) {
 			for _, bad := range badValues {
 				field, bad := field, bad

@@ -139,10 +139,10 @@ type attributeDefsBody struct {
 
 func (m *Module) registerCustomers(api huma.API) {
 	tags := []string{"Customers"}
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), httpapi.Idempotent(huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), httpapi.Creates(httpapi.Idempotent(huma.Operation{
 		OperationID: "create-customer", Errors: []int{http.StatusConflict}, Method: http.MethodPost, Path: "/v1/customers", Tags: tags,
 		Summary: "Create a customer", DefaultStatus: http.StatusCreated,
-	}), func(ctx context.Context, in *struct{ Body customerFields }) (*customerOutput, error) {
+	}), "/v1/customers/{id}"), func(ctx context.Context, in *struct{ Body customerFields }) (*customerOutput, error) {
 		p, err := in.Body.patch(ctx)
 		if err != nil {
 			return nil, err

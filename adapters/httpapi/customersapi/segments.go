@@ -159,11 +159,11 @@ func (m *Module) registerSegments(api huma.API) {
 		return out, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), httpapi.Idempotent(huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), httpapi.Creates(httpapi.Idempotent(huma.Operation{
 		OperationID: "create-segment", Errors: []int{http.StatusConflict}, Method: http.MethodPost, Path: "/v1/segments", Tags: tags,
 		Summary: "Save a segment", DefaultStatus: http.StatusCreated,
 		Description: "Its members are computed by a job right after, then kept current as events arrive and hourly. " + treeDoc,
-	}), func(ctx context.Context, in *struct{ Body segmentFields }) (*segmentOutput, error) {
+	}), "/v1/segments/{id}"), func(ctx context.Context, in *struct{ Body segmentFields }) (*segmentOutput, error) {
 		seg, err := m.deps.Segments.Create(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, segments.Draft{Name: in.Body.Name,
 			Description: in.Body.Description, Tree: map[string]any(in.Body.Tree)})
 		if err != nil {

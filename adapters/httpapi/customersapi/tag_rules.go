@@ -51,12 +51,12 @@ type tagRuleOutput struct{ Body TagRuleBody }
 
 func (m *Module) registerTagRules(api huma.API) {
 	tags := []string{"Segments"}
-	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), httpapi.Idempotent(huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), httpapi.Creates(httpapi.Idempotent(huma.Operation{
 		OperationID: "create-tag-rule", Errors: []int{http.StatusConflict}, Method: http.MethodPost, Path: "/v1/tag-rules", Tags: tags,
 		Summary: "Add an auto-tag rule", DefaultStatus: http.StatusCreated,
 		Description: "Customers who match the tree get the tag; those who stop matching lose it, unless they got it another " +
 			"way. Evaluated for every customer by a job right after, for the customers of each batch of events, and hourly. " + treeDoc,
-	}), func(ctx context.Context, in *struct{ Body tagRuleFields }) (*tagRuleOutput, error) {
+	}), "/v1/tag-rules/{id}"), func(ctx context.Context, in *struct{ Body tagRuleFields }) (*tagRuleOutput, error) {
 		r, err := m.deps.Segments.CreateRule(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, in.Body.draft())
 		if err != nil {
 			return nil, m.segmentError(ctx, "body.tree", err)

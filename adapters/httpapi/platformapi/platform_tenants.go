@@ -84,10 +84,10 @@ type issueKeyInput struct {
 }
 
 func (m *Module) registerPlatformTenants(api huma.API) {
-	httpapi.Register(api, httpapi.Platform(), huma.Operation{
+	httpapi.Register(api, httpapi.Platform(), httpapi.Creates(huma.Operation{
 		OperationID: "platform-create-tenant", Errors: []int{http.StatusConflict}, Method: http.MethodPost, Path: "/v1/platform/tenants",
 		Summary: "Onboard a brand tenant", DefaultStatus: http.StatusCreated,
-	}, func(ctx context.Context, in *createTenantInput) (*tenantOutput, error) {
+	}, "/v1/platform/tenants/{slug}"), func(ctx context.Context, in *createTenantInput) (*tenantOutput, error) {
 		t, err := m.deps.Tenancy.Create(ctx, tenants.Draft{Slug: in.Body.Slug, Name: in.Body.Name, Timezone: in.Body.Timezone, Locale: in.Body.Locale, Plan: in.Body.Plan})
 		if err != nil {
 			return nil, m.mapError(ctx, err)

@@ -169,11 +169,11 @@ func (m *Module) registerTeam(api huma.API) {
 		return out, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermTeamWrite), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(access.PermTeamWrite), httpapi.Creates(huma.Operation{
 		OperationID: "invite-member", Errors: []int{http.StatusConflict, http.StatusForbidden}, Method: http.MethodPost, Path: "/v1/team/invitations", Tags: tags,
 		Summary: "Invite someone by email", DefaultStatus: http.StatusCreated,
 		Description: "The invitation becomes a membership when someone with this verified email first signs in, within 7 days.",
-	}, func(ctx context.Context, in *inviteInput) (*invitationOutput, error) {
+	}, "/v1/team/invitations/{id}"), func(ctx context.Context, in *inviteInput) (*invitationOutput, error) {
 		roles, err := parseRoleList(ctx, in.Body.Roles)
 		if err != nil {
 			return nil, err

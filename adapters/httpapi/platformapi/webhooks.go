@@ -170,13 +170,13 @@ func (m *Module) registerWebhooks(api huma.API) {
 		return out, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermWebhooksWrite), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(access.PermWebhooksWrite), httpapi.Creates(huma.Operation{
 		OperationID: "create-webhook", Method: http.MethodPost, Path: "/v1/webhooks", Tags: tags,
 		Summary: "Register a webhook endpoint", DefaultStatus: http.StatusCreated,
 		Description: "Deliveries are POSTs signed the Standard Webhooks way (webhook-id, webhook-timestamp, webhook-signature " +
 			"= v1,base64(HMAC-SHA256(secret, id.timestamp.body))). The secret is in this response only; it is not idempotent " +
 			"for that reason: a retried request registers a second endpoint.",
-	}, func(ctx context.Context, in *struct{ Body createWebhookBody }) (*webhookSecretOutput, error) {
+	}, "/v1/webhooks/{id}"), func(ctx context.Context, in *struct{ Body createWebhookBody }) (*webhookSecretOutput, error) {
 		e, secret, err := m.deps.Webhooks.Create(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID,
 			webhook.Draft{URL: in.Body.URL, Description: in.Body.Description, EventTypes: in.Body.EventTypes})
 		if err != nil {
