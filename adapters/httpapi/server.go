@@ -119,6 +119,7 @@ func New(deps Deps) *Server {
 		"(`Authorization: Bearer egk_...`); platform operators with the platform key. Errors are RFC 9457 problem documents " +
 		"with a stable `code`. Value-moving POSTs accept an `Idempotency-Key` header."
 	config.CreateHooks = nil // no $schema links in responses
+	config.DocsPath = ""     // huma's page loads its assets from a CDN: /docs is served below
 	config.Transformers = append(config.Transformers, setLocation)
 	config.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		schemeAPIKey: {Type: "http", Scheme: "bearer", Description: "A tenant API key, egk_..."},
@@ -140,6 +141,7 @@ func New(deps Deps) *Server {
 	}
 	s.brandDocs = newBrandDocs(deps.Modules, func() ([]byte, error) { return json.Marshal(s.api.OpenAPI()) })
 	s.router.Get("/t/{slug}/openapi.json", s.brandOpenAPI)
+	s.serveDocs()
 	return s
 }
 
