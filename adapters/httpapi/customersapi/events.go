@@ -36,7 +36,7 @@ type EventIn struct {
 	ID         string         `json:"id,omitempty" example:"pos-0001-20260314-0042" doc:"The sender's own ID of the event, 1-100 printable characters, unique in the brand: an ID sent again is a duplicate and changes nothing"`
 	CustomerID string         `json:"customer_id,omitempty" example:"0f8fad5b-d9cb-469f-a165-70867728950e" doc:"The customer's ID (UUID)"`
 	Type       string         `json:"type,omitempty" example:"purchase" doc:"purchase, visit, page_view, click, share, referral, survey, or custom:<key> of a type the brand defined (see /v1/event-types), whose fields the payload then follows"`
-	Channel    string         `json:"channel,omitempty" example:"pos" doc:"mini_program, pos, website, email, wechat or other"`
+	Channel    string         `json:"channel" enum:"mini_program,pos,website,email,wechat,wecom,tmall,taobao,jd,pinduoduo,douyin,kuaishou,xiaohongshu,meituan,eleme,youzan,app,other" example:"pos" doc:"Where it happened: the brand's Mini Program, a store's POS, its website, email, WeChat (Official Account) or WeCom, its app, or a commerce platform (Tmall, Taobao, JD, Pinduoduo, Douyin, Kuaishou, Xiaohongshu, Meituan, Ele.me, Youzan)"`
 	OccurredAt string         `json:"occurred_at,omitempty" example:"2026-03-14T15:04:05+08:00" doc:"When it happened, RFC 3339 with zone: history is accepted from 1990 on, the future up to 5 minutes ahead"`
 	AmountFen  *int64         `json:"amount_fen,omitempty" doc:"Purchases only, and required for them: what the customer paid, in fen"`
 	Store      string         `json:"store,omitempty" doc:"The store, at most 100 characters"`
@@ -139,7 +139,7 @@ type EventBody struct {
 	ID         string         `json:"id"`
 	CustomerID string         `json:"customer_id" format:"uuid"`
 	Type       string         `json:"type"`
-	Channel    string         `json:"channel"`
+	Channel    string         `json:"channel" enum:"mini_program,pos,website,email,wechat,wecom,tmall,taobao,jd,pinduoduo,douyin,kuaishou,xiaohongshu,meituan,eleme,youzan,app,other"`
 	OccurredAt time.Time      `json:"occurred_at"`
 	ReceivedAt time.Time      `json:"received_at"`
 	AmountFen  *int64         `json:"amount_fen,omitempty"`
@@ -161,7 +161,7 @@ type timelineInput struct {
 	CustomerPath
 	httpapi.PageQuery
 	Type    string `query:"type" maxLength:"47" doc:"Only events of this type, e.g. purchase or custom:tasting"`
-	Channel string `query:"channel" enum:"mini_program,pos,website,email,wechat,other" doc:"Only events from this channel"`
+	Channel string `query:"channel" enum:"mini_program,pos,website,email,wechat,wecom,tmall,taobao,jd,pinduoduo,douyin,kuaishou,xiaohongshu,meituan,eleme,youzan,app,other" doc:"Only events from this channel"`
 }
 
 type timelineOutput struct {

@@ -26,7 +26,7 @@ type PurchaseBody struct {
 	OccurredAt time.Time   `json:"occurred_at"`
 	AmountFen  int64       `json:"amount_fen" doc:"What the member paid, in fen"`
 	Store      string      `json:"store,omitempty"`
-	Channel    string      `json:"channel"`
+	Channel    string      `json:"channel" enum:"mini_program,pos,website,email,wechat,wecom,tmall,taobao,jd,pinduoduo,douyin,kuaishou,xiaohongshu,meituan,eleme,youzan,app,other"`
 	Items      []EventItem `json:"items"`
 }
 
@@ -34,7 +34,7 @@ type PurchaseBody struct {
 type MyEventBody struct {
 	ID         string         `json:"id"`
 	Type       string         `json:"type"`
-	Channel    string         `json:"channel"`
+	Channel    string         `json:"channel" enum:"mini_program,pos,website,email,wechat,wecom,tmall,taobao,jd,pinduoduo,douyin,kuaishou,xiaohongshu,meituan,eleme,youzan,app,other"`
 	OccurredAt time.Time      `json:"occurred_at"`
 	AmountFen  *int64         `json:"amount_fen,omitempty"`
 	Store      string         `json:"store,omitempty"`
