@@ -4,14 +4,14 @@
 GO ?= go
 export ENGAGE_DIR ?= $(CURDIR)/.engage
 
-.PHONY: run test browser lint openapi build load clean
+.PHONY: run test browser tools lint openapi build load clean
 
 ## run: start Postgres, migrate, seed the demo brands and serve API, console and workers on :8080
 run:
 	$(GO) run ./cmd/engage dev
 
-## test: formatting and vet checks, then every test (race detector on), OpenAPI drift included
-test: lint browser
+## test: formatting and vet checks, then every test (race detector on), OpenAPI drift and lint included
+test: lint browser tools
 	$(GO) run ./cmd/engage devdb up
 	$(GO) test -race -count=1 ./...
 
@@ -21,6 +21,14 @@ browser:
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk; \
 		else echo "install Chromium for the console tests (Debian: apt-get install chromium fonts-noto-cjk)"; exit 1; fi; }
+
+## tools: Redocly CLI (npm) for the OpenAPI document's lint test, where node is installed
+REDOCLY = $(ENGAGE_DIR)/tools/redocly/node_modules/.bin/redocly
+tools:
+	@if [ -x "$(REDOCLY)" ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then \
+		mkdir -p $(ENGAGE_DIR)/tools/redocly && npm install --prefix $(ENGAGE_DIR)/tools/redocly --no-audit --no-fund --loglevel=error @redocly/cli@2.77.0; \
+	else echo "node is not installed: the OpenAPI lint test will be skipped (install Node.js 20.19+ or 22.12+)"; fi
 
 ## lint: gofmt and go vet
 lint:

@@ -13,6 +13,27 @@ import (
 // there is no tenant, so there is nothing it may touch.
 var ErrNoTenantTx = errors.New("no tenant transaction in context")
 
+// ErrTxConflict is the error of a transaction the database gave up to let a concurrent one
+// finish (a deadlock or a serialization failure): nothing of it was kept, and running it again
+// may succeed.
+var ErrTxConflict = errors.New("the transaction conflicted with a concurrent one; nothing was changed")
+
+// conflictAttempts is how many times InTenantRetrying runs a transaction that conflicts.
+const conflictAttempts = 3
+
+// InTenantRetrying is Transactor.InTenant run again, up to three times in all, while it fails
+// with ErrTxConflict. Use it only for fn whose every effect is in the transaction (rows, jobs,
+// domain events, audit), so that a run the database rolled back left nothing behind.
+func InTenantRetrying(ctx context.Context, tx Transactor, tenant tenants.ID, fn func(ctx context.Context) error) error {
+	var err error
+	for range conflictAttempts {
+		if err = tx.InTenant(ctx, tenant, fn); !errors.Is(err, ErrTxConflict) || ctx.Err() != nil {
+			return err
+		}
+	}
+	return err
+}
+
 // Transactor runs work in one database transaction scoped to a tenant. Every repository and
 // the job scheduler called with the ctx it passes to fn take part in that transaction, and row
 // level security limits them to that tenant. fn's error rolls everything back.

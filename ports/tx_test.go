@@ -3,6 +3,7 @@ package ports_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/google/uuid"
@@ -79,4 +80,42 @@ func TestOneValueScopes(t *testing.T) {
 			require.ErrorIs(t, err, commit)
 		})
 	}
+}
+
+// conflicting is a Transactor whose first runs lose to a concurrent transaction.
+type conflicting struct {
+	scopes
+	losses int
+}
+
+func (c *conflicting) InTenant(ctx context.Context, tenant tenants.ID, fn func(ctx context.Context) error) error {
+	err := c.run(ctx, "write", tenant, fn)
+	if err == nil && c.losses > 0 {
+		c.losses--
+		return fmt.Errorf("commit: %w", ports.ErrTxConflict)
+	}
+	return err
+}
+
+func TestInTenantRetryingRunsAConflictingTransactionAgain(t *testing.T) {
+	t.Parallel()
+	tenant := tenants.NewID()
+	runs := 0
+	count := func(context.Context) error { runs++; return nil }
+
+	c := &conflicting{losses: 2}
+	require.NoError(t, ports.InTenantRetrying(context.Background(), c, tenant, count), "the third run wins")
+	require.Equal(t, 3, runs)
+
+	runs, c = 0, &conflicting{losses: 5}
+	require.ErrorIs(t, ports.InTenantRetrying(context.Background(), c, tenant, count), ports.ErrTxConflict, "three runs at most")
+	require.Equal(t, 3, runs)
+
+	refused := errors.New("refused")
+	runs = 0
+	require.ErrorIs(t, ports.InTenantRetrying(context.Background(), &conflicting{losses: 5}, tenant, func(context.Context) error {
+		runs++
+		return refused
+	}), refused, "another error is not retried")
+	require.Equal(t, 1, runs)
 }

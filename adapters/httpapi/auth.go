@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
@@ -52,6 +53,7 @@ func PrincipalFrom(ctx context.Context) Principal {
 func (s *Server) nameOperation(ctx huma.Context, next func(huma.Context)) {
 	infoFrom(ctx.Context()).operation = ctx.Operation().OperationID
 	next(ctx)
+	checkAnswer(ctx.Context(), s.kit, ctx.Operation(), ctx.Status())
 }
 
 // actorBase is the request's part of an actor: its ID, client address and agent.
@@ -101,6 +103,9 @@ func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 			return
 		}
 		info.actor = "user:" + user.ID.String()
+		if !s.allow(ctx, info.actor, s.deps.APILimits.Default) {
+			return
+		}
 		base.Kind, base.ID, base.Label = ports.ActorUser, user.ID.String(), user.Email
 		next(huma.WithContext(ctx, context.WithValue(ports.WithActor(ctx.Context(), base), principalKey{}, Principal{User: &user, Actor: base})))
 	case authCustomer:
@@ -270,7 +275,12 @@ func (s *Server) allow(ctx huma.Context, key string, r ratelimit.Rate) bool {
 	if s.deps.Limiter == nil {
 		return true
 	}
-	ok, wait := s.deps.Limiter.Allow(key, r)
+	ok, wait, st := s.deps.Limiter.Take(key, r)
+	if st.Limit > 0 {
+		ctx.SetHeader(headerLimit, strconv.Itoa(st.Limit))
+		ctx.SetHeader(headerRemaining, strconv.Itoa(st.Remaining))
+		ctx.SetHeader(headerReset, strconv.Itoa(int((st.Reset+time.Second-1)/time.Second)))
+	}
 	if !ok {
 		secs := ratelimit.RetryAfterSeconds(wait)
 		ctx.SetHeader("Retry-After", strconv.Itoa(secs))

@@ -122,6 +122,8 @@ var kitErrors = ErrorTable{
 	{Err: tenants.ErrSuspended, Status: http.StatusForbidden, Code: "tenant_suspended", Detail: "this brand's account is suspended"},
 	{Err: ports.ErrBadCursor, Status: http.StatusBadRequest, Code: "invalid_cursor", Detail: "the cursor is not one this API issued",
 		Field: "query.cursor", Reason: "malformed cursor"},
+	{Err: ports.ErrTxConflict, Status: http.StatusConflict, Code: "concurrent_change", Log: slog.LevelWarn,
+		Detail: "another change to the same data ran at the same time; nothing was changed, send the request again"},
 }
 
 // statusClientClosed is the conventional status for a request its client abandoned.

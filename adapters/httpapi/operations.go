@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sort"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -67,7 +68,32 @@ func Customer(tokens CustomerTokens) Caller {
 
 // Register registers op, which c may call, with its handler.
 func Register[I, O any](api huma.API, c Caller, op huma.Operation, handler func(context.Context, *I) (*O, error)) {
-	huma.Register(api, c.declare(op), handler)
+	op = c.declare(op)
+	huma.Register(api, op, handler)
+	if registered := operationAt(api.OpenAPI(), op.Method, op.Path); registered != nil {
+		document(registered)
+	}
+}
+
+// operationAt is the operation of doc at method and path, or nil.
+func operationAt(doc *huma.OpenAPI, method, path string) *huma.Operation {
+	item := doc.Paths[path]
+	if item == nil {
+		return nil
+	}
+	switch method {
+	case http.MethodGet:
+		return item.Get
+	case http.MethodPost:
+		return item.Post
+	case http.MethodPut:
+		return item.Put
+	case http.MethodPatch:
+		return item.Patch
+	case http.MethodDelete:
+		return item.Delete
+	}
+	return nil
 }
 
 // declare writes c into op's metadata and security requirements.

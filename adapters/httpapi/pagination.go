@@ -1,9 +1,11 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"net/http"
+	"unicode/utf8"
 
 	"github.com/engagehq/engage/ports"
 )
@@ -17,7 +19,8 @@ type PageQuery struct {
 // Page decodes the cursor; it asks for one extra item to learn whether another page follows.
 func (q PageQuery) Page(ctx context.Context) (ports.Page, error) {
 	after, err := base64.RawURLEncoding.DecodeString(q.Cursor)
-	if err != nil {
+	// Every cursor this API issues encodes text; anything else would reach the database.
+	if err != nil || !utf8.Valid(after) || bytes.IndexByte(after, 0) >= 0 {
 		return ports.Page{}, NewProblem(ctx, http.StatusBadRequest, "invalid_cursor", "the cursor is not one this API issued",
 			Field("query.cursor", "malformed cursor", q.Cursor))
 	}

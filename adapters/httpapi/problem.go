@@ -21,6 +21,8 @@ type Problem struct {
 	Detail    string         `json:"detail,omitempty" doc:"Explanation of this occurrence"`
 	RequestID string         `json:"request_id,omitempty" doc:"The request's ID, to quote to support"`
 	Errors    []*FieldDetail `json:"errors,omitempty" doc:"The fields at fault"`
+
+	headers http.Header
 }
 
 // FieldDetail names one input at fault.
@@ -35,6 +37,22 @@ func (p *Problem) Error() string { return p.Detail }
 
 // GetStatus implements huma.StatusError.
 func (p *Problem) GetStatus() int { return p.Status }
+
+// GetHeaders implements huma.HeadersError: a 401 says which credential is expected.
+// Headers added with huma.ErrorWithHeaders (Retry-After, Location) are kept with them.
+func (p *Problem) GetHeaders() http.Header {
+	if p.headers == nil {
+		p.headers = http.Header{}
+		if p.Status == http.StatusUnauthorized {
+			p.headers.Set("WWW-Authenticate", wwwAuthenticate)
+		}
+	}
+	return p.headers
+}
+
+// wwwAuthenticate is the challenge of every 401: a bearer credential (an API key, a customer
+// token, the platform key) or an admin session.
+const wwwAuthenticate = `Bearer realm="engage"`
 
 // ContentType makes huma send problems as application/problem+json.
 func (p *Problem) ContentType(ct string) string {
@@ -131,6 +149,11 @@ func ParseUUID(ctx context.Context, location, raw string) (uuid.UUID, error) {
 
 // writeProblem sends p outside huma's handler flow (middlewares, plain routes).
 func writeProblem(w http.ResponseWriter, p *Problem) {
+	for k, v := range p.GetHeaders() {
+		if w.Header().Get(k) == "" {
+			w.Header()[k] = v
+		}
+	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(p.Status)
 	_ = json.NewEncoder(w).Encode(p)
@@ -138,6 +161,11 @@ func writeProblem(w http.ResponseWriter, p *Problem) {
 
 // writeHumaProblem sends p from a huma middleware.
 func writeHumaProblem(ctx huma.Context, p *Problem) {
+	for k, v := range p.GetHeaders() {
+		for _, x := range v {
+			ctx.AppendHeader(k, x)
+		}
+	}
 	ctx.SetHeader("Content-Type", "application/problem+json")
 	ctx.SetStatus(p.Status)
 	_ = json.NewEncoder(ctx.BodyWriter()).Encode(p)

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humachi"
@@ -74,9 +75,13 @@ type Server struct {
 	kit    *Kit
 
 	brandDocs *brandDocs
+	// uniqueLists remembers which operations' bodies have lists of unique values.
+	uniqueLists sync.Map
 }
 
 func init() {
+	// A list is never null: the server sends [] for none and refuses null.
+	huma.DefaultArrayNullable = false
 	huma.NewErrorWithContext = humaProblem
 	huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
 		return humaProblem(nil, status, msg, errs...)
@@ -119,6 +124,8 @@ func New(deps Deps) *Server {
 		"(`Authorization: Bearer egk_...`); platform operators with the platform key. Errors are RFC 9457 problem documents " +
 		"with a stable `code`. Value-moving POSTs accept an `Idempotency-Key` header."
 	config.CreateHooks = nil // no $schema links in responses
+	config.DocsPath = ""     // huma's page loads its assets from a CDN: /docs is served below
+	config.Transformers = append(config.Transformers, setLocation)
 	config.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		schemeAPIKey: {Type: "http", Scheme: "bearer", Description: "A tenant API key, egk_..."},
 		schemeSession: {Type: "apiKey", In: "header", Name: "X-Session-Token", Description: "An admin session token (Kratos's, or a local " +
@@ -126,16 +133,21 @@ func New(deps Deps) *Server {
 			"which of the admin's brands the request acts in"},
 		schemePlatform: {Type: "http", Scheme: "bearer", Description: "The platform operator key (ENGAGE_PLATFORM_KEY)"},
 	}
+	config.Servers = []*huma.Server{{URL: "/", Description: "The Engage instance that serves this document (a brand's own document, " +
+		"/t/{slug}/openapi.json, names the instance's public URL)"}}
 	s.api = humachi.New(s.router, config)
-	s.api.UseMiddleware(s.nameOperation, s.authenticate, s.idempotent)
+	defineComponents(s.api.OpenAPI())
+	s.api.UseMiddleware(s.nameOperation, s.authenticate, s.screenInput, s.idempotent)
 	for _, m := range deps.Modules {
 		m.RegisterAPI(s.api, s.kit)
 	}
+	listTags(s.api.OpenAPI())
 	if err := checkDeclarations(s.api.OpenAPI()); err != nil {
 		panic(err)
 	}
 	s.brandDocs = newBrandDocs(deps.Modules, func() ([]byte, error) { return json.Marshal(s.api.OpenAPI()) })
 	s.router.Get("/t/{slug}/openapi.json", s.brandOpenAPI)
+	s.serveDocs()
 	return s
 }
 

@@ -91,12 +91,22 @@ func (db *DB) InTenant(ctx context.Context, tenant tenants.ID, fn func(ctx conte
 	scope := &tenantTx{q: tx, tx: tx, tenant: tenant}
 	ctx = context.WithValue(ctx, txKey{}, scope)
 	if err := fn(ctx); err != nil {
-		return err
+		return conflict(err)
 	}
 	if err := scope.flush(ctx); err != nil {
-		return err
+		return conflict(err)
 	}
-	return tx.Commit(ctx)
+	return conflict(tx.Commit(ctx))
+}
+
+// conflict marks the error of a transaction that lost a deadlock or a serialization conflict
+// with ports.ErrTxConflict, keeping the database's own error.
+func conflict(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001") {
+		return fmt.Errorf("%w: %w", ports.ErrTxConflict, err)
+	}
+	return err
 }
 
 // Tenant implements ports.TxLocals.

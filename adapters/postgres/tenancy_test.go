@@ -183,3 +183,41 @@ func TestListenerAcceptsPoolSettingsInItsURL(t *testing.T) {
 		t.Fatal("the listener never listened")
 	}
 }
+
+// Two transactions that wait for each other: the one PostgreSQL gives up fails with
+// ports.ErrTxConflict, so that a use case whose effects are all in the transaction may run it
+// again.
+func TestATransactionThatLosesADeadlockIsAConflict(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	tn := pgtest.NewTenant(t, b.dir)
+	ctx := context.Background()
+	first, second := make(chan struct{}), make(chan struct{})
+	lock := func(ctx context.Context, key int) error {
+		q, _, err := postgres.TenantTx(ctx)
+		if err != nil {
+			return err
+		}
+		_, err = q.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, key)
+		return err
+	}
+	run := func(mine, theirs int, locked, other chan struct{}) error {
+		return b.db.InTenant(ctx, tn.ID, func(ctx context.Context) error {
+			if err := lock(ctx, mine); err != nil {
+				return err
+			}
+			close(locked)
+			<-other
+			return lock(ctx, theirs)
+		})
+	}
+	errs := make(chan error, 2)
+	go func() { errs <- run(1, 2, first, second) }()
+	go func() { errs <- run(2, 1, second, first) }()
+	a, c := <-errs, <-errs
+	if a != nil {
+		a, c = c, a
+	}
+	require.NoError(t, a, "the other transaction goes on")
+	require.ErrorIs(t, c, ports.ErrTxConflict)
+}

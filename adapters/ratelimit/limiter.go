@@ -58,15 +58,32 @@ func New(opts Options) *Limiter {
 // Keys are held in memory: use short, bounded ones such as an API key's ID, never a secret.
 // ByIP keys by bare IP address, so traffic of another kind needs its own Limiter.
 func (l *Limiter) Allow(key string, r Rate) (ok bool, retryAfter time.Duration) {
+	ok, retryAfter, _ = l.Take(key, r)
+	return ok, retryAfter
+}
+
+// Status is what is left of a key's bucket after a request, as RateLimit headers tell it.
+type Status struct {
+	// Limit is the most requests the key may send at once (the rate's burst).
+	Limit int
+	// Remaining is how many of them it may send now.
+	Remaining int
+	// Reset is how long until the bucket is full again.
+	Reset time.Duration
+}
+
+// Take is Allow that also says what is left of key's bucket; an unlimited r reports none
+// (a zero Limit).
+func (l *Limiter) Take(key string, r Rate) (ok bool, retryAfter time.Duration, st Status) {
 	if r.Unlimited() {
-		return true, 0
+		return true, 0, Status{}
 	}
 	now := int64(l.clock().Sub(l.epoch))
 	s := &l.shards[shardOf(key, len(l.shards))]
 	s.mu.Lock()
-	ok, wait := s.take(key, r, now)
+	ok, wait, left, untilFull := s.take(key, r, now)
 	s.mu.Unlock()
-	return ok, time.Duration(wait)
+	return ok, time.Duration(wait), Status{Limit: max(r.Burst, 1), Remaining: left, Reset: time.Duration(untilFull)}
 }
 
 // Len reports how many buckets the limiter holds.

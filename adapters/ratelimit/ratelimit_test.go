@@ -196,3 +196,26 @@ func TestMaxKeysBoundsAShardedLimiter(t *testing.T) {
 	}
 	require.Greater(t, l.Len(), 1500, "the bound is used, not just respected")
 }
+
+// Take says what is left of a bucket, for the RateLimit headers of every answer.
+func TestTakeReportsWhatIsLeftOfTheBucket(t *testing.T) {
+	t.Parallel()
+	l, c := newLimiter(t, 0)
+	r := ratelimit.Rate{PerSecond: 1, Burst: 3}
+	for _, want := range []int{2, 1, 0} {
+		ok, _, st := l.Take("k", r)
+		require.True(t, ok)
+		require.Equal(t, ratelimit.Status{Limit: 3, Remaining: want, Reset: time.Duration(3-want) * time.Second}, st)
+	}
+	ok, wait, st := l.Take("k", r)
+	require.False(t, ok)
+	require.Equal(t, time.Second, wait)
+	require.Equal(t, ratelimit.Status{Limit: 3, Remaining: 0, Reset: 3 * time.Second}, st)
+	c.Advance(1500 * time.Millisecond)
+	ok, _, st = l.Take("k", r)
+	require.True(t, ok)
+	require.Equal(t, ratelimit.Status{Limit: 3, Remaining: 0, Reset: 2500 * time.Millisecond}, st)
+	ok, _, st = l.Take("k", ratelimit.Rate{})
+	require.True(t, ok)
+	require.Zero(t, st.Limit, "an unlimited rate reports nothing")
+}

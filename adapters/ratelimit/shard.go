@@ -29,8 +29,8 @@ func (s *shard) init(limit int) {
 }
 
 // take takes a token from key's bucket at rate r at time now, or says how many nanoseconds
-// until one is there.
-func (s *shard) take(key string, r Rate, now int64) (bool, int64) {
+// until one is there; it also returns the bucket's tokens left and nanoseconds until full.
+func (s *shard) take(key string, r Rate, now int64) (ok bool, wait int64, left int, untilFull int64) {
 	b := s.buckets[key]
 	switch {
 	case b == nil:
@@ -43,10 +43,10 @@ func (s *shard) take(key string, r Rate, now int64) (bool, int64) {
 	}
 	next := max(b.full, now) + b.step
 	if wait := next - now - b.span; wait > 0 {
-		return false, wait
+		return false, wait, 0, max(b.full-now, 0)
 	}
 	b.full = next
-	return true, 0
+	return true, 0, int((b.span - (b.full - now)) / b.step), b.full - now
 }
 
 // rerate moves b to rate r keeping its tokens, at most r's burst.

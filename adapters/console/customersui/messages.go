@@ -123,6 +123,10 @@ var messages = console.Messages{
 		"timeline.type_share": "分享", "timeline.type_referral": "推荐", "timeline.type_survey": "问卷/反馈",
 		"timeline.channel_mini_program": "小程序", "timeline.channel_pos": "门店 POS", "timeline.channel_website": "网站",
 		"timeline.channel_email": "邮件", "timeline.channel_wechat": "微信", "timeline.channel_other": "其他",
+		"timeline.channel_wecom": "企业微信", "timeline.channel_tmall": "天猫", "timeline.channel_taobao": "淘宝", "timeline.channel_jd": "京东",
+		"timeline.channel_pinduoduo": "拼多多", "timeline.channel_douyin": "抖音", "timeline.channel_kuaishou": "快手",
+		"timeline.channel_xiaohongshu": "小红书", "timeline.channel_meituan": "美团", "timeline.channel_eleme": "饿了么",
+		"timeline.channel_youzan": "有赞", "timeline.channel_app": "App",
 	},
 	"en": {
 		"nav.customers":   "Customers",
@@ -243,5 +247,9 @@ var messages = console.Messages{
 		"timeline.type_share": "Share", "timeline.type_referral": "Referral", "timeline.type_survey": "Survey / feedback",
 		"timeline.channel_mini_program": "Mini Program", "timeline.channel_pos": "Store POS", "timeline.channel_website": "Website",
 		"timeline.channel_email": "Email", "timeline.channel_wechat": "WeChat", "timeline.channel_other": "Other",
+		"timeline.channel_wecom": "WeCom", "timeline.channel_tmall": "Tmall", "timeline.channel_taobao": "Taobao", "timeline.channel_jd": "JD",
+		"timeline.channel_pinduoduo": "Pinduoduo", "timeline.channel_douyin": "Douyin", "timeline.channel_kuaishou": "Kuaishou",
+		"timeline.channel_xiaohongshu": "Xiaohongshu", "timeline.channel_meituan": "Meituan", "timeline.channel_eleme": "Ele.me",
+		"timeline.channel_youzan": "Youzan", "timeline.channel_app": "App",
 	},
 }

@@ -84,6 +84,8 @@ type Options struct {
 	WeChatAPI string
 	// APILimits replaces the default per-credential rate limits.
 	APILimits *ratelimit.Limits
+	// SignInLimits replaces the default per-address limits of public operations.
+	SignInLimits *ratelimit.Limits
 	// Modules add operations after every module's.
 	Modules []httpapi.Module
 }
@@ -115,11 +117,15 @@ func NewWith(t *testing.T, o Options) *Bundle {
 	if o.APILimits != nil {
 		apiLimits = *o.APILimits
 	}
+	signInLimits := ratelimit.DefaultSignInLimits
+	if o.SignInLimits != nil {
+		signInLimits = *o.SignInLimits
+	}
 	b.Srv = httpapi.New(httpapi.Deps{
 		Modules: append(web.APIModules(a), o.Modules...),
 		Tenants: a.Tenants, APIKeys: a.APIKeys, Access: a.Access, Idempotency: a.Idempotency, Identity: a.Identity,
 		Authorizer: a.Authorizer, Tx: db, AuditLog: platformdb.AuditLog{},
-		Limiter: ratelimit.New(ratelimit.Options{}), APILimits: apiLimits, SignInLimits: ratelimit.DefaultSignInLimits, ServeMetrics: true,
+		Limiter: ratelimit.New(ratelimit.Options{}), APILimits: apiLimits, SignInLimits: signInLimits, ServeMetrics: true,
 		PlatformKey: PlatformKey,
 		Ready:       func(ctx context.Context) error { return b.Ready(ctx) },
 		Metrics:     httpapi.NewMetrics(db.Pool()),
@@ -128,6 +134,14 @@ func NewWith(t *testing.T, o Options) *Bundle {
 	})
 	hs := httptest.NewServer(b.Srv)
 	t.Cleanup(hs.Close)
+	t.Cleanup(func() {
+		// Every answer the test saw is one the OpenAPI document lists.
+		for _, line := range strings.Split(logs.String(), "\n") {
+			if strings.Contains(line, httpapi.UndocumentedAnswer) {
+				t.Errorf("the API answered what its document does not list: %s", line)
+			}
+		}
+	})
 	b.URL = hs.URL
 	return b
 }

@@ -51,7 +51,7 @@ var checkInErrors = httpapi.ErrorTable{
 
 func (m *Module) registerCheckins(api huma.API) {
 	httpapi.Register(api, httpapi.Tenant(customer.PermEventsWrite), httpapi.Idempotent(huma.Operation{
-		OperationID: "check-in-member", Method: http.MethodPost, Path: "/v1/checkins", Tags: []string{"Customer events"},
+		OperationID: "check-in-member", Errors: []int{http.StatusConflict, http.StatusNotFound}, Method: http.MethodPost, Path: "/v1/checkins", Tags: []string{"Customer events"},
 		Summary: "Check a member in with their QR code", DefaultStatus: http.StatusCreated,
 		Description: "Store staff scan the member's QR code (GET /v1/me/qr in the Mini Program). The code is checked (signature, " +
 			"brand, minute) and the member's visit is recorded (channel pos, the store). A code checks in once: sent again it is " +

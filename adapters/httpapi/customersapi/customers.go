@@ -139,10 +139,10 @@ type attributeDefsBody struct {
 
 func (m *Module) registerCustomers(api huma.API) {
 	tags := []string{"Customers"}
-	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), httpapi.Idempotent(huma.Operation{
-		OperationID: "create-customer", Method: http.MethodPost, Path: "/v1/customers", Tags: tags,
+	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), httpapi.Creates(httpapi.Idempotent(huma.Operation{
+		OperationID: "create-customer", Errors: []int{http.StatusConflict}, Method: http.MethodPost, Path: "/v1/customers", Tags: tags,
 		Summary: "Create a customer", DefaultStatus: http.StatusCreated,
-	}), func(ctx context.Context, in *struct{ Body customerFields }) (*customerOutput, error) {
+	}), "/v1/customers/{id}"), func(ctx context.Context, in *struct{ Body customerFields }) (*customerOutput, error) {
 		p, err := in.Body.patch(ctx)
 		if err != nil {
 			return nil, err
@@ -192,7 +192,7 @@ func (m *Module) registerCustomers(api huma.API) {
 	})
 
 	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), huma.Operation{
-		OperationID: "update-customer", Method: http.MethodPatch, Path: "/v1/customers/{id}", Tags: tags, Summary: "Change a customer's profile",
+		OperationID: "update-customer", Errors: []int{http.StatusConflict}, Method: http.MethodPatch, Path: "/v1/customers/{id}", Tags: tags, Summary: "Change a customer's profile",
 	}, func(ctx context.Context, in *struct {
 		CustomerPath
 		Body customerFields

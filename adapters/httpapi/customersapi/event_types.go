@@ -101,12 +101,12 @@ func (m *Module) registerEventTypes(api huma.API) {
 		return &struct{ Body EventTypeBody }{Body: eventTypeBody(t)}, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermSettingsWrite), huma.Operation{
-		OperationID: "put-event-type", Method: http.MethodPut, Path: "/v1/event-types/{key}", Tags: tags,
+	httpapi.Register(api, httpapi.Tenant(access.PermSettingsWrite), httpapi.Creates(httpapi.AlsoAnswers(huma.Operation{
+		OperationID: "put-event-type", Errors: []int{http.StatusConflict}, Method: http.MethodPut, Path: "/v1/event-types/{key}", Tags: tags,
 		Summary: "Define or replace a custom event type",
 		Description: "Creates the type custom:<key> (201) or replaces its definition (200). Events stored before keep " +
 			"their payload; new events must follow the new fields.",
-	}, func(ctx context.Context, in *struct {
+	}, http.StatusCreated), "/v1/event-types/{key}"), func(ctx context.Context, in *struct {
 		EventTypePath
 		Body EventTypeFields
 	}) (*struct {

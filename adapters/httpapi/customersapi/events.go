@@ -2,8 +2,12 @@ package customersapi
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -33,7 +37,7 @@ type EventIn struct {
 	ID         string         `json:"id,omitempty" example:"pos-0001-20260314-0042" doc:"The sender's own ID of the event, 1-100 printable characters, unique in the brand: an ID sent again is a duplicate and changes nothing"`
 	CustomerID string         `json:"customer_id,omitempty" example:"0f8fad5b-d9cb-469f-a165-70867728950e" doc:"The customer's ID (UUID)"`
 	Type       string         `json:"type,omitempty" example:"purchase" doc:"purchase, visit, page_view, click, share, referral, survey, or custom:<key> of a type the brand defined (see /v1/event-types), whose fields the payload then follows"`
-	Channel    string         `json:"channel,omitempty" example:"pos" doc:"mini_program, pos, website, email, wechat or other"`
+	Channel    string         `json:"channel" enum:"mini_program,pos,website,email,wechat,wecom,tmall,taobao,jd,pinduoduo,douyin,kuaishou,xiaohongshu,meituan,eleme,youzan,app,other" example:"pos" doc:"Where it happened: the brand's Mini Program, a store's POS, its website, email, WeChat (Official Account) or WeCom, its app, or a commerce platform (Tmall, Taobao, JD, Pinduoduo, Douyin, Kuaishou, Xiaohongshu, Meituan, Ele.me, Youzan)"`
 	OccurredAt string         `json:"occurred_at,omitempty" example:"2026-03-14T15:04:05+08:00" doc:"When it happened, RFC 3339 with zone: history is accepted from 1990 on, the future up to 5 minutes ahead"`
 	AmountFen  *int64         `json:"amount_fen,omitempty" doc:"Purchases only, and required for them: what the customer paid, in fen"`
 	Store      string         `json:"store,omitempty" doc:"The store, at most 100 characters"`
@@ -51,6 +55,7 @@ func (in EventIn) draft() event.Draft {
 		}
 		d.OccurredAt = t
 	}
+	d.Malformed = append(d.Malformed, in.nulFields()...)
 	if len(in.Items) > 0 {
 		d.Items = make([]event.Item, len(in.Items))
 		for i, it := range in.Items {
@@ -58,6 +63,52 @@ func (in EventIn) draft() event.Draft {
 		}
 	}
 	return d
+}
+
+// nulFields names the fields of the event whose text holds NUL characters, which no event
+// may carry (the kit leaves them to this check, so that only the event at fault is refused).
+func (in EventIn) nulFields() []*fielderr.Error {
+	var out []*fielderr.Error
+	nul := func(field string) {
+		out = append(out, fielderr.New(field, errors.New("must not contain NUL characters")))
+	}
+	for field, v := range map[string]string{"id": in.ID, "customer_id": in.CustomerID, "type": in.Type, "channel": in.Channel,
+		"occurred_at": in.OccurredAt, "store": in.Store} {
+		if strings.ContainsRune(v, 0) {
+			nul(field)
+		}
+	}
+	for i, it := range in.Items {
+		for field, v := range map[string]string{"sku": it.SKU, "category": it.Category} {
+			if strings.ContainsRune(v, 0) {
+				nul(fmt.Sprintf("items[%d].%s", i, field))
+			}
+		}
+	}
+	var walk func(at string, v any)
+	walk = func(at string, v any) {
+		switch v := v.(type) {
+		case string:
+			if strings.ContainsRune(v, 0) {
+				nul(at)
+			}
+		case map[string]any:
+			for k, x := range v {
+				if strings.ContainsRune(k, 0) {
+					nul(at)
+					continue
+				}
+				walk(at+"."+k, x)
+			}
+		case []any:
+			for i, x := range v {
+				walk(fmt.Sprintf("%s[%d]", at, i), x)
+			}
+		}
+	}
+	walk("payload", in.Payload)
+	slices.SortFunc(out, func(a, b *fielderr.Error) int { return strings.Compare(a.Field, b.Field) })
+	return out
 }
 
 type ingestInput struct {
@@ -89,7 +140,7 @@ type EventBody struct {
 	ID         string         `json:"id"`
 	CustomerID string         `json:"customer_id" format:"uuid"`
 	Type       string         `json:"type"`
-	Channel    string         `json:"channel"`
+	Channel    string         `json:"channel" enum:"mini_program,pos,website,email,wechat,wecom,tmall,taobao,jd,pinduoduo,douyin,kuaishou,xiaohongshu,meituan,eleme,youzan,app,other"`
 	OccurredAt time.Time      `json:"occurred_at"`
 	ReceivedAt time.Time      `json:"received_at"`
 	AmountFen  *int64         `json:"amount_fen,omitempty"`
@@ -111,7 +162,7 @@ type timelineInput struct {
 	CustomerPath
 	httpapi.PageQuery
 	Type    string `query:"type" maxLength:"47" doc:"Only events of this type, e.g. purchase or custom:tasting"`
-	Channel string `query:"channel" enum:"mini_program,pos,website,email,wechat,other" doc:"Only events from this channel"`
+	Channel string `query:"channel" enum:"mini_program,pos,website,email,wechat,wecom,tmall,taobao,jd,pinduoduo,douyin,kuaishou,xiaohongshu,meituan,eleme,youzan,app,other" doc:"Only events from this channel"`
 }
 
 type timelineOutput struct {
@@ -146,7 +197,7 @@ func typeField(typ string) *httpapi.FieldDetail {
 
 func (m *Module) registerEvents(api huma.API) {
 	tags := []string{"Customer events"}
-	httpapi.Register(api, httpapi.Tenant(customer.PermEventsWrite), httpapi.Idempotent(huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(customer.PermEventsWrite), httpapi.ChecksText(httpapi.Idempotent(huma.Operation{
 		OperationID: "ingest-events", Method: http.MethodPost, Path: "/v1/events", Tags: tags,
 		Summary: "Send a batch of customer events",
 		Description: "Stores 1 to 1,000 events (purchases, visits, page views, clicks, shares, referrals, surveys, custom types) " +
@@ -155,7 +206,7 @@ func (m *Module) registerEvents(api huma.API) {
 			"and the valid events are stored even when others are rejected. History may be sent (backfill). " +
 			"Accepted events reach the customer's timeline at once and their activity aggregates moments later.",
 		MaxBodyBytes: maxEventsBody,
-	}), func(ctx context.Context, in *ingestInput) (*ingestOutput, error) {
+	})), func(ctx context.Context, in *ingestInput) (*ingestOutput, error) {
 		drafts := make([]event.Draft, len(in.Body.Events))
 		for i, e := range in.Body.Events {
 			drafts[i] = e.draft()

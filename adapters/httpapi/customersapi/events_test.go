@@ -12,8 +12,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/httpapi/apitest"
+	"github.com/engagehq/engage/adapters/wire/web"
 	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/customers/event"
 )
 
 // reactJobs counts the jobs of the first reaction to ingested events (the activity
@@ -80,9 +82,11 @@ func TestABatchReportsEachEventAndStoresOnlyTheValidOnes(t *testing.T) {
 		bad,
 		future,
 		purchaseEvent("pos-6", theirs, now, 100),
-		map[string]any{"id": "web-7", "customer_id": alice, "type": "page_view", "channel": "fax", "occurred_at": "yesterday"},
+		map[string]any{"id": "web-7", "customer_id": alice, "type": "page_view", "channel": "website", "occurred_at": "yesterday"},
 		map[string]any{"id": "mp-8", "customer_id": alice, "type": "custom:tea_tasting", "channel": "mini_program",
 			"occurred_at": "2001-02-03T12:00:00+08:00", "payload": map[string]any{"cups": 3}},
+		map[string]any{"id": "mp-9", "customer_id": alice, "type": "survey", "channel": "mini_program", "store": "\u0000",
+			"occurred_at": now.Format(time.RFC3339), "payload": map[string]any{"answers": []any{"好", "a\u0000b"}}},
 	}})
 	require.Equal(t, http.StatusOK, batch.Status, "%s", batch.Raw)
 	require.Equal(t, []string{
@@ -93,12 +97,13 @@ func TestABatchReportsEachEventAndStoresOnlyTheValidOnes(t *testing.T) {
 		"rejected validation_failed body.events[4].amount_fen",
 		"rejected validation_failed body.events[5].occurred_at",
 		"rejected unknown_customer body.events[6].customer_id",
-		"rejected validation_failed body.events[7].occurred_at body.events[7].channel",
+		"rejected validation_failed body.events[7].occurred_at",
 		"accepted",
-	}, results(t, batch))
+		"rejected validation_failed body.events[9].payload.answers[1] body.events[9].store",
+	}, results(t, batch), "an event with NUL characters is refused alone")
 	require.EqualValues(t, 2, batch.Body["accepted"])
 	require.EqualValues(t, 2, batch.Body["duplicates"])
-	require.EqualValues(t, 5, batch.Body["rejected"])
+	require.EqualValues(t, 6, batch.Body["rejected"])
 	require.Equal(t, 2, b.reactJobs(t), "one job for the batch")
 
 	timeline := b.Do(t, http.MethodGet, "/v1/customers/"+alice+"/timeline", owner, nil)
@@ -153,6 +158,14 @@ func TestABatchIsRefusedWholeOnlyForItsShape(t *testing.T) {
 	typed := b.Do(t, http.MethodPost, "/v1/events", owner, map[string]any{"events": []any{wrongType}})
 	require.Equal(t, http.StatusUnprocessableEntity, typed.Status)
 	require.Equal(t, []string{"body.events[0].amount_fen"}, typed.Fields())
+	// The channel is part of the shape: required, and one of the document's values.
+	unknown := purchaseEvent("e-y", alice, time.Now(), 100)
+	unknown["channel"] = "fax"
+	missing := purchaseEvent("e-z", alice, time.Now(), 100)
+	delete(missing, "channel")
+	channels := b.Do(t, http.MethodPost, "/v1/events", owner, map[string]any{"events": []any{unknown, missing}})
+	require.Equal(t, http.StatusUnprocessableEntity, channels.Status, "%s", channels.Raw)
+	require.Equal(t, []string{"body.events[0].channel", "body.events[1].channel"}, channels.Fields())
 	require.Zero(t, b.reactJobs(t))
 
 	// A thousand is fine, and a retry with the same Idempotency-Key replays the answer.
@@ -166,6 +179,37 @@ func TestABatchIsRefusedWholeOnlyForItsShape(t *testing.T) {
 	retried := b.Do(t, http.MethodPost, "/v1/events", owner, thousand)
 	require.EqualValues(t, 1000, retried.Body["duplicates"], "without the key, every event is recognised by its ID")
 	require.Equal(t, 1, b.reactJobs(t))
+
+	// China's commerce platforms are channels.
+	tmall := purchaseEvent("tmall-1", alice, time.Now(), 100)
+	tmall["channel"] = "tmall"
+	stored := b.Do(t, http.MethodPost, "/v1/events", owner, map[string]any{"events": []any{tmall}})
+	require.Equal(t, []string{"accepted"}, results(t, stored))
+	timeline := b.Do(t, http.MethodGet, "/v1/customers/"+alice+"/timeline?channel=tmall", owner, nil)
+	require.Equal(t, http.StatusOK, timeline.Status, "%s", timeline.Raw)
+	require.Len(t, timeline.Body["items"], 1)
+}
+
+// The document lists exactly the channels events may come from.
+func TestTheDocumentListsEveryChannel(t *testing.T) {
+	t.Parallel()
+	doc := web.Document()
+	var want []any
+	for _, c := range event.Channels {
+		want = append(want, c)
+	}
+	in := doc.Components.Schemas.Map()["EventIn"]
+	require.Equal(t, want, in.Properties["channel"].Enum)
+	require.Contains(t, in.Required, "channel")
+	require.Equal(t, want, doc.Components.Schemas.Map()["EventBody"].Properties["channel"].Enum)
+	for _, p := range doc.Paths["/v1/customers/{id}/timeline"].Get.Parameters {
+		if p.Name == "channel" {
+			require.Equal(t, want, p.Schema.Enum)
+		}
+	}
+	for _, c := range []string{"tmall", "jd", "douyin", "meituan", "wecom"} {
+		require.Contains(t, event.Channels, c)
+	}
 }
 
 func TestTimelinePagesFiltersAndActivityAnswers(t *testing.T) {

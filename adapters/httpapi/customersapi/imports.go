@@ -118,7 +118,7 @@ func (m *Module) importError(ctx context.Context, rep customerimport.Report, err
 
 func (m *Module) registerImports(api huma.API) {
 	op := httpapi.Idempotent(huma.Operation{
-		OperationID: "import-customers", Method: http.MethodPost, Path: "/v1/customers/imports", Tags: []string{"Customers"},
+		OperationID: "import-customers", Errors: []int{http.StatusConflict}, Method: http.MethodPost, Path: "/v1/customers/imports", Tags: []string{"Customers"},
 		Summary: "Import customers from a CSV file",
 		Description: "The body is the CSV itself (`text/csv`) or a `multipart/form-data` form with the CSV as its `file` field. " +
 			"The header row names the columns: external_id, name, gender, birth_date, phone, email, avatar_url, city, region, " +

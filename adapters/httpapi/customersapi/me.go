@@ -26,7 +26,7 @@ type PurchaseBody struct {
 	OccurredAt time.Time   `json:"occurred_at"`
 	AmountFen  int64       `json:"amount_fen" doc:"What the member paid, in fen"`
 	Store      string      `json:"store,omitempty"`
-	Channel    string      `json:"channel"`
+	Channel    string      `json:"channel" enum:"mini_program,pos,website,email,wechat,wecom,tmall,taobao,jd,pinduoduo,douyin,kuaishou,xiaohongshu,meituan,eleme,youzan,app,other"`
 	Items      []EventItem `json:"items"`
 }
 
@@ -34,7 +34,7 @@ type PurchaseBody struct {
 type MyEventBody struct {
 	ID         string         `json:"id"`
 	Type       string         `json:"type"`
-	Channel    string         `json:"channel"`
+	Channel    string         `json:"channel" enum:"mini_program,pos,website,email,wechat,wecom,tmall,taobao,jd,pinduoduo,douyin,kuaishou,xiaohongshu,meituan,eleme,youzan,app,other"`
 	OccurredAt time.Time      `json:"occurred_at"`
 	AmountFen  *int64         `json:"amount_fen,omitempty"`
 	Store      string         `json:"store,omitempty"`
@@ -91,7 +91,7 @@ func (m *Module) registerSelfService(api huma.API) {
 	tags := []string{"Mini Program"}
 
 	httpapi.Register(api, httpapi.Customer(m), huma.Operation{
-		OperationID: "import-my-wechat-profile", Method: http.MethodPost, Path: "/v1/me/wechat-profile", Tags: tags,
+		OperationID: "import-my-wechat-profile", Errors: []int{http.StatusServiceUnavailable}, Method: http.MethodPost, Path: "/v1/me/wechat-profile", Tags: tags,
 		Summary: "Import the member's WeChat nickname and avatar",
 		Description: "Stores what the member authorised in the Mini Program (its nickname input and chooseAvatar, once " +
 			"uploaded to WeChat's CDN) on their Mini Program account, and on their profile: the avatar, and the nickname as " +

@@ -95,7 +95,7 @@ func (m *Module) registerMerge(api huma.API) {
 	})
 
 	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), httpapi.Idempotent(huma.Operation{
-		OperationID: "merge-customer", Method: http.MethodPost, Path: "/v1/customers/{id}/merge", Tags: []string{"Customers"},
+		OperationID: "merge-customer", Errors: []int{http.StatusConflict}, Method: http.MethodPost, Path: "/v1/customers/{id}/merge", Tags: []string{"Customers"},
 		Summary: "Merge a duplicate into this customer",
 		Description: "The customer of the path survives. Its profile keeps every value it has and fills its empty fields from " +
 			"the duplicate's (phone and external ID included); every module moves what it keeps (WeChat accounts, tags, events " +

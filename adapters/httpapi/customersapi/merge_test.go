@@ -1,12 +1,15 @@
 package customersapi_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"testing"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/engagehq/engage/application/customers/segments"
 	"github.com/engagehq/engage/domain/access"
 )
 
@@ -89,4 +92,51 @@ func TestBadMergesAreRefusedWithTheIDAtFault(t *testing.T) {
 	denied := b.Do(t, http.MethodPost, "/v1/customers/"+a+"/merge", analyst, map[string]any{"duplicate_id": uuid.NewString()})
 	require.Equal(t, http.StatusForbidden, denied.Status)
 	require.Equal(t, http.StatusOK, b.Do(t, http.MethodGet, "/v1/customers/"+a, owner, nil).Status, "nothing changed")
+}
+
+// Merges racing full segment refreshes of the same customers all succeed: a merge that loses a
+// deadlock to a refresh runs again instead of answering 500.
+func TestMergesRacingSegmentRefreshesSucceed(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	tn, owner := b.TenantWithKey(t, access.RoleOwner)
+	tree := map[string]any{"field": "city", "op": "=", "value": "上海"}
+	require.Equal(t, http.StatusCreated, b.Do(t, http.MethodPost, "/v1/segments", owner, map[string]any{"name": "上海", "tree": tree}).Status)
+	require.Equal(t, http.StatusCreated, b.Do(t, http.MethodPost, "/v1/tag-rules", owner, map[string]any{"tag": "上海客", "tree": tree}).Status)
+	const pairs = 12
+	ids := make([][2]string, pairs)
+	for i := range ids {
+		for j := range ids[i] {
+			r := b.Do(t, http.MethodPost, "/v1/customers", owner, map[string]any{"name": fmt.Sprintf("客%d-%d", i, j), "city": "上海"})
+			require.Equal(t, http.StatusCreated, r.Status, "%s", r.Raw)
+			ids[i][j] = r.Body["id"].(string)
+		}
+	}
+	b.refreshSegments(t)
+
+	done, stopped := make(chan struct{}), make(chan int)
+	go func() {
+		runs := 0
+		for {
+			select {
+			case <-done:
+				stopped <- runs
+				return
+			default:
+			}
+			// A refresh that loses to a merge (a deadlock, or a customer deleted under it) fails
+			// as a job and River runs it again; the merge must not fail.
+			_ = b.App.Segments.Refresh(context.Background(), segments.RefreshArgs{TenantID: tn.ID.UUID()})
+			runs++
+		}
+	}()
+	for _, p := range ids {
+		r := b.Do(t, http.MethodPost, "/v1/customers/"+p[0]+"/merge", owner, map[string]any{"duplicate_id": p[1]})
+		require.Equal(t, http.StatusOK, r.Status, "%s", r.Raw)
+	}
+	close(done)
+	require.Positive(t, <-stopped, "refreshes ran beside the merges")
+	b.refreshSegments(t)
+	list := b.Do(t, http.MethodGet, "/v1/customers?tag=上海客&limit=100", owner, nil)
+	require.Len(t, list.Body["items"], pairs, "every survivor is tagged once")
 }

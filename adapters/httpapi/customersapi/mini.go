@@ -106,7 +106,7 @@ func (m *Module) registerMini(api huma.API) {
 	tags := []string{"Mini Program"}
 
 	httpapi.Register(api, httpapi.Public(), huma.Operation{
-		OperationID: "mini-login", Method: http.MethodPost, Path: "/v1/mini/{tenant}/login", Tags: tags,
+		OperationID: "mini-login", Errors: []int{http.StatusConflict, http.StatusForbidden, http.StatusServiceUnavailable, http.StatusBadGateway}, Method: http.MethodPost, Path: "/v1/mini/{tenant}/login", Tags: tags,
 		Summary: "Log a customer in from the brand's Mini Program",
 		Description: "Exchanges the code from `wx.login` (with the brand's AppID and AppSecret, through WeChat's code2session) for " +
 			"a customer token. The customer is found by their OpenID, or by their UnionID in the brand's other WeChat apps, " +
@@ -142,7 +142,7 @@ func (m *Module) registerMini(api huma.API) {
 	})
 
 	httpapi.Register(api, httpapi.Customer(m), huma.Operation{
-		OperationID: "update-me", Method: http.MethodPatch, Path: "/v1/me", Tags: tags,
+		OperationID: "update-me", Errors: []int{http.StatusConflict}, Method: http.MethodPatch, Path: "/v1/me", Tags: tags,
 		Summary: "Change the signed-in customer's profile", Description: "Name, gender, birth date, address, language, consents and " +
 			"avatar. The phone is set through POST /v1/me/phone only.",
 	}, func(ctx context.Context, in *struct{ Body meFields }) (*meOutput, error) {
@@ -161,7 +161,7 @@ func (m *Module) registerMini(api huma.API) {
 	})
 
 	httpapi.Register(api, httpapi.Customer(m), huma.Operation{
-		OperationID: "link-my-phone", Method: http.MethodPost, Path: "/v1/me/phone", Tags: tags,
+		OperationID: "link-my-phone", Errors: []int{http.StatusConflict, http.StatusServiceUnavailable, http.StatusBadGateway}, Method: http.MethodPost, Path: "/v1/me/phone", Tags: tags,
 		Summary:     "Set the signed-in customer's phone from WeChat",
 		Description: "Exchanges the code of the Mini Program's getPhoneNumber button for the number the customer shares, and sets it.",
 	}, func(ctx context.Context, in *struct{ Body phoneCodeBody }) (*meOutput, error) {

@@ -64,6 +64,17 @@ func New(deps Deps) *Module { return &Module{deps: deps} }
 // RegisterAPI registers the customers module's operations on api. A Module serves one server.
 func (m *Module) RegisterAPI(api huma.API, kit *httpapi.Kit) {
 	m.kit = kit
+	api.OpenAPI().Tags = append(api.OpenAPI().Tags,
+		&huma.Tag{Name: "Customers", Description: "Customer profiles, custom attributes, search, import, export, merging and privacy " +
+			"(PIPL download and erasure). Partners name customers by Engage's ID or by their own external ID."},
+		&huma.Tag{Name: "Customer events", Description: "The activity stream: purchases, visits and the brand's own event types, " +
+			"sent in batches, with each customer's timeline and activity aggregates."},
+		&huma.Tag{Name: "Tags", Description: "Labels on customers, set by admins and partners, auto-tag rules or WeChat fan tags."},
+		&huma.Tag{Name: "Lifecycle", Description: "Lifecycle stages (new, active, at risk, lapsed, won back) and the brand's rules."},
+		&huma.Tag{Name: "Segments", Description: "Saved segments and auto-tag rules over a typed tree of conditions, live counts and previews."},
+		&huma.Tag{Name: "WeChat accounts", Description: "Customers' WeChat logins and the Official Account's fan tags."},
+		&huma.Tag{Name: "Mini Program", Description: "What a brand's Mini Program calls: login with a WeChat code, then the member's " +
+			"own profile, membership, timeline and check-in code with the customer token."})
 	api.OpenAPI().Components.SecuritySchemes[httpapi.SchemeCustomer] = &huma.SecurityScheme{Type: "http", Scheme: "bearer",
 		Description: "A customer token, ect_..., from POST /v1/mini/{tenant}/login; valid 2 hours"}
 	m.registerCustomers(api)

@@ -81,7 +81,7 @@ func (m *Module) registerPrivacy(api huma.API) {
 	})
 
 	httpapi.Register(api, httpapi.Customer(m), huma.Operation{
-		OperationID: "request-my-erasure", Method: http.MethodPost, Path: "/v1/me/erasure", Tags: mini,
+		OperationID: "request-my-erasure", Errors: []int{http.StatusConflict}, Method: http.MethodPost, Path: "/v1/me/erasure", Tags: mini,
 		Summary: "Ask for the signed-in customer's personal data to be erased", DefaultStatus: http.StatusAccepted,
 		Description: "Carried out a week later (`due_at`); until then DELETE /v1/me/erasure withdraws it. Erasure clears the " +
 			"profile's personal fields and attributes, unlinks the WeChat accounts and strips what identifies the customer from " +
@@ -96,7 +96,7 @@ func (m *Module) registerPrivacy(api huma.API) {
 	})
 
 	httpapi.Register(api, httpapi.Customer(m), huma.Operation{
-		OperationID: "get-my-erasure", Method: http.MethodGet, Path: "/v1/me/erasure", Tags: mini,
+		OperationID: "get-my-erasure", Errors: []int{http.StatusNotFound}, Method: http.MethodGet, Path: "/v1/me/erasure", Tags: mini,
 		Summary: "The signed-in customer's pending erasure request",
 	}, func(ctx context.Context, _ *struct{}) (*erasureOutput, error) {
 		p := httpapi.PrincipalFrom(ctx)
@@ -108,7 +108,7 @@ func (m *Module) registerPrivacy(api huma.API) {
 	})
 
 	httpapi.Register(api, httpapi.Customer(m), huma.Operation{
-		OperationID: "cancel-my-erasure", Method: http.MethodDelete, Path: "/v1/me/erasure", Tags: mini,
+		OperationID: "cancel-my-erasure", Errors: []int{http.StatusNotFound}, Method: http.MethodDelete, Path: "/v1/me/erasure", Tags: mini,
 		Summary: "Withdraw the signed-in customer's pending erasure request",
 	}, func(ctx context.Context, _ *struct{}) (*erasureOutput, error) {
 		p := httpapi.PrincipalFrom(ctx)
@@ -136,7 +136,7 @@ func (m *Module) registerPrivacy(api huma.API) {
 	})
 
 	httpapi.Register(api, httpapi.Tenant(customer.PermErase), httpapi.Idempotent(huma.Operation{
-		OperationID: "erase-customer", Method: http.MethodPost, Path: "/v1/customers/{id}/erase", Tags: tags,
+		OperationID: "erase-customer", Errors: []int{http.StatusConflict}, Method: http.MethodPost, Path: "/v1/customers/{id}/erase", Tags: tags,
 		Summary: "Erase a customer's personal data", DefaultStatus: http.StatusAccepted,
 		Description: "Carried out at once by a background job. The profile keeps its ID, gender, language, city, region and " +
 			"preferred store and is marked erased; every other personal field, the custom attributes, the WeChat links and the " +

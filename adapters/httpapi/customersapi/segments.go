@@ -17,23 +17,41 @@ import (
 	"github.com/engagehq/engage/ports"
 )
 
-// treeDoc documents a segment tree in the OpenAPI document.
-const treeDoc = "A segment tree: {\"and\": [...]}, {\"or\": [...]}, {\"not\": {...}} or a condition " +
-	"{\"field\", \"op\", \"value\"} with window_days, event_type, category or store where the field needs them. " +
-	"Fields: gender, city, region, language, preferred_store, birth_month, joined_on, joined_days_ago, lifecycle_stage, " +
+// treeFields are the fields a condition may read, as the document lists them.
+const treeFields = "gender, city, region, language, preferred_store, birth_month, joined_on, joined_days_ago, lifecycle_stage, " +
 	"tag, purchase_count, spend_fen, visit_count, last_purchase_days_ago, purchases, events, category_spend_fen, " +
-	"store_visits, joined_campaign, consents.<name>, attributes.<key>. At most 5 groups deep and 50 conditions."
+	"store_visits, joined_campaign"
+
+// treeDoc documents a segment tree in the descriptions of the operations that take one.
+const treeDoc = "A segment tree (SegmentTree): {\"and\": [...]}, {\"or\": [...]}, {\"not\": {...}} or a condition " +
+	"{\"field\", \"op\", \"value\"} with window_days, event_type, category or store where the field needs them. " +
+	"At most 5 groups deep and 50 conditions."
+
+// CountBody is how many customers a tree matches.
+type CountBody struct {
+	Count int64 `json:"count" doc:"Customers the tree matches now"`
+}
+
+type countOutput struct{ Body CountBody }
+
+// SegmentPageBody is a page of saved segments.
+type SegmentPageBody struct {
+	Items      []SegmentBody `json:"items"`
+	NextCursor string        `json:"next_cursor,omitempty"`
+}
+
+type segmentsOutput struct{ Body SegmentPageBody }
 
 // SegmentBody is a saved segment.
 type SegmentBody struct {
-	ID          string         `json:"id" format:"uuid"`
-	Name        string         `json:"name"`
-	Description string         `json:"description,omitempty"`
-	Tree        map[string]any `json:"tree" doc:"The segment's tree, as saved"`
-	MemberCount int64          `json:"member_count" doc:"Members at the last full refresh"`
-	RefreshedAt *time.Time     `json:"refreshed_at,omitempty" doc:"When the members were last computed in full"`
-	CreatedAt   time.Time      `json:"created_at"`
-	UpdatedAt   time.Time      `json:"updated_at"`
+	ID          string      `json:"id" format:"uuid"`
+	Name        string      `json:"name"`
+	Description string      `json:"description,omitempty"`
+	Tree        SegmentTree `json:"tree" doc:"The segment's tree, as saved"`
+	MemberCount int64       `json:"member_count" doc:"Members at the last full refresh"`
+	RefreshedAt *time.Time  `json:"refreshed_at,omitempty" doc:"When the members were last computed in full"`
+	CreatedAt   time.Time   `json:"created_at"`
+	UpdatedAt   time.Time   `json:"updated_at"`
 }
 
 func segmentBody(s segment.Segment) SegmentBody {
@@ -47,21 +65,21 @@ func segmentBody(s segment.Segment) SegmentBody {
 }
 
 type segmentFields struct {
-	Name        string         `json:"name" minLength:"1" maxLength:"100"`
-	Description string         `json:"description,omitempty" maxLength:"1000"`
-	Tree        map[string]any `json:"tree" doc:"The segment's tree."`
+	Name        string      `json:"name" minLength:"1" maxLength:"100"`
+	Description string      `json:"description,omitempty" maxLength:"1000"`
+	Tree        SegmentTree `json:"tree" doc:"The segment's tree."`
 }
 
 type treeInput struct {
 	Body struct {
-		Tree map[string]any `json:"tree"`
+		Tree SegmentTree `json:"tree"`
 	}
 }
 
 type previewInput struct {
 	Body struct {
-		Tree  map[string]any `json:"tree"`
-		Limit int            `json:"limit,omitempty" minimum:"1" maximum:"100" default:"10" doc:"How many sample members"`
+		Tree  SegmentTree `json:"tree"`
+		Limit int         `json:"limit,omitempty" minimum:"1" maximum:"100" default:"10" doc:"How many sample members"`
 	}
 }
 
@@ -109,31 +127,23 @@ func customerItems(cs []customer.Customer) []CustomerBody {
 func (m *Module) registerSegments(api huma.API) {
 	tags := []string{"Segments"}
 	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
-		OperationID: "count-segment", Method: http.MethodPost, Path: "/v1/segments/count", Tags: tags,
+		OperationID: "count-segment", Errors: []int{http.StatusNotFound}, Method: http.MethodPost, Path: "/v1/segments/count", Tags: tags,
 		Summary: "Count the customers a tree matches", Description: "The live count while a segment is edited; nothing is saved. " + treeDoc,
-	}, func(ctx context.Context, in *treeInput) (*struct {
-		Body struct {
-			Count int64 `json:"count"`
-		}
-	}, error) {
-		n, err := m.deps.Segments.Count(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, in.Body.Tree)
+	}, func(ctx context.Context, in *treeInput) (*countOutput, error) {
+		n, err := m.deps.Segments.Count(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, map[string]any(in.Body.Tree))
 		if err != nil {
 			return nil, m.segmentError(ctx, "body", err)
 		}
-		out := &struct {
-			Body struct {
-				Count int64 `json:"count"`
-			}
-		}{}
+		out := &countOutput{}
 		out.Body.Count = n
 		return out, nil
 	})
 
 	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
-		OperationID: "preview-segment", Method: http.MethodPost, Path: "/v1/segments/preview", Tags: tags,
+		OperationID: "preview-segment", Errors: []int{http.StatusNotFound}, Method: http.MethodPost, Path: "/v1/segments/preview", Tags: tags,
 		Summary: "Sample customers a tree matches", Description: "Newest first; nothing is saved. " + treeDoc,
 	}, func(ctx context.Context, in *previewInput) (*customerPage, error) {
-		cs, err := m.deps.Segments.Preview(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, in.Body.Tree, in.Body.Limit)
+		cs, err := m.deps.Segments.Preview(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, map[string]any(in.Body.Tree), in.Body.Limit)
 		if err != nil {
 			return nil, m.segmentError(ctx, "body", err)
 		}
@@ -142,13 +152,13 @@ func (m *Module) registerSegments(api huma.API) {
 		return out, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), httpapi.Idempotent(huma.Operation{
-		OperationID: "create-segment", Method: http.MethodPost, Path: "/v1/segments", Tags: tags,
+	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), httpapi.Creates(httpapi.Idempotent(huma.Operation{
+		OperationID: "create-segment", Errors: []int{http.StatusConflict}, Method: http.MethodPost, Path: "/v1/segments", Tags: tags,
 		Summary: "Save a segment", DefaultStatus: http.StatusCreated,
 		Description: "Its members are computed by a job right after, then kept current as events arrive and hourly. " + treeDoc,
-	}), func(ctx context.Context, in *struct{ Body segmentFields }) (*segmentOutput, error) {
+	}), "/v1/segments/{id}"), func(ctx context.Context, in *struct{ Body segmentFields }) (*segmentOutput, error) {
 		seg, err := m.deps.Segments.Create(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, segments.Draft{Name: in.Body.Name,
-			Description: in.Body.Description, Tree: in.Body.Tree})
+			Description: in.Body.Description, Tree: map[string]any(in.Body.Tree)})
 		if err != nil {
 			return nil, m.segmentError(ctx, "body", err)
 		}
@@ -158,12 +168,7 @@ func (m *Module) registerSegments(api huma.API) {
 	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
 		OperationID: "list-segments", Method: http.MethodGet, Path: "/v1/segments", Tags: tags, Summary: "List saved segments",
 		Description: "By name.",
-	}, func(ctx context.Context, in *httpapi.PageQuery) (*struct {
-		Body struct {
-			Items      []SegmentBody `json:"items"`
-			NextCursor string        `json:"next_cursor,omitempty"`
-		}
-	}, error) {
+	}, func(ctx context.Context, in *httpapi.PageQuery) (*segmentsOutput, error) {
 		page, err := in.Page(ctx)
 		if err != nil {
 			return nil, err
@@ -173,12 +178,7 @@ func (m *Module) registerSegments(api huma.API) {
 			return nil, m.segmentError(ctx, "body", err)
 		}
 		segs, next := httpapi.Paginate(segs, page, func(s segment.Segment) string { return s.ID.String() })
-		out := &struct {
-			Body struct {
-				Items      []SegmentBody `json:"items"`
-				NextCursor string        `json:"next_cursor,omitempty"`
-			}
-		}{}
+		out := &segmentsOutput{}
 		out.Body.Items = make([]SegmentBody, len(segs))
 		for i, seg := range segs {
 			out.Body.Items[i] = segmentBody(seg)
@@ -202,7 +202,7 @@ func (m *Module) registerSegments(api huma.API) {
 	})
 
 	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), huma.Operation{
-		OperationID: "update-segment", Method: http.MethodPut, Path: "/v1/segments/{id}", Tags: tags, Summary: "Change a saved segment",
+		OperationID: "update-segment", Errors: []int{http.StatusConflict}, Method: http.MethodPut, Path: "/v1/segments/{id}", Tags: tags, Summary: "Change a saved segment",
 		Description: "Replaces name, description and tree; the members are recomputed by a job. " + treeDoc,
 	}, func(ctx context.Context, in *struct {
 		SegmentPath
@@ -213,7 +213,7 @@ func (m *Module) registerSegments(api huma.API) {
 			return nil, err
 		}
 		seg, err := m.deps.Segments.Update(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, id, segments.Draft{Name: in.Body.Name,
-			Description: in.Body.Description, Tree: in.Body.Tree})
+			Description: in.Body.Description, Tree: map[string]any(in.Body.Tree)})
 		if err != nil {
 			return nil, m.segmentError(ctx, "body", err)
 		}
@@ -275,7 +275,7 @@ type exportInput struct {
 
 func (m *Module) registerCustomerExport(api huma.API) {
 	httpapi.Register(api, httpapi.Tenant(customer.PermExport), huma.Operation{
-		OperationID: "export-customers", Method: http.MethodGet, Path: "/v1/customers/export.csv", Tags: []string{"Customers"},
+		OperationID: "export-customers", Errors: []int{http.StatusNotFound}, Method: http.MethodGet, Path: "/v1/customers/export.csv", Tags: []string{"Customers"},
 		Summary: "Export customers as CSV",
 		Description: "Newest first, streamed as read, UTF-8 with a byte-order mark (so Excel opens it as UTF-8). Columns: " +
 			strings.Join(segments.ExportHeader, ", ") + ". Filters as the listing's, plus a saved segment or a tree. Audited.",

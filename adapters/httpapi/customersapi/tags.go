@@ -113,7 +113,7 @@ func (m *Module) registerTags(api huma.API) {
 	})
 
 	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), huma.Operation{
-		OperationID: "add-customer-tags", Method: http.MethodPost, Path: "/v1/customers/{id}/tags", Tags: groups,
+		OperationID: "add-customer-tags", Errors: []int{http.StatusConflict}, Method: http.MethodPost, Path: "/v1/customers/{id}/tags", Tags: groups,
 		Summary: "Tag a customer",
 		Description: "Adds the tags the customer does not have yet (tags it has keep their source) and returns all its tags. " +
 			"Sending the same tags again changes nothing.",
@@ -130,7 +130,7 @@ func (m *Module) registerTags(api huma.API) {
 	})
 
 	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), huma.Operation{
-		OperationID: "remove-customer-tag", Method: http.MethodDelete, Path: "/v1/customers/{id}/tags", Tags: groups,
+		OperationID: "remove-customer-tag", Errors: []int{http.StatusConflict}, Method: http.MethodDelete, Path: "/v1/customers/{id}/tags", Tags: groups,
 		Summary: "Take a tag off a customer",
 		Description: "Whatever its source, and returns the customer's remaining tags. Removing a tag the customer " +
 			"does not have changes nothing. An auto-tag rule may give the tag back when it next matches.",

@@ -144,7 +144,7 @@ func (m *Module) registerWeChatAccounts(api huma.API) {
 	})
 
 	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), huma.Operation{
-		OperationID: "link-wechat-account", Method: http.MethodPost, Path: "/v1/wechat-accounts/{openid}/link", Tags: tags,
+		OperationID: "link-wechat-account", Errors: []int{http.StatusConflict}, Method: http.MethodPost, Path: "/v1/wechat-accounts/{openid}/link", Tags: tags,
 		Summary: "Map a WeChat login to an existing customer profile",
 		Description: "Moves the WeChat account to the customer (a CRM profile made before the member logged in); the profile the " +
 			"login had stays, and its tokens stop. Refused when the customer has another account in the same app.",
@@ -168,7 +168,7 @@ func (m *Module) registerWeChatAccounts(api huma.API) {
 	})
 
 	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), httpapi.Idempotent(huma.Operation{
-		OperationID: "import-wechat-fan-tags", Method: http.MethodPost, Path: "/v1/wechat/fan-tags/import", Tags: tags,
+		OperationID: "import-wechat-fan-tags", Errors: []int{http.StatusConflict}, Method: http.MethodPost, Path: "/v1/wechat/fan-tags/import", Tags: tags,
 		Summary: "Import the Official Account's fan tags", DefaultStatus: http.StatusAccepted,
 		Description: "Queues a job that reads the brand's Official Account fan tags and the fans under each, and tags the fans " +
 			"linked to a customer with the tag's name (source wechat). Follow it with GET /v1/wechat/fan-tags/imports/{id}.",

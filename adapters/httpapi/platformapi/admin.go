@@ -69,7 +69,7 @@ func (m *Module) registerAdmin(api huma.API) {
 	})
 
 	httpapi.Register(api, httpapi.Public(), huma.Operation{
-		OperationID: "redeem-login-link", Method: http.MethodPost, Path: "/v1/admin/login-links/redeem", Tags: tags,
+		OperationID: "redeem-login-link", Errors: []int{http.StatusUnauthorized, http.StatusForbidden}, Method: http.MethodPost, Path: "/v1/admin/login-links/redeem", Tags: tags,
 		Summary:     "Sign in with a one-time link (development only)",
 		Description: "Spends a link printed by `engage admin login-link` and opens a session. Refused in production. Rate limited per client IP.",
 	}, func(ctx context.Context, in *redeemInput) (*redeemOutput, error) {

@@ -116,11 +116,11 @@ func (m *Module) registerAPIKeys(api huma.API) {
 		return &apiKeyOutput{Body: apiKeyBody(k)}, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermAPIKeysWrite), huma.Operation{
-		OperationID: "create-api-key", Method: http.MethodPost, Path: "/v1/api-keys", Tags: tags,
+	httpapi.Register(api, httpapi.Tenant(access.PermAPIKeysWrite), httpapi.Creates(huma.Operation{
+		OperationID: "create-api-key", Errors: []int{http.StatusForbidden}, Method: http.MethodPost, Path: "/v1/api-keys", Tags: tags,
 		Summary: "Create an API key", DefaultStatus: http.StatusCreated,
 		Description: "The secret is in this response only; Engage keeps just its hash.",
-	}, func(ctx context.Context, in *struct{ Body createAPIKeyBody }) (*createdAPIKeyOutput, error) {
+	}, "/v1/api-keys/{id}"), func(ctx context.Context, in *struct{ Body createAPIKeyBody }) (*createdAPIKeyOutput, error) {
 		role, err := access.ParseRole(in.Body.Role)
 		if err != nil {
 			return nil, roleProblem(ctx, "body.role", err)
@@ -133,11 +133,11 @@ func (m *Module) registerAPIKeys(api huma.API) {
 		return createdAPIKey(c), nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermAPIKeysWrite), huma.Operation{
-		OperationID: "rotate-api-key", Method: http.MethodPost, Path: "/v1/api-keys/{id}/rotate", Tags: tags,
+	httpapi.Register(api, httpapi.Tenant(access.PermAPIKeysWrite), httpapi.Creates(huma.Operation{
+		OperationID: "rotate-api-key", Errors: []int{http.StatusConflict}, Method: http.MethodPost, Path: "/v1/api-keys/{id}/rotate", Tags: tags,
 		Summary: "Rotate an API key", DefaultStatus: http.StatusCreated,
 		Description: "Issues a successor with the same name and role. The old key keeps working for the overlap, then expires.",
-	}, func(ctx context.Context, in *rotateInput) (*createdAPIKeyOutput, error) {
+	}, "/v1/api-keys/{id}"), func(ctx context.Context, in *rotateInput) (*createdAPIKeyOutput, error) {
 		id, err := in.parse(ctx)
 		if err != nil {
 			return nil, err
@@ -154,7 +154,7 @@ func (m *Module) registerAPIKeys(api huma.API) {
 	})
 
 	httpapi.Register(api, httpapi.Tenant(access.PermAPIKeysWrite), huma.Operation{
-		OperationID: "revoke-api-key", Method: http.MethodDelete, Path: "/v1/api-keys/{id}", Tags: tags,
+		OperationID: "revoke-api-key", Errors: []int{http.StatusConflict}, Method: http.MethodDelete, Path: "/v1/api-keys/{id}", Tags: tags,
 		Summary: "Revoke an API key", Description: "The key stops working at once; revoking twice changes nothing.",
 	}, func(ctx context.Context, in *APIKeyPath) (*apiKeyOutput, error) {
 		id, err := in.parse(ctx)

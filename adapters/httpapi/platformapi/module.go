@@ -46,6 +46,16 @@ func New(deps Deps) *Module { return &Module{deps: deps} }
 
 // RegisterAPI registers the platform's operations on api. A Module serves one server.
 func (m *Module) RegisterAPI(api huma.API, kit *httpapi.Kit) {
+	api.OpenAPI().Tags = append(api.OpenAPI().Tags,
+		&huma.Tag{Name: "Tenant", Description: "The brand itself: its name, plan and settings."},
+		&huma.Tag{Name: "Team", Description: "The brand's admins: members, their roles, invitations."},
+		&huma.Tag{Name: "Roles", Description: "Built-in and brand-defined roles and the permissions they grant."},
+		&huma.Tag{Name: "API keys", Description: "Partners' credentials: issued with a role, shown once, rotated, revoked."},
+		&huma.Tag{Name: "Audit", Description: "The brand's tamper-evident trail of every admin and partner change."},
+		&huma.Tag{Name: "Secrets", Description: "Channel credentials, stored encrypted and never shown again."},
+		&huma.Tag{Name: "Webhooks", Description: "Endpoints that receive the brand's events, signed, with their delivery logs."},
+		&huma.Tag{Name: "Admin sign-in", Description: "Admins' sessions: one-time links in development, Kratos in production."},
+		&huma.Tag{Name: "Platform", Description: "The platform operator's operations: onboarding, suspending and reinstating brands."})
 	m.kit = kit
 	m.registerPlatformTenants(api)
 	m.registerTenant(api)

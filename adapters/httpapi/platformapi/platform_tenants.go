@@ -84,10 +84,10 @@ type issueKeyInput struct {
 }
 
 func (m *Module) registerPlatformTenants(api huma.API) {
-	httpapi.Register(api, httpapi.Platform(), huma.Operation{
-		OperationID: "platform-create-tenant", Method: http.MethodPost, Path: "/v1/platform/tenants",
+	httpapi.Register(api, httpapi.Platform(), httpapi.Creates(huma.Operation{
+		OperationID: "platform-create-tenant", Errors: []int{http.StatusConflict}, Method: http.MethodPost, Path: "/v1/platform/tenants",
 		Summary: "Onboard a brand tenant", DefaultStatus: http.StatusCreated,
-	}, func(ctx context.Context, in *createTenantInput) (*tenantOutput, error) {
+	}, "/v1/platform/tenants/{slug}"), func(ctx context.Context, in *createTenantInput) (*tenantOutput, error) {
 		t, err := m.deps.Tenancy.Create(ctx, tenants.Draft{Slug: in.Body.Slug, Name: in.Body.Name, Timezone: in.Body.Timezone, Locale: in.Body.Locale, Plan: in.Body.Plan})
 		if err != nil {
 			return nil, m.mapError(ctx, err)
@@ -129,7 +129,7 @@ func (m *Module) registerPlatformTenants(api huma.API) {
 	})
 
 	httpapi.Register(api, httpapi.Platform(), huma.Operation{
-		OperationID: "platform-update-tenant", Method: http.MethodPatch, Path: "/v1/platform/tenants/{tenant}",
+		OperationID: "platform-update-tenant", Errors: []int{http.StatusConflict}, Method: http.MethodPatch, Path: "/v1/platform/tenants/{tenant}",
 		Summary: "Change a brand tenant's profile",
 	}, func(ctx context.Context, in *updateTenantInput) (*tenantOutput, error) {
 		t, err := m.deps.Tenancy.Update(ctx, in.Tenant, tenants.Changes{Name: in.Body.Name, Timezone: in.Body.Timezone, Locale: in.Body.Locale, Plan: in.Body.Plan})
@@ -162,7 +162,7 @@ func (m *Module) registerPlatformTenants(api huma.API) {
 	})
 
 	httpapi.Register(api, httpapi.Platform(), huma.Operation{
-		OperationID: "platform-invite-admin", Method: http.MethodPost, Path: "/v1/platform/tenants/{tenant}/invitations",
+		OperationID: "platform-invite-admin", Errors: []int{http.StatusConflict}, Method: http.MethodPost, Path: "/v1/platform/tenants/{tenant}/invitations",
 		Summary: "Invite a brand's admin", DefaultStatus: http.StatusCreated,
 		Description: "Onboards a brand's first owner: the invitation becomes a membership at their first verified sign-in.",
 	}, func(ctx context.Context, in *platformInviteInput) (*invitationOutput, error) {

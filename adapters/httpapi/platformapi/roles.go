@@ -75,7 +75,7 @@ func (m *Module) registerRoles(api huma.API) {
 	})
 
 	httpapi.Register(api, httpapi.Tenant(access.PermRolesWrite), huma.Operation{
-		OperationID: "save-role", Method: http.MethodPut, Path: "/v1/roles/{name}", Tags: tags,
+		OperationID: "save-role", Errors: []int{http.StatusForbidden}, Method: http.MethodPut, Path: "/v1/roles/{name}", Tags: tags,
 		Summary: "Create or change a brand-defined role", Description: "A role can hold only permissions you hold yourself.",
 	}, func(ctx context.Context, in *saveRoleInput) (*roleOutput, error) {
 		p := httpapi.PrincipalFrom(ctx)
@@ -87,7 +87,7 @@ func (m *Module) registerRoles(api huma.API) {
 	})
 
 	httpapi.Register(api, httpapi.Tenant(access.PermRolesWrite), huma.Operation{
-		OperationID: "delete-role", Method: http.MethodDelete, Path: "/v1/roles/{name}", Tags: tags,
+		OperationID: "delete-role", Errors: []int{http.StatusConflict, http.StatusForbidden}, Method: http.MethodDelete, Path: "/v1/roles/{name}", Tags: tags,
 		Summary: "Delete a brand-defined role", DefaultStatus: http.StatusNoContent,
 	}, func(ctx context.Context, in *RolePath) (*struct{}, error) {
 		return nil, m.mapError(ctx, m.deps.Access.DeleteRole(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, in.Name))

@@ -123,7 +123,7 @@ func (m *Module) registerTeam(api huma.API) {
 	})
 
 	httpapi.Register(api, httpapi.Tenant(access.PermTeamWrite), huma.Operation{
-		OperationID: "change-member-roles", Method: http.MethodPut, Path: "/v1/team/members/{user_id}/roles", Tags: tags,
+		OperationID: "change-member-roles", Errors: []int{http.StatusConflict, http.StatusForbidden}, Method: http.MethodPut, Path: "/v1/team/members/{user_id}/roles", Tags: tags,
 		Summary: "Change a member's roles", Description: "You can grant, and take away, only what your own roles hold.",
 	}, func(ctx context.Context, in *changeRolesInput) (*memberOutput, error) {
 		id, err := httpapi.ParseUUID(ctx, "path.user_id", in.UserID)
@@ -143,7 +143,7 @@ func (m *Module) registerTeam(api huma.API) {
 	})
 
 	httpapi.Register(api, httpapi.Tenant(access.PermTeamWrite), huma.Operation{
-		OperationID: "remove-member", Method: http.MethodDelete, Path: "/v1/team/members/{user_id}", Tags: tags,
+		OperationID: "remove-member", Errors: []int{http.StatusConflict}, Method: http.MethodDelete, Path: "/v1/team/members/{user_id}", Tags: tags,
 		Summary: "Remove a member", DefaultStatus: http.StatusNoContent,
 	}, func(ctx context.Context, in *UserPath) (*struct{}, error) {
 		id, err := httpapi.ParseUUID(ctx, "path.user_id", in.UserID)
@@ -169,11 +169,11 @@ func (m *Module) registerTeam(api huma.API) {
 		return out, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermTeamWrite), huma.Operation{
-		OperationID: "invite-member", Method: http.MethodPost, Path: "/v1/team/invitations", Tags: tags,
+	httpapi.Register(api, httpapi.Tenant(access.PermTeamWrite), httpapi.Creates(huma.Operation{
+		OperationID: "invite-member", Errors: []int{http.StatusConflict, http.StatusForbidden}, Method: http.MethodPost, Path: "/v1/team/invitations", Tags: tags,
 		Summary: "Invite someone by email", DefaultStatus: http.StatusCreated,
 		Description: "The invitation becomes a membership when someone with this verified email first signs in, within 7 days.",
-	}, func(ctx context.Context, in *inviteInput) (*invitationOutput, error) {
+	}, "/v1/team/invitations/{id}"), func(ctx context.Context, in *inviteInput) (*invitationOutput, error) {
 		roles, err := parseRoleList(ctx, in.Body.Roles)
 		if err != nil {
 			return nil, err
@@ -187,7 +187,7 @@ func (m *Module) registerTeam(api huma.API) {
 	})
 
 	httpapi.Register(api, httpapi.Tenant(access.PermTeamWrite), huma.Operation{
-		OperationID: "revoke-invitation", Method: http.MethodDelete, Path: "/v1/team/invitations/{id}", Tags: tags,
+		OperationID: "revoke-invitation", Errors: []int{http.StatusConflict}, Method: http.MethodDelete, Path: "/v1/team/invitations/{id}", Tags: tags,
 		Summary: "Revoke an invitation",
 	}, func(ctx context.Context, in *InvitationPath) (*invitationOutput, error) {
 		id, err := httpapi.ParseUUID(ctx, "path.id", in.ID)

@@ -41,6 +41,11 @@ func webhookBody(e webhook.Endpoint) WebhookBody {
 
 type webhookOutput struct{ Body WebhookBody }
 
+// WebhookTestBody names the event type whose sample a test sends.
+type WebhookTestBody struct {
+	EventType string `json:"event_type" example:"customer.created" doc:"One of GET /v1/webhook-event-types"`
+}
+
 // WebhookPath names an endpoint in the path.
 type WebhookPath struct {
 	ID string `path:"id" format:"uuid"`
@@ -165,13 +170,13 @@ func (m *Module) registerWebhooks(api huma.API) {
 		return out, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(access.PermWebhooksWrite), huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(access.PermWebhooksWrite), httpapi.Creates(huma.Operation{
 		OperationID: "create-webhook", Method: http.MethodPost, Path: "/v1/webhooks", Tags: tags,
 		Summary: "Register a webhook endpoint", DefaultStatus: http.StatusCreated,
 		Description: "Deliveries are POSTs signed the Standard Webhooks way (webhook-id, webhook-timestamp, webhook-signature " +
 			"= v1,base64(HMAC-SHA256(secret, id.timestamp.body))). The secret is in this response only; it is not idempotent " +
 			"for that reason: a retried request registers a second endpoint.",
-	}, func(ctx context.Context, in *struct{ Body createWebhookBody }) (*webhookSecretOutput, error) {
+	}, "/v1/webhooks/{id}"), func(ctx context.Context, in *struct{ Body createWebhookBody }) (*webhookSecretOutput, error) {
 		e, secret, err := m.deps.Webhooks.Create(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID,
 			webhook.Draft{URL: in.Body.URL, Description: in.Body.Description, EventTypes: in.Body.EventTypes})
 		if err != nil {
@@ -247,7 +252,7 @@ func (m *Module) registerWebhooks(api huma.API) {
 
 	state := func(opID, path, summary, desc string, change func(context.Context, tenants.ID, uuid.UUID) (webhook.Endpoint, error)) {
 		httpapi.Register(api, httpapi.Tenant(access.PermWebhooksWrite), huma.Operation{
-			OperationID: opID, Method: http.MethodPost, Path: path, Tags: tags, Summary: summary, Description: desc,
+			OperationID: opID, Errors: []int{http.StatusConflict}, Method: http.MethodPost, Path: path, Tags: tags, Summary: summary, Description: desc,
 		}, func(ctx context.Context, in *WebhookPath) (*webhookOutput, error) {
 			id, err := httpapi.ParseUUID(ctx, "path.id", in.ID)
 			if err != nil {
@@ -298,9 +303,7 @@ func (m *Module) registerWebhooks(api huma.API) {
 			"which is also in the delivery log. A test does not count towards disabling the endpoint.",
 	}, func(ctx context.Context, in *struct {
 		WebhookPath
-		Body struct {
-			EventType string `json:"event_type" example:"customer.created"`
-		}
+		Body WebhookTestBody
 	}) (*struct{ Body WebhookDeliveryBody }, error) {
 		id, err := httpapi.ParseUUID(ctx, "path.id", in.ID)
 		if err != nil {
@@ -345,7 +348,7 @@ func (m *Module) registerWebhooks(api huma.API) {
 	})
 
 	httpapi.Register(api, httpapi.Tenant(access.PermWebhooksWrite), huma.Operation{
-		OperationID: "retry-webhook-delivery", Method: http.MethodPost, Path: "/v1/webhooks/deliveries/{id}/retry", Tags: tags,
+		OperationID: "retry-webhook-delivery", Errors: []int{http.StatusConflict}, Method: http.MethodPost, Path: "/v1/webhooks/deliveries/{id}/retry", Tags: tags,
 		Summary: "Send a finished delivery again", DefaultStatus: http.StatusAccepted,
 		Description: "One more attempt, now, with the same webhook-id; no automatic retries follow it.",
 	}, func(ctx context.Context, in *WebhookPath) (*retryOutput, error) {

@@ -107,6 +107,11 @@ func (d *lineDecoder) next() {
 			}
 			d.pending = decoded
 		}
+		// Text files hold no NUL characters (and PostgreSQL cannot store one): this is none.
+		if bytes.IndexByte(d.pending, 0) >= 0 {
+			d.pending, d.err = nil, &FileError{Code: CodeBadEncoding, Line: d.line, Message: "holds NUL characters: not a text file"}
+			return
+		}
 	}
 	if errors.Is(err, io.EOF) {
 		d.err = io.EOF

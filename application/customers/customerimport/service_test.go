@@ -189,6 +189,8 @@ func TestBadFilesAreRefusedWholeWithThePlaceAtFault(t *testing.T) {
 	}{
 		"bad utf-8 on line 3":   {"name,city\nA,上海\nB,\xff\xfe\n", "", customerimport.CodeBadEncoding, 3},
 		"bad gb18030 on line 2": {"name\n\x81\x20\n", "gb18030", customerimport.CodeBadEncoding, 2},
+		"NUL on line 2":         {"name,city\nA\x00,上海\n", "", customerimport.CodeBadEncoding, 2},
+		"NUL in gb18030":        {"name\n\x00\n", "gb18030", customerimport.CodeBadEncoding, 2},
 		"unknown column":        {"name,shoe\nA,1\n", "", customerimport.CodeBadHeader, 1},
 		"undefined attribute":   {"name,attr.height\nA,1\n", "", customerimport.CodeBadHeader, 1},
 		"column twice":          {"name,Name\nA,B\n", "", customerimport.CodeBadHeader, 1},

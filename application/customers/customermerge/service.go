@@ -67,7 +67,9 @@ func (s *Service) Merge(ctx context.Context, tenant tenants.ID, survivor, duplic
 		return Result{}, ErrSameCustomer
 	}
 	var out Result
-	err := s.d.Tx.InTenant(ctx, tenant, func(ctx context.Context) error {
+	// A merge may race a reaction or a segment refresh for the same customers; every effect
+	// of it is in its transaction, so one that loses a deadlock runs again.
+	err := ports.InTenantRetrying(ctx, s.d.Tx, tenant, func(ctx context.Context) error {
 		states, err := s.d.Merges.Lock(ctx, []uuid.UUID{survivor, duplicate})
 		if err != nil {
 			return err

@@ -36,8 +36,10 @@ var Types = []string{TypePurchase, TypeVisit, TypePageView, TypeClick, TypeShare
 // CustomPrefix starts the type of a brand-defined event.
 const CustomPrefix = "custom:"
 
-// Channels an event may come from.
-var Channels = []string{"mini_program", "pos", "website", "email", "wechat", "other"}
+// Channels an event may come from: the brand's own (Mini Program, stores' POS, website,
+// email, WeChat Official Account and WeCom, its app) and China's commerce platforms (Tmall and
+// Taobao, JD, Pinduoduo, Douyin, Kuaishou, Xiaohongshu, Meituan, Ele.me, Youzan).
+var Channels = []string{"mini_program", "pos", "website", "email", "wechat", "wecom", "tmall", "taobao", "jd", "pinduoduo", "douyin", "kuaishou", "xiaohongshu", "meituan", "eleme", "youzan", "app", "other"}
 
 // Limits of an event.
 const (
