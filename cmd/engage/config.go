@@ -36,7 +36,7 @@ var settings = []setting{
 	{"ENGAGE_KRATOS_BROWSER_URL", "ENGAGE_KRATOS_PUBLIC_URL", "Kratos as browsers reach it, for the console's sign-in redirect"},
 	{"ENGAGE_RATE_LIMITS", "trial=10/s:20,standard=100/s:200,enterprise=1000/s:2000,default=100/s:200", "requests per API key or admin, by tenant plan"},
 	{"ENGAGE_SIGNIN_RATE_LIMIT", "default=5/m:10", "sign-in attempts per client IP"},
-	{"ENGAGE_CDNOW", "../shared/datasets/cdnow/CDNOW_master.txt", "purchase history seed --demo loads into the demo brand lotus-tea"},
+	{"ENGAGE_CDNOW", "(the copy shipped in application/customers/demodata/cdnow, embedded)", "CDNOW purchase history seed --demo loads into the demo brands"},
 	{"ENGAGE_DIR", ".engage", "where development keeps its private PostgreSQL cluster and keys"},
 	{"ENGAGE_PG_PORT", strconv.Itoa(localpg.DefaultPort), "loopback port of the private PostgreSQL cluster"},
 	{"ENGAGE_WORKERS", "10", "jobs worked at once by this process"},

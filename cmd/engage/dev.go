@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/engagehq/engage/adapters/localpg"
 )
@@ -30,7 +31,11 @@ func runDev(ctx context.Context, args []string) error {
 	}
 	err = seedDemo(ctx, a)
 	if err == nil && cfg.kratosURL == "" {
-		err = printLoginLink(ctx, a, demoAdmins[0])
+		err = printLoginLink(ctx, a, demoBrands[0].admin)
+	}
+	var keys string
+	if err == nil {
+		keys, err = demoKeys(ctx, a)
 	}
 	a.close()
 	if err != nil {
@@ -44,8 +49,9 @@ Engage is running.
   River jobs UI: %[1]s/platform/jobs/   (any user name, password: the platform key)
   Platform key:  %[2]s
   Health:        %[1]s/healthz  %[1]s/readyz  %[1]s/metrics
-Stop with Ctrl-C.
-`, cfg.publicURL, cfg.platformKey)
+Demo brands' owner API keys (Authorization: Bearer ...; kept in %[3]s):
+%[4]sListening on %[5]s (ENGAGE_HTTP_ADDR sets the address, ENGAGE_PUBLIC_URL the links). Stop with Ctrl-C.
+`, cfg.publicURL, cfg.platformKey, filepath.Join(cfg.dir, "demo-keys"), keys, addr)
 	})
 }
 
