@@ -65,7 +65,7 @@ func New(deps Deps) *Module { return &Module{deps: deps} }
 func (m *Module) RegisterAPI(api huma.API, kit *httpapi.Kit) {
 	m.kit = kit
 	api.OpenAPI().Components.SecuritySchemes[httpapi.SchemeCustomer] = &huma.SecurityScheme{Type: "http", Scheme: "bearer",
-		Description: "A customer token, ect_..., from POST /v1/mini/{tenant}/login; valid 2 hours"}
+		Description: "A customer token, ect_..., from POST /v1/mini/{tenant}/login or /refresh; valid 2 hours"}
 	m.registerCustomers(api)
 	m.registerMini(api)
 	m.registerEvents(api)

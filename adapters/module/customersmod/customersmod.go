@@ -78,7 +78,7 @@ func services(k *module.Kernel) (module.Shared, error) {
 	module.Provide(k, people)
 	auth, err := customerauth.New(customerauth.Deps{
 		Tx: db, Accounts: customersdb.WeChatAccounts{}, Links: customersdb.WeChatLinks{}, Sessions: customersdb.CustomerSessions{},
-		Customers: people, Channels: chans, WeChat: wechatClient,
+		Families: customersdb.RefreshFamilies{}, Production: cfg.Production, Customers: people, Channels: chans, WeChat: wechatClient,
 		AccessTokens: wechatTokens, Tenants: k.Tenants, Audit: k.Audit, Clock: cfg.Clock, TokenKey: customerTokenKey(cfg),
 	})
 	if err != nil {
