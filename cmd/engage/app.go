@@ -23,7 +23,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	}
 	w, err := wire.New(wire.Config{
 		DatabaseURL: cfg.databaseURL, SecretsKey: cfg.secretsKey, SignInKey: cfg.signInKey, KratosURL: cfg.kratosURL,
-		Production: cfg.production(), Workers: cfg.workers, JobTimeout: cfg.jobTimeout, Logger: cfg.logger(),
+		Production: cfg.production(), Workers: cfg.workers, JobTimeout: cfg.jobTimeout, Logger: cfg.logger(), WeChatAPI: cfg.wechatAPI,
 	}, db)
 	if err != nil {
 		db.Close()
@@ -63,6 +63,6 @@ func (a *app) httpServer(metrics *httpapi.Metrics, jobsUI http.Handler) *httpapi
 	return web.Handler(a.App, web.Options{
 		PlatformKey: a.cfg.platformKey, KratosBrowserURL: a.cfg.kratosBrowserURL,
 		APILimits: a.cfg.apiLimits, SignInLimits: a.cfg.signInLimits, Jobs: jobsUI, Metrics: metrics,
-		PublicURL: a.cfg.publicURL,
+		PublicURL: a.cfg.publicURL, Extra: a.cfg.extraAPI,
 	})
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/adapters/localpg"
 	"github.com/engagehq/engage/adapters/ratelimit"
 	"github.com/engagehq/engage/adapters/secretbox"
@@ -70,6 +71,11 @@ type config struct {
 	shutdownTimeout  time.Duration
 	jobTimeout       time.Duration
 	logLevel         slog.Level
+
+	// Set by engage dev only: the development WeChat's API base (empty is WeChat's own) and
+	// its operations.
+	wechatAPI string
+	extraAPI  []httpapi.Module
 }
 
 func (c config) production() bool { return c.env == "production" }

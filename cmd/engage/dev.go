@@ -8,9 +8,11 @@ import (
 	"path/filepath"
 
 	"github.com/engagehq/engage/adapters/localpg"
+	"github.com/engagehq/engage/adapters/wechat/wechatdev"
 )
 
-// runDev is make run: the private cluster, migrations, the demo brands, then serve.
+// runDev is make run: the private cluster, migrations, the demo brands, the development
+// WeChat for their Mini Programs, then serve.
 func runDev(ctx context.Context, args []string) error {
 	if err := newFlags("dev", "dev").Parse(args); err != nil {
 		return err
@@ -25,6 +27,9 @@ func runDev(ctx context.Context, args []string) error {
 	if err := migrateUp(ctx, cfg); err != nil {
 		return err
 	}
+	wx := wechatdev.Start()
+	defer wx.Close()
+	cfg = withDevWeChat(cfg, wx)
 	a, err := newApp(ctx, cfg)
 	if err != nil {
 		return err
@@ -33,9 +38,12 @@ func runDev(ctx context.Context, args []string) error {
 	if err == nil && cfg.kratosURL == "" {
 		err = printLoginLink(ctx, a, demoBrands[0].admin)
 	}
-	var keys string
+	var keys, minis string
 	if err == nil {
 		keys, err = demoKeys(ctx, a)
+	}
+	if err == nil {
+		minis, err = devMiniPrograms(ctx, a, wx)
 	}
 	a.close()
 	if err != nil {
@@ -50,8 +58,10 @@ Engage is running.
   Platform key:  %[2]s
   Health:        %[1]s/healthz  %[1]s/readyz  %[1]s/metrics
 Demo brands' owner API keys (Authorization: Bearer ...; kept in %[3]s):
-%[4]sListening on %[5]s (ENGAGE_HTTP_ADDR sets the address, ENGAGE_PUBLIC_URL the links). Stop with Ctrl-C.
-`, cfg.publicURL, cfg.platformKey, filepath.Join(cfg.dir, "demo-keys"), keys, addr)
+%[4]sDevelopment WeChat (a stand-in; codes from POST %[1]s/dev/wechat/{brand}/login-code and /phone-code,
+see adapters/httpapi/customersapi/MINI_PROGRAM.md):
+%[5]sListening on %[6]s (ENGAGE_HTTP_ADDR sets the address, ENGAGE_PUBLIC_URL the links). Stop with Ctrl-C.
+`, cfg.publicURL, cfg.platformKey, filepath.Join(cfg.dir, "demo-keys"), keys, minis, addr)
 	})
 }
 

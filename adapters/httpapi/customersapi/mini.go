@@ -27,7 +27,8 @@ type MiniLoginBody struct {
 	New              bool      `json:"new" doc:"Whether this login created the customer"`
 }
 
-func miniLoginBody(l customerauth.Login) MiniLoginBody {
+// MiniLogin is a login as the API answers it.
+func MiniLogin(l customerauth.Login) MiniLoginBody {
 	return MiniLoginBody{Token: l.Token, ExpiresAt: l.ExpiresAt, RefreshToken: l.RefreshToken, RefreshExpiresAt: l.RefreshExpiresAt,
 		CustomerID: l.CustomerID.String(), New: l.New}
 }
@@ -166,7 +167,7 @@ func (m *Module) registerMini(api huma.API) {
 		if err != nil {
 			return nil, m.miniError(ctx, err)
 		}
-		return &struct{ Body MiniLoginBody }{Body: miniLoginBody(login)}, nil
+		return &struct{ Body MiniLoginBody }{Body: MiniLogin(login)}, nil
 	})
 
 	httpapi.Register(api, httpapi.Public(), huma.Operation{
@@ -185,7 +186,7 @@ func (m *Module) registerMini(api huma.API) {
 		if err != nil {
 			return nil, m.kit.MapError(ctx, err, refreshErrors)
 		}
-		return &struct{ Body MiniLoginBody }{Body: miniLoginBody(login)}, nil
+		return &struct{ Body MiniLoginBody }{Body: MiniLogin(login)}, nil
 	})
 
 	httpapi.Register(api, httpapi.Customer(m), huma.Operation{
