@@ -32,6 +32,7 @@ import (
 	"github.com/engagehq/engage/application/platform/channels"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/customers/event"
+	lifecycledomain "github.com/engagehq/engage/domain/customers/lifecycle"
 	"github.com/engagehq/engage/domain/customers/membercode"
 	"github.com/engagehq/engage/domain/customers/segment"
 	"github.com/engagehq/engage/domain/platform/webhook"
@@ -45,7 +46,8 @@ func Module() module.Module {
 		Permissions: []access.Permission{access.PermCustomersRead, access.PermCustomersWrite, access.PermEventsRead,
 			access.PermEventsWrite, access.PermCustomersErase, access.PermCustomersExport},
 		EventTypes: []string{event.TypeRecorded, webhook.CustomerCreated, webhook.CustomerUpdated, webhook.CustomerMerged,
-			webhook.CustomerErased, webhook.CustomerTagged},
+			webhook.CustomerErased, webhook.CustomerTagged, event.TypeIngested, lifecycledomain.TypeStagesChanged,
+			segment.TypeEntered, segment.TypeLeft},
 		Queues: []riverjobs.Queue{
 			// Reactions to customer events retry soon: a lock timeout succeeds at once the
 			// next time. Each holds a pooled connection and the row locks of up to a thousand
@@ -85,13 +87,13 @@ func services(k *module.Kernel) (module.Shared, error) {
 		return module.Shared{}, err
 	}
 	module.Provide(k, auth)
-	stages := lifecycle.NewReactor(customersdb.Lifecycle{}, cfg.Clock)
+	stages := lifecycle.NewReactor(customersdb.Lifecycle{}, cfg.Clock, k.Bus)
 	module.Provide(k, stages)
 	eval := customersdb.NewSegmentEvaluator(k.SegmentFields.SQL)
 	segs := segments.NewService(segments.Deps{
 		Tx: db, Segments: customersdb.Segments{}, Rules: customersdb.TagRules{}, Eval: eval,
 		Membership: eval, Defs: customersdb.AttributeDefs{}, Jobs: k.Scheduler, Audit: k.Audit,
-		Tenants: k.Tenants, Clock: cfg.Clock, Fields: k.SegmentFields.Domain,
+		Tenants: k.Tenants, Clock: cfg.Clock, Fields: k.SegmentFields.Domain, Publisher: k.Bus,
 	})
 	module.Provide(k, segs)
 	evs := events.NewService(events.Deps{
@@ -102,7 +104,7 @@ func services(k *module.Kernel) (module.Shared, error) {
 	tagger := tags.NewService(db, customersdb.Tags{}, customersdb.Customers{}, k.Audit)
 	module.Provide(k, tagger)
 	module.Provide(k, lifecycle.NewService(lifecycle.Deps{Tx: db, Repo: customersdb.Lifecycle{}, Jobs: k.Scheduler, Audit: k.Audit,
-		Tenants: k.Tenants, Clock: cfg.Clock}))
+		Tenants: k.Tenants, Clock: cfg.Clock, Publisher: k.Bus}))
 	module.Provide(k, demodata.NewService(db, customersdb.CustomerImport{}, k.Audit, evs, cfg.Clock))
 	people.PublishTo(k.Bus)
 	tagger.PublishTo(k.Bus)

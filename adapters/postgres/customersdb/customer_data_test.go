@@ -69,7 +69,8 @@ var customerDataCases = []pgtest.CustomerDataPart{
 			if err := (customersdb.Segments{}).Insert(ctx, s); err != nil {
 				return err
 			}
-			return evaluator.RefreshMembers(ctx, s.ID, segment.Everyone, time.Now(), []uuid.UUID{c})
+			_, _, err := evaluator.RefreshMembers(ctx, s.ID, segment.Everyone, time.Now(), []uuid.UUID{c})
+			return err
 		},
 		Personal: "待产妈妈",
 	},

@@ -33,10 +33,14 @@ type DeliverArgs struct {
 func (DeliverArgs) Kind() string { return "webhook_deliver" }
 
 // Subscriber is the webhooks' subscriber to domain events: it takes every public type of the
-// catalogue, on Queue.
+// catalogue, on Queue, and wants those an endpoint of the brand (active or paused) receives.
 func (s *Service) Subscriber() eventbus.Subscriber {
 	return eventbus.Subscriber{Name: "webhooks", Queue: Queue, Handle: s.publish,
-		Takes: func(eventType string) bool { _, err := webhook.Lookup(eventType); return err == nil }}
+		Takes: func(eventType string) bool { _, err := webhook.Lookup(eventType); return err == nil },
+		Wants: func(ctx context.Context, eventType string) (bool, error) {
+			endpoints, err := s.d.Repo.Subscribed(ctx, eventType)
+			return len(endpoints) > 0, err
+		}}
 }
 
 // publish records, in the subscriber job's tenant transaction, each event and a delivery of it

@@ -87,3 +87,7 @@ const (
 	CustomerErased  = "customer.erased"
 	CustomerTagged  = "customer.tagged"
 )
+
+// BatchSize is the most customers or events one event of a batched type carries (lifecycle
+// stages, segment membership, ingested events): a bigger change is sent as several events.
+const BatchSize = 1000
