@@ -256,8 +256,10 @@ func (s *Service) record(ctx context.Context, tenant tenants.ID, args DeliverArg
 		if err := s.d.Repo.UpdateDelivery(ctx, d); err != nil {
 			return err
 		}
+		ep.LastFailure = failure(a)
 		return s.disable(ctx, ep, webhook.ReasonGone)
 	}
+	ep.LastFailure = failure(a)
 	ep.ConsecutiveFailures++
 	if ep.FailingSince == nil {
 		ep.FailingSince = &a.CreatedAt
@@ -281,6 +283,15 @@ func (s *Service) record(ctx context.Context, tenant tenants.ID, args DeliverArg
 		return s.enqueue(ctx, tenant, d.ID, args.Attempt+1, false, *d.NextAttemptAt)
 	}
 	return nil
+}
+
+// failure is what went wrong with attempt a, as the endpoint shows it.
+func failure(a ports.WebhookAttempt) *webhook.Failure {
+	msg := a.Error
+	if r := []rune(msg); len(r) > webhook.MaxFailureError {
+		msg = string(r[:webhook.MaxFailureError])
+	}
+	return &webhook.Failure{At: a.CreatedAt, Status: a.ResponseStatus, Error: msg}
 }
 
 // disable turns the endpoint off, fails what was waiting for it, and alerts the brand's
