@@ -81,6 +81,7 @@ func cdnowSource(flag string) history {
 // history from h, moved to end yesterday in the brand's time zone; run again, it changes
 // nothing.
 func seedDemoFrom(ctx context.Context, a *app, h history) error {
+	now := time.Now()
 	for _, d := range demoBrands {
 		t, err := a.Tenants.Lookup(ctx, d.Slug)
 		if errors.Is(err, tenants.ErrNotFound) {
@@ -96,7 +97,7 @@ func seedDemoFrom(ctx context.Context, a *app, h history) error {
 			return err
 		}
 		fmt.Printf("demo brand %s (%s) ready; admin %s\n", t.Slug, t.Name, d.admin)
-		if err := seedCDNOW(ctx, a, t, d, h); err != nil {
+		if err := seedCDNOW(ctx, a, t, d, h, now); err != nil {
 			return err
 		}
 	}
@@ -152,8 +153,8 @@ func demoKeys(ctx context.Context, a *app) (string, error) {
 }
 
 // seedCDNOW loads brand t's part of the CDNOW purchases through the same batch ingest as the
-// API, moved so that the history ends yesterday in the brand's time zone.
-func seedCDNOW(ctx context.Context, a *app, t tenants.Tenant, d demoBrand, h history) error {
+// API, moved so that the history ends the day before now in the brand's time zone.
+func seedCDNOW(ctx context.Context, a *app, t tenants.Tenant, d demoBrand, h history, now time.Time) error {
 	f, err := h.open()
 	if errors.Is(err, os.ErrNotExist) {
 		fmt.Printf("CDNOW data not found at %s: %s gets no purchase history\n", h.name, t.Slug)
@@ -167,7 +168,7 @@ func seedCDNOW(ctx context.Context, a *app, t tenants.Tenant, d demoBrand, h his
 	if err != nil {
 		return fmt.Errorf("time zone of %s: %w", t.Slug, err)
 	}
-	replay := demodata.Replay{Zone: zone, LastDay: time.Now().In(zone).AddDate(0, 0, -1), Every: d.every, Item: d.item}
+	replay := demodata.Replay{Zone: zone, LastDay: now.In(zone).AddDate(0, 0, -1), Every: d.every, Item: d.item}
 	sum, err := a.Demo.LoadCDNOW(ctx, t.ID, f, replay)
 	if err != nil {
 		return fmt.Errorf("CDNOW history of %s: %w", t.Slug, err)
