@@ -63,9 +63,10 @@ type SegmentEvaluator interface {
 	// Preview returns up to limit matching customers, newest first.
 	Preview(ctx context.Context, t segment.Tree, now time.Time, limit int) ([]customer.Customer, error)
 	// RefreshMembers makes the members of segment id among customers (every customer when
-	// nil) those that match t. With customers nil it also records the member count and the
-	// time of the refresh. Running it twice changes nothing.
-	RefreshMembers(ctx context.Context, id uuid.UUID, t segment.Tree, now time.Time, customers []uuid.UUID) error
+	// nil) those that match t, and returns who entered and who left, in ID order. With
+	// customers nil it also records the member count and the time of the refresh. Running it
+	// twice changes nothing.
+	RefreshMembers(ctx context.Context, id uuid.UUID, t segment.Tree, now time.Time, customers []uuid.UUID) (entered, left []uuid.UUID, err error)
 	// ApplyTagRule gives tag (source rule) to those of customers (every customer when nil)
 	// that match t and takes it from the others that got it from a rule.
 	ApplyTagRule(ctx context.Context, tag string, t segment.Tree, now time.Time, customers []uuid.UUID) error

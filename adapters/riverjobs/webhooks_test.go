@@ -315,6 +315,10 @@ func TestGoneDisablesTheEndpointAtOnce(t *testing.T) {
 	require.Equal(t, webhook.Disabled, e.Status)
 	require.Equal(t, webhook.ReasonGone, e.DisabledReason)
 	require.Equal(t, []string{ep.ID.String()}, b.audit(t, tn, "webhook.disabled"))
+	require.NotNil(t, e.LastFailure)
+	require.Equal(t, http.StatusGone, e.LastFailure.Status)
+	_, failing := b.hooks.Forecast(e)
+	require.False(t, failing, "a disabled endpoint has no forecast")
 
 	// A disabled endpoint gets nothing more.
 	b.createCustomer(t, tn, "张伟")
@@ -350,6 +354,56 @@ func TestSustainedFailureDisablesTheEndpointAndAlertsTheAdmins(t *testing.T) {
 	require.Equal(t, webhook.Active, e.Status)
 	require.Zero(t, e.ConsecutiveFailures)
 	require.Empty(t, e.DisabledReason)
+}
+
+func TestAFailingEndpointShowsItsLastFailureAndWhenItWillBeDisabled(t *testing.T) {
+	t.Parallel()
+	b := setupHooks(t, func(d *webhooks.Deps) { d.Schedule = []time.Duration{0, time.Hour} })
+	rcv := newReceiver(t, http.StatusInternalServerError, http.StatusBadGateway)
+	tn := pgtest.NewTenant(t, b.dir)
+	ep, _ := b.endpoint(t, tn, rcv.srv.URL, customer.Created)
+	gone := httptest.NewServer(http.NotFoundHandler())
+	gone.Close()
+	silent, _ := b.endpoint(t, tn, gone.URL, customer.Created)
+	b.start(t)
+
+	b.createCustomer(t, tn, "李华")
+	b.deliveries(t, tn, ep.ID, func(l []ports.WebhookDeliveryLog) bool { return len(l) == 1 && len(l[0].Log) == 2 })
+	b.deliveries(t, tn, silent.ID, func(l []ports.WebhookDeliveryLog) bool { return len(l) == 1 && len(l[0].Log) == 2 })
+
+	e, err := b.hooks.Get(context.Background(), tn.ID, ep.ID)
+	require.NoError(t, err)
+	require.Equal(t, webhook.Active, e.Status, "two failures are far from the default ten over a day")
+	require.Equal(t, 2, e.ConsecutiveFailures)
+	require.NotNil(t, e.LastFailure)
+	require.Equal(t, http.StatusBadGateway, e.LastFailure.Status, "the last of them")
+	require.Empty(t, e.LastFailure.Error)
+	f, failing := b.hooks.Forecast(e)
+	require.True(t, failing)
+	require.Equal(t, webhook.Forecast{After: e.FailingSince.Add(24 * time.Hour), Failures: 8}, f)
+
+	s, err := b.hooks.Get(context.Background(), tn.ID, silent.ID)
+	require.NoError(t, err)
+	require.NotNil(t, s.LastFailure)
+	require.Zero(t, s.LastFailure.Status, "no answer came")
+	require.NotEmpty(t, s.LastFailure.Error)
+	require.LessOrEqual(t, len([]rune(s.LastFailure.Error)), webhook.MaxFailureError)
+
+	// A success clears the failure record and the forecast; the last failure stays, dated.
+	rcv.mu.Lock()
+	rcv.statuses = []int{http.StatusOK}
+	rcv.mu.Unlock()
+	logs, err := b.hooks.Deliveries(context.Background(), tn.ID, ep.ID, ports.Page{Limit: 10})
+	require.NoError(t, err)
+	require.Len(t, logs, 1)
+	require.Equal(t, ports.DeliveryPending, logs[0].Status, "the third attempt waits an hour: make it now")
+	require.NoError(t, b.hooks.Deliver(context.Background(), webhooks.DeliverArgs{TenantID: tn.ID.UUID(), DeliveryID: logs[0].ID, Attempt: 3}))
+	e, err = b.hooks.Get(context.Background(), tn.ID, ep.ID)
+	require.NoError(t, err)
+	require.Zero(t, e.ConsecutiveFailures)
+	_, failing = b.hooks.Forecast(e)
+	require.False(t, failing)
+	require.Equal(t, http.StatusBadGateway, e.LastFailure.Status)
 }
 
 func TestAPausedEndpointHoldsDeliveriesUntilResumed(t *testing.T) {

@@ -66,7 +66,8 @@ func init() {
 					return err
 				}
 				evaluator := customersdb.NewSegmentEvaluator(customersdb.SegmentFields())
-				return evaluator.RefreshMembers(ctx, s.ID, segment.Everyone, time.Now(), []uuid.UUID{c})
+				_, _, err := evaluator.RefreshMembers(ctx, s.ID, segment.Everyone, time.Now(), []uuid.UUID{c})
+				return err
 			},
 			Personal: "待产妈妈",
 		},

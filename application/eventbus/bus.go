@@ -35,6 +35,11 @@ type Subscriber struct {
 	// the job's own tenant transaction. Jobs are delivered at least once, so Handle must be
 	// idempotent: the same events twice change nothing the second time.
 	Handle func(ctx context.Context, evs []ports.DomainEvent) error
+	// Wants, when set, says in the publishing transaction whether the subscriber needs the
+	// events of a type it takes there and then (the webhooks: whether any of the brand's
+	// endpoints receives the type). An event that no subscriber both takes and wants is not
+	// stored, so publishing what nobody listens to costs a question, not a write.
+	Wants func(ctx context.Context, eventType string) (bool, error)
 }
 
 // Types returns a Takes that accepts the named types.
@@ -162,20 +167,52 @@ func (b *Bus) Publish(ctx context.Context, eventType string, data any) error {
 	return nil
 }
 
-// flush stores the transaction's events and enqueues the jobs of the subscribers that run
-// first, in the transaction.
+// flush stores the transaction's events that a subscriber wants and enqueues the jobs of the
+// subscribers that run first, in the transaction.
 func (b *Bus) flush(ctx context.Context, p *pending) error {
-	if len(p.events) == 0 {
-		return nil
+	evs, err := b.wanted(ctx, p.events)
+	if err != nil || len(evs) == 0 {
+		return err
 	}
 	tenant, err := b.d.Locals.Tenant(ctx)
 	if err != nil {
 		return err
 	}
-	if err := b.d.Events.Insert(ctx, p.events); err != nil {
+	if err := b.d.Events.Insert(ctx, evs); err != nil {
 		return err
 	}
-	return b.enqueue(ctx, tenant.UUID(), "", p.events)
+	return b.enqueue(ctx, tenant.UUID(), "", evs)
+}
+
+// wanted returns the events of evs some subscriber takes and wants, asking each subscriber
+// once per type.
+func (b *Bus) wanted(ctx context.Context, evs []ports.DomainEvent) ([]ports.DomainEvent, error) {
+	byType := map[string]bool{}
+	out := make([]ports.DomainEvent, 0, len(evs))
+	for _, e := range evs {
+		want, asked := byType[e.Type]
+		if !asked {
+			for _, s := range b.subs {
+				if !s.Takes(e.Type) {
+					continue
+				}
+				if want = s.Wants == nil; !want {
+					var err error
+					if want, err = s.Wants(ctx, e.Type); err != nil {
+						return nil, fmt.Errorf("eventbus: does %s want %s: %w", s.Name, e.Type, err)
+					}
+				}
+				if want {
+					break
+				}
+			}
+			byType[e.Type] = want
+		}
+		if want {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 // enqueue enqueues a job for each subscriber that runs after the one named after ("" for the

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/postgres"
@@ -179,4 +180,44 @@ func TestAJobForEventsPurgedOrErasedSinceDoesNothing(t *testing.T) {
 	require.Empty(t, b.seen["billing"])
 	require.ErrorIs(t, b.bus.Work(context.Background(), eventbus.JobArgs{TenantID: b.tenant.ID.UUID(), Subscriber: "gone"}),
 		eventbus.ErrUnknownSubscriber)
+}
+
+func TestAnEventNoSubscriberWantsIsNotStored(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	var asked []string
+	shipping := b.recorder("shipping", "", typeOrdered, typeShipped)
+	shipping.Wants = func(ctx context.Context, eventType string) (bool, error) {
+		_, tenant, err := postgres.TenantTx(ctx)
+		require.NoError(t, err, "asked in the publishing transaction")
+		require.Equal(t, b.tenant.ID, tenant)
+		asked = append(asked, eventType)
+		return eventType == typeShipped, nil
+	}
+	require.NoError(t, b.bus.Subscribe(shipping))
+	require.NoError(t, b.publish(t, func(context.Context) error { return nil }, typeOrdered, typeShipped, typeOrdered, typeShipped))
+	require.Equal(t, []string{typeOrdered, typeShipped}, asked, "once per type and transaction")
+	jobs := b.jobs(t, "shipping")
+	require.Len(t, jobs, 1)
+	require.Len(t, jobs[0].EventIDs, 2, "the shipped events only")
+
+	var stored []string
+	require.NoError(t, b.db.ReadInTenant(context.Background(), b.tenant.ID, func(ctx context.Context) error {
+		q, _, err := postgres.TenantTx(ctx)
+		if err != nil {
+			return err
+		}
+		rows, err := q.Query(ctx, `SELECT type FROM domain_events ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		stored, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		return err
+	}))
+	require.Equal(t, []string{typeShipped, typeShipped}, stored, "nobody wants the orders: they are not stored")
+
+	// A subscriber that asks nothing wants everything it takes.
+	require.NoError(t, b.bus.Subscribe(b.recorder("billing", "", typeOrdered)))
+	require.NoError(t, b.publish(t, func(context.Context) error { return nil }, typeOrdered))
+	require.Len(t, b.jobs(t, "billing"), 1)
 }

@@ -24,6 +24,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	w, err := wire.New(wire.Config{
 		DatabaseURL: cfg.databaseURL, SecretsKey: cfg.secretsKey, SignInKey: cfg.signInKey, KratosURL: cfg.kratosURL,
 		KratosSessionCookie: cfg.kratosCookie, Production: cfg.production(), Workers: cfg.workers, JobTimeout: cfg.jobTimeout, Logger: cfg.logger(),
+		WeChatAPI: cfg.wechatAPI,
 	}, db)
 	if err != nil {
 		db.Close()
@@ -63,6 +64,6 @@ func (a *app) httpServer(metrics *httpapi.Metrics, jobsUI http.Handler) http.Han
 	return web.Handler(a.App, web.Options{
 		PlatformKey: a.cfg.platformKey, KratosBrowserURL: a.cfg.kratosBrowserURL,
 		APILimits: a.cfg.apiLimits, SignInLimits: a.cfg.signInLimits, Jobs: jobsUI, Metrics: metrics,
-		ServeMetrics: a.cfg.metricsAddr == "", PublicURL: a.cfg.publicURL,
+		ServeMetrics: a.cfg.metricsAddr == "", PublicURL: a.cfg.publicURL, Extra: a.cfg.extraAPI,
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/engagehq/engage/adapters/kratos"
+	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/adapters/localpg"
 	"github.com/engagehq/engage/adapters/ratelimit"
 	"github.com/engagehq/engage/adapters/secretbox"
@@ -39,7 +40,7 @@ var settings = []setting{
 	{"ENGAGE_KRATOS_SESSION_COOKIE", kratos.DefaultSessionCookie, "name of Kratos's session cookie, as its session.cookie.name says (deploy/kratos/kratos.yml)"},
 	{"ENGAGE_RATE_LIMITS", "trial=10/s:20,standard=100/s:200,enterprise=1000/s:2000,default=100/s:200", "requests per API key or admin, by tenant plan"},
 	{"ENGAGE_SIGNIN_RATE_LIMIT", "default=5/m:10", "sign-in attempts per client IP"},
-	{"ENGAGE_CDNOW", "../shared/datasets/cdnow/CDNOW_master.txt", "purchase history seed --demo loads into the demo brand lotus-tea"},
+	{"ENGAGE_CDNOW", "(the copy shipped in application/customers/demodata/cdnow, embedded)", "CDNOW purchase history seed --demo loads into the demo brands"},
 	{"ENGAGE_DIR", ".engage", "where development keeps its private PostgreSQL cluster and keys"},
 	{"ENGAGE_PG_PORT", strconv.Itoa(localpg.DefaultPort), "loopback port of the private PostgreSQL cluster"},
 	{"ENGAGE_WORKERS", "10", "jobs worked at once by this process"},
@@ -75,6 +76,11 @@ type config struct {
 	shutdownTimeout  time.Duration
 	jobTimeout       time.Duration
 	logLevel         slog.Level
+
+	// Set by engage dev only: the development WeChat's API base (empty is WeChat's own) and
+	// its operations.
+	wechatAPI string
+	extraAPI  []httpapi.Module
 }
 
 func (c config) production() bool { return c.env == "production" }

@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/engagehq/engage/adapters/localpg"
+	"github.com/engagehq/engage/adapters/wechat/wechatdev"
 )
 
-// runDev is make run: the private cluster, migrations, the demo brands, then serve.
+// runDev is make run: the private cluster, migrations, the demo brands, the development
+// WeChat for their Mini Programs, then serve.
 func runDev(ctx context.Context, args []string) error {
 	if err := newFlags("dev", "dev").Parse(args); err != nil {
 		return err
@@ -24,13 +27,23 @@ func runDev(ctx context.Context, args []string) error {
 	if err := migrateUp(ctx, cfg); err != nil {
 		return err
 	}
+	wx := wechatdev.Start()
+	defer wx.Close()
+	cfg = withDevWeChat(cfg, wx)
 	a, err := newApp(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	err = seedDemo(ctx, a)
 	if err == nil && cfg.kratosURL == "" {
-		err = printLoginLink(ctx, a, demoAdmins[0])
+		err = printLoginLink(ctx, a, demoBrands[0].admin)
+	}
+	var keys, minis string
+	if err == nil {
+		keys, err = demoKeys(ctx, a)
+	}
+	if err == nil {
+		minis, err = devMiniPrograms(ctx, a, wx)
 	}
 	a.close()
 	if err != nil {
@@ -44,8 +57,11 @@ Engage is running.
   River jobs UI: %[1]s/platform/jobs/   (any user name, password: the platform key)
   Platform key:  %[2]s
   Health:        %[1]s/healthz  %[1]s/readyz  %[1]s/metrics
-Stop with Ctrl-C.
-`, cfg.publicURL, cfg.platformKey)
+Demo brands' owner API keys (Authorization: Bearer ...; kept in %[3]s):
+%[4]sDevelopment WeChat (a stand-in; codes from POST %[1]s/dev/wechat/{brand}/login-code and /phone-code,
+see adapters/httpapi/customersapi/MINI_PROGRAM.md):
+%[5]sListening on %[6]s (ENGAGE_HTTP_ADDR sets the address, ENGAGE_PUBLIC_URL the links). Stop with Ctrl-C.
+`, cfg.publicURL, cfg.platformKey, filepath.Join(cfg.dir, "demo-keys"), keys, minis, addr)
 	})
 }
 

@@ -26,6 +26,7 @@ func commands() []command {
 		{"migrate", "migrate up|down|reset|status", "apply (up), roll back one (down) or all (reset) migrations, or list them", runMigrate},
 		{"tenant", "tenant create|list|get|suspend|reinstate|issue-key ...", "administer brand tenants as the platform operator", runTenant},
 		{"admin", "admin login-link|add ...", "sign-in links for local development, and adding admins to a brand", runAdmin},
+		{"customer", customerUsage, "development only: a customer token and refresh token of one of a brand's customers, as a Mini Program login answers", runCustomer},
 		{"audit", "audit verify [--tenant SLUG]", "check every brand's audit hash chain and report any break", runAudit},
 		{"secrets", "secrets rotate", "re-encrypt every tenant secret under the current master key", runSecrets},
 		{"seed", "seed --demo [--cdnow PATH]", "create the demo brands, the first with the CDNOW purchase history (idempotent)", runSeed},

@@ -28,6 +28,8 @@ const testSecretsKey = "t1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="
 type testBundle struct {
 	bin string
 	env []string
+	// dir is the binary's ENGAGE_DIR.
+	dir string
 	db  *pgtest.Database
 	// watch is a pool of the test's own, opened once (jobsDB).
 	watch     *postgres.DB
@@ -41,9 +43,10 @@ func setup(t *testing.T) *testBundle {
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	db := pgtest.New(t)
-	return &testBundle{bin: bin, db: db, env: append(os.Environ(),
+	dir := t.TempDir()
+	return &testBundle{bin: bin, db: db, dir: dir, env: append(os.Environ(),
 		"DATABASE_URL="+db.AppURL, "ENGAGE_MIGRATE_DATABASE_URL="+db.OwnerURL,
-		"ENGAGE_PLATFORM_KEY=egp_cli_test", "ENGAGE_DIR="+t.TempDir(), "ENGAGE_LOG_LEVEL=info")}
+		"ENGAGE_PLATFORM_KEY=egp_cli_test", "ENGAGE_DIR="+dir, "ENGAGE_LOG_LEVEL=info")}
 }
 
 func (b *testBundle) run(t *testing.T, args ...string) (string, error) {
@@ -125,6 +128,11 @@ func TestServeAnswersThenShutsDownGracefullyOnSIGTERM(t *testing.T) {
 	require.NoError(t, err)
 	jobs.Body.Close()
 	require.Equal(t, http.StatusOK, jobs.StatusCode)
+
+	dev, err := http.Post(base+"/dev/wechat/lotus-tea/login-code", "application/json", strings.NewReader(`{"user":"bob"}`))
+	require.NoError(t, err)
+	dev.Body.Close()
+	require.Equal(t, http.StatusNotFound, dev.StatusCode, "only engage dev serves the development WeChat")
 
 	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
 	done := make(chan error, 1)
@@ -237,6 +245,12 @@ func TestProductionRefusesDevelopmentConveniences(t *testing.T) {
 	out, err = cmd.CombinedOutput()
 	require.Error(t, err)
 	require.Contains(t, string(out), "disabled in production")
+
+	cmd = exec.Command(b.bin, "customer", "token", "prod-brand", "0b6f3c52-8d0e-4a55-9a43-3f7c2a1e9d10")
+	cmd.Env = production
+	out, err = cmd.CombinedOutput()
+	require.Error(t, err)
+	require.Contains(t, string(out), "development customer tokens are refused in production")
 }
 
 func TestHelpExplainsEverySubcommand(t *testing.T) {

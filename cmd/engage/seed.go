@@ -1,33 +1,48 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/engagehq/engage/application/customers/demodata"
+	"github.com/engagehq/engage/application/customers/demodata/cdnow"
+	"github.com/engagehq/engage/application/platform/apikeys"
 	"github.com/engagehq/engage/domain/access"
-	"github.com/engagehq/engage/ports"
+	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/tenants"
 )
 
-// demoAdmins are the owners engage seed --demo gives each demo brand, in demoBrands order.
-var demoAdmins = []string{"owner@lotus-tea.demo", "owner@north-peak.demo"}
+// demoBrand is a brand engage seed --demo creates, its owner, and the part of the CDNOW
+// history it gets.
+type demoBrand struct {
+	tenants.Draft
+	admin string
+	// every, above 1, loads only every every-th CDNOW customer; item is what they bought.
+	every int
+	item  event.Item
+}
 
-// demoBrands are the brands engage seed --demo creates.
-var demoBrands = []tenants.Draft{
-	{Slug: "lotus-tea", Name: "莲花茶饮 Lotus Tea", Timezone: "Asia/Shanghai", Locale: tenants.LocaleChinese},
-	{Slug: "north-peak", Name: "北峰户外 North Peak Outdoor", Timezone: "Asia/Shanghai", Locale: tenants.LocaleEnglish},
+// demoBrands are the brands engage seed --demo creates: lotus-tea with the whole CDNOW
+// history, north-peak with every 20th of its customers, buying outdoor gear.
+var demoBrands = []demoBrand{
+	{Draft: tenants.Draft{Slug: "lotus-tea", Name: "莲花茶饮 Lotus Tea", Timezone: "Asia/Shanghai", Locale: tenants.LocaleChinese},
+		admin: "owner@lotus-tea.demo"},
+	{Draft: tenants.Draft{Slug: "north-peak", Name: "北峰户外 North Peak Outdoor", Timezone: "Asia/Shanghai", Locale: tenants.LocaleEnglish},
+		admin: "owner@north-peak.demo", every: 20, item: event.Item{SKU: "trail-gear", Category: "outdoor"}},
 }
 
 func runSeed(ctx context.Context, args []string) error {
 	fs := newFlags("seed", "seed --demo [--cdnow PATH]")
 	demo := fs.Bool("demo", false, "create the demo brands")
-	cdnow := fs.String("cdnow", "", "the CDNOW master file to load as "+demoBrands[0].Slug+"'s history "+
-		"(default: $ENGAGE_CDNOW, else "+defaultCDNOW+" from the module root)")
+	path := fs.String("cdnow", "", "a CDNOW master file to load as the demo brands' history instead of the shipped one "+
+		"(default: $ENGAGE_CDNOW, else the copy embedded in the binary)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -35,89 +50,146 @@ func runSeed(ctx context.Context, args []string) error {
 		fs.Usage()
 		return errors.New("say --demo")
 	}
-	return withApp(ctx, func(a *app) error { return seedDemoFrom(ctx, a, cdnowPath(*cdnow)) })
+	return withApp(ctx, func(a *app) error { return seedDemoFrom(ctx, a, cdnowSource(*path)) })
 }
 
 // seedDemo creates the demo brands and loads the CDNOW history from its default place.
-func seedDemo(ctx context.Context, a *app) error { return seedDemoFrom(ctx, a, cdnowPath("")) }
+func seedDemo(ctx context.Context, a *app) error { return seedDemoFrom(ctx, a, cdnowSource("")) }
 
-// seedDemoFrom creates the demo brands that do not exist yet, each with an owner API key, and
-// loads the CDNOW file at cdnow (when it exists) as the first brand's history; run again, it
-// changes nothing.
-func seedDemoFrom(ctx context.Context, a *app, cdnow string) error {
-	for i, d := range demoBrands {
+// history opens the CDNOW file to load, and names it.
+type history struct {
+	name string
+	open func() (io.ReadCloser, error)
+}
+
+// cdnowSource is the file at flag, else at $ENGAGE_CDNOW, else the shipped copy.
+func cdnowSource(flag string) history {
+	path := flag
+	if path == "" {
+		path = os.Getenv("ENGAGE_CDNOW")
+	}
+	if path == "" {
+		return history{name: "the shipped CDNOW history", open: func() (io.ReadCloser, error) {
+			return io.NopCloser(bytes.NewReader(cdnow.Master)), nil
+		}}
+	}
+	return history{name: path, open: func() (io.ReadCloser, error) { return os.Open(path) }}
+}
+
+// seedDemoFrom creates the demo brands that do not exist yet, each with an owner API key kept
+// under ENGAGE_DIR (so that every start can show it), and loads their part of the CDNOW
+// history from h, moved to end yesterday in the brand's time zone; run again, it changes
+// nothing.
+func seedDemoFrom(ctx context.Context, a *app, h history) error {
+	now := time.Now()
+	for _, d := range demoBrands {
 		t, err := a.Tenants.Lookup(ctx, d.Slug)
 		if errors.Is(err, tenants.ErrNotFound) {
-			t, err = a.Tenancy.Create(ctx, d)
+			t, err = a.Tenancy.Create(ctx, d.Draft)
 		}
 		if err != nil {
 			return fmt.Errorf("demo brand %s: %w", d.Slug, err)
 		}
-		keys, err := a.APIKeys.List(ctx, t.ID, ports.Page{Limit: 1})
-		if err != nil {
+		if _, err := demoKey(ctx, a, t); err != nil {
+			return fmt.Errorf("demo brand %s: %w", d.Slug, err)
+		}
+		if _, err := a.Access.AddAdmin(ctx, t.ID, d.admin, "Demo owner", []access.Role{access.RoleOwner}); err != nil {
 			return err
 		}
-		if len(keys) == 0 {
-			if err := issueKey(ctx, a, t.Slug, "demo", "owner"); err != nil {
-				return err
-			}
-		}
-		if _, err := a.Access.AddAdmin(ctx, t.ID, demoAdmins[i], "Demo owner", []access.Role{access.RoleOwner}); err != nil {
+		fmt.Printf("demo brand %s (%s) ready; admin %s\n", t.Slug, t.Name, d.admin)
+		if err := seedCDNOW(ctx, a, t, d, h, now); err != nil {
 			return err
-		}
-		fmt.Printf("demo brand %s (%s) ready; admin %s\n", t.Slug, t.Name, demoAdmins[i])
-		if i == 0 {
-			if err := seedCDNOW(ctx, a, t, cdnow); err != nil {
-				return err
-			}
 		}
 	}
 	return nil
 }
 
-// defaultCDNOW is where the CDNOW master file is, from the module root.
-const defaultCDNOW = "../shared/datasets/cdnow/CDNOW_master.txt"
+// demoKeyName names the demo brands' owner keys.
+const demoKeyName = "demo"
 
-// cdnowPath is flag, else $ENGAGE_CDNOW, else defaultCDNOW from the module root (the working
-// directory when there is none above it).
-func cdnowPath(flag string) string {
-	if flag != "" {
-		return flag
+// demoKeyPath is where development keeps the secret of a demo brand's key.
+func demoKeyPath(dir, slug string) string { return filepath.Join(dir, "demo-keys", slug) }
+
+// demoKey returns the secret of brand t's demo owner key, kept in ENGAGE_DIR: the kept one
+// while it still authenticates, else a new key, kept. Keys are stored hashed, so the file is
+// the only place the secret is shown again from.
+func demoKey(ctx context.Context, a *app, t tenants.Tenant) (string, error) {
+	path := demoKeyPath(a.cfg.dir, t.Slug)
+	if b, err := os.ReadFile(path); err == nil {
+		token := strings.TrimSpace(string(b))
+		p, err := a.APIKeys.Authenticate(ctx, token)
+		switch {
+		case (err == nil || errors.Is(err, tenants.ErrSuspended)) && p.Tenant.ID == t.ID:
+			return token, nil
+		case err != nil && !errors.Is(err, apikeys.ErrUnauthenticated) && !errors.Is(err, tenants.ErrSuspended):
+			return "", err
+		}
 	}
-	if p := os.Getenv("ENGAGE_CDNOW"); p != "" {
-		return p
-	}
-	dir, err := os.Getwd()
+	c, err := a.APIKeys.Create(ctx, t.ID, nil, demoKeyName, access.RoleOwner)
 	if err != nil {
-		return defaultCDNOW
+		return "", err
 	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return filepath.Join(d, defaultCDNOW)
-		}
-		if filepath.Dir(d) == d {
-			return filepath.Join(dir, defaultCDNOW)
-		}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return "", err
 	}
+	return c.Token, os.WriteFile(path, []byte(c.Token+"\n"), 0o600)
 }
 
-// seedCDNOW loads the CDNOW purchases as brand t's history, through the same batch ingest as
-// the API. Without the file it says so and leaves the brand without history.
-func seedCDNOW(ctx context.Context, a *app, t tenants.Tenant, path string) error {
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		fmt.Printf("CDNOW data not found at %s: %s gets no purchase history (set --cdnow or ENGAGE_CDNOW to load it)\n", path, t.Slug)
+// demoKeys lists the owner keys of the demo brands that exist, a line each.
+func demoKeys(ctx context.Context, a *app) (string, error) {
+	brands, err := demoTenants(ctx, a)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for _, t := range brands {
+		token, err := demoKey(ctx, a, t)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, "  %-14s %s\n", t.Slug+":", token)
+	}
+	return b.String(), nil
+}
+
+// seedCDNOW loads brand t's part of the CDNOW purchases through the same batch ingest as the
+// API, moved so that the history ends the day before now in the brand's time zone.
+func seedCDNOW(ctx context.Context, a *app, t tenants.Tenant, d demoBrand, h history, now time.Time) error {
+	f, err := h.open()
+	if errors.Is(err, os.ErrNotExist) {
+		fmt.Printf("CDNOW data not found at %s: %s gets no purchase history\n", h.name, t.Slug)
 		return nil
 	}
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	sum, err := a.Demo.LoadCDNOW(ctx, t.ID, f)
+	zone, err := time.LoadLocation(t.Timezone)
+	if err != nil {
+		return fmt.Errorf("time zone of %s: %w", t.Slug, err)
+	}
+	replay := demodata.Replay{Zone: zone, LastDay: now.In(zone).AddDate(0, 0, -1), Every: d.every, Item: d.item}
+	sum, err := a.Demo.LoadCDNOW(ctx, t.ID, f, replay)
 	if err != nil {
 		return fmt.Errorf("CDNOW history of %s: %w", t.Slug, err)
 	}
 	fmt.Printf("CDNOW history of %s: %d customers (%d new), %d purchases (%d new, %d already there) in %s\n",
 		t.Slug, sum.Customers, sum.NewCustomers, sum.Rows, sum.Accepted, sum.Duplicates, sum.Elapsed.Round(time.Millisecond))
 	return nil
+}
+
+// demoTenants are the demo brands that exist, in demoBrands order.
+func demoTenants(ctx context.Context, a *app) ([]tenants.Tenant, error) {
+	var out []tenants.Tenant
+	for _, d := range demoBrands {
+		t, err := a.Tenants.Lookup(ctx, d.Slug)
+		if errors.Is(err, tenants.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }

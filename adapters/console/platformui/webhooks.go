@@ -26,9 +26,16 @@ type webhookForm struct {
 	Errors           map[string]string
 }
 
+// endpointRow is an endpoint as the list shows it: with when it will be disabled if it keeps
+// failing.
+type endpointRow struct {
+	webhook.Endpoint
+	Disabling *webhook.Forecast
+}
+
 type webhooksView struct {
 	*console.View
-	Endpoints []webhook.Endpoint
+	Endpoints []endpointRow
 	// Disabled are the endpoints the platform turned off, for the notice at the top.
 	Disabled []webhook.Endpoint
 	Types    []typeOption
@@ -39,7 +46,9 @@ type webhooksView struct {
 
 type webhookView struct {
 	*console.View
-	Endpoint   webhook.Endpoint
+	Endpoint webhook.Endpoint
+	// Disabling is when the endpoint will be disabled if it keeps failing; nil when it is not.
+	Disabling  *webhook.Forecast
 	Types      []typeOption
 	Form       webhookForm
 	Deliveries []ports.WebhookDeliveryLog
@@ -109,8 +118,9 @@ func (h *handlers) renderWebhooks(w http.ResponseWriter, r *http.Request, block 
 		console.Internal(w, r, err)
 		return
 	}
-	out := webhooksView{View: v, Endpoints: es, Types: typeOptions(v.Lang), Form: form, Secret: secret}
+	out := webhooksView{View: v, Types: typeOptions(v.Lang), Form: form, Secret: secret}
 	for _, e := range es {
+		out.Endpoints = append(out.Endpoints, endpointRow{Endpoint: e, Disabling: h.disabling(e)})
 		if e.Status == webhook.Disabled {
 			out.Disabled = append(out.Disabled, e)
 		}
@@ -162,6 +172,14 @@ func (h *handlers) webhookState(change func(*webhooks.Service, context.Context, 
 	}
 }
 
+// disabling is when e will be disabled if it keeps failing; nil when it is not failing.
+func (h *handlers) disabling(e webhook.Endpoint) *webhook.Forecast {
+	if f, ok := h.d.Webhooks.Forecast(e); ok {
+		return &f
+	}
+	return nil
+}
+
 func webhookFailure(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, ports.ErrWebhookNotFound) || errors.Is(err, ports.ErrDeliveryNotFound) {
 		console.NotFound(w, r)
@@ -191,7 +209,7 @@ func (h *handlers) renderWebhook(w http.ResponseWriter, r *http.Request, id uuid
 		console.Internal(w, r, err)
 		return
 	}
-	out := webhookView{View: v, Endpoint: e, Types: typeOptions(v.Lang), Deliveries: logs, Secret: secret, Test: test,
+	out := webhookView{View: v, Endpoint: e, Disabling: h.disabling(e), Types: typeOptions(v.Lang), Deliveries: logs, Secret: secret, Test: test,
 		Form: webhookForm{URL: e.URL, Description: e.Description, EventTypes: e.EventTypes, Errors: map[string]string{}}}
 	if form != nil {
 		out.Form = *form

@@ -137,3 +137,40 @@ func TestADisabledWebhookIsAnnouncedOnTheDashboardAndItsPage(t *testing.T) {
 	require.Contains(t, consoletest.Text(t, tab, "[data-test=delivery-response]"), "410")
 	consoletest.NoJSErrors(t, tab)
 }
+
+func TestAFailingWebhookShowsItsLastFailureAndWhenItWillBeDisabled(t *testing.T) {
+	t.Parallel()
+	b := consoletest.Setup(t)
+	tn := b.Brand(t, "lotus-tea", "莲花茶饮")
+	b.Member(t, tn, "analyst@lotus.example", access.RoleAnalyst)
+	rcv := newHookReceiver(t, http.StatusServiceUnavailable)
+	ctx := context.Background()
+	e, _, err := b.App.Webhooks.Create(ctx, tn.ID, webhook.Draft{URL: rcv.url, EventTypes: []string{customer.Created}})
+	require.NoError(t, err)
+	name := "王小明"
+	_, err = b.App.Customers.Create(ctx, tn.ID, customers.Patch{Name: &name})
+	require.NoError(t, err)
+	require.Equal(t, 1, jobstest.WorkSubscribers(t, b.App.DB.Pool(), b.App.Bus))
+	logs, err := b.App.Webhooks.Deliveries(ctx, tn.ID, e.ID, ports.Page{Limit: 1})
+	require.NoError(t, err)
+	require.NoError(t, b.App.Webhooks.Deliver(ctx, webhooks.DeliverArgs{TenantID: tn.ID.UUID(), DeliveryID: logs[0].ID, Attempt: 1}))
+
+	tab := b.SignIn(t, "analyst@lotus.example")
+	tab.Run(t, chromedp.Navigate(b.URL+"/console/webhooks"), chromedp.WaitVisible(chromedp.CSS("[data-test=webhook-row]")))
+	require.Contains(t, consoletest.Text(t, tab, "[data-test=webhook-row] [data-test=failures]"), "1")
+	require.Contains(t, consoletest.Text(t, tab, "[data-test=webhook-row] [data-test=last-failure]"), "HTTP 503")
+	require.Contains(t, consoletest.Text(t, tab, "[data-test=webhook-row] [data-test=disabling]"), "once 9 more attempts have failed")
+	tab.Screenshot(t, "webhooks-failing-list")
+
+	tab.Run(t, chromedp.Navigate(b.URL+"/console/webhooks/"+e.ID.String()), chromedp.WaitVisible(chromedp.CSS("[data-test=disabling]")))
+	require.Contains(t, consoletest.Text(t, tab, "[data-test=last-failure]"), "HTTP 503")
+	require.Contains(t, consoletest.Text(t, tab, "[data-test=disabling]"), "once 9 more attempts have failed")
+	tab.Screenshot(t, "webhook-failing-detail")
+
+	tab.Run(t, chromedp.Click(chromedp.CSS(`form.lang button[value="zh-CN"]`)), chromedp.WaitVisible(chromedp.CSS("[data-test=disabling]")))
+	consoletest.Settle(t, tab, `document.documentElement.lang === "zh-CN"`)
+	require.Contains(t, consoletest.Text(t, tab, "[data-test=disabling]"), "再失败 9 次时停用")
+	require.Contains(t, consoletest.Text(t, tab, "[data-test=last-failure]"), "HTTP 503")
+	tab.Screenshot(t, "webhook-failing-detail-zh")
+	consoletest.NoJSErrors(t, tab)
+}

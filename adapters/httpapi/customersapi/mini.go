@@ -18,10 +18,29 @@ import (
 
 // MiniLoginBody is a customer signed in from the Mini Program.
 type MiniLoginBody struct {
-	Token      string    `json:"token" doc:"The customer token, ect_...: send it as Authorization: Bearer <token>"`
-	ExpiresAt  time.Time `json:"expires_at" doc:"When the token stops working (2 hours); log in again with a new wx.login code"`
-	CustomerID string    `json:"customer_id" format:"uuid"`
-	New        bool      `json:"new" doc:"Whether this login created the customer"`
+	Token     string    `json:"token" doc:"The customer token, ect_...: send it as Authorization: Bearer <token>"`
+	ExpiresAt time.Time `json:"expires_at" doc:"When the token stops working (2 hours); get the next with the refresh token"`
+	// RefreshToken gets the next customer token without WeChat.
+	RefreshToken     string    `json:"refresh_token" doc:"The refresh token, ecr_...: send it once to POST /v1/mini/{tenant}/refresh for the next customer token and refresh token. Keep it in the Mini Program's storage, never in logs."`
+	RefreshExpiresAt time.Time `json:"refresh_expires_at" doc:"When the refresh token stops working unused (30 days; at most 90 days after the login)"`
+	CustomerID       string    `json:"customer_id" format:"uuid"`
+	New              bool      `json:"new" doc:"Whether this login created the customer"`
+}
+
+// MiniLogin is a login as the API answers it.
+func MiniLogin(l customerauth.Login) MiniLoginBody {
+	return MiniLoginBody{Token: l.Token, ExpiresAt: l.ExpiresAt, RefreshToken: l.RefreshToken, RefreshExpiresAt: l.RefreshExpiresAt,
+		CustomerID: l.CustomerID.String(), New: l.New}
+}
+
+// RefreshRequest is a refresh token to exchange.
+type RefreshRequest struct {
+	RefreshToken string `json:"refresh_token" minLength:"1" maxLength:"256" doc:"The latest refresh token the brand's login or refresh gave"`
+}
+
+type miniRefreshInput struct {
+	Tenant string `path:"tenant" maxLength:"64" doc:"The brand's slug or ID"`
+	Body   RefreshRequest
 }
 
 // loginCodeBody is a Mini Program login request.
@@ -100,6 +119,34 @@ func (m *Module) miniError(ctx context.Context, err error) error {
 	return m.kit.MapError(ctx, err, miniErrors, customerErrors)
 }
 
+// refreshErrors answers refused refresh tokens; every one means: log in again.
+var refreshErrors = httpapi.ErrorTable{
+	{Err: customerauth.ErrRefreshReused, Status: http.StatusUnauthorized, Code: "refresh_token_reused",
+		Detail: "this refresh token was used already: every token of the customer is revoked; log in again",
+		Field:  "body.refresh_token", Reason: "exchanged before"},
+	{Err: customerauth.ErrRefreshRevoked, Status: http.StatusUnauthorized, Code: "refresh_token_revoked",
+		Detail: "this refresh token was revoked; log in again", Field: "body.refresh_token", Reason: "revoked"},
+	{Err: customerauth.ErrRefreshExpired, Status: http.StatusUnauthorized, Code: "refresh_token_expired",
+		Detail: "this refresh token has expired; log in again", Field: "body.refresh_token", Reason: "expired"},
+	{Err: customerauth.ErrRefreshInvalid, Status: http.StatusUnauthorized, Code: "refresh_token_invalid",
+		Detail: "invalid refresh token; log in again", Field: "body.refresh_token", Reason: "unknown, forged or another brand's"},
+}
+
+// brand is the active brand of a Mini Program operation's path.
+func (m *Module) brand(ctx context.Context, ref string) (tenants.Tenant, error) {
+	t, err := m.deps.Tenants.Lookup(ctx, ref)
+	if errors.Is(err, tenants.ErrNotFound) {
+		return t, httpapi.NewProblem(ctx, http.StatusNotFound, "tenant_not_found", "no such brand", httpapi.Field("path.tenant", "no such brand", ref))
+	}
+	if err == nil && !t.Active() {
+		err = tenants.ErrSuspended
+	}
+	if err != nil {
+		return t, m.kit.MapError(ctx, err)
+	}
+	return t, nil
+}
+
 // registerMini registers the Mini Program's operations: login, and the signed-in customer's
 // own profile.
 func (m *Module) registerMini(api huma.API) {
@@ -112,22 +159,34 @@ func (m *Module) registerMini(api huma.API) {
 			"a customer token. The customer is found by their OpenID, or by their UnionID in the brand's other WeChat apps, " +
 			"or created. Rate limited per client address.",
 	}, func(ctx context.Context, in *miniLoginInput) (*struct{ Body MiniLoginBody }, error) {
-		t, err := m.deps.Tenants.Lookup(ctx, in.Tenant)
-		if errors.Is(err, tenants.ErrNotFound) {
-			return nil, httpapi.NewProblem(ctx, http.StatusNotFound, "tenant_not_found", "no such brand", httpapi.Field("path.tenant", "no such brand", in.Tenant))
-		}
-		if err == nil && !t.Active() {
-			err = tenants.ErrSuspended
-		}
+		t, err := m.brand(ctx, in.Tenant)
 		if err != nil {
-			return nil, m.kit.MapError(ctx, err)
+			return nil, err
 		}
 		login, err := m.deps.CustomerAuth.Login(ctx, t.ID, in.Body.Code)
 		if err != nil {
 			return nil, m.miniError(ctx, err)
 		}
-		return &struct{ Body MiniLoginBody }{Body: MiniLoginBody{Token: login.Token, ExpiresAt: login.ExpiresAt,
-			CustomerID: login.CustomerID.String(), New: login.New}}, nil
+		return &struct{ Body MiniLoginBody }{Body: MiniLogin(login)}, nil
+	})
+
+	httpapi.Register(api, httpapi.Public(), huma.Operation{
+		OperationID: "mini-refresh", Method: http.MethodPost, Path: "/v1/mini/{tenant}/refresh", Tags: tags,
+		Summary: "Get the next customer token with a refresh token",
+		Description: "Exchanges the refresh token of a login (or of the previous refresh) for a new customer token and a new " +
+			"refresh token, without WeChat. A refresh token works once: keep the new one. A refresh token that comes back " +
+			"after it was exchanged was copied, so it revokes every token of the customer (`refresh_token_reused`); send " +
+			"one refresh at a time. Every 401 here means: log in again with wx.login. Rate limited per client address.",
+	}, func(ctx context.Context, in *miniRefreshInput) (*struct{ Body MiniLoginBody }, error) {
+		t, err := m.brand(ctx, in.Tenant)
+		if err != nil {
+			return nil, err
+		}
+		login, err := m.deps.CustomerAuth.Refresh(ctx, t.ID, in.Body.RefreshToken)
+		if err != nil {
+			return nil, m.kit.MapError(ctx, err, refreshErrors)
+		}
+		return &struct{ Body MiniLoginBody }{Body: MiniLogin(login)}, nil
 	})
 
 	httpapi.Register(api, httpapi.Customer(m), huma.Operation{

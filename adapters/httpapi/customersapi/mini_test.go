@@ -7,10 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/httpapi/apitest"
 	"github.com/engagehq/engage/adapters/wechat/wechattest"
+	"github.com/engagehq/engage/application/customers/customerauth"
 	"github.com/engagehq/engage/application/platform/channels"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
@@ -244,4 +246,68 @@ func TestCustomerProfileChangesAreCheckedFieldByField(t *testing.T) {
 	me := b.Do(t, http.MethodGet, "/v1/me", token, nil)
 	require.NotContains(t, me.Body, "birth_date", "no refused change was applied")
 	require.NotContains(t, me.Body, "phone")
+}
+
+// hoursAgo is a clock h hours behind.
+type hoursAgo int
+
+func (h hoursAgo) Now() time.Time { return time.Now().Add(-time.Duration(h) * time.Hour) }
+
+func TestARefreshTokenRenewsAnExpiredCustomerTokenOnceAndARepeatRevokesThem(t *testing.T) {
+	t.Parallel()
+	b := setupMini(t)
+	tn, _ := b.miniBrand(t, testMiniApp)
+	other, _ := b.miniBrand(t, testOtherMini)
+	login := b.login(t, tn.Slug, testMiniApp, "o-mp-1", "")
+	require.Equal(t, http.StatusOK, login.Status, "%s", login.Raw)
+	id := login.Body["customer_id"].(string)
+	first := login.Body["refresh_token"].(string)
+	require.True(t, strings.HasPrefix(first, "ecr_"))
+	until, err := time.Parse(time.RFC3339, login.Body["refresh_expires_at"].(string))
+	require.NoError(t, err)
+	require.WithinDuration(t, time.Now().Add(30*24*time.Hour), until, time.Minute)
+
+	// A token issued three hours ago, as this deployment signs them, has expired.
+	old, err := customerauth.NewTokens(customerauth.DeriveKey(apitest.SecretsKey), hoursAgo(3))
+	require.NoError(t, err)
+	expired, _ := old.Issue(tn.ID, uuid.MustParse(id))
+	r := b.Do(t, http.MethodGet, "/v1/me", expired, nil)
+	require.Equal(t, http.StatusUnauthorized, r.Status, "%s", r.Raw)
+	require.Equal(t, "unauthenticated", r.ProblemCode())
+	require.Contains(t, string(r.Raw), "expired")
+
+	refresh := func(ref, token string) apitest.Response {
+		return b.Do(t, http.MethodPost, "/v1/mini/"+ref+"/refresh", "", map[string]any{"refresh_token": token})
+	}
+	next := refresh(tn.Slug, first)
+	require.Equal(t, http.StatusOK, next.Status, "%s", next.Raw)
+	require.Equal(t, id, next.Body["customer_id"])
+	require.Equal(t, false, next.Body["new"])
+	second := next.Body["refresh_token"].(string)
+	require.NotEqual(t, first, second)
+	me := b.Do(t, http.MethodGet, "/v1/me", next.Body["token"].(string), nil)
+	require.Equal(t, http.StatusOK, me.Status, "%s", me.Raw)
+	require.Equal(t, id, me.Body["id"])
+
+	wrong := refresh(other.Slug, second)
+	require.Equal(t, http.StatusUnauthorized, wrong.Status, "%s", wrong.Raw)
+	require.Equal(t, "refresh_token_invalid", wrong.ProblemCode(), "another brand's path")
+	require.Equal(t, []string{"body.refresh_token"}, wrong.Fields())
+
+	// The first refresh token again: copied. Refused, and everything issued from it goes.
+	reused := refresh(tn.Slug, first)
+	require.Equal(t, http.StatusUnauthorized, reused.Status, "%s", reused.Raw)
+	require.Equal(t, "refresh_token_reused", reused.ProblemCode())
+	revoked := refresh(tn.Slug, second)
+	require.Equal(t, http.StatusUnauthorized, revoked.Status, "%s", revoked.Raw)
+	require.Equal(t, "refresh_token_revoked", revoked.ProblemCode())
+	me = b.Do(t, http.MethodGet, "/v1/me", next.Body["token"].(string), nil)
+	require.Equal(t, http.StatusUnauthorized, me.Status, "%s", me.Raw)
+
+	for name, body := range map[string]any{"no token": map[string]any{}, "a customer token": map[string]any{"refresh_token": expired},
+		"garbage": map[string]any{"refresh_token": "ecr_garbage"}} {
+		r := b.Do(t, http.MethodPost, "/v1/mini/"+tn.Slug+"/refresh", "", body)
+		require.Containsf(t, []int{http.StatusUnauthorized, http.StatusUnprocessableEntity}, r.Status, "%s: %s", name, r.Raw)
+		require.Equalf(t, []string{"body.refresh_token"}, r.Fields(), "%s", name)
+	}
 }

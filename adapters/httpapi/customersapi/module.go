@@ -76,7 +76,7 @@ func (m *Module) RegisterAPI(api huma.API, kit *httpapi.Kit) {
 		&huma.Tag{Name: "Mini Program", Description: "What a brand's Mini Program calls: login with a WeChat code, then the member's " +
 			"own profile, membership, timeline and check-in code with the customer token."})
 	api.OpenAPI().Components.SecuritySchemes[httpapi.SchemeCustomer] = &huma.SecurityScheme{Type: "http", Scheme: "bearer",
-		Description: "A customer token, ect_..., from POST /v1/mini/{tenant}/login; valid 2 hours"}
+		Description: "A customer token, ect_..., from POST /v1/mini/{tenant}/login or /refresh; valid 2 hours"}
 	m.registerCustomers(api)
 	m.registerMini(api)
 	m.registerEvents(api)

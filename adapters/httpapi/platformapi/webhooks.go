@@ -29,14 +29,39 @@ type WebhookBody struct {
 	// Health since the last successful delivery.
 	ConsecutiveFailures int        `json:"consecutive_failures"`
 	FailingSince        *time.Time `json:"failing_since,omitempty"`
-	CreatedAt           time.Time  `json:"created_at"`
-	UpdatedAt           time.Time  `json:"updated_at"`
+	// LastFailure and Disabling say how a failing endpoint fails and when it will be disabled.
+	LastFailure *WebhookFailureBody   `json:"last_failure,omitempty" doc:"The last failed attempt, tests aside; absent before the first"`
+	Disabling   *WebhookDisablingBody `json:"disabling,omitempty" doc:"While failing and not disabled: when it will be disabled if attempts keep failing"`
+	CreatedAt   time.Time             `json:"created_at"`
+	UpdatedAt   time.Time             `json:"updated_at"`
 }
 
-func webhookBody(e webhook.Endpoint) WebhookBody {
-	return WebhookBody{ID: e.ID.String(), URL: e.URL, Description: e.Description, EventTypes: e.EventTypes, Status: string(e.Status),
+// WebhookFailureBody is what went wrong with an attempt.
+type WebhookFailureBody struct {
+	At     time.Time `json:"at"`
+	Status int       `json:"status,omitempty" doc:"The receiver's HTTP status; absent when no answer came"`
+	Error  string    `json:"error,omitempty" doc:"Why no answer came (timeout, refused connection, ...)"`
+}
+
+// WebhookDisablingBody is when a failing endpoint will be disabled if its attempts keep
+// failing.
+type WebhookDisablingBody struct {
+	After    time.Time `json:"after" doc:"The first failed attempt from then on disables the endpoint, once failures more have failed"`
+	Failures int       `json:"failures" minimum:"1" doc:"How many more attempts in a row must fail"`
+}
+
+// webhookBody is e as the API shows it.
+func (m *Module) webhookBody(e webhook.Endpoint) WebhookBody {
+	b := WebhookBody{ID: e.ID.String(), URL: e.URL, Description: e.Description, EventTypes: e.EventTypes, Status: string(e.Status),
 		DisabledReason: e.DisabledReason, DisabledAt: e.DisabledAt, ConsecutiveFailures: e.ConsecutiveFailures,
 		FailingSince: e.FailingSince, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}
+	if f := e.LastFailure; f != nil {
+		b.LastFailure = &WebhookFailureBody{At: f.At, Status: f.Status, Error: f.Error}
+	}
+	if f, ok := m.deps.Webhooks.Forecast(e); ok {
+		b.Disabling = &WebhookDisablingBody{After: f.After, Failures: f.Failures}
+	}
+	return b
 }
 
 type webhookOutput struct{ Body WebhookBody }
@@ -183,7 +208,7 @@ func (m *Module) registerWebhooks(api huma.API) {
 			return nil, m.webhookError(ctx, err)
 		}
 		out := &webhookSecretOutput{}
-		out.Body.WebhookBody, out.Body.Secret = webhookBody(e), string(secret)
+		out.Body.WebhookBody, out.Body.Secret = m.webhookBody(e), string(secret)
 		return out, nil
 	})
 
@@ -198,7 +223,7 @@ func (m *Module) registerWebhooks(api huma.API) {
 		out := &webhooksOutput{}
 		out.Body.Items = make([]WebhookBody, len(es))
 		for i, e := range es {
-			out.Body.Items[i] = webhookBody(e)
+			out.Body.Items[i] = m.webhookBody(e)
 		}
 		return out, nil
 	})
@@ -214,7 +239,7 @@ func (m *Module) registerWebhooks(api huma.API) {
 		if err != nil {
 			return nil, m.webhookError(ctx, err)
 		}
-		return &webhookOutput{Body: webhookBody(e)}, nil
+		return &webhookOutput{Body: m.webhookBody(e)}, nil
 	})
 
 	httpapi.Register(api, httpapi.Tenant(access.PermWebhooksWrite), huma.Operation{
@@ -233,7 +258,7 @@ func (m *Module) registerWebhooks(api huma.API) {
 		if err != nil {
 			return nil, m.webhookError(ctx, err)
 		}
-		return &webhookOutput{Body: webhookBody(e)}, nil
+		return &webhookOutput{Body: m.webhookBody(e)}, nil
 	})
 
 	httpapi.Register(api, httpapi.Tenant(access.PermWebhooksWrite), huma.Operation{
@@ -262,7 +287,7 @@ func (m *Module) registerWebhooks(api huma.API) {
 			if err != nil {
 				return nil, m.webhookError(ctx, err)
 			}
-			return &webhookOutput{Body: webhookBody(e)}, nil
+			return &webhookOutput{Body: m.webhookBody(e)}, nil
 		})
 	}
 	state("pause-webhook", "/v1/webhooks/{id}/pause", "Pause a webhook endpoint",
@@ -292,7 +317,7 @@ func (m *Module) registerWebhooks(api huma.API) {
 			return nil, m.webhookError(ctx, err)
 		}
 		out := &webhookSecretOutput{}
-		out.Body.WebhookBody, out.Body.Secret = webhookBody(e), string(secret)
+		out.Body.WebhookBody, out.Body.Secret = m.webhookBody(e), string(secret)
 		return out, nil
 	})
 

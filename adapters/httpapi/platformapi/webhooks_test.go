@@ -10,11 +10,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/httpapi/apitest"
+	"github.com/engagehq/engage/application/platform/webhooks"
 	"github.com/engagehq/engage/domain/access"
 )
 
@@ -217,4 +219,39 @@ func TestCreatingACustomerPublishesToSubscribedWebhooks(t *testing.T) {
 	require.Contains(t, d["request_body"], c.Body["id"].(string))
 	require.Contains(t, d["request_body"], "王小明")
 	require.NotContains(t, b.Logs.String(), "王小明", "the profile never reaches the service's logs")
+}
+
+func TestAFailingWebhookSaysHowItFailsAndWhenItWillBeDisabled(t *testing.T) {
+	t.Parallel()
+	b := apitest.New(t)
+	tn, owner := b.TenantWithKey(t, access.RoleOwner)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) }))
+	t.Cleanup(srv.Close)
+	created := b.Do(t, http.MethodPost, "/v1/webhooks", owner, map[string]any{"url": srv.URL, "event_types": []string{"customer.created"}})
+	require.Equal(t, http.StatusCreated, created.Status, "%s", created.Raw)
+	id := created.Body["id"].(string)
+	require.NotContains(t, created.Body, "last_failure", "a new endpoint has not failed")
+	require.NotContains(t, created.Body, "disabling")
+
+	c := b.Do(t, http.MethodPost, "/v1/customers", owner, map[string]any{"name": "王小明"})
+	require.Equal(t, http.StatusCreated, c.Status, "%s", c.Raw)
+	require.Equal(t, 1, b.React(t))
+	logs := b.Do(t, http.MethodGet, "/v1/webhooks/"+id+"/deliveries", owner, nil)
+	delivery := logs.Body["items"].([]any)[0].(map[string]any)["id"].(string)
+	require.NoError(t, b.App.Webhooks.Deliver(t.Context(), webhooks.DeliverArgs{TenantID: tn.ID.UUID(), DeliveryID: uuid.MustParse(delivery), Attempt: 1}))
+
+	list := b.Do(t, http.MethodGet, "/v1/webhooks", owner, nil)
+	got := b.Do(t, http.MethodGet, "/v1/webhooks/"+id, owner, nil)
+	for _, e := range []map[string]any{list.Body["items"].([]any)[0].(map[string]any), got.Body} {
+		require.Equal(t, "active", e["status"])
+		require.Equal(t, 1.0, e["consecutive_failures"])
+		failure := e["last_failure"].(map[string]any)
+		require.Equal(t, 503.0, failure["status"])
+		require.NotContains(t, failure, "error", "an answer came")
+		since, err := time.Parse(time.RFC3339, e["failing_since"].(string))
+		require.NoError(t, err)
+		disabling := e["disabling"].(map[string]any)
+		require.Equal(t, since.Add(24*time.Hour).Format(time.RFC3339Nano), disabling["after"])
+		require.Equal(t, 9.0, disabling["failures"], "the default policy: ten failures in a row")
+	}
 }

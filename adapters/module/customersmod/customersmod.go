@@ -33,6 +33,7 @@ import (
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/customers/event"
+	lifecycledomain "github.com/engagehq/engage/domain/customers/lifecycle"
 	"github.com/engagehq/engage/domain/customers/membercode"
 	"github.com/engagehq/engage/domain/customers/segment"
 	"github.com/engagehq/engage/ports"
@@ -45,7 +46,8 @@ func Module() module.Module {
 		Permissions: []access.Permission{customer.PermRead, customer.PermWrite, customer.PermEventsRead,
 			customer.PermEventsWrite, customer.PermErase, customer.PermExport},
 		EventTypes: []string{event.TypeRecorded, customer.Created, customer.Updated, customer.Merged,
-			customer.Erased, customer.Tagged},
+			customer.Erased, customer.Tagged, event.TypeIngested, lifecycledomain.TypeStagesChanged,
+			segment.TypeEntered, segment.TypeLeft},
 		Queues: []riverjobs.Queue{
 			// Reactions to customer events retry soon: a lock timeout succeeds at once the
 			// next time. Each holds a pooled connection and the row locks of up to a thousand
@@ -78,7 +80,7 @@ func services(k *module.Kernel) (module.Shared, error) {
 	segs := segments.NewService(segments.Deps{
 		Tx: db, Segments: customersdb.Segments{}, Rules: customersdb.TagRules{}, Eval: eval,
 		Membership: eval, Defs: customersdb.AttributeDefs{}, Jobs: k.Scheduler, Audit: k.Audit,
-		Tenants: k.Tenants, Clock: cfg.Clock, Fields: k.SegmentFields.Domain,
+		Tenants: k.Tenants, Clock: cfg.Clock, Fields: k.SegmentFields.Domain, Publisher: k.Bus,
 	})
 	module.Provide(k, segs)
 	// Segments and auto-tags re-evaluate customers whose profile or tags change.
@@ -87,14 +89,14 @@ func services(k *module.Kernel) (module.Shared, error) {
 	module.Provide(k, people)
 	auth, err := customerauth.NewService(customerauth.Deps{
 		Tx: db, Accounts: customersdb.WeChatAccounts{}, Links: customersdb.WeChatLinks{}, Sessions: customersdb.CustomerSessions{},
-		Customers: people, Channels: chans, WeChat: wechatClient,
+		Families: customersdb.RefreshFamilies{}, Production: cfg.Production, Customers: people, Channels: chans, WeChat: wechatClient,
 		AccessTokens: wechatTokens, Tenants: k.Tenants, Audit: k.Audit, Clock: cfg.Clock, TokenKey: customerTokenKey(cfg),
 	})
 	if err != nil {
 		return module.Shared{}, err
 	}
 	module.Provide(k, auth)
-	stages := lifecycle.NewReactor(customersdb.Lifecycle{}, cfg.Clock)
+	stages := lifecycle.NewReactor(customersdb.Lifecycle{}, cfg.Clock, k.Bus)
 	module.Provide(k, stages)
 	evs := events.NewService(events.Deps{
 		Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{}, Publisher: k.Bus, Tenants: k.Tenants, Clock: cfg.Clock,
@@ -104,7 +106,7 @@ func services(k *module.Kernel) (module.Shared, error) {
 	module.Provide(k, tags.NewService(tags.Deps{Tx: db, Tags: customersdb.Tags{}, Customers: customersdb.Customers{}, Audit: k.Audit,
 		Publisher: k.Bus, Watchers: segs}))
 	module.Provide(k, lifecycle.NewService(lifecycle.Deps{Tx: db, Repo: customersdb.Lifecycle{}, Jobs: k.Scheduler, Audit: k.Audit,
-		Tenants: k.Tenants, Clock: cfg.Clock}))
+		Tenants: k.Tenants, Clock: cfg.Clock, Publisher: k.Bus}))
 	module.Provide(k, demodata.NewService(demodata.Deps{Tx: db, Importer: customersdb.CustomerImport{}, Audit: k.Audit, Events: evs,
 		Clock: cfg.Clock}))
 	module.Provide(k, wechataccounts.NewService(wechataccounts.Deps{

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -93,20 +94,35 @@ func settingsArgs(s lifecycle.Settings, now time.Time) []any {
 // one it was computed from. The lock is FOR NO KEY UPDATE, as the UPDATE's own: no key
 // changes, so the foreign key checks of concurrent ingests (FOR KEY SHARE) neither wait on it
 // nor make it wait, and the two cannot deadlock.
-func (Lifecycle) Recompute(ctx context.Context, s lifecycle.Settings, now time.Time, ids []uuid.UUID) (int64, error) {
+func (Lifecycle) Recompute(ctx context.Context, s lifecycle.Settings, now time.Time, ids []uuid.UUID) ([]lifecycle.Change, error) {
 	if len(ids) == 0 {
-		return 0, nil
+		return nil, nil
 	}
 	tx, err := postgres.WriteTx(ctx)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	ct, err := tx.Exec(ctx, fmt.Sprintf(changesSQL, "c.id = ANY($6::uuid[])")+`,
+	rows, err := tx.Query(ctx, fmt.Sprintf(changesSQL, "c.id = ANY($6::uuid[])")+`,
 		l AS (SELECT id FROM customers WHERE id IN (SELECT id FROM s) ORDER BY id FOR NO KEY UPDATE)
 		UPDATE customers c SET lifecycle_stage = s.stage, lifecycle_since = s.since
 		FROM s JOIN l ON l.id = s.id
-		WHERE c.id = s.id AND c.lifecycle_stage = s.prev`, append(settingsArgs(s, now), ids)...)
-	return ct.RowsAffected(), err
+		WHERE c.id = s.id AND c.lifecycle_stage = s.prev
+		RETURNING c.id, s.prev, s.stage, s.since`, append(settingsArgs(s, now), ids)...)
+	if err != nil {
+		return nil, err
+	}
+	return collectChanges(rows)
+}
+
+// collectChanges reads rows of (id, prev, stage, since) in ID order.
+func collectChanges(rows pgx.Rows) ([]lifecycle.Change, error) {
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (lifecycle.Change, error) {
+		var c lifecycle.Change
+		err := r.Scan(&c.CustomerID, &c.From, &c.To, &c.Since)
+		return c, err
+	})
+	slices.SortFunc(out, func(a, b lifecycle.Change) int { return slices.Compare(a.CustomerID[:], b.CustomerID[:]) })
+	return out, err
 }
 
 // RecomputeAll implements ports.LifecycleRepository in two statements: one reads the changes
@@ -117,18 +133,18 @@ func (Lifecycle) Recompute(ctx context.Context, s lifecycle.Settings, now time.T
 // customer whose stage an event reaction changed between the two statements is not
 // overwritten; one whose purchase kept the stage the read saw may be, until the next event or
 // sweep.
-func (Lifecycle) RecomputeAll(ctx context.Context, s lifecycle.Settings, now time.Time) (int64, error) {
+func (Lifecycle) RecomputeAll(ctx context.Context, s lifecycle.Settings, now time.Time) ([]lifecycle.Change, error) {
 	tx, err := postgres.WriteTx(ctx)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	// Compiling the plan costs more than it saves on a scan this simple.
 	if _, err := tx.Exec(ctx, `SET LOCAL jit = off`); err != nil {
-		return 0, err
+		return nil, err
 	}
 	rows, err := tx.Query(ctx, fmt.Sprintf(changesSQL, "TRUE")+` SELECT id, prev, stage, since FROM s`, settingsArgs(s, now)...)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	var (
 		ids           []uuid.UUID
@@ -142,14 +158,18 @@ func (Lifecycle) RecomputeAll(ctx context.Context, s lifecycle.Settings, now tim
 		ids, prevs, stages, sinces = append(ids, id), append(prevs, prev), append(stages, stage), append(sinces, since)
 		return nil
 	}); err != nil || len(ids) == 0 {
-		return 0, err
+		return nil, err
 	}
-	ct, err := tx.Exec(ctx, `WITH u AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) AS u (id, prev, stage, since)),
+	rows, err = tx.Query(ctx, `WITH u AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) AS u (id, prev, stage, since)),
 		l AS (SELECT id FROM customers WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE SKIP LOCKED)
 		UPDATE customers c SET lifecycle_stage = u.stage, lifecycle_since = u.since
 		FROM u JOIN l ON l.id = u.id
-		WHERE c.id = u.id AND c.lifecycle_stage = u.prev`, ids, prevs, stages, sinces)
-	return ct.RowsAffected(), err
+		WHERE c.id = u.id AND c.lifecycle_stage = u.prev
+		RETURNING c.id, u.prev, u.stage, u.since`, ids, prevs, stages, sinces)
+	if err != nil {
+		return nil, err
+	}
+	return collectChanges(rows)
 }
 
 // Counts implements ports.LifecycleRepository.

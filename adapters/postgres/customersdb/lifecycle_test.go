@@ -144,19 +144,30 @@ func TestLifecycleRecomputeInSQLAgreesWithTheDomain(t *testing.T) {
 			}
 		}
 		b.inTenant(t, tn, func(ctx context.Context) error {
-			n, err := repo.Recompute(ctx, s, now, ids)
+			changed, err := repo.Recompute(ctx, s, now, ids)
 			require.NoError(t, err)
-			require.Equal(t, changes, n, "only the customers whose stage changes are written")
+			require.Equal(t, changes, int64(len(changed)), "only the customers whose stage changes are written")
+			reported := map[uuid.UUID]lifecycle.Change{}
+			for _, ch := range changed {
+				reported[ch.CustomerID] = ch
+			}
 			for i, c := range cases {
 				wantStage, wantSince := s.Evaluate(c.facts(), now)
 				stage, since, err := stageOf(ctx, ids[i])
 				require.NoError(t, err)
 				require.Equal(t, wantStage, stage, "%s: %+v", names[i], c)
 				require.True(t, wantSince.Equal(since), "%s: since %s, want %s: %+v", names[i], since, wantSince, c)
+				if ch, ok := reported[ids[i]]; ok {
+					require.Equal(t, c.prev, ch.From, "%s: the change names the stage it left", names[i])
+					require.Equal(t, wantStage, ch.To, "%s", names[i])
+					require.True(t, wantSince.Equal(ch.Since), "%s", names[i])
+				} else {
+					require.Equal(t, c.prev, wantStage, "%s: a change is reported", names[i])
+				}
 			}
-			n, err = repo.Recompute(ctx, s, now, ids)
+			changed, err = repo.Recompute(ctx, s, now, ids)
 			require.NoError(t, err)
-			require.Zero(t, n, "a second run changes nothing")
+			require.Empty(t, changed, "a second run changes nothing")
 			return nil
 		})
 	}
@@ -207,9 +218,13 @@ func TestLifecycleSweepsTheWholeBrandAndCountsStages(t *testing.T) {
 		return err
 	})
 	b.inTenant(t, tn, func(ctx context.Context) error {
-		n, err := repo.RecomputeAll(ctx, lifecycle.Defaults, now)
+		changed, err := repo.RecomputeAll(ctx, lifecycle.Defaults, now)
 		require.NoError(t, err)
-		require.Equal(t, int64(3), n)
+		require.Len(t, changed, 3)
+		for _, ch := range changed {
+			require.Equal(t, lifecycle.New, ch.From, "every one of them was new")
+			require.NotEqual(t, lifecycle.New, ch.To)
+		}
 		counts, err := repo.Counts(ctx)
 		require.NoError(t, err)
 		require.Equal(t, []ports.StageCount{{Stage: lifecycle.New, Customers: 1}, {Stage: lifecycle.Active, Customers: 1},
@@ -263,8 +278,8 @@ func TestLifecycleStagesAreIsolatedBetweenTenants(t *testing.T) {
 			return err
 		},
 		Update: func(ctx context.Context, id string) error {
-			n, err := repo.Recompute(ctx, lifecycle.Defaults, time.Now(), []uuid.UUID{uuid.MustParse(id)})
-			if err == nil && n == 0 {
+			changed, err := repo.Recompute(ctx, lifecycle.Defaults, time.Now(), []uuid.UUID{uuid.MustParse(id)})
+			if err == nil && len(changed) == 0 {
 				return ports.ErrCustomerNotFound
 			}
 			return err

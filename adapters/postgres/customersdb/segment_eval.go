@@ -95,25 +95,26 @@ func (e SegmentEvaluator) matched(t segment.Tree, now time.Time, customers []uui
 }
 
 // RefreshMembers implements ports.SegmentEvaluator: one statement deletes the members who no
-// longer match and inserts the new ones.
-func (e SegmentEvaluator) RefreshMembers(ctx context.Context, id uuid.UUID, t segment.Tree, now time.Time, customers []uuid.UUID) error {
+// longer match and inserts the new ones, returning both.
+func (e SegmentEvaluator) RefreshMembers(ctx context.Context, id uuid.UUID, t segment.Tree, now time.Time, customers []uuid.UUID) (entered, left []uuid.UUID, err error) {
 	q, tenant, err := postgres.TenantTx(ctx)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	with, args := e.matched(t, now, customers)
 	var n int64
 	err = q.QueryRow(ctx, with+`,
 		gone AS (DELETE FROM segment_members m WHERE m.segment_id = $2 AND ($3::uuid[] IS NULL OR m.customer_id = ANY($3))
-			AND NOT EXISTS (SELECT 1 FROM matched WHERE matched.id = m.customer_id)),
+			AND NOT EXISTS (SELECT 1 FROM matched WHERE matched.id = m.customer_id) RETURNING m.customer_id),
 		added AS (INSERT INTO segment_members (tenant_id, segment_id, customer_id) SELECT $1, $2, id FROM matched ORDER BY id
-			ON CONFLICT DO NOTHING)
-		SELECT count(*) FROM matched`, append([]any{tenant.UUID(), id, customers}, args...)...).Scan(&n)
+			ON CONFLICT DO NOTHING RETURNING customer_id)
+		SELECT (SELECT count(*) FROM matched), ARRAY(SELECT customer_id FROM added ORDER BY 1), ARRAY(SELECT customer_id FROM gone ORDER BY 1)`,
+		append([]any{tenant.UUID(), id, customers}, args...)...).Scan(&n, &entered, &left)
 	if err != nil || customers != nil {
-		return err
+		return entered, left, err
 	}
 	_, err = q.Exec(ctx, `UPDATE segments SET member_count = $2, refreshed_at = now() WHERE id = $1`, id, n)
-	return err
+	return entered, left, err
 }
 
 // ApplyTagRule implements ports.SegmentEvaluator: one statement takes the tag from those who

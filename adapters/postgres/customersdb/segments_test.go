@@ -222,17 +222,17 @@ func TestSegmentsMatchWhatEachConditionMeans(t *testing.T) {
 				if err := (customersdb.Segments{}).Insert(ctx, s); err != nil {
 					return err
 				}
-				if err := ev.RefreshMembers(ctx, s.ID, tree, f.now, nil); err != nil {
+				if _, _, err := ev.RefreshMembers(ctx, s.ID, tree, f.now, nil); err != nil {
 					return err
 				}
 				if full, err = members(ctx, s.ID); err != nil {
 					return err
 				}
 				// Per customer: everyone out first, then each one re-evaluated.
-				if err := ev.RefreshMembers(ctx, s.ID, segment.Tree{Root: segment.Node{Or: []segment.Node{}}}, f.now, nil); err != nil {
+				if _, _, err := ev.RefreshMembers(ctx, s.ID, segment.Tree{Root: segment.Node{Or: []segment.Node{}}}, f.now, nil); err != nil {
 					return err
 				}
-				if err := ev.RefreshMembers(ctx, s.ID, tree, f.now, f.all()); err != nil {
+				if _, _, err := ev.RefreshMembers(ctx, s.ID, tree, f.now, f.all()); err != nil {
 					return err
 				}
 				of, err = members(ctx, s.ID)
@@ -259,9 +259,14 @@ func TestSegmentRefreshIsIdempotentAndRecordsTheCount(t *testing.T) {
 	f.b.inTenant(t, f.tn, func(ctx context.Context) error {
 		def, _ := json.Marshal(tree)
 		require.NoError(t, customersdb.Segments{}.Insert(ctx, segment.Segment{ID: id, Name: "上海", Definition: def}))
-		for range 2 {
-			require.NoError(t, ev.RefreshMembers(ctx, id, tree, f.now, nil))
-		}
+		entered, left, err := ev.RefreshMembers(ctx, id, tree, f.now, nil)
+		require.NoError(t, err)
+		require.ElementsMatch(t, []uuid.UUID{f.byName["ann"], f.byName["cat"]}, entered, "those in Shanghai entered")
+		require.Empty(t, left)
+		entered, left, err = ev.RefreshMembers(ctx, id, tree, f.now, nil)
+		require.NoError(t, err)
+		require.Empty(t, entered, "a second refresh moves nobody")
+		require.Empty(t, left)
 		s, err := customersdb.Segments{}.Get(ctx, id)
 		require.NoError(t, err)
 		require.EqualValues(t, 2, s.Members)
@@ -271,10 +276,21 @@ func TestSegmentRefreshIsIdempotentAndRecordsTheCount(t *testing.T) {
 		q, _, _ := postgres.TenantTx(ctx)
 		_, err = q.Exec(ctx, `UPDATE customers SET city = '上海' WHERE id = $1`, f.byName["bob"])
 		require.NoError(t, err)
-		require.NoError(t, ev.RefreshMembers(ctx, id, tree, f.now, []uuid.UUID{f.byName["bob"]}))
+		entered, left, err = ev.RefreshMembers(ctx, id, tree, f.now, []uuid.UUID{f.byName["bob"]})
+		require.NoError(t, err)
+		require.Equal(t, []uuid.UUID{f.byName["bob"]}, entered)
+		require.Empty(t, left)
 		got, err := members(ctx, id)
 		require.NoError(t, err)
 		require.Equal(t, []string{"ann", "bob", "cat"}, f.names(got))
+
+		// Ann moves to Beijing: the next full refresh says she left.
+		_, err = q.Exec(ctx, `UPDATE customers SET city = '北京' WHERE id = $1`, f.byName["ann"])
+		require.NoError(t, err)
+		entered, left, err = ev.RefreshMembers(ctx, id, tree, f.now, nil)
+		require.NoError(t, err)
+		require.Empty(t, entered)
+		require.Equal(t, []uuid.UUID{f.byName["ann"]}, left)
 
 		in, err := ev.SegmentsOf(ctx, f.byName["bob"])
 		require.NoError(t, err)
@@ -355,7 +371,8 @@ func TestExportStreamsTheFilteredCustomers(t *testing.T) {
 	f.b.inTenant(t, f.tn, func(ctx context.Context) error {
 		def, _ := json.Marshal(buyers)
 		require.NoError(t, customersdb.Segments{}.Insert(ctx, segment.Segment{ID: id, Name: "buyers", Definition: def}))
-		return ev.RefreshMembers(ctx, id, buyers, f.now, nil)
+		_, _, err := ev.RefreshMembers(ctx, id, buyers, f.now, nil)
+		return err
 	})
 	require.Equal(t, []string{"ann", "bob"}, export(ports.CustomerFilter{Segment: id}))
 }

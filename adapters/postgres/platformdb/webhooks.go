@@ -27,18 +27,36 @@ func (Webhooks) Tenant(ctx context.Context) (tenants.ID, error) {
 }
 
 const endpointColumns = `id, url, description, event_types, status, disabled_reason, disabled_at, consecutive_failures,
-	failing_since, created_at, updated_at, secret_key_id, secret_sealed, coalesce(previous_key_id, ''), previous_sealed, previous_until`
+	failing_since, created_at, updated_at, secret_key_id, secret_sealed, coalesce(previous_key_id, ''), previous_sealed, previous_until,
+	last_failure_at, last_failure_status, last_failure_error`
 
 func scanEndpoint(row pgx.Row) (ports.StoredWebhook, error) {
-	var e ports.StoredWebhook
-	var status string
+	var (
+		e         ports.StoredWebhook
+		status    string
+		failureAt *time.Time
+		failure   webhook.Failure
+	)
 	err := row.Scan(&e.ID, &e.URL, &e.Description, &e.EventTypes, &status, &e.DisabledReason, &e.DisabledAt, &e.ConsecutiveFailures,
-		&e.FailingSince, &e.CreatedAt, &e.UpdatedAt, &e.SecretKeyID, &e.SecretSealed, &e.PreviousKeyID, &e.PreviousSealed, &e.PreviousUntil)
+		&e.FailingSince, &e.CreatedAt, &e.UpdatedAt, &e.SecretKeyID, &e.SecretSealed, &e.PreviousKeyID, &e.PreviousSealed, &e.PreviousUntil,
+		&failureAt, &failure.Status, &failure.Error)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return e, ports.ErrWebhookNotFound
 	}
 	e.Status = webhook.Status(status)
+	if failureAt != nil {
+		failure.At = *failureAt
+		e.LastFailure = &failure
+	}
 	return e, err
+}
+
+// lastFailure is e's last failure as its three columns.
+func lastFailure(e ports.StoredWebhook) (*time.Time, int, string) {
+	if e.LastFailure == nil {
+		return nil, 0, ""
+	}
+	return &e.LastFailure.At, e.LastFailure.Status, e.LastFailure.Error
 }
 
 func collectEndpoints(rows pgx.Rows, err error) ([]ports.StoredWebhook, error) {
@@ -114,11 +132,14 @@ func (Webhooks) UpdateEndpoint(ctx context.Context, e ports.StoredWebhook) error
 	if err != nil {
 		return err
 	}
+	failureAt, failureStatus, failureError := lastFailure(e)
 	tag, err := q.Exec(ctx, `UPDATE webhook_endpoints SET url = $2, description = $3, event_types = $4, status = $5,
 		disabled_reason = $6, disabled_at = $7, consecutive_failures = $8, failing_since = $9, updated_at = $10, secret_key_id = $11,
-		secret_sealed = $12, previous_key_id = $13, previous_sealed = $14, previous_until = $15 WHERE id = $1`,
+		secret_sealed = $12, previous_key_id = $13, previous_sealed = $14, previous_until = $15, last_failure_at = $16,
+		last_failure_status = $17, last_failure_error = $18 WHERE id = $1`,
 		e.ID, e.URL, e.Description, e.EventTypes, string(e.Status), e.DisabledReason, e.DisabledAt, e.ConsecutiveFailures,
-		e.FailingSince, e.UpdatedAt, e.SecretKeyID, e.SecretSealed, nullString(e.PreviousKeyID), nullBytes(e.PreviousSealed), e.PreviousUntil)
+		e.FailingSince, e.UpdatedAt, e.SecretKeyID, e.SecretSealed, nullString(e.PreviousKeyID), nullBytes(e.PreviousSealed), e.PreviousUntil,
+		failureAt, failureStatus, failureError)
 	if err == nil && tag.RowsAffected() == 0 {
 		err = ports.ErrWebhookNotFound
 	}

@@ -63,10 +63,10 @@ func WorkSubscribers(t testing.TB, pool *pgxpool.Pool, bus *eventbus.Bus) int {
 }
 
 // Bus returns an event bus over db that enqueues through jobs, with the given event types
-// declared (stored customer events besides) and no subscribers.
+// declared (stored and ingested customer events besides) and no subscribers.
 func Bus(db *postgres.DB, jobs ports.JobScheduler, dir *tenants.Directory, types ...string) *eventbus.Bus {
 	b := eventbus.New(eventbus.Deps{Tx: db, Locals: db, Events: postgres.DomainEvents{}, Jobs: jobs, Tenants: dir})
-	b.Declare(append(types, event.TypeRecorded)...)
+	b.Declare(append(types, event.TypeRecorded, event.TypeIngested)...)
 	return b
 }
 

@@ -1,10 +1,11 @@
-// Package wechattest is a stand-in for WeChat's server API (api.weixin.qq.com) in tests. It
-// serves POST /cgi-bin/stable_token, GET /sns/jscode2session, POST
-// /wxa/business/getuserphonenumber, and the Official Account's fan tags (GET /cgi-bin/tags/get,
-// POST /cgi-bin/user/tag/get) as WeChat does for apps a test registers: it checks what
-// WeChat checks and refuses with WeChat's own error codes and messages, always with HTTP 200.
-// It keeps the tokens it issued so that stand-ins of endpoints that take an access_token
-// check it with CheckToken, and the login and phone codes a test has the Mini Program issue.
+// Package wechattest is a stand-in for WeChat's server API (api.weixin.qq.com) in tests and in
+// development (engage dev serves one for the demo brands' Mini Programs). It serves POST
+// /cgi-bin/stable_token, GET /sns/jscode2session, POST /wxa/business/getuserphonenumber, and
+// the Official Account's fan tags (GET /cgi-bin/tags/get, POST /cgi-bin/user/tag/get) as
+// WeChat does for apps a test registers: it checks what WeChat checks and refuses with
+// WeChat's own error codes and messages, always with HTTP 200. It keeps the tokens it issued
+// so that stand-ins of endpoints that take an access_token check it with CheckToken, and the
+// login and phone codes a test has the Mini Program issue.
 package wechattest
 
 import (
@@ -61,6 +62,14 @@ func (i *issued) expiresAt() time.Time { return i.issuedAt.Add(TokenLifetime) }
 // New starts a stand-in WeChat, closed when the test ends.
 func New(t testing.TB) *Server {
 	t.Helper()
+	s := Start()
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+// Start starts a stand-in WeChat on a loopback port outside a test (engage dev serves one for
+// the demo brands); Close stops it.
+func Start() *Server {
 	s := &Server{apps: map[string]*app{}, calls: map[string]int{}, tokens: map[string]*issued{}, codes: map[string]*code{},
 		fanPage: 10000, refusals: map[string]int{}, apiCalls: map[string]int{}}
 	mux := http.NewServeMux()
@@ -71,7 +80,6 @@ func New(t testing.TB) *Server {
 	mux.HandleFunc("/cgi-bin/tags/get", s.fanTagsGet)
 	mux.HandleFunc("/cgi-bin/user/tag/get", s.tagFans)
 	s.srv = httptest.NewServer(mux)
-	t.Cleanup(s.srv.Close)
 	return s
 }
 

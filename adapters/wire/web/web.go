@@ -37,6 +37,9 @@ type Options struct {
 
 	// PublicURL is the external base URL, the server of each brand's own API document.
 	PublicURL string
+
+	// Extra are operations served after every module's: engage dev's development WeChat.
+	Extra []httpapi.Module
 }
 
 // Handler serves a's API at /v1 and its console at /console, every answer with the headers of
@@ -55,7 +58,7 @@ func Handler(a *wire.App, o Options) http.Handler {
 		Modules:     ConsoleModules(a),
 	})
 	return secureHeaders(a.Config.Production, httpapi.New(httpapi.Deps{
-		Modules: APIModules(a),
+		Modules: append(APIModules(a), o.Extra...),
 		Tenants: a.Tenants, APIKeys: a.APIKeys, Access: a.Access, Idempotency: a.Idempotency, Identity: a.Identity,
 		Authorizer: a.Authorizer, Tx: a.DB, AuditLog: platformdb.AuditLog{}, Limiter: limiter, APILimits: o.APILimits,
 		SignInLimits: o.SignInLimits, Console: con, PlatformKey: o.PlatformKey, Jobs: o.Jobs, Metrics: o.Metrics,

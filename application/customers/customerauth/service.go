@@ -52,15 +52,20 @@ type Deps struct {
 	Clock        ports.Clock
 	// TokenKey signs customer tokens; at least MinKeyLen bytes.
 	TokenKey []byte
-	// Links records logins on accounts; Sessions keeps the cut-offs of customers' tokens.
+	// Links records logins on accounts; Sessions keeps the cut-offs of customers' tokens;
+	// Families keeps which refresh token of each login is current.
 	Links    ports.WeChatLinkRepository
 	Sessions ports.CustomerSessions
+	Families ports.CustomerRefreshFamilies
+	// Production refuses development tokens.
+	Production bool
 }
 
-// Service runs customer login and phone linking.
+// Service runs customer login, token refresh and phone linking.
 type Service struct {
-	d      Deps
-	tokens *Tokens
+	d       Deps
+	tokens  *Tokens
+	refresh refreshTokens
 }
 
 // NewService returns the service, or an error for a token key that is too short.
@@ -72,16 +77,18 @@ func NewService(d Deps) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{d: d, tokens: tokens}, nil
+	return &Service{d: d, tokens: tokens, refresh: newRefreshTokens(d.TokenKey)}, nil
 }
 
-// Login is a signed-in customer: their token, when it expires, and whether this login created
-// them.
+// Login is a signed-in customer: their token and when it expires, the refresh token that gets
+// the next one and when that expires, and whether this login created them.
 type Login struct {
-	Token      string
-	ExpiresAt  time.Time
-	CustomerID uuid.UUID
-	New        bool
+	Token            string
+	ExpiresAt        time.Time
+	RefreshToken     string
+	RefreshExpiresAt time.Time
+	CustomerID       uuid.UUID
+	New              bool
 }
 
 // Login exchanges a wx.login code from tenant's Mini Program for a customer token. The
@@ -100,7 +107,10 @@ func (s *Service) Login(ctx context.Context, tenant tenants.ID, code string) (Lo
 		return Login{}, wechatError(err)
 	}
 
-	var out Login
+	var (
+		out    Login
+		family ports.RefreshFamily
+	)
 	err = s.d.Tx.InTenant(ctx, tenant, func(ctx context.Context) error {
 		lock := "open:" + appID + ":" + session.OpenID
 		if session.UnionID != "" {
@@ -118,7 +128,8 @@ func (s *Service) Login(ctx context.Context, tenant tenants.ID, code string) (Lo
 					return err
 				}
 			}
-			return s.admit(ctx, appID, session.OpenID, out.CustomerID)
+			family, err = s.admit(ctx, appID, session.OpenID, out.CustomerID)
+			return err
 		case !errors.Is(err, ports.ErrWeChatAccountNotFound):
 			return err
 		}
@@ -146,7 +157,7 @@ func (s *Service) Login(ctx context.Context, tenant tenants.ID, code string) (Lo
 			CustomerID: out.CustomerID, LinkedAt: s.d.Clock.Now()}); err != nil {
 			return err
 		}
-		if err := s.admit(ctx, appID, session.OpenID, out.CustomerID); err != nil {
+		if family, err = s.admit(ctx, appID, session.OpenID, out.CustomerID); err != nil {
 			return err
 		}
 		// The trail keeps the app, not the OpenID: it is personal data an erasure removes.
@@ -156,20 +167,52 @@ func (s *Service) Login(ctx context.Context, tenant tenants.ID, code string) (Lo
 	if err != nil {
 		return Login{}, err
 	}
+	return s.issue(tenant, out, family), nil
+}
+
+// issue completes out with a customer token and the current refresh token of family.
+func (s *Service) issue(tenant tenants.ID, out Login, family ports.RefreshFamily) Login {
 	var claims Claims
 	out.Token, claims = s.tokens.Issue(tenant, out.CustomerID)
 	out.ExpiresAt = claims.ExpiresAt
-	return out, nil
+	out.RefreshToken = s.refresh.issue(refreshClaims{TenantID: tenant.UUID(), FamilyID: family.ID, Generation: family.Generation})
+	out.RefreshExpiresAt = family.ExpiresAt
+	return out
 }
 
 // admit records a login through an account, which answers any request to authorise again, and
-// lets the tokens issued from this second on through a cut-off an admin set.
-func (s *Service) admit(ctx context.Context, appID, openID string, customer uuid.UUID) error {
-	now := s.d.Clock.Now()
-	if err := s.d.Links.RecordLogin(ctx, appID, openID, now); err != nil {
-		return err
+// starts the login's refresh token family.
+func (s *Service) admit(ctx context.Context, appID, openID string, customer uuid.UUID) (ports.RefreshFamily, error) {
+	if err := s.d.Links.RecordLogin(ctx, appID, openID, s.d.Clock.Now()); err != nil {
+		return ports.RefreshFamily{}, err
 	}
-	return s.d.Sessions.Admit(ctx, customer, issuedAt(now))
+	return s.startFamily(ctx, customer)
+}
+
+// startFamily lets the customer's tokens issued from this second on through a cut-off an admin
+// set, and starts a refresh token family for the login, purging the customer's families that
+// are of no more use.
+func (s *Service) startFamily(ctx context.Context, customer uuid.UUID) (ports.RefreshFamily, error) {
+	now := s.d.Clock.Now()
+	at := issuedAt(now)
+	if err := s.d.Sessions.Admit(ctx, customer, at); err != nil {
+		return ports.RefreshFamily{}, err
+	}
+	if err := s.d.Families.Purge(ctx, customer, now); err != nil {
+		return ports.RefreshFamily{}, err
+	}
+	f := ports.RefreshFamily{ID: uuid.New(), CustomerID: customer, Generation: 1, AuthenticatedAt: at,
+		ExpiresAt: refreshExpiry(now, at)}
+	return f, s.d.Families.Insert(ctx, f)
+}
+
+// refreshExpiry is when a refresh token issued at now, of a login at authenticated, expires.
+func refreshExpiry(now, authenticated time.Time) time.Time {
+	end := now.Add(RefreshTTL)
+	if last := authenticated.Add(RefreshFamilyTTL); last.Before(end) {
+		end = last
+	}
+	return end.UTC().Truncate(time.Second)
 }
 
 // issuedAt is the issue time a token issued at now carries: tokens count in whole seconds.

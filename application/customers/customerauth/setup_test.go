@@ -91,8 +91,20 @@ func setup(t *testing.T) *testBundle {
 // service is the service under test calling WeChat through client.
 func (b *testBundle) service(t *testing.T, client *wechat.Client) *customerauth.Service {
 	t.Helper()
+	return b.serviceIn(t, client, false)
+}
+
+// productionService is the service as production wires it.
+func (b *testBundle) productionService(t *testing.T) *customerauth.Service {
+	t.Helper()
+	return b.serviceIn(t, wechat.New(b.wx.URL(), nil), true)
+}
+
+func (b *testBundle) serviceIn(t *testing.T, client *wechat.Client, production bool) *customerauth.Service {
+	t.Helper()
 	svc, err := customerauth.NewService(customerauth.Deps{
 		Tx: b.db, Accounts: customersdb.WeChatAccounts{}, Links: customersdb.WeChatLinks{}, Sessions: customersdb.CustomerSessions{},
+		Families: customersdb.RefreshFamilies{}, Production: production,
 		Customers: b.customers, Channels: b.channels,
 		WeChat: client, AccessTokens: wechat.NewTokens(client), Tenants: b.dir, Audit: platformdb.AuditLog{},
 		Clock: b.clock, TokenKey: testTokenKey,

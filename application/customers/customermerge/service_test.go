@@ -42,7 +42,7 @@ func setup(t *testing.T) *testBundle {
 		audit:     audit.NewService(audit.Deps{Tx: db, Reader: log, Tenants: dir}),
 		svc: customermerge.NewService(customermerge.Deps{Tx: db, Customers: customersdb.Customers{}, Merges: customersdb.CustomerMerges{},
 			Data: []ports.CustomerData{customersdb.AttributeData{}, customersdb.WeChatAccountData{}, customersdb.ActivityData{Activity: customersdb.Activity{}},
-				lifecycleapp.NewReactor(customersdb.Lifecycle{}, ports.SystemClock{})},
+				lifecycleapp.NewReactor(customersdb.Lifecycle{}, ports.SystemClock{}, nil)},
 			Audit: log}),
 	}
 	require.NoError(t, b.customers.SetAttributeDefs(context.Background(), b.tenant.ID, []customer.AttributeDef{

@@ -33,17 +33,19 @@ type CDNOWRow struct {
 // so a fixed zone needs no time zone database.
 var shanghai = time.FixedZone("CST", 8*60*60)
 
-// OccurredAt is the purchase's date at noon in Shanghai.
-func (r CDNOWRow) OccurredAt() time.Time {
-	return time.Date(r.Date.Year(), r.Date.Month(), r.Date.Day(), 12, 0, 0, 0, shanghai)
+// Day is the purchase's date moved by shift days, at noon in zone.
+func (r CDNOWRow) Day(zone *time.Location, shift int) time.Time {
+	d := r.Date.AddDate(0, 0, shift)
+	return time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, zone)
 }
 
-// Purchase is the row as a purchase event of the customer, bought on the website.
-func (r CDNOWRow) Purchase(customerID uuid.UUID) event.Draft {
+// Purchase is the row as a purchase event of the customer at at, bought on the website: item
+// (its quantity the row's number of CDs) for the row's amount.
+func (r CDNOWRow) Purchase(customerID uuid.UUID, at time.Time, item event.Item) event.Draft {
 	amount := r.AmountFen
+	item.Quantity = r.CDs
 	return event.Draft{ID: "cdnow-" + strconv.Itoa(r.Line), CustomerID: customerID.String(), Type: event.TypePurchase,
-		Channel: "website", OccurredAt: r.OccurredAt(), AmountFen: &amount,
-		Items: []event.Item{{SKU: "cd", Category: "music", Quantity: r.CDs}}}
+		Channel: "website", OccurredAt: at, AmountFen: &amount, Items: []event.Item{item}}
 }
 
 // ErrCDNOWFormat is returned for a file that is not the CDNOW master file's layout.

@@ -1,11 +1,8 @@
 package demodata_test
 
 import (
+	"bytes"
 	"context"
-	"errors"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +15,7 @@ import (
 	"github.com/engagehq/engage/adapters/postgres/platformdb"
 	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
 	"github.com/engagehq/engage/application/customers/demodata"
+	"github.com/engagehq/engage/application/customers/demodata/cdnow"
 	"github.com/engagehq/engage/application/customers/events"
 	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/customers/event"
@@ -49,11 +47,13 @@ func TestTheMasterLayoutIsParsed(t *testing.T) {
 	require.Equal(t, 12, rows[10].Line)
 	require.Zero(t, rows[10].AmountFen)
 
-	p := rows[0].Purchase(uuid.New())
+	cst := time.FixedZone("CST", 8*3600)
+	p := rows[0].Purchase(uuid.New(), rows[0].Day(cst, 0), event.Item{SKU: "cd", Category: "music"})
 	require.Equal(t, "cdnow-2", p.ID)
 	require.Equal(t, "website", p.Channel)
 	require.Equal(t, "1997-01-01T12:00:00+08:00", p.OccurredAt.Format(time.RFC3339))
 	require.Equal(t, []event.Item{{SKU: "cd", Category: "music", Quantity: 1}}, p.Items)
+	require.Equal(t, "1997-03-02T12:00:00+08:00", rows[0].Day(cst, 60).Format(time.RFC3339), "moved by whole days")
 	_, err = p.Check(time.Now())
 	require.NoError(t, err, "a CDNOW purchase is a valid event")
 
@@ -83,23 +83,9 @@ func TestProfilesAreDeterministicAndValid(t *testing.T) {
 	}
 }
 
-// cdnowMaster is the full data set, where the repository's neighbours keep it.
-func cdnowMaster() string {
-	if p := os.Getenv("ENGAGE_CDNOW"); p != "" {
-		return p
-	}
-	return filepath.Join("..", "..", "..", "shared", "datasets", "cdnow", "CDNOW_master.txt")
-}
-
-func TestTheFullFileHasItsPublishedCounts(t *testing.T) {
+func TestTheShippedFileHasItsPublishedCounts(t *testing.T) {
 	t.Parallel()
-	f, err := os.Open(cdnowMaster())
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("no CDNOW master file at %s", cdnowMaster())
-	}
-	require.NoError(t, err)
-	defer f.Close()
-	rows, err := demodata.ParseCDNOW(f)
+	rows, err := demodata.ParseCDNOW(bytes.NewReader(cdnow.Master))
 	require.NoError(t, err)
 	require.Len(t, rows, 69_659)
 	customers := map[int]bool{}
@@ -123,10 +109,10 @@ func TestLoadingTwiceAddsNothing(t *testing.T) {
 	tn := pgtest.NewTenant(t, dir)
 	ctx := context.Background()
 
-	first, err := demo.LoadCDNOW(ctx, tn.ID, strings.NewReader(excerpt))
+	first, err := demo.LoadCDNOW(ctx, tn.ID, strings.NewReader(excerpt), demodata.Replay{})
 	require.NoError(t, err)
 	require.Equal(t, demodata.Summary{Rows: 11, Customers: 5, NewCustomers: 5, Accepted: 11, Elapsed: first.Elapsed}, first)
-	again, err := demo.LoadCDNOW(ctx, tn.ID, strings.NewReader(excerpt))
+	again, err := demo.LoadCDNOW(ctx, tn.ID, strings.NewReader(excerpt), demodata.Replay{})
 	require.NoError(t, err)
 	require.Equal(t, demodata.Summary{Rows: 11, Customers: 5, Duplicates: 11, Elapsed: again.Elapsed}, again)
 
@@ -146,4 +132,51 @@ func TestLoadingTwiceAddsNothing(t *testing.T) {
 		return err
 	}))
 	require.Equal(t, "1997-01-02", c.CreatedAt.In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly), "a member since the first purchase")
+}
+
+func TestAReplayEndsOnItsLastDayAndKeepsIntervalsAndAmounts(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t).OpenApp(t)
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
+	bus := jobstest.Bus(db, jobstest.InsertOnly(t, db), dir)
+	evs := events.NewService(events.Deps{Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{}, Publisher: bus,
+		Tenants: dir, Clock: ports.SystemClock{}})
+	demo := demodata.NewService(demodata.Deps{Tx: db, Importer: customersdb.CustomerImport{}, Audit: platformdb.AuditLog{}, Events: evs, Clock: ports.SystemClock{}})
+	tn := pgtest.NewTenant(t, dir)
+	ctx := context.Background()
+
+	// Los Angeles is 16 hours behind Shanghai: the day is the brand's.
+	la, err := time.LoadLocation("America/Los_Angeles")
+	require.NoError(t, err)
+	yesterday := time.Now().In(la).AddDate(0, 0, -1)
+	replay := demodata.Replay{Zone: la, LastDay: yesterday, Every: 3, Item: event.Item{SKU: "tea", Category: "drinks"}}
+	rows, err := demodata.ParseCDNOW(strings.NewReader(excerpt))
+	require.NoError(t, err)
+	shift := replay.Shift(rows)
+	require.Equal(t, yesterday.Format(time.DateOnly), rows[8].Day(la, shift).Format(time.DateOnly), "the last purchase, 1998-05-28")
+
+	sum, err := demo.LoadCDNOW(ctx, tn.ID, strings.NewReader(excerpt), replay)
+	require.NoError(t, err)
+	require.Equal(t, demodata.Summary{Rows: 6, Customers: 1, NewCustomers: 1, Accepted: 6, Elapsed: sum.Elapsed}, sum, "customer 3 only")
+
+	ids, err := demo.ImportCustomers(ctx, tn.ID, []customer.Customer{demodata.Profile(3)})
+	require.NoError(t, err)
+	line, err := evs.Timeline(ctx, tn.ID, ids["cdnow-3"], ports.TimelineQuery{}, ports.Page{Limit: 10})
+	require.NoError(t, err)
+	require.Len(t, line, 6)
+	last, firstBuy := line[0].OccurredAt.In(la), line[5].OccurredAt.In(la)
+	require.Equal(t, yesterday.Format(time.DateOnly), last.Format(time.DateOnly))
+	require.Equal(t, 12, last.Hour(), "at noon in the brand's zone")
+	require.Equal(t, rows[8].Date.Sub(rows[3].Date), time.Date(last.Year(), last.Month(), last.Day(), 0, 0, 0, 0, time.UTC).Sub(
+		time.Date(firstBuy.Year(), firstBuy.Month(), firstBuy.Day(), 0, 0, 0, 0, time.UTC)), "the same days apart")
+	require.Equal(t, int64(1699), *line[0].AmountFen, "the same amount")
+	require.Equal(t, []event.Item{{SKU: "tea", Category: "drinks", Quantity: 1}}, line[0].Items)
+
+	var joined time.Time
+	require.NoError(t, db.ReadInTenant(ctx, tn.ID, func(ctx context.Context) error {
+		c, err := customersdb.Customers{}.Get(ctx, ids["cdnow-3"])
+		joined = c.CreatedAt
+		return err
+	}))
+	require.True(t, joined.Equal(line[5].OccurredAt), "a member since the first purchase, moved too")
 }

@@ -78,22 +78,86 @@ type Summary struct {
 // cdnowBatches is how many ingest batches a load sends at once.
 const cdnowBatches = 4
 
-// LoadCDNOW replays the CDNOW master file read from r as the brand's history: its customers
-// first (external IDs cdnow-<id>), then every purchase through IngestBatch, 1,000 per batch.
-// Run again, it adds nothing. Any rejected purchase is an error.
-func (s *Service) LoadCDNOW(ctx context.Context, tenant tenants.ID, r io.Reader) (Summary, error) {
+// Replay places a CDNOW history in a brand's calendar and says which part of it to load.
+type Replay struct {
+	// Zone is the brand's time zone: every purchase is at noon there. Nil is Shanghai.
+	Zone *time.Location
+	// LastDay, unless zero, is the day (its date in Zone) the history's last purchase moves
+	// to. Every purchase moves by the same number of days, so the intervals between purchases
+	// and the amounts stay the file's. Zero keeps the file's dates.
+	LastDay time.Time
+	// Every, above 1, loads only the customers whose CDNOW ID is a multiple of it.
+	Every int
+	// Item is what every purchase bought, its quantity the row's number of CDs; the zero
+	// value is a CD (category music).
+	Item event.Item
+}
+
+// cd is what a CDNOW purchase bought.
+var cd = event.Item{SKU: "cd", Category: "music"}
+
+// Shift is how many days p moves the purchases of rows: from the file's last purchase date to
+// LastDay's date in Zone.
+func (p Replay) Shift(rows []CDNOWRow) int {
+	if p.LastDay.IsZero() || len(rows) == 0 {
+		return 0
+	}
+	last := rows[0].Date
+	for _, r := range rows[1:] {
+		if r.Date.After(last) {
+			last = r.Date
+		}
+	}
+	y, m, d := p.LastDay.In(p.zone()).Date()
+	return int(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Sub(last).Hours() / 24)
+}
+
+func (p Replay) zone() *time.Location {
+	if p.Zone == nil {
+		return shanghai
+	}
+	return p.Zone
+}
+
+// pick returns the rows of the customers p loads.
+func (p Replay) pick(rows []CDNOWRow) []CDNOWRow {
+	if p.Every <= 1 {
+		return rows
+	}
+	out := make([]CDNOWRow, 0, len(rows)/p.Every+1)
+	for _, r := range rows {
+		if r.Customer%p.Every == 0 {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// LoadCDNOW replays the CDNOW master file read from r as the brand's history, placed and
+// picked as p says: its customers first (external IDs cdnow-<id>, each a member since their
+// first purchase), then every purchase through IngestBatch, 1,000 per batch. Run again, it
+// adds nothing, whatever the day (events are known by their line's ID). Any rejected purchase
+// is an error.
+func (s *Service) LoadCDNOW(ctx context.Context, tenant tenants.ID, r io.Reader, p Replay) (Summary, error) {
 	start := time.Now()
-	rows, err := ParseCDNOW(r)
+	all, err := ParseCDNOW(r)
 	if err != nil {
 		return Summary{}, err
+	}
+	rows, zone, shift, item := p.pick(all), p.zone(), p.Shift(all), p.Item
+	if item == (event.Item{}) {
+		item = cd
 	}
 	sum := Summary{Rows: len(rows)}
 	first := map[int]time.Time{}
 	var order []int
 	for _, row := range rows {
-		if _, ok := first[row.Customer]; !ok {
+		at := row.Day(zone, shift)
+		if f, ok := first[row.Customer]; !ok {
 			order = append(order, row.Customer)
-			first[row.Customer] = row.OccurredAt()
+			first[row.Customer] = at
+		} else if at.Before(f) {
+			first[row.Customer] = at
 		}
 	}
 	profiles := make([]customer.Customer, len(order))
@@ -116,7 +180,7 @@ func (s *Service) LoadCDNOW(ctx context.Context, tenant tenants.ID, r io.Reader)
 		part := rows[from:min(from+events.MaxBatch, len(rows))]
 		drafts := make([]event.Draft, len(part))
 		for i, row := range part {
-			drafts[i] = row.Purchase(ids[ExternalID(row.Customer)])
+			drafts[i] = row.Purchase(ids[ExternalID(row.Customer)], row.Day(zone, shift), item)
 		}
 		slots <- struct{}{}
 		wg.Go(func() {

@@ -67,7 +67,8 @@ type Deps struct {
 	Tx       ports.Transactor
 	Events   ports.EventRepository
 	Activity ports.ActivityRepository
-	// Publisher publishes each stored batch (event.TypeRecorded) to the modules that react.
+	// Publisher publishes each stored batch to the modules that react (event.TypeRecorded) and
+	// to the brand's webhooks (event.TypeIngested).
 	Publisher ports.EventPublisher
 	Tenants   *tenants.Directory
 	Clock     ports.Clock
@@ -94,7 +95,8 @@ func NewService(d Deps) *Service {
 }
 
 // IngestBatch checks every draft and stores the valid ones of known customers in one tenant
-// transaction, publishing them there (event.TypeRecorded) to the modules that react. It returns a result per
+// transaction, publishing them there (event.TypeRecorded) to the modules that react and
+// announcing them (event.TypeIngested) to the brand's webhooks. It returns a result per
 // draft, in order; only an infrastructure failure (or a batch of the wrong size) is an error.
 func (s *Service) IngestBatch(ctx context.Context, tenant tenants.ID, drafts []event.Draft) ([]Result, error) {
 	if len(drafts) == 0 || len(drafts) > MaxBatch {
@@ -173,7 +175,16 @@ func (s *Service) IngestBatch(ctx context.Context, tenant tenants.ID, drafts []e
 		if len(stored) == 0 {
 			return nil
 		}
-		return s.deps.Publisher.Publish(ctx, event.TypeRecorded, event.Recorded{EventIDs: stored})
+		if err := s.deps.Publisher.Publish(ctx, event.TypeRecorded, event.Recorded{EventIDs: stored}); err != nil {
+			return err
+		}
+		fresh := make([]event.Event, 0, len(stored))
+		for _, e := range insert {
+			if isNew[e.ID] {
+				fresh = append(fresh, e)
+			}
+		}
+		return s.deps.Publisher.Publish(ctx, event.TypeIngested, event.IngestedOf(fresh))
 	})
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/customers/lifecycle"
+	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -23,6 +24,9 @@ type Deps struct {
 	Audit   ports.AuditLog
 	Tenants *tenants.Directory
 	Clock   ports.Clock
+	// Publisher announces the stages that change (lifecycle.TypeStagesChanged); nil announces
+	// nothing.
+	Publisher ports.EventPublisher
 }
 
 // Service runs the lifecycle use cases.
@@ -90,8 +94,9 @@ func (s *Service) Stages(ctx context.Context, tenant tenants.ID) ([]ports.StageC
 	return ports.ReadInTenant(ctx, s.deps.Tx, tenant, s.deps.Repo.Counts)
 }
 
-// Recompute brings every stage of the brand a job names up to date and returns how many
-// changed: the job's work. Running it twice changes nothing the second time.
+// Recompute brings every stage of the brand a job names up to date, announces the changes,
+// and returns how many there were: the job's work. Running it twice changes nothing the
+// second time.
 func (s *Service) Recompute(ctx context.Context, args RecomputeArgs) (int64, error) {
 	t, err := s.deps.Tenants.Resolve(ctx, args.TenantID)
 	if err != nil {
@@ -102,8 +107,26 @@ func (s *Service) Recompute(ctx context.Context, args RecomputeArgs) (int64, err
 		if err != nil {
 			return 0, err
 		}
-		return s.deps.Repo.RecomputeAll(ctx, settings, s.deps.Clock.Now())
+		changes, err := s.deps.Repo.RecomputeAll(ctx, settings, s.deps.Clock.Now())
+		if err != nil {
+			return 0, err
+		}
+		return int64(len(changes)), announce(ctx, s.deps.Publisher, changes)
 	})
+}
+
+// announce publishes changes, webhook.BatchSize customers an event, in the caller's
+// transaction; a nil p publishes nothing.
+func announce(ctx context.Context, p ports.EventPublisher, changes []lifecycle.Change) error {
+	if p == nil {
+		return nil
+	}
+	for part := range slices.Chunk(changes, webhook.BatchSize) {
+		if err := p.Publish(ctx, lifecycle.TypeStagesChanged, lifecycle.StagesChanged{Changes: part}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Sweep enqueues a recompute for every active brand, each in that brand's transaction, and
@@ -125,18 +148,33 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// Reactor recomputes the stages of the customers of each ingested batch. It reads the activity
-// aggregates, so it is listed after the activity reactor.
+// Reactor recomputes the stages of the customers of each ingested batch, and announces the
+// changes. It reads the activity aggregates, so it is listed after the activity reactor.
 type Reactor struct {
-	repo  ports.LifecycleRepository
-	clock ports.Clock
+	repo      ports.LifecycleRepository
+	clock     ports.Clock
+	publisher ports.EventPublisher
 }
 
 var _ ports.EventReactor = (*Reactor)(nil)
 
-// NewReactor returns the reactor over repo.
-func NewReactor(repo ports.LifecycleRepository, clock ports.Clock) *Reactor {
-	return &Reactor{repo: repo, clock: clock}
+// NewReactor returns the reactor over repo, announcing changes through publisher (nil:
+// nowhere).
+func NewReactor(repo ports.LifecycleRepository, clock ports.Clock, publisher ports.EventPublisher) *Reactor {
+	return &Reactor{repo: repo, clock: clock, publisher: publisher}
+}
+
+// recompute recomputes the stages of ids and announces the changes.
+func (r *Reactor) recompute(ctx context.Context, ids []uuid.UUID) error {
+	settings, err := r.repo.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	changes, err := r.repo.Recompute(ctx, settings, r.clock.Now(), ids)
+	if err != nil {
+		return err
+	}
+	return announce(ctx, r.publisher, changes)
 }
 
 // Name implements ports.EventReactor.
@@ -150,12 +188,7 @@ func (r *Reactor) React(ctx context.Context, evs []event.Event) error {
 		ids = append(ids, e.CustomerID)
 	}
 	slices.SortFunc(ids, func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
-	settings, err := r.repo.Settings(ctx)
-	if err != nil {
-		return err
-	}
-	_, err = r.repo.Recompute(ctx, settings, r.clock.Now(), slices.Compact(ids))
-	return err
+	return r.recompute(ctx, slices.Compact(ids))
 }
 
 var _ ports.CustomerData = (*Reactor)(nil)
@@ -166,12 +199,7 @@ func (*Reactor) Section() string { return "lifecycle" }
 // Merge implements ports.CustomerData: the survivor's stage is recomputed from its merged
 // activity, so it is listed after the activity part.
 func (r *Reactor) Merge(ctx context.Context, _, into uuid.UUID) error {
-	settings, err := r.repo.Settings(ctx)
-	if err != nil {
-		return err
-	}
-	_, err = r.repo.Recompute(ctx, settings, r.clock.Now(), []uuid.UUID{into})
-	return err
+	return r.recompute(ctx, []uuid.UUID{into})
 }
 
 // Export implements ports.CustomerData: the stage is part of the profile, so there is nothing

@@ -9,6 +9,7 @@ import (
 
 	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/customers/segment"
+	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -103,7 +104,14 @@ func (s *Service) refresh(ctx context.Context, segmentID, ruleID uuid.UUID, cust
 		}
 	}
 	for _, seg := range segs {
-		if err := s.deps.Eval.RefreshMembers(ctx, seg.ID, tree(seg.Definition), now, customers); err != nil {
+		entered, left, err := s.deps.Eval.RefreshMembers(ctx, seg.ID, tree(seg.Definition), now, customers)
+		if err != nil {
+			return err
+		}
+		if err := s.announce(ctx, seg, segment.TypeEntered, entered); err != nil {
+			return err
+		}
+		if err := s.announce(ctx, seg, segment.TypeLeft, left); err != nil {
 			return err
 		}
 	}
@@ -119,6 +127,21 @@ func (s *Service) refresh(ctx context.Context, segmentID, ruleID uuid.UUID, cust
 			continue
 		}
 		if err := s.deps.Eval.ApplyTagRule(ctx, r.Tag, tree(r.Definition), now, customers); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// announce publishes that customers entered or left (eventType) seg, webhook.BatchSize
+// customers an event, in the caller's transaction.
+func (s *Service) announce(ctx context.Context, seg segment.Segment, eventType string, customers []uuid.UUID) error {
+	if s.deps.Publisher == nil {
+		return nil
+	}
+	for part := range slices.Chunk(customers, webhook.BatchSize) {
+		if err := s.deps.Publisher.Publish(ctx, eventType, segment.MembersChanged{SegmentID: seg.ID, SegmentName: seg.Name,
+			CustomerIDs: part}); err != nil {
 			return err
 		}
 	}

@@ -33,6 +33,9 @@ type Deps struct {
 	// Fields are the segment fields of the wired modules; a brand's custom attributes join
 	// them in its catalogue.
 	Fields segment.Fields
+	// Publisher announces who enters and leaves saved segments (segment.TypeEntered,
+	// segment.TypeLeft); nil announces nothing.
+	Publisher ports.EventPublisher
 }
 
 // Service runs the segment use cases.

@@ -35,10 +35,14 @@ type DeliverArgs struct {
 func (DeliverArgs) Kind() string { return "webhook_deliver" }
 
 // Subscriber is the webhooks' subscriber to domain events: it takes every public type of the
-// catalogue, on Queue.
+// catalogue, on Queue, and wants those an endpoint of the brand (active or paused) receives.
 func (s *Service) Subscriber() eventbus.Subscriber {
 	return eventbus.Subscriber{Name: "webhooks", Queue: Queue, Handle: s.publish,
-		Takes: func(eventType string) bool { _, err := webhook.Lookup(eventType); return err == nil }}
+		Takes: func(eventType string) bool { _, err := webhook.Lookup(eventType); return err == nil },
+		Wants: func(ctx context.Context, eventType string) (bool, error) {
+			endpoints, err := s.d.Repo.Subscribed(ctx, eventType)
+			return len(endpoints) > 0, err
+		}}
 }
 
 // publish records, in the subscriber job's tenant transaction, each event and a delivery of it
@@ -260,8 +264,10 @@ func (s *Service) record(ctx context.Context, tenant tenants.ID, args DeliverArg
 		if err := s.d.Repo.UpdateDelivery(ctx, d); err != nil {
 			return err
 		}
+		ep.LastFailure = failure(a)
 		return s.disable(ctx, ep, webhook.ReasonGone)
 	}
+	ep.LastFailure = failure(a)
 	ep.ConsecutiveFailures++
 	if ep.FailingSince == nil {
 		ep.FailingSince = &a.CreatedAt
@@ -285,6 +291,15 @@ func (s *Service) record(ctx context.Context, tenant tenants.ID, args DeliverArg
 		return s.enqueue(ctx, tenant, d.ID, args.Attempt+1, false, *d.NextAttemptAt)
 	}
 	return nil
+}
+
+// failure is what went wrong with attempt a, as the endpoint shows it.
+func failure(a ports.WebhookAttempt) *webhook.Failure {
+	msg := a.Error
+	if r := []rune(msg); len(r) > webhook.MaxFailureError {
+		msg = string(r[:webhook.MaxFailureError])
+	}
+	return &webhook.Failure{At: a.CreatedAt, Status: a.ResponseStatus, Error: msg}
 }
 
 // disable turns the endpoint off, fails what was waiting for it, and alerts the brand's

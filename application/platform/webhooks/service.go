@@ -308,5 +308,14 @@ func (s *Service) Deliveries(ctx context.Context, tenant tenants.ID, endpoint uu
 	})
 }
 
+// Forecast says when endpoint e, failing, will be disabled if its attempts keep failing; false
+// when it is not failing or no longer active.
+func (s *Service) Forecast(e webhook.Endpoint) (webhook.Forecast, bool) {
+	if e.Status == webhook.Disabled {
+		return webhook.Forecast{}, false
+	}
+	return s.d.Disable.Forecast(e.ConsecutiveFailures, e.FailingSince)
+}
+
 // EventTypes is the catalogue brands choose from.
 func EventTypes() []webhook.EventType { return webhook.Types() }

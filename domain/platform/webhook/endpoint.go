@@ -50,9 +50,23 @@ type Endpoint struct {
 	// the first of them failed.
 	ConsecutiveFailures int
 	FailingSince        *time.Time
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
+	// LastFailure is the endpoint's last failed attempt (tests aside); nil before the first.
+	LastFailure *Failure
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
+
+// Failure is what went wrong with an attempt: the receiver's answer, or why none came.
+type Failure struct {
+	At time.Time
+	// Status is the receiver's HTTP status; 0 when no answer came.
+	Status int
+	// Error says why no answer came (a timeout, a refused connection); empty with a Status.
+	Error string
+}
+
+// MaxFailureError is the longest Failure.Error kept, in characters.
+const MaxFailureError = 500
 
 // Errors of endpoint fields.
 var (

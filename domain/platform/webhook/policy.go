@@ -29,6 +29,23 @@ func (p DisablePolicy) Disables(failures int, since time.Time, now time.Time) bo
 	return failures >= p.Failures && !since.IsZero() && now.Sub(since) >= p.After
 }
 
+// Forecast is when a failing endpoint will be disabled if its attempts keep failing: at the
+// first failed attempt from After on, once at least Failures more attempts have failed.
+type Forecast struct {
+	After    time.Time
+	Failures int
+}
+
+// Forecast says when an endpoint with failures consecutive failed attempts, the first at
+// since, is disabled if its attempts keep failing; false for an endpoint that is not failing.
+func (p DisablePolicy) Forecast(failures int, since *time.Time) (Forecast, bool) {
+	if failures == 0 || since == nil {
+		return Forecast{}, false
+	}
+	// The policy is checked as an attempt fails: at least one more must.
+	return Forecast{After: since.Add(p.After), Failures: max(1, p.Failures-failures)}, true
+}
+
 // Outcome is what one attempt to deliver came to.
 type Outcome int
 

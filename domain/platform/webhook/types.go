@@ -78,3 +78,7 @@ func Types() []EventType {
 	})
 	return out
 }
+
+// BatchSize is the most customers or events one event of a batched type carries (lifecycle
+// stages, segment membership, ingested events): a bigger change is sent as several events.
+const BatchSize = 1000
