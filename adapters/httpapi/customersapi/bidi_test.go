@@ -40,7 +40,7 @@ func TestNamesAndTagsRefuseDirectionOverrides(t *testing.T) {
 		{"event field label", http.MethodPut, "/v1/event-types/tasting", map[string]any{"fields": []any{
 			map[string]any{"key": "rating", "type": "integer", "label": "评分" + rlo}}}, "body.fields[0].label"},
 		{"attribute label", http.MethodPut, "/v1/customer-attributes", map[string]any{"attributes": []any{
-			map[string]any{"key": "tea", "type": "string", "label": "茶" + rlo}}}, "body.attributes[0]"},
+			map[string]any{"key": "tea", "type": "string", "label": "茶" + rlo}}}, "body.attributes[0].label"},
 	} {
 		r := b.Do(t, tc.method, tc.path, owner, tc.body)
 		require.Equalf(t, http.StatusUnprocessableEntity, r.Status, "%s: %s", tc.name, r.Raw)
