@@ -14,8 +14,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/engagehq/engage/adapters/kratos"
 	"github.com/engagehq/engage/adapters/httpapi"
+	"github.com/engagehq/engage/adapters/kratos"
 	"github.com/engagehq/engage/adapters/localpg"
 	"github.com/engagehq/engage/adapters/ratelimit"
 	"github.com/engagehq/engage/adapters/secretbox"
