@@ -123,6 +123,11 @@ func New(deps Deps) *Server {
 	s.api = humachi.New(s.router, config)
 	s.api.UseMiddleware(s.nameOperation, s.authenticate, s.idempotent)
 	for _, m := range deps.Modules {
+		if t, ok := m.(CustomerTokens); ok && s.kit.tokens == nil {
+			s.kit.tokens = t
+		}
+	}
+	for _, m := range deps.Modules {
 		m.RegisterAPI(s.api, s.kit)
 	}
 	if err := checkDeclarations(s.api.OpenAPI()); err != nil {
