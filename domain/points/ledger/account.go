@@ -93,6 +93,7 @@ func (a *Account) Credit(op *Operation, kind Kind, reason string, points int64, 
 	}
 	a.lots = append(a.lots, l)
 	a.book.created = append(a.book.created, l)
+	a.book.touched[l] = true
 	if l.AvailableAt.After(a.book.now) {
 		l.Pending = true
 		a.Pending += points

@@ -14,15 +14,16 @@ import (
 type Book struct {
 	now      time.Time
 	accounts []*Account
+	index    map[AccountKey]*Account
 	ops      []*Operation
 	created  []*Lot
 	changed  []*Lot
-	touched  map[*Lot]bool
+	touched  map[*Lot]bool // changed or created
 }
 
 // NewBook returns an empty book whose changes happen at now.
 func NewBook(now time.Time) *Book {
-	return &Book{now: now.UTC().Truncate(time.Microsecond), touched: map[*Lot]bool{}}
+	return &Book{now: now.UTC().Truncate(time.Microsecond), index: map[AccountKey]*Account{}, touched: map[*Lot]bool{}}
 }
 
 // Now is the time of the book's changes.
@@ -37,17 +38,13 @@ func (b *Book) Load(customer uuid.UUID, wallet Wallet, balance, pending int64, l
 	a := &Account{Customer: customer, Wallet: wallet, Balance: balance, Pending: pending, lots: lots, book: b,
 		startBalance: balance, startPending: pending}
 	b.accounts = append(b.accounts, a)
+	b.index[AccountKey{Customer: customer, Wallet: wallet}] = a
 	return a
 }
 
 // Account returns the loaded account, or nil.
 func (b *Book) Account(customer uuid.UUID, wallet Wallet) *Account {
-	for _, a := range b.accounts {
-		if a.Customer == customer && a.Wallet == wallet {
-			return a
-		}
-	}
-	return nil
+	return b.index[AccountKey{Customer: customer, Wallet: wallet}]
 }
 
 // Accounts returns the loaded accounts, in the order they were loaded.
@@ -102,7 +99,7 @@ func (b *Book) Changed() []*Lot { return slices.Clone(b.changed) }
 func (b *Book) Empty() bool { return len(b.ops) == 0 && len(b.changed) == 0 }
 
 func (b *Book) touch(l *Lot) {
-	if b.touched[l] || slices.Contains(b.created, l) {
+	if b.touched[l] {
 		return
 	}
 	b.touched[l] = true

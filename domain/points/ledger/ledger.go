@@ -195,3 +195,9 @@ type Operation struct {
 	Entries    []Entry
 	Draws      []Draw
 }
+
+// AccountKey names one customer's wallet.
+type AccountKey struct {
+	Customer uuid.UUID
+	Wallet   Wallet
+}
