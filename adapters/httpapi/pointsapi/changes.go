@@ -130,7 +130,7 @@ func (m *Module) registerChanges(api huma.API) {
 			"`insufficient_points` and changes nothing; a status wallet with `wallet_not_spendable`. The same reference " +
 			"again answers with the first outcome (`replayed`); with other points, `reference_reused`." + concurrency,
 	}), func(ctx context.Context, in *struct {
-		customerPath
+		CustomerPath
 		Body pointsRedemptionBody
 	}) (*outcomeOutput, error) {
 		id, err := httpapi.ParseUUID(ctx, "path.id", in.ID)
@@ -152,7 +152,7 @@ func (m *Module) registerChanges(api huma.API) {
 			"wallet's earned points do; a deduction takes the soonest-expiring first and never more than the balance " +
 			"(`insufficient_points`). With a reference, the same reference again answers with the first outcome." + concurrency,
 	}), func(ctx context.Context, in *struct {
-		customerPath
+		CustomerPath
 		Body pointsAdjustmentBody
 	}) (*outcomeOutput, error) {
 		id, err := httpapi.ParseUUID(ctx, "path.id", in.ID)

@@ -14,13 +14,13 @@ import (
 	"github.com/engagehq/engage/tenants"
 )
 
-// customerPath names a customer in the path.
-type customerPath struct {
+// CustomerPath names a customer in the path.
+type CustomerPath struct {
 	ID string `path:"id" format:"uuid"`
 }
 
-// historyQuery filters and pages a points history.
-type historyQuery struct {
+// HistoryQuery filters and pages a points history.
+type HistoryQuery struct {
 	httpapi.PageQuery
 	Wallet string `query:"wallet" maxLength:"40" doc:"Only this wallet's entries"`
 	Kind   string `query:"kind" enum:"earned,released,redeemed,expired,adjusted,refunded" doc:"Only entries of this kind: earned (purchases, pending or not), released (pending points that began to count), redeemed, expired, adjusted (by hand), refunded (taken back, cancelled or returned on a refund)"`
@@ -65,7 +65,7 @@ func (m *Module) registerMine(api huma.API) {
 	httpapi.Register(api, tokens, huma.Operation{
 		OperationID: "list-my-points-history", Method: http.MethodGet, Path: "/v1/me/points/history", Tags: tags,
 		Summary: "The member's points history", Description: "Every change to the member's points, newest first.",
-	}, func(ctx context.Context, in *historyQuery) (*historyOutput, error) {
+	}, func(ctx context.Context, in *HistoryQuery) (*historyOutput, error) {
 		return m.history(ctx, httpapi.PrincipalFrom(ctx).CustomerID, in, false, "")
 	})
 }
@@ -75,7 +75,7 @@ func (m *Module) registerCustomers(api huma.API) {
 	httpapi.Register(api, httpapi.Tenant(ledger.PermRead), huma.Operation{
 		OperationID: "get-customer-points", Method: http.MethodGet, Path: "/v1/customers/{id}/points", Tags: tags,
 		Summary: "A customer's points", Description: walletsDoc,
-	}, func(ctx context.Context, in *customerPath) (*walletsOutput, error) {
+	}, func(ctx context.Context, in *CustomerPath) (*walletsOutput, error) {
 		id, err := httpapi.ParseUUID(ctx, "path.id", in.ID)
 		if err != nil {
 			return nil, err
@@ -86,14 +86,14 @@ func (m *Module) registerCustomers(api huma.API) {
 		OperationID: "list-customer-points-history", Method: http.MethodGet, Path: "/v1/customers/{id}/points/history", Tags: tags,
 		Summary: "A customer's points history", Description: "Every change to the customer's points, newest first, with its source, reference and note.",
 	}, func(ctx context.Context, in *struct {
-		customerPath
-		historyQuery
+		CustomerPath
+		HistoryQuery
 	}) (*historyOutput, error) {
 		id, err := httpapi.ParseUUID(ctx, "path.id", in.ID)
 		if err != nil {
 			return nil, err
 		}
-		return m.history(ctx, id, &in.historyQuery, true, "path.id")
+		return m.history(ctx, id, &in.HistoryQuery, true, "path.id")
 	})
 }
 
@@ -105,7 +105,7 @@ func (m *Module) wallets(ctx context.Context, customer uuid.UUID, at string) (*w
 	return &walletsOutput{Body: CustomerPointsBody{CustomerID: customer.String(), Wallets: walletBodies(views, location(ctx))}}, nil
 }
 
-func (m *Module) history(ctx context.Context, customer uuid.UUID, in *historyQuery, withNotes bool, at string) (*historyOutput, error) {
+func (m *Module) history(ctx context.Context, customer uuid.UUID, in *HistoryQuery, withNotes bool, at string) (*historyOutput, error) {
 	page, err := in.Page(ctx)
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/engagehq/engage/application/points/points"
 	"github.com/engagehq/engage/domain/points/ledger"
+	"github.com/engagehq/engage/domain/points/program"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -79,4 +80,25 @@ func TestRedemptionsAreRefusedWithTheFieldAtFaultAndChangeNothing(t *testing.T) 
 	require.ErrorIs(t, err, points.ErrReferenceReused)
 	require.Equal(t, int64(30), b.balances(t, c)["points"][0])
 	b.checkLedger(t, false)
+}
+
+// A program may add a wallet, but not drop one customers hold points in.
+func TestAProgramKeepsTheWalletsInUse(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.program(t, func(s *program.Settings) {
+		s.Wallets = append(s.Wallets, program.Wallet{Key: "coins", Spendable: true, Rate: program.Rate{Points: 5, PerFen: 100},
+			Expiry: program.NeverExpire})
+	})
+	c := b.customer(t)
+	e, err := b.svc.EarnPurchase(ctx, b.tn.ID, b.purchase(c, "p1", 1000))
+	require.NoError(t, err)
+	require.Equal(t, []ledger.Wallet{ledger.Points, ledger.Status, "coins"}, []ledger.Wallet{e.Wallets[0].Wallet, e.Wallets[1].Wallet,
+		e.Wallets[2].Wallet})
+	require.Equal(t, int64(50), e.Wallets[2].Balance)
+	err = b.svc.SetSettings(ctx, b.tn.ID, program.Defaults())
+	require.ErrorIs(t, err, points.ErrWalletInUse)
+	var fe *program.FieldError
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, "wallets", fe.Field)
 }
