@@ -2,6 +2,7 @@ package points_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
 	"github.com/engagehq/engage/adapters/wire"
 	"github.com/engagehq/engage/application/customers/customers"
+	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/application/points/points"
 	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/points/program"
@@ -166,3 +168,11 @@ func (b *testBundle) checkLedger(t testing.TB, negative bool) {
 
 // pageOf is the first page of n.
 func pageOf(n int) ports.Page { return ports.Page{Limit: n} }
+
+// decodeJob decodes a subscriber job's args.
+func decodeJob(tb testing.TB, raw []byte) eventbus.JobArgs {
+	tb.Helper()
+	var args eventbus.JobArgs
+	require.NoError(tb, json.Unmarshal(raw, &args))
+	return args
+}
