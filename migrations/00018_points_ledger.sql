@@ -129,11 +129,14 @@ CREATE TABLE points_lots (
     PRIMARY KEY (tenant_id, id),
     FOREIGN KEY (tenant_id, customer_id, wallet) REFERENCES points_balances (tenant_id, customer_id, wallet)
 );
+-- A customer's lots (merges, downloads), those with points left (every change), and the work of
+-- the sweep: lots due for expiry, release, or an expiry warning.
 CREATE INDEX points_lots_customer ON points_lots (tenant_id, customer_id, wallet);
 CREATE INDEX points_lots_open ON points_lots (tenant_id, customer_id, wallet) WHERE remaining > 0;
 CREATE INDEX points_lots_expiry ON points_lots (tenant_id, expires_at) WHERE remaining > 0 AND NOT pending AND expires_at IS NOT NULL;
 CREATE INDEX points_lots_release ON points_lots (tenant_id, available_at) WHERE remaining > 0 AND pending;
-CREATE INDEX points_lots_operation ON points_lots (tenant_id, operation_id);
+CREATE INDEX points_lots_unwarned ON points_lots (tenant_id, expires_at)
+    WHERE remaining > 0 AND NOT pending AND warned_at IS NULL AND expires_at IS NOT NULL;
 ALTER TABLE points_lots ENABLE ROW LEVEL SECURITY;
 ALTER TABLE points_lots FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON points_lots
@@ -179,7 +182,6 @@ CREATE TABLE points_draws (
     FOREIGN KEY (tenant_id, entry_id) REFERENCES points_entries (tenant_id, id),
     FOREIGN KEY (tenant_id, lot_id) REFERENCES points_lots (tenant_id, id)
 );
-CREATE INDEX points_draws_lot ON points_draws (tenant_id, lot_id);
 ALTER TABLE points_draws ENABLE ROW LEVEL SECURITY;
 ALTER TABLE points_draws FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON points_draws

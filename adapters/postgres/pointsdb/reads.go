@@ -119,18 +119,24 @@ func (Ledger) History(ctx context.Context, customer uuid.UUID, hq points.History
 	})
 }
 
-// Due implements points.Ledger: the open lots are read in account order from after, so that
-// a sweep's batches together read each once.
-func (Ledger) Due(ctx context.Context, now, warnBy time.Time, after ledger.AccountKey, limit int) ([]ledger.AccountKey, error) {
+// Due implements points.Ledger: each condition reads its own partial index for a few lots per
+// account asked for, so a batch reads about as many lots as it works, however many lots the
+// brand has (the lots a batch works leave those indexes).
+func (Ledger) Due(ctx context.Context, now, warnBy time.Time, limit int) ([]ledger.AccountKey, error) {
 	q, _, err := postgres.TenantTx(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.Query(ctx, `SELECT DISTINCT customer_id, wallet FROM points_lots
-		WHERE remaining > 0 AND (customer_id, wallet) > ($1, $2)
-		  AND ((pending AND available_at <= $3)
-		    OR (NOT pending AND expires_at <= $4 AND (expires_at <= $3 OR warned_at IS NULL)))
-		ORDER BY customer_id, wallet LIMIT $5`, after.Customer, string(after.Wallet), now, warnBy, limit)
+	rows, err := q.Query(ctx, `SELECT customer_id, wallet FROM (
+			(SELECT customer_id, wallet FROM points_lots
+			 WHERE remaining > 0 AND NOT pending AND expires_at IS NOT NULL AND expires_at <= $1 LIMIT $3 * 4)
+			UNION ALL
+			(SELECT customer_id, wallet FROM points_lots WHERE remaining > 0 AND pending AND available_at <= $1 LIMIT $3 * 4)
+			UNION ALL
+			(SELECT customer_id, wallet FROM points_lots
+			 WHERE remaining > 0 AND NOT pending AND warned_at IS NULL AND expires_at IS NOT NULL AND expires_at > $1
+			   AND expires_at <= $2 LIMIT $3 * 4)
+		) due GROUP BY customer_id, wallet LIMIT $3`, now, warnBy, limit)
 	if err != nil {
 		return nil, err
 	}

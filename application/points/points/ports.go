@@ -103,9 +103,9 @@ type Ledger interface {
 	Accounts(ctx context.Context, customer uuid.UUID) ([]AccountState, error)
 	// History returns a customer's entries newest first; the position is an entry ID.
 	History(ctx context.Context, customer uuid.UUID, q HistoryQuery, page ports.Page) ([]HistoryEntry, error)
-	// Due returns up to limit accounts after the account after, in order, with lots due by
-	// now for release or expiry, or due by warnBy for an expiry warning not given yet.
-	Due(ctx context.Context, now, warnBy time.Time, after ledger.AccountKey, limit int) ([]ledger.AccountKey, error)
+	// Due returns up to limit accounts with lots due by now for release or expiry, or due by
+	// warnBy for an expiry warning not given yet.
+	Due(ctx context.Context, now, warnBy time.Time, limit int) ([]ledger.AccountKey, error)
 	// Wallets returns the wallets customer has accounts in.
 	Wallets(ctx context.Context, customer uuid.UUID) ([]ledger.Wallet, error)
 	// WalletInUse reports whether any customer of the brand has an account in wallet.

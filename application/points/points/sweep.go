@@ -25,7 +25,7 @@ type MaintainArgs struct {
 // Kind names the job.
 func (MaintainArgs) Kind() string { return "points_maintain" }
 
-// SweepBatch is how many accounts one maintenance transaction takes.
+// SweepBatch is at most how many accounts one maintenance transaction takes.
 const SweepBatch = 1000
 
 // Swept counts what a maintenance job did.
@@ -54,9 +54,9 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// Maintain is one brand's maintenance, a job's work: set-wise, SweepBatch accounts per
-// transaction in customer order, pending points due are released, points whose expiry passed
-// expire (points.released, points.expired), and expiries within the program's warning days are
+// Maintain is one brand's maintenance, a job's work: SweepBatch accounts with lots due per
+// transaction, pending points due are released, points whose expiry passed expire
+// (points.released, points.expired), and expiries within the program's warning days are
 // announced once (points.expiring). Running it again changes nothing until more is due.
 func (s *Service) Maintain(ctx context.Context, args MaintainArgs) (Swept, error) {
 	t, err := s.deps.Tenants.Resolve(ctx, args.TenantID)
@@ -64,20 +64,19 @@ func (s *Service) Maintain(ctx context.Context, args MaintainArgs) (Swept, error
 		return Swept{}, err
 	}
 	var total Swept
-	after := ledger.AccountKey{}
 	for {
+		// The ledger keeps microseconds: the book and the query that finds its work agree.
+		now := s.deps.Clock.Now().UTC().Truncate(time.Microsecond)
 		done, err := ports.InTenant(ctx, s.deps.Tx, t.ID, func(ctx context.Context) (bool, error) {
 			settings, err := s.deps.Programs.Settings(ctx)
 			if err != nil {
 				return false, err
 			}
-			now := s.deps.Clock.Now()
 			ahead := time.Duration(settings.WarningDays) * 24 * time.Hour
-			due, err := s.deps.Ledger.Due(ctx, now, now.Add(ahead), after, SweepBatch)
+			due, err := s.deps.Ledger.Due(ctx, now, now.Add(ahead), SweepBatch)
 			if err != nil || len(due) == 0 {
 				return true, err
 			}
-			after = due[len(due)-1]
 			b, err := s.deps.Ledger.Lock(ctx, now, due, OpenLots)
 			if err != nil {
 				return false, err
@@ -99,7 +98,8 @@ func (s *Service) Maintain(ctx context.Context, args MaintainArgs) (Swept, error
 			total.Accounts += len(due)
 			total.Operations += len(b.Operations())
 			total.Warnings += len(warnings)
-			return len(due) < SweepBatch, nil
+			// Done once nothing is due; a batch whose work a change in between did stops too.
+			return b.Empty(), nil
 		})
 		if err != nil || done {
 			return total, err
