@@ -31,6 +31,8 @@ type WalletView struct {
 	Expiring []Bucket
 	// Releases are the pending points, by the instant they start to count.
 	Releases []Bucket
+
+	held bool // the ledger has the account
 }
 
 // NextExpiry returns the soonest expiry, if any points expire.
@@ -81,7 +83,7 @@ func (s *Service) views(ctx context.Context, customer uuid.UUID) ([]WalletView, 
 			v.Spendable = pw.Spendable
 		}
 		if a := b.Account(customer, w); a != nil {
-			v.Balance, v.Pending = a.Balance, a.Pending
+			v.held, v.Balance, v.Pending = true, a.Balance, a.Pending
 			for _, l := range a.Lots() {
 				switch {
 				case l.Pending:
@@ -134,10 +136,11 @@ func (s *Service) Settings(ctx context.Context, tenant tenants.ID) (program.Sett
 }
 
 // MemberSection implements ports.MemberSummaryProvider: the points section of a member's
-// summary, each wallet's balance, pending points and next expiry.
+// summary, each wallet's balance, pending points and next expiry; absent for a member whose
+// points never moved, rather than zeros the ledger does not hold.
 func (s *Service) MemberSection(ctx context.Context, customer uuid.UUID) (ports.MemberSection, bool, error) {
 	views, err := s.views(ctx, customer)
-	if err != nil {
+	if err != nil || !slices.ContainsFunc(views, func(v WalletView) bool { return v.held }) {
 		return ports.MemberSection{}, false, err
 	}
 	type wallet struct {
