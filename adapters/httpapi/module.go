@@ -14,8 +14,14 @@ type Module interface {
 
 // Kit is what the server lends the operations of every module.
 type Kit struct {
-	log *slog.Logger
+	log    *slog.Logger
+	tokens CustomerTokens
 }
 
 // Logger is the server's logger.
 func (k *Kit) Logger() *slog.Logger { return k.log }
+
+// CustomerTokens checks customers' tokens for any module's customer operations
+// (Customer(kit.CustomerTokens())): it is the first module of the server that implements
+// CustomerTokens (the customers module, which issues them), nil when none does.
+func (k *Kit) CustomerTokens() CustomerTokens { return k.tokens }

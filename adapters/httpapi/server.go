@@ -139,6 +139,11 @@ func New(deps Deps) *Server {
 	defineComponents(s.api.OpenAPI())
 	s.api.UseMiddleware(s.nameOperation, s.authenticate, s.screenInput, s.idempotent)
 	for _, m := range deps.Modules {
+		if t, ok := m.(CustomerTokens); ok && s.kit.tokens == nil {
+			s.kit.tokens = t
+		}
+	}
+	for _, m := range deps.Modules {
 		m.RegisterAPI(s.api, s.kit)
 	}
 	listTags(s.api.OpenAPI())

@@ -4,6 +4,7 @@ import (
 	"github.com/engagehq/engage/adapters/module"
 	"github.com/engagehq/engage/adapters/module/customersmod"
 	"github.com/engagehq/engage/adapters/module/platformmod"
+	"github.com/engagehq/engage/adapters/module/pointsmod"
 	"github.com/engagehq/engage/adapters/riverjobs"
 )
 
@@ -11,7 +12,7 @@ import (
 // pages, and merge, download and erase their parts of a customer. This list is the one place
 // a module is named.
 func Modules() []module.Module {
-	return []module.Module{platformmod.Module(), customersmod.Module()}
+	return []module.Module{platformmod.Module(), customersmod.Module(), pointsmod.Module()}
 }
 
 // Queues are the job queues of every module.

@@ -1,0 +1,76 @@
+// Package pointsmod is the loyalty points module as the composition root reads it: the ledger
+// and the brands' programs, earning from purchases (a subscriber of stored customer events and
+// the till's synchronous call), redemptions, adjustments, refunds, the hourly sweep that
+// releases pending points, expires points and announces expiries, and the points part of a
+// customer's data and membership summary. See README.md for the ledger model.
+package pointsmod
+
+import (
+	"time"
+
+	"github.com/engagehq/engage/adapters/console"
+	"github.com/engagehq/engage/adapters/httpapi"
+	"github.com/engagehq/engage/adapters/httpapi/pointsapi"
+	"github.com/engagehq/engage/adapters/module"
+	"github.com/engagehq/engage/adapters/postgres/pointsdb"
+	"github.com/engagehq/engage/adapters/riverjobs"
+	"github.com/engagehq/engage/application/customers/customers"
+	"github.com/engagehq/engage/application/customers/events"
+	"github.com/engagehq/engage/application/eventbus"
+	"github.com/engagehq/engage/application/points/points"
+	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/points/ledger"
+	"github.com/engagehq/engage/ports"
+)
+
+// Queue is the job queue of the points module's reactions to stored customer events.
+const Queue = "points"
+
+// Module returns the points module. It builds on the customers module (customers, the activity
+// stream), which the module list names before it.
+func Module() module.Module {
+	return module.Module{
+		Name:        "points",
+		Permissions: []access.Permission{ledger.PermRead, ledger.PermWrite, ledger.PermAdjust},
+		EventTypes:  ledger.EventTypes,
+		Queues: []riverjobs.Queue{
+			// Earning a batch locks its customers' balances; a lock wait that times out succeeds
+			// soon after. Points are money: a failing earning is retried for about a day.
+			{Name: Queue, MaxWorkers: 2, Retry: riverjobs.RetryPolicy{MaxAttempts: 20,
+				Backoff: riverjobs.Exponential(2*time.Second, 2*time.Hour)}},
+		},
+		Services: services,
+		Surfaces: surfaces,
+		API:      func(k *module.Kernel) httpapi.Module { return pointsapi.New(module.Get[*points.Service](k)) },
+		// The console's points pages come in a later slice.
+		Console: func(*module.Kernel) console.Module { return console.Module{Name: "points"} },
+	}
+}
+
+// services builds the points service and shares its part of customers' data and summaries.
+func services(k *module.Kernel) (module.Shared, error) {
+	svc := points.NewService(points.Deps{Tx: k.DB, Locals: k.DB, Ledger: pointsdb.Ledger{}, Programs: pointsdb.Programs{},
+		Publisher: k.Bus, Audit: k.Audit, Jobs: k.Scheduler, Tenants: k.Tenants, Clock: k.Config.Clock,
+		Customers: module.Get[*customers.Service](k), Purchases: module.Get[*events.Service](k)})
+	module.Provide(k, svc)
+	return module.Shared{
+		CustomerData:    []ports.CustomerData{svc.CustomerData()},
+		MemberSummaries: []ports.MemberSummaryProvider{svc},
+	}, nil
+}
+
+// surfaces subscribes earning to stored customer events, on the module's own queue, and adds
+// the sweep.
+func surfaces(k *module.Kernel) (module.Surfaces, error) {
+	svc := module.Get[*points.Service](k)
+	earning := module.Get[*events.Service](k).Subscriber(svc.Reactor(), "")
+	earning.Queue = Queue
+	return module.Surfaces{
+		Subscribers: []eventbus.Subscriber{earning},
+		Workers: func(j *riverjobs.Jobs) {
+			riverjobs.Handle(j, riverjobs.Counting(svc.Maintain), riverjobs.WorkerOptions{Timeout: 10 * time.Minute})
+			riverjobs.Handle(j, riverjobs.Sweeping[points.SweepArgs](svc.Sweep), riverjobs.WorkerOptions{})
+			j.Every("points_sweep", time.Hour, func() ports.JobArgs { return points.SweepArgs{} }, true)
+		},
+	}, nil
+}

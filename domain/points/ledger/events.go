@@ -1,0 +1,93 @@
+package ledger
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/engagehq/engage/domain/platform/webhook"
+)
+
+// The domain events the points module publishes, in the transaction of the change. All are
+// public: brands subscribe webhooks to them.
+const (
+	TypeEarned   = "points.earned"
+	TypeReleased = "points.released"
+	TypeRedeemed = "points.redeemed"
+	TypeExpired  = "points.expired"
+	TypeExpiring = "points.expiring"
+	TypeAdjusted = "points.adjusted"
+	TypeRefunded = "points.refunded"
+)
+
+// EventTypes are every type the module publishes.
+var EventTypes = []string{TypeEarned, TypeReleased, TypeRedeemed, TypeExpired, TypeExpiring, TypeAdjusted, TypeRefunded}
+
+// Changed is the data of every event but points.expiring: one operation on a customer's points,
+// with its change and the balances after it in each wallet it touched.
+type Changed struct {
+	CustomerID  uuid.UUID `json:"customer_id"`
+	OperationID uuid.UUID `json:"operation_id"`
+	Source      Source    `json:"source"`
+	Reason      string    `json:"reason"`
+	PurchaseID  string    `json:"purchase_id,omitempty"`
+	Reference   string    `json:"reference,omitempty"`
+	Wallets     []Result  `json:"wallets"`
+	OccurredAt  time.Time `json:"occurred_at"`
+}
+
+// ChangedBy returns the data of the event op publishes, and its type: "" for an operation
+// that changed no balance.
+func ChangedBy(op *Operation) (string, Changed) {
+	c := Changed{CustomerID: op.Customer, OperationID: op.ID, Source: op.Source, Reason: op.Reason, PurchaseID: op.PurchaseID,
+		Reference: op.Reference, Wallets: op.Results, OccurredAt: op.OccurredAt}
+	if len(op.Entries) == 0 {
+		return "", c
+	}
+	switch op.Kind {
+	case OpPurchase:
+		return TypeEarned, c
+	case OpRelease:
+		return TypeReleased, c
+	case OpRedeem:
+		return TypeRedeemed, c
+	case OpExpire:
+		return TypeExpired, c
+	case OpAdjust:
+		return TypeAdjusted, c
+	case OpRefund:
+		return TypeRefunded, c
+	}
+	return "", c
+}
+
+// Expiring is the data of points.expiring: points of one wallet that expire at one instant.
+type Expiring struct {
+	CustomerID uuid.UUID `json:"customer_id"`
+	Wallet     Wallet    `json:"wallet"`
+	Points     int64     `json:"points"`
+	ExpiresAt  time.Time `json:"expires_at"`
+}
+
+func init() {
+	id := "0b6f3c52-8d0e-4a55-9a43-3f7c2a1e9d10"
+	changed := func(reason string, points, balance int64) map[string]any {
+		return map[string]any{"customer_id": id, "operation_id": "01968a3c-7e0a-7b4e-9c1d-2f4e6a8b0c12", "source": "partner",
+			"reason": reason, "wallets": []map[string]any{{"wallet": "points", "points": points, "pending": 0, "balance": balance,
+				"pending_balance": 0}}, "occurred_at": "2026-01-01T08:00:00Z"}
+	}
+	webhook.Register(
+		webhook.EventType{Name: TypeEarned, Description: "A customer earned points (a purchase), counting at once or pending until their release.",
+			Sample: changed("purchase", 38, 138)},
+		webhook.EventType{Name: TypeReleased, Description: "Pending points of a customer were released and now count.",
+			Sample: changed("release", 38, 176)},
+		webhook.EventType{Name: TypeRedeemed, Description: "A customer spent points.", Sample: changed("redemption", -100, 76)},
+		webhook.EventType{Name: TypeExpired, Description: "Points of a customer expired.", Sample: changed("expiry", -20, 56)},
+		webhook.EventType{Name: TypeExpiring, Description: "Points of a customer expire soon (as many days ahead as the brand sets).",
+			Sample: map[string]any{"customer_id": id, "wallet": "points", "points": 56, "expires_at": "2026-12-31T16:00:00Z"}},
+		webhook.EventType{Name: TypeAdjusted, Description: "An admin or partner added or deducted points by hand.",
+			Sample: changed("goodwill", 50, 106)},
+		webhook.EventType{Name: TypeRefunded, Description: "A refund took back points a purchase earned, or returned points spent on the order.",
+			Sample: changed("refund", -38, 68)},
+	)
+}

@@ -1,0 +1,135 @@
+// Package program is a brand's loyalty points program: its wallets (spendable points 积分,
+// status points 成长值 that tiers qualify on, and any the brand adds), how purchases earn into
+// each (the base rate), when earned points expire (in the brand's time zone), how long purchase
+// points are held before they count, and what a refund takes back.
+package program
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/engagehq/engage/domain/points/ledger"
+)
+
+// RefundPolicy says what a refunded purchase takes back of the points it earned.
+type RefundPolicy string
+
+// Refund policies (as Talon.One's return policies).
+const (
+	// RefundPendingOnly takes back only points still pending; points that count stay.
+	RefundPendingOnly RefundPolicy = "pending_only"
+	// RefundActiveToZero also takes back points that count, down to a balance of zero.
+	RefundActiveToZero RefundPolicy = "active_to_zero"
+	// RefundAllowNegative takes back everything; what the balance lacks is a debt, an entry
+	// of its own that never expires and is repaid by the next points credited.
+	RefundAllowNegative RefundPolicy = "allow_negative"
+)
+
+// RefundPolicies are the refund policies, for API enums.
+var RefundPolicies = []RefundPolicy{RefundPendingOnly, RefundActiveToZero, RefundAllowNegative}
+
+// Limits of a program.
+const (
+	MaxWallets     = 8
+	MaxPendingDays = 365
+	MaxWarningDays = 365
+)
+
+// Wallet is one of a brand's wallets and its rules.
+type Wallet struct {
+	Key ledger.Wallet
+	// Spendable wallets may be redeemed from; status points only count towards tiers.
+	Spendable bool
+	Rate      Rate
+	Expiry    Expiry
+}
+
+// Settings are a brand's points program.
+type Settings struct {
+	RefundPolicy RefundPolicy
+	// PendingDays holds purchase points this many days after the purchase; 0 credits them at once.
+	PendingDays int
+	// WarningDays announces an expiry (points.expiring) this many days ahead; 0 never.
+	WarningDays int
+	// Wallets are the brand's wallets, in the order they are shown.
+	Wallets []Wallet
+}
+
+// Defaults is the program of a brand that set none: a point and a status point for every
+// whole yuan, credited at once, never expiring; a refund takes back what it can down to zero.
+func Defaults() Settings {
+	rate := Rate{Points: 1, PerFen: 100}
+	return Settings{RefundPolicy: RefundActiveToZero, WarningDays: 30, Wallets: []Wallet{
+		{Key: ledger.Points, Spendable: true, Rate: rate, Expiry: NeverExpire},
+		{Key: ledger.Status, Rate: rate, Expiry: NeverExpire},
+	}}
+}
+
+// Wallet returns the wallet named key.
+func (s Settings) Wallet(key ledger.Wallet) (Wallet, bool) {
+	i := slices.IndexFunc(s.Wallets, func(w Wallet) bool { return w.Key == key })
+	if i < 0 {
+		return Wallet{}, false
+	}
+	return s.Wallets[i], true
+}
+
+// Keys returns the wallets' keys, in order.
+func (s Settings) Keys() []ledger.Wallet {
+	out := make([]ledger.Wallet, len(s.Wallets))
+	for i, w := range s.Wallets {
+		out[i] = w.Key
+	}
+	return out
+}
+
+// FieldError names the setting at fault ("wallets[1].rate.per_fen").
+type FieldError struct {
+	Field string
+	Err   error
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
+func (e *FieldError) Unwrap() error { return e.Err }
+
+func invalid(field, reason string) error { return &FieldError{Field: field, Err: errors.New(reason)} }
+
+// ErrBuiltinWallet refuses a program without the spendable and the status wallet.
+var ErrBuiltinWallet = errors.New("the points and status wallets are always there")
+
+// Check returns every setting at fault, each a *FieldError, joined.
+func (s Settings) Check() error {
+	var errs []error
+	if !slices.Contains(RefundPolicies, s.RefundPolicy) {
+		errs = append(errs, invalid("refund_policy", "one of pending_only, active_to_zero, allow_negative"))
+	}
+	if s.PendingDays < 0 || s.PendingDays > MaxPendingDays {
+		errs = append(errs, invalid("pending_days", fmt.Sprintf("between 0 and %d", MaxPendingDays)))
+	}
+	if s.WarningDays < 0 || s.WarningDays > MaxWarningDays {
+		errs = append(errs, invalid("warning_days", fmt.Sprintf("between 0 and %d", MaxWarningDays)))
+	}
+	if len(s.Wallets) > MaxWallets {
+		errs = append(errs, invalid("wallets", fmt.Sprintf("at most %d wallets", MaxWallets)))
+	}
+	seen := map[ledger.Wallet]bool{}
+	for i, w := range s.Wallets {
+		at := fmt.Sprintf("wallets[%d].", i)
+		switch {
+		case !ledger.ValidWallet(w.Key):
+			errs = append(errs, invalid(at+"key", "2-40 lower-case letters, digits and underscores, starting with a letter"))
+		case seen[w.Key]:
+			errs = append(errs, invalid(at+"key", "named twice"))
+		}
+		seen[w.Key] = true
+		errs = append(errs, w.Rate.Check(at+"rate.")...)
+		errs = append(errs, w.Expiry.Check(at+"expiry.")...)
+	}
+	for _, key := range []ledger.Wallet{ledger.Points, ledger.Status} {
+		if !seen[key] {
+			errs = append(errs, &FieldError{Field: "wallets", Err: fmt.Errorf("%w: %s is missing", ErrBuiltinWallet, key)})
+		}
+	}
+	return errors.Join(errs...)
+}
