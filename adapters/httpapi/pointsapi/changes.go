@@ -92,7 +92,7 @@ func (m *Module) rejected(ctx context.Context, r *points.RejectedError) error {
 func (m *Module) registerChanges(api huma.API) {
 	tags := []string{"Points"}
 	httpapi.Register(api, httpapi.Tenant(ledger.PermWrite), httpapi.Idempotent(huma.Operation{
-		OperationID: "earn-purchase-points", Method: http.MethodPost, Path: "/v1/points/purchases", Tags: tags,
+		OperationID: "earn-purchase-points", Errors: []int{http.StatusNotFound}, Method: http.MethodPost, Path: "/v1/points/purchases", Tags: tags,
 		Summary: "Earn the points of a purchase at the till",
 		Description: "Records the purchase in the customer's activity stream (as POST /v1/events would) and credits what it " +
 			"earns under the brand's base rate at once, answering with the points earned and pending in each wallet and the " +
@@ -169,7 +169,7 @@ func (m *Module) registerChanges(api huma.API) {
 	})
 
 	httpapi.Register(api, httpapi.Tenant(ledger.PermWrite), httpapi.Idempotent(huma.Operation{
-		OperationID: "refund-purchase-points", Method: http.MethodPost, Path: "/v1/points/refunds", Tags: tags,
+		OperationID: "refund-purchase-points", Errors: []int{http.StatusNotFound}, Method: http.MethodPost, Path: "/v1/points/refunds", Tags: tags,
 		Summary: "Take back the points of a refunded purchase",
 		Description: "Points spent on the purchase as an order (redemptions with its `order_id`) come back first, in the " +
 			"share refunded and with the expiry they had. Then what the purchase earned beyond what the part kept earns " +

@@ -12,7 +12,6 @@ import (
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/application/points/points"
 	"github.com/engagehq/engage/domain/points/ledger"
-	"github.com/engagehq/engage/domain/points/program"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -54,14 +53,12 @@ var pointsErrors = httpapi.ErrorTable{
 	fieldsOf().When(points.ErrUnknownWallet, "unknown_wallet"),
 	fieldsOf().When(points.ErrReferenceReused, "reference_reused"),
 	fieldsOf(),
-	httpapi.InvalidFields(httpapi.FieldsOf(func(fe *program.FieldError) (string, error) { return "body." + fe.Field, fe.Err })).
-		When(points.ErrWalletInUse, "wallet_in_use"),
-	httpapi.InvalidFields(httpapi.FieldsOf(func(fe *program.FieldError) (string, error) { return "body." + fe.Field, fe.Err })),
+	fieldsOf().When(points.ErrWalletInUse, "wallet_in_use"),
 }
 
 // fieldsOf names the body fields of the use cases' field errors.
 func fieldsOf() httpapi.ErrorRow {
-	return httpapi.InvalidFields(httpapi.FieldsOf(func(fe *points.FieldError) (string, error) { return "body." + fe.Field, fe.Err }))
+	return httpapi.InvalidFields(httpapi.At("body"))
 }
 
 // customerNotFound answers an unknown customer named at location.

@@ -14,22 +14,6 @@ import (
 	"github.com/engagehq/engage/ports"
 )
 
-// Points are customer data: a merge moves them to the survivor, the download shows them with
-// their notes, and erasure removes the notes while every amount stays.
-func TestPointsMergeExportAndErase(t *testing.T) {
-	t.Parallel()
-	b := setup(t)
-	pgtest.RunCustomerData(t, b.db, b.dir, newCustomer, []pgtest.CustomerDataPart{{
-		Data: b.svc.CustomerData(),
-		Seed: func(ctx context.Context, c uuid.UUID, personal string) error {
-			_, err := credit(ctx, c, 120, personal)
-			return err
-		},
-		Personal: "她说下周搬去杭州",
-		Kept:     `"points":120`,
-	}})
-}
-
 // Another brand can neither read a brand's operation nor change its customer's points.
 func TestAnotherBrandCannotReachTheLedger(t *testing.T) {
 	t.Parallel()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/engagehq/engage/application/customers/events"
 	"github.com/engagehq/engage/domain/customers/event"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/domain/points/ledger"
 	"github.com/engagehq/engage/domain/points/program"
 	"github.com/engagehq/engage/ports"
@@ -40,7 +41,7 @@ type Earning struct {
 // events.CodeUnknownCustomer, ...) and the fields at fault.
 type RejectedError struct {
 	Code   string
-	Errors []*event.FieldError
+	Errors []*fielderr.Error
 }
 
 func (e *RejectedError) Error() string { return "purchase rejected: " + e.Code }

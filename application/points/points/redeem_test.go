@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/application/points/points"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/domain/points/ledger"
 	"github.com/engagehq/engage/domain/points/program"
 	"github.com/engagehq/engage/ports"
@@ -65,7 +66,7 @@ func TestRedemptionsAreRefusedWithTheFieldAtFaultAndChangeNothing(t *testing.T) 
 		require.ErrorIs(t, err, tc.want, "%+v", tc.r)
 	}
 	_, err = b.svc.Redeem(ctx, b.tn.ID, points.Redemption{Customer: c, Points: 5})
-	var fe *points.FieldError
+	var fe *fielderr.Error
 	require.ErrorAs(t, err, &fe)
 	require.Equal(t, "reference", fe.Field)
 	require.Equal(t, map[string][2]int64{"points": {50, 0}, "status": {50, 0}}, b.balances(t, c))
@@ -98,7 +99,7 @@ func TestAProgramKeepsTheWalletsInUse(t *testing.T) {
 	require.Equal(t, int64(50), e.Wallets[2].Balance)
 	err = b.svc.SetSettings(ctx, b.tn.ID, program.Defaults())
 	require.ErrorIs(t, err, points.ErrWalletInUse)
-	var fe *program.FieldError
+	var fe *fielderr.Error
 	require.ErrorAs(t, err, &fe)
 	require.Equal(t, "wallets", fe.Field)
 }

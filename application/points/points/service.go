@@ -20,6 +20,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/domain/points/ledger"
 	"github.com/engagehq/engage/domain/points/program"
 	"github.com/engagehq/engage/ports"
@@ -43,16 +44,8 @@ var (
 	ErrWalletInUse = errors.New("customers hold points in this wallet")
 )
 
-// FieldError names the input at fault of a refused request ("points", "reference").
-type FieldError struct {
-	Field string
-	Err   error
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
-func (e *FieldError) Unwrap() error { return e.Err }
-
-func invalid(field string, err error) error { return &FieldError{Field: field, Err: err} }
+// invalid names the input at fault of a refused request ("points", "reference").
+func invalid(field string, err error) error { return fielderr.New(field, err) }
 
 // Deps are what the service needs.
 type Deps struct {

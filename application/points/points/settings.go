@@ -3,6 +3,7 @@ package points
 import (
 	"context"
 
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/domain/points/ledger"
 	"github.com/engagehq/engage/domain/points/program"
 	"github.com/engagehq/engage/ports"
@@ -10,7 +11,7 @@ import (
 )
 
 // SetSettings replaces the brand's points program, audited. Settings at fault are
-// *program.FieldError, joined; a program without a wallet customers hold points in is
+// *fielderr.Error, joined; a program without a wallet customers hold points in is
 // ErrWalletInUse. New rates and expiries apply to points credited from then on: what was
 // credited keeps its terms, and refunds recompute with the rates of the purchase's day.
 func (s *Service) SetSettings(ctx context.Context, tenant tenants.ID, settings program.Settings) error {
@@ -31,7 +32,7 @@ func (s *Service) SetSettings(ctx context.Context, tenant tenants.ID, settings p
 				return err
 			}
 			if inUse {
-				return &program.FieldError{Field: "wallets", Err: walletInUse{key: w.Key}}
+				return fielderr.New("wallets", walletInUse{key: w.Key})
 			}
 		}
 		if err := s.deps.Programs.Put(ctx, settings); err != nil {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/domain/points/ledger"
 )
 
@@ -84,21 +85,13 @@ func (s Settings) Keys() []ledger.Wallet {
 	return out
 }
 
-// FieldError names the setting at fault ("wallets[1].rate.per_fen").
-type FieldError struct {
-	Field string
-	Err   error
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
-func (e *FieldError) Unwrap() error { return e.Err }
-
-func invalid(field, reason string) error { return &FieldError{Field: field, Err: errors.New(reason)} }
+// invalid names the setting at fault ("wallets[1].rate.per_fen").
+func invalid(field, reason string) error { return fielderr.New(field, errors.New(reason)) }
 
 // ErrBuiltinWallet refuses a program without the spendable and the status wallet.
 var ErrBuiltinWallet = errors.New("the points and status wallets are always there")
 
-// Check returns every setting at fault, each a *FieldError, joined.
+// Check returns every setting at fault, each a *fielderr.Error, joined.
 func (s Settings) Check() error {
 	var errs []error
 	if !slices.Contains(RefundPolicies, s.RefundPolicy) {
@@ -128,7 +121,7 @@ func (s Settings) Check() error {
 	}
 	for _, key := range []ledger.Wallet{ledger.Points, ledger.Status} {
 		if !seen[key] {
-			errs = append(errs, &FieldError{Field: "wallets", Err: fmt.Errorf("%w: %s is missing", ErrBuiltinWallet, key)})
+			errs = append(errs, fielderr.New("wallets", fmt.Errorf("%w: %s is missing", ErrBuiltinWallet, key)))
 		}
 	}
 	return errors.Join(errs...)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/domain/points/ledger"
 	"github.com/engagehq/engage/domain/points/program"
 )
@@ -70,7 +71,7 @@ func TestSettingsCheckNamesEveryFieldAtFault(t *testing.T) {
 		program.Wallet{Key: ledger.Points, Rate: program.Rate{PerFen: 100}, Expiry: program.NeverExpire})
 	var fields []string
 	for _, e := range s.Check().(interface{ Unwrap() []error }).Unwrap() {
-		var fe *program.FieldError
+		var fe *fielderr.Error
 		require.True(t, errors.As(e, &fe), "%v", e)
 		fields = append(fields, fe.Field)
 	}
