@@ -15,8 +15,8 @@ import (
 	"github.com/engagehq/engage/adapters/httpapi/apitest"
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
-	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/application/customers/segments"
+	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/tenants"
 )
