@@ -44,7 +44,8 @@ type Module struct {
 	// kernel (Get finds nothing) to write the OpenAPI document, so it must only keep what it
 	// gets.
 	API func(k *Kernel) httpapi.Module
-	// Console returns the module's console pages, menu entries and messages over its services.
+	// Console returns the module's console pages, menu entries and messages over its services;
+	// nil for a module without pages.
 	Console func(k *Kernel) console.Module
 }
 

@@ -14,7 +14,9 @@ func TestEveryWebhookTypeAndStateIsTranslated(t *testing.T) {
 	t.Parallel()
 	var keys []string
 	for _, et := range webhook.Types() {
-		keys = append(keys, "webhooks.type_"+et.Name)
+		for _, lang := range []string{"zh-CN", "en"} {
+			require.NotEqualf(t, "webhooks.type_"+et.Name, typeDescription(lang, et), "%s lacks %s", lang, et.Name)
+		}
 	}
 	for _, s := range []webhook.Status{webhook.Active, webhook.Paused, webhook.Disabled} {
 		keys = append(keys, "webhooks.status_"+string(s))

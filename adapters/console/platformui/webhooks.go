@@ -65,9 +65,22 @@ type typeOption struct{ Name, Description string }
 func typeOptions(lang string) []typeOption {
 	var out []typeOption
 	for _, et := range webhooks.EventTypes() {
-		out = append(out, typeOption{Name: et.Name, Description: messages.T(lang, "webhooks.type_"+et.Name)})
+		out = append(out, typeOption{Name: et.Name, Description: typeDescription(lang, et)})
 	}
 	return out
+}
+
+// typeDescription describes et in lang: by this module's messages, else as the module that
+// registered it says in that language.
+func typeDescription(lang string, et webhook.EventType) string {
+	key := "webhooks.type_" + et.Name
+	if s, ok := messages[lang][key]; ok {
+		return s
+	}
+	if s, ok := et.Descriptions[lang]; ok {
+		return s
+	}
+	return messages.T(lang, key)
 }
 
 func readWebhookForm(r *http.Request) webhookForm {

@@ -8,7 +8,6 @@ package pointsmod
 import (
 	"time"
 
-	"github.com/engagehq/engage/adapters/console"
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/adapters/httpapi/pointsapi"
 	"github.com/engagehq/engage/adapters/module"
@@ -42,8 +41,7 @@ func Module() module.Module {
 		Services: services,
 		Surfaces: surfaces,
 		API:      func(k *module.Kernel) httpapi.Module { return pointsapi.New(module.Get[*points.Service](k)) },
-		// The console's points pages come in a later slice.
-		Console: func(*module.Kernel) console.Module { return console.Module{Name: "points"} },
+		// No console pages yet: they come in a later slice.
 	}
 }
 

@@ -99,11 +99,14 @@ func APIModules(a *wire.App) []httpapi.Module {
 	return out
 }
 
-// ConsoleModules are the modules' console pages over a's services, in module order.
+// ConsoleModules are the modules' console pages over a's services, in module order; a module
+// without pages has none.
 func ConsoleModules(a *wire.App) []console.Module {
 	var out []console.Module
 	for _, m := range a.Modules {
-		out = append(out, m.Console(a.Kernel))
+		if m.Console != nil {
+			out = append(out, m.Console(a.Kernel))
+		}
 	}
 	return out
 }

@@ -17,6 +17,9 @@ type EventType struct {
 	Name string
 	// Description says when it is sent, for the API document and the console.
 	Description string
+	// Descriptions say it in each language of the console ("zh-CN", "en"), for a module whose
+	// console messages do not carry them.
+	Descriptions map[string]string
 	// Sample is the data of a sample event, sent when a brand tests an endpoint.
 	Sample map[string]any
 }

@@ -76,18 +76,32 @@ func init() {
 			"reason": reason, "wallets": []map[string]any{{"wallet": "points", "points": points, "pending": 0, "balance": balance,
 				"pending_balance": 0}}, "occurred_at": "2026-01-01T08:00:00Z"}
 	}
-	webhook.Register(
-		webhook.EventType{Name: TypeEarned, Description: "A customer earned points (a purchase), counting at once or pending until their release.",
-			Sample: changed("purchase", 38, 138)},
-		webhook.EventType{Name: TypeReleased, Description: "Pending points of a customer were released and now count.",
-			Sample: changed("release", 38, 176)},
-		webhook.EventType{Name: TypeRedeemed, Description: "A customer spent points.", Sample: changed("redemption", -100, 76)},
-		webhook.EventType{Name: TypeExpired, Description: "Points of a customer expired.", Sample: changed("expiry", -20, 56)},
-		webhook.EventType{Name: TypeExpiring, Description: "Points of a customer expire soon (as many days ahead as the brand sets).",
-			Sample: map[string]any{"customer_id": id, "wallet": "points", "points": 56, "expires_at": "2026-12-31T16:00:00Z"}},
-		webhook.EventType{Name: TypeAdjusted, Description: "An admin or partner added or deducted points by hand.",
-			Sample: changed("goodwill", 50, 106)},
-		webhook.EventType{Name: TypeRefunded, Description: "A refund took back points a purchase earned, or returned points spent on the order.",
-			Sample: changed("refund", -38, 68)},
-	)
+	zh := map[string]string{
+		TypeEarned:   "会员获得积分时（消费），即时到账或待发放。",
+		TypeReleased: "会员的待发放积分到期发放、可以使用时。",
+		TypeRedeemed: "会员使用积分时。",
+		TypeExpired:  "会员的积分过期时。",
+		TypeExpiring: "会员的积分即将过期时（提前天数由品牌设置）。",
+		TypeAdjusted: "管理员或合作方手动增减积分时。",
+		TypeRefunded: "退款扣回消费所得积分，或退还订单所用积分时。",
+	}
+	en := map[string]string{
+		TypeEarned:   "A customer earned points (a purchase), counting at once or pending until their release.",
+		TypeReleased: "Pending points of a customer were released and now count.",
+		TypeRedeemed: "A customer spent points.",
+		TypeExpired:  "Points of a customer expired.",
+		TypeExpiring: "Points of a customer expire soon (as many days ahead as the brand sets).",
+		TypeAdjusted: "An admin or partner added or deducted points by hand.",
+		TypeRefunded: "A refund took back points a purchase earned, or returned points spent on the order.",
+	}
+	samples := map[string]map[string]any{
+		TypeEarned: changed("purchase", 38, 138), TypeReleased: changed("release", 38, 176),
+		TypeRedeemed: changed("redemption", -100, 76), TypeExpired: changed("expiry", -20, 56),
+		TypeExpiring: {"customer_id": id, "wallet": "points", "points": 56, "expires_at": "2026-12-31T16:00:00Z"},
+		TypeAdjusted: changed("goodwill", 50, 106), TypeRefunded: changed("refund", -38, 68),
+	}
+	for _, name := range EventTypes {
+		webhook.Register(webhook.EventType{Name: name, Description: en[name], Sample: samples[name],
+			Descriptions: map[string]string{"zh-CN": zh[name], "en": en[name]}})
+	}
 }
