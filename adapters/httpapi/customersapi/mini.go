@@ -171,7 +171,7 @@ func (m *Module) registerMini(api huma.API) {
 	})
 
 	httpapi.Register(api, httpapi.Public(), huma.Operation{
-		OperationID: "mini-refresh", Method: http.MethodPost, Path: "/v1/mini/{tenant}/refresh", Tags: tags,
+		OperationID: "mini-refresh", Errors: []int{http.StatusUnauthorized}, Method: http.MethodPost, Path: "/v1/mini/{tenant}/refresh", Tags: tags,
 		Summary: "Get the next customer token with a refresh token",
 		Description: "Exchanges the refresh token of a login (or of the previous refresh) for a new customer token and a new " +
 			"refresh token, without WeChat. A refresh token works once: keep the new one. A refresh token that comes back " +
