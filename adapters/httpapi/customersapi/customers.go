@@ -111,11 +111,17 @@ type CustomerPath struct {
 
 type listCustomersInput struct {
 	httpapi.PageQuery
-	Q    string `query:"q" maxLength:"100" doc:"Start of a name, phone or email; a full phone number matches exactly"`
-	City string `query:"city" maxLength:"100"`
-	Tag  string `query:"tag" maxLength:"100" doc:"Only customers with this tag"`
+	Q          string `query:"q" maxLength:"100" doc:"Start of a name, phone or email; a full phone number matches exactly"`
+	City       string `query:"city" maxLength:"100"`
+	Tag        string `query:"tag" maxLength:"100" doc:"Only customers with this tag"`
+	ExternalID string `query:"external_id" maxLength:"100" doc:"Only the customer with this external ID (the partner's own)"`
 	// Lifecycle is a stage name; empty matches every stage.
 	Lifecycle string `query:"lifecycle" enum:"new,active,at_risk,lapsed,won_back" doc:"Only customers at this lifecycle stage"`
+}
+
+type lookupInput struct {
+	ExternalID string `query:"external_id" maxLength:"100" example:"pos-member-88231" doc:"The customer's external ID"`
+	Phone      string `query:"phone" maxLength:"32" example:"+8613812345678" doc:"The customer's phone (E.164; mainland mobiles may omit +86)"`
 }
 
 type listCustomersOutput struct {
@@ -163,7 +169,7 @@ func (m *Module) registerCustomers(api huma.API) {
 			return nil, err
 		}
 		cs, err := m.deps.Customers.List(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, ports.CustomerQuery{Search: strings.TrimSpace(in.Q), City: in.City,
-			Tag: strings.TrimSpace(in.Tag), Lifecycle: lifecycle.Stage(in.Lifecycle)}, page)
+			Tag: strings.TrimSpace(in.Tag), Lifecycle: lifecycle.Stage(in.Lifecycle), ExternalID: in.ExternalID}, page)
 		if err != nil {
 			return nil, m.customerError(ctx, err)
 		}
@@ -189,6 +195,33 @@ func (m *Module) registerCustomers(api huma.API) {
 			return nil, m.customerNotFound(ctx, id, err)
 		}
 		return &customerOutput{Body: customerBody(c)}, nil
+	})
+
+	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
+		OperationID: "lookup-customer", Errors: []int{http.StatusNotFound}, Method: http.MethodGet, Path: "/v1/customers/lookup", Tags: tags,
+		Summary: "Find a customer by external ID or phone",
+		Description: "The customer a partner knows by its own ID (external_id on the profile, unique in the brand) or by " +
+			"phone (unique too): exactly one of the two. Answers the customer itself, or 404 customer_not_found.",
+	}, func(ctx context.Context, in *lookupInput) (*customerOutput, error) {
+		q, at := ports.CustomerQuery{ExternalID: in.ExternalID}, "query.external_id"
+		switch {
+		case (in.ExternalID == "") == (in.Phone == ""):
+			return nil, httpapi.Invalid(ctx, httpapi.Field("query.external_id", "send external_id or phone, not both", nil))
+		case in.Phone != "":
+			phone, err := customer.NormalisePhone(in.Phone)
+			if err != nil {
+				return nil, httpapi.Invalid(ctx, httpapi.Field("query.phone", err.Error(), nil))
+			}
+			q, at = ports.CustomerQuery{Search: phone}, "query.phone"
+		}
+		cs, err := m.deps.Customers.List(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, q, ports.Page{Limit: 1})
+		if err != nil {
+			return nil, m.customerError(ctx, err)
+		}
+		if len(cs) == 0 {
+			return nil, httpapi.NewProblem(ctx, http.StatusNotFound, "customer_not_found", "no such customer", httpapi.Field(at, "no such customer", nil))
+		}
+		return &customerOutput{Body: customerBody(cs[0])}, nil
 	})
 
 	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), huma.Operation{
