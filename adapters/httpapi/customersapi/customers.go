@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/application/customers/customers"
@@ -37,17 +38,47 @@ type CustomerBody struct {
 	UpdatedAt      time.Time        `json:"updated_at"`
 	LifecycleStage string           `json:"lifecycle_stage" enum:"new,active,at_risk,lapsed,won_back" doc:"See GET /v1/lifecycle/settings"`
 	LifecycleSince time.Time        `json:"lifecycle_since" doc:"When the customer reached the stage"`
+	Tags           []string         `json:"tags" doc:"The customer's tags, by name (GET /v1/customers/{id}/tags says how it got each)"`
 }
 
 func customerBody(c customer.Customer) CustomerBody {
 	b := CustomerBody{ID: c.ID.String(), ExternalID: c.ExternalID, Name: c.Name, Gender: c.Gender, Phone: c.Phone, Email: c.Email,
 		AvatarURL: c.AvatarURL, Address: c.Address, Language: c.Language, PreferredStore: c.PreferredStore, City: c.City,
 		Region: c.Region, Consents: c.Consents, Attributes: c.Attributes, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
-		LifecycleStage: string(c.LifecycleStage), LifecycleSince: c.LifecycleSince}
+		LifecycleStage: string(c.LifecycleStage), LifecycleSince: c.LifecycleSince, Tags: []string{}}
 	if c.BirthDate != nil {
 		b.BirthDate = c.BirthDate.Format("2006-01-02")
 	}
 	return b
+}
+
+// customerBodies are cs as the API shows them, each with its tags, read for all at once.
+func (m *Module) customerBodies(ctx context.Context, cs ...customer.Customer) ([]CustomerBody, error) {
+	ids := make([]uuid.UUID, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	names, err := m.deps.Tags.Names(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]CustomerBody, len(cs))
+	for i, c := range cs {
+		out[i] = customerBody(c)
+		if t := names[c.ID]; t != nil {
+			out[i].Tags = t
+		}
+	}
+	return out, nil
+}
+
+// customerOut is c as one operation's answer, with its tags.
+func (m *Module) customerOut(ctx context.Context, c customer.Customer) (*customerOutput, error) {
+	bodies, err := m.customerBodies(ctx, c)
+	if err != nil {
+		return nil, m.customerError(ctx, err)
+	}
+	return &customerOutput{Body: bodies[0]}, nil
 }
 
 // customerFields is what a client may set on a profile; absent fields stay as they are.
@@ -157,7 +188,7 @@ func (m *Module) registerCustomers(api huma.API) {
 		if err != nil {
 			return nil, m.customerError(ctx, err)
 		}
-		return &customerOutput{Body: customerBody(c)}, nil
+		return m.customerOut(ctx, c)
 	})
 
 	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
@@ -175,9 +206,8 @@ func (m *Module) registerCustomers(api huma.API) {
 		}
 		cs, next := httpapi.Paginate(cs, page, func(c customer.Customer) string { return c.ID.String() })
 		out := &listCustomersOutput{}
-		out.Body.Items = make([]CustomerBody, len(cs))
-		for i, c := range cs {
-			out.Body.Items[i] = customerBody(c)
+		if out.Body.Items, err = m.customerBodies(ctx, cs...); err != nil {
+			return nil, m.customerError(ctx, err)
 		}
 		out.Body.NextCursor = next
 		return out, nil
@@ -194,7 +224,7 @@ func (m *Module) registerCustomers(api huma.API) {
 		if err != nil {
 			return nil, m.customerNotFound(ctx, id, err)
 		}
-		return &customerOutput{Body: customerBody(c)}, nil
+		return m.customerOut(ctx, c)
 	})
 
 	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
@@ -221,7 +251,7 @@ func (m *Module) registerCustomers(api huma.API) {
 		if len(cs) == 0 {
 			return nil, httpapi.NewProblem(ctx, http.StatusNotFound, "customer_not_found", "no such customer", httpapi.Field(at, "no such customer", nil))
 		}
-		return &customerOutput{Body: customerBody(cs[0])}, nil
+		return m.customerOut(ctx, cs[0])
 	})
 
 	httpapi.Register(api, httpapi.Tenant(access.PermCustomersWrite), huma.Operation{
@@ -242,7 +272,7 @@ func (m *Module) registerCustomers(api huma.API) {
 		if err != nil {
 			return nil, m.customerNotFound(ctx, id, err)
 		}
-		return &customerOutput{Body: customerBody(c)}, nil
+		return m.customerOut(ctx, c)
 	})
 
 	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{

@@ -123,14 +123,6 @@ func (m *Module) segmentError(ctx context.Context, prefix string, err error) err
 	return m.kit.MapError(ctx, err, segmentErrors(prefix))
 }
 
-func customerItems(cs []customer.Customer) []CustomerBody {
-	out := make([]CustomerBody, len(cs))
-	for i, c := range cs {
-		out[i] = customerBody(c)
-	}
-	return out
-}
-
 func (m *Module) registerSegments(api huma.API) {
 	tags := []string{"Segments"}
 	httpapi.Register(api, httpapi.Tenant(access.PermCustomersRead), huma.Operation{
@@ -155,7 +147,9 @@ func (m *Module) registerSegments(api huma.API) {
 			return nil, m.segmentError(ctx, "body.tree", err)
 		}
 		out := &customerPage{}
-		out.Body.Items = customerItems(cs)
+		if out.Body.Items, err = m.customerBodies(ctx, cs...); err != nil {
+			return nil, m.customerError(ctx, err)
+		}
 		return out, nil
 	})
 
@@ -262,7 +256,9 @@ func (m *Module) registerSegments(api huma.API) {
 		}
 		cs, next := httpapi.Paginate(cs, page, func(c customer.Customer) string { return c.ID.String() })
 		out := &customerPage{}
-		out.Body.Items = customerItems(cs)
+		if out.Body.Items, err = m.customerBodies(ctx, cs...); err != nil {
+			return nil, m.customerError(ctx, err)
+		}
 		out.Body.NextCursor = next
 		return out, nil
 	})
