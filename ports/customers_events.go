@@ -24,6 +24,9 @@ type EventRepository interface {
 	// ExistingCustomers returns which of ids are the tenant's customers: a customer is in the
 	// map if it exists, with true if its personal data was erased.
 	ExistingCustomers(ctx context.Context, ids []uuid.UUID) (erased map[uuid.UUID]bool, err error)
+	// CustomersByKeys returns the IDs of the tenant's customers having any of externalIDs or
+	// phones (E.164), by external ID and by phone, without locking them.
+	CustomersByKeys(ctx context.Context, externalIDs, phones []string) (byExternalID, byPhone map[string]uuid.UUID, err error)
 	// ByIDs returns the stored events among ids, in no particular order.
 	ByIDs(ctx context.Context, ids []string) ([]event.Event, error)
 	// Timeline returns a customer's events, newest first; the position is an event ID.

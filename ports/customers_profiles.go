@@ -27,6 +27,8 @@ type CustomerQuery struct {
 	Tag string
 	// Lifecycle keeps the customers at this stage.
 	Lifecycle lifecycle.Stage
+	// ExternalID keeps the customer with this external ID (the partner's own).
+	ExternalID string
 }
 
 // CustomerRepository keeps a tenant's customers in its tenant transaction.

@@ -42,6 +42,8 @@ type TagRepository interface {
 	TagAssigner
 	// Of returns a customer's tags, by name.
 	Of(ctx context.Context, customer uuid.UUID) ([]CustomerTag, error)
+	// Names returns the names of the tags of each of customers that has any, each by name.
+	Names(ctx context.Context, customers []uuid.UUID) (map[uuid.UUID][]string, error)
 	// Remove takes tags off a customer, whatever their source; it returns how many it took off.
 	Remove(ctx context.Context, customer uuid.UUID, tags []string) (int64, error)
 	// Counts returns every tag the brand uses with its number of customers, most used first.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/application/customers/customers"
@@ -37,17 +38,47 @@ type CustomerBody struct {
 	UpdatedAt      time.Time        `json:"updated_at"`
 	LifecycleStage string           `json:"lifecycle_stage" enum:"new,active,at_risk,lapsed,won_back" doc:"See GET /v1/lifecycle/settings"`
 	LifecycleSince time.Time        `json:"lifecycle_since" doc:"When the customer reached the stage"`
+	Tags           []string         `json:"tags" doc:"The customer's tags, by name (GET /v1/customers/{id}/tags says how it got each)"`
 }
 
 func customerBody(c customer.Customer) CustomerBody {
 	b := CustomerBody{ID: c.ID.String(), ExternalID: c.ExternalID, Name: c.Name, Gender: c.Gender, Phone: c.Phone, Email: c.Email,
 		AvatarURL: c.AvatarURL, Address: c.Address, Language: c.Language, PreferredStore: c.PreferredStore, City: c.City,
 		Region: c.Region, Consents: c.Consents, Attributes: c.Attributes, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
-		LifecycleStage: string(c.LifecycleStage), LifecycleSince: c.LifecycleSince}
+		LifecycleStage: string(c.LifecycleStage), LifecycleSince: c.LifecycleSince, Tags: []string{}}
 	if c.BirthDate != nil {
 		b.BirthDate = c.BirthDate.Format("2006-01-02")
 	}
 	return b
+}
+
+// customerBodies are cs as the API shows them, each with its tags, read for all at once.
+func (m *Module) customerBodies(ctx context.Context, cs ...customer.Customer) ([]CustomerBody, error) {
+	ids := make([]uuid.UUID, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	names, err := m.deps.Tags.Names(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]CustomerBody, len(cs))
+	for i, c := range cs {
+		out[i] = customerBody(c)
+		if t := names[c.ID]; t != nil {
+			out[i].Tags = t
+		}
+	}
+	return out, nil
+}
+
+// customerOut is c as one operation's answer, with its tags.
+func (m *Module) customerOut(ctx context.Context, c customer.Customer) (*customerOutput, error) {
+	bodies, err := m.customerBodies(ctx, c)
+	if err != nil {
+		return nil, m.customerError(ctx, err)
+	}
+	return &customerOutput{Body: bodies[0]}, nil
 }
 
 // customerFields is what a client may set on a profile; absent fields stay as they are.
@@ -111,11 +142,17 @@ type CustomerPath struct {
 
 type listCustomersInput struct {
 	httpapi.PageQuery
-	Q    string `query:"q" maxLength:"100" doc:"Start of a name, phone or email; a full phone number matches exactly"`
-	City string `query:"city" maxLength:"100"`
-	Tag  string `query:"tag" maxLength:"100" doc:"Only customers with this tag"`
+	Q          string `query:"q" maxLength:"100" doc:"Start of a name, phone or email; a full phone number matches exactly"`
+	City       string `query:"city" maxLength:"100"`
+	Tag        string `query:"tag" maxLength:"100" doc:"Only customers with this tag"`
+	ExternalID string `query:"external_id" maxLength:"100" doc:"Only the customer with this external ID (the partner's own)"`
 	// Lifecycle is a stage name; empty matches every stage.
 	Lifecycle string `query:"lifecycle" enum:"new,active,at_risk,lapsed,won_back" doc:"Only customers at this lifecycle stage"`
+}
+
+type lookupInput struct {
+	ExternalID string `query:"external_id" maxLength:"100" example:"pos-member-88231" doc:"The customer's external ID"`
+	Phone      string `query:"phone" maxLength:"32" example:"+8613812345678" doc:"The customer's phone (E.164; mainland mobiles may omit +86)"`
 }
 
 type listCustomersOutput struct {
@@ -151,7 +188,7 @@ func (m *Module) registerCustomers(api huma.API) {
 		if err != nil {
 			return nil, m.customerError(ctx, err)
 		}
-		return &customerOutput{Body: customerBody(c)}, nil
+		return m.customerOut(ctx, c)
 	})
 
 	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
@@ -163,15 +200,14 @@ func (m *Module) registerCustomers(api huma.API) {
 			return nil, err
 		}
 		cs, err := m.deps.Customers.List(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, ports.CustomerQuery{Search: strings.TrimSpace(in.Q), City: in.City,
-			Tag: strings.TrimSpace(in.Tag), Lifecycle: lifecycle.Stage(in.Lifecycle)}, page)
+			Tag: strings.TrimSpace(in.Tag), Lifecycle: lifecycle.Stage(in.Lifecycle), ExternalID: in.ExternalID}, page)
 		if err != nil {
 			return nil, m.customerError(ctx, err)
 		}
 		cs, next := httpapi.Paginate(cs, page, func(c customer.Customer) string { return c.ID.String() })
 		out := &listCustomersOutput{}
-		out.Body.Items = make([]CustomerBody, len(cs))
-		for i, c := range cs {
-			out.Body.Items[i] = customerBody(c)
+		if out.Body.Items, err = m.customerBodies(ctx, cs...); err != nil {
+			return nil, m.customerError(ctx, err)
 		}
 		out.Body.NextCursor = next
 		return out, nil
@@ -188,7 +224,34 @@ func (m *Module) registerCustomers(api huma.API) {
 		if err != nil {
 			return nil, m.customerNotFound(ctx, id, err)
 		}
-		return &customerOutput{Body: customerBody(c)}, nil
+		return m.customerOut(ctx, c)
+	})
+
+	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
+		OperationID: "lookup-customer", Errors: []int{http.StatusNotFound}, Method: http.MethodGet, Path: "/v1/customers/lookup", Tags: tags,
+		Summary: "Find a customer by external ID or phone",
+		Description: "The customer a partner knows by its own ID (external_id on the profile, unique in the brand) or by " +
+			"phone (unique too): exactly one of the two. Answers the customer itself, or 404 customer_not_found.",
+	}, func(ctx context.Context, in *lookupInput) (*customerOutput, error) {
+		q, at := ports.CustomerQuery{ExternalID: in.ExternalID}, "query.external_id"
+		switch {
+		case (in.ExternalID == "") == (in.Phone == ""):
+			return nil, httpapi.Invalid(ctx, httpapi.Field("query.external_id", "send external_id or phone, not both", nil))
+		case in.Phone != "":
+			phone, err := customer.NormalisePhone(in.Phone)
+			if err != nil {
+				return nil, httpapi.Invalid(ctx, httpapi.Field("query.phone", err.Error(), nil))
+			}
+			q, at = ports.CustomerQuery{Search: phone}, "query.phone"
+		}
+		cs, err := m.deps.Customers.List(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, q, ports.Page{Limit: 1})
+		if err != nil {
+			return nil, m.customerError(ctx, err)
+		}
+		if len(cs) == 0 {
+			return nil, httpapi.NewProblem(ctx, http.StatusNotFound, "customer_not_found", "no such customer", httpapi.Field(at, "no such customer", nil))
+		}
+		return m.customerOut(ctx, cs[0])
 	})
 
 	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), huma.Operation{
@@ -209,7 +272,7 @@ func (m *Module) registerCustomers(api huma.API) {
 		if err != nil {
 			return nil, m.customerNotFound(ctx, id, err)
 		}
-		return &customerOutput{Body: customerBody(c)}, nil
+		return m.customerOut(ctx, c)
 	})
 
 	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{

@@ -2,6 +2,7 @@ package customersapi_test
 
 import (
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -103,4 +104,36 @@ func TestCustomerInputIsRefusedFieldByField(t *testing.T) {
 	require.Equal(t, "customer_not_found", foreign.ProblemCode())
 	patched := b.Do(t, http.MethodPatch, "/v1/customers/"+theirs.Body["id"].(string), owner, map[string]any{"name": "Mine now"})
 	require.Equal(t, http.StatusNotFound, patched.Status)
+}
+
+// A partner finds a customer by its own ID.
+func TestPartnersFindACustomerByTheirOwnID(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	_, owner := b.TenantWithKey(t, access.RoleOwner)
+	_, other := b.TenantWithKey(t, access.RoleOwner)
+	created := b.Do(t, http.MethodPost, "/v1/customers", owner, map[string]any{"name": "王小红", "external_id": "crm/88 231", "phone": "13812345678"})
+	require.Equal(t, http.StatusCreated, created.Status, "%s", created.Raw)
+	require.Equal(t, http.StatusCreated, b.Do(t, http.MethodPost, "/v1/customers", owner, map[string]any{"name": "李"}).Status)
+
+	found := b.Do(t, http.MethodGet, "/v1/customers/lookup?external_id="+url.QueryEscape("crm/88 231"), owner, nil)
+	require.Equal(t, http.StatusOK, found.Status, "%s", found.Raw)
+	require.Equal(t, created.Body["id"], found.Body["id"])
+	byPhone := b.Do(t, http.MethodGet, "/v1/customers/lookup?phone=13812345678", owner, nil)
+	require.Equal(t, http.StatusOK, byPhone.Status, "%s", byPhone.Raw)
+	require.Equal(t, created.Body["id"], byPhone.Body["id"])
+	both := b.Do(t, http.MethodGet, "/v1/customers/lookup?phone=13812345678&external_id=x", owner, nil)
+	require.Equal(t, http.StatusUnprocessableEntity, both.Status)
+	list := b.Do(t, http.MethodGet, "/v1/customers?external_id="+url.QueryEscape("crm/88 231"), owner, nil)
+	require.Equal(t, http.StatusOK, list.Status, "%s", list.Raw)
+	require.Len(t, list.Body["items"], 1)
+
+	for _, token := range []string{owner, other} {
+		missing := b.Do(t, http.MethodGet, "/v1/customers/lookup?external_id=crm-nobody", token, nil)
+		require.Equal(t, http.StatusNotFound, missing.Status)
+		require.Equal(t, "customer_not_found", missing.ProblemCode())
+		require.Equal(t, []string{"query.external_id"}, missing.Fields())
+	}
+	theirs := b.Do(t, http.MethodGet, "/v1/customers/lookup?phone=13812345678", other, nil)
+	require.Equal(t, http.StatusNotFound, theirs.Status, "another brand's customer is not found")
 }

@@ -34,19 +34,22 @@ type EventItem struct {
 // EventIn is one event as a sender reports it. Beyond the JSON types, every rule is checked
 // per event, so one event at fault does not hold back the others of its batch.
 type EventIn struct {
-	ID         string         `json:"id,omitempty" example:"pos-0001-20260314-0042" doc:"The sender's own ID of the event, 1-100 printable characters, unique in the brand: an ID sent again is a duplicate and changes nothing"`
-	CustomerID string         `json:"customer_id,omitempty" example:"0f8fad5b-d9cb-469f-a165-70867728950e" doc:"The customer's ID (UUID)"`
-	Type       string         `json:"type,omitempty" example:"purchase" doc:"purchase, visit, page_view, click, share, referral, survey, or custom:<key> of a type the brand defined (see /v1/event-types), whose fields the payload then follows"`
-	Channel    string         `json:"channel" enum:"mini_program,pos,website,email,wechat,wecom,tmall,taobao,jd,pinduoduo,douyin,kuaishou,xiaohongshu,meituan,eleme,youzan,app,other" example:"pos" doc:"Where it happened: the brand's Mini Program, a store's POS, its website, email, WeChat (Official Account) or WeCom, its app, or a commerce platform (Tmall, Taobao, JD, Pinduoduo, Douyin, Kuaishou, Xiaohongshu, Meituan, Ele.me, Youzan)"`
-	OccurredAt string         `json:"occurred_at,omitempty" example:"2026-03-14T15:04:05+08:00" doc:"When it happened, RFC 3339 with zone: history is accepted from 1990 on, the future up to 5 minutes ahead"`
-	AmountFen  *int64         `json:"amount_fen,omitempty" doc:"Purchases only, and required for them: what the customer paid, in fen"`
-	Store      string         `json:"store,omitempty" doc:"The store, at most 100 characters"`
-	Items      []EventItem    `json:"items,omitempty" doc:"Purchases only, at least one: what was bought"`
-	Payload    map[string]any `json:"payload,omitempty" doc:"Anything else about the event (survey answers, a referral's target, a page's URL), at most 16 KB of JSON"`
+	ID         string `json:"id,omitempty" example:"pos-0001-20260314-0042" doc:"The sender's own ID of the event, 1-100 printable characters, unique in the brand: an ID sent again is a duplicate and changes nothing"`
+	CustomerID string `json:"customer_id,omitempty" example:"0f8fad5b-d9cb-469f-a165-70867728950e" doc:"The customer's ID (UUID). Name the customer by exactly one of customer_id, customer_external_id and customer_phone"`
+	// CustomerExternalID and CustomerPhone name the customer by the sender's own keys.
+	CustomerExternalID string         `json:"customer_external_id,omitempty" maxLength:"100" example:"pos-member-88231" doc:"The customer's external ID (the sender's own, as set on the profile), instead of customer_id"`
+	CustomerPhone      string         `json:"customer_phone,omitempty" maxLength:"32" example:"+8613812345678" doc:"The customer's phone (E.164; mainland mobiles may omit +86), instead of customer_id"`
+	Type               string         `json:"type,omitempty" example:"purchase" doc:"purchase, visit, page_view, click, share, referral, survey, or custom:<key> of a type the brand defined (see /v1/event-types), whose fields the payload then follows"`
+	Channel            string         `json:"channel" enum:"mini_program,pos,website,email,wechat,wecom,tmall,taobao,jd,pinduoduo,douyin,kuaishou,xiaohongshu,meituan,eleme,youzan,app,other" example:"pos" doc:"Where it happened: the brand's Mini Program, a store's POS, its website, email, WeChat (Official Account) or WeCom, its app, or a commerce platform (Tmall, Taobao, JD, Pinduoduo, Douyin, Kuaishou, Xiaohongshu, Meituan, Ele.me, Youzan)"`
+	OccurredAt         string         `json:"occurred_at,omitempty" example:"2026-03-14T15:04:05+08:00" doc:"When it happened, RFC 3339 with zone: history is accepted from 1990 on, the future up to 5 minutes ahead"`
+	AmountFen          *int64         `json:"amount_fen,omitempty" doc:"Purchases only, and required for them: what the customer paid, in fen"`
+	Store              string         `json:"store,omitempty" doc:"The store, at most 100 characters"`
+	Items              []EventItem    `json:"items,omitempty" doc:"Purchases only, at least one: what was bought"`
+	Payload            map[string]any `json:"payload,omitempty" doc:"Anything else about the event (survey answers, a referral's target, a page's URL), at most 16 KB of JSON"`
 }
 
 func (in EventIn) draft() event.Draft {
-	d := event.Draft{ID: in.ID, CustomerID: in.CustomerID, Type: in.Type, Channel: in.Channel, AmountFen: in.AmountFen,
+	d := event.Draft{ID: in.ID, CustomerID: in.CustomerID, CustomerExternalID: in.CustomerExternalID, CustomerPhone: in.CustomerPhone, Type: in.Type, Channel: in.Channel, AmountFen: in.AmountFen,
 		Store: in.Store, Payload: in.Payload}
 	if in.OccurredAt != "" {
 		t, err := time.Parse(time.RFC3339, in.OccurredAt)
@@ -72,7 +75,8 @@ func (in EventIn) nulFields() []*fielderr.Error {
 	nul := func(field string) {
 		out = append(out, fielderr.New(field, errors.New("must not contain NUL characters")))
 	}
-	for field, v := range map[string]string{"id": in.ID, "customer_id": in.CustomerID, "type": in.Type, "channel": in.Channel,
+	for field, v := range map[string]string{"id": in.ID, "customer_id": in.CustomerID, "customer_external_id": in.CustomerExternalID,
+		"customer_phone": in.CustomerPhone, "type": in.Type, "channel": in.Channel,
 		"occurred_at": in.OccurredAt, "store": in.Store} {
 		if strings.ContainsRune(v, 0) {
 			nul(field)
@@ -122,7 +126,7 @@ type EventResult struct {
 	Index  int                    `json:"index" doc:"The event's position in the batch, from 0"`
 	ID     string                 `json:"id"`
 	Status string                 `json:"status" enum:"accepted,duplicate,rejected" doc:"accepted: stored; duplicate: its ID was stored before, nothing changed; rejected: nothing stored"`
-	Code   string                 `json:"code,omitempty" enum:"validation_failed,unknown_customer,customer_erased,unknown_event_type" doc:"Why it was rejected: unknown_event_type for a custom type the brand has not defined, customer_erased for a customer whose personal data was erased"`
+	Code   string                 `json:"code,omitempty" enum:"validation_failed,unknown_customer,customer_erased,unknown_event_type" doc:"Why it was rejected: unknown_customer when no customer has the ID, external ID or phone the event names, unknown_event_type for a custom type the brand has not defined, customer_erased for a customer whose personal data was erased"`
 	Errors []*httpapi.FieldDetail `json:"errors,omitempty" doc:"The fields at fault, e.g. body.events[3].amount_fen"`
 }
 

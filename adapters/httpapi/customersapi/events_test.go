@@ -268,3 +268,44 @@ func mustTime(t *testing.T, v any) time.Time {
 	require.NoError(t, err)
 	return ts
 }
+
+// A POS names customers by its own IDs or by phone: each event is resolved on its own, and one
+// whose customer cannot be found is refused alone, naming the key it sent.
+func TestEventsNameCustomersByExternalIDOrPhone(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	_, owner := b.TenantWithKey(t, access.RoleOwner)
+	created := b.Do(t, http.MethodPost, "/v1/customers", owner, map[string]any{"name": "王小红", "external_id": "pos-88231", "phone": "13812345678"})
+	require.Equal(t, http.StatusCreated, created.Status, "%s", created.Raw)
+	id := created.Body["id"].(string)
+	visit := func(eventID string, key string, value any) map[string]any {
+		e := map[string]any{"id": eventID, "type": "visit", "channel": "pos", "occurred_at": time.Now().Format(time.RFC3339)}
+		if key != "" {
+			e[key] = value
+		}
+		return e
+	}
+	named := visit("v-5", "customer_external_id", "pos-88231")
+	named["customer_id"] = id
+	batch := b.Do(t, http.MethodPost, "/v1/events", owner, map[string]any{"events": []any{
+		visit("v-1", "customer_external_id", "pos-88231"),
+		visit("v-2", "customer_phone", "13812345678"),
+		visit("v-3", "customer_external_id", "pos-nobody"),
+		visit("v-4", "customer_phone", "+8613900000000"),
+		named,
+		visit("v-6", "customer_phone", "12"),
+		visit("v-7", "", nil),
+	}})
+	require.Equal(t, http.StatusOK, batch.Status, "%s", batch.Raw)
+	require.Equal(t, []string{
+		"accepted",
+		"accepted",
+		"rejected unknown_customer body.events[2].customer_external_id",
+		"rejected unknown_customer body.events[3].customer_phone",
+		"rejected validation_failed body.events[4].customer_id",
+		"rejected validation_failed body.events[5].customer_phone",
+		"rejected validation_failed body.events[6].customer_id",
+	}, results(t, batch))
+	timeline := b.Do(t, http.MethodGet, "/v1/customers/"+id+"/timeline", owner, nil)
+	require.Len(t, timeline.Body["items"], 2, "both events reached the customer they named")
+}

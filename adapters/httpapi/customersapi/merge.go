@@ -87,9 +87,8 @@ func (m *Module) registerMerge(api huma.API) {
 			return nil, m.customerNotFound(ctx, id, err)
 		}
 		out := &listCustomersOutput{}
-		out.Body.Items = make([]CustomerBody, len(cs))
-		for i, c := range cs {
-			out.Body.Items[i] = customerBody(c)
+		if out.Body.Items, err = m.customerBodies(ctx, cs...); err != nil {
+			return nil, m.customerError(ctx, err)
 		}
 		return out, nil
 	})
@@ -121,7 +120,11 @@ func (m *Module) registerMerge(api huma.API) {
 		if filled == nil {
 			filled = []string{}
 		}
-		return &struct{ Body MergeResultBody }{Body: MergeResultBody{Survivor: customerBody(res.Survivor),
+		survivorBody, err := m.customerBodies(ctx, res.Survivor)
+		if err != nil {
+			return nil, m.customerError(ctx, err)
+		}
+		return &struct{ Body MergeResultBody }{Body: MergeResultBody{Survivor: survivorBody[0],
 			DuplicateID: duplicate.String(), Filled: filled}}, nil
 	})
 }

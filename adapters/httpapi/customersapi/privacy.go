@@ -62,7 +62,11 @@ func (m *Module) download(ctx context.Context, id uuid.UUID) (*struct{ Body Data
 	if err != nil {
 		return nil, err
 	}
-	return &struct{ Body DataDownloadBody }{Body: DataDownloadBody{ExportedAt: d.ExportedAt, Profile: customerBody(d.Customer), Sections: d.Sections}}, nil
+	profile, err := m.customerBodies(ctx, d.Customer)
+	if err != nil {
+		return nil, err
+	}
+	return &struct{ Body DataDownloadBody }{Body: DataDownloadBody{ExportedAt: d.ExportedAt, Profile: profile[0], Sections: d.Sections}}, nil
 }
 
 // registerPrivacy registers the PIPL operations: customers' own download and erasure request

@@ -116,14 +116,6 @@ func (m *Module) segmentError(ctx context.Context, location string, err error) e
 	return m.kit.MapError(ctx, err, segmentErrors(location))
 }
 
-func customerItems(cs []customer.Customer) []CustomerBody {
-	out := make([]CustomerBody, len(cs))
-	for i, c := range cs {
-		out[i] = customerBody(c)
-	}
-	return out
-}
-
 func (m *Module) registerSegments(api huma.API) {
 	tags := []string{"Segments"}
 	httpapi.Register(api, httpapi.Tenant(customer.PermRead), huma.Operation{
@@ -148,7 +140,9 @@ func (m *Module) registerSegments(api huma.API) {
 			return nil, m.segmentError(ctx, "body", err)
 		}
 		out := &customerPage{}
-		out.Body.Items = customerItems(cs)
+		if out.Body.Items, err = m.customerBodies(ctx, cs...); err != nil {
+			return nil, m.customerError(ctx, err)
+		}
 		return out, nil
 	})
 
@@ -255,7 +249,9 @@ func (m *Module) registerSegments(api huma.API) {
 		}
 		cs, next := httpapi.Paginate(cs, page, func(c customer.Customer) string { return c.ID.String() })
 		out := &customerPage{}
-		out.Body.Items = customerItems(cs)
+		if out.Body.Items, err = m.customerBodies(ctx, cs...); err != nil {
+			return nil, m.customerError(ctx, err)
+		}
 		out.Body.NextCursor = next
 		return out, nil
 	})

@@ -190,3 +190,21 @@ func TestLifecycleSettingsAreCheckedAuditedAndStagesCounted(t *testing.T) {
 		map[string]any{"stage": "won_back", "customers": 0.0}}, stages.Body["stages"])
 	require.Equal(t, http.StatusOK, b.Do(t, http.MethodGet, "/v1/lifecycle/stages", staff, nil).Status)
 }
+
+// The customer object carries its tags, by name, wherever the API shows it.
+func TestTheCustomerObjectCarriesItsTags(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	_, owner := b.TenantWithKey(t, access.RoleOwner)
+	created := b.Do(t, http.MethodPost, "/v1/customers", owner, map[string]any{"name": "王小红", "external_id": "t-1"})
+	require.Equal(t, http.StatusCreated, created.Status, "%s", created.Raw)
+	require.Equal(t, []any{}, created.Body["tags"])
+	id := created.Body["id"].(string)
+	require.Equal(t, http.StatusOK, b.Do(t, http.MethodPost, "/v1/customers/"+id+"/tags", owner, map[string]any{"tags": []string{"VIP", "常客"}}).Status)
+	want := []any{"VIP", "常客"}
+	require.Equal(t, want, b.Do(t, http.MethodGet, "/v1/customers/"+id, owner, nil).Body["tags"])
+	require.Equal(t, want, b.Do(t, http.MethodGet, "/v1/customers/lookup?external_id=t-1", owner, nil).Body["tags"])
+	list := b.Do(t, http.MethodGet, "/v1/customers", owner, nil)
+	require.Equal(t, want, list.Body["items"].([]any)[0].(map[string]any)["tags"])
+	require.Equal(t, "new", list.Body["items"].([]any)[0].(map[string]any)["lifecycle_stage"])
+}

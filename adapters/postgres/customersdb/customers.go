@@ -125,6 +125,9 @@ func customerConditions(w *postgres.Where, cq ports.CustomerQuery) {
 	if cq.Lifecycle != "" {
 		w.And("lifecycle_stage = $1", string(cq.Lifecycle))
 	}
+	if cq.ExternalID != "" {
+		w.And("external_id = $1", cq.ExternalID)
+	}
 }
 
 // List implements ports.CustomerRepository.

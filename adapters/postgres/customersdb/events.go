@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -107,6 +108,34 @@ func (Events) ExistingCustomers(ctx context.Context, ids []uuid.UUID) (map[uuid.
 		return nil
 	})
 	return out, err
+}
+
+// CustomersByKeys implements ports.EventRepository.
+func (Events) CustomersByKeys(ctx context.Context, externalIDs, phones []string) (map[string]uuid.UUID, map[string]uuid.UUID, error) {
+	q, _, err := postgres.TenantTx(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := q.Query(ctx, `SELECT id, coalesce(external_id, ''), coalesce(phone, '') FROM customers
+		WHERE external_id = ANY($1::text[]) OR phone = ANY($2::text[])`, externalIDs, phones)
+	if err != nil {
+		return nil, nil, err
+	}
+	byExternalID, byPhone := map[string]uuid.UUID{}, map[string]uuid.UUID{}
+	var (
+		id              uuid.UUID
+		external, phone string
+	)
+	_, err = pgx.ForEachRow(rows, []any{&id, &external, &phone}, func() error {
+		if external != "" && slices.Contains(externalIDs, external) {
+			byExternalID[external] = id
+		}
+		if phone != "" && slices.Contains(phones, phone) {
+			byPhone[phone] = id
+		}
+		return nil
+	})
+	return byExternalID, byPhone, err
 }
 
 const eventColumns = `id, customer_id, type, channel, occurred_at, received_at, amount_fen, coalesce(store, ''), payload`

@@ -52,6 +52,28 @@ func (Tags) Of(ctx context.Context, customer uuid.UUID) ([]ports.CustomerTag, er
 	})
 }
 
+// Names implements ports.TagRepository.
+func (Tags) Names(ctx context.Context, customers []uuid.UUID) (map[uuid.UUID][]string, error) {
+	q, _, err := postgres.TenantTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, `SELECT customer_id, tag FROM customer_tags WHERE customer_id = ANY($1::uuid[]) ORDER BY customer_id, tag`, customers)
+	if err != nil {
+		return nil, err
+	}
+	out := map[uuid.UUID][]string{}
+	var (
+		id  uuid.UUID
+		tag string
+	)
+	_, err = pgx.ForEachRow(rows, []any{&id, &tag}, func() error {
+		out[id] = append(out[id], tag)
+		return nil
+	})
+	return out, err
+}
+
 // Remove implements ports.TagRepository.
 func (Tags) Remove(ctx context.Context, customer uuid.UUID, tags []string) (int64, error) {
 	q, _, err := postgres.TenantTx(ctx)

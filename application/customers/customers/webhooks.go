@@ -29,6 +29,8 @@ type ProfileData struct {
 	Attributes     map[string]any   `json:"attributes"`
 	CreatedAt      time.Time        `json:"created_at"`
 	UpdatedAt      time.Time        `json:"updated_at"`
+	LifecycleStage string           `json:"lifecycle_stage"`
+	LifecycleSince time.Time        `json:"lifecycle_since"`
 }
 
 // ChangeData is the data of customer.created and customer.updated.
@@ -44,7 +46,8 @@ func (d ChangeData) EventSubject() uuid.UUID { return d.CustomerID }
 func profileData(c customer.Customer) ProfileData {
 	p := ProfileData{ID: c.ID.String(), ExternalID: c.ExternalID, Name: c.Name, Gender: c.Gender, Phone: c.Phone, Email: c.Email,
 		AvatarURL: c.AvatarURL, Address: c.Address, Language: c.Language, PreferredStore: c.PreferredStore, City: c.City,
-		Region: c.Region, Consents: c.Consents, Attributes: c.Attributes, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+		Region: c.Region, Consents: c.Consents, Attributes: c.Attributes, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+		LifecycleStage: string(c.LifecycleStage), LifecycleSince: c.LifecycleSince}
 	if c.BirthDate != nil {
 		p.BirthDate = c.BirthDate.Format("2006-01-02")
 	}

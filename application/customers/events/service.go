@@ -8,9 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/google/uuid"
 
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/ports"
@@ -24,6 +26,8 @@ const MaxBatch = 1000
 var (
 	ErrBatchSize       = fmt.Errorf("a batch has 1 to %d events", MaxBatch)
 	ErrUnknownCustomer = errors.New("no such customer")
+	// ErrCustomerNamedTwice refuses an event naming its customer in more than one way.
+	ErrCustomerNamedTwice = errors.New("name the customer once: by customer_id, customer_external_id or customer_phone")
 	// ErrCustomerErased refuses events about a customer whose personal data was erased: an
 	// event's payload could bring some of it back.
 	ErrCustomerErased = errors.New("the customer's personal data was erased")
@@ -94,6 +98,70 @@ func NewService(d Deps) *Service {
 	return &Service{deps: d}
 }
 
+// nameCustomers resolves the drafts that name their customer by external ID or by phone into
+// customer IDs, with one read for the batch (none when every draft names the customer by ID),
+// and returns, by index, the drafts whose customer cannot be named so: named twice, a phone
+// that is no phone number, or no such customer.
+func (s *Service) nameCustomers(ctx context.Context, tenant tenants.ID, drafts []event.Draft) (map[int]Result, error) {
+	refused := map[int]Result{}
+	refuse := func(i int, code, field string, err error) {
+		refused[i] = Result{Code: code, Errors: []*fielderr.Error{{Field: field, Err: err}}}
+	}
+	var externalIDs, phones []string
+	for i := range drafts {
+		d := &drafts[i]
+		keys := 0
+		for _, k := range []string{d.CustomerID, d.CustomerExternalID, d.CustomerPhone} {
+			if k != "" {
+				keys++
+			}
+		}
+		switch {
+		case keys > 1:
+			refuse(i, CodeInvalid, "customer_id", ErrCustomerNamedTwice)
+		case strings.ContainsRune(d.CustomerExternalID+d.CustomerPhone, 0):
+			refused[i] = Result{Code: CodeInvalid} // the adapter reported the NUL (Draft.Malformed)
+		case d.CustomerExternalID != "":
+			externalIDs = append(externalIDs, d.CustomerExternalID)
+		case d.CustomerPhone != "":
+			phone, err := customer.NormalisePhone(d.CustomerPhone)
+			if err != nil {
+				refuse(i, CodeInvalid, "customer_phone", err)
+				continue
+			}
+			d.CustomerPhone, phones = phone, append(phones, phone)
+		}
+	}
+	if len(externalIDs)+len(phones) == 0 {
+		return refused, nil
+	}
+	var byExternalID, byPhone map[string]uuid.UUID
+	err := s.deps.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
+		var err error
+		byExternalID, byPhone, err = s.deps.Events.CustomersByKeys(ctx, externalIDs, phones)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range drafts {
+		d := &drafts[i]
+		if _, ok := refused[i]; ok || d.CustomerID != "" || (d.CustomerExternalID == "" && d.CustomerPhone == "") {
+			continue
+		}
+		id, field := byExternalID[d.CustomerExternalID], "customer_external_id"
+		if d.CustomerExternalID == "" {
+			id, field = byPhone[d.CustomerPhone], "customer_phone"
+		}
+		if id == uuid.Nil {
+			refuse(i, CodeUnknownCustomer, field, ErrUnknownCustomer)
+			continue
+		}
+		d.CustomerID = id.String()
+	}
+	return refused, nil
+}
+
 // IngestBatch checks every draft and stores the valid ones of known customers in one tenant
 // transaction, publishing them there (event.TypeRecorded) to the modules that react and
 // announcing them (event.TypeIngested) to the brand's webhooks. It returns a result per
@@ -103,14 +171,31 @@ func (s *Service) IngestBatch(ctx context.Context, tenant tenants.ID, drafts []e
 		return nil, ErrBatchSize
 	}
 	now := s.deps.Clock.Now()
+	drafts = slices.Clone(drafts)
+	named, err := s.nameCustomers(ctx, tenant, drafts)
+	if err != nil {
+		return nil, err
+	}
 	results := make([]Result, len(drafts))
 	valid := make([]event.Event, 0, len(drafts))
 	at := make([]int, 0, len(drafts)) // index of each valid event in drafts
 	for i, d := range drafts {
 		results[i] = Result{Index: i, ID: d.ID}
+		refusal, refused := named[i]
+		if refused && d.CustomerID == "" {
+			d.CustomerID = uuid.Nil.String() // checked by its key: the rest of the event is still checked
+		}
 		e, err := d.Check(now)
-		if err != nil {
-			results[i].Status, results[i].Code, results[i].Errors = Rejected, CodeInvalid, fielderr.All(err)
+		switch {
+		case err != nil || (refused && refusal.Code == CodeInvalid):
+			results[i].Status, results[i].Code = Rejected, CodeInvalid
+			if refused && refusal.Code == CodeInvalid {
+				results[i].Errors = append(results[i].Errors, refusal.Errors...)
+			}
+			results[i].Errors = append(results[i].Errors, fielderr.All(err)...)
+			continue
+		case refused:
+			results[i].Status, results[i].Code, results[i].Errors = Rejected, refusal.Code, refusal.Errors
 			continue
 		}
 		valid, at = append(valid, e), append(at, i)
@@ -118,7 +203,7 @@ func (s *Service) IngestBatch(ctx context.Context, tenant tenants.ID, drafts []e
 	if len(valid) == 0 {
 		return results, nil
 	}
-	err := s.deps.Tx.InTenant(ctx, tenant, func(ctx context.Context) error {
+	err = s.deps.Tx.InTenant(ctx, tenant, func(ctx context.Context) error {
 		types, err := s.loadCatalog(ctx, valid)
 		if err != nil {
 			return err

@@ -84,6 +84,17 @@ func (s *Service) Of(ctx context.Context, tenant tenants.ID, customer uuid.UUID)
 	})
 }
 
+// Names returns the names of the tags of each of customers, by name; a customer without
+// tags (or not the tenant's) is not in the map.
+func (s *Service) Names(ctx context.Context, tenant tenants.ID, customers []uuid.UUID) (map[uuid.UUID][]string, error) {
+	if len(customers) == 0 {
+		return map[uuid.UUID][]string{}, nil
+	}
+	return ports.ReadInTenant(ctx, s.tx, tenant, func(ctx context.Context) (map[uuid.UUID][]string, error) {
+		return s.repo.Names(ctx, customers)
+	})
+}
+
 // Add tags a customer by hand (tags it has stay as they are) and returns its tags. Names are
 // checked first: a *fielderr.Error per name at fault ("[2]"), joined, and nothing changes.
 func (s *Service) Add(ctx context.Context, tenant tenants.ID, customer uuid.UUID, names []string) ([]ports.CustomerTag, error) {

@@ -73,10 +73,14 @@ type Item struct {
 
 // Draft is an event as its sender describes it, not yet checked.
 type Draft struct {
-	ID         string
-	CustomerID string
-	Type       string
-	Channel    string
+	ID string
+	// CustomerID is Engage's ID of the customer; a sender may name the customer by its own
+	// external ID or by phone instead, which the application resolves into CustomerID.
+	CustomerID         string
+	CustomerExternalID string
+	CustomerPhone      string
+	Type               string
+	Channel            string
 	// OccurredAt is when it happened; the zero time means the sender did not say.
 	OccurredAt time.Time
 	AmountFen  *int64
@@ -140,7 +144,7 @@ func (d Draft) Check(now time.Time) (Event, error) {
 		errs = append(errs, fielderr.Errorf("id", "1-%d printable characters", MaxIDLength))
 	}
 	if d.CustomerID == "" {
-		errs = append(errs, fielderr.Errorf("customer_id", "required"))
+		errs = append(errs, fielderr.Errorf("customer_id", "required, unless customer_external_id or customer_phone names the customer"))
 	} else if id, err := uuid.Parse(d.CustomerID); err != nil || len(d.CustomerID) != 36 {
 		errs = append(errs, fielderr.Errorf("customer_id", "a customer ID (UUID)"))
 	} else {
