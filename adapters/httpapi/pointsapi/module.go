@@ -34,6 +34,9 @@ const concurrency = "\n\nRequests for one customer are worked one after the othe
 // RegisterAPI registers the points module's operations on api.
 func (m *Module) RegisterAPI(api huma.API, kit *httpapi.Kit) {
 	m.kit = kit
+	api.OpenAPI().Tags = append(api.OpenAPI().Tags, &huma.Tag{Name: "Points", Description: "Loyalty points: each " +
+		"customer's wallets (积分 to spend, 成长值 for tiers), their history, earning at the till and from the activity " +
+		"stream, redemptions, refunds, adjustments and the brand's points settings."})
 	m.registerMine(api)
 	m.registerCustomers(api)
 	m.registerChanges(api)
