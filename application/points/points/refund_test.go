@@ -146,6 +146,7 @@ func TestPendingPointsReleaseOrAreCancelledAndDebtsAreRepaid(t *testing.T) {
 func TestExpiryAtMidnightInTheBrandsTimeZone(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
+	b.listen(t)
 	b.program(t, func(s *program.Settings) {
 		s.Wallets[0].Expiry = program.Expiry{Policy: program.ExpireEndOfPeriod, Months: 0, Period: program.Day}
 		s.WarningDays = 1

@@ -20,6 +20,8 @@ import (
 	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/application/points/points"
 	"github.com/engagehq/engage/domain/customers/event"
+	"github.com/engagehq/engage/domain/platform/webhook"
+	"github.com/engagehq/engage/domain/points/ledger"
 	"github.com/engagehq/engage/domain/points/program"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -104,6 +106,16 @@ func (b *testBundle) purchase(customer uuid.UUID, id string, amountFen int64) po
 func (b *testBundle) work(t testing.TB) int {
 	t.Helper()
 	return jobstest.WorkSubscribers(t, b.app.DB.Pool(), b.app.Bus)
+}
+
+// listen gives the brand a partner's webhook endpoint for every points event type: the bus
+// stores only what some subscriber wants, and these tests read what was published from
+// domain_events.
+func (b *testBundle) listen(t testing.TB) {
+	t.Helper()
+	_, _, err := b.app.Webhooks.Create(ctx, b.tn.ID, webhook.Draft{URL: "https://crm.example.com/hooks",
+		EventTypes: ledger.EventTypes})
+	require.NoError(t, err)
 }
 
 // balances returns the customer's balance and pending points per wallet.
