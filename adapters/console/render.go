@@ -47,6 +47,7 @@ func parsePages(fsys fs.FS, m Messages, funcs template.FuncMap) (*pages, error) 
 	fm := template.FuncMap{
 		"t":     m.T,
 		"time":  formatTime,
+		"yuan":  FormatYuan,
 		"json":  prettyJSON,
 		"join":  strings.Join,
 		"has":   contains,

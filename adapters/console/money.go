@@ -1,0 +1,93 @@
+package console
+
+import (
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// The console shows and takes money in yuan (元); the API and the database keep integer fen
+// (分). FormatYuan and ParseYuan are the one conversion every page uses.
+
+// ErrYuan is an amount the console cannot read as yuan.
+var ErrYuan = errors.New("console: not an amount in yuan (digits, at most two decimals)")
+
+// FormatYuan writes fen as yuan with thousands separators and two decimals: 123456 is
+// "1,234.56", -5 is "-0.05".
+func FormatYuan(fen int64) string {
+	sign := ""
+	u := uint64(fen)
+	if fen < 0 {
+		sign, u = "-", uint64(-(fen+1))+1
+	}
+	whole := strconv.FormatUint(u/100, 10)
+	var b strings.Builder
+	b.WriteString(sign)
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	cents := u % 100
+	b.WriteByte('.')
+	b.WriteByte(byte('0' + cents/10))
+	b.WriteByte(byte('0' + cents%10))
+	return b.String()
+}
+
+// ParseYuan reads an amount typed in yuan ("100", "1,234.5", "0.05", "-3", with an optional
+// leading ¥ or trailing 元) as fen. Thousands separators are allowed only between groups of
+// three digits; more than two decimals, an empty amount or one beyond int64 fen is ErrYuan.
+func ParseYuan(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(s, "¥"), "￥"), "元"))
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	if whole == "" || (hasFrac && (frac == "" || len(frac) > 2)) || !digits(frac) {
+		return 0, ErrYuan
+	}
+	if strings.Contains(whole, ",") {
+		groups := strings.Split(whole, ",")
+		if len(groups[0]) == 0 || len(groups[0]) > 3 {
+			return 0, ErrYuan
+		}
+		for _, g := range groups[1:] {
+			if len(g) != 3 {
+				return 0, ErrYuan
+			}
+		}
+		whole = strings.Join(groups, "")
+	}
+	if !digits(whole) {
+		return 0, ErrYuan
+	}
+	y, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil || y > math.MaxInt64/100-1 {
+		return 0, ErrYuan
+	}
+	cents := int64(0)
+	if frac != "" {
+		c, _ := strconv.Atoi(frac)
+		if len(frac) == 1 {
+			c *= 10
+		}
+		cents = int64(c)
+	}
+	fen := y*100 + cents
+	if neg {
+		fen = -fen
+	}
+	return fen, nil
+}
+
+func digits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
