@@ -186,7 +186,7 @@ func TestProfileAndTagChangesReachSegmentsWithoutWaitingForTheSweep(t *testing.T
 	waitForJobs(t, completed, refresh, 1)
 	require.True(t, ruleTagged(), "a profile change re-evaluates the auto-tags")
 
-	_, err = tagger.Apply(ctx, tn.ID, tags.Bulk{Tag: "VIP", Remove: true, Customers: []uuid.UUID{alice.ID}})
+	_, err = tagger.Apply(ctx, tn.ID, tags.Bulk{Tags: []string{"VIP"}, Remove: true, Customers: []uuid.UUID{alice.ID}})
 	require.NoError(t, err)
 	waitForJobs(t, completed, refresh, 1)
 	require.False(t, isVIP(), "a bulk change re-evaluates its customers")

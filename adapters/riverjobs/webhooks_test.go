@@ -607,7 +607,7 @@ func TestTagsGivenByHandAreAnnouncedOncePerCustomer(t *testing.T) {
 	require.NoError(t, err)
 	_, err = tagger.Add(ctx, tn.ID, alice, []string{"VIP"})
 	require.NoError(t, err, "a tag alice has is no news")
-	_, err = tagger.Apply(ctx, tn.ID, tags.Bulk{Tag: "VIP", Customers: []uuid.UUID{alice, bob}})
+	_, err = tagger.Apply(ctx, tn.ID, tags.Bulk{Tags: []string{"VIP"}, Customers: []uuid.UUID{alice, bob}})
 	require.NoError(t, err)
 
 	b.deliveries(t, tn, ep.ID, func(logs []ports.WebhookDeliveryLog) bool {

@@ -33,7 +33,7 @@ func TestNamesAndTagsRefuseDirectionOverrides(t *testing.T) {
 		{"isolate in a name", http.MethodPatch, "/v1/customers/" + id, map[string]any{"name": "a\u2066b\u2069"}, "body.name"},
 		{"mark in a name", http.MethodPatch, "/v1/customers/" + id, map[string]any{"name": "a\u200fb"}, "body.name"},
 		{"tag", http.MethodPost, "/v1/customers/" + id + "/tags", map[string]any{"tags": []string{"VIP", "VIP" + rlo + "gpj"}}, "body.tags[1]"},
-		{"bulk tag", http.MethodPost, "/v1/tags/bulk", map[string]any{"tag": "x" + rlo, "action": "assign", "customer_ids": []string{id}}, "body.tag"},
+		{"bulk tag", http.MethodPost, "/v1/tags/bulk", map[string]any{"tags": []string{"x" + rlo}, "action": "assign", "customer_ids": []string{id}}, "body.tags[0]"},
 		{"segment name", http.MethodPost, "/v1/segments", map[string]any{"name": "上海" + rlo, "tree": tree}, "body.name"},
 		{"auto-tag", http.MethodPost, "/v1/tag-rules", map[string]any{"tag": "上海" + rlo, "tree": tree}, "body.tag"},
 		{"event type label", http.MethodPut, "/v1/event-types/tasting", map[string]any{"label": "品鉴" + rlo, "fields": []any{}}, "body.label"},

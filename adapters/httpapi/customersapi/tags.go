@@ -37,11 +37,14 @@ func customerTags(ts []ports.CustomerTag) *customerTagsOutput {
 	return out
 }
 
+// TagsBody names tags, the same way wherever tags are given or taken.
+type TagsBody struct {
+	Tags []string `json:"tags" minItems:"1" maxItems:"50" example:"[\"VIP\",\"常客\"]" doc:"1 to 50 tags: 1-40 characters, trimmed, no control characters; case counts (VIP and vip are two tags); repeats count once"`
+}
+
 type addTagsInput struct {
 	CustomerPath
-	Body struct {
-		Tags []string `json:"tags" minItems:"1" maxItems:"50" example:"[\"VIP\",\"常客\"]" doc:"Tags to add: 1-40 characters, trimmed, no control characters; case counts (VIP and vip are two tags)"`
-	}
+	Body TagsBody
 }
 
 type removeTagInput struct {
@@ -51,8 +54,8 @@ type removeTagInput struct {
 
 type bulkTagsInput struct {
 	Body struct {
-		Tag         string   `json:"tag" maxLength:"200" example:"夏季活动" doc:"1-40 characters, trimmed, no control characters; case counts (VIP and vip are two tags)"`
-		Action      string   `json:"action" enum:"assign,remove" doc:"assign gives the tag to every customer, remove takes it off"`
+		TagsBody
+		Action      string   `json:"action" enum:"assign,remove" doc:"assign gives the tags to every customer, remove takes them off"`
 		CustomerIDs []string `json:"customer_ids" minItems:"1" maxItems:"10000" doc:"1 to 10,000 customer IDs (UUIDs); repeats count once"`
 	}
 }
@@ -60,7 +63,7 @@ type bulkTagsInput struct {
 type bulkTagsOutput struct {
 	Body struct {
 		Customers int   `json:"customers" doc:"Distinct customers named"`
-		Changed   int64 `json:"changed" doc:"How many got the tag (assign) or lost it (remove); the others had it, or did not"`
+		Changed   int64 `json:"changed" doc:"How many tags customers got (assign) or lost (remove), a customer given two new tags counting twice; tags a customer had already, or did not have, do not count"`
 	}
 }
 
@@ -165,7 +168,8 @@ func (m *Module) registerTags(api huma.API) {
 	httpapi.Register(api, httpapi.Tenant(customer.PermWrite), huma.Operation{
 		OperationID: "bulk-tag-customers", Method: http.MethodPost, Path: "/v1/tags/bulk", Tags: groups,
 		Summary: "Tag or untag many customers",
-		Description: "Gives one tag to, or takes it off, up to 10,000 customers in one transaction. If any ID is not " +
+		Description: "Gives tags to, or takes them off, up to 10,000 customers in one transaction; the tags are named " +
+			"as when tagging one customer. If any ID is not " +
 			"the brand's customer, nothing changes: the answer is a 422 `unknown_customer` naming each such " +
 			"`body.customer_ids[i]` (the first 100). Repeating a request changes nothing more.",
 		MaxBodyBytes: 1 << 20,
@@ -182,7 +186,7 @@ func (m *Module) registerTags(api huma.API) {
 		if len(bad) > 0 {
 			return nil, httpapi.Invalid(ctx, bad...)
 		}
-		res, err := m.deps.Tags.Apply(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, tags.Bulk{Tag: in.Body.Tag, Remove: in.Body.Action == "remove", Customers: ids})
+		res, err := m.deps.Tags.Apply(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, tags.Bulk{Tags: in.Body.Tags, Remove: in.Body.Action == "remove", Customers: ids})
 		if err != nil {
 			return nil, m.tagError(ctx, "body", err)
 		}

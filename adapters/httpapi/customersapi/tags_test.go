@@ -106,18 +106,18 @@ func TestBulkTaggingIsAllOrNothing(t *testing.T) {
 	_, otherKey := b.TenantWithKey(t, access.RoleOwner)
 	foreign := b.newCustomer(t, otherKey, "外")
 
-	refused := b.Do(t, http.MethodPost, "/v1/tags/bulk", staff, map[string]any{"tag": "夏季活动", "action": "assign",
+	refused := b.Do(t, http.MethodPost, "/v1/tags/bulk", staff, map[string]any{"tags": []string{"夏季活动"}, "action": "assign",
 		"customer_ids": []string{ids[0], foreign, ids[1], uuid.NewString()}})
 	require.Equal(t, http.StatusUnprocessableEntity, refused.Status, "%s", refused.Raw)
 	require.Equal(t, "unknown_customer", refused.ProblemCode())
 	require.Equal(t, []string{"body.customer_ids[1]", "body.customer_ids[3]"}, refused.Fields(), "another brand's customer is unknown here")
 	require.Empty(t, b.Do(t, http.MethodGet, "/v1/tags", staff, nil).Body["items"], "nothing changed")
 
-	done := b.Do(t, http.MethodPost, "/v1/tags/bulk", staff, map[string]any{"tag": "夏季活动", "action": "assign", "customer_ids": append(ids, ids[0])})
+	done := b.Do(t, http.MethodPost, "/v1/tags/bulk", staff, map[string]any{"tags": []string{"夏季活动"}, "action": "assign", "customer_ids": append(ids, ids[0])})
 	require.Equal(t, http.StatusOK, done.Status, "%s", done.Raw)
 	require.Equal(t, 3.0, done.Body["customers"])
 	require.Equal(t, 3.0, done.Body["changed"])
-	undone := b.Do(t, http.MethodPost, "/v1/tags/bulk", staff, map[string]any{"tag": "夏季活动", "action": "remove", "customer_ids": ids[:1]})
+	undone := b.Do(t, http.MethodPost, "/v1/tags/bulk", staff, map[string]any{"tags": []string{"夏季活动"}, "action": "remove", "customer_ids": ids[:1]})
 	require.Equal(t, 1.0, undone.Body["changed"])
 	counts := b.Do(t, http.MethodGet, "/v1/tags", staff, nil)
 	require.Equal(t, []any{map[string]any{"tag": "夏季活动", "customers": 2.0}}, counts.Body["items"])
@@ -127,16 +127,18 @@ func TestBulkTaggingIsAllOrNothing(t *testing.T) {
 		body   map[string]any
 		fields []string
 	}{
-		{"bad tag", map[string]any{"tag": strings.Repeat("x", 41), "action": "assign", "customer_ids": ids}, []string{"body.tag"}},
-		{"bad action", map[string]any{"tag": "x", "action": "toggle", "customer_ids": ids}, []string{"body.action"}},
-		{"bad id", map[string]any{"tag": "x", "action": "assign", "customer_ids": []string{ids[0], "nope"}}, []string{"body.customer_ids[1]"}},
-		{"no ids", map[string]any{"tag": "x", "action": "assign", "customer_ids": []string{}}, []string{"body.customer_ids"}},
+		{"bad tag", map[string]any{"tags": []string{"ok", strings.Repeat("x", 41)}, "action": "assign", "customer_ids": ids}, []string{"body.tags[1]"}},
+		{"no tags", map[string]any{"tags": []string{}, "action": "assign", "customer_ids": ids}, []string{"body.tags"}},
+		{"the one-tag shape of before", map[string]any{"tag": "x", "action": "assign", "customer_ids": ids}, []string{"body.tags", "body.tag"}},
+		{"bad action", map[string]any{"tags": []string{"x"}, "action": "toggle", "customer_ids": ids}, []string{"body.action"}},
+		{"bad id", map[string]any{"tags": []string{"x"}, "action": "assign", "customer_ids": []string{ids[0], "nope"}}, []string{"body.customer_ids[1]"}},
+		{"no ids", map[string]any{"tags": []string{"x"}, "action": "assign", "customer_ids": []string{}}, []string{"body.customer_ids"}},
 	} {
 		r := b.Do(t, http.MethodPost, "/v1/tags/bulk", staff, tc.body)
 		require.Equal(t, http.StatusUnprocessableEntity, r.Status, "%s: %s", tc.name, r.Raw)
 		require.Equal(t, tc.fields, r.Fields(), tc.name)
 	}
-	require.Equal(t, http.StatusForbidden, b.Do(t, http.MethodPost, "/v1/tags/bulk", analyst, map[string]any{"tag": "x", "action": "assign",
+	require.Equal(t, http.StatusForbidden, b.Do(t, http.MethodPost, "/v1/tags/bulk", analyst, map[string]any{"tags": []string{"x"}, "action": "assign",
 		"customer_ids": ids}).Status, "analysts read tags but do not change them")
 
 	entries, err := b.App.Audit.List(context.Background(), tn.ID, ports.AuditFilter{Action: "tag.bulk"}, ports.Page{Limit: 10})
@@ -144,6 +146,13 @@ func TestBulkTaggingIsAllOrNothing(t *testing.T) {
 	require.Len(t, entries, 2)
 	require.Equal(t, "夏季活动", entries[0].TargetID)
 	require.JSONEq(t, `{"action": "remove", "customers": 1, "changed": 1}`, string(entries[0].After))
+
+	several := b.Do(t, http.MethodPost, "/v1/tags/bulk", staff, map[string]any{"tags": []string{"夏季活动", "常客"}, "action": "assign", "customer_ids": ids[:2]})
+	require.Equal(t, http.StatusOK, several.Status, "%s", several.Raw)
+	require.Equal(t, 3.0, several.Body["changed"], "the first customer lost 夏季活动 above: it gets both, the second only 常客")
+	require.Equal(t, map[string]string{"夏季活动": "manual", "常客": "manual"}, tagsOf(b.Do(t, http.MethodGet, "/v1/customers/"+ids[0]+"/tags", staff, nil)))
+	removed := b.Do(t, http.MethodPost, "/v1/tags/bulk", staff, map[string]any{"tags": []string{"常客", "never given"}, "action": "remove", "customer_ids": ids[:2]})
+	require.Equal(t, 2.0, removed.Body["changed"], "%s", removed.Raw)
 }
 
 func TestLifecycleSettingsAreCheckedAuditedAndStagesCounted(t *testing.T) {

@@ -22,9 +22,13 @@ import (
 // MaxBulk is the most customers one bulk change takes.
 const MaxBulk = 10_000
 
+// MaxBulkTags is the most tags one bulk change takes, as many as one customer's change.
+const MaxBulkTags = 50
+
 // Errors of the tags service.
 var (
 	ErrBulkSize = fmt.Errorf("a bulk change names 1 to %d customers", MaxBulk)
+	ErrBulkTags = fmt.Errorf("a bulk change names 1 to %d tags", MaxBulkTags)
 	// ErrTooManyMatches is returned when a filter matches more customers than a bulk change takes.
 	ErrTooManyMatches = fmt.Errorf("the filter matches more than %d customers", MaxBulk)
 )
@@ -184,9 +188,10 @@ func (s *Service) Counts(ctx context.Context, tenant tenants.ID) ([]ports.TagCou
 	return ports.ReadInTenant(ctx, s.tx, tenant, s.repo.Counts)
 }
 
-// Bulk is one tag given to, or taken off, many customers.
+// Bulk is tags given to, or taken off, many customers.
 type Bulk struct {
-	Tag    string
+	// Tags are the tags, in the shape one customer's tags are added in; repeats count once.
+	Tags   []string
 	Remove bool
 	// Customers are the customers' IDs; repeats count once.
 	Customers []uuid.UUID
@@ -196,15 +201,17 @@ type Bulk struct {
 type BulkResult struct {
 	// Customers is how many distinct customers it named.
 	Customers int
-	// Changed is how many got the tag, or lost it.
+	// Changed is how many tags customers got, or lost: a customer given two new tags counts
+	// twice.
 	Changed int64
 }
 
 // Apply makes a bulk change in one tenant transaction. If any ID is not the brand's customer it
 // returns an *UnknownCustomersError and changes nothing; a bad tag is a *fielderr.Error of
-// "tag", a list of too few or too many customers one of "customer_ids" (ErrBulkSize).
+// "tags[i]", no tags ErrNoTags of "tags", a list of too few or too many customers one of
+// "customer_ids" (ErrBulkSize).
 func (s *Service) Apply(ctx context.Context, tenant tenants.ID, b Bulk) (BulkResult, error) {
-	name, ids, err := checkBulk(b)
+	names, ids, err := checkBulk(b)
 	if err != nil {
 		return BulkResult{}, err
 	}
@@ -216,7 +223,7 @@ func (s *Service) Apply(ctx context.Context, tenant tenants.ID, b Bulk) (BulkRes
 		if len(missing) > 0 {
 			return BulkResult{}, unknownAt(b.Customers, missing)
 		}
-		return s.apply(ctx, tenant, name, b.Remove, ids)
+		return s.apply(ctx, tenant, names, b.Remove, ids)
 	})
 }
 
@@ -250,35 +257,51 @@ func (s *Service) ApplyMatching(ctx context.Context, tenant tenants.ID, q ports.
 		if len(ids) == 0 {
 			return nil
 		}
-		out, err = s.apply(ctx, tenant, name, remove, ids)
+		out, err = s.apply(ctx, tenant, []string{name}, remove, ids)
 		return err
 	})
 	return out, err
 }
 
-func (s *Service) apply(ctx context.Context, tenant tenants.ID, name string, remove bool, ids []uuid.UUID) (BulkResult, error) {
+func (s *Service) apply(ctx context.Context, tenant tenants.ID, names []string, remove bool, ids []uuid.UUID) (BulkResult, error) {
 	out := BulkResult{Customers: len(ids)}
 	action := "assign"
-	var err error
 	if remove {
 		action = "remove"
-		out.Changed, err = s.repo.BulkRemove(ctx, ids, name)
-	} else {
-		var tagged []uuid.UUID
-		tagged, err = s.repo.BulkAssign(ctx, ids, name, ports.TagManual)
-		out.Changed = int64(len(tagged))
-		for _, c := range tagged {
-			if err == nil {
-				err = s.publishTagged(ctx, c, []string{name})
+	}
+	got := map[uuid.UUID][]string{}
+	changed := make([]int64, len(names))
+	for i, name := range names {
+		if remove {
+			n, err := s.repo.BulkRemove(ctx, ids, name)
+			if err != nil {
+				return out, err
 			}
+			changed[i] = n
+			out.Changed += n
+			continue
+		}
+		tagged, err := s.repo.BulkAssign(ctx, ids, name, ports.TagManual)
+		if err != nil {
+			return out, err
+		}
+		changed[i] = int64(len(tagged))
+		out.Changed += changed[i]
+		for _, c := range tagged {
+			got[c] = append(got[c], name)
 		}
 	}
-	if err != nil {
-		return out, err
+	// One customer.tagged per customer with every tag they got, in customer order.
+	for _, c := range ids {
+		if err := s.publishTagged(ctx, c, got[c]); err != nil {
+			return out, err
+		}
 	}
-	if err := s.audit.Record(ctx, ports.AuditEntry{Action: "tag.bulk", TargetType: "tag", TargetID: name,
-		After: map[string]any{"action": action, "customers": out.Customers, "changed": out.Changed}}); err != nil {
-		return out, err
+	for i, name := range names {
+		if err := s.audit.Record(ctx, ports.AuditEntry{Action: "tag.bulk", TargetType: "tag", TargetID: name,
+			After: map[string]any{"action": action, "customers": out.Customers, "changed": changed[i]}}); err != nil {
+			return out, err
+		}
 	}
 	if out.Changed == 0 {
 		return out, nil
@@ -286,21 +309,24 @@ func (s *Service) apply(ctx context.Context, tenant tenants.ID, name string, rem
 	return out, s.tagsChanged(ctx, tenant, ids)
 }
 
-func checkBulk(b Bulk) (string, []uuid.UUID, error) {
+func checkBulk(b Bulk) ([]string, []uuid.UUID, error) {
 	var errs []error
-	name, err := tag.Normalise(b.Tag)
-	if err != nil {
-		errs = append(errs, fielderr.New("tag", err))
+	names, err := tag.NormaliseAll(b.Tags)
+	switch {
+	case err != nil:
+		errs = append(errs, fielderr.Under("tags", err))
+	case len(names) == 0 || len(names) > MaxBulkTags:
+		errs = append(errs, fielderr.New("tags", ErrBulkTags))
 	}
 	if len(b.Customers) == 0 || len(b.Customers) > MaxBulk {
 		errs = append(errs, fielderr.New("customer_ids", ErrBulkSize))
 	}
 	if len(errs) > 0 {
-		return "", nil, errors.Join(errs...)
+		return nil, nil, errors.Join(errs...)
 	}
 	ids := slices.Clone(b.Customers)
 	slices.SortFunc(ids, func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
-	return name, slices.Compact(ids), nil
+	return names, slices.Compact(ids), nil
 }
 
 func unknownAt(requested, missing []uuid.UUID) error {

@@ -17,6 +17,7 @@ import (
 	"github.com/engagehq/engage/application/customers/tags"
 	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/customers/tag"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/domain/platform/audit"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -121,7 +122,7 @@ func TestBulkTaggingChangesNothingWhenAnyCustomerIsUnknown(t *testing.T) {
 	ids := b.customers(t, 3, "杭州")
 	ghost := uuid.New()
 
-	_, err := b.svc.Apply(ctx, b.tenant.ID, tags.Bulk{Tag: "夏季活动", Customers: []uuid.UUID{ids[0], ghost, ids[1], ghost}})
+	_, err := b.svc.Apply(ctx, b.tenant.ID, tags.Bulk{Tags: []string{"夏季活动"}, Customers: []uuid.UUID{ids[0], ghost, ids[1], ghost}})
 	var unknown *tags.UnknownCustomersError
 	require.ErrorAs(t, err, &unknown)
 	require.Equal(t, []int{1, 3}, unknown.Indexes)
@@ -129,10 +130,10 @@ func TestBulkTaggingChangesNothingWhenAnyCustomerIsUnknown(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, counts)
 
-	res, err := b.svc.Apply(ctx, b.tenant.ID, tags.Bulk{Tag: "夏季活动", Customers: append(ids, ids[0])})
+	res, err := b.svc.Apply(ctx, b.tenant.ID, tags.Bulk{Tags: []string{"夏季活动"}, Customers: append(ids, ids[0])})
 	require.NoError(t, err)
 	require.Equal(t, tags.BulkResult{Customers: 3, Changed: 3}, res)
-	res, err = b.svc.Apply(ctx, b.tenant.ID, tags.Bulk{Tag: "夏季活动", Remove: true, Customers: ids[:1]})
+	res, err = b.svc.Apply(ctx, b.tenant.ID, tags.Bulk{Tags: []string{"夏季活动"}, Remove: true, Customers: ids[:1]})
 	require.NoError(t, err)
 	require.Equal(t, tags.BulkResult{Customers: 1, Changed: 1}, res)
 	counts, err = b.svc.Counts(ctx, b.tenant.ID)
@@ -141,11 +142,40 @@ func TestBulkTaggingChangesNothingWhenAnyCustomerIsUnknown(t *testing.T) {
 	require.Equal(t, []map[string]any{{"action": "assign", "customers": 3.0, "changed": 3.0}, {"action": "remove", "customers": 1.0, "changed": 1.0}},
 		b.audits(t, "tag.bulk"))
 
-	_, err = b.svc.Apply(ctx, b.tenant.ID, tags.Bulk{Tag: "", Customers: nil})
+	_, err = b.svc.Apply(ctx, b.tenant.ID, tags.Bulk{Tags: []string{"ok", ""}, Customers: nil})
 	require.ErrorIs(t, err, tags.ErrBulkSize)
 	require.ErrorIs(t, err, tag.ErrEmpty)
-	_, err = b.svc.Apply(ctx, b.tenant.ID, tags.Bulk{Tag: "x", Customers: make([]uuid.UUID, tags.MaxBulk+1)})
+	var fields []string
+	for _, fe := range fielderr.All(err) {
+		fields = append(fields, fe.Field)
+	}
+	require.Equal(t, []string{"tags[1]", "customer_ids"}, fields)
+	_, err = b.svc.Apply(ctx, b.tenant.ID, tags.Bulk{Customers: ids})
+	require.ErrorIs(t, err, tags.ErrBulkTags)
+	_, err = b.svc.Apply(ctx, b.tenant.ID, tags.Bulk{Tags: []string{"x"}, Customers: make([]uuid.UUID, tags.MaxBulk+1)})
 	require.ErrorIs(t, err, tags.ErrBulkSize)
+}
+
+func TestBulkTaggingGivesSeveralTagsAtOnce(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	ids := b.customers(t, 2, "杭州")
+	_, err := b.svc.Add(ctx, b.tenant.ID, ids[0], []string{"VIP"})
+	require.NoError(t, err)
+
+	res, err := b.svc.Apply(ctx, b.tenant.ID, tags.Bulk{Tags: []string{"VIP", "夏季活动", "VIP"}, Customers: ids})
+	require.NoError(t, err)
+	require.Equal(t, tags.BulkResult{Customers: 2, Changed: 3}, res, "the first customer had VIP already")
+	counts, err := b.svc.Counts(ctx, b.tenant.ID)
+	require.NoError(t, err)
+	require.ElementsMatch(t, []ports.TagCount{{Tag: "VIP", Customers: 2}, {Tag: "夏季活动", Customers: 2}}, counts)
+	require.ElementsMatch(t, []map[string]any{{"action": "assign", "customers": 2.0, "changed": 1.0}, {"action": "assign", "customers": 2.0, "changed": 2.0}},
+		b.audits(t, "tag.bulk"), "one audit row per tag, with its own count")
+
+	res, err = b.svc.Apply(ctx, b.tenant.ID, tags.Bulk{Tags: []string{"VIP", "夏季活动"}, Remove: true, Customers: ids[:1]})
+	require.NoError(t, err)
+	require.Equal(t, tags.BulkResult{Customers: 1, Changed: 2}, res)
 }
 
 func TestBulkTaggingAFilteredListStopsBeyondTheLimit(t *testing.T) {
