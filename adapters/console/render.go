@@ -12,7 +12,6 @@ import (
 	"maps"
 	"net/http"
 	"strings"
-	"time"
 )
 
 // templateFS holds the layout and the console's own pages (sign-in, error).
@@ -46,7 +45,7 @@ var kitPages = func() *pages {
 func parsePages(fsys fs.FS, m Messages, funcs template.FuncMap) (*pages, error) {
 	fm := template.FuncMap{
 		"t":     m.T,
-		"time":  formatTime,
+		"date":  formatDate,
 		"yuan":  FormatYuan,
 		"json":  prettyJSON,
 		"join":  strings.Join,
@@ -137,22 +136,6 @@ func Fragment(r *http.Request, block string, data any) (template.HTML, error) {
 	}
 	// html/template escaped it as it rendered.
 	return template.HTML(buf.String()), nil
-}
-
-func formatTime(t any) string {
-	switch v := t.(type) {
-	case time.Time:
-		if v.IsZero() {
-			return ""
-		}
-		return v.Local().Format("2006-01-02 15:04")
-	case *time.Time:
-		if v == nil {
-			return ""
-		}
-		return formatTime(*v)
-	}
-	return ""
 }
 
 func prettyJSON(raw json.RawMessage) string {

@@ -43,27 +43,27 @@ type mergeView struct {
 // mergeFields are the profile fields the comparison shows, with their label keys.
 var mergeFields = []struct {
 	key, label string
-	value      func(customer.Customer) string
+	value      func(customer.Customer, *console.View) string
 }{
-	{"name", "customers.name", func(c customer.Customer) string { return c.Name }},
-	{"phone", "customers.phone", func(c customer.Customer) string { return c.Phone }},
-	{"email", "form.email", func(c customer.Customer) string { return c.Email }},
-	{"external_id", "merge.external_id", func(c customer.Customer) string { return c.ExternalID }},
-	{"gender", "customers.gender", func(c customer.Customer) string { return c.Gender }},
-	{"birth_date", "customers.birth_date", func(c customer.Customer) string {
+	{"name", "customers.name", func(c customer.Customer, _ *console.View) string { return c.Name }},
+	{"phone", "customers.phone", func(c customer.Customer, _ *console.View) string { return c.Phone }},
+	{"email", "form.email", func(c customer.Customer, _ *console.View) string { return c.Email }},
+	{"external_id", "merge.external_id", func(c customer.Customer, _ *console.View) string { return c.ExternalID }},
+	{"gender", "customers.gender", func(c customer.Customer, _ *console.View) string { return c.Gender }},
+	{"birth_date", "customers.birth_date", func(c customer.Customer, _ *console.View) string {
 		if c.BirthDate == nil {
 			return ""
 		}
-		return c.BirthDate.Format("2006-01-02")
+		return c.BirthDate.Format(console.DateLayout)
 	}},
-	{"city", "customers.city", func(c customer.Customer) string { return c.City }},
-	{"region", "merge.region", func(c customer.Customer) string { return c.Region }},
-	{"preferred_store", "customers.preferred_store", func(c customer.Customer) string { return c.PreferredStore }},
-	{"address", "merge.address", func(c customer.Customer) string {
+	{"city", "customers.city", func(c customer.Customer, _ *console.View) string { return c.City }},
+	{"region", "merge.region", func(c customer.Customer, _ *console.View) string { return c.Region }},
+	{"preferred_store", "customers.preferred_store", func(c customer.Customer, _ *console.View) string { return c.PreferredStore }},
+	{"address", "merge.address", func(c customer.Customer, _ *console.View) string {
 		a := c.Address
 		return strings.TrimSpace(strings.Join([]string{a.Province, a.City, a.District, a.Line, a.Postcode}, " "))
 	}},
-	{"consents", "customers.consents", func(c customer.Customer) string {
+	{"consents", "customers.consents", func(c customer.Customer, _ *console.View) string {
 		var on []string
 		for k, v := range c.Consents {
 			if v {
@@ -73,16 +73,16 @@ var mergeFields = []struct {
 		slices.Sort(on)
 		return strings.Join(on, ", ")
 	}},
-	{"since", "customers.since", func(c customer.Customer) string { return c.CreatedAt.Format("2006-01-02") }},
+	{"since", "customers.since", func(c customer.Customer, v *console.View) string { return v.Day(c.CreatedAt) }},
 }
 
 // compare lays the two profiles side by side with the merge's result, as the domain computes it.
-func compare(lang string, survivor, duplicate customer.Customer) []mergeRow {
+func compare(v *console.View, survivor, duplicate customer.Customer) []mergeRow {
 	result, filled := customer.FillGaps(survivor, duplicate)
 	rows := make([]mergeRow, 0, len(mergeFields)+len(survivor.Attributes)+len(duplicate.Attributes))
 	for _, f := range mergeFields {
-		rows = append(rows, mergeRow{Label: messages.T(lang, f.label), Survivor: f.value(survivor), Duplicate: f.value(duplicate),
-			Result: f.value(result), Filled: slices.Contains(filled, f.key)})
+		rows = append(rows, mergeRow{Label: messages.T(v.Lang, f.label), Survivor: f.value(survivor, v), Duplicate: f.value(duplicate, v),
+			Result: f.value(result, v), Filled: slices.Contains(filled, f.key)})
 	}
 	all := maps.Clone(survivor.Attributes)
 	if all == nil {
@@ -156,7 +156,7 @@ func (h *handlers) mergeView(w http.ResponseWriter, r *http.Request, v *console.
 			return out, false
 		default:
 			out.Duplicate = &d
-			out.Rows = compare(v.Lang, out.Survivor, d)
+			out.Rows = compare(v, out.Survivor, d)
 		}
 	}
 	return out, true

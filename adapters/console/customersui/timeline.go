@@ -55,23 +55,15 @@ type timelineItem struct {
 	Lines, Details                                                  []string
 }
 
-func yuan(fen int64) string { return fmt.Sprintf("¥%d.%02d", fen/100, fen%100) }
-
-// location is the brand's time zone, in which the console shows times; China's when the
-// machine has no zone database.
-func location(v *console.View) *time.Location {
-	if loc, err := time.LoadLocation(v.Tenant.Timezone); err == nil && v.Tenant.Timezone != "" {
-		return loc
-	}
-	return time.FixedZone("UTC+8", 8*3600)
-}
+// yuan is an amount in fen as the console shows money: ¥1,234.56.
+func yuan(fen int64) string { return "¥" + console.FormatYuan(fen) }
 
 // when is t in the brand's time zone, a dash when there is none.
 func when(v *console.View, t *time.Time) string {
 	if t == nil {
 		return "—"
 	}
-	return t.In(location(v)).Format("2006-01-02 15:04")
+	return v.Time(t)
 }
 
 func itemOf(v *console.View, e event.Event, labels map[string]string) timelineItem {
@@ -199,7 +191,7 @@ func (h *handlers) customerSpend(w http.ResponseWriter, r *http.Request) {
 	if a.LastPurchaseAt != nil {
 		end = *a.LastPurchaseAt
 	}
-	months, err := h.d.Events.MonthlySpend(r.Context(), v.Tenant.ID, id, end, spendMonths, location(v))
+	months, err := h.d.Events.MonthlySpend(r.Context(), v.Tenant.ID, id, end, spendMonths, v.Location())
 	if err != nil {
 		console.Internal(w, r, err)
 		return

@@ -19,7 +19,7 @@ import (
 var roleOptions = access.RoleNames()
 
 // funcs are the platform's template functions: roles lists roleOptions.
-var funcs = template.FuncMap{"roles": func() []string { return roleOptions }}
+var funcs = template.FuncMap{"roles": func() []string { return roleOptions }, "zones": zoneGroups, "zone": zoneLabel}
 
 type keyRow struct {
 	ID, Name, Prefix, Role, Status string

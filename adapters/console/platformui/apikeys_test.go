@@ -61,16 +61,20 @@ func TestFormsShowFieldErrorsKeepInputAndSubmitOnce(t *testing.T) {
 	t.Parallel()
 	b, tn, tab := consoletest.SetupOwner(t)
 
+	// The zone is a picker of known zones; a forged form (an option added to it) is refused
+	// with a field error, and the picker shows the brand's zone again.
 	tab.Run(t,
 		chromedp.Navigate(b.URL+"/console/settings/brand"),
 		chromedp.SetValue(chromedp.CSS("[data-test=brand-form] input[name=name]"), "莲花茶饮 Lotus"),
-		chromedp.SetValue(chromedp.CSS("[data-test=brand-form] input[name=timezone]"), "Mars/Olympus"),
+	)
+	browsertest.Get(t, tab, chromedp.Evaluate[bool](`document.querySelector("[data-test=brand-form] select[name=timezone]").add(new Option("Mars", "Mars/Olympus", true, true)), true`))
+	tab.Run(t,
 		chromedp.Click(chromedp.CSS("[data-test=brand-form] button")),
 		chromedp.WaitVisible(chromedp.CSS("[data-test=error-timezone]")),
 	)
 	require.Equal(t, "Unknown time zone (for example Asia/Shanghai).", consoletest.Text(t, tab, "[data-test=error-timezone]"))
-	require.Equal(t, "Mars/Olympus", browsertest.Get(t, tab, chromedp.Value(chromedp.CSS("input[name=timezone]"))), "what the admin typed stays")
-	require.Equal(t, "莲花茶饮 Lotus", browsertest.Get(t, tab, chromedp.Value(chromedp.CSS("input[name=name]"))))
+	require.Equal(t, "Asia/Shanghai", browsertest.Get(t, tab, chromedp.Value(chromedp.CSS("select[name=timezone]"))), "the picker offers no unknown zone")
+	require.Equal(t, "莲花茶饮 Lotus", browsertest.Get(t, tab, chromedp.Value(chromedp.CSS("input[name=name]"))), "what the admin typed stays")
 	got, err := b.App.Tenants.Lookup(context.Background(), "lotus-tea")
 	require.NoError(t, err)
 	require.Equal(t, "莲花茶饮", got.Name, "a refused form changes nothing")

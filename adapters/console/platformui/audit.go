@@ -42,22 +42,14 @@ func filterFrom(r *http.Request) auditFilter {
 	return auditFilter{Action: q.Get("action"), TargetType: q.Get("target_type"), Actor: q.Get("actor"), From: q.Get("from"), To: q.Get("to")}
 }
 
-func tenantLocation(v *console.View) *time.Location {
-	loc, err := time.LoadLocation(v.Tenant.Timezone)
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}
-
 func (h *handlers) auditLog(w http.ResponseWriter, r *http.Request) {
 	v := console.ViewOf(r)
 	f := filterFrom(r)
 	after, _ := base64.RawURLEncoding.DecodeString(r.URL.Query().Get("cursor"))
 	const limit = 50
-	rs, err := h.d.Audit.List(r.Context(), v.Tenant.ID, f.ports(tenantLocation(v)), ports.Page{After: string(after), Limit: limit + 1})
+	rs, err := h.d.Audit.List(r.Context(), v.Tenant.ID, f.ports(v.Location()), ports.Page{After: string(after), Limit: limit + 1})
 	if errors.Is(err, ports.ErrBadCursor) {
-		rs, err = h.d.Audit.List(r.Context(), v.Tenant.ID, f.ports(tenantLocation(v)), ports.Page{Limit: limit + 1})
+		rs, err = h.d.Audit.List(r.Context(), v.Tenant.ID, f.ports(v.Location()), ports.Page{Limit: limit + 1})
 	}
 	if err != nil {
 		console.Internal(w, r, err)
@@ -104,7 +96,7 @@ func (h *handlers) auditExport(w http.ResponseWriter, r *http.Request) {
 	v := console.ViewOf(r)
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="audit-`+v.Tenant.Slug+`.csv"`)
-	if err := h.d.Audit.ExportCSV(r.Context(), v.Tenant.ID, filterFrom(r).ports(tenantLocation(v)), w); err != nil {
+	if err := h.d.Audit.ExportCSV(r.Context(), v.Tenant.ID, filterFrom(r).ports(v.Location()), w); err != nil {
 		console.Logger(r).ErrorContext(r.Context(), "console audit export", "error", err)
 	}
 }

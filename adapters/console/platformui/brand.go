@@ -42,6 +42,10 @@ func (h *handlers) saveBrand(w http.ResponseWriter, r *http.Request) {
 		Locale: r.PostFormValue("locale"), Errors: map[string]string{}}
 	t, err := h.d.Tenancy.Update(r.Context(), v.Tenant.ID.String(), tenants.Changes{Name: &form.Name, Timezone: &form.Timezone, Locale: &form.Locale})
 	if messages.FieldErrors(v.Lang, err, "brand.bad_", form.Errors) {
+		if _, bad := form.Errors["timezone"]; bad {
+			// The picker offers only known zones: a refused one (a forged form) shows the brand's.
+			form.Timezone = v.Tenant.Timezone
+		}
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		console.RenderBlock(w, r, "brand", "brand-form", brandView{View: v, Form: form})
 		return

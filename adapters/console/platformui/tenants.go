@@ -56,6 +56,10 @@ func (h *handlers) createTenant(w http.ResponseWriter, r *http.Request) {
 	if errors.Is(err, tenants.ErrSlugTaken) {
 		form.Errors["slug"] = messages.T(lang, "platform.slug_taken")
 	}
+	if _, bad := form.Errors["timezone"]; bad {
+		// The picker offers only known zones: a refused one (a forged form) shows the default.
+		form.Timezone = tenants.DefaultTimezone
+	}
 	if len(form.Errors) > 0 {
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		h.renderPlatform(w, r, "tenants", form, "")
