@@ -37,13 +37,18 @@ type TagCount struct {
 	Customers int64
 }
 
+// TagNames reads the names of customers' tags in the caller's tenant transaction.
+type TagNames interface {
+	// Names returns the names of the tags of each of customers that has any, each by name.
+	Names(ctx context.Context, customers []uuid.UUID) (map[uuid.UUID][]string, error)
+}
+
 // TagRepository keeps customers' tags in the caller's tenant transaction.
 type TagRepository interface {
 	TagAssigner
+	TagNames
 	// Of returns a customer's tags, by name.
 	Of(ctx context.Context, customer uuid.UUID) ([]CustomerTag, error)
-	// Names returns the names of the tags of each of customers that has any, each by name.
-	Names(ctx context.Context, customers []uuid.UUID) (map[uuid.UUID][]string, error)
 	// Remove takes tags off a customer, whatever their source; it returns how many it took off.
 	Remove(ctx context.Context, customer uuid.UUID, tags []string) (int64, error)
 	// Counts returns every tag the brand uses with its number of customers, most used first.

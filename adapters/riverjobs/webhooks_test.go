@@ -108,7 +108,7 @@ func setupHooks(t *testing.T, adjust func(*webhooks.Deps)) *hooksBundle {
 	riverjobs.Handle(jobs, hooks.Alert, riverjobs.WorkerOptions{})
 	riverjobs.Handle(jobs, riverjobs.Counting(hooks.Purge), riverjobs.WorkerOptions{})
 	cs := customers.NewService(customers.Deps{Tx: db, Repo: customersdb.Customers{}, Defs: customersdb.AttributeDefs{},
-		Audit: platformdb.AuditLog{}, Publisher: bus})
+		Audit: platformdb.AuditLog{}, Publisher: bus, Tags: customersdb.Tags{}})
 	return &hooksBundle{db: db, dir: dir, client: jobs.Client(), hooks: hooks, bus: bus, customers: cs}
 }
 
@@ -625,4 +625,38 @@ func TestTagsGivenByHandAreAnnouncedOncePerCustomer(t *testing.T) {
 	}
 	require.ElementsMatch(t, []string{alice.String() + " VIP,常客", bob.String() + " VIP"}, got,
 		"one event per customer who got tags, naming only the new ones")
+}
+
+func TestACustomerChangeCarriesTheCustomersTagsAndStage(t *testing.T) {
+	t.Parallel()
+	b := setupHooks(t, func(*webhooks.Deps) {})
+	tagger := tags.NewService(tags.Deps{Tx: b.db, Tags: customersdb.Tags{}, Customers: customersdb.Customers{}, Audit: platformdb.AuditLog{}})
+	rcv := newReceiver(t, http.StatusOK)
+	tn := pgtest.NewTenant(t, b.dir)
+	ep, _ := b.endpoint(t, tn, rcv.srv.URL, customer.Created, customer.Updated)
+	b.start(t)
+	ctx := context.Background()
+	alice := b.createCustomer(t, tn, "王小明")
+	_, err := tagger.Add(ctx, tn.ID, alice, []string{"VIP", "常客"})
+	require.NoError(t, err)
+	city := "杭州"
+	_, err = b.customers.Update(ctx, tn.ID, alice, customers.Patch{City: &city})
+	require.NoError(t, err)
+
+	b.deliveries(t, tn, ep.ID, func(logs []ports.WebhookDeliveryLog) bool {
+		return len(logs) == 2 && settled(ports.DeliverySucceeded)(logs)
+	})
+	got := map[string]customers.ProfileData{}
+	for _, r := range rcv.requests() {
+		var body struct {
+			Type string               `json:"type"`
+			Data customers.ChangeData `json:"data"`
+		}
+		require.NoError(t, json.Unmarshal(r.body, &body))
+		got[body.Type] = body.Data.Customer
+	}
+	require.Equal(t, []string{}, got[customer.Created].Tags, "a new customer has no tags, sent as an empty list")
+	require.ElementsMatch(t, []string{"VIP", "常客"}, got[customer.Updated].Tags)
+	require.Equal(t, "杭州", got[customer.Updated].City)
+	require.NotEmpty(t, got[customer.Updated].LifecycleStage)
 }

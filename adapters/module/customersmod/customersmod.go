@@ -85,7 +85,7 @@ func services(k *module.Kernel) (module.Shared, error) {
 	module.Provide(k, segs)
 	// Segments and auto-tags re-evaluate customers whose profile or tags change.
 	people := customers.NewService(customers.Deps{Tx: db, Repo: customersdb.Customers{}, Defs: customersdb.AttributeDefs{},
-		Audit: k.Audit, Clock: cfg.Clock, Publisher: k.Bus, Watchers: segs})
+		Audit: k.Audit, Clock: cfg.Clock, Publisher: k.Bus, Tags: customersdb.Tags{}, Watchers: segs})
 	module.Provide(k, people)
 	auth, err := customerauth.NewService(customerauth.Deps{
 		Tx: db, Accounts: customersdb.WeChatAccounts{}, Links: customersdb.WeChatLinks{}, Sessions: customersdb.CustomerSessions{},

@@ -29,6 +29,8 @@ type Deps struct {
 	// Publisher gets customer.created and customer.updated for the brand's webhooks, in the
 	// transaction of each change; nil publishes nothing.
 	Publisher ports.EventPublisher
+	// Tags reads the customer's tags for what is published; nil publishes none.
+	Tags ports.TagNames
 	// Watchers hear which customers the service created or changed, in the transaction of each
 	// change (segments); nil hears nothing.
 	Watchers ports.CustomersChangedListener
@@ -42,6 +44,7 @@ type Service struct {
 	audit    ports.AuditLog
 	clock    ports.Clock
 	hooks    ports.EventPublisher
+	tags     ports.TagNames
 	watchers ports.CustomersChangedListener
 }
 
@@ -50,7 +53,7 @@ func NewService(d Deps) *Service {
 	if d.Clock == nil {
 		d.Clock = ports.SystemClock{}
 	}
-	return &Service{tx: d.Tx, repo: d.Repo, defs: d.Defs, audit: d.Audit, clock: d.Clock, hooks: d.Publisher, watchers: d.Watchers}
+	return &Service{tx: d.Tx, repo: d.Repo, defs: d.Defs, audit: d.Audit, clock: d.Clock, hooks: d.Publisher, tags: d.Tags, watchers: d.Watchers}
 }
 
 // Patch is a partial change of a profile: nil fields stay; an attribute set to nil is removed.

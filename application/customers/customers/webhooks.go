@@ -31,6 +31,8 @@ type ProfileData struct {
 	UpdatedAt      time.Time        `json:"updated_at"`
 	LifecycleStage string           `json:"lifecycle_stage"`
 	LifecycleSince time.Time        `json:"lifecycle_since"`
+	// Tags are the customer's tags by name, as the customer object in the API has them.
+	Tags []string `json:"tags"`
 }
 
 // ChangeData is the data of customer.created and customer.updated.
@@ -47,17 +49,28 @@ func profileData(c customer.Customer) ProfileData {
 	p := ProfileData{ID: c.ID.String(), ExternalID: c.ExternalID, Name: c.Name, Gender: c.Gender, Phone: c.Phone, Email: c.Email,
 		AvatarURL: c.AvatarURL, Address: c.Address, Language: c.Language, PreferredStore: c.PreferredStore, City: c.City,
 		Region: c.Region, Consents: c.Consents, Attributes: c.Attributes, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
-		LifecycleStage: string(c.LifecycleStage), LifecycleSince: c.LifecycleSince}
+		LifecycleStage: string(c.LifecycleStage), LifecycleSince: c.LifecycleSince, Tags: []string{}}
 	if c.BirthDate != nil {
 		p.BirthDate = c.BirthDate.Format("2006-01-02")
 	}
 	return p
 }
 
-// publish sends eventType about c to the brand's webhooks in the caller's transaction.
+// publish sends eventType about c, with its tags, to the brand's webhooks in the caller's
+// transaction.
 func (s *Service) publish(ctx context.Context, eventType string, c customer.Customer, changed []string) error {
 	if s.hooks == nil {
 		return nil
 	}
-	return s.hooks.Publish(ctx, eventType, ChangeData{CustomerID: c.ID, ChangedFields: changed, Customer: profileData(c)})
+	p := profileData(c)
+	if s.tags != nil {
+		names, err := s.tags.Names(ctx, []uuid.UUID{c.ID})
+		if err != nil {
+			return err
+		}
+		if len(names[c.ID]) > 0 {
+			p.Tags = names[c.ID]
+		}
+	}
+	return s.hooks.Publish(ctx, eventType, ChangeData{CustomerID: c.ID, ChangedFields: changed, Customer: p})
 }

@@ -16,6 +16,7 @@ var sampleProfile = map[string]any{
 	"id": "0b6f3c52-8d0e-4a55-9a43-3f7c2a1e9d10", "name": "王小明", "gender": "male", "phone": "+8613800000000",
 	"email": "xiaoming@example.com", "language": "zh-CN", "city": "上海", "consents": map[string]bool{"marketing_sms": true},
 	"attributes": map[string]any{}, "created_at": "2026-01-01T08:00:00Z", "updated_at": "2026-01-01T08:00:00Z",
+	"lifecycle_stage": "active", "lifecycle_since": "2026-01-01T08:00:00Z", "tags": []string{"VIP"},
 }
 
 // The customers module's public event types, registered with their samples.
