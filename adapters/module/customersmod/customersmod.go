@@ -151,9 +151,9 @@ func surfaces(k *module.Kernel) (module.Surfaces, error) {
 	return module.Surfaces{
 		// Stages read the activity aggregates, and segments and auto-tags read both.
 		Subscribers: []eventbus.Subscriber{
-			evs.Subscriber(events.NewActivityUpdater(customersdb.Activity{}), ""),
-			evs.Subscriber(stages, "activity"),
-			evs.Subscriber(segs.Reactor(), "lifecycle"),
+			evs.CustomersSubscriber(events.NewActivityUpdater(customersdb.Activity{}), ""),
+			evs.CustomersSubscriber(stages, "activity"),
+			evs.CustomersSubscriber(segs.Reactor(), "lifecycle"),
 		},
 		Workers: func(j *riverjobs.Jobs) {
 			none := riverjobs.WorkerOptions{}
