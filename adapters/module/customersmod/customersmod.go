@@ -79,7 +79,7 @@ func services(k *module.Kernel) (module.Shared, error) {
 	eval := customersdb.NewSegmentEvaluator(k.SegmentFields.SQL)
 	segs := segments.NewService(segments.Deps{
 		Tx: db, Segments: customersdb.Segments{}, Rules: customersdb.TagRules{}, Eval: eval,
-		Membership: eval, Defs: customersdb.AttributeDefs{}, Jobs: k.Scheduler, Audit: k.Audit,
+		Membership: eval, Defs: customersdb.AttributeDefs{}, Values: customersdb.SegmentValues{}, Jobs: k.Scheduler, Audit: k.Audit,
 		Tenants: k.Tenants, Clock: cfg.Clock, Fields: k.SegmentFields.Domain, Publisher: k.Bus,
 	})
 	module.Provide(k, segs)
