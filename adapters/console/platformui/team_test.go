@@ -33,7 +33,7 @@ func TestInviteATeammateThenChangeRolesAndSeeItAudited(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(row+" select[name=roles]"), "analyst"),
 		chromedp.Click(chromedp.CSS(row+" [data-test=change-roles] button")),
 	)
-	consoletest.WaitFor(t, tab, `document.querySelector('`+row+` [data-test=member-roles]').textContent.trim() === "analyst"`)
+	consoletest.WaitFor(t, tab, `document.querySelector('`+row+` [data-test=member-roles]').textContent.trim() === "Analyst"`)
 
 	tab.Run(t, chromedp.Navigate(b.URL+"/console/audit"), chromedp.WaitVisible(chromedp.CSS("[data-test=audit-row]")))
 	actions := browsertest.Get(t, tab, chromedp.Evaluate[[]string](

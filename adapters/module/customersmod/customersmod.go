@@ -60,6 +60,7 @@ func Module() module.Module {
 		Surfaces:      surfaces,
 		API:           api,
 		Console:       pages,
+		Terms:         customersui.Terms,
 	}
 }
 

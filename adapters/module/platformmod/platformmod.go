@@ -57,6 +57,7 @@ func Module() module.Module {
 		Surfaces: surfaces,
 		API:      api,
 		Console:  pages,
+		Terms:    platformui.Terms,
 	}
 }
 
