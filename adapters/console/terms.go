@@ -1,8 +1,10 @@
 package console
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/engagehq/engage/domain/access"
 )
@@ -131,5 +133,28 @@ func (v *View) PermissionAreas() []PermissionArea {
 		}
 		out[i].Permissions = append(out[i].Permissions, PermissionTerm{Permission: string(p), Name: v.Term(TermPermission, string(p)), Help: help})
 	}
+	return out
+}
+
+// TermOption is a code with its name, for pickers.
+type TermOption struct{ Code, Name string }
+
+// TermsOf is every code of kind some module named, by name in the admin's language, for
+// pickers of enumerated values (the audit log's actions and target types). Keys with a
+// further part (perm.x:y.help) are not codes of their own.
+func (v *View) TermsOf(kind string) []TermOption {
+	var out []TermOption
+	if v == nil || v.srv == nil {
+		return nil
+	}
+	prefix := kind + "."
+	for k, name := range v.srv.terms[v.Lang] {
+		code, ok := strings.CutPrefix(k, prefix)
+		if !ok || strings.HasSuffix(code, ".help") {
+			continue
+		}
+		out = append(out, TermOption{Code: code, Name: name})
+	}
+	slices.SortFunc(out, func(a, b TermOption) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Code, b.Code)) })
 	return out
 }

@@ -71,6 +71,9 @@ type Shared struct {
 	CustomerDataLast []ports.CustomerData
 	// MemberSummaries fill the sections of a member's membership in the Mini Program.
 	MemberSummaries []ports.MemberSummaryProvider
+	// Names name the module's things by type and ID (its audit target types, "user" for
+	// admins), for the audit trail to show names rather than IDs.
+	Names ports.Namers
 }
 
 // Surfaces are the module's reactions, background work and change listeners.

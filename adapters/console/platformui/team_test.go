@@ -38,8 +38,8 @@ func TestInviteATeammateThenChangeRolesAndSeeItAudited(t *testing.T) {
 	tab.Run(t, chromedp.Navigate(b.URL+"/console/audit"), chromedp.WaitVisible(chromedp.CSS("[data-test=audit-row]")))
 	actions := browsertest.Get(t, tab, chromedp.Evaluate[[]string](
 		`Array.from(document.querySelectorAll("[data-test=audit-action]")).map(e => e.textContent.trim())`))
-	require.Contains(t, actions, "invitation.create")
-	require.Contains(t, actions, "membership.update")
+	require.Contains(t, actions, "Invited a member")
+	require.Contains(t, actions, "Changed a member's roles")
 
 	tab.Run(t, chromedp.Navigate(b.URL+"/console/audit?action=membership.update"), chromedp.Click(chromedp.CSS("[data-test=audit-row] a")),
 		chromedp.WaitVisible(chromedp.CSS("[data-test=diff]")))

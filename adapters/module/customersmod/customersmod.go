@@ -129,6 +129,7 @@ func services(k *module.Kernel) (module.Shared, error) {
 			customersdb.ActivityData{Activity: customersdb.Activity{}}, stages, customersdb.Tags{}},
 		// It evaluates the survivor of a merge once every module has moved its data.
 		CustomerDataLast: []ports.CustomerData{segs.CustomerData()},
+		Names:            customersdb.Names(),
 	}, nil
 }
 
