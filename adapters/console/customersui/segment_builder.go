@@ -59,7 +59,7 @@ func fieldOptions(lang string, defs []customer.AttributeDef, cat segment.Catalog
 		case strings.HasPrefix(f.Name, segment.AttributePrefix):
 			label = messages.T(lang, "segments.attribute") + " " + strings.TrimPrefix(f.Name, segment.AttributePrefix)
 		case strings.HasPrefix(f.Name, segment.ConsentPrefix):
-			label = messages.T(lang, "segments.consent") + " " + strings.TrimPrefix(f.Name, segment.ConsentPrefix)
+			label = messages.T(lang, "segments.consent") + " " + messages.T(lang, "consent."+strings.TrimPrefix(f.Name, segment.ConsentPrefix))
 		default:
 			label = messages.T(lang, "segments.field."+f.Name)
 		}
@@ -205,7 +205,7 @@ func (b *builder) showErrors(lang string, err error) bool {
 			continue
 		}
 		shown = true
-		msg := messages.T(lang, treeErrorKey(fe.Err)) + " (" + fe.Err.Error() + ")"
+		msg := messages.T(lang, treeErrorKey(fe.Err))
 		m := rowPath.FindStringSubmatch(fe.Field)
 		if m == nil {
 			b.Error = msg
