@@ -78,7 +78,7 @@ func TestMainPagesInChineseShowNamesNotCodes(t *testing.T) {
 
 	codes := []string{"customer.update", "customer.create", "segment.create", "api_key.create", "tenant.create", "role.save",
 		"membership.add", "lifecycle_recompute", "loyalty_operator", "store_staff", "custom:tasting", "marketing_sms",
-		"data_analysis", "cups:", "tea:", key.Token[:12]}
+		"data_analysis", "cups:", "tea:", "standard", key.Token[:12]}
 	for _, p := range access.Permissions() {
 		codes = append(codes, string(p))
 	}

@@ -31,7 +31,7 @@ var Terms = console.Terms{
 		"job.lifecycle_recompute": "生命周期任务", "job.lifecycle_sweep": "生命周期定时任务",
 		"job.segments_refresh": "人群更新任务", "job.segments_sweep": "人群定时更新", "job.customer_erase": "个人信息删除任务",
 		"job.wechat_fan_tags_import": "粉丝标签导入任务", "job.subscriber.activity": "会员活跃度订阅",
-		"job.subscriber.lifecycle": "生命周期任务", "job.subscriber.segments": "人群与自动标签任务",
+		"job.subscriber.lifecycle": "生命周期阶段更新", "job.subscriber.segments": "人群与自动标签任务",
 	},
 	"en": {
 		"area.customers": "Customers", "area.events": "Customer events",
@@ -59,6 +59,6 @@ var Terms = console.Terms{
 		"job.lifecycle_recompute": "Lifecycle job", "job.lifecycle_sweep": "Lifecycle scheduled job",
 		"job.segments_refresh": "Segment refresh job", "job.segments_sweep": "Segment scheduled refresh", "job.customer_erase": "Erasure job",
 		"job.wechat_fan_tags_import": "Fan tag import job", "job.subscriber.activity": "Customer activity subscriber",
-		"job.subscriber.lifecycle": "Lifecycle job", "job.subscriber.segments": "Segments and auto-tags job",
+		"job.subscriber.lifecycle": "Lifecycle stage updates", "job.subscriber.segments": "Segments and auto-tags job",
 	},
 }

@@ -22,8 +22,9 @@ type auditView struct {
 	Filter  auditFilter
 	Next    string
 	Query   string
-	// Actions and TargetTypes are the filters' choices, by name.
-	Actions, TargetTypes []console.TermOption
+	// Actions, TargetTypes and Actors are the filters' choices, by name: actors are the
+	// brand's admins, its API keys and the jobs that change things by themselves.
+	Actions, TargetTypes, Actors []console.TermOption
 }
 
 // auditRow is a record as people read it: the action, the target and the actor by name.
@@ -113,6 +114,32 @@ func actorName(v *console.View, rec audit.Record, names map[string]map[string]st
 	return name
 }
 
+// actors are who may have made the brand's changes, for the audit log's filter: its admins by
+// name or email, its API keys by name, and the jobs.
+func (h *handlers) actors(r *http.Request) ([]console.TermOption, error) {
+	v := console.ViewOf(r)
+	members, err := h.d.Access.Members(r.Context(), v.Tenant.ID)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := h.d.APIKeys.List(r.Context(), v.Tenant.ID, ports.Page{Limit: 200})
+	if err != nil {
+		return nil, err
+	}
+	var out []console.TermOption
+	for _, m := range members {
+		name := m.Email
+		if m.Name != "" {
+			name = m.Name + " <" + m.Email + ">"
+		}
+		out = append(out, console.TermOption{Code: m.UserID.String(), Name: name})
+	}
+	for _, k := range keys {
+		out = append(out, console.TermOption{Code: k.ID.String(), Name: v.Term(console.TermActor, string(ports.ActorAPIKey)) + " " + k.Name})
+	}
+	return append(out, v.TermsOf(console.TermJob)...), nil
+}
+
 // shortID is the first part of an ID, enough to tell records apart.
 func shortID(id string) string {
 	if len(id) > 8 {
@@ -156,6 +183,10 @@ func (h *handlers) auditLog(w http.ResponseWriter, r *http.Request) {
 	}
 	out := auditView{View: v, Filter: f, Query: r.URL.RawQuery,
 		Actions: v.TermsOf(console.TermAction), TargetTypes: v.TermsOf(console.TermTarget)}
+	if out.Actors, err = h.actors(r); err != nil {
+		console.Internal(w, r, err)
+		return
+	}
 	if len(rs) > limit {
 		rs = rs[:limit]
 		out.Next = base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(rs[len(rs)-1].Seq, 10)))

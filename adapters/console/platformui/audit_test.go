@@ -108,5 +108,17 @@ func TestAuditLogNamesActionsTargetsAndActors(t *testing.T) {
 	require.Equal(t, "POS 收银台", consoletest.Text(t, tab, "dd[data-test=audit-actor]"))
 	require.Equal(t, "会员 "+renamed, consoletest.Text(t, tab, "dd[data-test=audit-target]"))
 	require.Contains(t, consoletest.Text(t, tab, "h1[data-test=audit-action]"), "修改会员资料")
+
+	// The actor filter offers the brand's keys, admins and jobs by name.
+	tab.Run(t, chromedp.Navigate(b.URL+"/console/audit"), chromedp.WaitVisible(chromedp.CSS("[data-test=audit-row]")))
+	options := browsertest.Get(t, tab, chromedp.Evaluate[[]string](
+		`Array.from(document.querySelectorAll("[data-test=audit-filters] select[name=actor] option")).map(o => o.textContent.trim())`))
+	require.Subset(t, options, []string{"API 密钥 POS 收银台", "owner@lotus.example", "生命周期任务"})
+	tab.Run(t, chromedp.SetValue(chromedp.CSS("[data-test=audit-filters] select[name=actor]"), key.Key.ID.String()),
+		chromedp.Click(chromedp.CSS("[data-test=audit-filters] button[type=submit]")))
+	consoletest.WaitFor(t, tab, `document.querySelectorAll("[data-test=audit-row]").length === 2`)
+	for _, r := range rows() {
+		require.Equal(t, "POS 收银台", r["actor"])
+	}
 	consoletest.NoJSErrors(t, tab)
 }
