@@ -98,7 +98,7 @@ func New(d Deps) *Server {
 		panic(err)
 	}
 	static, _ := fs.Sub(assets, "assets")
-	s.router.Use(securityHeaders(policy(d.KratosBrowserURL)))
+	s.router.Use(securityHeaders(policy(d.KratosBrowserURL)), s.recoverer)
 	s.router.Handle("/assets/*", http.StripPrefix("/assets/", http.FileServerFS(filesOnly{static})))
 	login := http.Handler(http.HandlerFunc(s.login))
 	if d.SignInLimit != nil {
