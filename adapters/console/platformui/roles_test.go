@@ -26,6 +26,7 @@ func TestRolesShowNamedPermissionsGroupedByArea(t *testing.T) {
 	points := browsertest.Get(t, tab, chromedp.Evaluate[[]string](
 		`Array.from(document.querySelectorAll("[data-test=perm-area][data-area=points] [data-test=perm-name]")).map(e => e.textContent.trim())`))
 	require.Equal(t, []string{"View points", "Earn and redeem points", "Adjust points"}, points)
+	require.Contains(t, consoletest.Text(t, tab, `[data-test=role-row][data-role=marketer] [data-test=role-grants]`), "View customers, Manage customers")
 	body := consoletest.Text(t, tab, "main")
 	require.NotContains(t, body, "tenant:read")
 	require.NotContains(t, body, "points:adjust")
@@ -46,6 +47,7 @@ func TestRolesShowNamedPermissionsGroupedByArea(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-test=role-row][data-role=store_manager]`)),
 	)
 	grants := consoletest.Text(t, tab, `[data-test=role-row][data-role=store_manager] [data-test=role-grants]`)
+	require.Contains(t, consoletest.Text(t, tab, `[data-test=role-row][data-role=marketer] [data-test=role-grants]`), "查看会员、管理会员")
 	require.Contains(t, grants, "查看会员")
 	require.Contains(t, grants, "手动调整积分")
 	body = consoletest.Text(t, tab, "main")
