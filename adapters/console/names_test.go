@@ -26,17 +26,22 @@ import (
 var goErrorFragments = []string{": no such host", "dial tcp", "sql:", "pq:", "SQLSTATE", "context deadline exceeded",
 	"connection refused", "<nil>", "%!", "map[", "unknown permission", "runtime error", "template error", "127.0.0.1:"}
 
+// englishWords are words of the console's English that a Chinese page must not show.
+var englishWords = []string{"Save", "Delete", "Edit", "Cancel", "Filter", "Customer", "Customers", "Segment", "Role", "Roles",
+	"Permissions", "Status", "Created", "Updated", "Action", "Target", "Actor", "Points", "Owner", "Marketer", "View", "Manage",
+	"Member", "Members", "Time", "Name", "Description", "Unknown", "Error", "Failed"}
+
 // showsCode reports whether text holds code as a word of its own: "customer.update" is not
 // in the webhook type "customer.updated", which integrators subscribe to by its name.
 func showsCode(text, code string) bool {
 	return regexp.MustCompile(`(^|[^a-z0-9_.:])` + regexp.QuoteMeta(code) + `($|[^a-z0-9_])`).MatchString(text)
 }
 
-// TestMainPagesInChineseShowNamesNotCodes renders the console's main pages in zh-CN, as a
+// TestMainPagesInChineseShowNamesNotCodes renders the console's main pages in en and zh-CN, as a
 // brand's CRM manager sees them, with data on each (a customer with consents and a custom
 // event whose fields have labels, a segment, a custom role, an API key's changes, a job's), and
 // fails on any permission, role, audit action, consent or event-type code, and on any Go
-// error fragment, in the visible text.
+// error fragment, in the visible text, and in zh-CN on words of the console's English.
 func TestMainPagesInChineseShowNamesNotCodes(t *testing.T) {
 	t.Parallel()
 	b, tn, tab := consoletest.SetupOwner(t)
@@ -86,8 +91,6 @@ func TestMainPagesInChineseShowNamesNotCodes(t *testing.T) {
 		codes = append(codes, k)
 	}
 
-	tab.Run(t, chromedp.Click(chromedp.CSS(`form.lang button[value="zh-CN"]`)))
-	consoletest.Settle(t, tab, `document.documentElement.lang === "zh-CN"`)
 	// The event types page is where a brand defines the codes its systems send: it shows them,
 	// beside their names; the API keys page tells keys apart by their prefixes.
 	pages := []struct{ path, ready, shows string }{
@@ -109,21 +112,32 @@ func TestMainPagesInChineseShowNamesNotCodes(t *testing.T) {
 		{"/console/settings/brand", "main", ""},
 		{"/console/customers/import", "main", ""},
 	}
-	for _, p := range pages {
-		tab.Run(t, chromedp.Navigate(b.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.ready)))
-		consoletest.Quiet(t, tab)
-		require.Equal(t, "zh-CN", browsertest.Get(t, tab, chromedp.Evaluate[string](`document.documentElement.lang`)), p.path)
-		text := browsertest.Get(t, tab, chromedp.Evaluate[string](`document.body.innerText`))
-		for _, code := range codes {
-			if code == p.shows {
-				continue
+	for _, lang := range []string{"en", "zh-CN"} {
+		if browsertest.Get(t, tab, chromedp.Evaluate[string](`document.documentElement.lang`)) != lang {
+			tab.Run(t, chromedp.Click(chromedp.CSS(`form.lang button[value="`+lang+`"]`)))
+			consoletest.Settle(t, tab, `document.documentElement.lang === "`+lang+`"`)
+		}
+		for _, p := range pages {
+			tab.Run(t, chromedp.Navigate(b.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.ready)))
+			consoletest.Quiet(t, tab)
+			require.Equal(t, lang, browsertest.Get(t, tab, chromedp.Evaluate[string](`document.documentElement.lang`)), p.path)
+			text := browsertest.Get(t, tab, chromedp.Evaluate[string](`document.body.innerText`))
+			for _, code := range codes {
+				if code == p.shows {
+					continue
+				}
+				require.Falsef(t, showsCode(text, code), "%s in %s shows the code %q:\n%s", p.path, lang, code, text)
 			}
-			require.Falsef(t, showsCode(text, code), "%s shows the code %q:\n%s", p.path, code, text)
+			for _, f := range goErrorFragments {
+				require.NotContainsf(t, text, f, "%s in %s shows a Go error fragment %q", p.path, lang, f)
+			}
+			if lang == "zh-CN" {
+				for _, w := range englishWords {
+					require.Falsef(t, showsCode(text, w), "%s in zh-CN shows the English %q:\n%s", p.path, w, text)
+				}
+			}
+			tab.Screenshot(t, lang+strings.ReplaceAll(strings.TrimPrefix(p.path, "/console"), "/", "-"))
 		}
-		for _, f := range goErrorFragments {
-			require.NotContainsf(t, text, f, "%s shows a Go error fragment %q", p.path, f)
-		}
-		tab.Screenshot(t, "zh"+strings.ReplaceAll(strings.TrimPrefix(p.path, "/console"), "/", "-"))
 	}
 	// What the page must show instead, on the customer's page.
 	tab.Run(t, chromedp.Navigate(b.URL+"/console/customers/"+c.ID.String()), chromedp.WaitVisible(chromedp.CSS("[data-test=timeline-item]")))
