@@ -16,7 +16,8 @@ const (
 // Actor is who makes a change and from where, as the audit trail records it.
 type Actor struct {
 	Kind ActorKind
-	// ID is the user's or key's ID; empty for the platform and the system.
+	// ID is the user's or key's ID, the job's kind for the system acting through a job; empty
+	// for the platform and the system otherwise.
 	ID string
 	// Label is what people recognise the actor by: an email or a key prefix.
 	Label     string
@@ -24,6 +25,10 @@ type Actor struct {
 	IP        string
 	UserAgent string
 }
+
+// JobActor is the system acting through the background job or subscriber of kind (a job's
+// kind, "lifecycle_recompute", "subscriber.segments"): the audit trail names the job.
+func JobActor(kind string) Actor { return Actor{Kind: ActorSystem, ID: kind, Label: kind} }
 
 type actorKey struct{}
 

@@ -54,6 +54,8 @@ type Deps struct {
 	Logger *slog.Logger
 	// Modules bring the pages, in order: their menu entries (after Order) and parts follow it.
 	Modules []Module
+	// Terms are every module's names for its codes (see Terms), pages or not.
+	Terms []Terms
 }
 
 // Server is the console.
@@ -63,6 +65,8 @@ type Server struct {
 	// menu is every module's entries, in order; parts are the modules' parts by slot.
 	menu  []menuEntry
 	parts map[Slot][]part
+	// terms are every module's terms, by language.
+	terms Terms
 
 	mu     sync.Mutex
 	nonces map[string]time.Time
@@ -79,7 +83,7 @@ const (
 const operatorPrefix = "/platform"
 
 // New builds the console from its modules, to be mounted at /console. A malformed module (a
-// route, menu entry or part without a gate, a message defined twice, a template that does not
+// route, menu entry or part without a gate, a message or term defined twice, a template that does not
 // parse) is a programming error that any test starting the console finds: New panics.
 func New(d Deps) *Server {
 	if d.Logger == nil {
@@ -90,8 +94,11 @@ func New(d Deps) *Server {
 	if err != nil {
 		panic(err)
 	}
+	if s.terms, err = mergeTerms(d.Terms); err != nil {
+		panic(err)
+	}
 	static, _ := fs.Sub(assets, "assets")
-	s.router.Use(securityHeaders(policy(d.KratosBrowserURL)))
+	s.router.Use(securityHeaders(policy(d.KratosBrowserURL)), s.recoverer)
 	s.router.Handle("/assets/*", http.StripPrefix("/assets/", http.FileServerFS(filesOnly{static})))
 	login := http.Handler(http.HandlerFunc(s.login))
 	if d.SignInLimit != nil {

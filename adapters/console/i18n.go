@@ -22,15 +22,26 @@ func (m Messages) T(lang, key string) string {
 	return key
 }
 
+// TOr is key's message in lang, or fallback's when no message has key: for keys made from a
+// code (a provider's problem, a field's name) that a new code may outrun, so that the page
+// says something in the admin's language rather than the key.
+func (m Messages) TOr(lang, key, fallback string) string {
+	if s := m.T(lang, key); s != key {
+		return s
+	}
+	return m.T(lang, fallback)
+}
+
 // FieldErrors puts a message in lang into form for every field error of err (fielderr.All),
 // under the input the error names, keyed prefix and the field's first part ("customers.bad_" +
-// "address" for "address.postcode"). It reports whether err named any field.
+// "address" for "address.postcode"), or the console's "this value is not valid" for a field
+// the module has no message for. It reports whether err named any field.
 func (m Messages) FieldErrors(lang string, err error, prefix string, form map[string]string) bool {
 	fes := fielderr.All(err)
 	for _, fe := range fes {
 		first, _, _ := strings.Cut(fe.Field, ".")
 		first, _, _ = strings.Cut(first, "[")
-		form[fe.Field] = m.T(lang, prefix+first)
+		form[fe.Field] = m.TOr(lang, prefix+first, "form.invalid")
 	}
 	return len(fes) > 0
 }
@@ -65,9 +76,9 @@ var messages = Messages{
 		"nav.switch": "切换品牌", "nav.logout": "退出登录",
 		"login.title": "登录", "login.local_help": "开发环境：用下面的命令获取一次性登录链接（15 分钟内有效，仅可使用一次）。",
 		"login.disabled": "请通过品牌的身份服务登录。", "login.invalid_link": "登录链接无效、已过期或已被使用。",
-		"form.name": "名称", "form.email": "邮箱", "form.save": "保存",
+		"form.name": "名称", "form.email": "邮箱", "form.save": "保存", "form.invalid": "此项的值无效。",
 		"form.name_length": "名称须为 1–100 个字符，不能包含改变文字方向的字符。", "form.already_submitted": "该表单已提交过，未重复执行。",
-		"list.filter":      "筛选",
+		"list.filter": "筛选", "list.sep": "、",
 		"list.next":        "下一页",
 		"error.signed_out": "登录已过期，请重新登录。", "error.email_unverified": "请先验证邮箱后再登录。",
 		"error.csrf": "页面已过期，请刷新后重试。", "error.no_brand": "你不是任何品牌的成员。", "error.suspended": "该品牌账号已停用。",
@@ -96,9 +107,9 @@ var messages = Messages{
 		"nav.switch": "Switch brand", "nav.logout": "Sign out",
 		"login.title": "Sign in", "login.local_help": "Development: get a one-time sign-in link (valid 15 minutes, single use) with:",
 		"login.disabled": "Sign in through your brand's identity service.", "login.invalid_link": "This sign-in link is invalid, expired or already used.",
-		"form.name": "Name", "form.email": "Email", "form.save": "Save",
+		"form.name": "Name", "form.email": "Email", "form.save": "Save", "form.invalid": "This value is not valid.",
 		"form.name_length": "Names are 1–100 characters, without characters that change the direction of text.", "form.already_submitted": "This form was already submitted; nothing was done twice.",
-		"list.filter":      "Filter",
+		"list.filter": "Filter", "list.sep": ", ",
 		"list.next":        "Next page",
 		"error.signed_out": "Your session has ended; sign in again.", "error.email_unverified": "Verify your email address, then sign in again.",
 		"error.csrf": "This page is stale; reload it and try again.", "error.no_brand": "You are not a member of any brand.", "error.suspended": "This brand's account is suspended.",

@@ -88,36 +88,43 @@ func parsePages(fsys fs.FS, m Messages, funcs template.FuncMap) (*pages, error) 
 // render writes page name; pages that stand alone (sign-in, error) define "page", the others
 // "content" inside the layout.
 func (p *pages) render(w io.Writer, name string, data any) {
-	p.renderBlock(w, name, "page", data)
+	if err := p.renderBlock(w, name, "page", data); err != nil {
+		// The console's own pages parse and run with their data, which tests hold them to.
+		if rw, ok := w.(http.ResponseWriter); ok {
+			http.Error(rw, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		}
+	}
 }
 
-// renderBlock writes one named block of a page, for htmx fragments.
-func (p *pages) renderBlock(w io.Writer, name, block string, data any) {
+// renderBlock writes one named block of a page, for htmx fragments. Nothing is written when it
+// fails: the caller answers instead.
+func (p *pages) renderBlock(w io.Writer, name, block string, data any) error {
 	t, ok := p.sets[name]
 	if !ok {
 		panic("console: no page " + name)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, block, data); err != nil {
-		if rw, ok := w.(http.ResponseWriter); ok {
-			http.Error(rw, "template error", http.StatusInternalServerError)
-		}
-		return
+		return fmt.Errorf("console: page %s, block %s: %w", name, block, err)
 	}
 	if rw, ok := w.(http.ResponseWriter); ok && rw.Header().Get("Content-Type") == "" {
 		rw.Header().Set("Content-Type", "text/html; charset=utf-8")
 	}
 	_, _ = buf.WriteTo(w)
+	return nil
 }
 
-// Render writes page (a template of the module serving r) in the layout.
+// Render writes page (a template of the module serving r) in the layout. A page that fails to
+// render answers as Internal does: the admin's language and the request ID, the error logged.
 func Render(w http.ResponseWriter, r *http.Request, page string, data any) {
-	ViewOf(r).module.pages.render(w, page, data)
+	RenderBlock(w, r, page, "page", data)
 }
 
 // RenderBlock writes one block of page (a template of the module serving r), for htmx fragments.
 func RenderBlock(w http.ResponseWriter, r *http.Request, page, block string, data any) {
-	ViewOf(r).module.pages.renderBlock(w, page, block, data)
+	if err := ViewOf(r).module.pages.renderBlock(w, page, block, data); err != nil {
+		Internal(w, r, err)
+	}
 }
 
 // errNoBlock is a Fragment of a block the module's partials do not define.

@@ -3,6 +3,7 @@ package console
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -47,6 +48,23 @@ func Logger(r *http.Request) *slog.Logger { return ViewOf(r).srv.d.Logger }
 func (s *Server) internal(w http.ResponseWriter, r *http.Request, err error) {
 	s.d.Logger.ErrorContext(r.Context(), "console", "path", r.URL.Path, "request_id", r.Header.Get("X-Request-ID"), "error", err)
 	Fail(w, r, http.StatusInternalServerError, messages.T(language(r), "error.internal")+" "+r.Header.Get("X-Request-ID"))
+}
+
+// recoverer answers a handler's panic as Internal does, in the admin's language with the
+// request ID, rather than leaving the answer to the API's outer recovery, which speaks
+// problem+json in English.
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.internal(w, r, fmt.Errorf("panic: %v", v))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
 }
 
 // Redirect sends the browser on, as htmx expects for its requests and as browsers expect otherwise.

@@ -110,3 +110,18 @@ func (k *Kernel) MemberSummaries() []ports.MemberSummaryProvider {
 	}
 	return out
 }
+
+// Names returns every module's namers by the type they name. It is complete once every
+// module's Services ran; two modules naming one type is a wiring mistake and panics.
+func (k *Kernel) Names() ports.Namers {
+	out := ports.Namers{}
+	for _, s := range k.shared {
+		for kind, f := range s.Names {
+			if _, dup := out[kind]; dup {
+				panic(fmt.Sprintf("module: two modules name %q", kind))
+			}
+			out[kind] = f
+		}
+	}
+	return out
+}

@@ -47,6 +47,12 @@ type Module struct {
 	// Console returns the module's console pages, menu entries and messages over its services;
 	// nil for a module without pages.
 	Console func(k *Kernel) console.Module
+	// Terms name the module's codes in the console's languages, for every module's pages: each
+	// of its Permissions (perm.<permission>, perm.<permission>.help) and their areas
+	// (area.<resource>), its audit actions (action.<action>) and target types (target.<type>),
+	// and the jobs and subscribers that change things by themselves (job.<kind>). A module
+	// without pages has them too, so that the platform's pages show its names.
+	Terms console.Terms
 }
 
 // SegmentFields are segment fields a module declares.
@@ -65,6 +71,9 @@ type Shared struct {
 	CustomerDataLast []ports.CustomerData
 	// MemberSummaries fill the sections of a member's membership in the Mini Program.
 	MemberSummaries []ports.MemberSummaryProvider
+	// Names name the module's things by type and ID (its audit target types, "user" for
+	// admins), for the audit trail to show names rather than IDs.
+	Names ports.Namers
 }
 
 // Surfaces are the module's reactions, background work and change listeners.

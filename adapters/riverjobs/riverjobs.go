@@ -130,8 +130,11 @@ type worker[A ports.JobArgs] struct {
 	timeout time.Duration
 }
 
-// Work implements river.Worker.
-func (w *worker[A]) Work(ctx context.Context, job *river.Job[A]) error { return w.work(ctx, job.Args) }
+// Work implements river.Worker. The job acts as the system, named by its kind, so that what
+// it changes is audited as the job's doing (ports.JobActor).
+func (w *worker[A]) Work(ctx context.Context, job *river.Job[A]) error {
+	return w.work(ports.WithActor(ctx, ports.JobActor(job.Kind)), job.Args)
+}
 
 // Timeout implements river.Worker.
 func (w *worker[A]) Timeout(*river.Job[A]) time.Duration { return w.timeout }

@@ -63,15 +63,14 @@ var mergeFields = []struct {
 		a := c.Address
 		return strings.TrimSpace(strings.Join([]string{a.Province, a.City, a.District, a.Line, a.Postcode}, " "))
 	}},
-	{"consents", "customers.consents", func(c customer.Customer, _ *console.View) string {
+	{"consents", "customers.consents", func(c customer.Customer, v *console.View) string {
 		var on []string
-		for k, v := range c.Consents {
-			if v {
-				on = append(on, k)
+		for _, k := range customer.Consents {
+			if c.Consents[k] {
+				on = append(on, messages.T(v.Lang, "consent."+k))
 			}
 		}
-		slices.Sort(on)
-		return strings.Join(on, ", ")
+		return strings.Join(on, messages.T(v.Lang, "list.sep"))
 	}},
 	{"since", "customers.since", func(c customer.Customer, v *console.View) string { return v.Day(c.CreatedAt) }},
 }

@@ -66,13 +66,14 @@ func when(v *console.View, t *time.Time) string {
 	return v.Time(t)
 }
 
-func itemOf(v *console.View, e event.Event, labels map[string]string) timelineItem {
+func itemOf(v *console.View, e event.Event, custom map[string]event.CustomType) timelineItem {
 	it := timelineItem{ID: e.ID, Type: e.Type, ChannelKey: e.Channel, Icon: typeIcons[e.Type], Label: messages.T(v.Lang, "timeline.type_"+e.Type),
 		Channel: messages.T(v.Lang, "timeline.channel_"+e.Channel), When: when(v, &e.OccurredAt), Store: e.Store}
+	ct, isCustom := custom[e.Type]
 	if key, ok := event.CustomKey(e.Type); ok {
 		it.Icon, it.Label = "⭐", key
-		if l := labels[e.Type]; l != "" {
-			it.Label = l
+		if ct.Label != "" {
+			it.Label = ct.Label
 		}
 	}
 	if e.AmountFen != nil {
@@ -95,9 +96,26 @@ func itemOf(v *console.View, e event.Event, labels map[string]string) timelineIt
 	sort.Strings(keys)
 	for _, k := range keys {
 		raw, _ := json.Marshal(e.Payload[k])
-		it.Details = append(it.Details, k+": "+strings.Trim(string(raw), `"`))
+		it.Details = append(it.Details, fieldLabel(v, ct, isCustom, k)+": "+strings.Trim(string(raw), `"`))
 	}
 	return it
+}
+
+// fieldLabel is the name of a payload field: a custom type's field by its label, a built-in
+// type's by its message where it has one, else its key.
+func fieldLabel(v *console.View, ct event.CustomType, custom bool, key string) string {
+	if custom {
+		for _, f := range ct.Fields {
+			if f.Key == key && f.Label != "" {
+				return f.Label
+			}
+		}
+		return key
+	}
+	if s := messages.T(v.Lang, "timeline.field_"+key); s != "timeline.field_"+key {
+		return s
+	}
+	return key
 }
 
 // customerTimeline serves the activity section of a customer's page (loaded once the page is
@@ -121,7 +139,7 @@ func (h *handlers) customerTimeline(w http.ResponseWriter, r *http.Request) {
 		console.Internal(w, r, err)
 		return
 	}
-	labels := map[string]string{}
+	custom := map[string]event.CustomType{}
 	for _, t := range event.Types {
 		out.Types = append(out.Types, option{t, messages.T(v.Lang, "timeline.type_"+t)})
 	}
@@ -130,7 +148,7 @@ func (h *handlers) customerTimeline(w http.ResponseWriter, r *http.Request) {
 		if label == "" {
 			label = t.Key
 		}
-		labels[t.Name()] = label
+		custom[t.Name()] = t
 		out.Types = append(out.Types, option{t.Name(), label})
 	}
 	for _, c := range event.Channels {
@@ -154,7 +172,7 @@ func (h *handlers) customerTimeline(w http.ResponseWriter, r *http.Request) {
 		out.MoreURL = "/console/customers/" + id.String() + "/timeline?" + more.Encode()
 	}
 	for _, e := range evs {
-		out.Items = append(out.Items, itemOf(v, e, labels))
+		out.Items = append(out.Items, itemOf(v, e, custom))
 	}
 	if q.Get("part") == "list" {
 		console.RenderBlock(w, r, "customer", "timeline-list", out)

@@ -3,11 +3,13 @@ package platformui
 import (
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/adapters/console"
 	"github.com/engagehq/engage/domain/platform/audit"
@@ -16,10 +18,134 @@ import (
 
 type auditView struct {
 	*console.View
-	Records []audit.Record
+	Records []auditRow
 	Filter  auditFilter
 	Next    string
 	Query   string
+	// Actions, TargetTypes and Actors are the filters' choices, by name: actors are the
+	// brand's admins, its API keys and the jobs that change things by themselves.
+	Actions, TargetTypes, Actors []console.TermOption
+}
+
+// auditRow is a record as people read it: the action, the target and the actor by name.
+type auditRow struct {
+	audit.Record
+	ActionName, TargetTypeName, TargetName, ActorName string
+}
+
+// singletons are target types of which a brand has one, whose ID names nothing.
+var singletons = map[string]bool{"customer_attributes": true, "customers": true, "lifecycle_settings": true, "points_settings": true}
+
+// actorTypes are the types namers name an actor of each kind by.
+var actorTypes = map[string]string{string(ports.ActorUser): "user", string(ports.ActorAPIKey): "api_key", string(ports.ActorCustomer): "customer"}
+
+// names names what rs refer to, with one query per type for all of them (audit.Service.Names).
+func (h *handlers) names(r *http.Request, rs []audit.Record) ([]auditRow, error) {
+	v := console.ViewOf(r)
+	refs := map[string][]string{}
+	for _, rec := range rs {
+		if rec.TargetID != "" {
+			refs[rec.TargetType] = append(refs[rec.TargetType], rec.TargetID)
+		}
+		if kind, ok := actorTypes[rec.ActorKind]; ok && rec.ActorID != "" {
+			refs[kind] = append(refs[kind], rec.ActorID)
+		}
+	}
+	names, err := h.d.Audit.Names(r.Context(), v.Tenant.ID, refs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]auditRow, len(rs))
+	for i, rec := range rs {
+		out[i] = auditRow{Record: rec, ActionName: v.Term(console.TermAction, rec.Action),
+			TargetTypeName: v.Term(console.TermTarget, rec.TargetType),
+			TargetName:     targetName(v, rec, names[rec.TargetType][rec.TargetID]), ActorName: actorName(v, rec, names)}
+	}
+	return out, nil
+}
+
+// targetName is what rec's target is called: the name its module gives it, a built-in role's or
+// a channel's name, a key that is a name itself (a tag, a custom role); for a target that no
+// longer exists, a short ID.
+func targetName(v *console.View, rec audit.Record, named string) string {
+	switch {
+	case named != "":
+		return named
+	case singletons[rec.TargetType]:
+		return ""
+	case rec.TargetType == "role":
+		return v.RoleName(rec.TargetID)
+	case rec.TargetType == "channel":
+		return messages.T(v.Lang, "channels."+rec.TargetID)
+	}
+	if _, err := uuid.Parse(rec.TargetID); err == nil {
+		return messages.T(v.Lang, "audit.gone") + " " + shortID(rec.TargetID)
+	}
+	return rec.TargetID
+}
+
+// actorName is who made rec's change: the admin's name or email, the API key's name, the
+// customer's name, the job's name for the system, the platform operator.
+func actorName(v *console.View, rec audit.Record, names map[string]map[string]string) string {
+	if kind, ok := actorTypes[rec.ActorKind]; ok {
+		if n := names[kind][rec.ActorID]; n != "" {
+			if rec.ActorKind == string(ports.ActorCustomer) {
+				return fmt.Sprintf(messages.T(v.Lang, "audit.by_customer"), n)
+			}
+			return n
+		}
+	}
+	switch rec.ActorKind {
+	case string(ports.ActorUser):
+		if rec.ActorLabel != "" {
+			return rec.ActorLabel // the admin's email, as signed in
+		}
+	case string(ports.ActorSystem):
+		if rec.ActorID != "" {
+			return v.TermOr(console.TermJob, rec.ActorID, v.Term(console.TermActor, rec.ActorKind))
+		}
+	case string(ports.ActorPlatform):
+		return v.Term(console.TermActor, rec.ActorKind)
+	}
+	name := v.Term(console.TermActor, rec.ActorKind)
+	if rec.ActorID != "" {
+		name += " " + shortID(rec.ActorID)
+	}
+	return name
+}
+
+// actors are who may have made the brand's changes, for the audit log's filter: its admins by
+// name or email, its API keys by name, and the jobs.
+func (h *handlers) actors(r *http.Request) ([]console.TermOption, error) {
+	v := console.ViewOf(r)
+	members, err := h.d.Access.Members(r.Context(), v.Tenant.ID)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := h.d.APIKeys.List(r.Context(), v.Tenant.ID, ports.Page{Limit: 200})
+	if err != nil {
+		return nil, err
+	}
+	var out []console.TermOption
+	for _, m := range members {
+		name := m.Email
+		if m.Name != "" {
+			name = m.Name + " <" + m.Email + ">"
+		}
+		out = append(out, console.TermOption{Code: m.UserID.String(), Name: name})
+	}
+	for _, k := range keys {
+		out = append(out, console.TermOption{Code: k.ID.String(), Name: v.Term(console.TermActor, string(ports.ActorAPIKey)) + " " + k.Name})
+	}
+	return append(out, v.TermsOf(console.TermJob)...), nil
+}
+
+// shortID is the first part of an ID, enough to tell records apart.
+func shortID(id string) string {
+	if len(id) > 8 {
+		return id[:8]
+	}
+	return id
 }
 
 type auditFilter struct {
@@ -55,12 +181,20 @@ func (h *handlers) auditLog(w http.ResponseWriter, r *http.Request) {
 		console.Internal(w, r, err)
 		return
 	}
-	out := auditView{View: v, Filter: f, Query: r.URL.RawQuery}
+	out := auditView{View: v, Filter: f, Query: r.URL.RawQuery,
+		Actions: v.TermsOf(console.TermAction), TargetTypes: v.TermsOf(console.TermTarget)}
+	if out.Actors, err = h.actors(r); err != nil {
+		console.Internal(w, r, err)
+		return
+	}
 	if len(rs) > limit {
 		rs = rs[:limit]
 		out.Next = base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(rs[len(rs)-1].Seq, 10)))
 	}
-	out.Records = rs
+	if out.Records, err = h.names(r, rs); err != nil {
+		console.Internal(w, r, err)
+		return
+	}
 	block := "page"
 	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") == "records" {
 		block = "records"
@@ -70,7 +204,7 @@ func (h *handlers) auditLog(w http.ResponseWriter, r *http.Request) {
 
 type auditRecordView struct {
 	*console.View
-	Record audit.Record
+	Record auditRow
 }
 
 func (h *handlers) auditRecord(w http.ResponseWriter, r *http.Request) {
@@ -89,7 +223,12 @@ func (h *handlers) auditRecord(w http.ResponseWriter, r *http.Request) {
 		console.Internal(w, r, err)
 		return
 	}
-	console.Render(w, r, "audit_record", auditRecordView{View: v, Record: rec})
+	rows, err := h.names(r, []audit.Record{rec})
+	if err != nil {
+		console.Internal(w, r, err)
+		return
+	}
+	console.Render(w, r, "audit_record", auditRecordView{View: v, Record: rows[0]})
 }
 
 func (h *handlers) auditExport(w http.ResponseWriter, r *http.Request) {

@@ -133,7 +133,7 @@ func (h *handlers) saveChannel(w http.ResponseWriter, r *http.Request) {
 		if key == "value" {
 			key = "secret"
 		}
-		form.Errors[key] = messages.T(v.Lang, "channels.bad_"+key)
+		form.Errors[key] = messages.TOr(v.Lang, "channels.bad_"+key, "form.invalid")
 	}
 	if len(form.Errors) > 0 {
 		w.WriteHeader(http.StatusUnprocessableEntity)
@@ -184,7 +184,7 @@ func (h *handlers) testChannel(w http.ResponseWriter, r *http.Request) {
 
 // testText says in lang what a failed test found: the problem, and the provider's code.
 func testText(lang string, r channels.TestResult) string {
-	text := messages.T(lang, "channels.problem_"+r.Problem)
+	text := messages.TOr(lang, "channels.problem_"+r.Problem, "channels.problem_failed")
 	if r.Provider != "" {
 		text += " (" + r.Provider + " " + r.Code + ")"
 	}

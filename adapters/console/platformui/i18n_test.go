@@ -7,6 +7,7 @@ import (
 
 	"github.com/engagehq/engage/application/platform/channels"
 	"github.com/engagehq/engage/domain/platform/webhook"
+	"github.com/engagehq/engage/tenants"
 )
 
 // Templates build these keys from values, which the template scan cannot see.
@@ -48,6 +49,16 @@ func TestEveryChannelTestProblemIsTranslated(t *testing.T) {
 	for _, lang := range []string{"zh-CN", "en"} {
 		for _, p := range channels.Problems {
 			require.Containsf(t, messages[lang], "channels.problem_"+p, "%s lacks %s", lang, p)
+		}
+	}
+}
+
+// The dashboard and the operator's list name each plan.
+func TestEveryPlanIsNamed(t *testing.T) {
+	t.Parallel()
+	for _, lang := range []string{"zh-CN", "en"} {
+		for _, p := range tenants.Plans {
+			require.Containsf(t, messages[lang], "plan."+p, "%s lacks plan %s", lang, p)
 		}
 	}
 }

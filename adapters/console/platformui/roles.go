@@ -3,6 +3,7 @@ package platformui
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -13,17 +14,26 @@ import (
 	"github.com/engagehq/engage/ports"
 )
 
+// roleRow is one role as the roles page shows it: its name (a built-in role's term, a custom
+// role's own), what it is for, and what it grants, by area.
 type roleRow struct {
-	Name, Description string
-	Builtin           bool
-	Permissions       []string
+	Key, Name, Description string
+	Builtin                bool
+	Areas                  []roleArea
+}
+
+// roleArea is the permissions a role holds in one area, by name.
+type roleArea struct {
+	Name        string
+	Permissions []string
 }
 
 type rolesView struct {
 	*console.View
-	Roles       []roleRow
-	Permissions []string
-	Form        roleForm
+	Roles []roleRow
+	// Areas are the permission catalogue by area, for the form's grouped checkboxes.
+	Areas []console.PermissionArea
+	Form  roleForm
 }
 
 type roleForm struct {
@@ -32,10 +42,19 @@ type roleForm struct {
 	Errors            map[string]string
 }
 
-func permNames(ps []access.Permission) []string {
-	out := make([]string, len(ps))
-	for i, p := range ps {
-		out[i] = string(p)
+// grantsOf is what held grants, area by area in the catalogue's order, named.
+func grantsOf(areas []console.PermissionArea, held []access.Permission) []roleArea {
+	var out []roleArea
+	for _, a := range areas {
+		ra := roleArea{Name: a.Name}
+		for _, p := range a.Permissions {
+			if slices.Contains(held, access.Permission(p.Permission)) {
+				ra.Permissions = append(ra.Permissions, p.Name)
+			}
+		}
+		if len(ra.Permissions) > 0 {
+			out = append(out, ra)
+		}
 	}
 	return out
 }
@@ -51,12 +70,13 @@ func (h *handlers) renderRoles(w http.ResponseWriter, r *http.Request, block str
 		console.Internal(w, r, err)
 		return
 	}
-	out := rolesView{View: v, Permissions: permNames(access.Permissions()), Form: form}
+	out := rolesView{View: v, Areas: v.PermissionAreas(), Form: form}
 	for _, b := range access.BuiltinRoles {
-		out.Roles = append(out.Roles, roleRow{Name: b.String(), Builtin: true, Permissions: permNames(access.BuiltinGrants(b))})
+		out.Roles = append(out.Roles, roleRow{Key: b.String(), Name: v.RoleName(b.String()), Builtin: true,
+			Description: v.TermOr(console.TermRole, b.String()+".help", ""), Areas: grantsOf(out.Areas, access.BuiltinGrants(b))})
 	}
 	for _, c := range custom {
-		out.Roles = append(out.Roles, roleRow{Name: c.Name, Description: c.Description, Permissions: permNames(c.Permissions)})
+		out.Roles = append(out.Roles, roleRow{Key: c.Name, Name: c.Name, Description: c.Description, Areas: grantsOf(out.Areas, c.Permissions)})
 	}
 	console.RenderBlock(w, r, "roles", block, out)
 }

@@ -60,6 +60,7 @@ func Module() module.Module {
 		Surfaces:      surfaces,
 		API:           api,
 		Console:       pages,
+		Terms:         customersui.Terms,
 	}
 }
 
@@ -128,6 +129,7 @@ func services(k *module.Kernel) (module.Shared, error) {
 			customersdb.ActivityData{Activity: customersdb.Activity{}}, stages, customersdb.Tags{}},
 		// It evaluates the survivor of a merge once every module has moved its data.
 		CustomerDataLast: []ports.CustomerData{segs.CustomerData()},
+		Names:            customersdb.Names(),
 	}, nil
 }
 

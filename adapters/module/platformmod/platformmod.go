@@ -57,6 +57,7 @@ func Module() module.Module {
 		Surfaces: surfaces,
 		API:      api,
 		Console:  pages,
+		Terms:    platformui.Terms,
 	}
 }
 
@@ -64,7 +65,7 @@ func Module() module.Module {
 func services(k *module.Kernel) (module.Shared, error) {
 	cfg, db := k.Config, k.DB
 	module.Provide(k, tenancy.NewService(tenancy.Deps{Tx: db, Tenants: k.Tenants, Audit: k.Audit, Notifier: k.Notifier, Logos: platformdb.Logos{}}))
-	module.Provide(k, audit.NewService(audit.Deps{Tx: db, Reader: platformdb.AuditLog{}, Tenants: k.Tenants}))
+	module.Provide(k, audit.NewService(audit.Deps{Tx: db, Reader: platformdb.AuditLog{}, Tenants: k.Tenants, Names: k.Names}))
 	authorizer, err := casbinauth.New(db, platformdb.Roles{})
 	if err != nil {
 		return module.Shared{}, err
@@ -133,7 +134,7 @@ func services(k *module.Kernel) (module.Shared, error) {
 		Alerts: webhooks.Alerts{Mail: channelsSvc, Admins: accessSvc, Email: smtp.Sender{TLSConfig: cfg.SMTPTLS, AllowPrivate: !cfg.Production}},
 	}))
 	// The webhook log keeps copies of the profiles sent.
-	return module.Shared{CustomerData: []ports.CustomerData{platformdb.WebhookData{}}}, nil
+	return module.Shared{CustomerData: []ports.CustomerData{platformdb.WebhookData{}}, Names: platformdb.Names()}, nil
 }
 
 // surfaces are the platform's subscriber (webhooks), jobs and change listeners.

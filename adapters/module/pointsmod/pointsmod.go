@@ -8,6 +8,7 @@ package pointsmod
 import (
 	"time"
 
+	"github.com/engagehq/engage/adapters/console/pointsui"
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/adapters/httpapi/pointsapi"
 	"github.com/engagehq/engage/adapters/module"
@@ -41,7 +42,9 @@ func Module() module.Module {
 		Services: services,
 		Surfaces: surfaces,
 		API:      func(k *module.Kernel) httpapi.Module { return pointsapi.New(module.Get[*points.Service](k)) },
-		// No console pages yet: they come in a later slice.
+		// No console pages yet: they come in a later slice. Its codes are named on the
+		// platform's pages (roles, audit).
+		Terms: pointsui.Terms,
 	}
 }
 

@@ -96,6 +96,12 @@ func (g *gadgets) module() module.Module {
 				}}}}, nil
 		},
 		API: func(k *module.Kernel) httpapi.Module { return gadgetAPI{g: g, k: k} },
+		Terms: console.Terms{
+			"zh-CN": {"area.gadgets": "小工具", "perm.gadgets:read": "查看小工具", "perm.gadgets:read.help": "查看做过的小工具。",
+				"perm.gadgets:write": "制作小工具", "perm.gadgets:write.help": "制作新的小工具。"},
+			"en": {"area.gadgets": "Gadgets", "perm.gadgets:read": "View gadgets", "perm.gadgets:read.help": "See the gadgets made.",
+				"perm.gadgets:write": "Make gadgets", "perm.gadgets:write.help": "Make new gadgets."},
+		},
 		Console: func(*module.Kernel) console.Module {
 			return console.Module{
 				Name:     "gadgets",
@@ -214,8 +220,8 @@ func TestAModuleAppendedToTheListWorksEndToEnd(t *testing.T) {
 		t.Fatal("no session cookie")
 		return ""
 	}
-	page := func(cookie string) (int, string) {
-		req, err := http.NewRequest(http.MethodGet, srv.URL+"/console/gadgets", nil)
+	pageAt := func(path, cookie string) (int, string) {
+		req, err := http.NewRequest(http.MethodGet, srv.URL+path, nil)
 		require.NoError(t, err)
 		req.Header.Set("Cookie", cookie)
 		req.Header.Set("Accept-Language", "zh-CN")
@@ -226,6 +232,7 @@ func TestAModuleAppendedToTheListWorksEndToEnd(t *testing.T) {
 		require.NoError(t, err)
 		return resp.StatusCode, string(body)
 	}
+	page := func(cookie string) (int, string) { return pageAt("/console/gadgets", cookie) }
 	status, body := page(cookie("analyst@lotus.example", access.RoleAnalyst))
 	require.Equal(t, http.StatusOK, status, body)
 	require.Contains(t, body, `<p data-test="gadgets">莲花茶饮</p>`)
@@ -234,4 +241,13 @@ func TestAModuleAppendedToTheListWorksEndToEnd(t *testing.T) {
 	status, body = page(cookie("staff@lotus.example", access.RoleStoreStaff))
 	require.Equal(t, http.StatusForbidden, status)
 	require.NotContains(t, body, `data-test="gadgets"`)
+
+	// The platform's roles page names its permissions, in their own area, as the module named
+	// them: no shared file names them.
+	status, body = pageAt("/console/roles", cookie("owner@lotus.example", access.RoleOwner))
+	require.Equal(t, http.StatusOK, status, body)
+	require.Contains(t, body, `data-area="gadgets"><legend>小工具</legend>`)
+	require.Contains(t, body, "查看小工具")
+	require.Contains(t, body, "制作新的小工具。")
+	require.NotContains(t, body, ">gadgets:read<")
 }

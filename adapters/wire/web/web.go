@@ -56,6 +56,7 @@ func Handler(a *wire.App, o Options) http.Handler {
 		CSRFKey: csrfKey[:], SecureCookies: a.Config.Production, Logger: a.Config.Logger,
 		SignInLimit: func(h http.Handler) http.Handler { return limiter.ByIP(o.SignInLimits.Default, h) },
 		Modules:     ConsoleModules(a),
+		Terms:       ConsoleTerms(a),
 	})
 	return secureHeaders(a.Config.Production, httpapi.New(httpapi.Deps{
 		Modules: append(APIModules(a), o.Extra...),
@@ -107,6 +108,15 @@ func ConsoleModules(a *wire.App) []console.Module {
 		if m.Console != nil {
 			out = append(out, m.Console(a.Kernel))
 		}
+	}
+	return out
+}
+
+// ConsoleTerms are every module's names for its codes, in module order.
+func ConsoleTerms(a *wire.App) []console.Terms {
+	out := make([]console.Terms, 0, len(a.Modules))
+	for _, m := range a.Modules {
+		out = append(out, m.Terms)
 	}
 	return out
 }

@@ -21,6 +21,9 @@ type Deps struct {
 	Tx      ports.Transactor
 	Reader  ports.AuditReader
 	Tenants *tenants.Directory
+	// Names are every module's namers, asked when names are wanted (modules built after the
+	// platform add theirs); nil names nothing.
+	Names func() ports.Namers
 }
 
 // Service reads the audit trail.
@@ -28,11 +31,37 @@ type Service struct {
 	tx     ports.Transactor
 	reader ports.AuditReader
 	dir    *tenants.Directory
+	names  func() ports.Namers
 }
 
 // NewService returns the audit service.
 func NewService(d Deps) *Service {
-	return &Service{tx: d.Tx, reader: d.Reader, dir: d.Tenants}
+	return &Service{tx: d.Tx, reader: d.Reader, dir: d.Tenants, names: d.Names}
+}
+
+// Names names what records refer to: for each type in refs (a target type, or "user" and
+// "api_key" for actors), the names of those of its IDs that still exist, with one query per
+// type, in one read of tenant. Types no module names give none.
+func (s *Service) Names(ctx context.Context, tenant tenants.ID, refs map[string][]string) (map[string]map[string]string, error) {
+	out := map[string]map[string]string{}
+	if s.names == nil {
+		return out, nil
+	}
+	namers := s.names()
+	return ports.ReadInTenant(ctx, s.tx, tenant, func(ctx context.Context) (map[string]map[string]string, error) {
+		for kind, ids := range refs {
+			f, ok := namers[kind]
+			if !ok || len(ids) == 0 {
+				continue
+			}
+			names, err := f(ctx, ids)
+			if err != nil {
+				return nil, err
+			}
+			out[kind] = names
+		}
+		return out, nil
+	})
 }
 
 // List returns a page of tenant's records matching f, newest first.

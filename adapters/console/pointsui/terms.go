@@ -1,0 +1,28 @@
+// Package pointsui is the points module's part of the console: for now the names of its
+// codes (permissions, audit actions, jobs) that the platform's pages show; its pages come in
+// a later slice.
+package pointsui
+
+import "github.com/engagehq/engage/adapters/console"
+
+// Terms name the points module's codes on every page.
+var Terms = console.Terms{
+	"zh-CN": {
+		"area.points":      "积分",
+		"perm.points:read": "查看积分", "perm.points:read.help": "查看会员的积分、积分明细和积分规则。",
+		"perm.points:write": "积分收支", "perm.points:write.help": "像收银系统一样发放、兑换和退还积分。",
+		"perm.points:adjust": "手动调整积分", "perm.points:adjust.help": "注明原因后手动增减会员积分。",
+		"action.points.adjust": "手动调整积分", "action.points_settings.set": "修改积分规则",
+		"target.points_settings": "积分规则",
+		"job.points_sweep":       "积分定时任务", "job.points_maintain": "积分维护任务", "job.subscriber.points": "积分发放任务",
+	},
+	"en": {
+		"area.points":      "Points",
+		"perm.points:read": "View points", "perm.points:read.help": "See customers' points, their history and the points rules.",
+		"perm.points:write": "Earn and redeem points", "perm.points:write.help": "Earn, redeem and refund points as the till does.",
+		"perm.points:adjust": "Adjust points", "perm.points:adjust.help": "Add or deduct a customer's points by hand, with a reason.",
+		"action.points.adjust": "Adjusted points", "action.points_settings.set": "Changed the points rules",
+		"target.points_settings": "Points rules",
+		"job.points_sweep":       "Points scheduled job", "job.points_maintain": "Points maintenance job", "job.subscriber.points": "Points earning job",
+	},
+}
