@@ -2,6 +2,8 @@ package customersdb
 
 import (
 	"context"
+	"slices"
+	"sort"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -79,52 +81,40 @@ func (Overview) Joined(ctx context.Context, bounds []time.Time) (int64, []int64,
 // won-back period does not start another; that needs won_back_days ≥ lapsed_days, which this
 // reads as one longer period.)
 //
-// Each stage's piece of a segment is turned into the range of instants of $1 it covers, and
-// counted with +1 where the range begins and -1 after it ends: the cost is the number of
-// segments, not segments times instants. le(x) is the number of instants at or before x,
-// lt(x) those before it. $2-$5 are the settings in days; a day is 24 hours, as in the domain.
-const stagesSQL = `WITH p AS (
-	SELECT customer_id, occurred_at AS at,
-		lag(occurred_at) OVER w AS before, lead(occurred_at) OVER w AS next
-	FROM customer_events WHERE type = 'purchase'
-	WINDOW w AS (PARTITION BY customer_id ORDER BY occurred_at, id)
-), m AS (
-	SELECT c.id, least(c.created_at, a.first_seen_at) AS joined
+// Only the customers who bought since won_back_days before the first instant ($1[1]) need
+// their purchases: one window over them gives their segments. Every other customer is in one
+// segment over all the instants, from their last purchase (customer_activity), or joining
+// without one, and no won-back period of theirs reaches the instants.
+//
+// The query returns the segments that reach the first instant; StagesAt counts them (stages).
+// $2-$4 are new_days, lapsed_days and won_back_days; a day is 24 hours, as in the domain.
+const stagesSQL = `WITH j AS (
+	SELECT c.id, least(c.created_at, a.first_seen_at) AS joined, a.last_purchase_at AS lp,
+		a.last_purchase_at >= ($1::timestamptz[])[1] - $4::int * interval '24 hours' AS recent
 	FROM customers c LEFT JOIN customer_activity a ON a.customer_id = c.id
+), o AS (
+	SELECT j.id, j.joined, e.occurred_at AS t,
+		lag(e.occurred_at) OVER w AS before, lead(e.occurred_at) OVER w AS next
+	FROM j JOIN customer_events e ON e.customer_id = j.id AND e.type = 'purchase'
+	WHERE j.recent
+	WINDOW w AS (PARTITION BY j.id ORDER BY e.occurred_at, e.id)
 ), seg AS (
-	SELECT m.id, m.joined, m.joined AS ref, m.joined AS start, p.at AS stop, false AS won
-	FROM m LEFT JOIN p ON p.customer_id = m.id AND p.before IS NULL
-	WHERE p.at IS NULL OR p.at > m.joined
-	UNION ALL
-	SELECT p.customer_id, m.joined, p.at, p.at, p.next,
-		p.at - m.joined > $2::int * interval '24 hours'
-			AND p.at - coalesce(p.before, m.joined) > $4::int * interval '24 hours'
-	FROM p JOIN m ON m.id = p.customer_id
+	SELECT id, joined, t AS start, next AS stop,
+		t - joined > $2::int * interval '24 hours' AND t - coalesce(before, joined) > $3::int * interval '24 hours' AS won
+	FROM o
 ), w AS (
-	SELECT seg.*, max(CASE WHEN won THEN start END) OVER (PARTITION BY id ORDER BY start, won ROWS UNBOUNDED PRECEDING)
-		+ $5::int * interval '24 hours' AS won_until
+	SELECT id, joined, start AS ref, start, stop,
+		max(CASE WHEN won THEN start END) OVER (PARTITION BY id ORDER BY start ROWS UNBOUNDED PRECEDING)
+			+ $4::int * interval '24 hours' AS won_until
 	FROM seg
+	UNION ALL
+	SELECT id, joined, joined, joined, t, NULL::timestamptz FROM o WHERE before IS NULL
+	UNION ALL
+	SELECT id, joined, coalesce(lp, joined), coalesce(lp, joined), NULL::timestamptz, NULL::timestamptz FROM j WHERE recent IS NOT TRUE
 ), r AS (
 	SELECT * FROM w WHERE stop IS NULL OR stop > ($1::timestamptz[])[1]
-), piece AS (
-	SELECT x.stage,
-		greatest(CASE WHEN x.lo IS NULL THEN 1 ELSE width_bucket(x.lo, $1::timestamptz[]) + 1 END, width_bucket(r.start - interval '1 microsecond', $1::timestamptz[]) + 1) AS f,
-		least(CASE WHEN x.hi IS NULL THEN cardinality($1::timestamptz[]) ELSE width_bucket(x.hi, $1::timestamptz[]) END,
-			CASE WHEN r.stop IS NULL THEN cardinality($1::timestamptz[]) ELSE width_bucket(r.stop - interval '1 microsecond', $1::timestamptz[]) END) AS l
-	FROM r, LATERAL (VALUES
-		('won_back', NULL::timestamptz, r.won_until),
-		('new', r.won_until, r.joined + $2::int * interval '24 hours'),
-		('active', greatest(r.won_until, r.joined + $2::int * interval '24 hours'), r.ref + $3::int * interval '24 hours'),
-		('at_risk', greatest(r.won_until, r.joined + $2::int * interval '24 hours', r.ref + $3::int * interval '24 hours'), r.ref + $4::int * interval '24 hours'),
-		('lapsed', greatest(r.won_until, r.joined + $2::int * interval '24 hours', r.ref + $4::int * interval '24 hours'), NULL)
-	) AS x (stage, lo, hi)
-	WHERE x.stage <> 'won_back' OR r.won_until IS NOT NULL
 )
-SELECT stage, i, sum(d)::bigint FROM (
-	SELECT stage, f AS i, 1 AS d FROM piece WHERE f <= l
-	UNION ALL
-	SELECT stage, l + 1, -1 FROM piece WHERE f <= l
-) deltas GROUP BY stage, i`
+SELECT joined, ref, start, stop, won_until FROM w WHERE stop IS NULL OR stop > ($1::timestamptz[])[1]`
 
 // StagesAt implements ports.CustomerOverviewRepository.
 func (Overview) StagesAt(ctx context.Context, s lifecycle.Settings, at []time.Time) ([][]ports.StageCount, error) {
@@ -135,38 +125,100 @@ func (Overview) StagesAt(ctx context.Context, s lifecycle.Settings, at []time.Ti
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.Query(ctx, stagesSQL, at, s.NewDays, s.AtRiskDays, s.LapsedDays, s.WonBackDays)
+	rows, err := q.Query(ctx, stagesSQL, at, s.NewDays, s.LapsedDays, s.WonBackDays)
 	if err != nil {
 		return nil, err
 	}
-	// delta[stage][i] is the change of the stage's count at instant i (1-based).
-	delta := map[lifecycle.Stage][]int64{}
-	for _, st := range lifecycle.Stages {
-		delta[st] = make([]int64, len(at)+2)
-	}
-	var (
-		stage lifecycle.Stage
-		i     int
-		d     int64
-	)
-	if _, err := pgx.ForEachRow(rows, []any{&stage, &i, &d}, func() error {
-		if i >= 1 && i <= len(at)+1 {
-			delta[stage][i] += d
-		}
+	c := newStageCounter(s, at)
+	var g span
+	if _, err := pgx.ForEachRow(rows, []any{&g.joined, &g.ref, &g.start, &g.stop, &g.wonUntil}, func() error {
+		c.add(g)
 		return nil
 	}); err != nil {
 		return nil, err
 	}
-	out := make([][]ports.StageCount, len(at))
+	return c.counts(), nil
+}
+
+// span is a stretch [start, stop) of a customer's time with one reference (stagesSQL); a nil
+// stop is open, a nil wonUntil no won-back period.
+type span struct {
+	joined, ref, start time.Time
+	stop, wonUntil     *time.Time
+}
+
+// stageCounter counts segments' stages at instants: each stage's piece of a segment is the
+// range of instants it covers, counted +1 where the range begins and -1 after it ends, so the
+// cost is the number of segments, not segments times instants.
+type stageCounter struct {
+	s     lifecycle.Settings
+	at    []time.Time
+	delta [][]int64 // per stage (lifecycle.Stages order), per instant and one past the last
+}
+
+func newStageCounter(s lifecycle.Settings, at []time.Time) *stageCounter {
+	c := &stageCounter{s: s, at: at, delta: make([][]int64, len(lifecycle.Stages))}
+	for k := range c.delta {
+		c.delta[k] = make([]int64, len(at)+1)
+	}
+	return c
+}
+
+// atOrBefore is the number of instants at or before t; before the number before it.
+func (c *stageCounter) atOrBefore(t time.Time) int {
+	return sort.Search(len(c.at), func(i int) bool { return c.at[i].After(t) })
+}
+
+func (c *stageCounter) before(t time.Time) int {
+	return sort.Search(len(c.at), func(i int) bool { return !c.at[i].Before(t) })
+}
+
+// decided are the stages in the order add decides them.
+var decided = [...]lifecycle.Stage{lifecycle.WonBack, lifecycle.New, lifecycle.Active, lifecycle.AtRisk, lifecycle.Lapsed}
+
+// add counts g: at an instant t in [start, stop) its stage is the first that holds of won
+// back (t ≤ wonUntil), new (t ≤ joined + new_days), active (t ≤ ref + at_risk_days), at risk
+// (t ≤ ref + lapsed_days), and lapsed.
+func (c *stageCounter) add(g span) {
+	days := func(t time.Time, n int) *time.Time { u := t.Add(time.Duration(n) * lifecycle.Day); return &u }
+	// The limits of decided's stages; the last, lapsed, has none.
+	limits := [...]*time.Time{g.wonUntil, days(g.joined, c.s.NewDays), days(g.ref, c.s.AtRiskDays), days(g.ref, c.s.LapsedDays), nil}
+	from, to := c.before(g.start), len(c.at) // the segment's instants are from..to-1
+	if g.stop != nil {
+		to = c.before(*g.stop)
+	}
+	for k, limit := range limits {
+		if from >= to {
+			return
+		}
+		if k == 0 && limit == nil {
+			continue // no won-back period
+		}
+		end := to
+		if limit != nil {
+			end = min(to, c.atOrBefore(*limit))
+		}
+		if end > from {
+			st := slices.Index(lifecycle.Stages, decided[k])
+			c.delta[st][from]++
+			c.delta[st][end]--
+			from = end
+		}
+	}
+}
+
+// counts returns the customers at each stage at each instant.
+func (c *stageCounter) counts() [][]ports.StageCount {
+	out := make([][]ports.StageCount, len(c.at))
 	running := make([]int64, len(lifecycle.Stages))
-	for i := range at {
+	for i := range c.at {
 		out[i] = make([]ports.StageCount, len(lifecycle.Stages))
 		for k, st := range lifecycle.Stages {
-			running[k] += delta[st][i+1]
+			running[k] += c.delta[k][i]
 			out[i][k] = ports.StageCount{Stage: st, Customers: running[k]}
 		}
 	}
-	return out, nil
+	return out
 }
 
 // Sales implements ports.CustomerOverviewRepository.
