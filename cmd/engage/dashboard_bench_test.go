@@ -81,14 +81,26 @@ func BenchmarkDashboardOnTheDemo(b *testing.B) {
 		run  func(ctx context.Context) error
 	}{
 		{"joined-90d", func(ctx context.Context) error { _, _, err := repo.Joined(ctx, days(90)); return err }},
-		{"stages-30d", func(ctx context.Context) error { _, err := repo.StagesAt(ctx, lifecycle.Defaults, ends(30)); return err }},
-		{"stages-90d", func(ctx context.Context) error { _, err := repo.StagesAt(ctx, lifecycle.Defaults, ends(90)); return err }},
+		{"stages-30d", func(ctx context.Context) error {
+			_, err := repo.StagesAt(ctx, lifecycle.Defaults, ends(30))
+			return err
+		}},
+		{"stages-90d", func(ctx context.Context) error {
+			_, err := repo.StagesAt(ctx, lifecycle.Defaults, ends(90))
+			return err
+		}},
 		{"buyers-90d", func(ctx context.Context) error { _, _, err := repo.Buyers(ctx, days(90)[0], days(90)[90]); return err }},
 		{"buyers-ever", func(ctx context.Context) error { _, _, err := repo.Buyers(ctx, time.Time{}, days(1)[1]); return err }},
 		{"sales-12-months", func(ctx context.Context) error { _, err := repo.Sales(ctx, months); return err }},
-		{"sales-90d", func(ctx context.Context) error { _, err := repo.Sales(ctx, []time.Time{days(90)[0], days(90)[90]}); return err }},
+		{"sales-90d", func(ctx context.Context) error {
+			_, err := repo.Sales(ctx, []time.Time{days(90)[0], days(90)[90]})
+			return err
+		}},
 		{"top-cities", func(ctx context.Context) error { _, err := repo.TopCities(ctx, 10); return err }},
-		{"top-stores-90d", func(ctx context.Context) error { _, err := repo.TopStores(ctx, days(90)[0], days(90)[90], 10); return err }},
+		{"top-stores-90d", func(ctx context.Context) error {
+			_, err := repo.TopStores(ctx, days(90)[0], days(90)[90], 10)
+			return err
+		}},
 	} {
 		b.Run(q.name, func(b *testing.B) {
 			for b.Loop() {
