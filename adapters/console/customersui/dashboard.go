@@ -66,7 +66,7 @@ func (h *handlers) dashboardPanels(r *http.Request) (template.HTML, error) {
 	d.Members, err = chartJSON(map[string]any{
 		"legend": map[string]any{"top": 0},
 		"xAxis":  map[string]any{"type": "category", "data": labels},
-		"yAxis":  []any{map[string]any{"type": "value", "minInterval": 1, "scale": true}, map[string]any{"type": "value", "minInterval": 1}},
+		"yAxis":  []any{map[string]any{"type": "value", "minInterval": 1}, map[string]any{"type": "value", "minInterval": 1}},
 		"series": []any{
 			map[string]any{"name": t("dashboard.members_total"), "type": "line", "data": o.MembersAt, "showSymbol": false, "itemStyle": map[string]any{"color": "#2f6f5e"}},
 			map[string]any{"name": t("dashboard.joined"), "type": "bar", "yAxisIndex": 1, "data": o.Joined, "itemStyle": map[string]any{"color": "#9ccbb8"}},
