@@ -49,9 +49,32 @@
         });
     });
   }
+  // A [data-chart-option] element carries its ECharts option; with data-chart-money its values
+  // are yuan, shown as ¥1,234.50.
+  var yuan = function (v) {
+    return "¥" + Number(v).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  };
+  function drawOptionCharts() {
+    if (!window.echarts) return;
+    document.querySelectorAll("[data-chart-option]:not([data-drawn])").forEach(function (el) {
+      var option = JSON.parse(el.getAttribute("data-chart-option"));
+      option.tooltip = { trigger: "axis" };
+      option.grid = { left: 56, right: 48, top: option.legend ? 36 : 16, bottom: 32 };
+      if (el.hasAttribute("data-chart-money")) {
+        option.tooltip.valueFormatter = yuan;
+        option.yAxis.axisLabel = { formatter: function (v) { return "¥" + Number(v).toLocaleString("en-US"); } };
+      }
+      var chart = window.echarts.init(el);
+      chart.setOption(option);
+      el.setAttribute("data-drawn", "true");
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
   window.addEventListener("load", drawCharts);
+  window.addEventListener("load", drawOptionCharts);
   // Charts can arrive later, in a section htmx loads.
   document.addEventListener("htmx:afterSettle", drawCharts);
+  document.addEventListener("htmx:afterSettle", drawOptionCharts);
 
   // A toast disappears after a few seconds.
   document.addEventListener("htmx:afterSwap", function (e) {

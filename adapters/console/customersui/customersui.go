@@ -13,6 +13,7 @@ import (
 	"github.com/engagehq/engage/application/customers/customers"
 	"github.com/engagehq/engage/application/customers/events"
 	lifecycleapp "github.com/engagehq/engage/application/customers/lifecycle"
+	"github.com/engagehq/engage/application/customers/overview"
 	"github.com/engagehq/engage/application/customers/privacy"
 	"github.com/engagehq/engage/application/customers/segments"
 	"github.com/engagehq/engage/application/customers/tags"
@@ -42,6 +43,8 @@ type Deps struct {
 	Privacy *privacy.Service
 	// Events is the activity stream: timelines, aggregates and the brand's custom event types.
 	Events *events.Service
+	// Overview is the brand's customers at a glance, for the dashboard.
+	Overview *overview.Service
 }
 
 // handlers serve the customers module's pages.
@@ -58,6 +61,7 @@ func Module(d Deps) console.Module {
 		Templates: console.TemplatesOf(templateFS),
 		Parts: []console.Part{
 			{Slot: platformui.ChannelSettings, Gate: console.Needs(customer.PermRead), Render: fanTagsSection},
+			{Slot: platformui.DashboardPanels, Gate: console.Needs(customer.PermRead), Render: h.dashboardPanels},
 		},
 	}
 }

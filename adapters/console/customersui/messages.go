@@ -5,6 +5,15 @@ import "github.com/engagehq/engage/adapters/console"
 // messages are every string the customers module's pages show, in Simplified Chinese and English.
 var messages = console.Messages{
 	"zh-CN": {
+		"dashboard.period": "时间范围", "dashboard.last_30": "近 30 天", "dashboard.last_90": "近 90 天",
+		"dashboard.members_total": "会员总数", "dashboard.joined": "新增会员", "dashboard.joined_30": "近 30 天新增会员", "dashboard.joined_90": "近 90 天新增会员",
+		"dashboard.repeat_rate": "复购率", "dashboard.repeat_detail": "复购会员 / 购买会员", "dashboard.repeat_ever": "累计复购率",
+		"dashboard.sales_30": "近 30 天销售额", "dashboard.sales_90": "近 90 天销售额", "dashboard.purchases": "订单数", "dashboard.sales": "销售额",
+		"dashboard.members_chart": "会员总数与每日新增", "dashboard.stages_chart": "生命周期阶段走势",
+		"dashboard.stages_hint": "每天结束时各阶段的会员数（今天为此刻），按当前的阶段规则由消费记录推算。",
+		"dashboard.sales_chart": "每月销售额（元）", "dashboard.top_cities": "会员最多的城市", "dashboard.customers": "会员数",
+		"dashboard.top_stores_30": "近 30 天销售额最高的门店", "dashboard.top_stores_90": "近 90 天销售额最高的门店", "dashboard.store": "门店",
+		"dashboard.no_cities": "会员资料中还没有城市。", "dashboard.no_stores": "这段时间的订单没有记录门店。",
 		"nav.customers":   "会员",
 		"wechat.accounts": "微信账号", "wechat.app": "应用", "wechat.linked_at": "绑定时间", "wechat.last_login": "最近登录", "wechat.status": "状态",
 		"wechat.kind_mini_program": "小程序", "wechat.kind_official_account": "公众号", "wechat.kind_other": "其他应用",
@@ -147,6 +156,15 @@ var messages = console.Messages{
 		"timeline.channel_youzan": "有赞", "timeline.channel_app": "App",
 	},
 	"en": {
+		"dashboard.period": "Period", "dashboard.last_30": "Last 30 days", "dashboard.last_90": "Last 90 days",
+		"dashboard.members_total": "Members", "dashboard.joined": "New members", "dashboard.joined_30": "New members, last 30 days", "dashboard.joined_90": "New members, last 90 days",
+		"dashboard.repeat_rate": "Repeat-purchase rate", "dashboard.repeat_detail": "Repeat buyers / buyers", "dashboard.repeat_ever": "all time",
+		"dashboard.sales_30": "Sales, last 30 days", "dashboard.sales_90": "Sales, last 90 days", "dashboard.purchases": "Orders", "dashboard.sales": "Sales",
+		"dashboard.members_chart": "Members and new members per day", "dashboard.stages_chart": "Lifecycle stages over time",
+		"dashboard.stages_hint": "Members at each stage at the end of each day (now for today), worked out from purchases with the current stage rules.",
+		"dashboard.sales_chart": "Sales per month (¥)", "dashboard.top_cities": "Cities with the most members", "dashboard.customers": "Members",
+		"dashboard.top_stores_30": "Top stores by sales, last 30 days", "dashboard.top_stores_90": "Top stores by sales, last 90 days", "dashboard.store": "Store",
+		"dashboard.no_cities": "No member profile names a city yet.", "dashboard.no_stores": "No order in this period names a store.",
 		"nav.customers":   "Customers",
 		"wechat.accounts": "WeChat accounts", "wechat.app": "App", "wechat.linked_at": "Linked", "wechat.last_login": "Last login", "wechat.status": "Status",
 		"wechat.kind_mini_program": "Mini Program", "wechat.kind_official_account": "Official Account", "wechat.kind_other": "Other app",

@@ -16,8 +16,9 @@ type dashboardView struct {
 	Members    int
 	ActiveKeys int
 	Changes    int
-	// Notices are what modules ask the admin to look at (DashboardNotices).
-	Notices []template.HTML
+	// Notices are what modules ask the admin to look at (DashboardNotices); Panels what they
+	// show of the brand's customers (DashboardPanels).
+	Notices, Panels []template.HTML
 }
 
 func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) {
@@ -60,6 +61,10 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Notices = notices
+	if d.Panels, err = console.Parts(r, DashboardPanels); err != nil {
+		console.Internal(w, r, err)
+		return
+	}
 	console.Render(w, r, "dashboard", d)
 }
 

@@ -21,6 +21,10 @@ import (
 const (
 	// DashboardNotices is the top of the dashboard: what needs the admin's attention.
 	DashboardNotices console.Slot = "platform.dashboard.notices"
+	// DashboardPanels is the dashboard's main column: what modules show of the brand's
+	// customers (members, stages, sales, ...), each module its own panels. The team, keys and
+	// changes are the side panel beside it.
+	DashboardPanels console.Slot = "platform.dashboard.panels"
 	// ChannelSettings is the foot of the channels page: what a module sets up over a channel.
 	ChannelSettings console.Slot = "platform.channels"
 )

@@ -24,6 +24,7 @@ import (
 	"github.com/engagehq/engage/application/customers/events"
 	"github.com/engagehq/engage/application/customers/lifecycle"
 	"github.com/engagehq/engage/application/customers/membership"
+	"github.com/engagehq/engage/application/customers/overview"
 	"github.com/engagehq/engage/application/customers/privacy"
 	"github.com/engagehq/engage/application/customers/segments"
 	"github.com/engagehq/engage/application/customers/tags"
@@ -104,6 +105,7 @@ func services(k *module.Kernel) (module.Shared, error) {
 		Types: customersdb.EventTypes{}, Audit: k.Audit, Spend: customersdb.Events{},
 	})
 	module.Provide(k, evs)
+	module.Provide(k, overview.NewService(overview.Deps{Tx: db, Repo: customersdb.Overview{}, Lifecycle: customersdb.Lifecycle{}, Clock: cfg.Clock}))
 	module.Provide(k, tags.NewService(tags.Deps{Tx: db, Tags: customersdb.Tags{}, Customers: customersdb.Customers{}, Audit: k.Audit,
 		Publisher: k.Bus, Watchers: segs}))
 	module.Provide(k, lifecycle.NewService(lifecycle.Deps{Tx: db, Repo: customersdb.Lifecycle{}, Jobs: k.Scheduler, Audit: k.Audit,
@@ -191,5 +193,6 @@ func pages(k *module.Kernel) console.Module {
 		WeChatAccounts: module.Get[*wechataccounts.Service](k), Tags: module.Get[*tags.Service](k),
 		Lifecycle: module.Get[*lifecycle.Service](k), Segments: module.Get[*segments.Service](k),
 		Merges: module.Get[*customermerge.Service](k), Imports: module.Get[*customerimport.Service](k),
-		Privacy: module.Get[*privacy.Service](k), Events: module.Get[*events.Service](k)})
+		Privacy: module.Get[*privacy.Service](k), Events: module.Get[*events.Service](k),
+		Overview: module.Get[*overview.Service](k)})
 }
