@@ -142,7 +142,7 @@ type CustomerPath struct {
 
 type listCustomersInput struct {
 	httpapi.PageQuery
-	Q          string `query:"q" maxLength:"100" doc:"Start of a name, phone or email; a full phone number matches exactly"`
+	Q          string `query:"q" maxLength:"100" doc:"Start of a name, phone, email or external ID; a full phone number matches exactly"`
 	City       string `query:"city" maxLength:"100"`
 	Tag        string `query:"tag" maxLength:"100" doc:"Only customers with this tag"`
 	ExternalID string `query:"external_id" maxLength:"100" doc:"Only the customer with this external ID (the partner's own)"`

@@ -110,10 +110,10 @@ func likePrefix(s string) string {
 func customerConditions(w *postgres.Where, cq ports.CustomerQuery) {
 	if s := strings.TrimSpace(cq.Search); s != "" {
 		if p, err := customer.NormalisePhone(s); err == nil {
-			w.And("phone = $1", p)
+			w.And("(phone = $1 OR external_id = $2)", p, s)
 		} else {
-			// One parameter, used three times: names, emails and mainland numbers by prefix.
-			w.And("(name LIKE $1 OR lower(email) LIKE lower($1) OR phone LIKE '+86' || $1)", likePrefix(s))
+			// One parameter, used four times: names, emails, external IDs and mainland numbers by prefix.
+			w.And("(name LIKE $1 OR lower(email) LIKE lower($1) OR external_id LIKE $1 OR phone LIKE '+86' || $1)", likePrefix(s))
 		}
 	}
 	if cq.City != "" {
