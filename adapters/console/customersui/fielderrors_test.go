@@ -19,9 +19,9 @@ func TestFieldErrorsReportEveryFieldOfNestedJoins(t *testing.T) {
 		fielderr.Errorf("attributes.shoe_size", "expected a number"),
 	)
 	got := map[string]string{}
-	fieldErrors("en", nested, got)
+	fieldErrors("en", nested, []customer.AttributeDef{{Key: "shoe_size", Type: "number"}}, got)
 	require.Len(t, got, 3)
 	require.Contains(t, got, "phone")
 	require.Contains(t, got, "email")
-	require.Contains(t, got, "attributes.shoe_size")
+	require.Equal(t, "Enter a number.", got["attributes.shoe_size"], "a custom attribute's error says what its type takes")
 }

@@ -144,6 +144,9 @@ func (h *handlers) segmentPreview(w http.ResponseWriter, r *http.Request) {
 	cat, err := h.builderFields(r, &out.Builder)
 	if err == nil {
 		out.Preview, err = h.d.Segments.Preview(r.Context(), v.Tenant.ID, out.Builder.tree(cat), 10)
+		for i := range out.Preview {
+			out.Preview[i].Phone = shownPhone(v, out.Preview[i].Phone)
+		}
 	}
 	if err != nil && !out.Builder.showErrors(v.Lang, err) {
 		console.Internal(w, r, err)

@@ -79,3 +79,15 @@ func TestCustomAttributesAreTyped(t *testing.T) {
 	require.Error(t, customer.AttributeDef{Key: "Bad Key", Type: "colour"}.Check())
 	require.Error(t, customer.AttributeDef{Key: "tier", Type: "enum"}.Check(), "an enum needs values")
 }
+
+func TestPhonesAreMaskedButForTheirEnds(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"+8613812345678": "138****5678",
+		"+447911123456":  "+44******3456",
+		"+1234567":       "+12*4567",
+		"":               "",
+	} {
+		require.Equal(t, want, customer.MaskPhone(in), in)
+	}
+}
