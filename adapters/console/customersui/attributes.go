@@ -20,14 +20,14 @@ type attributesView struct {
 
 // attributeForm is one definition as typed; Editing keeps the key of an existing one fixed.
 type attributeForm struct {
-	Key, Label, Type, EnumValues string
-	Editing                      bool
-	// Errors are translated messages by part: "key", "label", "type", "enum_values".
+	Key, Label, LabelEn, Type, EnumValues string
+	Editing                               bool
+	// Errors are translated messages by part: "key", "label", "label_en", "type", "enum_values".
 	Errors map[string]string
 }
 
 func attributeFormOf(d customer.AttributeDef, editing bool) attributeForm {
-	return attributeForm{Key: d.Key, Label: d.Label, Type: d.Type, EnumValues: strings.Join(d.EnumValues, ", "), Editing: editing,
+	return attributeForm{Key: d.Key, Label: d.Label, LabelEn: d.LabelEn, Type: d.Type, EnumValues: strings.Join(d.EnumValues, ", "), Editing: editing,
 		Errors: map[string]string{}}
 }
 
@@ -52,9 +52,9 @@ func (h *handlers) attributes(w http.ResponseWriter, r *http.Request) {
 func (h *handlers) saveAttribute(w http.ResponseWriter, r *http.Request) {
 	v := console.ViewOf(r)
 	form := attributeForm{Key: strings.TrimSpace(r.PostFormValue("key")), Label: strings.TrimSpace(r.PostFormValue("label")),
-		Type: r.PostFormValue("type"), EnumValues: strings.TrimSpace(r.PostFormValue("enum_values")),
+		LabelEn: strings.TrimSpace(r.PostFormValue("label_en")), Type: r.PostFormValue("type"), EnumValues: strings.TrimSpace(r.PostFormValue("enum_values")),
 		Editing: r.PostFormValue("editing") == "true", Errors: map[string]string{}}
-	d := customer.AttributeDef{Key: form.Key, Label: form.Label, Type: form.Type}
+	d := customer.AttributeDef{Key: form.Key, Label: form.Label, LabelEn: form.LabelEn, Type: form.Type}
 	for val := range strings.FieldsFuncSeq(form.EnumValues, func(c rune) bool { return c == ',' || c == '，' || c == '\n' }) {
 		if val = strings.TrimSpace(val); val != "" {
 			d.EnumValues = append(d.EnumValues, val)
@@ -74,9 +74,6 @@ func (h *handlers) saveAttribute(w http.ResponseWriter, r *http.Request) {
 	default:
 		defs = append(defs, d)
 	}
-	if len([]rune(d.Label)) > 100 {
-		form.Errors["label"] = messages.T(v.Lang, "attributes.bad_label")
-	}
 	if len(form.Errors) == 0 {
 		err = h.d.Customers.SetAttributeDefs(r.Context(), v.Tenant.ID, defs)
 		if err == nil {
@@ -87,7 +84,7 @@ func (h *handlers) saveAttribute(w http.ResponseWriter, r *http.Request) {
 			// Fields are attributes[i].part; only the definition being saved can be at fault.
 			_, part, _ := strings.Cut(fe.Field, "].")
 			switch part {
-			case "key", "label", "type", "enum_values":
+			case "key", "label", "label_en", "type", "enum_values":
 				form.Errors[part] = messages.T(v.Lang, "attributes.bad_"+part)
 			}
 		}

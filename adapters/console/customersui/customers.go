@@ -159,9 +159,7 @@ func attributeInputs(lang string, defs []customer.AttributeDef, values map[strin
 		case d.Type == fieldtype.Boolean:
 			in.Shown = messages.T(lang, "customers.no")
 		}
-		if in.Label == "" {
-			in.Label = d.Key
-		}
+		in.Label = d.LabelIn(lang)
 		out = append(out, in)
 	}
 	return out

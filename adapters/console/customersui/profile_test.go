@@ -27,31 +27,33 @@ func TestCustomAttributesAreDefinedAndEveryProfileFieldIsEdited(t *testing.T) {
 	// Define two attributes: a choice and a number.
 	form := "[data-test=attribute-form]"
 	tab.Run(t, chromedp.Navigate(b.URL+"/console/settings/attributes"), chromedp.WaitVisible(chromedp.CSS("[data-test=no-attributes]")))
-	define := func(key, label, typ, values string) {
+	define := func(key, label, labelEn, typ, values string) {
 		t.Helper()
 		tab.Run(t,
 			chromedp.SetValue(chromedp.CSS(form+" input[name=key]"), key),
-			chromedp.SetValue(chromedp.CSS(form+" input[name=label]"), label),
+			setValue(form+" input[name=label]", label),
+			setValue(form+" input[name=label_en]", labelEn),
 			chromedp.SetValue(chromedp.CSS(form+" select[name=type]"), typ),
 			setValue(form+" input[name=enum_values]", values),
 			chromedp.Click(chromedp.CSS("[data-test=save-attribute]")),
 		)
 	}
-	define("tier", "Tier", "enum", "gold, silver")
+	define("tier", "等级", "Tier", "enum", "gold, silver")
 	tab.Run(t, chromedp.WaitVisible(chromedp.CSS("[data-test=attribute-tier]")))
 	// A choice without values is refused beside its input, the values kept as typed.
-	define("colour", "Colour", "enum", "")
+	define("colour", "颜色", "Colour", "enum", "")
 	tab.Run(t, chromedp.WaitVisible(chromedp.CSS(form+" [data-test=error-enum_values]")))
 	require.Equal(t, "colour", browsertest.Get(t, tab, chromedp.Value(chromedp.CSS(form+" input[name=key]"))))
 	// A key already defined is refused rather than replacing that attribute.
-	define("tier", "Other", "string", "")
+	define("tier", "其他", "Other", "string", "")
 	tab.Run(t, chromedp.WaitVisible(chromedp.CSS(form+" [data-test=error-key]")))
-	define("shoe_size", "Shoe size", "number", "")
+	define("shoe_size", "", "Shoe size", "number", "")
 	tab.Run(t, chromedp.WaitVisible(chromedp.CSS("[data-test=attribute-shoe_size]")))
 	// Editing keeps the key and changes the rest: the tier gets a third value.
 	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=edit-tier]")), chromedp.WaitReady(chromedp.CSS(form+" input[name=editing]")))
 	tab.Run(t,
-		chromedp.SetValue(chromedp.CSS(form+" input[name=label]"), "Membership tier"),
+		chromedp.SetValue(chromedp.CSS(form+" input[name=label]"), "会员等级"),
+		setValue(form+" input[name=label_en]", "Membership tier"),
 		chromedp.SetValue(chromedp.CSS(form+" input[name=enum_values]"), "gold, silver, bronze"),
 		chromedp.Click(chromedp.CSS("[data-test=save-attribute]")),
 	)
@@ -61,8 +63,8 @@ func TestCustomAttributesAreDefinedAndEveryProfileFieldIsEdited(t *testing.T) {
 	defs, err := b.App.Customers.AttributeDefs(ctx, tn.ID)
 	require.NoError(t, err)
 	require.ElementsMatch(t, []customer.AttributeDef{
-		{Key: "tier", Type: "enum", Label: "Membership tier", EnumValues: []string{"gold", "silver", "bronze"}},
-		{Key: "shoe_size", Type: "number", Label: "Shoe size", EnumValues: []string{}},
+		{Key: "tier", Type: "enum", Label: "会员等级", LabelEn: "Membership tier", EnumValues: []string{"gold", "silver", "bronze"}},
+		{Key: "shoe_size", Type: "number", LabelEn: "Shoe size", EnumValues: []string{}},
 	}, defs)
 
 	// The 360° view: tags near the top, the sections a click away, the timeline last.
@@ -74,6 +76,8 @@ func TestCustomAttributesAreDefinedAndEveryProfileFieldIsEdited(t *testing.T) {
 		require.Less(t, tops[i-1], tops[i], "sections in order: tags, anchors, profile, WeChat, activity")
 	}
 	edit := "[data-test=edit-customer]"
+	require.Equal(t, []string{"Shoe size", "Membership tier"}, browsertest.Get(t, tab, chromedp.Evaluate[[]string](
+		`[...document.querySelectorAll("[data-test=attributes] dt")].map(d => d.textContent.trim())`)))
 	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=edit-section] summary")), chromedp.WaitVisible(chromedp.CSS(edit)))
 	set := func(name, value string) chromedp.Action[chromedp.Void] {
 		return setValue(edit+` [name="`+name+`"]`, value)
@@ -116,6 +120,9 @@ func TestCustomAttributesAreDefinedAndEveryProfileFieldIsEdited(t *testing.T) {
 	tab.Run(t, chromedp.Click(chromedp.CSS(`form.lang button[value="zh-CN"]`)))
 	consoletest.Settle(t, tab, `document.documentElement.lang === "zh-CN" && !!document.querySelector("[data-test=profile]")`)
 	require.Equal(t, "英语", consoletest.Text(t, tab, "[data-test=language]"))
+	// Each admin reads an attribute's name in their language, the other one when it has none.
+	require.Equal(t, []string{"Shoe size", "会员等级"}, browsertest.Get(t, tab, chromedp.Evaluate[[]string](
+		`[...document.querySelectorAll("[data-test=attributes] dt")].map(d => d.textContent.trim())`)))
 	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=edit-section] summary")), chromedp.WaitVisible(chromedp.CSS(edit)))
 	tab.Screenshot(t, "customer-360-zh-CN")
 	tab.Run(t, chromedp.Navigate(b.URL+"/console/settings/attributes"), chromedp.WaitVisible(chromedp.CSS("[data-test=attribute-tier]")))

@@ -47,8 +47,8 @@ func (builder) Ops() []string { return builderOps }
 func fieldOptions(lang string, defs []customer.AttributeDef, cat segment.Catalogue) []fieldOption {
 	labels := map[string]string{}
 	for _, d := range defs {
-		if d.Label != "" {
-			labels[segment.AttributePrefix+d.Key] = d.Label
+		if d.Label != "" || d.LabelEn != "" {
+			labels[segment.AttributePrefix+d.Key] = d.LabelIn(lang)
 		}
 	}
 	var out []fieldOption

@@ -2,6 +2,7 @@ package customer_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,4 +91,20 @@ func TestPhonesAreMaskedButForTheirEnds(t *testing.T) {
 	} {
 		require.Equal(t, want, customer.MaskPhone(in), in)
 	}
+}
+
+func TestAnAttributeIsNamedInTheAdminsLanguageOrTheOther(t *testing.T) {
+	t.Parallel()
+	both := customer.AttributeDef{Key: "tier", Label: "会员等级", LabelEn: "Tier"}
+	require.Equal(t, "会员等级", both.LabelIn("zh-CN"))
+	require.Equal(t, "Tier", both.LabelIn("en"))
+	require.Equal(t, "会员等级", customer.AttributeDef{Key: "tier", Label: "会员等级"}.LabelIn("en"))
+	require.Equal(t, "Tier", customer.AttributeDef{Key: "tier", LabelEn: "Tier"}.LabelIn("zh-CN"))
+	require.Equal(t, "tier", customer.AttributeDef{Key: "tier"}.LabelIn("en"))
+	long := customer.AttributeDef{Key: "tier", Type: "string", LabelEn: strings.Repeat("x", 101)}
+	var fields []string
+	for _, fe := range fielderr.All(long.Check()) {
+		fields = append(fields, fe.Field)
+	}
+	require.Equal(t, []string{"label_en"}, fields)
 }
