@@ -112,7 +112,7 @@ func (h *handlers) customers(w http.ResponseWriter, r *http.Request) {
 
 // profileFields are the text inputs of the profile form, in order; gender and language are
 // chosen, the address has its own inputs.
-var profileFields = []string{"external_id", "name", "phone", "email", "birth_date", "city", "region", "preferred_store"}
+var profileFields = []string{"name", "phone", "email", "external_id", "birth_date", "city", "region", "preferred_store"}
 
 // addressFields are the parts of the postal address, in China's order.
 var addressFields = []string{"province", "city", "district", "line", "postcode"}

@@ -41,6 +41,7 @@ func TestCustomersListSearchCreateAndEdit(t *testing.T) {
 	require.False(t, browsertest.Get(t, tab, chromedp.Evaluate[bool](`!!document.querySelector("[data-test=new-customer]")`)))
 	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=new-customer-action]")), chromedp.WaitVisible(chromedp.CSS("[data-test=new-customer]")))
 	require.Equal(t, "/console/customers/new", consoletest.Location(t, tab))
+	tab.Screenshot(t, "new-customer-en")
 
 	// A bad phone is refused with the field named and the input kept.
 	form := "[data-test=new-customer]"

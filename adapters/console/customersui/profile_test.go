@@ -11,6 +11,7 @@ import (
 	"github.com/engagehq/engage/adapters/console/browsertest"
 	"github.com/engagehq/engage/adapters/console/consoletest"
 	"github.com/engagehq/engage/application/customers/customers"
+	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/customers/customer"
 )
 
@@ -139,4 +140,31 @@ func setValue(css, value string) chromedp.Action[chromedp.Void] {
 		_, err := chromedp.Evaluate[bool](fmt.Sprintf(`document.querySelector(%q).value = %q; true`, css, value))(ctx, t)
 		return chromedp.Void{}, err
 	}
+}
+
+// A marketer changes profiles but may not see personal data: the form shows the phone masked
+// and cannot send it, so saving another field keeps the phone as it was.
+func TestAProfileEditWithoutPersonalDataKeepsThePhone(t *testing.T) {
+	t.Parallel()
+	b := consoletest.Setup(t)
+	tn := b.Brand(t, "lotus-tea", "莲花茶饮")
+	b.Member(t, tn, "marketer@lotus.example", access.RoleMarketer)
+	ctx := context.Background()
+	c, err := b.App.Customers.Create(ctx, tn.ID, customers.Patch{Name: ptr("林晓"), Phone: ptr("13812345678")})
+	require.NoError(t, err)
+	tab := b.SignIn(t, "marketer@lotus.example")
+	tab.Run(t, chromedp.Navigate(b.URL+"/console/customers/"+c.ID.String()), chromedp.WaitVisible(chromedp.CSS("[data-test=phone]")))
+	require.Equal(t, "138****5678", consoletest.Text(t, tab, "[data-test=phone]"))
+	edit := "[data-test=edit-customer]"
+	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=edit-section] summary")), chromedp.WaitVisible(chromedp.CSS(edit)))
+	require.Equal(t, "138****5678", browsertest.Get(t, tab, chromedp.Value(chromedp.CSS(edit+" [data-test=masked-phone]"))))
+	require.False(t, browsertest.Get(t, tab, chromedp.Evaluate[bool](`!!document.querySelector("[data-test=edit-customer] [name=phone]")`)))
+	require.NotContains(t, consoletest.HTML(t, tab), "12345678")
+	tab.Run(t, setValue(edit+" [name=city]", "杭州"), chromedp.Click(chromedp.CSS(edit+" button[type=submit]")))
+	consoletest.WaitFor(t, tab, `document.querySelector("#profile .flash") !== null`)
+	got, err := b.App.Customers.Get(ctx, tn.ID, c.ID)
+	require.NoError(t, err)
+	require.Equal(t, "杭州", got.City)
+	require.Equal(t, "+8613812345678", got.Phone)
+	require.Equal(t, "138****5678", consoletest.Text(t, tab, "[data-test=phone]"))
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -174,4 +175,43 @@ func cmpInt(a, b int64) int {
 		return 1
 	}
 	return 0
+}
+
+// A search matches the start of an external ID beside names, emails and phones, and a full
+// phone number also finds the customer whose external ID it is (a POS that keys customers by
+// phone); the count agrees with the list.
+func TestCustomersAreSearchedByExternalID(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	tn := pgtest.NewTenant(t, b.dir)
+	repo := customersdb.Customers{}
+	b.inTenant(t, tn, func(ctx context.Context) error {
+		for _, c := range []struct{ name, ext, phone string }{
+			{"王小明", "POS-1001", "+8613812345678"}, {"李华", "POS-1002", ""}, {"张伟", "13900001111", ""}, {"赵敏", "", ""},
+		} {
+			cu := customer.Customer{ID: uuid.New(), Name: c.name, ExternalID: c.ext, Phone: c.phone}
+			if err := cu.Normalise(time.Now()); err != nil {
+				return err
+			}
+			if err := repo.Insert(ctx, cu); err != nil {
+				return err
+			}
+		}
+		for search, want := range map[string][]string{
+			"POS-100": {"李华", "王小明"}, "POS-1002": {"李华"}, "13900001111": {"张伟"}, "13812345678": {"王小明"}, "pos": nil,
+		} {
+			list, err := repo.Browse(ctx, ports.CustomerQuery{Search: search}, ports.CustomerSort{Key: ports.SortCreated, Asc: true}, ports.Page{Limit: 10})
+			require.NoError(t, err)
+			var names []string
+			for _, s := range list {
+				names = append(names, s.Name)
+			}
+			slices.Sort(names)
+			require.Equal(t, want, names, search)
+			n, err := repo.Count(ctx, ports.CustomerQuery{Search: search})
+			require.NoError(t, err)
+			require.Equal(t, int64(len(want)), n, search)
+		}
+		return nil
+	})
 }
