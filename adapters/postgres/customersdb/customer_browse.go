@@ -15,14 +15,20 @@ import (
 // noPurchase is the sort value of a last purchase that never happened: below every instant.
 const noPurchase = "-9223372036854775807"
 
-// sortValues are the sort keys as one bigint each, over the customers row "c" and its activity
-// "a", so that a cursor holds one integer and the ID whatever the order: fen, a count, or
-// microseconds since 1970.
-var sortValues = map[ports.CustomerSortKey]string{
-	ports.SortCreated:      `(extract(epoch FROM c.created_at) * 1000000)::bigint`,
-	ports.SortSpend:        `coalesce(a.spend, 0)`,
-	ports.SortPurchases:    `coalesce(a.purchases, 0)`,
-	ports.SortLastPurchase: `coalesce((extract(epoch FROM a.last_purchase) * 1000000)::bigint, ` + noPurchase + `)`,
+// sortOrder is how a list is ordered by one key, over the customers row "c" and its activity
+// "a": by the expression order, whose value as one bigint (fen, a count, or microseconds since
+// 1970) is value, so that a cursor holds one integer and the ID whatever the order; bound is
+// the order's value back from the cursor's $1.
+type sortOrder struct{ order, value, bound string }
+
+var sortOrders = map[ports.CustomerSortKey]sortOrder{
+	// By the column itself, so that the newest first is read from the index customers_newest.
+	ports.SortCreated: {order: `c.created_at`, value: `(extract(epoch FROM c.created_at) * 1000000)::bigint`,
+		bound: `(timestamptz 'epoch' + $1::bigint * interval '1 microsecond')`},
+	ports.SortSpend:     {order: `coalesce(a.spend, 0)`, value: `coalesce(a.spend, 0)`, bound: `$1::bigint`},
+	ports.SortPurchases: {order: `coalesce(a.purchases, 0)`, value: `coalesce(a.purchases, 0)`, bound: `$1::bigint`},
+	ports.SortLastPurchase: {order: `coalesce((extract(epoch FROM a.last_purchase) * 1000000)::bigint, ` + noPurchase + `)`,
+		value: `coalesce((extract(epoch FROM a.last_purchase) * 1000000)::bigint, ` + noPurchase + `)`, bound: `$1::bigint`},
 }
 
 // browseCursor is a position in a sorted list: the key it belongs to, the sort value and the
@@ -57,7 +63,7 @@ func (Customers) Browse(ctx context.Context, cq ports.CustomerQuery, sort ports.
 	if sort.Key == "" {
 		sort.Key = ports.SortCreated
 	}
-	value, ok := sortValues[sort.Key]
+	by, ok := sortOrders[sort.Key]
 	if !ok {
 		return nil, ports.ErrBadCursor
 	}
@@ -72,17 +78,17 @@ func (Customers) Browse(ctx context.Context, cq ports.CustomerQuery, sort ports.
 		if err != nil {
 			return nil, err
 		}
-		w.And("("+value+", c.id) "+cmp+" ($1::bigint, $2::uuid)", v, id)
+		w.And("("+by.order+", c.id) "+cmp+" ("+by.bound+", $2::uuid)", v, id)
 	}
 	// The activity's columns are renamed in the lateral join so that the customer's own
 	// (created_at, updated_at) stay unambiguous in customerColumns and the filters.
 	rows, err := q.Query(ctx, `SELECT `+customerColumns+`, coalesce(a.spend, 0), coalesce(a.purchases, 0), a.last_purchase,
 			ARRAY(SELECT t.tag FROM customer_tags t WHERE t.tenant_id = c.tenant_id AND t.customer_id = c.id ORDER BY t.tag),
-			`+value+`
+			`+by.value+`
 		FROM customers c
 		LEFT JOIN LATERAL (SELECT spend_fen AS spend, purchase_count AS purchases, last_purchase_at AS last_purchase
 			FROM customer_activity WHERE tenant_id = c.tenant_id AND customer_id = c.id) a ON true
-		WHERE `+w.String()+` ORDER BY `+value+` `+dir+`, c.id `+dir+` LIMIT `+w.Arg(page.Limit), w.Args()...)
+		WHERE `+w.String()+` ORDER BY `+by.order+` `+dir+`, c.id `+dir+` LIMIT `+w.Arg(page.Limit), w.Args()...)
 	if err != nil {
 		return nil, err
 	}

@@ -59,7 +59,7 @@ func TestSortedCustomerPagesNeitherSkipNorRepeat(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			c := browseCase{id: id, created: base.Add(time.Duration(i%4) * time.Hour), spend: int64(i%3) * 10000, purchases: int64(i % 3)}
+			c := browseCase{id: id, created: base.Add(time.Duration(i%4)*time.Hour + 123457*time.Microsecond), spend: int64(i%3) * 10000, purchases: int64(i % 3)}
 			if _, err := q.Exec(ctx, `UPDATE customers SET created_at = $2 WHERE id = $1`, id, c.created); err != nil {
 				return err
 			}
