@@ -13,6 +13,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/console/browsertest"
 	"github.com/engagehq/engage/adapters/console/consoletest"
+	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
 	"github.com/engagehq/engage/application/customers/customers"
 	"github.com/engagehq/engage/application/customers/events"
@@ -133,4 +134,54 @@ func TestCustomerListSortsSearchesByExternalIDAndMasksPhonesByRole(t *testing.T)
 	// The owner's 360° view shows the number in full.
 	tab.Run(t, chromedp.Navigate(b.URL+"/console/customers/"+ids["王小明"].String()), chromedp.WaitVisible(chromedp.CSS("[data-test=phone]")))
 	require.Equal(t, "+8613812345678", consoletest.Text(t, tab, "[data-test=phone]"))
+}
+
+// The list's next page keeps its order and filters: 53 customers by spend, many tying, come
+// 50 and 3, each once, in order.
+func TestTheNextPageOfASortedListKeepsItsOrder(t *testing.T) {
+	t.Parallel()
+	b, tn, tab := consoletest.SetupOwner(t)
+	ctx := context.Background()
+	spend := map[string]int64{}
+	var created []uuid.UUID
+	for i := range 53 {
+		c, err := b.App.Customers.Create(ctx, tn.ID, customers.Patch{Name: ptr(fmt.Sprintf("会员%02d", i))})
+		require.NoError(t, err)
+		created = append(created, c.ID)
+	}
+	require.NoError(t, b.App.DB.InTenant(ctx, tn.ID, func(ctx context.Context) error {
+		q, tenant, err := postgres.TenantTx(ctx)
+		if err != nil {
+			return err
+		}
+		for i, id := range created {
+			spend[id.String()] = int64(i%5) * 1000
+			if _, err := q.Exec(ctx, `INSERT INTO customer_activity (tenant_id, customer_id, purchase_count, spend_fen) VALUES ($1, $2, 1, $3)`,
+				tenant.UUID(), id, spend[id.String()]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	ids := func() []string {
+		return browsertest.Get(t, tab, chromedp.Evaluate[[]string](`[...document.querySelectorAll("[data-test=customer-row]")].map(r => r.dataset.id)`))
+	}
+	tab.Run(t, chromedp.Navigate(b.URL+"/console/customers?sort=spend&dir=asc"), chromedp.WaitVisible(chromedp.CSS("[data-test=next-page]")))
+	first := ids()
+	require.Len(t, first, 50)
+	require.Equal(t, "Customers in total 53", consoletest.Text(t, tab, "[data-test=customer-total]"))
+	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=next-page]")))
+	consoletest.Settle(t, tab, `document.querySelectorAll("[data-test=customer-row]").length === 3`)
+	require.Contains(t, consoletest.Location(t, tab), "sort=spend")
+	all := append(first, ids()...)
+	seen := map[string]bool{}
+	for i, id := range all {
+		require.False(t, seen[id], "customer %s twice", id)
+		seen[id] = true
+		if i > 0 {
+			require.LessOrEqual(t, spend[all[i-1]], spend[id], "ascending by spend")
+		}
+	}
+	require.Len(t, seen, 53)
+	require.False(t, browsertest.Get(t, tab, chromedp.Evaluate[bool](`!!document.querySelector("[data-test=next-page]")`)))
 }
