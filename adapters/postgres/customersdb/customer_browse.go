@@ -80,14 +80,15 @@ func (Customers) Browse(ctx context.Context, cq ports.CustomerQuery, sort ports.
 		}
 		w.And("("+by.order+", c.id) "+cmp+" ("+by.bound+", $2::uuid)", v, id)
 	}
-	// The activity's columns are renamed in the lateral join so that the customer's own
+	// The activity's columns are renamed in the join so that the customer's own
 	// (created_at, updated_at) stay unambiguous in customerColumns and the filters.
 	rows, err := q.Query(ctx, `SELECT `+customerColumns+`, coalesce(a.spend, 0), coalesce(a.purchases, 0), a.last_purchase,
 			ARRAY(SELECT t.tag FROM customer_tags t WHERE t.tenant_id = c.tenant_id AND t.customer_id = c.id ORDER BY t.tag),
 			`+by.value+`
 		FROM customers c
-		LEFT JOIN LATERAL (SELECT spend_fen AS spend, purchase_count AS purchases, last_purchase_at AS last_purchase
-			FROM customer_activity WHERE tenant_id = c.tenant_id AND customer_id = c.id) a ON true
+		LEFT JOIN (SELECT tenant_id AS activity_tenant, customer_id AS activity_customer, spend_fen AS spend,
+				purchase_count AS purchases, last_purchase_at AS last_purchase FROM customer_activity) a
+			ON a.activity_tenant = c.tenant_id AND a.activity_customer = c.id
 		WHERE `+w.String()+` ORDER BY `+by.order+` `+dir+`, c.id `+dir+` LIMIT `+w.Arg(page.Limit), w.Args()...)
 	if err != nil {
 		return nil, err
