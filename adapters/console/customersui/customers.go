@@ -244,6 +244,9 @@ func attributeError(lang string, d customer.AttributeDef) string {
 	return messages.T(lang, "customers.bad_attr_"+d.Type)
 }
 
+// formError is the key of an error about the whole form rather than one of its inputs.
+const formError = "_form"
+
 func fieldErrors(lang string, err error, defs []customer.AttributeDef, into map[string]string) {
 	messages.FieldErrors(lang, err, "customers.bad_", into)
 	for _, d := range defs {
@@ -256,6 +259,8 @@ func fieldErrors(lang string, err error, defs []customer.AttributeDef, into map[
 		into["phone"] = messages.T(lang, "customers.phone_taken")
 	case errors.Is(err, ports.ErrExternalIDTaken):
 		into["external_id"] = messages.T(lang, "customers.external_id_taken")
+	case errors.Is(err, ports.ErrCustomerErased):
+		into[formError] = messages.T(lang, "customers.erased")
 	}
 }
 
