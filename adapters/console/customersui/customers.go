@@ -112,7 +112,7 @@ func (h *handlers) customers(w http.ResponseWriter, r *http.Request) {
 
 // profileFields are the text inputs of the profile form, in order; gender and language are
 // chosen, the address has its own inputs.
-var profileFields = []string{"name", "phone", "email", "external_id", "birth_date", "city", "region", "preferred_store"}
+var profileFields = []string{"name", "phone", "email", "external_id", "birth_date", "city", "region", "preferred_store", "avatar_url"}
 
 // addressFields are the parts of the postal address, in China's order.
 var addressFields = []string{"province", "city", "district", "line", "postcode"}
@@ -204,7 +204,7 @@ func formPatch(r *http.Request, v *console.View, defs []customer.AttributeDef, w
 	errs := map[string]string{}
 	p := customers.Patch{}
 	for f, dst := range map[string]**string{"external_id": &p.ExternalID, "name": &p.Name, "email": &p.Email, "gender": &p.Gender,
-		"city": &p.City, "region": &p.Region, "preferred_store": &p.PreferredStore, "language": &p.Language} {
+		"city": &p.City, "region": &p.Region, "preferred_store": &p.PreferredStore, "language": &p.Language, "avatar_url": &p.AvatarURL} {
 		val := values[f]
 		*dst = &val
 	}
@@ -307,7 +307,7 @@ func (h *handlers) customerPage(v *console.View, c customer.Customer, defs []cus
 
 func valuesOf(c customer.Customer) map[string]string {
 	out := map[string]string{"external_id": c.ExternalID, "name": c.Name, "phone": c.Phone, "email": c.Email, "gender": c.Gender,
-		"city": c.City, "region": c.Region, "preferred_store": c.PreferredStore, "language": c.Language,
+		"city": c.City, "region": c.Region, "preferred_store": c.PreferredStore, "language": c.Language, "avatar_url": c.AvatarURL,
 		"address.province": c.Address.Province, "address.city": c.Address.City, "address.district": c.Address.District,
 		"address.line": c.Address.Line, "address.postcode": c.Address.Postcode}
 	if c.BirthDate != nil {

@@ -86,7 +86,7 @@ func TestCustomAttributesAreDefinedAndEveryProfileFieldIsEdited(t *testing.T) {
 	// A bad postcode is refused beside its input, the rest kept as typed.
 	tab.Run(t, set("external_id", "CRM-778"), set("region", "华东"), set("address.province", "浙江省"),
 		set("address.city", "杭州市"), set("address.district", "西湖区"), set("address.line", "文三路 90 号"), set("address.postcode", "3100"),
-		set("language", "en"), set("attributes.tier", "silver"), set("attributes.shoe_size", "38.5"),
+		set("language", "en"), set("avatar_url", "https://img.example.com/lin.png"), set("attributes.tier", "silver"), set("attributes.shoe_size", "38.5"),
 		chromedp.Click(chromedp.CSS(edit+" button[type=submit]")))
 	tab.Run(t, chromedp.WaitVisible(chromedp.CSS(edit+" [data-test=error-address-postcode]")))
 	require.Equal(t, "CRM-778", browsertest.Get(t, tab, chromedp.Value(chromedp.CSS(edit+" [name=external_id]"))))
@@ -96,7 +96,7 @@ func TestCustomAttributesAreDefinedAndEveryProfileFieldIsEdited(t *testing.T) {
 	for css, want := range map[string]string{
 		"[data-test=external-id]": "CRM-778", "[data-test=region]": "华东", "[data-test=language]": "English",
 		"[data-test=address]": "浙江省 杭州市 西湖区 文三路 90 号 310012", "[data-test=attr-tier]": "silver", "[data-test=attr-shoe_size]": "38.5",
-		"[data-test=phone]": "+8613812345678",
+		"[data-test=phone]": "+8613812345678", "[data-test=avatar-url]": "https://img.example.com/lin.png",
 	} {
 		require.Equal(t, want, consoletest.Text(t, tab, css), css)
 	}
@@ -105,6 +105,7 @@ func TestCustomAttributesAreDefinedAndEveryProfileFieldIsEdited(t *testing.T) {
 	require.Equal(t, "CRM-778", got.ExternalID)
 	require.Equal(t, "华东", got.Region)
 	require.Equal(t, "en", got.Language)
+	require.Equal(t, "https://img.example.com/lin.png", got.AvatarURL)
 	require.Equal(t, customer.Address{Province: "浙江省", City: "杭州市", District: "西湖区", Line: "文三路 90 号", Postcode: "310012"}, got.Address)
 	require.Equal(t, map[string]any{"tier": "silver", "shoe_size": 38.5}, got.Attributes)
 	require.Equal(t, "+8613812345678", got.Phone, "the phone is kept")
