@@ -92,6 +92,8 @@ func TestCustomerListSortsSearchesByExternalIDAndMasksPhonesByRole(t *testing.T)
 	require.Equal(t, "descending", browsertest.Get(t, tab, chromedp.Evaluate[string](`document.querySelector("[data-test=sort-spend]").closest("th").getAttribute("aria-sort")`)))
 	tab.Screenshot(t, "customers-by-spend-en")
 	sortBy("spend", []string{"张伟", "王小明", "李华"})
+	require.Equal(t, []string{"spend", "asc"}, browsertest.Get(t, tab, chromedp.Evaluate[[]string](
+		`[document.querySelector("[data-test=sort]").value, document.querySelector("[data-test=dir]").value]`)), "the pickers show the header's order")
 	sortBy("purchases", []string{"王小明", "李华", "张伟"})
 	sortBy("last_purchase", []string{"王小明", "李华", "张伟"})
 	sortBy("last_purchase", []string{"张伟", "李华", "王小明"})
