@@ -43,3 +43,14 @@ type EventReactor interface {
 	Name() string
 	React(ctx context.Context, evs []event.Event) error
 }
+
+// CustomersReactor is a reaction to newly stored customer events that recomputes the customers
+// they are of from what is stored (activity aggregates, stages, segments), so it needs only
+// which customers a batch touched: its subscriber (events.Service.CustomersSubscriber) does not
+// load the events. Recomputing is idempotent by nature.
+type CustomersReactor interface {
+	// Name identifies the reactor in logs and errors.
+	Name() string
+	// ReactCustomers recomputes customers, given distinct and in ascending order.
+	ReactCustomers(ctx context.Context, customers []uuid.UUID) error
+}

@@ -87,3 +87,15 @@ type SegmentMembership interface {
 	// Forget removes the customer from every segment.
 	Forget(ctx context.Context, customer uuid.UUID) error
 }
+
+// SegmentValues are the values present in a brand's own data that segment conditions pick
+// from, by what they fill: a field's value ("city", "region", "preferred_store", "tag",
+// "joined_campaign") or a window field's parameter ("store", "category"). Each list holds the
+// most frequent values first.
+type SegmentValues map[string][]string
+
+// SegmentValueReader reads the values of SegmentValues, in the tenant scope of ctx, at most
+// limit of each.
+type SegmentValueReader interface {
+	Values(ctx context.Context, limit int) (SegmentValues, error)
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/stretchr/testify/require"
 
+	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/postgres/platformdb"
@@ -50,7 +51,7 @@ func TestIngestedEventsAreReactedToOnceWhateverTheDeliveries(t *testing.T) {
 	bus := jobstest.Bus(db, sched, dir)
 	evs := events.NewService(events.Deps{Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{}, Publisher: bus,
 		Tenants: dir, Clock: ports.SystemClock{}})
-	require.NoError(t, bus.Subscribe(evs.Subscriber(events.NewActivityUpdater(customersdb.Activity{}), "")))
+	require.NoError(t, bus.Subscribe(evs.CustomersSubscriber(events.NewActivityUpdater(customersdb.Activity{}), "")))
 	riverjobs.HandleKind(jobs, eventbus.JobArgs{Subscriber: "activity"}, bus.Work, riverjobs.WorkerOptions{})
 
 	ctx := context.Background()
@@ -98,6 +99,30 @@ func TestIngestedEventsAreReactedToOnceWhateverTheDeliveries(t *testing.T) {
 	// River delivers at least once: the same batch worked again counts nothing twice.
 	var again eventbus.JobArgs
 	require.NoError(t, db.Pool().QueryRow(ctx, `SELECT args FROM river_job WHERE kind = $1`, kind).Scan(&again))
+	require.NoError(t, db.InTenant(ctx, tn.ID, func(ctx context.Context) error {
+		return sched.Enqueue(ctx, again, ports.JobOptions{Queue: events.Queue})
+	}))
+	waitForJobs(t, completed, kind, 1)
+	check()
+
+	// A batch recorded before batches named their customers is reacted to all the same: the
+	// subscriber finds the customers from the events.
+	var named int
+	require.NoError(t, db.InTenant(ctx, tn.ID, func(ctx context.Context) error {
+		q, _, err := postgres.TenantTx(ctx)
+		if err != nil {
+			return err
+		}
+		if err := q.QueryRow(ctx, `SELECT count(*) FROM domain_events WHERE json_array_length(data->'customer_ids') = 1`).Scan(&named); err != nil {
+			return err
+		}
+		if _, err := q.Exec(ctx, `UPDATE domain_events SET data = (data::jsonb - 'customer_ids')::json`); err != nil {
+			return err
+		}
+		_, err = q.Exec(ctx, `UPDATE customer_activity SET purchase_count = 0, spend_fen = 0, visit_count = 0`)
+		return err
+	}))
+	require.Equal(t, 1, named, "the batch's domain event names its one customer")
 	require.NoError(t, db.InTenant(ctx, tn.ID, func(ctx context.Context) error {
 		return sched.Enqueue(ctx, again, ports.JobOptions{Queue: events.Queue})
 	}))

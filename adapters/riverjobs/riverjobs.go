@@ -33,6 +33,11 @@ const (
 	// rescuer (every 30 s) takes it for crashed and schedules it again: a worker process
 	// killed mid-job has its jobs redone within about a minute.
 	DefaultRescueAfter = 15 * time.Second
+	// FetchCooldown is the least time between two fetches of one queue. River's default of
+	// 100 ms caps a queue at ten fetches a second, each taking at most its free workers; a
+	// chain of subscribers (activity, then lifecycle, then segments) whose jobs each take
+	// tens of milliseconds would spend most of a burst waiting for the next fetch.
+	FetchCooldown = 10 * time.Millisecond
 )
 
 // Config is the client's set-up.
@@ -82,6 +87,7 @@ func New(db *postgres.DB, cfg Config) (*Jobs, error) {
 		Queues:               queues,
 		Workers:              j.workers,
 		JobTimeout:           timeout,
+		FetchCooldown:        FetchCooldown,
 		RescueStuckJobsAfter: timeout + cmp.Or(cfg.RescueAfter, DefaultRescueAfter),
 		RetryPolicy:          retryPolicy{jobs: j},
 		ErrorHandler:         errorLog{logger: cfg.Logger},

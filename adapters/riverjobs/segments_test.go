@@ -54,8 +54,8 @@ func TestSegmentsAreKeptCurrentByTheirJobs(t *testing.T) {
 	bus := jobstest.Bus(db, jobs.Scheduler(), dir)
 	evs := events.NewService(events.Deps{Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{}, Publisher: bus,
 		Tenants: dir})
-	require.NoError(t, bus.Subscribe(evs.Subscriber(events.NewActivityUpdater(customersdb.Activity{}), ""),
-		evs.Subscriber(segs.Reactor(), "activity")))
+	require.NoError(t, bus.Subscribe(evs.CustomersSubscriber(events.NewActivityUpdater(customersdb.Activity{}), ""),
+		evs.CustomersSubscriber(segs.Reactor(), "activity")))
 	for _, s := range bus.Subscribers() {
 		riverjobs.HandleKind(jobs, eventbus.JobArgs{Subscriber: s.Name}, bus.Work, riverjobs.WorkerOptions{})
 	}

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"net/http"
+	"slices"
 
 	"github.com/engagehq/engage/adapters/httpapi"
+	"github.com/engagehq/engage/adapters/module"
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/wire"
 	"github.com/engagehq/engage/adapters/wire/web"
@@ -21,11 +23,12 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, err := wire.New(wire.Config{
+	modules := slices.DeleteFunc(wire.Modules(), func(m module.Module) bool { return slices.Contains(cfg.without, m.Name) })
+	w, err := wire.NewWith(wire.Config{
 		DatabaseURL: cfg.databaseURL, SecretsKey: cfg.secretsKey, SignInKey: cfg.signInKey, KratosURL: cfg.kratosURL,
 		KratosSessionCookie: cfg.kratosCookie, Production: cfg.production(), Workers: cfg.workers, JobTimeout: cfg.jobTimeout, Logger: cfg.logger(),
 		WeChatAPI: cfg.wechatAPI,
-	}, db)
+	}, db, modules)
 	if err != nil {
 		db.Close()
 		return nil, err

@@ -81,6 +81,8 @@ type config struct {
 	// its operations.
 	wechatAPI string
 	extraAPI  []httpapi.Module
+	// Set by engage load only: modules left out, to measure what the others cost.
+	without []string
 }
 
 func (c config) production() bool { return c.env == "production" }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,7 +16,9 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/engagehq/engage/adapters/localpg"
+	"github.com/engagehq/engage/adapters/module"
 	"github.com/engagehq/engage/adapters/ratelimit"
+	"github.com/engagehq/engage/adapters/wire"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/tenants"
 )
@@ -25,7 +28,7 @@ import (
 // prints both rates and their ratio. With --ingest it measures batch ingestion of purchases
 // (POST /v1/events) instead.
 func runLoad(ctx context.Context, args []string) error {
-	fs := newFlags("load", "load [--clients 16] [--duration 20s] [--pgbench-mode simple] | load --ingest [--clients 4] [--batch 1000] [--customers 10000] [--workers=true]")
+	fs := newFlags("load", "load [--clients 16] [--duration 20s] [--pgbench-mode simple] | load --ingest [--clients 4] [--batch 1000] [--customers 10000] [--workers=true] [--without points]")
 	clients := fs.Int("clients", 16, "concurrent clients, for both the API and pgbench (with --ingest: 4)")
 	duration := fs.Duration("duration", 20*time.Second, "how long each of the two runs lasts")
 	mode := fs.String("pgbench-mode", "simple", "pgbench query mode: simple (pgbench's default), extended or prepared")
@@ -33,6 +36,7 @@ func runLoad(ctx context.Context, args []string) error {
 	batch := fs.Int("batch", 1000, "with --ingest: events per request, 1 to 1000")
 	customers := fs.Int("customers", 10_000, "with --ingest: customers the purchases are spread over")
 	workers := fs.Bool("workers", true, "with --ingest: work the reaction jobs during the run, as engage serve does")
+	without := fs.String("without", "", "with --ingest: modules to leave out, comma-separated (points), to measure what the others cost")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -53,6 +57,14 @@ func runLoad(ctx context.Context, args []string) error {
 		cfg.httpAddr = "127.0.0.1:0"
 		cfg.apiLimits = ratelimit.Limits{} // as below: capacity is measured
 		cfg.logLevel = 12
+		if *without != "" {
+			cfg.without = strings.Split(*without, ",")
+			for _, name := range cfg.without {
+				if !slices.ContainsFunc(wire.Modules(), func(m module.Module) bool { return m.Name == name }) {
+					return fmt.Errorf("--without: no module is named %q", name)
+				}
+			}
+		}
 		return runIngestLoad(ctx, cfg, l)
 	}
 	for tool, pkg := range map[string]string{"pgbench": "postgresql-client", "wrk": "wrk"} {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"slices"
@@ -130,12 +131,17 @@ func runIngestLoad(ctx context.Context, cfg config, l ingestLoad) error {
 	if !l.workers {
 		return nil
 	}
-	drained, err := waitForReactions(ctx, a)
+	drained, each, err := waitForReactions(ctx, a, start)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("  reaction jobs caught up %s after the last batch (%.0f events/s reacted to over the whole run)\n",
 		drained.Round(time.Millisecond), float64(stored)/(elapsed+drained).Seconds())
+	names := slices.Sorted(maps.Keys(each))
+	for i, name := range names {
+		names[i] = fmt.Sprintf("%s %s", name, each[name].Round(100*time.Millisecond))
+	}
+	fmt.Printf("  each subscriber's last job done after: %s\n", strings.Join(names, ", "))
 	return nil
 }
 
@@ -236,21 +242,40 @@ func countStored(ctx context.Context, a *app, t tenants.Tenant, prefix string) (
 	return n, err
 }
 
-// waitForReactions waits until no subscriber job is left to work and says how long it took.
-// River's job table is platform-level: it is read on the pool, outside any tenant.
-func waitForReactions(ctx context.Context, a *app) (time.Duration, error) {
+// waitForReactions waits until no subscriber job is left to work and says how long it took,
+// in all and for each subscriber with jobs made since the run began. River's job
+// table is platform-level: it is read on the pool, outside any tenant.
+func waitForReactions(ctx context.Context, a *app, since time.Time) (time.Duration, map[string]time.Duration, error) {
 	start := time.Now()
+	each := map[string]time.Duration{}
 	for {
-		var left int
-		if err := a.DB.Pool().QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind LIKE $1 || '%' AND state NOT IN ('completed', 'discarded', 'cancelled')`,
-			eventbus.KindOf("")).Scan(&left); err != nil {
-			return 0, err
+		rows, err := a.DB.Pool().Query(ctx, `SELECT kind, count(*) FILTER (WHERE state NOT IN ('completed', 'discarded', 'cancelled'))
+			FROM river_job WHERE kind LIKE $1 || '%' AND created_at >= $2 GROUP BY kind`, eventbus.KindOf(""), since)
+		if err != nil {
+			return 0, nil, err
+		}
+		left := 0
+		for rows.Next() {
+			var kind string
+			var n int
+			if err := rows.Scan(&kind, &n); err != nil {
+				rows.Close()
+				return 0, nil, err
+			}
+			name := strings.TrimPrefix(kind, eventbus.KindOf(""))
+			if _, done := each[name]; n == 0 && !done {
+				each[name] = time.Since(start)
+			}
+			left += n
+		}
+		if err := rows.Err(); err != nil {
+			return 0, nil, err
 		}
 		if left == 0 {
-			return time.Since(start), nil
+			return time.Since(start), each, nil
 		}
 		if time.Since(start) > 10*time.Minute {
-			return 0, errors.New("the reaction jobs did not catch up within 10 minutes")
+			return 0, nil, errors.New("the reaction jobs did not catch up within 10 minutes")
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

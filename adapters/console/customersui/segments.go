@@ -2,8 +2,8 @@ package customersui
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -20,6 +20,8 @@ import (
 type segmentsView struct {
 	*console.View
 	Segments []segment.Segment
+	// Templates are the ready-made segments the builder opens with.
+	Templates []choice
 }
 
 type segmentView struct {
@@ -30,17 +32,17 @@ type segmentView struct {
 	Description string
 	Members     int64
 	Builder     builder
-	// Deep is set for a saved tree the builder cannot show (made through the API).
-	Deep      bool
-	Count     *int64
-	Preview   []customer.Customer
-	NameError string
-	// BuilderPath is where the builder posts to add and remove rows.
-	BuilderPath string
+	Count       *int64
+	Preview     []customer.Customer
+	NameError   string
+	// BuilderPath is where the builder posts to add and remove nodes; CountPath, where it asks
+	// for the live count after redrawing ("" for none).
+	BuilderPath, CountPath string
 }
 
 const (
 	segmentBuilderPath = "/console/segments/builder"
+	segmentCountPath   = "/console/segments/count"
 	ruleBuilderPath    = "/console/tag-rules/builder"
 )
 
@@ -51,29 +53,56 @@ func (h *handlers) segmentsList(w http.ResponseWriter, r *http.Request) {
 		console.Internal(w, r, err)
 		return
 	}
-	console.Render(w, r, "segments", segmentsView{View: v, Segments: segs})
+	out := segmentsView{View: v, Segments: segs}
+	for _, t := range segmentTemplates {
+		out.Templates = append(out.Templates, choice{Value: t.Key, Label: messages.T(v.Lang, "segments.template."+t.Key)})
+	}
+	console.Render(w, r, "segments", out)
 }
 
-// builderFields fills the builder's field list from the brand's catalogue.
-func (h *handlers) builderFields(r *http.Request, b *builder) (segment.Catalogue, error) {
+// palette returns what the builder offers the brand: its fields and, when pickers are drawn
+// (withValues), the values in its data and its event types.
+func (h *handlers) palette(r *http.Request, withValues bool) (palette, error) {
 	v := console.ViewOf(r)
-	defs, err := h.d.Customers.AttributeDefs(r.Context(), v.Tenant.ID)
+	ctx, tenant := r.Context(), v.Tenant.ID
+	p := palette{lang: v.Lang}
+	defs, err := h.d.Customers.AttributeDefs(ctx, tenant)
 	if err != nil {
-		return segment.Catalogue{}, err
+		return p, err
 	}
-	cat, err := h.d.Segments.Catalogue(r.Context(), v.Tenant.ID)
-	if err != nil {
-		return segment.Catalogue{}, err
+	p.labels = attributeLabels(v.Lang, defs)
+	if p.cat, err = h.d.Segments.Catalogue(ctx, tenant); err != nil || !withValues {
+		return p, err
 	}
-	b.Fields = fieldOptions(v.Lang, defs, cat)
-	return cat, nil
+	if p.values, err = h.d.Segments.Values(ctx, tenant); err != nil {
+		return p, err
+	}
+	custom, err := h.d.Events.EventTypes(ctx, tenant)
+	p.eventTypes = eventTypeOptions(v.Lang, custom)
+	return p, err
+}
+
+// draw readies b for the template.
+func (p palette) draw(b *builder) {
+	b.Fields = p.fieldOptions()
+	p.prepare(b.Root, 1)
 }
 
 func (h *handlers) segmentPage(w http.ResponseWriter, r *http.Request) {
 	v := console.ViewOf(r)
-	out := segmentView{View: v, Builder: builder{Match: "and", Rows: []conditionRow{{Field: "city", Op: segment.OpEq}}},
-		BuilderPath: segmentBuilderPath}
-	if chi.URLParam(r, "id") != "new" {
+	p, err := h.palette(r, true)
+	if err != nil {
+		console.Internal(w, r, err)
+		return
+	}
+	out := segmentView{View: v, Builder: newBuilder(cond("city", segment.OpEq)), BuilderPath: segmentBuilderPath, CountPath: segmentCountPath}
+	if chi.URLParam(r, "id") == "new" {
+		if t, ok := templateNamed(r.URL.Query().Get("template")); ok {
+			out.Builder = t.Build()
+			out.Name = messages.T(v.Lang, "segments.template."+t.Key)
+			out.Description = messages.T(v.Lang, "segments.template."+t.Key+"_desc")
+		}
+	} else {
 		id, ok := console.PathID(w, r)
 		if !ok {
 			return
@@ -88,34 +117,29 @@ func (h *handlers) segmentPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		out.ID, out.Name, out.Description, out.Members = seg.ID.String(), seg.Name, seg.Description, seg.Members
-		var ok2 bool
-		out.Builder, ok2 = fromTree(seg.Definition)
-		out.Deep = !ok2
+		out.Builder, _ = fromTree(seg.Definition, p.cat)
+		if r.URL.Query().Get("saved") == "1" {
+			v.Flash = fmt.Sprintf(messages.T(v.Lang, "segments.saved"), seg.Members)
+		}
 	}
-	if _, err := h.builderFields(r, &out.Builder); err != nil {
-		console.Internal(w, r, err)
-		return
-	}
+	p.draw(&out.Builder)
 	console.Render(w, r, "segment", out)
 }
 
-// builderAction re-renders the builder after adding or removing a row.
-func (h *handlers) builderAction(page, path string) http.HandlerFunc {
+// builderAction redraws the builder after a node was added or removed, or a field or
+// operator changed.
+func (h *handlers) builderAction(page, path, countPath string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		b := readBuilder(r)
-		switch action := r.PostFormValue("action"); {
-		case action == "add" && len(b.Rows) < segment.MaxConditions:
-			b.Rows = append(b.Rows, conditionRow{Op: segment.OpEq})
-		case strings.HasPrefix(action, "remove:"):
-			if i, err := strconv.Atoi(strings.TrimPrefix(action, "remove:")); err == nil && i >= 0 && i < len(b.Rows) {
-				b.Rows = append(b.Rows[:i], b.Rows[i+1:]...)
-			}
-		}
-		if _, err := h.builderFields(r, &b); err != nil {
+		b.act(r.PostFormValue("action"))
+		p, err := h.palette(r, true)
+		if err != nil {
 			console.Internal(w, r, err)
 			return
 		}
-		console.RenderBlock(w, r, page, "segment-builder", segmentView{View: console.ViewOf(r), Builder: b, BuilderPath: path})
+		p.draw(&b)
+		console.RenderBlock(w, r, page, "segment-builder", segmentView{View: console.ViewOf(r), Builder: b, BuilderPath: path,
+			CountPath: countPath})
 	}
 }
 
@@ -123,15 +147,17 @@ func (h *handlers) builderAction(page, path string) http.HandlerFunc {
 func (h *handlers) segmentCount(w http.ResponseWriter, r *http.Request) {
 	v := console.ViewOf(r)
 	out := segmentView{View: v, Builder: readBuilder(r)}
-	cat, err := h.builderFields(r, &out.Builder)
+	p, err := h.palette(r, false)
+	var at map[string]*bnode
 	if err == nil {
+		var tree any
+		tree, at = out.Builder.tree(p)
 		var n int64
-		n, err = h.d.Segments.Count(r.Context(), v.Tenant.ID, out.Builder.tree(cat))
-		if err == nil {
+		if n, err = h.d.Segments.Count(r.Context(), v.Tenant.ID, tree); err == nil {
 			out.Count = &n
 		}
 	}
-	if err != nil && !out.Builder.showErrors(v.Lang, err) {
+	if err != nil && !out.Builder.showErrors(v.Lang, err, at) {
 		console.Internal(w, r, err)
 		return
 	}
@@ -141,31 +167,36 @@ func (h *handlers) segmentCount(w http.ResponseWriter, r *http.Request) {
 func (h *handlers) segmentPreview(w http.ResponseWriter, r *http.Request) {
 	v := console.ViewOf(r)
 	out := segmentView{View: v, Builder: readBuilder(r)}
-	cat, err := h.builderFields(r, &out.Builder)
+	p, err := h.palette(r, false)
+	var at map[string]*bnode
 	if err == nil {
-		out.Preview, err = h.d.Segments.Preview(r.Context(), v.Tenant.ID, out.Builder.tree(cat), 10)
+		var tree any
+		tree, at = out.Builder.tree(p)
+		out.Preview, err = h.d.Segments.Preview(r.Context(), v.Tenant.ID, tree, 10)
 		for i := range out.Preview {
 			out.Preview[i].Phone = shownPhone(v, out.Preview[i].Phone)
 		}
 	}
-	if err != nil && !out.Builder.showErrors(v.Lang, err) {
+	if err != nil && !out.Builder.showErrors(v.Lang, err, at) {
 		console.Internal(w, r, err)
 		return
 	}
 	console.RenderBlock(w, r, "segment", "segment-preview", out)
 }
 
-// saveSegment creates (path id "new") or changes a segment, then shows it.
+// saveSegment creates (path id "new") or changes a segment, its members computed as it is
+// saved, then shows it with a confirmation.
 func (h *handlers) saveSegment(w http.ResponseWriter, r *http.Request) {
 	v := console.ViewOf(r)
 	out := segmentView{View: v, ID: chi.URLParam(r, "id"), Name: r.PostFormValue("name"), Description: r.PostFormValue("description"),
-		Builder: readBuilder(r), BuilderPath: segmentBuilderPath}
-	cat, err := h.builderFields(r, &out.Builder)
+		Builder: readBuilder(r), BuilderPath: segmentBuilderPath, CountPath: segmentCountPath}
+	p, err := h.palette(r, true)
 	if err != nil {
 		console.Internal(w, r, err)
 		return
 	}
-	d := segments.Draft{Name: out.Name, Description: out.Description, Tree: out.Builder.tree(cat)}
+	tree, at := out.Builder.tree(p)
+	d := segments.Draft{Name: out.Name, Description: out.Description, Tree: tree}
 	var seg segment.Segment
 	if out.ID == "new" {
 		out.ID = ""
@@ -178,10 +209,10 @@ func (h *handlers) saveSegment(w http.ResponseWriter, r *http.Request) {
 		seg, err = h.d.Segments.Update(r.Context(), v.Tenant.ID, id, d)
 	}
 	if err == nil {
-		console.Redirect(w, r, "/console/segments/"+seg.ID.String())
+		console.Redirect(w, r, "/console/segments/"+seg.ID.String()+"?saved=1")
 		return
 	}
-	tree := out.Builder.showErrors(v.Lang, err)
+	shown := out.Builder.showErrors(v.Lang, err, at)
 	switch {
 	case names(err, "name", "description"):
 		out.NameError = messages.T(v.Lang, "segments.bad_name")
@@ -190,10 +221,11 @@ func (h *handlers) saveSegment(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, ports.ErrSegmentNotFound):
 		console.NotFound(w, r)
 		return
-	case !tree:
+	case !shown:
 		console.Internal(w, r, err)
 		return
 	}
+	p.draw(&out.Builder)
 	w.WriteHeader(http.StatusUnprocessableEntity)
 	console.RenderBlock(w, r, "segment", "segment-form", out)
 }

@@ -26,13 +26,15 @@ func (h *handlers) tagRulesPage(w http.ResponseWriter, r *http.Request, out tagR
 		return
 	}
 	out.View, out.Rules, out.BuilderPath = v, rules, ruleBuilderPath
-	if out.Builder.Match == "" {
-		out.Builder = builder{Match: "and", Rows: []conditionRow{{Field: "purchases", Op: segment.OpGe, Days: "30"}}}
+	if out.Builder.Root == nil {
+		out.Builder = newBuilder(withDays(cond("purchases", segment.OpGe), "30"))
 	}
-	if _, err := h.builderFields(r, &out.Builder); err != nil {
+	p, err := h.palette(r, true)
+	if err != nil {
 		console.Internal(w, r, err)
 		return
 	}
+	p.draw(&out.Builder)
 	w.WriteHeader(status)
 	console.Render(w, r, "tag_rules", out)
 }
@@ -44,15 +46,18 @@ func (h *handlers) tagRules(w http.ResponseWriter, r *http.Request) {
 func (h *handlers) createTagRule(w http.ResponseWriter, r *http.Request) {
 	v := console.ViewOf(r)
 	out := tagRulesView{segmentView: segmentView{Builder: readBuilder(r)}, Tag: r.PostFormValue("tag")}
-	cat, err := h.builderFields(r, &out.Builder)
+	p, err := h.palette(r, false)
+	var at map[string]*bnode
 	if err == nil {
-		_, err = h.d.Segments.CreateRule(r.Context(), v.Tenant.ID, segments.RuleDraft{Tag: out.Tag, Tree: out.Builder.tree(cat), Enabled: true})
+		var tree any
+		tree, at = out.Builder.tree(p)
+		_, err = h.d.Segments.CreateRule(r.Context(), v.Tenant.ID, segments.RuleDraft{Tag: out.Tag, Tree: tree, Enabled: true})
 	}
 	if err == nil {
 		console.Redirect(w, r, "/console/tag-rules")
 		return
 	}
-	tree := out.Builder.showErrors(v.Lang, err)
+	tree := out.Builder.showErrors(v.Lang, err, at)
 	switch {
 	case names(err, "tag"):
 		out.TagError = messages.T(v.Lang, "rules.bad_tag")

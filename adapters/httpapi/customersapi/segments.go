@@ -20,7 +20,7 @@ import (
 // treeFields are the fields a condition may read, as the document lists them.
 const treeFields = "gender, city, region, language, preferred_store, birth_month, joined_on, joined_days_ago, lifecycle_stage, " +
 	"tag, purchase_count, spend_fen, visit_count, last_purchase_days_ago, purchases, events, category_spend_fen, " +
-	"store_visits, joined_campaign"
+	"store_visits, joined_campaign, channel"
 
 // treeDoc documents a segment tree in the descriptions of the operations that take one.
 const treeDoc = "A segment tree (SegmentTree): {\"and\": [...]}, {\"or\": [...]}, {\"not\": {...}} or a condition " +
@@ -48,7 +48,7 @@ type SegmentBody struct {
 	Name        string      `json:"name"`
 	Description string      `json:"description,omitempty"`
 	Tree        SegmentTree `json:"tree" doc:"The segment's tree, as saved"`
-	MemberCount int64       `json:"member_count" doc:"Members at the last full refresh"`
+	MemberCount int64       `json:"member_count" doc:"Members at the last full refresh: computed as the segment is saved, then kept current"`
 	RefreshedAt *time.Time  `json:"refreshed_at,omitempty" doc:"When the members were last computed in full"`
 	CreatedAt   time.Time   `json:"created_at"`
 	UpdatedAt   time.Time   `json:"updated_at"`

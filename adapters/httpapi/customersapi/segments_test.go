@@ -120,8 +120,9 @@ func TestSegmentsAreCountedPreviewedSavedAndKeptCurrent(t *testing.T) {
 		"tree": s.shanghaiFrequently}, "Idempotency-Key", "seg-1")
 	require.Equal(t, http.StatusCreated, created.Status, "%s", created.Raw)
 	id := created.Body["id"].(string)
-	require.EqualValues(t, 0, created.Body["member_count"], "members come with the job")
-	require.Equal(t, 1, b.refreshSegments(t), "saving enqueued one refresh")
+	require.EqualValues(t, 1, created.Body["member_count"], "saving computes the members: the count the live count gave")
+	require.NotEmpty(t, created.Body["refreshed_at"])
+	require.Equal(t, 0, b.refreshSegments(t), "nothing is left to a job")
 
 	members := b.Do(t, http.MethodGet, "/v1/segments/"+id+"/members", s.owner, nil)
 	require.Equal(t, http.StatusOK, members.Status, "%s", members.Raw)
@@ -151,7 +152,7 @@ func TestSegmentsAreCountedPreviewedSavedAndKeptCurrent(t *testing.T) {
 	changed := b.Do(t, http.MethodPut, "/v1/segments/"+id, s.owner, map[string]any{"name": "北京", "tree": map[string]any{
 		"field": "city", "op": "=", "value": "北京"}})
 	require.Equal(t, http.StatusOK, changed.Status, "%s", changed.Raw)
-	require.Equal(t, 1, b.refreshSegments(t))
+	require.EqualValues(t, 1, changed.Body["member_count"], "changing recomputes the members")
 	members = b.Do(t, http.MethodGet, "/v1/segments/"+id+"/members", s.owner, nil)
 	require.Equal(t, []string{"张"}, s.namesOf(members))
 

@@ -79,7 +79,7 @@ func services(k *module.Kernel) (module.Shared, error) {
 	eval := customersdb.NewSegmentEvaluator(k.SegmentFields.SQL)
 	segs := segments.NewService(segments.Deps{
 		Tx: db, Segments: customersdb.Segments{}, Rules: customersdb.TagRules{}, Eval: eval,
-		Membership: eval, Defs: customersdb.AttributeDefs{}, Jobs: k.Scheduler, Audit: k.Audit,
+		Membership: eval, Defs: customersdb.AttributeDefs{}, Values: customersdb.SegmentValues{}, Jobs: k.Scheduler, Audit: k.Audit,
 		Tenants: k.Tenants, Clock: cfg.Clock, Fields: k.SegmentFields.Domain, Publisher: k.Bus,
 	})
 	module.Provide(k, segs)
@@ -151,9 +151,9 @@ func surfaces(k *module.Kernel) (module.Surfaces, error) {
 	return module.Surfaces{
 		// Stages read the activity aggregates, and segments and auto-tags read both.
 		Subscribers: []eventbus.Subscriber{
-			evs.Subscriber(events.NewActivityUpdater(customersdb.Activity{}), ""),
-			evs.Subscriber(stages, "activity"),
-			evs.Subscriber(segs.Reactor(), "lifecycle"),
+			evs.CustomersSubscriber(events.NewActivityUpdater(customersdb.Activity{}), ""),
+			evs.CustomersSubscriber(stages, "activity"),
+			evs.CustomersSubscriber(segs.Reactor(), "lifecycle"),
 		},
 		Workers: func(j *riverjobs.Jobs) {
 			none := riverjobs.WorkerOptions{}

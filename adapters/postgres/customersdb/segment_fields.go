@@ -25,6 +25,7 @@ func SegmentFields() []SegmentField {
 		})},
 		{Name: "category_spend_fen", Aggregate: true, SQL: categorySpend},
 		{Name: "joined_campaign", SQL: joinedCampaign},
+		{Name: "channel", SQL: channel},
 	}
 	for _, column := range []string{"gender", "city", "region", "language", "preferred_store", "lifecycle_stage"} {
 		out = append(out, SegmentField{Name: column, SQL: func(c segment.Condition, b *Binder) string {
@@ -148,6 +149,16 @@ func activityCount(column string, c segment.Condition, b *Binder) string {
 // carries the campaign in its payload.
 func joinedCampaign(c segment.Condition, b *Binder) string {
 	cond := "x.payload ? 'campaign' AND x.payload ->> 'campaign' = " + b.Arg(c.Value)
+	if c.WindowDays > 0 {
+		cond += " AND x.occurred_at >= " + b.Arg(c.Since(b.Now()))
+	}
+	return exists(c.Op == segment.OpHas, "customer_events x", cond)
+}
+
+// channel is whether one of the customer's events (of the window, when there is one) came
+// from the channel.
+func channel(c segment.Condition, b *Binder) string {
+	cond := "x.channel = " + b.Arg(c.Value)
 	if c.WindowDays > 0 {
 		cond += " AND x.occurred_at >= " + b.Arg(c.Since(b.Now()))
 	}

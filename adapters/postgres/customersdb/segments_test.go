@@ -187,6 +187,10 @@ func TestSegmentsMatchWhatEachConditionMeans(t *testing.T) {
 		{`{"field":"joined_campaign","op":"has","value":"spring"}`, []string{"ann", "bob"}},
 		{`{"field":"joined_campaign","window_days":30,"op":"has","value":"spring"}`, []string{"ann"}},
 		{`{"field":"joined_campaign","op":"has_not","value":"spring"}`, []string{"cat", "dan"}},
+		{`{"field":"channel","op":"has","value":"website"}`, []string{"bob"}},
+		{`{"field":"channel","op":"has","value":"mini_program"}`, []string{"ann", "bob"}},
+		{`{"field":"channel","window_days":30,"op":"has","value":"mini_program"}`, []string{"ann"}},
+		{`{"field":"channel","op":"has_not","value":"pos"}`, []string{"bob", "cat"}},
 		{`{"and":[{"field":"city","op":"=","value":"上海"},{"field":"purchases","window_days":90,"op":">=","value":2},
 			{"field":"tag","op":"has","value":"vip"}]}`, []string{"ann"}},
 		{`{"or":[{"field":"city","op":"=","value":"北京"},{"field":"attributes.vegan","op":"=","value":true}]}`, []string{"bob", "dan"}},
@@ -248,6 +252,35 @@ func TestSegmentsMatchWhatEachConditionMeans(t *testing.T) {
 			require.Equal(t, tc.want, f.names(of), "per-customer refresh")
 		})
 	}
+}
+
+// TestSegmentValuesAreTheBrandsOwn lists the values present in the brand's data, the most
+// frequent first, and none of another brand's.
+func TestSegmentValuesAreTheBrandsOwn(t *testing.T) {
+	t.Parallel()
+	f := newSegmentFixture(t)
+	other := pgtest.NewTenant(t, f.b.dir)
+	f.b.inTenant(t, other, func(ctx context.Context) error {
+		c := customer.Customer{ID: uuid.New(), Name: "eve", City: "成都"}
+		if err := c.Normalise(f.now); err != nil {
+			return err
+		}
+		return (customersdb.Customers{}).Insert(ctx, c)
+	})
+	f.b.inTenant(t, f.tn, func(ctx context.Context) error {
+		got, err := customersdb.SegmentValues{}.Values(ctx, 10)
+		require.NoError(t, err)
+		require.Equal(t, []string{"上海", "北京"}, got["city"])
+		require.Equal(t, []string{"vip"}, got["tag"])
+		require.Equal(t, []string{"spring"}, got["joined_campaign"])
+		require.Equal(t, []string{"S1", "S2"}, got["store"])
+		require.Equal(t, []string{"tea", "coffee", "ware"}, got["category"])
+		require.Empty(t, got["region"])
+		one, err := customersdb.SegmentValues{}.Values(ctx, 1)
+		require.NoError(t, err)
+		require.Equal(t, []string{"上海"}, one["city"])
+		return nil
+	})
 }
 
 func TestSegmentRefreshIsIdempotentAndRecordsTheCount(t *testing.T) {

@@ -2,11 +2,9 @@ package events
 
 import (
 	"context"
-	"slices"
 
 	"github.com/google/uuid"
 
-	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -17,22 +15,17 @@ type ActivityUpdater struct {
 	repo ports.ActivityRepository
 }
 
-var _ ports.EventReactor = (*ActivityUpdater)(nil)
+var _ ports.CustomersReactor = (*ActivityUpdater)(nil)
 
 // NewActivityUpdater returns the reactor over repo.
 func NewActivityUpdater(repo ports.ActivityRepository) *ActivityUpdater {
 	return &ActivityUpdater{repo: repo}
 }
 
-// Name implements ports.EventReactor.
+// Name implements ports.CustomersReactor.
 func (*ActivityUpdater) Name() string { return "activity" }
 
-// React implements ports.EventReactor.
-func (u *ActivityUpdater) React(ctx context.Context, evs []event.Event) error {
-	ids := make([]uuid.UUID, 0, len(evs))
-	for _, e := range evs {
-		ids = append(ids, e.CustomerID)
-	}
-	slices.SortFunc(ids, func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
-	return u.repo.Recompute(ctx, slices.Compact(ids))
+// ReactCustomers implements ports.CustomersReactor.
+func (u *ActivityUpdater) ReactCustomers(ctx context.Context, customers []uuid.UUID) error {
+	return u.repo.Recompute(ctx, customers)
 }

@@ -41,7 +41,7 @@ func newBench(b *testing.B, customers int) *bench {
 	bus := jobstest.Bus(db, jobstest.InsertOnly(b, db), dir)
 	svc := events.NewService(events.Deps{Tx: db, Events: customersdb.Events{}, Activity: customersdb.Activity{},
 		Publisher: bus, Tenants: dir, Clock: ports.SystemClock{}})
-	require.NoError(b, bus.Subscribe(svc.Subscriber(events.NewActivityUpdater(customersdb.Activity{}), "")))
+	require.NoError(b, bus.Subscribe(svc.CustomersSubscriber(events.NewActivityUpdater(customersdb.Activity{}), "")))
 	tn := pgtest.NewTenant(b, dir)
 	return &bench{svc: svc, tenant: tn.ID, customers: importCustomers(b, db, tn.ID, customers)}
 }

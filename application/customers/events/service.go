@@ -260,14 +260,15 @@ func (s *Service) IngestBatch(ctx context.Context, tenant tenants.ID, drafts []e
 		if len(stored) == 0 {
 			return nil
 		}
-		if err := s.deps.Publisher.Publish(ctx, event.TypeRecorded, event.Recorded{EventIDs: stored}); err != nil {
-			return err
-		}
 		fresh := make([]event.Event, 0, len(stored))
 		for _, e := range insert {
 			if isNew[e.ID] {
 				fresh = append(fresh, e)
 			}
+		}
+		recorded := event.Recorded{EventIDs: stored, CustomerIDs: event.CustomersOf(fresh)}
+		if err := s.deps.Publisher.Publish(ctx, event.TypeRecorded, recorded); err != nil {
+			return err
 		}
 		return s.deps.Publisher.Publish(ctx, event.TypeIngested, event.IngestedOf(fresh))
 	})

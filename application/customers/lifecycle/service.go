@@ -9,7 +9,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/customers/lifecycle"
 	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
@@ -156,7 +155,7 @@ type Reactor struct {
 	publisher ports.EventPublisher
 }
 
-var _ ports.EventReactor = (*Reactor)(nil)
+var _ ports.CustomersReactor = (*Reactor)(nil)
 
 // NewReactor returns the reactor over repo, announcing changes through publisher (nil:
 // nowhere).
@@ -177,18 +176,13 @@ func (r *Reactor) recompute(ctx context.Context, ids []uuid.UUID) error {
 	return announce(ctx, r.publisher, changes)
 }
 
-// Name implements ports.EventReactor.
+// Name implements ports.CustomersReactor.
 func (*Reactor) Name() string { return "lifecycle" }
 
-// React implements ports.EventReactor: stages are recomputed from the aggregates, so a batch
-// seen twice changes nothing the second time.
-func (r *Reactor) React(ctx context.Context, evs []event.Event) error {
-	ids := make([]uuid.UUID, 0, len(evs))
-	for _, e := range evs {
-		ids = append(ids, e.CustomerID)
-	}
-	slices.SortFunc(ids, func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
-	return r.recompute(ctx, slices.Compact(ids))
+// ReactCustomers implements ports.CustomersReactor: stages are recomputed from the
+// aggregates, so a batch seen twice changes nothing the second time.
+func (r *Reactor) ReactCustomers(ctx context.Context, customers []uuid.UUID) error {
+	return r.recompute(ctx, customers)
 }
 
 var _ ports.CustomerData = (*Reactor)(nil)

@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/customers/segment"
 	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/ports"
@@ -154,22 +153,17 @@ type Reactor struct {
 	svc *Service
 }
 
-var _ ports.EventReactor = Reactor{}
+var _ ports.CustomersReactor = Reactor{}
 
 // Reactor returns the service's reactor to customer events.
 func (s *Service) Reactor() Reactor { return Reactor{svc: s} }
 
-// Name implements ports.EventReactor.
+// Name implements ports.CustomersReactor.
 func (Reactor) Name() string { return "segments" }
 
-// React implements ports.EventReactor.
-func (r Reactor) React(ctx context.Context, evs []event.Event) error {
-	ids := make([]uuid.UUID, 0, len(evs))
-	for _, e := range evs {
-		ids = append(ids, e.CustomerID)
-	}
-	slices.SortFunc(ids, func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
-	return r.svc.refresh(ctx, uuid.Nil, uuid.Nil, slices.Compact(ids))
+// ReactCustomers implements ports.CustomersReactor.
+func (r Reactor) ReactCustomers(ctx context.Context, customers []uuid.UUID) error {
+	return r.svc.refresh(ctx, uuid.Nil, uuid.Nil, customers)
 }
 
 var _ ports.CustomersChangedListener = (*Service)(nil)

@@ -1,7 +1,8 @@
 // Package segments is the use cases of segments and auto-tag rules: checking a tree against
 // the brand's fields, the live count and preview while an admin edits one, saving segments
-// and rules, keeping their members and tags current by jobs (after a change, periodically, and
-// for the customers of each ingested batch of events), and exporting customers as CSV.
+// and rules (a segment's members computed as it is saved), keeping members and tags current
+// by jobs (after a rule's change or a customer's, periodically, and for the customers of each
+// ingested batch of events), and exporting customers as CSV.
 package segments
 
 import (
@@ -26,10 +27,12 @@ type Deps struct {
 	Eval       ports.SegmentEvaluator
 	Membership ports.SegmentMembership
 	Defs       ports.AttributeDefRepository
-	Jobs       ports.JobScheduler
-	Audit      ports.AuditLog
-	Tenants    *tenants.Directory
-	Clock      ports.Clock
+	// Values reads the values present in the brand's data, for builders' pickers.
+	Values  ports.SegmentValueReader
+	Jobs    ports.JobScheduler
+	Audit   ports.AuditLog
+	Tenants *tenants.Directory
+	Clock   ports.Clock
 	// Fields are the segment fields of the wired modules; a brand's custom attributes join
 	// them in its catalogue.
 	Fields segment.Fields
@@ -63,6 +66,17 @@ func (s *Service) catalogue(ctx context.Context) (segment.Catalogue, error) {
 // Catalogue returns the fields the brand's segments may use.
 func (s *Service) Catalogue(ctx context.Context, tenant tenants.ID) (segment.Catalogue, error) {
 	return ports.ReadInTenant(ctx, s.deps.Tx, tenant, s.catalogue)
+}
+
+// MaxValues is how many values of each list Values returns.
+const MaxValues = 500
+
+// Values returns the values present in the brand's data that conditions pick from (see
+// ports.SegmentValues), the most frequent first, at most MaxValues of each.
+func (s *Service) Values(ctx context.Context, tenant tenants.ID) (ports.SegmentValues, error) {
+	return ports.ReadInTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) (ports.SegmentValues, error) {
+		return s.deps.Values.Values(ctx, MaxValues)
+	})
 }
 
 // parse checks a tree decoded from JSON against the brand's catalogue; the nodes at fault are
@@ -149,7 +163,8 @@ func conditionCount(def json.RawMessage) int {
 	return n
 }
 
-// Create saves a segment, audited, and enqueues the computation of its members.
+// Create saves a segment, audited, with its members computed in the same transaction: the
+// saved segment counts whom the live count counted.
 func (s *Service) Create(ctx context.Context, tenant tenants.ID, d Draft) (segment.Segment, error) {
 	var out segment.Segment
 	err := s.deps.Tx.InTenant(ctx, tenant, func(ctx context.Context) error {
@@ -160,7 +175,7 @@ func (s *Service) Create(ctx context.Context, tenant tenants.ID, d Draft) (segme
 		if err := s.deps.Segments.Insert(ctx, seg); err != nil {
 			return err
 		}
-		if err := s.enqueue(ctx, tenant, RefreshArgs{SegmentID: seg.ID}); err != nil {
+		if err := s.refresh(ctx, seg.ID, uuid.Nil, nil); err != nil {
 			return err
 		}
 		if out, err = s.deps.Segments.Get(ctx, seg.ID); err != nil {
@@ -172,7 +187,7 @@ func (s *Service) Create(ctx context.Context, tenant tenants.ID, d Draft) (segme
 	return out, err
 }
 
-// Update changes a segment, audited, and enqueues the recomputation of its members.
+// Update changes a segment, audited, and recomputes its members in the same transaction.
 func (s *Service) Update(ctx context.Context, tenant tenants.ID, id uuid.UUID, d Draft) (segment.Segment, error) {
 	var out segment.Segment
 	err := s.deps.Tx.InTenant(ctx, tenant, func(ctx context.Context) error {
@@ -187,7 +202,7 @@ func (s *Service) Update(ctx context.Context, tenant tenants.ID, id uuid.UUID, d
 		if err := s.deps.Segments.Update(ctx, seg); err != nil {
 			return err
 		}
-		if err := s.enqueue(ctx, tenant, RefreshArgs{SegmentID: id}); err != nil {
+		if err := s.refresh(ctx, id, uuid.Nil, nil); err != nil {
 			return err
 		}
 		if out, err = s.deps.Segments.Get(ctx, id); err != nil {

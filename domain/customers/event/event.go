@@ -245,7 +245,26 @@ type Activity struct {
 const TypeRecorded = "customer_events.recorded"
 
 // Recorded is the data of TypeRecorded: the IDs of the events the batch stored (not its
-// duplicates), which the subscribers read.
+// duplicates), which the subscribers read, and the customers they are of, for the subscribers
+// that recompute customers rather than read events.
 type Recorded struct {
 	EventIDs []string `json:"event_ids"`
+	// CustomerIDs are the distinct customers of the events, in ascending order (the order
+	// rows are locked in). Events recorded before the field existed lack it.
+	CustomerIDs []uuid.UUID `json:"customer_ids,omitempty"`
+}
+
+// CustomersOf returns the distinct customers of evs in ascending order.
+func CustomersOf(evs []Event) []uuid.UUID {
+	ids := make([]uuid.UUID, 0, len(evs))
+	for _, e := range evs {
+		ids = append(ids, e.CustomerID)
+	}
+	return SortCustomers(ids)
+}
+
+// SortCustomers sorts ids in ascending order and drops repeats, in place.
+func SortCustomers(ids []uuid.UUID) []uuid.UUID {
+	slices.SortFunc(ids, func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
+	return slices.Compact(ids)
 }

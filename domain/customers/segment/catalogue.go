@@ -15,7 +15,7 @@ const (
 	KindNumber  Kind = "number"  // =, !=, <, <=, >, >=
 	KindDate    Kind = "date"    // YYYY-MM-DD: =, !=, <, <=, >, >=
 	KindBoolean Kind = "boolean" // =
-	KindTag     Kind = "tag"     // has, has_not
+	KindTag     Kind = "tag"     // has, has_not (one of Values, when the field lists them)
 )
 
 // Operators of a condition.
@@ -58,11 +58,14 @@ const (
 type Field struct {
 	Name string
 	Kind Kind
-	// Values are an enum's allowed values; Min and Max bound a number's.
+	// Values are an enum's (or a tag field's) allowed values; Min and Max bound a number's.
 	Values   []string
 	Min, Max float64
 	// Fractions says a number may have a fraction; otherwise it must be whole.
 	Fractions bool
+	// Money says a number is an amount of money in integer fen, which builders show and take
+	// in yuan.
+	Money bool
 	// Window says whether the field takes window_days (the last N days) and WindowRequired
 	// whether it must; Requires is the further parameter a window field needs.
 	Window, WindowRequired bool

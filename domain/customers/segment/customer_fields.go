@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/customers/lifecycle"
 )
 
@@ -30,7 +31,7 @@ const (
 
 // CustomerFields returns the fields of the customers module that every brand has: the
 // profile's columns and lifecycle stage, tags, activity aggregates, windows of recent events,
-// and the consents ("consents.<name>"); and the family of custom attributes, whose members
+// the campaigns joined and the channels reached through, and the consents ("consents.<name>"); and the family of custom attributes, whose members
 // each brand defines (see AttributeFields).
 func CustomerFields() Fields {
 	out := Fields{
@@ -46,14 +47,15 @@ func CustomerFields() Fields {
 			{Name: "lifecycle_stage", Kind: KindEnum, Values: lifecycleStages},
 			{Name: "tag", Kind: KindTag},
 			{Name: "purchase_count", Kind: KindNumber, Min: 0, Max: maxCount},
-			{Name: "spend_fen", Kind: KindNumber, Min: 0, Max: 1e15},
+			{Name: "spend_fen", Kind: KindNumber, Min: 0, Max: 1e15, Money: true},
 			{Name: "visit_count", Kind: KindNumber, Min: 0, Max: maxCount},
 			{Name: "last_purchase_days_ago", Kind: KindNumber, Min: 0, Max: 36500},
 			{Name: "purchases", Kind: KindNumber, Window: true, WindowRequired: true, Min: 0, Max: maxCount},
 			{Name: "events", Kind: KindNumber, Window: true, WindowRequired: true, Requires: ParamEventType, Min: 0, Max: maxCount},
-			{Name: "category_spend_fen", Kind: KindNumber, Window: true, WindowRequired: true, Requires: ParamCategory, Min: 0, Max: 1e15},
+			{Name: "category_spend_fen", Kind: KindNumber, Window: true, WindowRequired: true, Requires: ParamCategory, Min: 0, Max: 1e15, Money: true},
 			{Name: "store_visits", Kind: KindNumber, Window: true, WindowRequired: true, Requires: ParamStore, Min: 0, Max: maxCount},
 			{Name: "joined_campaign", Kind: KindTag, Window: true},
+			{Name: "channel", Kind: KindTag, Window: true, Values: event.Channels},
 		},
 		Families: []Family{
 			{Prefix: ConsentPrefix, Unknown: ErrUnknownField},

@@ -19,6 +19,7 @@
 //	{"field": "category_spend_fen", "category": "tea", "window_days": 90, "op": ">", "value": 10000}
 //	{"field": "store_visits", "store": "上海南京西路店", "window_days": 30, "op": ">=", "value": 1}
 //	{"field": "joined_campaign", "op": "has", "value": "spring-2025"}
+//	{"field": "channel", "op": "has", "value": "tmall", "window_days": 90}
 //	{"field": "tag", "op": "has_not", "value": "vip"}
 //	{"field": "attributes.favourite_tea", "op": "in", "value": ["oolong", "puer"]}
 //	{"field": "consents.marketing_sms", "op": "=", "value": true}
@@ -26,7 +27,8 @@
 // Customers without any event of a window have a count and a spend of 0 there ("purchases <
 // 1" matches them); customers who never bought have no last_purchase_days_ago and match no
 // comparison of it. A customer joined a campaign Z when one of their events carries
-// "campaign": "Z" in its payload (window_days, when given, limits which events count).
+// "campaign": "Z" in its payload, and reached the brand through channel C when one of their
+// events came from C (window_days, when given, limits which events count).
 package segment
 
 import (
@@ -349,6 +351,10 @@ func (p *parser) scalar(f Field, v any, at string) any {
 		s, ok := v.(string)
 		if !ok || utf8.RuneCountInString(s) > MaxTextLength || (f.Kind == KindTag && s == "") {
 			p.fail(at, ErrValue, "text of at most %d characters", MaxTextLength)
+			return nil
+		}
+		if f.Kind == KindTag && f.Values != nil && !slices.Contains(f.Values, s) {
+			p.fail(at, ErrValue, "one of %s", strings.Join(f.Values, ", "))
 			return nil
 		}
 		return s
