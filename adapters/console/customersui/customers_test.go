@@ -37,6 +37,12 @@ func TestCustomersListSearchCreateAndEdit(t *testing.T) {
 	consoletest.WaitFor(t, tab, `document.querySelectorAll("[data-test=customer-row]").length === 1`)
 	require.Contains(t, consoletest.Text(t, tab, "[data-test=customer-row]"), "+8613812345678")
 
+	// The new-customer form has its own page, opened from the list.
+	require.False(t, browsertest.Get(t, tab, chromedp.Evaluate[bool](`!!document.querySelector("[data-test=new-customer]")`)))
+	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=new-customer-action]")), chromedp.WaitVisible(chromedp.CSS("[data-test=new-customer]")))
+	require.Equal(t, "/console/customers/new", consoletest.Location(t, tab))
+	tab.Screenshot(t, "new-customer-en")
+
 	// A bad phone is refused with the field named and the input kept.
 	form := "[data-test=new-customer]"
 	tab.Run(t,
@@ -58,6 +64,7 @@ func TestCustomersListSearchCreateAndEdit(t *testing.T) {
 	require.True(t, strings.HasPrefix(consoletest.Location(t, tab), "/console/customers/"))
 
 	tab.Run(t,
+		chromedp.Click(chromedp.CSS("[data-test=edit-section] summary")),
 		chromedp.SetValue(chromedp.CSS("[data-test=edit-customer] input[name=city]"), "成都"),
 		chromedp.Click(chromedp.CSS("[data-test=edit-customer] button")),
 	)
@@ -80,5 +87,5 @@ func TestAnalystsReadCustomersButCannotChangeThem(t *testing.T) {
 	tab.Run(t, chromedp.Navigate(b.URL+"/console/customers/"+c.ID.String()), chromedp.WaitVisible(chromedp.CSS("[data-test=customer-name]")))
 	require.False(t, browsertest.Get(t, tab, chromedp.Evaluate[bool](`!!document.querySelector("[data-test=edit-customer]")`)))
 	tab.Run(t, chromedp.Navigate(b.URL+"/console/customers"), chromedp.WaitVisible(chromedp.CSS("[data-test=customer-row]")))
-	require.False(t, browsertest.Get(t, tab, chromedp.Evaluate[bool](`!!document.querySelector("[data-test=new-customer]")`)))
+	require.False(t, browsertest.Get(t, tab, chromedp.Evaluate[bool](`!!document.querySelector("[data-test=new-customer-action]")`)))
 }

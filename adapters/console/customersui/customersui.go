@@ -72,6 +72,7 @@ func (h *handlers) routes() []console.Route {
 	return []console.Route{
 		get("/customers", read, h.customers),
 		post("/customers", write, h.createCustomer),
+		get("/customers/new", write, h.newCustomer),
 		get("/customers/{id}", read, h.customer),
 		post("/customers/{id}", write, h.updateCustomer),
 		get("/customers/{id}/wechat-accounts", read, h.wechatAccounts),
@@ -106,6 +107,8 @@ func (h *handlers) routes() []console.Route {
 		post("/tag-rules", write, h.createTagRule),
 		post("/tag-rules/builder", read, h.builderAction("tag_rules", ruleBuilderPath, "")),
 		post("/tag-rules/{id}", write, h.changeTagRule),
+		get("/settings/attributes", console.Needs(access.PermSettingsRead), h.attributes),
+		post("/settings/attributes", console.Needs(access.PermSettingsWrite), h.saveAttribute),
 		get("/settings/event-types", console.Needs(access.PermSettingsRead), h.eventTypes),
 		post("/settings/event-types", console.Needs(access.PermSettingsWrite), h.saveEventType),
 		post("/settings/event-types/{key}/delete", console.Needs(access.PermSettingsWrite), h.deleteEventType),
@@ -121,5 +124,6 @@ var menu = []console.MenuEntry{
 	{Label: "nav.lifecycle", Path: "/console/lifecycle", ID: "lifecycle", Gate: console.Needs(customer.PermRead), Order: 30},
 	{Label: "nav.segments", Path: "/console/segments", ID: "segments", Gate: console.Needs(customer.PermRead), Order: 40},
 	{Label: "nav.tag_rules", Path: "/console/tag-rules", ID: "tag-rules", Gate: console.Needs(customer.PermRead), Order: 50},
+	{Label: "nav.attributes", Path: "/console/settings/attributes", ID: "attributes", Gate: console.Needs(access.PermSettingsRead), Order: 115},
 	{Label: "nav.event_types", Path: "/console/settings/event-types", ID: "event-types", Gate: console.Needs(access.PermSettingsRead), Order: 120},
 }

@@ -46,7 +46,7 @@ var mergeFields = []struct {
 	value      func(customer.Customer, *console.View) string
 }{
 	{"name", "customers.name", func(c customer.Customer, _ *console.View) string { return c.Name }},
-	{"phone", "customers.phone", func(c customer.Customer, _ *console.View) string { return c.Phone }},
+	{"phone", "customers.phone", func(c customer.Customer, v *console.View) string { return shownPhone(v, c.Phone) }},
 	{"email", "form.email", func(c customer.Customer, _ *console.View) string { return c.Email }},
 	{"external_id", "merge.external_id", func(c customer.Customer, _ *console.View) string { return c.ExternalID }},
 	{"gender", "customers.gender", func(c customer.Customer, _ *console.View) string { return c.Gender }},
@@ -133,6 +133,9 @@ func (h *handlers) mergePage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		out.Candidates = slices.DeleteFunc(cs, func(c customer.Customer) bool { return c.ID == id })
+		for i := range out.Candidates {
+			out.Candidates[i].Phone = shownPhone(v, out.Candidates[i].Phone)
+		}
 	}
 	console.Render(w, r, "customer_merge", out)
 }

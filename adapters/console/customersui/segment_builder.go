@@ -734,12 +734,12 @@ func eventTypeOptions(lang string, custom []event.CustomType) []choice {
 	return out
 }
 
-// attributeLabels are the labels of the brand's custom attributes, by field name.
-func attributeLabels(defs []customer.AttributeDef) map[string]string {
+// attributeLabels are the names of the brand's custom attributes in lang, by field name.
+func attributeLabels(lang string, defs []customer.AttributeDef) map[string]string {
 	out := map[string]string{}
 	for _, d := range defs {
-		if d.Label != "" {
-			out[segment.AttributePrefix+d.Key] = d.Label
+		if d.Label != "" || d.LabelEn != "" {
+			out[segment.AttributePrefix+d.Key] = d.LabelIn(lang)
 		}
 	}
 	return out

@@ -70,7 +70,7 @@ func (h *handlers) palette(r *http.Request, withValues bool) (palette, error) {
 	if err != nil {
 		return p, err
 	}
-	p.labels = attributeLabels(defs)
+	p.labels = attributeLabels(v.Lang, defs)
 	if p.cat, err = h.d.Segments.Catalogue(ctx, tenant); err != nil || !withValues {
 		return p, err
 	}
@@ -173,6 +173,9 @@ func (h *handlers) segmentPreview(w http.ResponseWriter, r *http.Request) {
 		var tree any
 		tree, at = out.Builder.tree(p)
 		out.Preview, err = h.d.Segments.Preview(r.Context(), v.Tenant.ID, tree, 10)
+		for i := range out.Preview {
+			out.Preview[i].Phone = shownPhone(v, out.Preview[i].Phone)
+		}
 	}
 	if err != nil && !out.Builder.showErrors(v.Lang, err, at) {
 		console.Internal(w, r, err)

@@ -118,8 +118,9 @@ func fieldLabel(v *console.View, ct event.CustomType, custom bool, key string) s
 	return key
 }
 
-// customerTimeline serves the activity section of a customer's page (loaded once the page is
-// shown) and, with part=list, further pages or filtered pages of the timeline.
+// customerTimeline serves the timeline section of a customer's page (loaded once the page is
+// shown), with part=list further pages or filtered pages of the timeline, and with
+// part=summary the activity's figures and spend chart.
 func (h *handlers) customerTimeline(w http.ResponseWriter, r *http.Request) {
 	id, ok := console.PathID(w, r)
 	if !ok {
@@ -154,6 +155,21 @@ func (h *handlers) customerTimeline(w http.ResponseWriter, r *http.Request) {
 	for _, c := range event.Channels {
 		out.Channels = append(out.Channels, option{c, messages.T(v.Lang, "timeline.channel_"+c)})
 	}
+	if q.Get("part") == "summary" {
+		a, err := h.d.Events.Activity(ctx, v.Tenant.ID, id)
+		if errors.Is(err, ports.ErrCustomerNotFound) {
+			console.NotFound(w, r)
+			return
+		}
+		if err != nil {
+			console.Internal(w, r, err)
+			return
+		}
+		out.FirstSeen, out.LastSeen, out.Purchases, out.Visits = when(v, a.FirstSeenAt), when(v, a.LastSeenAt), a.PurchaseCount, a.VisitCount
+		out.Spend, out.HasPurchases = yuan(a.SpendFen), a.PurchaseCount > 0
+		console.RenderBlock(w, r, "customer", "customer-summary-section", out)
+		return
+	}
 	cursor := q.Get("cursor")
 	out.Continued = cursor != ""
 	evs, err := h.d.Events.Timeline(ctx, v.Tenant.ID, id, ports.TimelineQuery{Type: out.Type, Channel: out.Channel},
@@ -178,13 +194,6 @@ func (h *handlers) customerTimeline(w http.ResponseWriter, r *http.Request) {
 		console.RenderBlock(w, r, "customer", "timeline-list", out)
 		return
 	}
-	a, err := h.d.Events.Activity(ctx, v.Tenant.ID, id)
-	if err != nil {
-		console.Internal(w, r, err)
-		return
-	}
-	out.FirstSeen, out.LastSeen, out.Purchases, out.Visits = when(v, a.FirstSeenAt), when(v, a.LastSeenAt), a.PurchaseCount, a.VisitCount
-	out.Spend, out.HasPurchases = yuan(a.SpendFen), a.PurchaseCount > 0
 	console.RenderBlock(w, r, "customer", "customer-activity-section", out)
 }
 

@@ -142,7 +142,7 @@ type CustomerPath struct {
 
 type listCustomersInput struct {
 	httpapi.PageQuery
-	Q          string `query:"q" maxLength:"100" doc:"Start of a name, phone or email; a full phone number matches exactly"`
+	Q          string `query:"q" maxLength:"100" doc:"Start of a name, phone, email or external ID; a full phone number matches exactly"`
 	City       string `query:"city" maxLength:"100"`
 	Tag        string `query:"tag" maxLength:"100" doc:"Only customers with this tag"`
 	ExternalID string `query:"external_id" maxLength:"100" doc:"Only the customer with this external ID (the partner's own)"`
@@ -166,7 +166,8 @@ type listCustomersOutput struct {
 type AttributeDefBody struct {
 	Key        string   `json:"key" pattern:"^[a-z][a-z0-9_]{0,39}$"`
 	Type       string   `json:"type" enum:"string,number,date,boolean,enum"`
-	Label      string   `json:"label,omitempty" maxLength:"100"`
+	Label      string   `json:"label,omitempty" maxLength:"100" doc:"The attribute's name, in Chinese"`
+	LabelEn    string   `json:"label_en,omitempty" maxLength:"100" doc:"The attribute's name in English"`
 	EnumValues []string `json:"enum_values,omitempty" maxItems:"100"`
 }
 
@@ -286,7 +287,7 @@ func (m *Module) registerCustomers(api huma.API) {
 		out := &struct{ Body attributeDefsBody }{}
 		out.Body.Attributes = make([]AttributeDefBody, len(defs))
 		for i, d := range defs {
-			out.Body.Attributes[i] = AttributeDefBody{Key: d.Key, Type: d.Type, Label: d.Label, EnumValues: d.EnumValues}
+			out.Body.Attributes[i] = AttributeDefBody{Key: d.Key, Type: d.Type, Label: d.Label, LabelEn: d.LabelEn, EnumValues: d.EnumValues}
 		}
 		return out, nil
 	})
@@ -297,7 +298,7 @@ func (m *Module) registerCustomers(api huma.API) {
 	}, func(ctx context.Context, in *struct{ Body attributeDefsBody }) (*struct{ Body attributeDefsBody }, error) {
 		defs := make([]customer.AttributeDef, len(in.Body.Attributes))
 		for i, d := range in.Body.Attributes {
-			defs[i] = customer.AttributeDef{Key: d.Key, Type: d.Type, Label: d.Label, EnumValues: d.EnumValues}
+			defs[i] = customer.AttributeDef{Key: d.Key, Type: d.Type, Label: d.Label, LabelEn: d.LabelEn, EnumValues: d.EnumValues}
 		}
 		if err := m.deps.Customers.SetAttributeDefs(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, defs); err != nil {
 			return nil, m.customerError(ctx, err)

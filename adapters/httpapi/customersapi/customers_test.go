@@ -18,9 +18,13 @@ func TestCustomersAreCreatedNormalisedSearchedAndChanged(t *testing.T) {
 	_ = staff
 
 	schema := b.Do(t, http.MethodPut, "/v1/customer-attributes", owner, map[string]any{"attributes": []map[string]any{
-		{"key": "shoe_size", "type": "number"}, {"key": "tea", "type": "enum", "enum_values": []string{"green", "oolong"}},
+		{"key": "shoe_size", "type": "number"}, {"key": "tea", "type": "enum", "label": "茶", "label_en": "Tea", "enum_values": []string{"green", "oolong"}},
 	}})
 	require.Equal(t, http.StatusOK, schema.Status, "%s", schema.Raw)
+	defs := b.Do(t, http.MethodGet, "/v1/customer-attributes", owner, nil)
+	require.Equal(t, http.StatusOK, defs.Status, "%s", defs.Raw)
+	require.Contains(t, defs.Body["attributes"], map[string]any{"key": "tea", "type": "enum", "label": "茶", "label_en": "Tea",
+		"enum_values": []any{"green", "oolong"}}, "an attribute keeps its names in both languages")
 
 	created := b.Do(t, http.MethodPost, "/v1/customers", owner, map[string]any{
 		"name": "王小明", "phone": "138 1234 5678", "email": "Ming@Example.com", "birth_date": "1990-05-20", "city": "上海",

@@ -45,7 +45,7 @@ func Module() module.Module {
 	return module.Module{
 		Name: "customers",
 		Permissions: []access.Permission{customer.PermRead, customer.PermWrite, customer.PermEventsRead,
-			customer.PermEventsWrite, customer.PermErase, customer.PermExport},
+			customer.PermEventsWrite, customer.PermErase, customer.PermExport, customer.PermPersonalData},
 		EventTypes: []string{event.TypeRecorded, customer.Created, customer.Updated, customer.Merged,
 			customer.Erased, customer.Tagged, event.TypeIngested, lifecycledomain.TypeStagesChanged,
 			segment.TypeEntered, segment.TypeLeft},

@@ -110,10 +110,10 @@ func likePrefix(s string) string {
 func customerConditions(w *postgres.Where, cq ports.CustomerQuery) {
 	if s := strings.TrimSpace(cq.Search); s != "" {
 		if p, err := customer.NormalisePhone(s); err == nil {
-			w.And("phone = $1", p)
+			w.And("(phone = $1 OR external_id = $2)", p, s)
 		} else {
-			// One parameter, used three times: names, emails and mainland numbers by prefix.
-			w.And("(name LIKE $1 OR lower(email) LIKE lower($1) OR phone LIKE '+86' || $1)", likePrefix(s))
+			// One parameter, used four times: names, emails, external IDs and mainland numbers by prefix.
+			w.And("(name LIKE $1 OR lower(email) LIKE lower($1) OR external_id LIKE $1 OR phone LIKE '+86' || $1)", likePrefix(s))
 		}
 	}
 	if cq.City != "" {
@@ -188,13 +188,13 @@ func (AttributeDefs) List(ctx context.Context) ([]customer.AttributeDef, error) 
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.Query(ctx, `SELECT key, type, label, enum_values FROM customer_attribute_defs ORDER BY key`)
+	rows, err := q.Query(ctx, `SELECT key, type, label, label_en, enum_values FROM customer_attribute_defs ORDER BY key`)
 	if err != nil {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (customer.AttributeDef, error) {
 		var d customer.AttributeDef
-		return d, r.Scan(&d.Key, &d.Type, &d.Label, &d.EnumValues)
+		return d, r.Scan(&d.Key, &d.Type, &d.Label, &d.LabelEn, &d.EnumValues)
 	})
 }
 
@@ -213,8 +213,8 @@ func (AttributeDefs) Replace(ctx context.Context, defs []customer.AttributeDef) 
 		if values == nil {
 			values = []string{}
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO customer_attribute_defs (tenant_id, key, type, label, enum_values) VALUES ($1, $2, $3, $4, $5)`,
-			tenant.UUID(), d.Key, d.Type, d.Label, values); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO customer_attribute_defs (tenant_id, key, type, label, label_en, enum_values)
+			VALUES ($1, $2, $3, $4, $5, $6)`, tenant.UUID(), d.Key, d.Type, d.Label, d.LabelEn, values); err != nil {
 			return err
 		}
 	}

@@ -208,6 +208,21 @@ func (s *Service) List(ctx context.Context, tenant tenants.ID, q ports.CustomerQ
 	})
 }
 
+// Browse returns a page of customers matching q with their activity and tags, in the order of
+// sort.
+func (s *Service) Browse(ctx context.Context, tenant tenants.ID, q ports.CustomerQuery, sort ports.CustomerSort, page ports.Page) ([]ports.CustomerSummary, error) {
+	return ports.ReadInTenant(ctx, s.tx, tenant, func(ctx context.Context) ([]ports.CustomerSummary, error) {
+		return s.repo.Browse(ctx, q, sort, page)
+	})
+}
+
+// Count returns how many customers match q.
+func (s *Service) Count(ctx context.Context, tenant tenants.ID, q ports.CustomerQuery) (int64, error) {
+	return ports.ReadInTenant(ctx, s.tx, tenant, func(ctx context.Context) (int64, error) {
+		return s.repo.Count(ctx, q)
+	})
+}
+
 // AttributeDefs lists the tenant's custom attribute definitions.
 func (s *Service) AttributeDefs(ctx context.Context, tenant tenants.ID) ([]customer.AttributeDef, error) {
 	return ports.ReadInTenant(ctx, s.tx, tenant, s.defs.List)

@@ -2,6 +2,7 @@ package customer
 
 import (
 	"errors"
+	"unicode/utf8"
 
 	"github.com/engagehq/engage/domain/bidi"
 	"github.com/engagehq/engage/domain/customers/fieldtype"
@@ -14,12 +15,35 @@ var AttributeTypes = []string{fieldtype.String, fieldtype.Number, fieldtype.Date
 // MaxAttributeText is the longest text attribute, in characters.
 const MaxAttributeText = 500
 
-// AttributeDef is a custom attribute a brand defined: its key, type and, for enums, values.
+// AttributeDef is a custom attribute a brand defined: its key, type, names and, for enums,
+// values.
 type AttributeDef struct {
-	Key        string
-	Type       string
+	Key  string
+	Type string
+	// Label is the attribute's name (in Chinese, the brand's first language); LabelEn its name
+	// in English. Either may be empty.
 	Label      string
+	LabelEn    string
 	EnumValues []string
+}
+
+// MaxAttributeLabel is the longest name of an attribute, in characters.
+const MaxAttributeLabel = 100
+
+// LabelIn is the attribute's name in lang ("en" or Chinese), the other name when that one is
+// missing, and its key when it has neither.
+func (d AttributeDef) LabelIn(lang string) string {
+	first, second := d.Label, d.LabelEn
+	if lang == "en" {
+		first, second = second, first
+	}
+	switch {
+	case first != "":
+		return first
+	case second != "":
+		return second
+	}
+	return d.Key
 }
 
 func (d AttributeDef) spec() fieldtype.Spec {
@@ -32,8 +56,12 @@ func (d AttributeDef) Check() error {
 	if !fieldtype.ValidKey(d.Key) {
 		errs = append(errs, fielderr.Errorf("key", fieldtype.KeyRule))
 	}
-	if bidi.Contains(d.Label) {
-		errs = append(errs, fielderr.New("label", bidi.ErrControl))
+	for field, label := range map[string]string{"label": d.Label, "label_en": d.LabelEn} {
+		if utf8.RuneCountInString(label) > MaxAttributeLabel {
+			errs = append(errs, fielderr.Errorf(field, "at most %d characters", MaxAttributeLabel))
+		} else if bidi.Contains(label) {
+			errs = append(errs, fielderr.New(field, bidi.ErrControl))
+		}
 	}
 	for _, p := range d.spec().Check(AttributeTypes) {
 		errs = append(errs, fielderr.New(p.Part, p.Err))

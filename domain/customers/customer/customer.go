@@ -159,3 +159,19 @@ func (c *Customer) Normalise(now time.Time) error {
 	}
 	return errors.Join(errs...)
 }
+
+// MaskPhone hides the middle of a phone for those who may not see it: a mainland mobile shows
+// its first three and last four digits (138****5678), another number its country code's first
+// digits and its last four.
+func MaskPhone(phone string) string {
+	if phone == "" {
+		return ""
+	}
+	if p, ok := strings.CutPrefix(phone, "+86"); ok && len(p) == 11 {
+		return p[:3] + "****" + p[7:]
+	}
+	if len(phone) < 8 {
+		return strings.Repeat("*", len(phone))
+	}
+	return phone[:3] + strings.Repeat("*", len(phone)-7) + phone[len(phone)-4:]
+}

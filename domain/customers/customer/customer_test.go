@@ -2,6 +2,7 @@ package customer_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -78,4 +79,32 @@ func TestCustomAttributesAreTyped(t *testing.T) {
 
 	require.Error(t, customer.AttributeDef{Key: "Bad Key", Type: "colour"}.Check())
 	require.Error(t, customer.AttributeDef{Key: "tier", Type: "enum"}.Check(), "an enum needs values")
+}
+
+func TestPhonesAreMaskedButForTheirEnds(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"+8613812345678": "138****5678",
+		"+447911123456":  "+44******3456",
+		"+1234567":       "+12*4567",
+		"":               "",
+	} {
+		require.Equal(t, want, customer.MaskPhone(in), in)
+	}
+}
+
+func TestAnAttributeIsNamedInTheAdminsLanguageOrTheOther(t *testing.T) {
+	t.Parallel()
+	both := customer.AttributeDef{Key: "tier", Label: "会员等级", LabelEn: "Tier"}
+	require.Equal(t, "会员等级", both.LabelIn("zh-CN"))
+	require.Equal(t, "Tier", both.LabelIn("en"))
+	require.Equal(t, "会员等级", customer.AttributeDef{Key: "tier", Label: "会员等级"}.LabelIn("en"))
+	require.Equal(t, "Tier", customer.AttributeDef{Key: "tier", LabelEn: "Tier"}.LabelIn("zh-CN"))
+	require.Equal(t, "tier", customer.AttributeDef{Key: "tier"}.LabelIn("en"))
+	long := customer.AttributeDef{Key: "tier", Type: "string", LabelEn: strings.Repeat("x", 101)}
+	var fields []string
+	for _, fe := range fielderr.All(long.Check()) {
+		fields = append(fields, fe.Field)
+	}
+	require.Equal(t, []string{"label_en"}, fields)
 }

@@ -16,11 +16,14 @@ const (
 	PermErase access.Permission = "customers:erase"
 	// PermExport downloads customer lists with their personal data.
 	PermExport access.Permission = "customers:export"
+	// PermPersonalData sees customers' phone numbers in full in the console; without it they
+	// are masked (138****5678). Those who serve customers one by one hold it.
+	PermPersonalData access.Permission = "customers:pii"
 )
 
 // The customers module's permissions and who holds them: the roles serving customers read and
-// change profiles and activity; analysts read them and export lists; only owners and admins
-// erase personal data.
+// change profiles and activity; analysts read them and export lists; those who serve customers
+// one by one see their phones in full; only owners and admins erase personal data.
 func init() {
 	frontline := []access.Role{access.RoleAdmin, access.RoleMarketer, access.RoleLoyaltyOperator, access.RoleStoreStaff}
 	readers := append([]access.Role{access.RoleAnalyst}, frontline...)
@@ -31,5 +34,6 @@ func init() {
 		access.Definition{Permission: PermEventsWrite, Roles: frontline},
 		access.Definition{Permission: PermErase, Roles: []access.Role{access.RoleAdmin}},
 		access.Definition{Permission: PermExport, Roles: []access.Role{access.RoleAdmin, access.RoleAnalyst}},
+		access.Definition{Permission: PermPersonalData, Roles: []access.Role{access.RoleAdmin, access.RoleLoyaltyOperator, access.RoleStoreStaff}},
 	)
 }
