@@ -30,9 +30,11 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse database url: %w", err)
 	}
-	// Send google/uuid values in binary like any [16]byte, not through their text Valuer.
+	// google/uuid values are PostgreSQL's uuid where a parameter's type is not known, and go
+	// in binary.
 	cfg.AfterConnect = func(_ context.Context, conn *pgx.Conn) error {
 		conn.TypeMap().RegisterDefaultPgType(uuid.UUID{}, "uuid")
+		sendUUIDsInBinary(conn.TypeMap())
 		return nil
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
