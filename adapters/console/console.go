@@ -102,9 +102,11 @@ func New(d Deps) *Server {
 		s.router.Get(authPrefix+string(kind), s.authFlow(kind))
 	}
 	s.router.Get(authPrefix+"error", s.authError)
+	s.router.NotFound(s.notFound)
 	if operator := routesOf(mods, func(g Gate) bool { return g == Operator }); len(operator) > 0 {
 		s.router.Route(operatorPrefix, func(r chi.Router) {
 			r.Use(s.requirePlatform)
+			r.NotFound(NotFound)
 			for _, rt := range operator {
 				pattern := strings.TrimPrefix(rt.Pattern, operatorPrefix)
 				if pattern == "" {
@@ -125,6 +127,18 @@ func New(d Deps) *Server {
 		}
 	})
 	return s
+}
+
+// notFound answers a path the console does not serve: inside the layout for a signed-in
+// admin, on its own page for anyone else, in their language either way.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	if s.d.Identity != nil {
+		if _, err := s.d.Identity.Session(r.Context(), r.Header.Get("Cookie"), ""); err == nil {
+			s.requireAdmin(http.HandlerFunc(NotFound)).ServeHTTP(w, r)
+			return
+		}
+	}
+	NotFound(w, r)
 }
 
 // Routes are every route the console serves, as "METHOD /console/pattern": its own pages and
