@@ -98,6 +98,13 @@ func New(d Deps) *Server {
 		login = d.SignInLimit(login)
 	}
 	s.router.Get("/login", login.ServeHTTP)
+	// An invitation's link, which the invitee opens before they have a session.
+	invitation, accept := http.Handler(http.HandlerFunc(s.invitationPage)), http.Handler(http.HandlerFunc(s.acceptInvitation))
+	if d.SignInLimit != nil {
+		invitation, accept = d.SignInLimit(invitation), d.SignInLimit(accept)
+	}
+	s.router.Get(strings.TrimPrefix(accessapp.LinkPath, "/console")+"{token}", invitation.ServeHTTP)
+	s.router.Post(strings.TrimPrefix(accessapp.LinkPath, "/console")+"{token}", accept.ServeHTTP)
 	for _, kind := range ports.FlowKinds {
 		s.router.Get(authPrefix+string(kind), s.authFlow(kind))
 	}
