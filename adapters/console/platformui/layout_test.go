@@ -64,6 +64,15 @@ func TestPlatformConsoleLayoutFitsLaptopAndPhone(t *testing.T) {
 				tab.Screenshot(t, "platform")
 				bad := browsertest.Get(t, tab, chromedp.Evaluate[[]string](overflows))
 				require.Empty(t, bad, strings.Join(bad, "\n"))
+				// A refused form shows its errors beside the fields, which must fit too.
+				tab.Run(t, chromedp.SetValue(chromedp.CSS("input[name=slug]"), "Not A Slug!"), chromedp.Click(chromedp.CSS("[data-test=tenant-form] button")))
+				consoletest.WaitFor(t, tab, `!!document.querySelector("[data-test=error-slug]")`)
+				bad = browsertest.Get(t, tab, chromedp.Evaluate[[]string](overflows))
+				require.Empty(t, bad, strings.Join(bad, "\n"))
+				tab.Run(t, chromedp.Navigate(b.URL+"/console/platform/no-such-page"), chromedp.WaitVisible(chromedp.CSS("[data-test=error-page]")))
+				tab.Screenshot(t, "platform-404")
+				bad = browsertest.Get(t, tab, chromedp.Evaluate[[]string](overflows))
+				require.Empty(t, bad, strings.Join(bad, "\n"))
 			})
 		}
 	}
