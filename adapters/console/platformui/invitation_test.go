@@ -151,3 +151,25 @@ func TestInvitingWithAMailServerSaysTheEmailWasSent(t *testing.T) {
 	require.Equal(t, "mailed@lotus.example", msgs[0].To[0].Address)
 	require.Contains(t, mp.Message(t, msgs[0].ID).Text, link)
 }
+
+// A brand without a mail server of its own gets its invitations mailed through the platform's,
+// when the operator configured one (ENGAGE_SMTP_URL).
+func TestInvitingThroughThePlatformsMailServer(t *testing.T) {
+	t.Parallel()
+	mp := mailpittest.Start(t, mailpittest.Options{})
+	b := consoletest.SetupWith(t, func(c *wire.Config) {
+		c.PlatformMail = &ports.MailServer{Account: mp.Account("noreply@engage.example")}
+	})
+	tn := b.Brand(t, "lotus-tea", "莲花茶饮")
+	b.Member(t, tn, "owner@lotus.example", access.RoleOwner)
+	owner := b.SignIn(t, "owner@lotus.example")
+	owner.Run(t, browsertest.SetCookie("engage_lang", "en", b.URL), chromedp.Navigate(b.URL+"/console/team"),
+		chromedp.WaitVisible(chromedp.CSS("[data-test=invite]")))
+	link := invite(t, owner, "viaplatform@lotus.example", "marketer")
+	require.Equal(t, "The invitation email was sent to viaplatform@lotus.example", consoletest.Text(t, owner, "[data-test=mail-sent]"))
+	owner.Screenshot(t, "invited-platform-mail-en")
+	msgs := mp.Messages(t)
+	require.Len(t, msgs, 1)
+	require.Equal(t, "noreply@engage.example", msgs[0].From.Address)
+	require.Contains(t, mp.Message(t, msgs[0].ID).Text, link)
+}

@@ -165,7 +165,7 @@ func (m *Module) registerPlatformTenants(api huma.API) {
 		OperationID: "platform-invite-admin", Errors: []int{http.StatusConflict}, Method: http.MethodPost, Path: "/v1/platform/tenants/{tenant}/invitations",
 		Summary: "Invite a brand's admin", DefaultStatus: http.StatusCreated,
 		Description: "Onboards a brand's first owner: the answer carries the invitation's link (`accept_url`), emailed to them " +
-			"when the brand has a mail server (`email_sent`); the invitation also becomes a membership at their first verified " +
+			"through the brand's or the platform's mail server (`email_sent`); the invitation also becomes a membership at their first verified " +
 			"sign-in. A pending invitation to the same email is replaced (`replaced`).",
 	}, func(ctx context.Context, in *platformInviteInput) (*createdInvitationOutput, error) {
 		t, err := m.deps.Tenants.Lookup(ctx, in.Tenant)

@@ -48,13 +48,13 @@ func invitationBody(i ports.Invitation) InvitationBody {
 type CreatedInvitationBody struct {
 	InvitationBody
 	AcceptURL string   `json:"accept_url" format:"uri" doc:"The invitation's link, in this response only: the invitee opens it to join. It stops working when the invitation is accepted, revoked, replaced or expires."`
-	EmailSent bool     `json:"email_sent" doc:"Whether the link was emailed to the invitee through the brand's own mail server (its SMTP channel). When false, no email was sent: pass the link on yourself."`
+	EmailSent bool     `json:"email_sent" doc:"Whether the link was emailed to the invitee, through the brand's own mail server (its SMTP channel) or, for a brand without one, the platform's. When false, no email was sent: pass the link on yourself."`
 	Replaced  []string `json:"replaced" doc:"The pending invitations to the same email that this one replaced (revoked); their links no longer work."`
 }
 
 type createdInvitationOutput struct{ Body CreatedInvitationBody }
 
-// invite makes the invitation, mails its link when the brand has a mail server, and answers
+// invite makes the invitation, mails its link through the brand's or the platform's mail server, and answers
 // the link either way.
 func (m *Module) invite(ctx context.Context, tenant tenants.ID, actorRoles []access.Role, email string, roles []access.Role) (*createdInvitationOutput, error) {
 	inv, err := m.deps.Access.Invite(ctx, tenant, actorRoles, email, roles)
@@ -196,7 +196,7 @@ func (m *Module) registerTeam(api huma.API) {
 		OperationID: "invite-member", Errors: []int{http.StatusConflict, http.StatusForbidden}, Method: http.MethodPost, Path: "/v1/team/invitations", Tags: tags,
 		Summary: "Invite someone by email", DefaultStatus: http.StatusCreated,
 		Description: "The answer carries the invitation's link (`accept_url`), which the invitee opens to join within 7 days; " +
-			"it is emailed to them when the brand has a mail server (`email_sent`). The invitation also becomes a membership " +
+			"it is emailed to them through the brand's mail server, or the platform's when the brand has none (`email_sent`). The invitation also becomes a membership " +
 			"when someone with this verified email first signs in. A pending invitation to the same email is replaced: " +
 			"revoked, its link no longer works (`replaced`); a brand has one pending invitation per email.",
 	}, "/v1/team/invitations/{id}"), func(ctx context.Context, in *inviteInput) (*createdInvitationOutput, error) {

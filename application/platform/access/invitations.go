@@ -125,19 +125,30 @@ func (s *Service) replacePending(ctx context.Context, email string, by uuid.UUID
 	return out, nil
 }
 
-// MailInvitation emails inv's link to the invitee through the brand's own mail server. A
-// brand without one gets no email (NoServer), and the inviter passes the link on themselves.
+// MailInvitation emails inv's link to the invitee through the brand's own mail server, or the
+// platform's when the brand has none. Without either no email is sent (NoServer), and the
+// inviter passes the link on themselves.
 func (s *Service) MailInvitation(ctx context.Context, inv Invited, link string) Mailing {
-	if s.d.Mail == nil || s.d.Email == nil {
+	if s.d.Email == nil {
 		return Mailing{NoServer: true}
 	}
 	t, err := s.d.Tenants.Resolve(ctx, inv.TenantID)
 	if err != nil {
 		return Mailing{Err: err}
 	}
-	account, password, err := s.d.Mail.SMTPCredentials(ctx, t.ID)
+	err = ports.ErrChannelNotConfigured
+	var (
+		account  ports.SMTPAccount
+		password string
+	)
+	if s.d.Mail != nil {
+		account, password, err = s.d.Mail.SMTPCredentials(ctx, t.ID)
+	}
 	if errors.Is(err, ports.ErrChannelNotConfigured) {
-		return Mailing{NoServer: true}
+		if s.d.PlatformMail == nil {
+			return Mailing{NoServer: true}
+		}
+		account, password, err = s.d.PlatformMail.Account, s.d.PlatformMail.Password, nil
 	}
 	if err != nil {
 		return Mailing{Err: err}

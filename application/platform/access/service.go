@@ -48,6 +48,8 @@ type Deps struct {
 		SMTPCredentials(ctx context.Context, tenant tenants.ID) (ports.SMTPAccount, string, error)
 	}
 	Email ports.EmailSender
+	// PlatformMail is the platform's own mail server, for brands without one; nil for none.
+	PlatformMail *ports.MailServer
 }
 
 // Service runs admin access.
