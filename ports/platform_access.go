@@ -16,8 +16,10 @@ var (
 	ErrUserNotFound       = errors.New("admin user not found")
 	ErrMembershipNotFound = errors.New("membership not found")
 	ErrInvitationNotFound = errors.New("invitation not found")
-	ErrRoleNotFound       = errors.New("role not found")
-	ErrRoleExists         = errors.New("role already exists")
+	// ErrInvitationPending is an invitation to an email that has a pending one in the brand.
+	ErrInvitationPending = errors.New("an invitation to this email is already pending")
+	ErrRoleNotFound      = errors.New("role not found")
+	ErrRoleExists        = errors.New("role already exists")
 )
 
 // AdminUser is a person who administers one or more tenants.
@@ -75,6 +77,11 @@ type Invitation struct {
 	RevokedAt  *time.Time
 	AcceptedAt *time.Time
 	AcceptedBy *uuid.UUID
+	// TokenHash is the SHA-256 of the secret of the invitation's link; empty for invitations
+	// made before they had links, which are accepted by signing in with the email only.
+	TokenHash []byte
+	// ReplacedBy is the newer invitation to the same email that revoked this one.
+	ReplacedBy *uuid.UUID
 }
 
 // Open reports whether the invitation can still be accepted at now.
@@ -85,8 +92,12 @@ func (i Invitation) Open(now time.Time) bool {
 // InvitationRepository keeps invitations. In a user scope it sees the open invitations to the
 // user's verified email in every tenant.
 type InvitationRepository interface {
+	// Insert adds inv, or answers ErrInvitationPending when the email has a pending one.
 	Insert(ctx context.Context, inv Invitation) error
 	List(ctx context.Context) ([]Invitation, error)
+	// Get returns the invitation with id, or ErrInvitationNotFound.
+	Get(ctx context.Context, id uuid.UUID) (Invitation, error)
+	// Update changes the invitation's revocation, acceptance and replacement under a row lock.
 	Update(ctx context.Context, id uuid.UUID, change func(*Invitation) error) (Invitation, error)
 }
 

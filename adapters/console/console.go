@@ -105,13 +105,22 @@ func New(d Deps) *Server {
 		login = d.SignInLimit(login)
 	}
 	s.router.Get("/login", login.ServeHTTP)
+	// An invitation's link, which the invitee opens before they have a session.
+	invitation, accept := http.Handler(http.HandlerFunc(s.invitationPage)), http.Handler(http.HandlerFunc(s.acceptInvitation))
+	if d.SignInLimit != nil {
+		invitation, accept = d.SignInLimit(invitation), d.SignInLimit(accept)
+	}
+	s.router.Get(strings.TrimPrefix(accessapp.LinkPath, "/console")+"{token}", invitation.ServeHTTP)
+	s.router.Post(strings.TrimPrefix(accessapp.LinkPath, "/console")+"{token}", accept.ServeHTTP)
 	for _, kind := range ports.FlowKinds {
 		s.router.Get(authPrefix+string(kind), s.authFlow(kind))
 	}
 	s.router.Get(authPrefix+"error", s.authError)
+	s.router.NotFound(s.notFound)
 	if operator := routesOf(mods, func(g Gate) bool { return g == Operator }); len(operator) > 0 {
 		s.router.Route(operatorPrefix, func(r chi.Router) {
 			r.Use(s.requirePlatform)
+			r.NotFound(NotFound)
 			for _, rt := range operator {
 				pattern := strings.TrimPrefix(rt.Pattern, operatorPrefix)
 				if pattern == "" {
@@ -132,6 +141,18 @@ func New(d Deps) *Server {
 		}
 	})
 	return s
+}
+
+// notFound answers a path the console does not serve: inside the layout for a signed-in
+// admin, on its own page for anyone else, in their language either way.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	if s.d.Identity != nil {
+		if _, err := s.d.Identity.Session(r.Context(), r.Header.Get("Cookie"), ""); err == nil {
+			s.requireAdmin(http.HandlerFunc(NotFound)).ServeHTTP(w, r)
+			return
+		}
+	}
+	NotFound(w, r)
 }
 
 // Routes are every route the console serves, as "METHOD /console/pattern": its own pages and

@@ -6,28 +6,54 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 )
 
-// Fail answers status with message on the error page, or as a toast for htmx requests.
+// Fail answers status with message on the error page (inside the console's layout when the
+// admin or operator is signed in), or as a toast for htmx requests.
 func Fail(w http.ResponseWriter, r *http.Request, status int, message string) {
-	lang := language(r)
-	if r.Header.Get("HX-Request") == "true" {
-		w.Header().Set("HX-Retarget", "#toast")
-		w.Header().Set("HX-Reswap", "innerHTML")
-	}
-	w.WriteHeader(status)
-	kitPages.render(w, "error", errorView{Lang: lang, Status: status, Message: message, Partial: r.Header.Get("HX-Request") == "true"})
+	fail(w, r, errorView{Status: status, Message: message})
 }
 
+// errorView is the error page: its status, title and message, the request ID to quote for a
+// 500, and the signed-in view when there is one, to show it inside the layout.
 type errorView struct {
-	Lang    string
-	Status  int
-	Message string
-	Partial bool
+	*View
+	Lang                            string
+	Status                          int
+	Title, Message, RequestID, Home string
+	Partial                         bool
+}
+
+func fail(w http.ResponseWriter, r *http.Request, v errorView) {
+	v.Lang, v.Partial = language(r), r.Header.Get("HX-Request") == "true"
+	if v.Partial {
+		w.Header().Set("HX-Retarget", "#toast")
+		w.Header().Set("HX-Reswap", "innerHTML")
+		if v.RequestID != "" {
+			v.Message += " " + messages.T(v.Lang, "error.request_id") + " " + v.RequestID
+		}
+	}
+	v.Title = messages.T(v.Lang, "error.title")
+	if t, ok := messages[v.Lang][fmt.Sprintf("error.title_%d", v.Status)]; ok {
+		v.Title = t
+	}
+	v.Home = "/console/"
+	if view := ViewOf(r); view != nil {
+		v.View = view
+		if view.platform() {
+			v.Home = "/console/platform/"
+		}
+	} else if strings.HasPrefix(r.URL.Path, operatorPrefix) {
+		v.Home = "/console/platform/"
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(v.Status)
+	kitPages.render(w, "error", v)
 }
 
 // NotFound answers 404 in the admin's language.
@@ -47,7 +73,8 @@ func Logger(r *http.Request) *slog.Logger { return ViewOf(r).srv.d.Logger }
 
 func (s *Server) internal(w http.ResponseWriter, r *http.Request, err error) {
 	s.d.Logger.ErrorContext(r.Context(), "console", "path", r.URL.Path, "request_id", r.Header.Get("X-Request-ID"), "error", err)
-	Fail(w, r, http.StatusInternalServerError, messages.T(language(r), "error.internal")+" "+r.Header.Get("X-Request-ID"))
+	fail(w, r, errorView{Status: http.StatusInternalServerError, Message: messages.T(language(r), "error.internal"),
+		RequestID: r.Header.Get("X-Request-ID")})
 }
 
 // recoverer answers a handler's panic as Internal does, in the admin's language with the

@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
@@ -69,4 +70,17 @@ func ViewOf(r *http.Request) *View {
 
 func withView(r *http.Request, v *View) *http.Request {
 	return r.WithContext(context.WithValue(r.Context(), viewKey{}, v))
+}
+
+// AbsoluteURL is path on the console's public URL, or on the request's own origin when none
+// is configured: for links that leave the browser, such as an invitation's.
+func AbsoluteURL(r *http.Request, path string) string {
+	if base := strings.TrimRight(ViewOf(r).srv.d.PublicURL, "/"); base != "" {
+		return base + path
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + path
 }

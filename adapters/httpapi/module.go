@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"log/slog"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 )
@@ -14,9 +15,14 @@ type Module interface {
 
 // Kit is what the server lends the operations of every module.
 type Kit struct {
-	log    *slog.Logger
-	tokens CustomerTokens
+	log       *slog.Logger
+	tokens    CustomerTokens
+	publicURL string
 }
+
+// PublicURL is the server's external base URL (no trailing slash), for links that leave the
+// API, such as an invitation's; empty when not configured.
+func (k *Kit) PublicURL() string { return strings.TrimRight(k.publicURL, "/") }
 
 // Logger is the server's logger.
 func (k *Kit) Logger() *slog.Logger { return k.log }

@@ -97,7 +97,7 @@ func New(deps Deps) *Server {
 	if deps.Metrics == nil {
 		deps.Metrics = NewMetrics(nil)
 	}
-	s := &Server{deps: deps, router: chi.NewRouter(), kit: &Kit{log: deps.Logger}}
+	s := &Server{deps: deps, router: chi.NewRouter(), kit: &Kit{log: deps.Logger, publicURL: deps.PublicURL}}
 	s.router.Use(observe(deps.Logger, deps.Metrics))
 	s.router.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, NewProblem(r.Context(), http.StatusNotFound, "not_found", "no such route"))
@@ -114,6 +114,13 @@ func New(deps Deps) *Server {
 	if deps.Console != nil {
 		s.router.Mount("/console", deps.Console)
 		s.router.Get("/", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/console/", http.StatusFound) })
+		// Browsers ask for /favicon.ico on their own: the console's icon, not a 404.
+		s.router.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+			r2 := r.Clone(r.Context())
+			r2.URL.Path = "/console/assets/favicon.ico"
+			w.Header().Set("Cache-Control", "public, max-age=86400")
+			deps.Console.ServeHTTP(w, r2)
+		})
 	}
 	if deps.Jobs != nil {
 		s.router.Mount(JobsPrefix, s.platformOnly(s.jobsGuard(deps.Jobs)))

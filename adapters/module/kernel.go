@@ -34,9 +34,12 @@ type Config struct {
 	// SecretsKey, which every instance shares.
 	CustomerTokenKey []byte
 	// SMTPTLS is the TLS configuration for brands' mail servers; nil uses the system's roots.
-	SMTPTLS    *tls.Config
-	Production bool
-	Workers    int
+	SMTPTLS *tls.Config
+	// PlatformMail is the platform's own mail server, which mails invitations for brands that
+	// have none; nil sends those brands' invitations by no email (their links are shown).
+	PlatformMail *ports.MailServer
+	Production   bool
+	Workers      int
 	// JobTimeout is how long a job may run unless its kind allows longer (riverjobs default).
 	JobTimeout time.Duration
 	// NoPeriodicJobs leaves periodic jobs out of the River client (tests).

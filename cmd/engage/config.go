@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -8,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/mail"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -19,6 +22,7 @@ import (
 	"github.com/engagehq/engage/adapters/localpg"
 	"github.com/engagehq/engage/adapters/ratelimit"
 	"github.com/engagehq/engage/adapters/secretbox"
+	"github.com/engagehq/engage/ports"
 )
 
 // setting is one environment variable the binary reads.
@@ -46,6 +50,7 @@ var settings = []setting{
 	{"ENGAGE_WORKERS", "10", "jobs worked at once by this process"},
 	{"ENGAGE_JOB_TIMEOUT", "30s", "how long a job may run unless its kind allows longer; a crashed worker's jobs are redone 15 s after it"},
 	{"ENGAGE_SHUTDOWN_TIMEOUT", "30s", "how long SIGTERM waits for requests and running jobs to finish"},
+	{"ENGAGE_SMTP_URL", "(none: brands without a mail server get invitation links to pass on)", "the platform's mail server for invitations of brands without one: smtp://user:password@host:587?from=address&tls=starttls|tls|none"},
 	{"ENGAGE_LOG_LEVEL", "info", "debug, info, warn or error; logs are JSON on stderr"},
 }
 
@@ -76,6 +81,8 @@ type config struct {
 	shutdownTimeout  time.Duration
 	jobTimeout       time.Duration
 	logLevel         slog.Level
+	// platformMail is the platform's own mail server (ENGAGE_SMTP_URL), nil without one.
+	platformMail *ports.MailServer
 
 	// Set by engage dev only: the development WeChat's API base (empty is WeChat's own) and
 	// its operations.
@@ -130,6 +137,9 @@ func loadConfig(ctx context.Context) (config, error) {
 	}
 	if err := c.logLevel.UnmarshalText([]byte(env("ENGAGE_LOG_LEVEL", "info"))); err != nil {
 		return c, fmt.Errorf("ENGAGE_LOG_LEVEL: %w", err)
+	}
+	if c.platformMail, err = mailServerFrom(os.Getenv("ENGAGE_SMTP_URL")); err != nil {
+		return c, fmt.Errorf("ENGAGE_SMTP_URL: %w", err)
 	}
 	if c.apiLimits, err = limitsFrom("ENGAGE_RATE_LIMITS", ratelimit.DefaultAPILimits); err != nil {
 		return c, err
@@ -215,4 +225,39 @@ func developmentSecret(dir, name string, generate func() (string, error)) (strin
 
 func (c config) logger() *slog.Logger {
 	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: c.logLevel}))
+}
+
+// mailServerFrom reads the platform's mail server from a URL such as
+// smtp://user:password@smtp.example.com:587?from=noreply@example.com&tls=starttls: the port
+// defaults to 587 (465 with tls=tls), TLS to starttls, and from is required. An empty URL is
+// no server.
+func mailServerFrom(raw string) (*ports.MailServer, error) {
+	if raw == "" {
+		return nil, nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "smtp" || u.Hostname() == "" {
+		return nil, errors.New("want smtp://user:password@host:port?from=address&tls=starttls|tls|none")
+	}
+	q := u.Query()
+	tls := cmp.Or(q.Get("tls"), "starttls")
+	if tls != "starttls" && tls != "tls" && tls != "none" {
+		return nil, fmt.Errorf("tls=%q: want starttls, tls or none", tls)
+	}
+	port := 587
+	if tls == "tls" {
+		port = 465
+	}
+	if p := u.Port(); p != "" {
+		if port, err = strconv.Atoi(p); err != nil || port < 1 || port > 65535 {
+			return nil, fmt.Errorf("port %q: want 1-65535", p)
+		}
+	}
+	from, err := mail.ParseAddress(q.Get("from"))
+	if err != nil {
+		return nil, fmt.Errorf("from=%q: want the address mail is sent from", q.Get("from"))
+	}
+	password, _ := u.User.Password()
+	return &ports.MailServer{Account: ports.SMTPAccount{Host: u.Hostname(), Port: port, Username: u.User.Username(), From: from.Address, TLS: tls},
+		Password: password}, nil
 }

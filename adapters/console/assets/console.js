@@ -76,6 +76,34 @@
   document.addEventListener("htmx:afterSettle", drawCharts);
   document.addEventListener("htmx:afterSettle", drawOptionCharts);
 
+  // A button with data-copy copies the value of the input its selector names, and says so
+  // (data-copied) for a moment. Without the clipboard API (a page not served securely, or
+  // refused) it copies the selected text the older way; the text stays selected either way,
+  // for the admin to copy with the keyboard.
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest("button[data-copy]");
+    if (!button) return;
+    var input = document.querySelector(button.getAttribute("data-copy"));
+    if (!input) return;
+    var label = button.textContent;
+    function done() {
+      button.textContent = button.getAttribute("data-copied") || label;
+      button.setAttribute("data-done", "true");
+      setTimeout(function () { button.textContent = label; button.removeAttribute("data-done"); }, 2500);
+    }
+    function fallback() {
+      input.focus();
+      input.select();
+      if (document.execCommand && document.execCommand("copy")) done();
+    }
+    input.select();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(input.value).then(done, fallback);
+    } else {
+      fallback();
+    }
+  });
+
   // A toast disappears after a few seconds.
   document.addEventListener("htmx:afterSwap", function (e) {
     if (e.target.id === "toast") {

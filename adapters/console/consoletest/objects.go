@@ -24,9 +24,10 @@ type Objects struct {
 	Tenant tenants.Tenant
 	// APIKey, Invitation, Member (an admin besides the owner), Webhook, Segment, TagRule and
 	// Customer are IDs; Role a custom role's name, EventType a custom event type's key, Tag a
-	// tag of Customer, and OpenID the customer's WeChat login (empty without a WeChat stand-in).
+	// tag of Customer, OpenID the customer's WeChat login (empty without a WeChat stand-in), and
+	// InvitationToken the token of Invitation's link.
 	APIKey, Invitation, Member, Webhook, Segment, TagRule, Customer uuid.UUID
-	Role, EventType, Tag, OpenID                                    string
+	Role, EventType, Tag, OpenID, InvitationToken                   string
 }
 
 // miniApp and miniSecret are the Mini Program of Furnish's brands.
@@ -46,7 +47,7 @@ func (b *Bundle) Furnish(t *testing.T, tn tenants.Tenant) Objects {
 	o.APIKey = key.Key.ID
 	inv, err := a.Access.Invite(ctx, tn.ID, nil, "invited@"+tn.Slug+".example", []access.Role{access.RoleMarketer})
 	require.NoError(t, err)
-	o.Invitation = inv.ID
+	o.Invitation, o.InvitationToken = inv.ID, inv.Token
 	m, err := a.Access.AddAdmin(ctx, tn.ID, "marketer@"+tn.Slug+".example", "", []access.Role{access.RoleMarketer})
 	require.NoError(t, err)
 	o.Member = m.UserID
@@ -100,6 +101,7 @@ func (o Objects) Fill(pattern string) (string, bool) {
 		{"/wechat-accounts/", "{openid}", o.OpenID},
 		{"/api-keys/", "{id}", o.APIKey.String()},
 		{"/team/invitations/", "{id}", o.Invitation.String()},
+		{"/invitations/", "{token}", o.InvitationToken},
 		{"/team/members/", "{id}", o.Member.String()},
 		{"/roles/", "{name}", o.Role},
 		{"/settings/channels/", "{channel}", ports.ChannelSMTP},

@@ -19,7 +19,8 @@ import (
 var roleOptions = access.RoleNames()
 
 // funcs are the platform's template functions: roles lists roleOptions.
-var funcs = template.FuncMap{"roles": func() []string { return roleOptions }, "zones": zoneGroups, "zone": zoneLabel}
+var funcs = template.FuncMap{"roles": func() []string { return roleOptions }, "zones": zoneGroups, "zone": zoneLabel,
+	"invitationStatus": invitationStatus}
 
 type keyRow struct {
 	ID, Name, Prefix, Role, Status string

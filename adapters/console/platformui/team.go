@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -19,6 +20,17 @@ type teamView struct {
 	Members     []ports.Membership
 	Invitations []ports.Invitation
 	Form        inviteForm
+	// Invited is the invitation just made: its link, to copy, and whether it was mailed.
+	Invited *invitedView
+}
+
+// invitedView is what the inviter needs after inviting: the link (shown once), when it
+// expires, and whether an email carried it, to whom, or why not.
+type invitedView struct {
+	accessapp.Mailing
+	Email, Link string
+	Expires     time.Time
+	Replaced    bool
 }
 
 type inviteForm struct {
@@ -32,6 +44,10 @@ func (h *handlers) team(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handlers) renderTeam(w http.ResponseWriter, r *http.Request, block string, form inviteForm) {
+	h.renderTeamWith(w, r, block, form, nil)
+}
+
+func (h *handlers) renderTeamWith(w http.ResponseWriter, r *http.Request, block string, form inviteForm, invited *invitedView) {
 	v := console.ViewOf(r)
 	ms, err := h.d.Access.Members(r.Context(), v.Tenant.ID)
 	if err != nil {
@@ -43,7 +59,16 @@ func (h *handlers) renderTeam(w http.ResponseWriter, r *http.Request, block stri
 		console.Internal(w, r, err)
 		return
 	}
-	console.RenderBlock(w, r, "team", block, teamView{View: v, Members: ms, Invitations: is, Form: form})
+	console.RenderBlock(w, r, "team", block, teamView{View: v, Members: ms, Invitations: is, Form: form, Invited: invited})
+}
+
+// invitationStatus names where an invitation stands, as its message key ends: pending,
+// accepted, replaced, revoked or expired.
+func invitationStatus(i ports.Invitation) string {
+	if s := accessapp.InvitationStatus(i, time.Now()); s != "open" {
+		return s
+	}
+	return "pending"
 }
 
 func parseRoles(names []string) ([]access.Role, error) {
@@ -81,6 +106,7 @@ func (h *handlers) invite(w http.ResponseWriter, r *http.Request) {
 	v := console.ViewOf(r)
 	_ = r.ParseForm()
 	form := inviteForm{Email: strings.TrimSpace(r.PostFormValue("email")), Roles: r.PostForm["roles"], Errors: map[string]string{}}
+	var inv accessapp.Invited
 	roles, err := parseRoles(form.Roles)
 	if err != nil {
 		form.Errors["roles"] = messages.T(v.Lang, "team.pick_role")
@@ -94,9 +120,11 @@ func (h *handlers) invite(w http.ResponseWriter, r *http.Request) {
 			h.renderTeam(w, r, "members", inviteForm{Roles: form.Roles})
 			return
 		}
-		_, err = h.d.Access.Invite(r.Context(), v.Tenant.ID, v.Roles, form.Email, roles)
+		inv, err = h.d.Access.Invite(r.Context(), v.Tenant.ID, v.Roles, form.Email, roles)
 		if f, msg, ok := teamError(v.Lang, err); ok {
 			form.Errors[f] = msg
+		} else if errors.Is(err, ports.ErrInvitationPending) {
+			form.Errors["email"] = messages.T(v.Lang, "team.invitation_pending")
 		} else if err != nil {
 			console.Internal(w, r, err)
 			return
@@ -107,8 +135,13 @@ func (h *handlers) invite(w http.ResponseWriter, r *http.Request) {
 		h.renderTeam(w, r, "members", form)
 		return
 	}
-	v.Flash = messages.T(v.Lang, "team.invited")
-	h.renderTeam(w, r, "members", inviteForm{Roles: form.Roles})
+	link := console.AbsoluteURL(r, accessapp.LinkPath+inv.Token)
+	mailed := h.d.Access.MailInvitation(r.Context(), inv, link)
+	if mailed.Err != nil {
+		console.Logger(r).WarnContext(r.Context(), "invitation email not sent", "invitation", inv.ID, "error", mailed.Err)
+	}
+	h.renderTeamWith(w, r, "members", inviteForm{Roles: form.Roles}, &invitedView{Mailing: mailed, Email: inv.Email, Link: link,
+		Expires: inv.ExpiresAt, Replaced: len(inv.Replaced) > 0})
 }
 
 func (h *handlers) teamChange(w http.ResponseWriter, r *http.Request, change func(v *console.View, id uuid.UUID) error, done string) {

@@ -11,6 +11,7 @@ import (
 	"github.com/engagehq/engage/adapters/httpapi/apitest"
 	"github.com/engagehq/engage/adapters/kratos/kratostest"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	accessapp "github.com/engagehq/engage/application/platform/access"
 	"github.com/engagehq/engage/domain/access"
 )
 
@@ -165,4 +166,45 @@ func TestNobodyGrantsWhatTheyDoNotHoldAndRefusalsAreAudited(t *testing.T) {
 	require.Equal(t, http.StatusConflict, last.Status)
 	require.Equal(t, "last_owner", last.ProblemCode())
 	require.True(t, strings.Contains(string(b.As(t, owner, tn.Slug, http.MethodGet, "/v1/audit-log?action=membership.update", nil).Raw), "analyst"))
+}
+
+// An invitation made through the API answers its link and whether it was emailed (not: the
+// brand has no mail server); a second invitation to the same email replaces the first, whose
+// status says so and whose link stops working.
+func TestReinvitingThroughTheAPIReplacesTheEarlierInvitation(t *testing.T) {
+	t.Parallel()
+	b := apitest.New(t)
+	tn := pgtest.NewTenant(t, b.Dir)
+	owner := b.Admin(t, tn, "owner@brand.example", access.RoleOwner)
+	first := b.As(t, owner, tn.Slug, http.MethodPost, "/v1/team/invitations", map[string]any{"email": "Twice@Brand.example", "roles": []string{"marketer"}})
+	require.Equal(t, http.StatusCreated, first.Status, "%s", first.Raw)
+	require.Equal(t, false, first.Body["email_sent"])
+	require.Empty(t, first.Body["replaced"])
+	require.Contains(t, first.Body["accept_url"], "/console/invitations/")
+	second := b.As(t, owner, tn.Slug, http.MethodPost, "/v1/team/invitations", map[string]any{"email": "twice@brand.example", "roles": []string{"analyst"}})
+	require.Equal(t, http.StatusCreated, second.Status, "%s", second.Raw)
+	require.Equal(t, []any{first.Body["id"]}, second.Body["replaced"])
+	require.NotEqual(t, first.Body["accept_url"], second.Body["accept_url"])
+
+	invs := b.As(t, owner, tn.Slug, http.MethodGet, "/v1/team/invitations", nil)
+	require.Equal(t, http.StatusOK, invs.Status, "%s", invs.Raw)
+	statuses := map[string]string{}
+	for _, it := range invs.Body["items"].([]any) {
+		m := it.(map[string]any)
+		statuses[m["id"].(string)] = m["status"].(string)
+	}
+	require.Equal(t, map[string]string{first.Body["id"].(string): "replaced", second.Body["id"].(string): "open"}, statuses)
+
+	token := func(r apitest.Response) string {
+		u := r.Body["accept_url"].(string)
+		return u[strings.Index(u, "/console/invitations/")+len("/console/invitations/"):]
+	}
+	_, _, err := b.App.Access.InvitationByLink(context.Background(), token(first))
+	require.NoError(t, err, "the old link still names its invitation, to say it was replaced")
+	u, err := b.App.Access.AdminByEmail(context.Background(), "twice@brand.example")
+	require.NoError(t, err)
+	_, err = b.App.Access.AcceptLink(context.Background(), token(first), u)
+	require.ErrorIs(t, err, accessapp.ErrInvitationState, "the replaced link is refused")
+	_, err = b.App.Access.AcceptLink(context.Background(), token(second), u)
+	require.NoError(t, err)
 }

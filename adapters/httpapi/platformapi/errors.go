@@ -27,6 +27,8 @@ var platformErrors = httpapi.ErrorTable{
 	{Err: accessapp.ErrInvitationState, Status: http.StatusConflict, Code: "invitation_closed",
 		Detail: "the invitation was already accepted, revoked or expired"},
 	{Err: ports.ErrMembershipNotFound, Status: http.StatusNotFound, Code: "member_not_found", Detail: "no such member"},
+	{Err: ports.ErrInvitationPending, Status: http.StatusConflict, Code: "invitation_pending",
+		Detail: "another invitation to this email was made at the same moment; list the invitations to see it"},
 	{Err: ports.ErrInvitationNotFound, Status: http.StatusNotFound, Code: "invitation_not_found", Detail: "no such invitation"},
 	{Err: ports.ErrRoleNotFound, Status: http.StatusNotFound, Code: "role_not_found", Detail: "no such role"},
 	{Err: ports.ErrAuditNotFound, Status: http.StatusNotFound, Code: "audit_record_not_found", Detail: "no such audit record"},

@@ -164,8 +164,10 @@ func (m *Module) registerPlatformTenants(api huma.API) {
 	httpapi.Register(api, httpapi.Platform(), huma.Operation{
 		OperationID: "platform-invite-admin", Errors: []int{http.StatusConflict}, Method: http.MethodPost, Path: "/v1/platform/tenants/{tenant}/invitations",
 		Summary: "Invite a brand's admin", DefaultStatus: http.StatusCreated,
-		Description: "Onboards a brand's first owner: the invitation becomes a membership at their first verified sign-in.",
-	}, func(ctx context.Context, in *platformInviteInput) (*invitationOutput, error) {
+		Description: "Onboards a brand's first owner: the answer carries the invitation's link (`accept_url`), emailed to them " +
+			"through the brand's or the platform's mail server (`email_sent`); the invitation also becomes a membership at their first verified " +
+			"sign-in. A pending invitation to the same email is replaced (`replaced`).",
+	}, func(ctx context.Context, in *platformInviteInput) (*createdInvitationOutput, error) {
 		t, err := m.deps.Tenants.Lookup(ctx, in.Tenant)
 		if err != nil {
 			return nil, m.mapError(ctx, err)
@@ -174,11 +176,7 @@ func (m *Module) registerPlatformTenants(api huma.API) {
 		if err != nil {
 			return nil, err
 		}
-		inv, err := m.deps.Access.Invite(ctx, t.ID, nil, in.Body.Email, roles)
-		if err != nil {
-			return nil, m.mapError(ctx, err)
-		}
-		return &invitationOutput{Body: invitationBody(inv)}, nil
+		return m.invite(ctx, t.ID, nil, in.Body.Email, roles)
 	})
 
 	httpapi.Register(api, httpapi.Platform(), huma.Operation{

@@ -8,8 +8,10 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/engagehq/engage/adapters/httpapi"
+	accessapp "github.com/engagehq/engage/application/platform/access"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
+	"github.com/engagehq/engage/tenants"
 )
 
 // MemberBody is a member of the brand's team.
@@ -27,7 +29,7 @@ type InvitationBody struct {
 	Email      string     `json:"email"`
 	Roles      []string   `json:"roles"`
 	InvitedBy  string     `json:"invited_by"`
-	Status     string     `json:"status" enum:"open,accepted,revoked,expired"`
+	Status     string     `json:"status" enum:"open,accepted,replaced,revoked,expired" doc:"replaced: a newer invitation to the same email revoked it"`
 	CreatedAt  time.Time  `json:"created_at"`
 	ExpiresAt  time.Time  `json:"expires_at"`
 	AcceptedAt *time.Time `json:"accepted_at,omitempty"`
@@ -38,17 +40,38 @@ func memberBody(m ports.Membership) MemberBody {
 }
 
 func invitationBody(i ports.Invitation) InvitationBody {
-	status := "open"
-	switch {
-	case i.AcceptedAt != nil:
-		status = "accepted"
-	case i.RevokedAt != nil:
-		status = "revoked"
-	case !i.Open(time.Now()):
-		status = "expired"
+	return InvitationBody{ID: i.ID.String(), Email: i.Email, Roles: access.Names(i.Roles), InvitedBy: i.InvitedBy,
+		Status: accessapp.InvitationStatus(i, time.Now()), CreatedAt: i.CreatedAt, ExpiresAt: i.ExpiresAt, AcceptedAt: i.AcceptedAt}
+}
+
+// CreatedInvitationBody is a new invitation with its link, which is in this response only.
+type CreatedInvitationBody struct {
+	InvitationBody
+	AcceptURL string   `json:"accept_url" format:"uri" doc:"The invitation's link, in this response only: the invitee opens it to join. It stops working when the invitation is accepted, revoked, replaced or expires."`
+	EmailSent bool     `json:"email_sent" doc:"Whether the link was emailed to the invitee, through the brand's own mail server (its SMTP channel) or, for a brand without one, the platform's. When false, no email was sent: pass the link on yourself."`
+	Replaced  []string `json:"replaced" doc:"The pending invitations to the same email that this one replaced (revoked); their links no longer work."`
+}
+
+type createdInvitationOutput struct{ Body CreatedInvitationBody }
+
+// invite makes the invitation, mails its link through the brand's or the platform's mail server, and answers
+// the link either way.
+func (m *Module) invite(ctx context.Context, tenant tenants.ID, actorRoles []access.Role, email string, roles []access.Role) (*createdInvitationOutput, error) {
+	inv, err := m.deps.Access.Invite(ctx, tenant, actorRoles, email, roles)
+	if err != nil {
+		return nil, m.mapError(ctx, err)
 	}
-	return InvitationBody{ID: i.ID.String(), Email: i.Email, Roles: access.Names(i.Roles), InvitedBy: i.InvitedBy, Status: status,
-		CreatedAt: i.CreatedAt, ExpiresAt: i.ExpiresAt, AcceptedAt: i.AcceptedAt}
+	link := accessapp.Link(m.kit.PublicURL(), inv.Token)
+	mailed := m.deps.Access.MailInvitation(ctx, inv, link)
+	if mailed.Err != nil {
+		m.kit.Logger().WarnContext(ctx, "invitation email not sent", "invitation", inv.ID, "error", mailed.Err)
+	}
+	out := &createdInvitationOutput{Body: CreatedInvitationBody{InvitationBody: invitationBody(inv.Invitation), AcceptURL: link,
+		EmailSent: mailed.Sent, Replaced: make([]string, len(inv.Replaced))}}
+	for i, r := range inv.Replaced {
+		out.Body.Replaced[i] = r.ID.String()
+	}
+	return out, nil
 }
 
 type rolesBody struct {
@@ -172,18 +195,17 @@ func (m *Module) registerTeam(api huma.API) {
 	httpapi.Register(api, httpapi.Tenant(access.PermTeamWrite), httpapi.Creates(huma.Operation{
 		OperationID: "invite-member", Errors: []int{http.StatusConflict, http.StatusForbidden}, Method: http.MethodPost, Path: "/v1/team/invitations", Tags: tags,
 		Summary: "Invite someone by email", DefaultStatus: http.StatusCreated,
-		Description: "The invitation becomes a membership when someone with this verified email first signs in, within 7 days.",
-	}, "/v1/team/invitations/{id}"), func(ctx context.Context, in *inviteInput) (*invitationOutput, error) {
+		Description: "The answer carries the invitation's link (`accept_url`), which the invitee opens to join within 7 days; " +
+			"it is emailed to them through the brand's mail server, or the platform's when the brand has none (`email_sent`). The invitation also becomes a membership " +
+			"when someone with this verified email first signs in. A pending invitation to the same email is replaced: " +
+			"revoked, its link no longer works (`replaced`); a brand has one pending invitation per email.",
+	}, "/v1/team/invitations/{id}"), func(ctx context.Context, in *inviteInput) (*createdInvitationOutput, error) {
 		roles, err := parseRoleList(ctx, in.Body.Roles)
 		if err != nil {
 			return nil, err
 		}
 		p := httpapi.PrincipalFrom(ctx)
-		inv, err := m.deps.Access.Invite(ctx, p.Tenant.ID, p.Roles, in.Body.Email, roles)
-		if err != nil {
-			return nil, m.mapError(ctx, err)
-		}
-		return &invitationOutput{Body: invitationBody(inv)}, nil
+		return m.invite(ctx, p.Tenant.ID, p.Roles, in.Body.Email, roles)
 	})
 
 	httpapi.Register(api, httpapi.Tenant(access.PermTeamWrite), huma.Operation{

@@ -72,11 +72,6 @@ func services(k *module.Kernel) (module.Shared, error) {
 	}
 	module.Provide(k, authorizer)
 	users := platformdb.NewAdminUsers(db)
-	accessSvc := access.NewService(access.Deps{
-		Tx: db, Users: users, Members: platformdb.Memberships{}, Invitations: platformdb.Invitations{}, Roles: platformdb.Roles{},
-		Authorizer: authorizer, Audit: k.Audit, Notifier: k.Notifier, Tenants: k.Tenants, Clock: cfg.Clock,
-	})
-	module.Provide(k, accessSvc)
 	module.Provide(k, apikeys.NewService(apikeys.Deps{
 		Tx: db, Keys: platformdb.APIKeys{}, Roles: platformdb.Roles{}, Authorizer: authorizer, Audit: k.Audit,
 		Notifier: k.Notifier, Tenants: k.Tenants, Clock: cfg.Clock,
@@ -124,6 +119,13 @@ func services(k *module.Kernel) (module.Shared, error) {
 			SMTP:   smtp.Verifier{TLSConfig: cfg.SMTPTLS, AllowPrivate: !cfg.Production},
 		}, Clock: cfg.Clock})
 	module.Provide(k, channelsSvc)
+	// Invitations are mailed through the brand's own mail server, or the platform's.
+	accessSvc := access.NewService(access.Deps{
+		Tx: db, Users: users, Members: platformdb.Memberships{}, Invitations: platformdb.Invitations{}, Roles: platformdb.Roles{},
+		Authorizer: authorizer, Audit: k.Audit, Notifier: k.Notifier, Tenants: k.Tenants, Clock: cfg.Clock,
+		Mail: channelsSvc, Email: smtp.Sender{TLSConfig: cfg.SMTPTLS, AllowPrivate: !cfg.Production}, PlatformMail: cfg.PlatformMail,
+	})
+	module.Provide(k, accessSvc)
 	module.Provide(k, idempotency.NewService(idempotency.Deps{Tx: db, Store: platformdb.IdempotencyKeys{}, Jobs: k.Scheduler,
 		Tenants: k.Tenants, Clock: cfg.Clock}))
 	// Outside production endpoints may be plain http and local, for development receivers.

@@ -108,14 +108,14 @@ type Invitations struct{}
 
 var _ ports.InvitationRepository = Invitations{}
 
-const invitationColumns = "tenant_id, id, email, roles, invited_by, created_at, expires_at, revoked_at, accepted_at, accepted_by"
+const invitationColumns = "tenant_id, id, email, roles, invited_by, created_at, expires_at, revoked_at, accepted_at, accepted_by, token_hash, replaced_by"
 
 func scanInvitation(row pgx.Row) (ports.Invitation, error) {
 	var (
 		i     ports.Invitation
 		roles []string
 	)
-	err := row.Scan(&i.TenantID, &i.ID, &i.Email, &roles, &i.InvitedBy, &i.CreatedAt, &i.ExpiresAt, &i.RevokedAt, &i.AcceptedAt, &i.AcceptedBy)
+	err := row.Scan(&i.TenantID, &i.ID, &i.Email, &roles, &i.InvitedBy, &i.CreatedAt, &i.ExpiresAt, &i.RevokedAt, &i.AcceptedAt, &i.AcceptedBy, &i.TokenHash, &i.ReplacedBy)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return i, ports.ErrInvitationNotFound
 	}
@@ -132,9 +132,22 @@ func (Invitations) Insert(ctx context.Context, i ports.Invitation) error {
 	if err != nil {
 		return err
 	}
-	_, err = q.Exec(ctx, `INSERT INTO invitations (tenant_id, id, email, roles, invited_by, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		tenant.UUID(), i.ID, i.Email, roleNames(i.Roles), i.InvitedBy, i.ExpiresAt)
+	_, err = q.Exec(ctx, `INSERT INTO invitations (tenant_id, id, email, roles, invited_by, expires_at, token_hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		tenant.UUID(), i.ID, i.Email, roleNames(i.Roles), i.InvitedBy, i.ExpiresAt, i.TokenHash)
+	if postgres.IsUniqueViolation(err, "invitations_one_pending") {
+		return ports.ErrInvitationPending
+	}
 	return err
+}
+
+// Get implements ports.InvitationRepository.
+func (Invitations) Get(ctx context.Context, id uuid.UUID) (ports.Invitation, error) {
+	q, tenant, err := postgres.TenantTx(ctx)
+	if err != nil {
+		return ports.Invitation{}, err
+	}
+	return scanInvitation(q.QueryRow(ctx, `SELECT `+invitationColumns+` FROM invitations WHERE id = $1 AND tenant_id = $2`, id, tenant.UUID()))
 }
 
 // List implements ports.InvitationRepository.
@@ -163,8 +176,8 @@ func (Invitations) Update(ctx context.Context, id uuid.UUID, change func(*ports.
 	if err := change(&i); err != nil {
 		return i, err
 	}
-	return scanInvitation(q.QueryRow(ctx, `UPDATE invitations SET revoked_at = $3, accepted_at = $4, accepted_by = $5
-		WHERE id = $1 AND tenant_id = $2 RETURNING `+invitationColumns, id, tenant.UUID(), i.RevokedAt, i.AcceptedAt, i.AcceptedBy))
+	return scanInvitation(q.QueryRow(ctx, `UPDATE invitations SET revoked_at = $3, accepted_at = $4, accepted_by = $5, replaced_by = $6
+		WHERE id = $1 AND tenant_id = $2 RETURNING `+invitationColumns, id, tenant.UUID(), i.RevokedAt, i.AcceptedAt, i.AcceptedBy, i.ReplacedBy))
 }
 
 // Roles implements ports.RoleRepository.

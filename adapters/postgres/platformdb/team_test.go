@@ -100,3 +100,39 @@ func TestInvitationsAreSeenByTheirTenantAndTheInviteeOnly(t *testing.T) {
 		return nil
 	}))
 }
+
+// A brand has one pending invitation per email, enforced by the database whoever writes: a
+// second is refused until the first is revoked (or accepted); another brand may invite the same
+// email; the link's hash and the replacement are kept.
+func TestOnePendingInvitationPerEmailAndBrand(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	a, c := pgtest.NewTenant(t, b.dir), pgtest.NewTenant(t, b.dir)
+	insert := func(tn tenants.Tenant, id uuid.UUID) error {
+		return b.db.InTenant(ctx, tn.ID, func(ctx context.Context) error {
+			return platformdb.Invitations{}.Insert(ctx, ports.Invitation{ID: id, Email: "twice@x.example", Roles: []access.Role{access.RoleMarketer},
+				InvitedBy: "test", ExpiresAt: time.Now().Add(time.Hour), TokenHash: []byte{1, 2, 3}})
+		})
+	}
+	first, second := uuid.New(), uuid.New()
+	require.NoError(t, insert(a, first))
+	require.ErrorIs(t, insert(a, second), ports.ErrInvitationPending)
+	require.NoError(t, insert(c, uuid.New()), "another brand invites the same email")
+	require.NoError(t, b.db.InTenant(ctx, a.ID, func(ctx context.Context) error {
+		_, err := platformdb.Invitations{}.Update(ctx, first, func(i *ports.Invitation) error {
+			now := time.Now()
+			i.RevokedAt, i.ReplacedBy = &now, &second
+			return nil
+		})
+		return err
+	}))
+	require.NoError(t, insert(a, second), "once the first is revoked")
+	require.NoError(t, b.db.InTenant(ctx, a.ID, func(ctx context.Context) error {
+		got, err := platformdb.Invitations{}.Get(ctx, first)
+		require.NoError(t, err)
+		require.Equal(t, &second, got.ReplacedBy)
+		require.Equal(t, []byte{1, 2, 3}, got.TokenHash)
+		return nil
+	}))
+}

@@ -42,6 +42,14 @@ type Deps struct {
 	Notifier    ports.Notifier
 	Tenants     *tenants.Directory
 	Clock       ports.Clock
+	// Mail is the brand's own mail server (the channels service) and Email sends through it,
+	// to mail invitations; without them no invitation is mailed.
+	Mail interface {
+		SMTPCredentials(ctx context.Context, tenant tenants.ID) (ports.SMTPAccount, string, error)
+	}
+	Email ports.EmailSender
+	// PlatformMail is the platform's own mail server, for brands without one; nil for none.
+	PlatformMail *ports.MailServer
 }
 
 // Service runs admin access.
@@ -103,30 +111,7 @@ func (s *Service) acceptInvitations(ctx context.Context, u ports.AdminUser) erro
 		if err != nil {
 			return err
 		}
-		actx := ports.WithActor(ctx, ports.Actor{Kind: ports.ActorUser, ID: u.ID.String(), Label: u.Email,
-			RequestID: ports.ActorFrom(ctx).RequestID, IP: ports.ActorFrom(ctx).IP, UserAgent: ports.ActorFrom(ctx).UserAgent})
-		err = s.d.Tx.InTenant(actx, t.ID, func(ctx context.Context) error {
-			now := s.d.Clock.Now()
-			accepted, err := s.d.Invitations.Update(ctx, inv.ID, func(i *ports.Invitation) error {
-				if !i.Open(now) {
-					return ErrInvitationState
-				}
-				i.AcceptedAt, i.AcceptedBy = &now, &u.ID
-				return nil
-			})
-			if err != nil {
-				return err
-			}
-			roles := accepted.Roles
-			if m, err := s.d.Members.Get(ctx, u.ID); err == nil {
-				roles = union(m.Roles, roles)
-			}
-			if err := s.d.Members.Put(ctx, ports.Membership{UserID: u.ID, Roles: roles}); err != nil {
-				return err
-			}
-			return s.d.Audit.Record(ctx, ports.AuditEntry{Action: "invitation.accept", TargetType: "membership",
-				TargetID: u.ID.String(), After: memberSnapshot(u.Email, roles)})
-		})
+		err = s.accept(ctx, t, inv.ID, u)
 		if err != nil && !errors.Is(err, ErrInvitationState) {
 			return err
 		}

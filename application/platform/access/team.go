@@ -23,15 +23,20 @@ func (s *Service) Members(ctx context.Context, tenant tenants.ID) ([]ports.Membe
 }
 
 // Invite asks email to join tenant with roles; actorRoles are the inviter's, who may only
-// grant what they hold (nil for the platform operator inviting a brand's first owner).
-func (s *Service) Invite(ctx context.Context, tenant tenants.ID, actorRoles []access.Role, email string, roles []access.Role) (ports.Invitation, error) {
+// grant what they hold (nil for the platform operator inviting a brand's first owner). A
+// pending invitation to the same email is replaced: revoked, its link no longer works. The
+// answer carries the new link's token, which is not kept.
+func (s *Service) Invite(ctx context.Context, tenant tenants.ID, actorRoles []access.Role, email string, roles []access.Role) (Invited, error) {
 	addr, err := mail.ParseAddress(email)
 	if err != nil || addr.Name != "" {
-		return ports.Invitation{}, fielderr.New("email", ErrEmail)
+		return Invited{}, fielderr.New("email", ErrEmail)
 	}
 	now := s.d.Clock.Now()
-	inv := ports.Invitation{ID: uuid.New(), TenantID: tenant.UUID(), Email: normaliseEmail(addr.Address), Roles: roles,
-		InvitedBy: ports.ActorFrom(ctx).Label, CreatedAt: now, ExpiresAt: now.Add(InvitationTTL)}
+	inv := Invited{Invitation: ports.Invitation{ID: uuid.New(), TenantID: tenant.UUID(), Email: normaliseEmail(addr.Address), Roles: roles,
+		InvitedBy: ports.ActorFrom(ctx).Label, CreatedAt: now, ExpiresAt: now.Add(InvitationTTL)}}
+	if inv.Token, inv.TokenHash, err = newToken(tenant.UUID(), inv.ID); err != nil {
+		return Invited{}, err
+	}
 	err = s.d.Tx.InTenant(ctx, tenant, func(ctx context.Context) error {
 		if err := s.checkRolesExist(ctx, roles); err != nil {
 			return err
@@ -41,11 +46,15 @@ func (s *Service) Invite(ctx context.Context, tenant tenants.ID, actorRoles []ac
 				return err
 			}
 		}
-		if err := s.d.Invitations.Insert(ctx, inv); err != nil {
+		var err error
+		if inv.Replaced, err = s.replacePending(ctx, inv.Email, inv.ID); err != nil {
+			return err
+		}
+		if err := s.d.Invitations.Insert(ctx, inv.Invitation); err != nil {
 			return err
 		}
 		return s.d.Audit.Record(ctx, ports.AuditEntry{Action: "invitation.create", TargetType: "invitation",
-			TargetID: inv.ID.String(), After: invitationSnapshot(inv)})
+			TargetID: inv.ID.String(), After: invitationSnapshot(inv.Invitation)})
 	})
 	return inv, err
 }
