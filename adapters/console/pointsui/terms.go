@@ -12,6 +12,9 @@ var Terms = console.Terms{
 		"action.points.adjust": "手动调整积分", "action.points_settings.set": "修改积分规则",
 		"target.points_settings": "积分规则",
 		"job.points_sweep":       "积分定时任务", "job.points_maintain": "积分维护任务", "job.subscriber.points": "积分发放任务",
+		"action.points_action_rule.put": "修改行为积分规则", "action.points_action_rule.delete": "删除行为积分规则",
+		"target.points_action_rule": "行为积分规则", "job.subscriber.points_actions": "行为积分发放任务",
+		"job.subscriber.points_registration": "注册奖励任务",
 	},
 	"en": {
 		"area.points":      "Points",
@@ -21,5 +24,8 @@ var Terms = console.Terms{
 		"action.points.adjust": "Adjusted points", "action.points_settings.set": "Changed the points rules",
 		"target.points_settings": "Points rules",
 		"job.points_sweep":       "Points scheduled job", "job.points_maintain": "Points maintenance job", "job.subscriber.points": "Points earning job",
+		"action.points_action_rule.put": "Changed an action rule", "action.points_action_rule.delete": "Removed an action rule",
+		"target.points_action_rule": "Action rule", "job.subscriber.points_actions": "Action points job",
+		"job.subscriber.points_registration": "Welcome bonus job",
 	},
 }
