@@ -80,7 +80,7 @@ func (s *Service) checkIn(ctx context.Context, customerID uuid.UUID) (CheckInRes
 	c := CheckIn{Customer: customerID, Day: today, Streak: before + 1, At: now}
 	c.Points = rule.CheckInPoints(c.Streak)
 	made, err := s.awardAll(ctx, []grant{{rule: rule, customer: customerID, points: c.Points, at: now,
-		key: "award:" + rule.Key + ":" + customerID.String() + ":" + today.Format(time.DateOnly),
+		key:     "award:" + rule.Key + ":" + customerID.String() + ":" + today.Format(time.DateOnly),
 		details: map[string]any{"day": today.Format(time.DateOnly), "streak": c.Streak}}})
 	if err != nil {
 		return CheckInResult{}, err
