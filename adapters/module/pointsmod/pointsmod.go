@@ -44,7 +44,8 @@ func Module() module.Module {
 		Surfaces: surfaces,
 		API:      func(k *module.Kernel) httpapi.Module { return pointsapi.New(module.Get[*points.Service](k)) },
 		Console: func(k *module.Kernel) console.Module {
-			return pointsui.Module(pointsui.Deps{Points: module.Get[*points.Service](k), Customers: module.Get[*customers.Service](k)})
+			return pointsui.Module(pointsui.Deps{Points: module.Get[*points.Service](k), Customers: module.Get[*customers.Service](k),
+				Events: module.Get[*events.Service](k)})
 		},
 		Terms: pointsui.Terms,
 	}
