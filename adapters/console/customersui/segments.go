@@ -247,12 +247,13 @@ func (h *handlers) deleteSegment(w http.ResponseWriter, r *http.Request) {
 	console.Redirect(w, r, "/console/segments")
 }
 
-// customerExport streams the customer list (q, city, segment) as CSV.
+// customerExport streams the customer list (q, city, tag, lifecycle, segment) as CSV, phones
+// masked unless the admin may see them, as the list shows them.
 func (h *handlers) customerExport(w http.ResponseWriter, r *http.Request) {
 	v := console.ViewOf(r)
 	q := r.URL.Query()
 	f := segments.ExportFilter{Query: ports.CustomerQuery{Search: strings.TrimSpace(q.Get("q")), City: strings.TrimSpace(q.Get("city")),
-		Tag: strings.TrimSpace(q.Get("tag"))}}
+		Tag: strings.TrimSpace(q.Get("tag"))}, MaskPhones: !v.Can(string(customer.PermPersonalData))}
 	if st, err := lifecycle.ParseStage(q.Get("lifecycle")); err == nil {
 		f.Query.Lifecycle = st
 	}
