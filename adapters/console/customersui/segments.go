@@ -60,9 +60,9 @@ func (h *handlers) segmentsList(w http.ResponseWriter, r *http.Request) {
 	console.Render(w, r, "segments", out)
 }
 
-// palette returns what the builder offers the brand: its fields and, when pickers are drawn
-// (withValues), the values in its data and its event types.
-func (h *handlers) palette(r *http.Request, withValues bool) (palette, error) {
+// palette returns what the builder offers the brand: its fields, labelled. The values its
+// pickers offer are read by draw, for the fields a form shows.
+func (h *handlers) palette(r *http.Request) (palette, error) {
 	v := console.ViewOf(r)
 	ctx, tenant := r.Context(), v.Tenant.ID
 	p := palette{lang: v.Lang}
@@ -71,18 +71,32 @@ func (h *handlers) palette(r *http.Request, withValues bool) (palette, error) {
 		return p, err
 	}
 	p.labels = attributeLabels(v.Lang, defs)
-	if p.cat, err = h.d.Segments.Catalogue(ctx, tenant); err != nil || !withValues {
-		return p, err
-	}
-	if p.values, err = h.d.Segments.Values(ctx, tenant); err != nil {
-		return p, err
-	}
-	custom, err := h.d.Events.EventTypes(ctx, tenant)
-	p.eventTypes = eventTypeOptions(v.Lang, custom)
+	p.cat, err = h.d.Segments.Catalogue(ctx, tenant)
 	return p, err
 }
 
-// draw readies b for the template.
+// draw readies b for the template, with the values its pickers offer: only the lists of the
+// fields its conditions use, each read once (some scan every purchase), and the brand's event
+// types only when a condition picks one.
+func (h *handlers) draw(r *http.Request, p palette, b *builder) error {
+	v := console.ViewOf(r)
+	lists, eventTypes := p.lists(b.Root)
+	var err error
+	if p.values, err = h.d.Segments.Values(r.Context(), v.Tenant.ID, lists...); err != nil {
+		return err
+	}
+	if eventTypes {
+		custom, err := h.d.Events.EventTypes(r.Context(), v.Tenant.ID)
+		if err != nil {
+			return err
+		}
+		p.eventTypes = eventTypeOptions(v.Lang, custom)
+	}
+	p.draw(b)
+	return nil
+}
+
+// draw readies b for the template with the values p holds.
 func (p palette) draw(b *builder) {
 	b.Fields = p.fieldOptions()
 	p.prepare(b.Root, 1)
@@ -90,7 +104,7 @@ func (p palette) draw(b *builder) {
 
 func (h *handlers) segmentPage(w http.ResponseWriter, r *http.Request) {
 	v := console.ViewOf(r)
-	p, err := h.palette(r, true)
+	p, err := h.palette(r)
 	if err != nil {
 		console.Internal(w, r, err)
 		return
@@ -122,7 +136,10 @@ func (h *handlers) segmentPage(w http.ResponseWriter, r *http.Request) {
 			v.Flash = fmt.Sprintf(messages.T(v.Lang, "segments.saved"), seg.Members)
 		}
 	}
-	p.draw(&out.Builder)
+	if err := h.draw(r, p, &out.Builder); err != nil {
+		console.Internal(w, r, err)
+		return
+	}
 	console.Render(w, r, "segment", out)
 }
 
@@ -132,12 +149,14 @@ func (h *handlers) builderAction(page, path, countPath string) http.HandlerFunc 
 	return func(w http.ResponseWriter, r *http.Request) {
 		b := readBuilder(r)
 		b.act(r.PostFormValue("action"))
-		p, err := h.palette(r, true)
+		p, err := h.palette(r)
+		if err == nil {
+			err = h.draw(r, p, &b)
+		}
 		if err != nil {
 			console.Internal(w, r, err)
 			return
 		}
-		p.draw(&b)
 		console.RenderBlock(w, r, page, "segment-builder", segmentView{View: console.ViewOf(r), Builder: b, BuilderPath: path,
 			CountPath: countPath})
 	}
@@ -147,7 +166,7 @@ func (h *handlers) builderAction(page, path, countPath string) http.HandlerFunc 
 func (h *handlers) segmentCount(w http.ResponseWriter, r *http.Request) {
 	v := console.ViewOf(r)
 	out := segmentView{View: v, Builder: readBuilder(r)}
-	p, err := h.palette(r, false)
+	p, err := h.palette(r)
 	var at map[string]*bnode
 	if err == nil {
 		var tree any
@@ -167,7 +186,7 @@ func (h *handlers) segmentCount(w http.ResponseWriter, r *http.Request) {
 func (h *handlers) segmentPreview(w http.ResponseWriter, r *http.Request) {
 	v := console.ViewOf(r)
 	out := segmentView{View: v, Builder: readBuilder(r)}
-	p, err := h.palette(r, false)
+	p, err := h.palette(r)
 	var at map[string]*bnode
 	if err == nil {
 		var tree any
@@ -190,7 +209,7 @@ func (h *handlers) saveSegment(w http.ResponseWriter, r *http.Request) {
 	v := console.ViewOf(r)
 	out := segmentView{View: v, ID: chi.URLParam(r, "id"), Name: r.PostFormValue("name"), Description: r.PostFormValue("description"),
 		Builder: readBuilder(r), BuilderPath: segmentBuilderPath, CountPath: segmentCountPath}
-	p, err := h.palette(r, true)
+	p, err := h.palette(r)
 	if err != nil {
 		console.Internal(w, r, err)
 		return
@@ -225,7 +244,10 @@ func (h *handlers) saveSegment(w http.ResponseWriter, r *http.Request) {
 		console.Internal(w, r, err)
 		return
 	}
-	p.draw(&out.Builder)
+	if err := h.draw(r, p, &out.Builder); err != nil {
+		console.Internal(w, r, err)
+		return
+	}
 	w.WriteHeader(http.StatusUnprocessableEntity)
 	console.RenderBlock(w, r, "segment", "segment-form", out)
 }

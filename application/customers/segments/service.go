@@ -71,11 +71,15 @@ func (s *Service) Catalogue(ctx context.Context, tenant tenants.ID) (segment.Cat
 // MaxValues is how many values of each list Values returns.
 const MaxValues = 500
 
-// Values returns the values present in the brand's data that conditions pick from (see
-// ports.SegmentValues), the most frequent first, at most MaxValues of each.
-func (s *Service) Values(ctx context.Context, tenant tenants.ID) (ports.SegmentValues, error) {
+// Values returns the lists named of the values present in the brand's data that conditions
+// pick from (see ports.SegmentValues), the most frequent first, at most MaxValues of each.
+// Some lists scan every purchase's items: ask only for those a form draws. No names, no lists.
+func (s *Service) Values(ctx context.Context, tenant tenants.ID, names ...string) (ports.SegmentValues, error) {
+	if len(names) == 0 {
+		return ports.SegmentValues{}, nil
+	}
 	return ports.ReadInTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) (ports.SegmentValues, error) {
-		return s.deps.Values.Values(ctx, MaxValues)
+		return s.deps.Values.Values(ctx, names, MaxValues)
 	})
 }
 
