@@ -421,6 +421,9 @@ func (p palette) prepare(n *bnode, depth int) {
 		n.Control = "select"
 		if many {
 			n.Control = "multi"
+		} else if len(n.Values) == 0 && len(choices) > 0 {
+			// A single choice shows its first option chosen, as a browser would send it.
+			n.Values = choices[:1]
 		}
 		n.Options = pick(choices, n.Values, valueLabels(p.lang, f))
 	case many:

@@ -144,11 +144,16 @@ func (h *handlers) segmentPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // builderAction redraws the builder after a node was added or removed, or a field or
-// operator changed.
-func (h *handlers) builderAction(page, path, countPath string) http.HandlerFunc {
+// operator changed: the builder alone for htmx, else (the form posted without scripts) the
+// whole page, as full fills it from the form.
+func (h *handlers) builderAction(page, path, countPath string, full func(w http.ResponseWriter, r *http.Request, b builder)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		b := readBuilder(r)
 		b.act(r.PostFormValue("action"))
+		if r.Header.Get("HX-Request") != "true" {
+			full(w, r, b)
+			return
+		}
 		p, err := h.palette(r)
 		if err == nil {
 			err = h.draw(r, p, &b)
@@ -160,6 +165,50 @@ func (h *handlers) builderAction(page, path, countPath string) http.HandlerFunc 
 		console.RenderBlock(w, r, page, "segment-builder", segmentView{View: console.ViewOf(r), Builder: b, BuilderPath: path,
 			CountPath: countPath})
 	}
+}
+
+// segmentRedrawn is the segment page of a form posted to the builder without scripts: its
+// name, description and builder as posted, the saved segment's member count (form field id)
+// and the live count.
+func (h *handlers) segmentRedrawn(w http.ResponseWriter, r *http.Request, b builder) {
+	v := console.ViewOf(r)
+	out := segmentView{View: v, Name: r.PostFormValue("name"), Description: r.PostFormValue("description"), Builder: b,
+		BuilderPath: segmentBuilderPath, CountPath: segmentCountPath}
+	if raw := r.PostFormValue("id"); raw != "" {
+		id, err := uuid.Parse(raw)
+		if err != nil {
+			console.NotFound(w, r)
+			return
+		}
+		seg, err := h.d.Segments.Get(r.Context(), v.Tenant.ID, id)
+		if errors.Is(err, ports.ErrSegmentNotFound) {
+			console.NotFound(w, r)
+			return
+		} else if err != nil {
+			console.Internal(w, r, err)
+			return
+		}
+		out.ID, out.Members = seg.ID.String(), seg.Members
+	}
+	p, err := h.palette(r)
+	if err == nil {
+		err = h.draw(r, p, &out.Builder)
+	}
+	if err == nil {
+		// The count of the tree as drawn (a changed field starts afresh), or what is wrong.
+		tree, at := out.Builder.tree(p)
+		var n int64
+		if n, err = h.d.Segments.Count(r.Context(), v.Tenant.ID, tree); err == nil {
+			out.Count = &n
+		} else if out.Builder.showErrors(v.Lang, err, at) {
+			err = nil
+		}
+	}
+	if err != nil {
+		console.Internal(w, r, err)
+		return
+	}
+	console.Render(w, r, "segment", out)
 }
 
 // segmentCount is the live count while the admin edits: the population, or what is wrong.
@@ -249,6 +298,10 @@ func (h *handlers) saveSegment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusUnprocessableEntity)
+	if r.Header.Get("HX-Request") != "true" {
+		console.Render(w, r, "segment", out)
+		return
+	}
 	console.RenderBlock(w, r, "segment", "segment-form", out)
 }
 

@@ -45,6 +45,12 @@ func (h *handlers) tagRules(w http.ResponseWriter, r *http.Request) {
 	h.tagRulesPage(w, r, tagRulesView{}, http.StatusOK)
 }
 
+// ruleRedrawn is the tag rules page of a form posted to the builder without scripts: the tag
+// and the builder as posted.
+func (h *handlers) ruleRedrawn(w http.ResponseWriter, r *http.Request, b builder) {
+	h.tagRulesPage(w, r, tagRulesView{segmentView: segmentView{Builder: b}, Tag: r.PostFormValue("tag")}, http.StatusOK)
+}
+
 func (h *handlers) createTagRule(w http.ResponseWriter, r *http.Request) {
 	v := console.ViewOf(r)
 	out := tagRulesView{segmentView: segmentView{Builder: readBuilder(r)}, Tag: r.PostFormValue("tag")}
