@@ -101,6 +101,7 @@ func (h *handlers) routes() []console.Route {
 		post("/segments/count", read, h.segmentCount),
 		post("/segments/preview", read, h.segmentPreview),
 		get("/segments/{id}", read, h.segmentPage),
+		get("/segments/{id}/members", read, h.segmentMembers),
 		post("/segments/{id}", write, h.saveSegment),
 		post("/segments/{id}/delete", write, h.deleteSegment),
 		get("/tag-rules", read, h.tagRules),

@@ -2,16 +2,22 @@ package customersui_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/console/browsertest"
 	"github.com/engagehq/engage/adapters/console/consoletest"
+	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
+	"github.com/engagehq/engage/adapters/wire"
 	"github.com/engagehq/engage/application/customers/customers"
+	"github.com/engagehq/engage/application/customers/segments"
+	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -127,4 +133,50 @@ func TestSegmentPickersFilterLongLists(t *testing.T) {
 		tab.Screenshot(t, "segment-picker-stage-"+lang.lang)
 	}
 	consoletest.NoNetworkErrorsBut422(t, tab)
+}
+
+// A save whose members a job counts (as one matching many customers does) shows that they are
+// being counted, then the count: the live count's, never a 0 beside it.
+func TestSegmentSaveShowsMembersBeingCountedThenTheCount(t *testing.T) {
+	t.Parallel()
+	b := consoletest.SetupWith(t, func(c *wire.Config) { c.SegmentInlineMembers = -1 })
+	tn := b.Brand(t, "lotus-tea", "莲花茶饮")
+	b.Member(t, tn, "owner@lotus.example", access.RoleOwner)
+	segmentShop(t, b, tn)
+	for _, lang := range []struct{ lang, counting, saved string }{
+		{"zh-CN", "正在统计…", "分群已保存，正在统计成员"}, {"en", "Counting…", "Segment saved. Its members are being counted"},
+	} {
+		tab := b.SignIn(t, "owner@lotus.example")
+		tab.Run(t, browsertest.SetCookie("engage_lang", lang.lang, b.URL), chromedp.Navigate(b.URL+"/console/segments/new"),
+			chromedp.WaitVisible(chromedp.CSS("[data-test=segment-builder]")))
+		countIs(t, tab, "2")
+		tab.Run(t, chromedp.SendKeys(chromedp.CSS("[data-test=segment-name]"), "上海 "+lang.lang), chromedp.Click(chromedp.CSS("[data-test=save-segment]")))
+		consoletest.Settle(t, tab, `location.pathname !== "/console/segments/new" && !!document.querySelector("[data-test=member-count]")`)
+		require.Contains(t, consoletest.Text(t, tab, ".flash"), lang.saved)
+		// Until the job ran, the page says the members are being counted, not 0; and offers no
+		// export of members not yet there.
+		require.Equal(t, lang.counting, consoletest.Text(t, tab, "[data-test=member-count]"))
+		require.False(t, browsertest.Get(t, tab, chromedp.Evaluate[bool](`!!document.querySelector("[data-test=export-segment]")`)))
+		tab.Screenshot(t, "segment-counting-"+lang.lang)
+		counts := 0
+		jobstest.Work(t, b.App.DB.Pool(), segments.RefreshArgs{}.Kind(), func(raw []byte) error {
+			var args segments.RefreshArgs
+			require.NoError(t, json.Unmarshal(raw, &args))
+			if args.SegmentID != uuid.Nil {
+				counts++
+			}
+			return b.App.Segments.Refresh(context.Background(), args)
+		})
+		require.Equal(t, 1, counts, "the save enqueued its count (the others are the shop's customers' changes)")
+		consoletest.WaitFor(t, tab, `document.querySelector("[data-test=member-count]").textContent.trim() === "2"`)
+		countIs(t, tab, "2")
+		tab.Screenshot(t, "segment-counted-"+lang.lang)
+	}
+	segs, err := b.App.Segments.List(context.Background(), tn.ID, ports.Page{Limit: 10})
+	require.NoError(t, err)
+	require.Len(t, segs, 2)
+	for _, s := range segs {
+		require.False(t, s.Counting())
+		require.EqualValues(t, 2, s.Members)
+	}
 }

@@ -31,7 +31,9 @@ type segmentView struct {
 	Name        string
 	Description string
 	Members     int64
-	Builder     builder
+	// Counting says the saved segment's members are being computed (see segment.Counting).
+	Counting bool
+	Builder  builder
 	Count       *int64
 	Preview     []customer.Customer
 	NameError   string
@@ -130,9 +132,13 @@ func (h *handlers) segmentPage(w http.ResponseWriter, r *http.Request) {
 			console.Internal(w, r, err)
 			return
 		}
-		out.ID, out.Name, out.Description, out.Members = seg.ID.String(), seg.Name, seg.Description, seg.Members
+		out.ID, out.Name, out.Description, out.Members, out.Counting = seg.ID.String(), seg.Name, seg.Description, seg.Members, seg.Counting()
 		out.Builder, _ = fromTree(seg.Definition, p.cat)
-		if r.URL.Query().Get("saved") == "1" {
+		switch {
+		case r.URL.Query().Get("saved") != "1":
+		case seg.Counting():
+			v.Flash = messages.T(v.Lang, "segments.saved_counting")
+		default:
 			v.Flash = fmt.Sprintf(messages.T(v.Lang, "segments.saved"), seg.Members)
 		}
 	}
@@ -188,7 +194,7 @@ func (h *handlers) segmentRedrawn(w http.ResponseWriter, r *http.Request, b buil
 			console.Internal(w, r, err)
 			return
 		}
-		out.ID, out.Members = seg.ID.String(), seg.Members
+		out.ID, out.Members, out.Counting = seg.ID.String(), seg.Members, seg.Counting()
 	}
 	p, err := h.palette(r)
 	if err == nil {
@@ -303,6 +309,26 @@ func (h *handlers) saveSegment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	console.RenderBlock(w, r, "segment", "segment-form", out)
+}
+
+// segmentMembers is a saved segment's member count, which the page asks for again while its
+// members are being counted.
+func (h *handlers) segmentMembers(w http.ResponseWriter, r *http.Request) {
+	id, ok := console.PathID(w, r)
+	if !ok {
+		return
+	}
+	v := console.ViewOf(r)
+	seg, err := h.d.Segments.Get(r.Context(), v.Tenant.ID, id)
+	if errors.Is(err, ports.ErrSegmentNotFound) {
+		console.NotFound(w, r)
+		return
+	} else if err != nil {
+		console.Internal(w, r, err)
+		return
+	}
+	console.RenderBlock(w, r, "segment", "segment-members", segmentView{View: v, ID: seg.ID.String(), Members: seg.Members,
+		Counting: seg.Counting()})
 }
 
 func (h *handlers) deleteSegment(w http.ResponseWriter, r *http.Request) {
