@@ -48,8 +48,8 @@ type Config struct {
 	// (segments.Deps.InlineMembers): zero is the default, below zero every save leaves them
 	// to a job (tests).
 	SegmentInlineMembers int64
-	Clock          ports.Clock
-	Logger         *slog.Logger
+	Clock                ports.Clock
+	Logger               *slog.Logger
 }
 
 // Kernel is what every module builds on: the shared kits, and the services and parts modules

@@ -32,11 +32,11 @@ type segmentView struct {
 	Description string
 	Members     int64
 	// Counting says the saved segment's members are being computed (see segment.Counting).
-	Counting bool
-	Builder  builder
-	Count       *int64
-	Preview     []customer.Customer
-	NameError   string
+	Counting  bool
+	Builder   builder
+	Count     *int64
+	Preview   []customer.Customer
+	NameError string
 	// BuilderPath is where the builder posts to add and remove nodes; CountPath, where it asks
 	// for the live count after redrawing ("" for none).
 	BuilderPath, CountPath string
