@@ -34,5 +34,8 @@ func init() {
 			Personal: "她说下周搬去杭州",
 			Kept:     `"points":120`,
 		},
+		// Check-ins and referrals are days, points and customers' IDs: nothing that says who
+		// the person is (their merge is tested with the action rules).
+		"points_actions": {},
 	})
 }

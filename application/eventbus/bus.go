@@ -37,8 +37,10 @@ type Subscriber struct {
 	Handle func(ctx context.Context, evs []ports.DomainEvent) error
 	// Wants, when set, says in the publishing transaction whether the subscriber needs the
 	// events of a type it takes there and then (the webhooks: whether any of the brand's
-	// endpoints receives the type). An event that no subscriber both takes and wants is not
-	// stored, so publishing what nobody listens to costs a question, not a write.
+	// endpoints receives the type). A subscriber gets no job for events it does not want (nor
+	// any subscriber after it), and an event that no subscriber both takes and wants is not
+	// stored, so publishing what nobody listens to costs a question, not a write. A subscriber
+	// that runs after another is asked in that one's job.
 	Wants func(ctx context.Context, eventType string) (bool, error)
 }
 
@@ -170,7 +172,8 @@ func (b *Bus) Publish(ctx context.Context, eventType string, data any) error {
 // flush stores the transaction's events that a subscriber wants and enqueues the jobs of the
 // subscribers that run first, in the transaction.
 func (b *Bus) flush(ctx context.Context, p *pending) error {
-	evs, err := b.wanted(ctx, p.events)
+	asked := map[[2]string]bool{}
+	evs, err := b.wanted(ctx, p.events, asked)
 	if err != nil || len(evs) == 0 {
 		return err
 	}
@@ -181,26 +184,24 @@ func (b *Bus) flush(ctx context.Context, p *pending) error {
 	if err := b.d.Events.Insert(ctx, evs); err != nil {
 		return err
 	}
-	return b.enqueue(ctx, tenant.UUID(), "", evs)
+	return b.enqueue(ctx, tenant.UUID(), "", evs, asked)
 }
 
 // wanted returns the events of evs some subscriber takes and wants, asking each subscriber
-// once per type.
-func (b *Bus) wanted(ctx context.Context, evs []ports.DomainEvent) ([]ports.DomainEvent, error) {
+// once per type (the answers kept in asked).
+func (b *Bus) wanted(ctx context.Context, evs []ports.DomainEvent, asked map[[2]string]bool) ([]ports.DomainEvent, error) {
 	byType := map[string]bool{}
 	out := make([]ports.DomainEvent, 0, len(evs))
 	for _, e := range evs {
-		want, asked := byType[e.Type]
-		if !asked {
+		want, known := byType[e.Type]
+		if !known {
 			for _, s := range b.subs {
 				if !s.Takes(e.Type) {
 					continue
 				}
-				if want = s.Wants == nil; !want {
-					var err error
-					if want, err = s.Wants(ctx, e.Type); err != nil {
-						return nil, fmt.Errorf("eventbus: does %s want %s: %w", s.Name, e.Type, err)
-					}
+				var err error
+				if want, err = b.wants(ctx, s, e.Type, asked); err != nil {
+					return nil, err
 				}
 				if want {
 					break
@@ -216,15 +217,19 @@ func (b *Bus) wanted(ctx context.Context, evs []ports.DomainEvent) ([]ports.Doma
 }
 
 // enqueue enqueues a job for each subscriber that runs after the one named after ("" for the
-// first ones) and takes any of evs.
-func (b *Bus) enqueue(ctx context.Context, tenant uuid.UUID, after string, evs []ports.DomainEvent) error {
+// first ones) and wants any of evs, itself or through a subscriber that runs after it.
+func (b *Bus) enqueue(ctx context.Context, tenant uuid.UUID, after string, evs []ports.DomainEvent, asked map[[2]string]bool) error {
 	for _, s := range b.subs {
 		if s.After != after {
 			continue
 		}
 		var ids []uuid.UUID
 		for _, e := range evs {
-			if b.takesDownstream(s, e.Type) {
+			want, err := b.wantsDownstream(ctx, s, e.Type, asked)
+			if err != nil {
+				return err
+			}
+			if want {
 				ids = append(ids, e.ID)
 			}
 		}
@@ -239,18 +244,44 @@ func (b *Bus) enqueue(ctx context.Context, tenant uuid.UUID, after string, evs [
 	return nil
 }
 
-// takesDownstream reports whether s or any subscriber after it takes eventType: a subscriber
-// gets the events the ones after it need, to hand them on.
-func (b *Bus) takesDownstream(s Subscriber, eventType string) bool {
-	if s.Takes(eventType) {
-		return true
+// wants asks s whether it wants events of eventType (Subscriber.Wants; yes without it), once
+// per subscriber and type: the answers are kept in asked.
+func (b *Bus) wants(ctx context.Context, s Subscriber, eventType string, asked map[[2]string]bool) (bool, error) {
+	key := [2]string{s.Name, eventType}
+	if want, ok := asked[key]; ok {
+		return want, nil
 	}
-	for _, next := range b.subs {
-		if next.After == s.Name && b.takesDownstream(next, eventType) {
-			return true
+	want := s.Wants == nil
+	if !want {
+		var err error
+		if want, err = s.Wants(ctx, eventType); err != nil {
+			return false, fmt.Errorf("eventbus: does %s want %s: %w", s.Name, eventType, err)
 		}
 	}
-	return false
+	asked[key] = want
+	return want, nil
+}
+
+// wantsDownstream reports whether s needs a job for events of eventType: it takes them and
+// wants them there and then (Subscriber.Wants, asked once per subscriber and type and kept in
+// asked), or a subscriber that runs after it does. A subscriber that takes a type but says it
+// does not want it (a brand without webhook endpoints for it, without action rules) costs no
+// job.
+func (b *Bus) wantsDownstream(ctx context.Context, s Subscriber, eventType string, asked map[[2]string]bool) (bool, error) {
+	if s.Takes(eventType) {
+		if want, err := b.wants(ctx, s, eventType, asked); err != nil || want {
+			return want, err
+		}
+	}
+	for _, next := range b.subs {
+		if next.After != s.Name {
+			continue
+		}
+		if want, err := b.wantsDownstream(ctx, next, eventType, asked); err != nil || want {
+			return want, err
+		}
+	}
+	return false, nil
 }
 
 // ErrUnknownSubscriber fails a job of a subscriber this process does not have.
@@ -278,7 +309,7 @@ func (b *Bus) Work(ctx context.Context, args JobArgs) error {
 				return fmt.Errorf("subscriber %s: %w", s.Name, err)
 			}
 		}
-		return b.enqueue(ctx, args.TenantID, s.Name, evs)
+		return b.enqueue(ctx, args.TenantID, s.Name, evs, map[[2]string]bool{})
 	})
 }
 

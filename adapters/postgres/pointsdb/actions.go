@@ -272,7 +272,7 @@ type checkInJSON struct {
 	Points int64  `json:"points"`
 }
 
-// Download implements points.ActionRules.
+// Download implements points.ActionRules: nil for a customer without check-ins or referrals.
 func (Actions) Download(ctx context.Context, customer uuid.UUID) (any, error) {
 	q, _, err := postgres.TenantTx(ctx)
 	if err != nil {
@@ -291,6 +291,9 @@ func (Actions) Download(ctx context.Context, customer uuid.UUID) (any, error) {
 	var days []checkInJSON
 	if err := json.Unmarshal(checkIns, &days); err != nil {
 		return nil, err
+	}
+	if len(days) == 0 && string(referrals) == "[]" {
+		return nil, nil // nothing to show
 	}
 	return map[string]any{"check_ins": days, "referrals": json.RawMessage(referrals)}, nil
 }
