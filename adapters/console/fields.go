@@ -59,8 +59,8 @@ func (f Fields) Name(key string) string {
 // Value writes the value of field key (decoded JSON: a string, float64, bool, nil, []any,
 // map[string]any) as people read it: roles and permissions by name, enumerated codes by their
 // value terms, a list of fields ("fields") by their names, money in fen (keys ending in _fen)
-// in 元, instants (keys ending in _at) in the brand's zone, yes and no in words, lists joined,
-// objects as their named fields. No value is "—".
+// in 元, instants (keys ending in _at) in the brand's zone, yes and no in words, lists joined
+// (objects one a line), objects as their named fields. No value is "—".
 func (f Fields) Value(key string, val any) string {
 	v := f.View
 	switch x := val.(type) {
@@ -86,10 +86,14 @@ func (f Fields) Value(key string, val any) string {
 			return "—"
 		}
 		parts := make([]string, len(x))
+		sep := messages.T(v.Lang, "list.sep")
 		for i, e := range x {
 			parts[i] = f.Value(key, e)
+			if _, ok := e.(map[string]any); ok {
+				sep = "\n" // objects one a line
+			}
 		}
-		return strings.Join(parts, messages.T(v.Lang, "list.sep"))
+		return strings.Join(parts, sep)
 	case map[string]any:
 		if len(x) == 0 {
 			return "—"

@@ -15,11 +15,8 @@ import (
 	"github.com/engagehq/engage/ports"
 )
 
-// roleOptions are the roles forms offer.
-var roleOptions = access.RoleNames()
-
-// funcs are the platform's template functions: roles lists roleOptions.
-var funcs = template.FuncMap{"roles": func() []string { return roleOptions }, "zones": zoneGroups, "zone": zoneLabel,
+// funcs are the platform's template functions.
+var funcs = template.FuncMap{"zones": zoneGroups, "zone": zoneLabel,
 	"invitationStatus": invitationStatus}
 
 type keyRow struct {
@@ -34,6 +31,8 @@ type apiKeysView struct {
 	Form keyForm
 	// Secret is shown once, right after creation.
 	Secret string
+	// RoleOptions are the roles a key may act as: the built-in ones, then the brand's own.
+	RoleOptions []roleOption
 }
 
 type keyForm struct {
@@ -73,7 +72,12 @@ func (h *handlers) renderKeys(w http.ResponseWriter, r *http.Request, block stri
 		console.Internal(w, r, err)
 		return
 	}
-	console.RenderBlock(w, r, "api_keys", block, apiKeysView{View: console.ViewOf(r), Keys: rows, Form: form, Secret: secret})
+	opts, err := h.roleOptions(r)
+	if err != nil {
+		console.Internal(w, r, err)
+		return
+	}
+	console.RenderBlock(w, r, "api_keys", block, apiKeysView{View: console.ViewOf(r), Keys: rows, Form: form, Secret: secret, RoleOptions: opts})
 }
 
 func (h *handlers) createAPIKey(w http.ResponseWriter, r *http.Request) {

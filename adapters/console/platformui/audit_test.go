@@ -15,8 +15,10 @@ import (
 	"github.com/engagehq/engage/adapters/module"
 	"github.com/engagehq/engage/application/customers/customers"
 	"github.com/engagehq/engage/application/customers/segments"
+	"github.com/engagehq/engage/application/points/points"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/customers/customer"
+	"github.com/engagehq/engage/domain/points/program"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -183,8 +185,14 @@ func TestAuditRecordsNameTheirFieldsAndValues(t *testing.T) {
 	resp.Body.Close()
 	require.Equal(t, http.StatusForbidden, resp.StatusCode)
 
+	rules := program.Defaults()
+	rules.PendingDays = 7
+	require.NoError(t, module.Get[*points.Service](b.App.Kernel).SetSettings(ctx, tn.ID, rules))
+
 	for _, lang := range []string{"zh-CN", "en"} {
 		tab.Run(t, browsertest.SetCookie("engage_lang", lang, b.URL))
+		settings := recordOf(t, b, tab, "points_settings.set")
+		tab.Screenshot(t, "audit-points-settings-"+lang)
 		upd := recordOf(t, b, tab, "customer.update")
 		roles := recordOf(t, b, tab, "membership.update")
 		denied := recordOf(t, b, tab, "access.denied")
@@ -202,6 +210,10 @@ func TestAuditRecordsNameTheirFieldsAndValues(t *testing.T) {
 			require.Equal(t, "莲花茶饮", brand["after 品牌名称"])
 			require.Equal(t, "正常", brand["after 状态"])
 			require.Equal(t, "简体中文", brand["after 默认语言"])
+			require.Equal(t, "7", settings["after 消费积分待发放天数"])
+			require.Contains(t, settings["after 积分账户"], "账户代码：成长值；")
+			require.Contains(t, settings["after 积分账户"], "可用于兑换：是")
+			require.Contains(t, settings["after 退款时"], "扣回")
 		} else {
 			require.Contains(t, upd["after Fields"], "VIP level")
 			require.Contains(t, upd["after Fields"], "Birthday")
@@ -210,13 +222,15 @@ func TestAuditRecordsNameTheirFieldsAndValues(t *testing.T) {
 			require.Equal(t, "Manage customers", denied["after Permission needed"])
 			require.Equal(t, "Mainland China (Beijing time)", brand["after Time zone"])
 			require.Equal(t, "Active", brand["after Status"])
+			require.Contains(t, settings["after Points accounts"]+settings["after Wallets"], "Can be redeemed: Yes")
 		}
 		codes := []string{"birth_date", "vip_level", "attributes.", "update-customer", "customers:write", "marketer", "analyst",
 			"Asia/Shanghai", `"`, "{"}
 		if lang == "zh-CN" {
 			codes = append(codes, "fields", "permission", "roles", "name", "status", "locale")
 		}
-		for _, r := range []map[string]string{upd, roles, denied, brand} {
+		codes = append(codes, "refund_policy", "pending_days", "wallets", "per_fen", "spendable", "end_of_period")
+		for _, r := range []map[string]string{settings, upd, roles, denied, brand} {
 			for _, code := range codes {
 				require.NotContains(t, r["text"], code, lang)
 			}

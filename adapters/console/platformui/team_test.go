@@ -107,6 +107,14 @@ func TestTeamPickersOfferTheBrandsCustomRoles(t *testing.T) {
 		chromedp.Click(chromedp.CSS(row+" [data-test=change-roles] button")),
 	)
 	consoletest.WaitFor(t, owner, `document.querySelector('`+row+` [data-test=member-roles]').textContent.trim() === "store_manager"`)
+
+	// A key may act as the brand's own role too.
+	owner.Run(t, chromedp.Navigate(b.URL+"/console/api-keys"),
+		chromedp.SendKeys(chromedp.CSS("[data-test=create-key] input[name=name]"), "店长平板"),
+		chromedp.SetValue(chromedp.CSS("[data-test=create-key] select[name=role]"), "store_manager"),
+		chromedp.Click(chromedp.CSS("[data-test=create-key] button")),
+		chromedp.WaitVisible(chromedp.CSS("[data-test=secret]")))
+	consoletest.WaitFor(t, owner, `Array.from(document.querySelectorAll("[data-test=key-role]")).some(e => e.textContent.trim() === "store_manager")`)
 	members, err := b.App.Access.Members(t.Context(), tn.ID)
 	require.NoError(t, err)
 	for _, m := range members {
