@@ -60,6 +60,9 @@ type CustomerFilter struct {
 type SegmentEvaluator interface {
 	// Count returns how many customers match.
 	Count(ctx context.Context, t segment.Tree, now time.Time) (int64, error)
+	// CountUpTo returns how many customers match, counting no further than limit: cheaper
+	// than Count when many match and only whether more than limit do matters.
+	CountUpTo(ctx context.Context, t segment.Tree, now time.Time, limit int64) (int64, error)
 	// Preview returns up to limit matching customers, newest first.
 	Preview(ctx context.Context, t segment.Tree, now time.Time, limit int) ([]customer.Customer, error)
 	// RefreshMembers makes the members of segment id among customers (every customer when

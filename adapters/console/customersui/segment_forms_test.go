@@ -180,3 +180,27 @@ func TestSegmentSaveShowsMembersBeingCountedThenTheCount(t *testing.T) {
 		require.EqualValues(t, 2, s.Members)
 	}
 }
+
+// Enter in a builder's input saves for those who may save; for a reader (an analyst) it
+// redraws the builder, never presses an add or remove button.
+func TestEnterInTheBuilderNeverAddsOrRemoves(t *testing.T) {
+	t.Parallel()
+	b := consoletest.Setup(t)
+	tn := b.Brand(t, "lotus-tea", "莲花茶饮")
+	b.Member(t, tn, "analyst@lotus.example", access.RoleAnalyst)
+	segmentShop(t, b, tn)
+	require.Positive(t, jobstest.WorkSubscribers(t, b.App.DB.Pool(), b.App.Bus)) // spend is an aggregate
+	tab := b.SignIn(t, "analyst@lotus.example")
+	tab.Run(t, chromedp.Navigate(b.URL+"/console/segments/new"), chromedp.WaitVisible(chromedp.CSS("[data-test=segment-builder]")))
+	countIs(t, tab, "2")
+	require.False(t, browsertest.Get(t, tab, chromedp.Evaluate[bool](`!!document.querySelector("[data-test=save-segment]")`)))
+	setNode(t, tab, "r.0", "field", "spend_fen")
+	setNode(t, tab, "r.0", "op", ">=")
+	tab.Run(t, chromedp.SendKeys(chromedp.CSS(`[name="r.0.value"]`), "10\r"))
+	countIs(t, tab, "1")
+	consoletest.Quiet(t, tab)
+	require.Equal(t, 1, browsertest.Get(t, tab, chromedp.Evaluate[int](`document.querySelectorAll("[data-test=condition]").length`)))
+	require.Equal(t, "/console/segments/new", consoletest.Location(t, tab))
+	require.Equal(t, "10", browsertest.Get(t, tab, chromedp.Evaluate[string](`document.querySelector('[name="r.0.value"]').value`)))
+	consoletest.NoNetworkErrorsBut422(t, tab)
+}

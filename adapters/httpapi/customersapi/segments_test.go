@@ -121,6 +121,7 @@ func TestSegmentsAreCountedPreviewedSavedAndKeptCurrent(t *testing.T) {
 	require.Equal(t, http.StatusCreated, created.Status, "%s", created.Raw)
 	id := created.Body["id"].(string)
 	require.EqualValues(t, 1, created.Body["member_count"], "saving computes the members: the count the live count gave")
+	require.Equal(t, false, created.Body["counting"], "few members: counted in the request")
 	require.NotEmpty(t, created.Body["refreshed_at"])
 	require.Equal(t, 0, b.refreshSegments(t), "nothing is left to a job")
 

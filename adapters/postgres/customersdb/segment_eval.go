@@ -69,6 +69,22 @@ func (e SegmentEvaluator) Count(ctx context.Context, t segment.Tree, now time.Ti
 	return n, err
 }
 
+// CountUpTo implements ports.SegmentEvaluator.
+func (e SegmentEvaluator) CountUpTo(ctx context.Context, t segment.Tree, now time.Time, limit int64) (int64, error) {
+	q, _, err := postgres.TenantTx(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if err := noJIT(ctx); err != nil {
+		return 0, err
+	}
+	where, args := e.compile(t, now, 1, false)
+	var n int64
+	err = q.QueryRow(ctx, `SELECT count(*) FROM (SELECT FROM customers c WHERE `+where+` LIMIT $1) m`,
+		append([]any{limit}, args...)...).Scan(&n)
+	return n, err
+}
+
 // Preview implements ports.SegmentEvaluator.
 func (e SegmentEvaluator) Preview(ctx context.Context, t segment.Tree, now time.Time, limit int) ([]customer.Customer, error) {
 	q, _, err := postgres.TenantTx(ctx)

@@ -210,12 +210,15 @@ func TestSegmentsMatchWhatEachConditionMeans(t *testing.T) {
 			t.Parallel()
 			tree := mustTree(t, tc.tree)
 			var (
-				n        int64
+				n, upTo  int64
 				preview  []customer.Customer
 				full, of []uuid.UUID
 			)
 			f.b.inTenant(t, f.tn, func(ctx context.Context) (err error) {
 				if n, err = ev.Count(ctx, tree, f.now); err != nil {
+					return err
+				}
+				if upTo, err = ev.CountUpTo(ctx, tree, f.now, 1); err != nil {
 					return err
 				}
 				if preview, err = ev.Preview(ctx, tree, f.now, 10); err != nil {
@@ -248,6 +251,7 @@ func TestSegmentsMatchWhatEachConditionMeans(t *testing.T) {
 			}
 			require.Equal(t, tc.want, f.names(previewed), "preview")
 			require.EqualValues(t, len(tc.want), n, "count")
+			require.EqualValues(t, min(len(tc.want), 1), upTo, "count up to 1")
 			require.Equal(t, tc.want, f.names(full), "full refresh")
 			require.Equal(t, tc.want, f.names(of), "per-customer refresh")
 		})

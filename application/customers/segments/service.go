@@ -158,7 +158,7 @@ func (s *Service) members(ctx context.Context, tenant tenants.ID, id uuid.UUID, 
 		inline = DefaultInlineMembers
 	}
 	if inline > 0 {
-		n, err := s.deps.Eval.Count(ctx, t, s.deps.Clock.Now())
+		n, err := s.deps.Eval.CountUpTo(ctx, t, s.deps.Clock.Now(), inline+1)
 		if err != nil {
 			return err
 		}
