@@ -2,6 +2,7 @@ package pointsui
 
 import (
 	"github.com/engagehq/engage/adapters/console"
+	"github.com/engagehq/engage/domain/points/actions"
 	"github.com/engagehq/engage/domain/points/program"
 )
 
@@ -55,6 +56,13 @@ func init() {
 		}
 		for _, p := range []program.Period{program.Day, program.Month, program.Quarter, program.HalfYear, program.Year} {
 			value("expiry_period", string(p), "points.period_"+string(p))
+		}
+		// The action rules' actions and periods, as their page names them.
+		for _, a := range actions.Actions {
+			ts[console.TermKey(console.TermValue, "points_action_rule.action."+string(a))] = m["actions.action_"+string(a)]
+		}
+		for _, p := range actions.Periods {
+			ts[console.TermKey(console.TermValue, "points_action_rule.limit_period."+string(p))] = m["actions.period_"+string(p)]
 		}
 	}
 }
