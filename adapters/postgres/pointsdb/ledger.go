@@ -47,21 +47,38 @@ func keyArrays(keys []ledger.AccountKey) ([]uuid.UUID, []string) {
 	return customers, wallets
 }
 
-// Lock implements points.Ledger. One statement makes the missing balance rows and locks every
-// row in order (an upsert waits for, then locks, the latest version of a row); the lots are read
-// by the next statement, which sees what the transactions it waited for committed.
+// Lock implements points.Ledger. Two statements, sent in one round trip: the first makes the
+// missing balance rows (a key another transaction is making waits for it to commit), leaving
+// the rows that exist as they are; the second locks every row in key order and reads it (a row
+// lock waits for, then reads, the latest version of a row). Nothing is rewritten: a balance row
+// gets a new version only when Save changes it. The lots are read by the next statement, which
+// sees what the transactions it waited for committed.
 func (Ledger) Lock(ctx context.Context, now time.Time, keys []ledger.AccountKey, scope points.LotScope) (*ledger.Book, error) {
 	q, tenant, err := postgres.TenantTx(ctx)
 	if err != nil {
 		return nil, err
 	}
+	tx, err := postgres.WriteTx(ctx)
+	if err != nil {
+		return nil, err
+	}
 	keys = sortKeys(keys)
 	customers, wallets := keyArrays(keys)
-	rows, err := q.Query(ctx, `INSERT INTO points_balances AS b (tenant_id, customer_id, wallet, balance, pending)
+	batch := &pgx.Batch{}
+	batch.Queue(`INSERT INTO points_balances (tenant_id, customer_id, wallet, balance, pending)
 		SELECT $1, u.c, u.w, 0, 0 FROM unnest($2::uuid[], $3::text[]) WITH ORDINALITY AS u (c, w, n) ORDER BY u.n
-		ON CONFLICT (tenant_id, customer_id, wallet) DO UPDATE SET balance = b.balance
-		RETURNING customer_id, wallet, balance, pending`, tenant.UUID(), customers, wallets)
+		ON CONFLICT (tenant_id, customer_id, wallet) DO NOTHING`, tenant.UUID(), customers, wallets)
+	batch.Queue(`SELECT b.customer_id, b.wallet, b.balance, b.pending
+		FROM unnest($1::uuid[], $2::text[]) AS u (c, w) JOIN points_balances b ON b.customer_id = u.c AND b.wallet = u.w
+		ORDER BY b.customer_id, b.wallet COLLATE "C" FOR UPDATE OF b`, customers, wallets)
+	br := tx.SendBatch(ctx, batch)
+	if _, err := br.Exec(); err != nil {
+		_ = br.Close()
+		return nil, customerMissing(err)
+	}
+	rows, err := br.Query()
 	if err != nil {
+		_ = br.Close()
 		return nil, err
 	}
 	type balance struct{ balance, pending int64 }
@@ -71,12 +88,20 @@ func (Ledger) Lock(ctx context.Context, now time.Time, keys []ledger.AccountKey,
 		var b balance
 		if err := rows.Scan(&k.Customer, &k.Wallet, &b.balance, &b.pending); err != nil {
 			rows.Close()
+			_ = br.Close()
 			return nil, err
 		}
 		locked[k] = b
 	}
 	if err := rows.Err(); err != nil {
-		return nil, customerMissing(err)
+		_ = br.Close()
+		return nil, err
+	}
+	if err := br.Close(); err != nil {
+		return nil, err
+	}
+	if len(locked) != len(keys) {
+		return nil, fmt.Errorf("pointsdb: %d of %d balances locked", len(locked), len(keys))
 	}
 	lots := map[ledger.AccountKey][]*ledger.Lot{}
 	if scope == points.OpenLots {
@@ -166,13 +191,16 @@ func (Ledger) Operations(ctx context.Context, keys []string) (map[string]points.
 	return out, nil
 }
 
-// ByPurchase implements points.Ledger.
+// ByPurchase implements points.Ledger. A purchase's earning has the key "purchase:<its ID>".
 func (Ledger) ByPurchase(ctx context.Context, purchaseID string) ([]points.Stored, error) {
 	q, _, err := postgres.TenantTx(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.Query(ctx, `SELECT `+opColumns+` FROM points_operations o WHERE o.purchase_id = $1 ORDER BY o.id`, purchaseID)
+	// The earning by its key, the others by the purchase index, which leaves earnings out.
+	rows, err := q.Query(ctx, `SELECT `+opColumns+` FROM points_operations o
+		WHERE (o.key = 'purchase:' || $1 AND o.kind = 'purchase' AND o.purchase_id = $1)
+		   OR (o.purchase_id = $1 AND o.kind <> 'purchase') ORDER BY o.id`, purchaseID)
 	if err != nil {
 		return nil, err
 	}
