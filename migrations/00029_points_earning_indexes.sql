@@ -5,6 +5,10 @@
 --
 -- * points_operations referenced tenants and customers (tenant_id, id); customers references
 --   tenants, so the first check proved nothing the second does not: it goes.
+-- * points_entries referenced operations and customers. An entry is written with its operation,
+--   in the operation's customer's account (the book makes both from the account it locked), and a
+--   merge moves both to the survivor; the operation's own foreign key to customers holds for the
+--   entry's customer. The entry keeps its foreign key to its operation.
 -- * points_operations_purchase served finding a purchase's operations (a refund reads them). A
 --   purchase's own earning is found by its key ("purchase:<event id>", unique), so the index
 --   keeps the other operations about a purchase (refunds, redemptions paying for an order) and
@@ -22,6 +26,7 @@
 
 -- +goose Up
 ALTER TABLE points_operations DROP CONSTRAINT points_operations_tenant_id_fkey;
+ALTER TABLE points_entries DROP CONSTRAINT points_entries_tenant_id_customer_id_fkey;
 DROP INDEX points_operations_purchase;
 CREATE INDEX points_operations_purchase ON points_operations (tenant_id, purchase_id)
     WHERE purchase_id IS NOT NULL AND kind <> 'purchase';
@@ -33,4 +38,5 @@ DROP INDEX points_entries_redeem;
 CREATE INDEX points_entries_operation ON points_entries (tenant_id, operation_id);
 DROP INDEX points_operations_purchase;
 CREATE INDEX points_operations_purchase ON points_operations (tenant_id, purchase_id, kind) WHERE purchase_id IS NOT NULL;
+ALTER TABLE points_entries ADD FOREIGN KEY (tenant_id, customer_id) REFERENCES customers (tenant_id, id);
 ALTER TABLE points_operations ADD FOREIGN KEY (tenant_id) REFERENCES tenants (id);
