@@ -26,19 +26,40 @@ import (
 // runLoad measures an authenticated, tenant-scoped read (GET /v1/api-keys) over HTTP and then
 // pgbench's select-only run with the same number of clients against the same PostgreSQL, and
 // prints both rates and their ratio. With --ingest it measures batch ingestion of purchases
-// (POST /v1/events) instead.
+// (POST /v1/events) instead; with --earning the till's earning call together with pgbench's
+// tpcb-like script.
 func runLoad(ctx context.Context, args []string) error {
-	fs := newFlags("load", "load [--clients 16] [--duration 20s] [--pgbench-mode simple] | load --ingest [--clients 4] [--batch 1000] [--customers 10000] [--workers=true] [--without points]")
-	clients := fs.Int("clients", 16, "concurrent clients, for both the API and pgbench (with --ingest: 4)")
+	fs := newFlags("load", "load [--clients 16] [--duration 20s] [--pgbench-mode simple] | load --ingest [--clients 4] [--batch 1000] [--customers 10000] [--workers=true] [--without points] | load --earning [--clients 8] [--customers 10000] [--workers=true]")
+	clients := fs.Int("clients", 16, "concurrent clients, for both the API and pgbench (with --ingest: 4; with --earning: 8)")
 	duration := fs.Duration("duration", 20*time.Second, "how long each of the two runs lasts")
 	mode := fs.String("pgbench-mode", "simple", "pgbench query mode: simple (pgbench's default), extended or prepared")
 	ingest := fs.Bool("ingest", false, "measure batch ingestion of purchase events (POST /v1/events) instead")
+	earning := fs.Bool("earning", false, "measure the till's earning (POST /v1/points/purchases) together with pgbench's tpcb-like script instead")
 	batch := fs.Int("batch", 1000, "with --ingest: events per request, 1 to 1000")
-	customers := fs.Int("customers", 10_000, "with --ingest: customers the purchases are spread over")
-	workers := fs.Bool("workers", true, "with --ingest: work the reaction jobs during the run, as engage serve does")
+	customers := fs.Int("customers", 10_000, "with --ingest or --earning: customers the purchases are spread over")
+	workers := fs.Bool("workers", true, "with --ingest or --earning: work the reaction jobs during the run, as engage serve does")
 	without := fs.String("without", "", "with --ingest: modules to leave out, comma-separated (points), to measure what the others cost")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *earning {
+		l := earningLoad{clients: 8, customers: *customers, duration: *duration, mode: *mode, workers: *workers}
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "clients" {
+				l.clients = *clients
+			}
+		})
+		if l.customers < 1 || l.clients < 1 {
+			return errors.New("want at least one customer and one client")
+		}
+		cfg, err := loadConfig(ctx)
+		if err != nil {
+			return err
+		}
+		cfg.httpAddr = "127.0.0.1:0"
+		cfg.apiLimits = ratelimit.Limits{} // as below: capacity is measured
+		cfg.logLevel = 12
+		return runEarningLoad(ctx, cfg, l)
 	}
 	if *ingest {
 		l := ingestLoad{clients: 4, batch: *batch, customers: *customers, duration: *duration, workers: *workers}
@@ -212,28 +233,9 @@ var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection t
 
 // pgbenchSelect runs pgbench -S on a pgbench database beside Engage's, created on first use.
 func pgbenchSelect(ctx context.Context, cfg config, clients int, d time.Duration, mode string) (float64, error) {
-	cluster, err := localpg.Ensure(ctx, cfg.dir)
-	if err != nil {
-		return 0, fmt.Errorf("pgbench runs against the private cluster: %w", err)
-	}
-	conn, err := pgx.Connect(ctx, cluster.SuperuserURL("postgres"))
+	url, err := pgbenchDatabase(ctx, cfg)
 	if err != nil {
 		return 0, err
-	}
-	var exists bool
-	err = conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'pgbench')`).Scan(&exists)
-	if err == nil && !exists {
-		err = localpg.CreateDatabase(ctx, conn, "pgbench", "")
-	}
-	conn.Close(ctx)
-	if err != nil {
-		return 0, err
-	}
-	url := cluster.OwnerURL("pgbench")
-	if !exists {
-		if out, err := exec.CommandContext(ctx, "pgbench", "-i", "-q", "-s", "10", url).CombinedOutput(); err != nil {
-			return 0, fmt.Errorf("pgbench -i: %w\n%s", err, out)
-		}
 	}
 	cmd := exec.CommandContext(ctx, "pgbench", "-S", "-n", "-M", mode, "-c", strconv.Itoa(clients), "-j", "2",
 		"-T", strconv.Itoa(int(d.Seconds())), url)
@@ -247,4 +249,33 @@ func pgbenchSelect(ctx context.Context, cfg config, clients int, d time.Duration
 		return 0, fmt.Errorf("no tps in pgbench output:\n%s", out)
 	}
 	return strconv.ParseFloat(string(match[1]), 64)
+}
+
+// pgbenchDatabase returns the URL of the pgbench database (scale 10) beside Engage's in the
+// private cluster, creating and initialising it on first use.
+func pgbenchDatabase(ctx context.Context, cfg config) (string, error) {
+	cluster, err := localpg.Ensure(ctx, cfg.dir)
+	if err != nil {
+		return "", fmt.Errorf("pgbench runs against the private cluster: %w", err)
+	}
+	conn, err := pgx.Connect(ctx, cluster.SuperuserURL("postgres"))
+	if err != nil {
+		return "", err
+	}
+	var exists bool
+	err = conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'pgbench')`).Scan(&exists)
+	if err == nil && !exists {
+		err = localpg.CreateDatabase(ctx, conn, "pgbench", "")
+	}
+	conn.Close(ctx)
+	if err != nil {
+		return "", err
+	}
+	url := cluster.OwnerURL("pgbench")
+	if !exists {
+		if out, err := exec.CommandContext(ctx, "pgbench", "-i", "-q", "-s", "10", url).CombinedOutput(); err != nil {
+			return "", fmt.Errorf("pgbench -i: %w\n%s", err, out)
+		}
+	}
+	return url, nil
 }

@@ -33,7 +33,7 @@ func commands() []command {
 		{"dev", "dev", "what make run does: start the private Postgres, migrate, seed the demo and serve", runDev},
 		{"devdb", "devdb up|env|stop|destroy", "start the private Postgres under .engage/, print its connection settings, stop it, or delete it", runDevDB},
 		{"openapi", "openapi [--check] [--out openapi/openapi.yaml]", "write the OpenAPI document, or check the committed one is current", runOpenAPI},
-		{"load", "load [--clients 16] [--duration 20s] [--ingest]", "load-test an authenticated tenant read against pgbench -S on the same Postgres, or with --ingest batch ingestion of purchase events", runLoad},
+		{"load", "load [--clients 16] [--duration 20s] [--ingest | --earning]", "load-test an authenticated tenant read against pgbench -S on the same Postgres, with --ingest batch ingestion of purchase events, or with --earning the till's points earning beside pgbench tpcb-like", runLoad},
 	}
 }
 

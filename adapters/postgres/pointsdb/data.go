@@ -136,10 +136,15 @@ func (Ledger) Download(ctx context.Context, customer uuid.UUID) (any, error) {
 	}); err != nil {
 		return nil, err
 	}
+	// The customer's entries by the history index, grouped by operation: entries are not
+	// indexed by operation.
 	rows, err = q.Query(ctx, `SELECT o.id, o.kind, o.source, o.reason, o.note, o.reference, o.purchase_id, o.occurred_at,
-			coalesce((SELECT json_agg(json_build_object('wallet', e.wallet, 'kind', e.kind, 'reason', e.reason, 'points', e.points,
-				'pending', e.pending, 'at', e.created_at) ORDER BY e.id) FROM points_entries e WHERE e.operation_id = o.id), '[]')
-		FROM points_operations o WHERE o.customer_id = $1 ORDER BY o.id`, customer)
+			coalesce(e.entries, '[]')
+		FROM points_operations o LEFT JOIN (
+			SELECT operation_id, json_agg(json_build_object('wallet', wallet, 'kind', kind, 'reason', reason, 'points', points,
+				'pending', pending, 'at', created_at) ORDER BY id) AS entries
+			FROM points_entries WHERE customer_id = $1 GROUP BY operation_id) e ON e.operation_id = o.id
+		WHERE o.customer_id = $1 ORDER BY o.id`, customer)
 	if err != nil {
 		return nil, err
 	}

@@ -47,22 +47,53 @@ func keyArrays(keys []ledger.AccountKey) ([]uuid.UUID, []string) {
 	return customers, wallets
 }
 
-// Lock implements points.Ledger. One statement makes the missing balance rows and locks every
-// row in order (an upsert waits for, then locks, the latest version of a row); the lots are read
-// by the next statement, which sees what the transactions it waited for committed.
-func (Ledger) Lock(ctx context.Context, now time.Time, keys []ledger.AccountKey, scope points.LotScope) (*ledger.Book, error) {
-	q, tenant, err := postgres.TenantTx(ctx)
+// Lock implements points.Ledger.
+func (l Ledger) Lock(ctx context.Context, now time.Time, keys []ledger.AccountKey, scope points.LotScope) (*ledger.Book, error) {
+	b, _, err := l.LockFor(ctx, now, keys, scope, nil)
+	return b, err
+}
+
+// LockFor implements points.Ledger. Its statements go in one round trip: the first makes the
+// missing balance rows (a key another transaction is making waits for it to commit), leaving
+// the rows that exist as they are; the second locks every row in key order and reads it (a row
+// lock waits for, then reads, the latest version of a row). Nothing is rewritten: a balance row
+// gets a new version only when Save changes it. The lots and the operations are read by the
+// statements after, which see what the transactions the locks waited for committed.
+func (Ledger) LockFor(ctx context.Context, now time.Time, keys []ledger.AccountKey, scope points.LotScope,
+	opKeys []string) (*ledger.Book, map[string]points.Stored, error) {
+	_, tenant, err := postgres.TenantTx(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	tx, err := postgres.WriteTx(ctx)
+	if err != nil {
+		return nil, nil, err
 	}
 	keys = sortKeys(keys)
 	customers, wallets := keyArrays(keys)
-	rows, err := q.Query(ctx, `INSERT INTO points_balances AS b (tenant_id, customer_id, wallet, balance, pending)
+	batch := &pgx.Batch{}
+	batch.Queue(`INSERT INTO points_balances (tenant_id, customer_id, wallet, balance, pending)
 		SELECT $1, u.c, u.w, 0, 0 FROM unnest($2::uuid[], $3::text[]) WITH ORDINALITY AS u (c, w, n) ORDER BY u.n
-		ON CONFLICT (tenant_id, customer_id, wallet) DO UPDATE SET balance = b.balance
-		RETURNING customer_id, wallet, balance, pending`, tenant.UUID(), customers, wallets)
+		ON CONFLICT (tenant_id, customer_id, wallet) DO NOTHING`, tenant.UUID(), customers, wallets)
+	batch.Queue(`SELECT b.customer_id, b.wallet, b.balance, b.pending
+		FROM unnest($1::uuid[], $2::text[]) AS u (c, w) JOIN points_balances b ON b.customer_id = u.c AND b.wallet = u.w
+		ORDER BY b.customer_id, b.wallet COLLATE "C" FOR UPDATE OF b`, customers, wallets)
+	if scope == points.OpenLots {
+		batch.Queue(`SELECT `+lotColumns+` FROM points_lots l
+			JOIN unnest($1::uuid[], $2::text[]) AS u (c, w) ON l.customer_id = u.c AND l.wallet = u.w
+			WHERE l.remaining > 0`, customers, wallets)
+	}
+	if len(opKeys) > 0 {
+		batch.Queue(`SELECT `+opColumns+` FROM points_operations o WHERE o.key = ANY($1::text[])`, opKeys)
+	}
+	br := tx.SendBatch(ctx, batch)
+	defer func() { _ = br.Close() }()
+	if _, err := br.Exec(); err != nil {
+		return nil, nil, customerMissing(err)
+	}
+	rows, err := br.Query()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	type balance struct{ balance, pending int64 }
 	locked := make(map[ledger.AccountKey]balance, len(keys))
@@ -71,36 +102,50 @@ func (Ledger) Lock(ctx context.Context, now time.Time, keys []ledger.AccountKey,
 		var b balance
 		if err := rows.Scan(&k.Customer, &k.Wallet, &b.balance, &b.pending); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, nil, err
 		}
 		locked[k] = b
 	}
 	if err := rows.Err(); err != nil {
-		return nil, customerMissing(err)
+		return nil, nil, err
+	}
+	if len(locked) != len(keys) {
+		return nil, nil, fmt.Errorf("pointsdb: %d of %d balances locked", len(locked), len(keys))
 	}
 	lots := map[ledger.AccountKey][]*ledger.Lot{}
 	if scope == points.OpenLots {
-		rows, err := q.Query(ctx, `SELECT `+lotColumns+` FROM points_lots l
-			JOIN unnest($1::uuid[], $2::text[]) AS u (c, w) ON l.customer_id = u.c AND l.wallet = u.w
-			WHERE l.remaining > 0`, customers, wallets)
+		rows, err := br.Query()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		all, err := pgx.CollectRows(rows, scanLot)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, l := range all {
 			k := ledger.AccountKey{Customer: l.Customer, Wallet: l.Wallet}
 			lots[k] = append(lots[k], l)
 		}
 	}
+	var stored map[string]points.Stored
+	if len(opKeys) > 0 {
+		rows, err := br.Query()
+		if err != nil {
+			return nil, nil, err
+		}
+		if stored, err = collectOperations(rows); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := br.Close(); err != nil {
+		return nil, nil, err
+	}
 	b := ledger.NewBook(now)
 	for _, k := range keys {
 		bal := locked[k]
 		b.Load(k.Customer, k.Wallet, bal.balance, bal.pending, lots[k])
 	}
-	return b, nil
+	return b, stored, nil
 }
 
 // customerMissing translates the foreign key violation of a customer that does not exist.
@@ -155,6 +200,11 @@ func (Ledger) Operations(ctx context.Context, keys []string) (map[string]points.
 	if err != nil {
 		return nil, err
 	}
+	return collectOperations(rows)
+}
+
+// collectOperations returns the operations of rows by key.
+func collectOperations(rows pgx.Rows) (map[string]points.Stored, error) {
 	all, err := pgx.CollectRows(rows, scanOperation)
 	if err != nil {
 		return nil, err
@@ -166,13 +216,16 @@ func (Ledger) Operations(ctx context.Context, keys []string) (map[string]points.
 	return out, nil
 }
 
-// ByPurchase implements points.Ledger.
+// ByPurchase implements points.Ledger. A purchase's earning has the key "purchase:<its ID>".
 func (Ledger) ByPurchase(ctx context.Context, purchaseID string) ([]points.Stored, error) {
 	q, _, err := postgres.TenantTx(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.Query(ctx, `SELECT `+opColumns+` FROM points_operations o WHERE o.purchase_id = $1 ORDER BY o.id`, purchaseID)
+	// The earning by its key, the others by the purchase index, which leaves earnings out.
+	rows, err := q.Query(ctx, `SELECT `+opColumns+` FROM points_operations o
+		WHERE (o.key = 'purchase:' || $1 AND o.kind = 'purchase' AND o.purchase_id = $1)
+		   OR (o.purchase_id = $1 AND o.kind <> 'purchase') ORDER BY o.id`, purchaseID)
 	if err != nil {
 		return nil, err
 	}

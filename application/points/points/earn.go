@@ -137,11 +137,7 @@ func (s *Service) earn(ctx context.Context, purchases []Purchase, source ledger.
 			accounts = append(accounts, ledger.AccountKey{Customer: p.Customer, Wallet: w})
 		}
 	}
-	b, err := s.deps.Ledger.Lock(ctx, s.deps.Clock.Now(), accounts, NoLots)
-	if err != nil {
-		return nil, err
-	}
-	stored, err := s.deps.Ledger.Operations(ctx, keys)
+	b, stored, err := s.deps.Ledger.LockFor(ctx, s.deps.Clock.Now(), accounts, NoLots, keys)
 	if err != nil {
 		return nil, err
 	}

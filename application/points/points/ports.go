@@ -91,6 +91,8 @@ type Ledger interface {
 	// and wallet order, and returns them in a book at now with the lots scope says. It
 	// returns ports.ErrCustomerNotFound when a customer does not exist.
 	Lock(ctx context.Context, now time.Time, keys []ledger.AccountKey, scope LotScope) (*ledger.Book, error)
+	// LockFor is Lock followed by Operations(opKeys), read after the locks, in one round trip.
+	LockFor(ctx context.Context, now time.Time, keys []ledger.AccountKey, scope LotScope, opKeys []string) (*ledger.Book, map[string]Stored, error)
 	// Operations returns the stored operations with keys, by key, without their draws.
 	Operations(ctx context.Context, keys []string) (map[string]Stored, error)
 	// ByPurchase returns the operations about a purchase (its earning, refunds, and

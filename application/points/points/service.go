@@ -141,21 +141,19 @@ func (s *Service) change(ctx context.Context, tenant tenants.ID, customer uuid.U
 			for i, w := range ws {
 				keys[i] = ledger.AccountKey{Customer: customer, Wallet: w}
 			}
-			b, err := s.deps.Ledger.Lock(ctx, s.deps.Clock.Now(), keys, OpenLots)
+			var opKeys []string
+			if key != "" {
+				opKeys = []string{key}
+			}
+			b, stored, err := s.deps.Ledger.LockFor(ctx, s.deps.Clock.Now(), keys, OpenLots, opKeys)
 			if err != nil {
 				return Outcome{}, err
 			}
-			if key != "" {
-				stored, err := s.deps.Ledger.Operations(ctx, []string{key})
-				if err != nil {
-					return Outcome{}, err
+			if st, ok := stored[key]; ok && key != "" {
+				if st.Customer != customer || string(st.Fingerprint) != string(fingerprint) {
+					return Outcome{}, ErrReferenceReused
 				}
-				if st, ok := stored[key]; ok {
-					if st.Customer != customer || string(st.Fingerprint) != string(fingerprint) {
-						return Outcome{}, ErrReferenceReused
-					}
-					return outcomeOf(&st.Operation, true), nil
-				}
+				return outcomeOf(&st.Operation, true), nil
 			}
 			b.Maintain()
 			op, err := do(ctx, b, settings)

@@ -133,7 +133,7 @@ func (b *testBundle) balances(t testing.TB, customer uuid.UUID) map[string][2]in
 // checkLedger asserts the ledger's invariants for every account of the brand, as the
 // superuser reads the tables: each balance is the sum of its entries, each lot its amount less
 // its draws, the usable lots hold the balance and the pending lots the pending points, and no
-// balance is below zero unless negative allows it.
+// balance is below zero unless negative allows it, and each entry is of its operation's customer.
 func (b *testBundle) checkLedger(t testing.TB, negative bool) {
 	t.Helper()
 	conn := b.super
@@ -173,6 +173,16 @@ func (b *testBundle) checkLedger(t testing.TB, negative bool) {
 		var line string
 		require.NoError(t, rows.Scan(&line))
 		bad = append(bad, "lot "+line)
+	}
+	require.NoError(t, rows.Err())
+	rows, err = conn.Query(ctx, `SELECT 'entry ' || e.id::text || ' of ' || e.customer_id::text || ', its operation of ' || o.customer_id::text
+		FROM points_entries e JOIN points_operations o ON o.tenant_id = e.tenant_id AND o.id = e.operation_id
+		WHERE e.tenant_id = $1 AND e.customer_id <> o.customer_id`, b.tn.ID.UUID())
+	require.NoError(t, err)
+	for rows.Next() {
+		var line string
+		require.NoError(t, rows.Scan(&line))
+		bad = append(bad, line)
 	}
 	require.NoError(t, rows.Err())
 	require.Empty(t, bad, fmt.Sprintf("ledger invariants at %s", b.clock.Now()))

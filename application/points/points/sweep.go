@@ -2,6 +2,8 @@ package points
 
 import (
 	"context"
+	"errors"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -27,6 +29,10 @@ func (MaintainArgs) Kind() string { return "points_maintain" }
 
 // SweepBatch is at most how many accounts one maintenance transaction takes.
 const SweepBatch = 1000
+
+// SweepWorkers is how many maintenance transactions of one brand run at once, each on
+// customers of its own.
+const SweepWorkers = 2
 
 // Swept counts what a maintenance job did.
 type Swept struct {
@@ -54,10 +60,12 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// Maintain is one brand's maintenance, a job's work: SweepBatch accounts with lots due per
-// transaction, pending points due are released, points whose expiry passed expire
-// (points.released, points.expired), and expiries within the program's warning days are
-// announced once (points.expiring). Running it again changes nothing until more is due.
+// Maintain is one brand's maintenance, a job's work: pending points due are released, points
+// whose expiry passed expire (points.released, points.expired), and expiries within the
+// program's warning days are announced once (points.expiring). Each round reads up to
+// SweepWorkers × SweepBatch accounts with lots due and works them in SweepWorkers transactions
+// at once, a customer's accounts in one of them. Running it again changes nothing until more is
+// due.
 func (s *Service) Maintain(ctx context.Context, args MaintainArgs) (Swept, error) {
 	t, err := s.deps.Tenants.Resolve(ctx, args.TenantID)
 	if err != nil {
@@ -67,42 +75,74 @@ func (s *Service) Maintain(ctx context.Context, args MaintainArgs) (Swept, error
 	for {
 		// The ledger keeps microseconds: the book and the query that finds its work agree.
 		now := s.deps.Clock.Now().UTC().Truncate(time.Microsecond)
-		done, err := ports.InTenant(ctx, s.deps.Tx, t.ID, func(ctx context.Context) (bool, error) {
+		var ahead time.Duration
+		var warn bool
+		due, err := ports.InTenant(ctx, s.deps.Tx, t.ID, func(ctx context.Context) ([]ledger.AccountKey, error) {
 			settings, err := s.deps.Programs.Settings(ctx)
 			if err != nil {
-				return false, err
+				return nil, err
 			}
-			ahead := time.Duration(settings.WarningDays) * 24 * time.Hour
-			due, err := s.deps.Ledger.Due(ctx, now, now.Add(ahead), SweepBatch)
-			if err != nil || len(due) == 0 {
-				return true, err
-			}
-			b, err := s.deps.Ledger.Lock(ctx, now, due, OpenLots)
-			if err != nil {
-				return false, err
-			}
-			b.Maintain()
-			var warnings []ledger.Warning
-			if settings.WarningDays > 0 {
-				warnings = b.Warn(ahead)
-			}
-			if err := s.save(ctx, b); err != nil {
-				return false, err
-			}
-			for _, w := range warnings {
-				if err := s.deps.Publisher.Publish(ctx, ledger.TypeExpiring, ledger.Expiring{CustomerID: w.Customer, Wallet: w.Wallet,
-					Points: w.Points, ExpiresAt: w.ExpiresAt}); err != nil {
-					return false, err
-				}
-			}
-			total.Accounts += len(due)
-			total.Operations += len(b.Operations())
-			total.Warnings += len(warnings)
-			// Done once nothing is due; a batch whose work a change in between did stops too.
-			return b.Empty(), nil
+			ahead, warn = time.Duration(settings.WarningDays)*24*time.Hour, settings.WarningDays > 0
+			return s.deps.Ledger.Due(ctx, now, now.Add(ahead), SweepWorkers*SweepBatch)
 		})
-		if err != nil || done {
+		if err != nil || len(due) == 0 {
 			return total, err
 		}
+		parts := make([][]ledger.AccountKey, SweepWorkers)
+		for _, k := range due {
+			i := int(k.Customer[0]) % SweepWorkers
+			parts[i] = append(parts[i], k)
+		}
+		done := make([]Swept, SweepWorkers)
+		errs := make([]error, SweepWorkers)
+		var wg sync.WaitGroup
+		for i, part := range parts {
+			if len(part) == 0 {
+				continue
+			}
+			wg.Go(func() { done[i], errs[i] = s.maintain(ctx, t.ID, now, ahead, warn, part) })
+		}
+		wg.Wait()
+		worked := 0
+		for _, d := range done {
+			total.Accounts += d.Accounts
+			total.Operations += d.Operations
+			total.Warnings += d.Warnings
+			worked += d.Operations + d.Warnings
+		}
+		if err := errors.Join(errs...); err != nil {
+			return total, err
+		}
+		// Done once nothing is due; a round whose work a change in between did stops too.
+		if worked == 0 {
+			return total, nil
+		}
 	}
+}
+
+// maintain brings the accounts due up to date at now in one transaction of the tenant, and
+// announces the expiries within ahead when warn.
+func (s *Service) maintain(ctx context.Context, tenant tenants.ID, now time.Time, ahead time.Duration, warn bool,
+	due []ledger.AccountKey) (Swept, error) {
+	return ports.InTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) (Swept, error) {
+		b, err := s.deps.Ledger.Lock(ctx, now, due, OpenLots)
+		if err != nil {
+			return Swept{}, err
+		}
+		b.Maintain()
+		var warnings []ledger.Warning
+		if warn {
+			warnings = b.Warn(ahead)
+		}
+		if err := s.save(ctx, b); err != nil {
+			return Swept{}, err
+		}
+		for _, w := range warnings {
+			if err := s.deps.Publisher.Publish(ctx, ledger.TypeExpiring, ledger.Expiring{CustomerID: w.Customer, Wallet: w.Wallet,
+				Points: w.Points, ExpiresAt: w.ExpiresAt}); err != nil {
+				return Swept{}, err
+			}
+		}
+		return Swept{Accounts: len(due), Operations: len(b.Operations()), Warnings: len(warnings)}, nil
+	})
 }
