@@ -1,0 +1,257 @@
+// Package rules is a brand's purchase earning rules and their evaluation: what a purchase
+// earns into each wallet, with a line per rule saying what it gave and why (the breakdown the
+// simulator shows and every earning stores).
+//
+// A rule set lists rules; each rule is one of three kinds and earns into one wallet:
+//
+//   - base: Points for every whole PerFen of the purchase's amount (the base rate). The base rule
+//     of a wallet is the first by priority whose conditions hold; without one the wallet earns
+//     nothing from the purchase.
+//   - multiplier: the base points of the spend it matches, times Percent/100 (200: double
+//     points), adding the part beyond the base. With product categories it matches only the
+//     spend of the lines in them; otherwise the whole amount.
+//   - bonus: a fixed number of Points when its conditions hold.
+//
+// Conditions (all must hold): store categories (the rule set names which stores are in each),
+// product categories, a minimum spend, weekdays, hours, a date range (in the brand's time
+// zone), the customer's birthday (the day or the month), membership of any of some segments, and
+// a customer attribute among values. Tiers are a later module: a tier condition is an attribute
+// condition on the attribute the tiers module fills ("tier" is "gold").
+//
+// Priority and stacking, among the multipliers and bonuses of a wallet whose conditions hold,
+// highest priority first: when the first is exclusive it applies alone; otherwise every stack
+// rule applies, the best_of rules give only the one earning the most, and exclusive rules lower
+// down do not apply. Caps come last: a rule's own MaxPoints, then the wallet's caps per order
+// and per day (what the customer earned already on the purchase's day, in the brand's zone).
+//
+// Evaluation is pure: Evaluate takes the purchase, what is known about the customer and what
+// they earned that day.
+package rules
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/engagehq/engage/domain/points/ledger"
+)
+
+// Kind is what a rule earns.
+type Kind string
+
+// Kinds of purchase rules.
+const (
+	KindBase       Kind = "base"
+	KindMultiplier Kind = "multiplier"
+	KindBonus      Kind = "bonus"
+)
+
+// Kinds are the kinds of purchase rules, for API enums.
+var Kinds = []Kind{KindBase, KindMultiplier, KindBonus}
+
+// Stacking says how a multiplier or bonus combines with the others whose conditions hold.
+type Stacking string
+
+// Stacking modes.
+const (
+	// Stack applies with every other stacking rule and the best of the best_of ones.
+	Stack Stacking = "stack"
+	// BestOf applies only when it earns the most of the best_of rules that hold.
+	BestOf Stacking = "best_of"
+	// Exclusive applies only alone: when it is the first by priority whose conditions hold.
+	Exclusive Stacking = "exclusive"
+)
+
+// Stackings are the stacking modes, for API enums.
+var Stackings = []Stacking{Stack, BestOf, Exclusive}
+
+// Birthday conditions.
+const (
+	BirthdayDay   = "day"
+	BirthdayMonth = "month"
+)
+
+// Text is a rule's text in the languages customers read.
+type Text struct {
+	ZH string `json:"zh_cn" doc:"In Simplified Chinese (zh-CN)."`
+	EN string `json:"en" doc:"In English."`
+}
+
+// In returns the text in lang ("zh-CN", "en"), falling back to the other language.
+func (t Text) In(lang string) string {
+	if len(lang) >= 2 && lang[:2] == "en" {
+		if t.EN != "" {
+			return t.EN
+		}
+		return t.ZH
+	}
+	if t.ZH != "" {
+		return t.ZH
+	}
+	return t.EN
+}
+
+// AttributeCondition holds when a customer attribute is one of Values (compared as text).
+type AttributeCondition struct {
+	Name   string   `json:"name" doc:"The customer attribute's key; the tiers module fills \"tier\"."`
+	Values []string `json:"values" doc:"The values that match."`
+}
+
+// Conditions are what must hold for a rule to apply; zero fields always hold.
+type Conditions struct {
+	// StoreCategories: the purchase's store is in one of these categories of the rule set.
+	StoreCategories []string `json:"store_categories,omitempty" doc:"The purchase's store is in one of these store categories of the rule set."`
+	// ProductCategories: for a multiplier, the spend it multiplies is that of the lines in these
+	// categories; for a base or bonus rule, a line in one of them is bought.
+	ProductCategories []string `json:"product_categories,omitempty" doc:"Lines in these product categories; a multiplier multiplies only their spend."`
+	MinSpendFen       int64    `json:"min_spend_fen,omitempty" doc:"The purchase's amount is at least this, in fen." minimum:"0"`
+	// Weekdays: 0 is Sunday, 6 Saturday, in the brand's zone.
+	Weekdays []int `json:"weekdays,omitempty" doc:"Days of the week in the brand's time zone, 0 (Sunday) to 6 (Saturday)."`
+	// FromHour and ToHour: the purchase's hour is in [FromHour, ToHour), wrapping past
+	// midnight when FromHour > ToHour; both zero always holds.
+	FromHour int `json:"from_hour,omitempty" doc:"From this hour (0-23) of the brand's day." minimum:"0" maximum:"23"`
+	ToHour   int `json:"to_hour,omitempty" doc:"Until this hour (1-24), excluded; before from_hour wraps past midnight." minimum:"0" maximum:"24"`
+	// FromDate and ToDate bound the purchase's date (YYYY-MM-DD, in the brand's zone), inclusive.
+	FromDate string `json:"from_date,omitempty" doc:"From this date (YYYY-MM-DD) in the brand's time zone." format:"date"`
+	ToDate   string `json:"to_date,omitempty" doc:"Until this date (YYYY-MM-DD) included." format:"date"`
+	// Birthday: "day" or "month" of the customer's birthday.
+	Birthday string `json:"birthday,omitempty" doc:"On the customer's birthday (day) or in its month (month)." enum:"day,month"`
+	// Segments: the customer is a member of one of these segments.
+	Segments []uuid.UUID `json:"segments,omitempty" doc:"The customer is a member of one of these segments."`
+	// Attribute: a customer attribute is one of some values (the tier condition).
+	Attribute *AttributeCondition `json:"attribute,omitempty" doc:"A customer attribute is one of some values: a tier condition names the attribute the tiers module fills."`
+}
+
+// Rule is one purchase earning rule.
+type Rule struct {
+	// Key names the rule in its set and in breakdowns ("weekend_double").
+	Key      string        `json:"key" doc:"Names the rule in its set and in breakdowns." pattern:"^[a-z][a-z0-9_]{0,39}$"`
+	Title    Text          `json:"title" doc:"What customers and admins read."`
+	Tip      Text          `json:"tip,omitempty" doc:"A tip for customers (\"Shop on Saturdays for double points\")."`
+	Wallet   ledger.Wallet `json:"wallet" doc:"The wallet it earns into."`
+	Kind     Kind          `json:"kind" enum:"base,multiplier,bonus"`
+	Priority int           `json:"priority,omitempty" doc:"Higher first."`
+	Stacking Stacking      `json:"stacking,omitempty" doc:"How a multiplier or bonus combines with the others (default stack)." enum:"stack,best_of,exclusive"`
+	// Points per PerFen (base), or the bonus.
+	Points int64 `json:"points,omitempty" doc:"Base: points for every whole per_fen; bonus: the points given." minimum:"0"`
+	PerFen int64 `json:"per_fen,omitempty" doc:"Base: the spend, in fen, that earns points." minimum:"0"`
+	// Percent is a multiplier's: 200 doubles the base points of the matching spend.
+	Percent int64 `json:"percent,omitempty" doc:"Multiplier: 200 doubles the base points of the spend it matches." minimum:"0"`
+	// MaxPoints caps what the rule gives one purchase (0: no cap).
+	MaxPoints int64      `json:"max_points,omitempty" doc:"The most this rule gives one purchase (0: no cap)." minimum:"0"`
+	When      Conditions `json:"when,omitempty"`
+}
+
+// Cap bounds what a wallet earns from purchases.
+type Cap struct {
+	Wallet   ledger.Wallet `json:"wallet"`
+	PerOrder int64         `json:"per_order,omitempty" doc:"The most one purchase earns (0: no cap)." minimum:"0"`
+	PerDay   int64         `json:"per_day,omitempty" doc:"The most a customer earns from purchases on one day of the brand's calendar (0: no cap)." minimum:"0"`
+}
+
+// StoreCategory names a group of stores for conditions.
+type StoreCategory struct {
+	Key    string   `json:"key" pattern:"^[a-z][a-z0-9_]{0,39}$"`
+	Title  Text     `json:"title"`
+	Stores []string `json:"stores" doc:"The stores' codes, as purchases name them."`
+}
+
+// Set is a brand's purchase rules as one version states them.
+type Set struct {
+	Rules           []Rule          `json:"rules"`
+	Caps            []Cap           `json:"caps,omitempty"`
+	StoreCategories []StoreCategory `json:"store_categories,omitempty"`
+}
+
+// Item is one purchase line as rules see it.
+type Item struct {
+	SKU      string
+	Category string
+	Quantity int64
+	// PriceFen is the unit price; nil when unknown.
+	PriceFen *int64
+}
+
+// Purchase is what rules evaluate.
+type Purchase struct {
+	AmountFen  int64
+	OccurredAt time.Time
+	Store      string
+	Items      []Item
+}
+
+// Customer is what rules know about the customer at the purchase.
+type Customer struct {
+	// BirthMonth and BirthDay are zero when unknown.
+	BirthMonth time.Month        `json:"birth_month,omitempty"`
+	BirthDay   int               `json:"birth_day,omitempty"`
+	Segments   []uuid.UUID       `json:"segments,omitempty"`
+	Attributes map[string]string `json:"attributes,omitempty"`
+}
+
+// NeedsCustomer reports whether any rule reads what is known about the customer.
+func (s Set) NeedsCustomer() bool {
+	for _, r := range s.Rules {
+		if r.When.Birthday != "" || len(r.When.Segments) > 0 || r.When.Attribute != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// NeedsEarnedToday reports whether a wallet has a cap per day.
+func (s Set) NeedsEarnedToday() bool {
+	for _, c := range s.Caps {
+		if c.PerDay > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Wallets returns the wallets the rules earn into, in the order first named.
+func (s Set) Wallets() []ledger.Wallet {
+	var out []ledger.Wallet
+	seen := map[ledger.Wallet]bool{}
+	for _, r := range s.Rules {
+		if !seen[r.Wallet] {
+			seen[r.Wallet] = true
+			out = append(out, r.Wallet)
+		}
+	}
+	return out
+}
+
+// cap returns the wallet's caps.
+func (s Set) cap(w ledger.Wallet) Cap {
+	for _, c := range s.Caps {
+		if c.Wallet == w {
+			return c
+		}
+	}
+	return Cap{Wallet: w}
+}
+
+// FromRates is the rule set of a brand that has none: each wallet's base rate, its minimum
+// spend as the base rule's condition and its cap per order.
+func FromRates(rates []Rate) Set {
+	var s Set
+	for _, r := range rates {
+		s.Rules = append(s.Rules, Rule{Key: "base_" + string(r.Wallet), Wallet: r.Wallet, Kind: KindBase,
+			Title:  Text{ZH: "消费积分", EN: "Points for purchases"},
+			Points: r.Points, PerFen: r.PerFen, When: Conditions{MinSpendFen: r.MinSpendFen}})
+		if r.MaxPerOrder > 0 {
+			s.Caps = append(s.Caps, Cap{Wallet: r.Wallet, PerOrder: r.MaxPerOrder})
+		}
+	}
+	return s
+}
+
+// Rate is a wallet's base rate in the program's settings.
+type Rate struct {
+	Wallet      ledger.Wallet
+	Points      int64
+	PerFen      int64
+	MinSpendFen int64
+	MaxPerOrder int64
+}
