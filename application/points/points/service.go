@@ -63,6 +63,11 @@ type Deps struct {
 	Customers Customers
 	// Purchases records the purchases the till reports in the activity stream.
 	Purchases Purchases
+	// Rules keeps the brands' earning rule versions; Facts tells what rules read of customers;
+	// History reads stored purchases for the change preview.
+	Rules   RuleStore
+	Facts   CustomerFacts
+	History PurchaseHistory
 }
 
 // Service runs the points use cases.

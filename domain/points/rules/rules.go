@@ -199,6 +199,16 @@ func (s Set) NeedsCustomer() bool {
 	return false
 }
 
+// ReadsItems reports whether any rule reads the purchase's product categories.
+func (s Set) ReadsItems() bool {
+	for _, r := range s.Rules {
+		if len(r.When.ProductCategories) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // NeedsEarnedToday reports whether a wallet has a cap per day.
 func (s Set) NeedsEarnedToday() bool {
 	for _, c := range s.Caps {

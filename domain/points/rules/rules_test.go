@@ -96,7 +96,11 @@ func TestPurchaseRulesEarnWithABreakdown(t *testing.T) {
 		{name: "base of higher priority supersedes", set: rules.Set{StoreCategories: stores, Rules: []rules.Rule{base(),
 			{Key: "outlet_base", Title: text("o"), Wallet: ledger.Points, Kind: rules.KindBase, Points: 1, PerFen: 50, Priority: 5, When: rules.Conditions{StoreCategories: []string{"outlet"}}}}},
 			p: purchase(10_000, saturday), want: 200, outcomes: map[string]string{"outlet_base": rules.Applied, "base": rules.Superseded}},
-		{name: "a rule's own cap", set: rules.Set{Rules: []rules.Rule{base(), func() rules.Rule { r := mult("x3", 300, rules.Stack, 0, rules.Conditions{}); r.MaxPoints = 50; return r }()}},
+		{name: "a rule's own cap", set: rules.Set{Rules: []rules.Rule{base(), func() rules.Rule {
+			r := mult("x3", 300, rules.Stack, 0, rules.Conditions{})
+			r.MaxPoints = 50
+			return r
+		}()}},
 			p: purchase(10_000, saturday), want: 150},
 		{name: "cap per order", set: rules.Set{Rules: []rules.Rule{base(), mult("x2", 200, rules.Stack, 0, rules.Conditions{})}, Caps: []rules.Cap{{Wallet: ledger.Points, PerOrder: 150}}},
 			p: purchase(10_000, saturday), want: 150, outcomes: map[string]string{rules.CapPerOrder: rules.Capped}},
