@@ -15,6 +15,9 @@ var Terms = console.Terms{
 		"action.points.adjust": "手动调整积分", "action.points_settings.set": "修改积分规则",
 		"target.points_settings": "积分规则",
 		"job.points_sweep":       "积分定时任务", "job.points_maintain": "积分维护任务", "job.subscriber.points": "积分发放任务",
+		// Earning rules.
+		"action.points_rules.add": "发布积分规则版本", "action.points_rules.withdraw": "撤回积分规则版本",
+		"target.points_rules": "积分规则版本",
 	},
 	"en": {
 		"area.points":      "Points",
@@ -24,5 +27,8 @@ var Terms = console.Terms{
 		"action.points.adjust": "Adjusted points", "action.points_settings.set": "Changed the points rules",
 		"target.points_settings": "Points rules",
 		"job.points_sweep":       "Points scheduled job", "job.points_maintain": "Points maintenance job", "job.subscriber.points": "Points earning job",
+		// Earning rules.
+		"action.points_rules.add": "Published a version of the earning rules", "action.points_rules.withdraw": "Withdrew a version of the earning rules",
+		"target.points_rules": "Earning rules version",
 	},
 }

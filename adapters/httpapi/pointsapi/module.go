@@ -41,6 +41,8 @@ func (m *Module) RegisterAPI(api huma.API, kit *httpapi.Kit) {
 	m.registerCustomers(api)
 	m.registerChanges(api)
 	m.registerSettings(api)
+	m.registerRules(api)
+	m.registerMyRules(api)
 }
 
 // pointsErrors answers the refusals of the points use cases.

@@ -42,20 +42,22 @@ type Preview struct {
 	From, To time.Time
 	// Purchases is how many purchases there were, Customers how many customers made them.
 	Purchases, Customers int
-	// Affected is how many customers would earn differently; Gaining more, Losing less.
-	Affected, Gaining, Losing int
-	Wallets                   []PreviewWallet
-	Rules                     []PreviewRule
+	// Affected is how many customers would earn differently in some wallet.
+	Affected int
+	Wallets  []PreviewWallet
+	Rules    []PreviewRule
 	// Largest are the customers whose points would change the most.
 	Largest []PreviewCustomer
 	// Took is how long the preview took.
 	Took time.Duration
 }
 
-// PreviewWallet is a wallet's points over the period under the current and proposed rules.
+// PreviewWallet is a wallet's points over the period under the current and proposed rules,
+// and how many customers would earn more (Gaining) or fewer (Losing) of them.
 type PreviewWallet struct {
 	Wallet            ledger.Wallet
 	Current, Proposed int64
+	Gaining, Losing   int
 }
 
 // PreviewRule is what one rule gave over the period, on one side.
@@ -70,9 +72,10 @@ type PreviewRule struct {
 	Points    int64
 }
 
-// PreviewCustomer is one customer's points over the period, both ways, summed over wallets.
+// PreviewCustomer is one customer's points in one wallet over the period, both ways.
 type PreviewCustomer struct {
 	Customer          uuid.UUID
+	Wallet            ledger.Wallet
 	Current, Proposed int64
 }
 
@@ -164,7 +167,12 @@ func needs(versions []rules.Version, proposed rules.Set) bool {
 // tally evaluates every purchase both ways and adds up the preview.
 func (out *Preview) tally(purchases []Purchase, current, next *evaluator, wallets []ledger.Wallet) {
 	type sides struct{ current, proposed int64 }
-	byCustomer := map[uuid.UUID]*sides{}
+	type held struct {
+		customer uuid.UUID
+		wallet   ledger.Wallet
+	}
+	byCustomer := map[held]*sides{}
+	customers := map[uuid.UUID]bool{}
 	byWallet := map[ledger.Wallet]*sides{}
 	type ruleKey struct {
 		proposed bool
@@ -174,7 +182,7 @@ func (out *Preview) tally(purchases []Purchase, current, next *evaluator, wallet
 	}
 	byRule := map[ruleKey]*PreviewRule{}
 	var order []ruleKey
-	add := func(proposed bool, r rules.Result, c *sides) {
+	add := func(proposed bool, r rules.Result, customer uuid.UUID) {
 		for _, l := range r.Lines {
 			if l.Points == 0 {
 				continue
@@ -195,6 +203,12 @@ func (out *Preview) tally(purchases []Purchase, current, next *evaluator, wallet
 				ws = &sides{}
 				byWallet[w.Wallet] = ws
 			}
+			k := held{customer, w.Wallet}
+			c, ok := byCustomer[k]
+			if !ok {
+				c = &sides{}
+				byCustomer[k] = c
+			}
 			if proposed {
 				ws.proposed += w.Points
 				c.proposed += w.Points
@@ -205,40 +219,40 @@ func (out *Preview) tally(purchases []Purchase, current, next *evaluator, wallet
 		}
 	}
 	for _, p := range purchases {
-		c, ok := byCustomer[p.Customer]
-		if !ok {
-			c = &sides{}
-			byCustomer[p.Customer] = c
-		}
-		add(false, current.evaluate(p).result, c)
-		add(true, next.evaluate(p).result, c)
+		customers[p.Customer] = true
+		add(false, current.evaluate(p).result, p.Customer)
+		add(true, next.evaluate(p).result, p.Customer)
 	}
-	out.Purchases, out.Customers = len(purchases), len(byCustomer)
+	out.Purchases, out.Customers = len(purchases), len(customers)
+	gaining, losing := map[ledger.Wallet]int{}, map[ledger.Wallet]int{}
+	affected := map[uuid.UUID]bool{}
+	for k, c := range byCustomer {
+		switch {
+		case c.proposed > c.current:
+			gaining[k.wallet]++
+		case c.proposed < c.current:
+			losing[k.wallet]++
+		default:
+			continue
+		}
+		affected[k.customer] = true
+		out.Largest = append(out.Largest, PreviewCustomer{Customer: k.customer, Wallet: k.wallet, Current: c.current, Proposed: c.proposed})
+	}
+	out.Affected = len(affected)
 	for _, w := range wallets {
 		ws := byWallet[w]
 		if ws == nil {
 			ws = &sides{}
 		}
-		out.Wallets = append(out.Wallets, PreviewWallet{Wallet: w, Current: ws.current, Proposed: ws.proposed})
+		out.Wallets = append(out.Wallets, PreviewWallet{Wallet: w, Current: ws.current, Proposed: ws.proposed,
+			Gaining: gaining[w], Losing: losing[w]})
 	}
 	for _, k := range order {
 		out.Rules = append(out.Rules, *byRule[k])
 	}
-	for id, c := range byCustomer {
-		switch {
-		case c.proposed > c.current:
-			out.Gaining++
-		case c.proposed < c.current:
-			out.Losing++
-		default:
-			continue
-		}
-		out.Largest = append(out.Largest, PreviewCustomer{Customer: id, Current: c.current, Proposed: c.proposed})
-	}
-	out.Affected = out.Gaining + out.Losing
 	slices.SortFunc(out.Largest, func(a, b PreviewCustomer) int {
 		da, db := abs(a.Proposed-a.Current), abs(b.Proposed-b.Current)
-		return cmp.Or(cmp.Compare(db, da), cmp.Compare(a.Customer.String(), b.Customer.String()))
+		return cmp.Or(cmp.Compare(db, da), cmp.Compare(a.Customer.String(), b.Customer.String()), cmp.Compare(a.Wallet, b.Wallet))
 	})
 	out.Largest = out.Largest[:min(len(out.Largest), previewLargest)]
 }

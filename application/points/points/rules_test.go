@@ -199,7 +199,7 @@ func TestRuleVersionsRefuseBadInputAndStayOnceInEffect(t *testing.T) {
 	for _, fe := range fielderr.All(err) {
 		fields = append(fields, fe.Field)
 	}
-	require.ElementsMatch(t, []string{"effective_at", "rules[0].wallet", "rules[2].percent"}, fields)
+	require.ElementsMatch(t, []string{"effective_at", "rules.rules[0].wallet", "rules.rules[2].percent"}, fields)
 	vs, current, err := b.svc.RuleVersions(ctx, b.tn.ID)
 	require.NoError(t, err)
 	require.Empty(t, vs)

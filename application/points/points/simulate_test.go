@@ -81,10 +81,10 @@ func TestTheChangePreviewEvaluatesTheLastThirtyDaysBothWays(t *testing.T) {
 	require.Equal(t, 4, pv.Purchases)
 	require.Equal(t, 2, pv.Customers)
 	require.Equal(t, 2, pv.Affected)
-	require.Equal(t, 2, pv.Gaining)
-	require.Equal(t, []points.PreviewWallet{{Wallet: ledger.Points, Current: 300, Proposed: 450}, {Wallet: ledger.Status, Current: 300, Proposed: 300}}, pv.Wallets)
-	require.Equal(t, []points.PreviewCustomer{{Customer: a, Current: 400, Proposed: 500}, {Customer: c, Current: 200, Proposed: 250}}, pv.Largest,
-		"summed over wallets: a gains 100, c 50")
+	require.Equal(t, []points.PreviewWallet{{Wallet: ledger.Points, Current: 300, Proposed: 450, Gaining: 2},
+		{Wallet: ledger.Status, Current: 300, Proposed: 300}}, pv.Wallets)
+	require.Equal(t, []points.PreviewCustomer{{Customer: a, Wallet: ledger.Points, Current: 200, Proposed: 300},
+		{Customer: c, Wallet: ledger.Points, Current: 100, Proposed: 150}}, pv.Largest, "a gains 100 points, c 50; status points stay")
 	var weekend int64
 	for _, r := range pv.Rules {
 		if r.Proposed && r.Rule == "weekend" {

@@ -28,7 +28,7 @@ type Version struct {
 // earned under the version then in effect.
 var ErrEffectiveInPast = errors.New("a new version takes effect now or later, never before: purchases already earned under the rules then in effect")
 
-// CheckNew returns the fields at fault of a version to add at now.
+// CheckNew returns the fields at fault of a version to add at now (the rule set's under "rules").
 func (v Version) CheckNew(now time.Time, wallets []ledger.Wallet) error {
 	var errs []error
 	if v.EffectiveAt.Before(now.Add(-time.Minute)) {
@@ -38,7 +38,7 @@ func (v Version) CheckNew(now time.Time, wallets []ledger.Wallet) error {
 		errs = append(errs, fielderr.Errorf("note", "at most %d characters", MaxNote))
 	}
 	if err := v.Set.Check(wallets); err != nil {
-		errs = append(errs, err)
+		errs = append(errs, fielderr.Under("rules", err))
 	}
 	return errors.Join(errs...)
 }
