@@ -8,6 +8,7 @@ package pointsmod
 import (
 	"time"
 
+	"github.com/engagehq/engage/adapters/console"
 	"github.com/engagehq/engage/adapters/console/pointsui"
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/adapters/httpapi/pointsapi"
@@ -42,8 +43,9 @@ func Module() module.Module {
 		Services: services,
 		Surfaces: surfaces,
 		API:      func(k *module.Kernel) httpapi.Module { return pointsapi.New(module.Get[*points.Service](k)) },
-		// No console pages yet: they come in a later slice. Its codes are named on the
-		// platform's pages (roles, audit).
+		Console: func(k *module.Kernel) console.Module {
+			return pointsui.Module(pointsui.Deps{Points: module.Get[*points.Service](k), Customers: module.Get[*customers.Service](k)})
+		},
 		Terms: pointsui.Terms,
 	}
 }
