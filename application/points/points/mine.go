@@ -72,7 +72,7 @@ func (s *Service) MyRules(ctx context.Context, tenant tenants.ID, customer uuid.
 		}
 		tip := r.Tip.In(lang)
 		if tip == "" {
-			tip = describe(r, lang)
+			tip = Describe(r, lang)
 		}
 		out = append(out, RuleTip{Key: r.Key, Wallet: r.Wallet, Kind: r.Kind, Title: r.Title.In(lang), Tip: tip, Until: r.When.ToDate})
 	}
@@ -85,8 +85,8 @@ var walletWords = map[string]map[ledger.Wallet]string{
 	"en":    {ledger.Points: "points", ledger.Status: "status points"},
 }
 
-// describe says what a rule gives, for a rule whose brand wrote no tip.
-func describe(r rules.Rule, lang string) string {
+// Describe says what a rule gives in lang ("zh-CN" or "en"): the tip of a rule whose brand wrote none.
+func Describe(r rules.Rule, lang string) string {
 	w, ok := walletWords[lang][r.Wallet]
 	if !ok {
 		w = string(r.Wallet)
