@@ -44,9 +44,14 @@ func Module(d Deps) console.Module {
 			console.Post("/points/settings", console.Needs(access.PermSettingsWrite), h.saveSettings),
 			console.Get("/customers/{id}/points", read, h.customerPoints),
 			console.Post("/customers/{id}/points/adjustments", console.Needs(ledger.PermAdjust), h.adjust),
+			// Earning rules (rules.go).
+			console.Get("/points/rules", read, h.rulesPage),
+			console.Get("/points/rules/versions/{version}/preview", read, h.previewPage),
+			console.Post("/points/rules/versions/{version}/withdraw", console.Needs(access.PermSettingsWrite), h.withdraw),
 		},
 		Menu: []console.MenuEntry{
 			{Label: "nav.points_settings", Path: "/console/points/settings", ID: "points-settings", Gate: read, Order: 55},
+			{Label: "nav.points_rules", Path: "/console/points/rules", ID: "points-rules", Gate: read, Order: 56},
 		},
 		Messages:  messages,
 		Templates: console.TemplatesOf(templateFS),

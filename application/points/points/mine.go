@@ -91,6 +91,9 @@ func Describe(r rules.Rule, lang string) string {
 	if !ok {
 		w = string(r.Wallet)
 	}
+	if lang == "en" && r.Kind != rules.KindMultiplier && r.Points == 1 {
+		w = strings.Replace(w, "points", "point", 1)
+	}
 	yuan := func(fen int64) string {
 		if fen%100 == 0 {
 			return fmt.Sprintf("%d", fen/100)

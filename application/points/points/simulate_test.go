@@ -124,5 +124,5 @@ func TestCustomersReadTheRulesInTheirLanguage(t *testing.T) {
 	require.Equal(t, "en", lang)
 	require.Len(t, tips, 3, "the ended rule is left out")
 	require.Equal(t, points.RuleTip{Key: "weekend", Wallet: ledger.Points, Kind: rules.KindMultiplier, Title: "weekend", Tip: "Double points at weekends"}, tips[0])
-	require.Equal(t, "1 points for every ¥1 spent", tips[1].Tip)
+	require.Equal(t, "1 point for every ¥1 spent", tips[1].Tip)
 }
