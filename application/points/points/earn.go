@@ -68,7 +68,8 @@ type purchaseDetails struct {
 	Store       string     `json:"store,omitempty"`
 	// Items are kept when the rules read product categories.
 	Items []itemJSON `json:"items,omitempty"`
-	// Customer is what the rules knew of the customer, when they read it.
+	// Customer is what the rules decided of the customer (the rules whose conditions on the
+	// customer held), when they read it: never the facts themselves.
 	Customer *rules.Customer `json:"customer,omitempty"`
 	// EarnedToday is what the customer had earned that day before, when a cap per day applied.
 	EarnedToday map[ledger.Wallet]int64 `json:"earned_today,omitempty"`

@@ -149,7 +149,11 @@ func (e *evaluator) evaluate(p Purchase) ruled {
 	}
 	at := p.OccurredAt
 	d := &out.details
-	d.RuleVersion, d.OccurredAt, d.Store, d.Customer = number, &at, p.Store, facts
+	d.RuleVersion, d.OccurredAt, d.Store = number, &at, p.Store
+	if facts != nil {
+		// What the rules decided of the customer, not the facts: no personal data in the ledger.
+		d.Customer = &rules.Customer{Decided: rules.Decide(set, *facts, p.OccurredAt, e.loc)}
+	}
 	if capped {
 		d.EarnedToday = today
 		if d.EarnedToday == nil {

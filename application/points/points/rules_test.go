@@ -145,6 +145,17 @@ func TestBirthdayAndSegmentBonusesReadTheCustomer(t *testing.T) {
 	e, err := b.svc.EarnPurchase(ctx, b.tn.ID, b.purchase(bday.ID, "bday", 5_000))
 	require.NoError(t, err)
 	require.Equal(t, int64(50+50+300), earned(t, e, ledger.Points))
+	// The ledger keeps which rules held, not the birthday or the segments.
+	var details string
+	require.NoError(t, b.super.QueryRow(ctx, `SELECT details::text FROM points_operations WHERE tenant_id = $1 AND purchase_id = 'bday'`,
+		b.tn.ID.UUID()).Scan(&details))
+	require.Contains(t, details, `"decided": ["birthday", "members"]`)
+	require.NotContains(t, details, "birth_")
+	require.NotContains(t, details, seg.ID.String())
+	// Half refunded: what was kept earns under the same decisions (25 + 25 + 300).
+	_, err = b.svc.Refund(ctx, b.tn.ID, points.Refund{Customer: bday.ID, PurchaseID: "bday", RefundID: "half", AmountFen: 2_500})
+	require.NoError(t, err)
+	require.Equal(t, [2]int64{350, 0}, b.balances(t, bday.ID)["points"])
 	e, err = b.svc.EarnPurchase(ctx, b.tn.ID, b.purchase(outsider, "outsider", 5_000))
 	require.NoError(t, err)
 	require.Equal(t, int64(50), earned(t, e, ledger.Points))

@@ -122,7 +122,7 @@ func wallet(s Set, rules []Rule, p Purchase, spend []int64, c Customer, at time.
 			continue
 		}
 		l := Line{Rule: r.Key, Title: r.Title, Wallet: r.Wallet, Kind: string(r.Kind)}
-		_, unmet := s.match(r.When, p, spend, c, at)
+		_, unmet := s.match(*r, p, spend, c, at)
 		switch {
 		case base != nil:
 			l.Outcome = Superseded
@@ -147,7 +147,7 @@ func wallet(s Set, rules []Rule, p Purchase, spend []int64, c Customer, at time.
 			continue
 		}
 		l := Line{Rule: r.Key, Title: r.Title, Wallet: r.Wallet, Kind: string(r.Kind)}
-		matched, unmet := s.match(r.When, p, spend, c, at)
+		matched, unmet := s.match(r, p, spend, c, at)
 		if unmet == "" && r.Kind == KindMultiplier && base == nil {
 			unmet = "base"
 		}
@@ -256,7 +256,8 @@ func itemSpend(p Purchase) []int64 {
 
 // match reports the spend conditions c match (the amount, or the spend of the items in the
 // product categories) and the first condition that does not hold ("" when all do).
-func (s Set) match(w Conditions, p Purchase, spend []int64, c Customer, at time.Time) (int64, string) {
+func (s Set) match(r Rule, p Purchase, spend []int64, c Customer, at time.Time) (int64, string) {
+	w := r.When
 	if len(w.StoreCategories) > 0 && !s.inStoreCategory(p.Store, w.StoreCategories) {
 		return 0, "store_categories"
 	}
@@ -300,26 +301,67 @@ func (s Set) match(w Conditions, p Purchase, spend []int64, c Customer, at time.
 	if w.ToDate != "" && day > w.ToDate {
 		return 0, "to_date"
 	}
+	if c.Decided != nil {
+		if unmet := customerConditions(w); unmet != "" && !slices.Contains(c.Decided, r.Key) {
+			return 0, unmet
+		}
+		return matched, ""
+	}
+	return matched, matchCustomer(w, c, at)
+}
+
+// customerConditions names the first condition w has on the customer ("" for none).
+func customerConditions(w Conditions) string {
+	switch {
+	case w.Birthday != "":
+		return "birthday"
+	case len(w.Segments) > 0:
+		return "segments"
+	case w.Attribute != nil:
+		return "attribute"
+	}
+	return ""
+}
+
+// matchCustomer returns the first condition on the customer that does not hold at at ("" when
+// all do).
+func matchCustomer(w Conditions, c Customer, at time.Time) string {
 	switch w.Birthday {
 	case BirthdayMonth:
 		if c.BirthMonth == 0 || c.BirthMonth != at.Month() {
-			return 0, "birthday"
+			return "birthday"
 		}
 	case BirthdayDay:
 		if c.BirthMonth == 0 || !birthday(c.BirthMonth, c.BirthDay, at) {
-			return 0, "birthday"
+			return "birthday"
 		}
 	}
 	if len(w.Segments) > 0 && !slices.ContainsFunc(w.Segments, func(id uuid.UUID) bool { return slices.Contains(c.Segments, id) }) {
-		return 0, "segments"
+		return "segments"
 	}
 	if a := w.Attribute; a != nil {
 		v, ok := c.Attributes[a.Name]
 		if !ok || !slices.Contains(a.Values, v) {
-			return 0, "attribute"
+			return "attribute"
 		}
 	}
-	return matched, ""
+	return ""
+}
+
+// Decide returns the keys of the rules of s with conditions on the customer that c meets at t
+// (in loc): what an earning keeps instead of the customer's facts, so that re-evaluating it (a
+// refund) needs no personal data.
+func Decide(s Set, c Customer, t time.Time, loc *time.Location) []string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	out := []string{}
+	for _, r := range s.Rules {
+		if customerConditions(r.When) != "" && matchCustomer(r.When, c, t.In(loc)) == "" {
+			out = append(out, r.Key)
+		}
+	}
+	return out
 }
 
 // birthday reports whether at is the birthday month/day; 29 February is the 28th in other years.

@@ -187,6 +187,9 @@ type Customer struct {
 	BirthDay   int               `json:"birth_day,omitempty"`
 	Segments   []uuid.UUID       `json:"segments,omitempty"`
 	Attributes map[string]string `json:"attributes,omitempty"`
+	// Decided, when not nil, replaces the facts: the rules whose conditions on the customer
+	// hold are those named (see Decide).
+	Decided []string `json:"decided,omitempty"`
 }
 
 // NeedsCustomer reports whether any rule reads what is known about the customer.
