@@ -3,15 +3,19 @@ package pointsapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
 
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/application/points/points"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/customers/event"
+	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/domain/points/ledger"
 	"github.com/engagehq/engage/domain/points/rules"
 )
@@ -80,9 +84,21 @@ type PointsRuleSetBody struct {
 	StoreCategories []PointsStoreCategoryBody `json:"store_categories,omitempty" maxItems:"50"`
 }
 
-// The bodies share the domain's JSON form.
+// The bodies share the domain's JSON form; segments that are not IDs are fields at fault
+// (under "rules", where the bodies carry a rule set).
 func (b PointsRuleSetBody) set() (rules.Set, error) {
 	var s rules.Set
+	var bad []error
+	for i, r := range b.Rules {
+		for j, id := range r.When.Segments {
+			if _, err := uuid.Parse(id); err != nil || len(id) != 36 {
+				bad = append(bad, fielderr.Errorf(fmt.Sprintf("rules[%d].when.segments[%d]", i, j), "a segment ID (UUID)"))
+			}
+		}
+	}
+	if len(bad) > 0 {
+		return s, fielderr.Under("rules", errors.Join(bad...))
+	}
 	raw, err := json.Marshal(b)
 	if err != nil {
 		return s, err

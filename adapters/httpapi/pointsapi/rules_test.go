@@ -38,6 +38,14 @@ func TestRulesArePublishedSimulatedPreviewedAndReadByTheMember(t *testing.T) {
 	refused := b.Do(t, http.MethodPost, "/v1/points/rules/versions", b.owner, map[string]any{"rules": bad})
 	require.Equal(t, http.StatusUnprocessableEntity, refused.Status, "%s", refused.Raw)
 	require.ElementsMatch(t, []string{"body.rules.rules[0].wallet", "body.rules.rules[1].percent"}, refused.Fields())
+	segment := weekendRules()
+	segment["rules"].([]map[string]any)[1]["when"] = map[string]any{"segments": []string{"not-a-segment"}}
+	notID := b.Do(t, http.MethodPost, "/v1/points/rules/simulate", b.owner, map[string]any{"rules": segment, "purchase": map[string]any{"amount_fen": 100}})
+	require.Equal(t, http.StatusUnprocessableEntity, notID.Status, "%s", notID.Raw)
+	require.Equal(t, []string{"body.rules.rules[1].when.segments[0]"}, notID.Fields())
+	nul := weekendRules()
+	nul["rules"].([]map[string]any)[0]["title"] = map[string]any{"zh_cn": "消费\u0000积分", "en": "x"}
+	require.Equal(t, http.StatusUnprocessableEntity, b.Do(t, http.MethodPost, "/v1/points/rules/versions", b.owner, map[string]any{"rules": nul}).Status)
 	past := b.Do(t, http.MethodPost, "/v1/points/rules/versions", b.owner, map[string]any{"rules": weekendRules(),
 		"effective_at": time.Now().Add(-time.Hour).Format(time.RFC3339)})
 	require.Equal(t, http.StatusUnprocessableEntity, past.Status, "%s", past.Raw)
