@@ -73,8 +73,8 @@ const (
 
 // Text is a rule's text in the languages customers read.
 type Text struct {
-	ZH string `json:"zh_cn" doc:"In Simplified Chinese (zh-CN)."`
-	EN string `json:"en" doc:"In English."`
+	ZH string `json:"zh_cn"`
+	EN string `json:"en"`
 }
 
 // In returns the text in lang ("zh-CN", "en"), falling back to the other language.
@@ -93,67 +93,67 @@ func (t Text) In(lang string) string {
 
 // AttributeCondition holds when a customer attribute is one of Values (compared as text).
 type AttributeCondition struct {
-	Name   string   `json:"name" doc:"The customer attribute's key; the tiers module fills \"tier\"."`
-	Values []string `json:"values" doc:"The values that match."`
+	Name   string   `json:"name"`
+	Values []string `json:"values"`
 }
 
 // Conditions are what must hold for a rule to apply; zero fields always hold.
 type Conditions struct {
 	// StoreCategories: the purchase's store is in one of these categories of the rule set.
-	StoreCategories []string `json:"store_categories,omitempty" doc:"The purchase's store is in one of these store categories of the rule set."`
+	StoreCategories []string `json:"store_categories,omitempty"`
 	// ProductCategories: for a multiplier, the spend it multiplies is that of the lines in these
 	// categories; for a base or bonus rule, a line in one of them is bought.
-	ProductCategories []string `json:"product_categories,omitempty" doc:"Lines in these product categories; a multiplier multiplies only their spend."`
-	MinSpendFen       int64    `json:"min_spend_fen,omitempty" doc:"The purchase's amount is at least this, in fen." minimum:"0"`
+	ProductCategories []string `json:"product_categories,omitempty"`
+	MinSpendFen       int64    `json:"min_spend_fen,omitempty"`
 	// Weekdays: 0 is Sunday, 6 Saturday, in the brand's zone.
-	Weekdays []int `json:"weekdays,omitempty" doc:"Days of the week in the brand's time zone, 0 (Sunday) to 6 (Saturday)."`
+	Weekdays []int `json:"weekdays,omitempty"`
 	// FromHour and ToHour: the purchase's hour is in [FromHour, ToHour), wrapping past
 	// midnight when FromHour > ToHour; both zero always holds.
-	FromHour int `json:"from_hour,omitempty" doc:"From this hour (0-23) of the brand's day." minimum:"0" maximum:"23"`
-	ToHour   int `json:"to_hour,omitempty" doc:"Until this hour (1-24), excluded; before from_hour wraps past midnight." minimum:"0" maximum:"24"`
+	FromHour int `json:"from_hour,omitempty"`
+	ToHour   int `json:"to_hour,omitempty"`
 	// FromDate and ToDate bound the purchase's date (YYYY-MM-DD, in the brand's zone), inclusive.
-	FromDate string `json:"from_date,omitempty" doc:"From this date (YYYY-MM-DD) in the brand's time zone." format:"date"`
-	ToDate   string `json:"to_date,omitempty" doc:"Until this date (YYYY-MM-DD) included." format:"date"`
+	FromDate string `json:"from_date,omitempty"`
+	ToDate   string `json:"to_date,omitempty"`
 	// Birthday: "day" or "month" of the customer's birthday.
-	Birthday string `json:"birthday,omitempty" doc:"On the customer's birthday (day) or in its month (month)." enum:"day,month"`
+	Birthday string `json:"birthday,omitempty"`
 	// Segments: the customer is a member of one of these segments.
-	Segments []uuid.UUID `json:"segments,omitempty" doc:"The customer is a member of one of these segments."`
+	Segments []uuid.UUID `json:"segments,omitempty"`
 	// Attribute: a customer attribute is one of some values (the tier condition).
-	Attribute *AttributeCondition `json:"attribute,omitempty" doc:"A customer attribute is one of some values: a tier condition names the attribute the tiers module fills."`
+	Attribute *AttributeCondition `json:"attribute,omitempty"`
 }
 
 // Rule is one purchase earning rule.
 type Rule struct {
 	// Key names the rule in its set and in breakdowns ("weekend_double").
-	Key      string        `json:"key" doc:"Names the rule in its set and in breakdowns." pattern:"^[a-z][a-z0-9_]{0,39}$"`
-	Title    Text          `json:"title" doc:"What customers and admins read."`
-	Tip      Text          `json:"tip,omitempty" doc:"A tip for customers (\"Shop on Saturdays for double points\")."`
-	Wallet   ledger.Wallet `json:"wallet" doc:"The wallet it earns into."`
-	Kind     Kind          `json:"kind" enum:"base,multiplier,bonus"`
-	Priority int           `json:"priority,omitempty" doc:"Higher first."`
-	Stacking Stacking      `json:"stacking,omitempty" doc:"How a multiplier or bonus combines with the others (default stack)." enum:"stack,best_of,exclusive"`
+	Key      string        `json:"key"`
+	Title    Text          `json:"title"`
+	Tip      Text          `json:"tip,omitempty"`
+	Wallet   ledger.Wallet `json:"wallet"`
+	Kind     Kind          `json:"kind"`
+	Priority int           `json:"priority,omitempty"`
+	Stacking Stacking      `json:"stacking,omitempty"`
 	// Points per PerFen (base), or the bonus.
-	Points int64 `json:"points,omitempty" doc:"Base: points for every whole per_fen; bonus: the points given." minimum:"0"`
-	PerFen int64 `json:"per_fen,omitempty" doc:"Base: the spend, in fen, that earns points." minimum:"0"`
+	Points int64 `json:"points,omitempty"`
+	PerFen int64 `json:"per_fen,omitempty"`
 	// Percent is a multiplier's: 200 doubles the base points of the matching spend.
-	Percent int64 `json:"percent,omitempty" doc:"Multiplier: 200 doubles the base points of the spend it matches." minimum:"0"`
+	Percent int64 `json:"percent,omitempty"`
 	// MaxPoints caps what the rule gives one purchase (0: no cap).
-	MaxPoints int64      `json:"max_points,omitempty" doc:"The most this rule gives one purchase (0: no cap)." minimum:"0"`
+	MaxPoints int64      `json:"max_points,omitempty"`
 	When      Conditions `json:"when,omitempty"`
 }
 
 // Cap bounds what a wallet earns from purchases.
 type Cap struct {
 	Wallet   ledger.Wallet `json:"wallet"`
-	PerOrder int64         `json:"per_order,omitempty" doc:"The most one purchase earns (0: no cap)." minimum:"0"`
-	PerDay   int64         `json:"per_day,omitempty" doc:"The most a customer earns from purchases on one day of the brand's calendar (0: no cap)." minimum:"0"`
+	PerOrder int64         `json:"per_order,omitempty"`
+	PerDay   int64         `json:"per_day,omitempty"`
 }
 
 // StoreCategory names a group of stores for conditions.
 type StoreCategory struct {
-	Key    string   `json:"key" pattern:"^[a-z][a-z0-9_]{0,39}$"`
+	Key    string   `json:"key"`
 	Title  Text     `json:"title"`
-	Stores []string `json:"stores" doc:"The stores' codes, as purchases name them."`
+	Stores []string `json:"stores"`
 }
 
 // Set is a brand's purchase rules as one version states them.
