@@ -316,9 +316,10 @@ func (m *Module) registerRules(api huma.API) {
 		return &struct{ Body PointsRuleVersionBody }{Body: versionBody(stored, 0)}, nil
 	})
 	httpapi.Register(api, httpapi.Tenant(access.PermSettingsWrite), huma.Operation{
-		OperationID: "withdraw-points-rule-version", Method: http.MethodDelete, Path: "/v1/points/rules/versions/{version}", Tags: tags,
+		OperationID: "withdraw-points-rule-version", Errors: []int{http.StatusNotFound, http.StatusConflict}, Method: http.MethodDelete, Path: "/v1/points/rules/versions/{version}", Tags: tags,
 		DefaultStatus: http.StatusNoContent, Summary: "Withdraw a version not yet in effect",
-		Description: "Audited. A version that took effect stays (`rule_version_in_effect`): purchases earned under it.",
+		Description: "Audited. The version is no longer listed and its number is never given again. A version that took " +
+			"effect stays (`rule_version_in_effect`): purchases earned under it.",
 	}, func(ctx context.Context, in *struct {
 		Version int `path:"version" minimum:"1"`
 	}) (*struct{}, error) {
@@ -328,7 +329,7 @@ func (m *Module) registerRules(api huma.API) {
 		return &struct{}{}, nil
 	})
 	httpapi.Register(api, httpapi.Tenant(ledger.PermRead), huma.Operation{
-		OperationID: "simulate-points-rules", Method: http.MethodPost, Path: "/v1/points/rules/simulate", Tags: tags,
+		OperationID: "simulate-points-rules", Errors: []int{http.StatusNotFound}, Method: http.MethodPost, Path: "/v1/points/rules/simulate", Tags: tags,
 		Summary: "What would this purchase earn?",
 		Description: "Evaluates a purchase with the code earning runs (the customer's birthday, segments and attributes, and " +
 			"what they earned that day, read as earning reads them) and answers with a line per rule; nothing changes. " +
@@ -420,7 +421,7 @@ func previewOut(pv points.Preview) PointsPreviewBody {
 
 func (m *Module) registerMyRules(api huma.API) {
 	httpapi.Register(api, httpapi.Customer(m.kit.CustomerTokens()), huma.Operation{
-		OperationID: "list-my-points-rules", Method: http.MethodGet, Path: "/v1/me/points/rules", Tags: []string{"Mini Program"},
+		OperationID: "list-my-points-rules", Errors: []int{http.StatusNotFound}, Method: http.MethodGet, Path: "/v1/me/points/rules", Tags: []string{"Mini Program"},
 		Summary: "How the member earns points",
 		Description: "The earning rules in effect now, in the member's language (lang, else the member's own, else zh-CN): " +
 			"each rule's title and its tip (the brand's, or what the rule gives in words), the rules of highest priority first; " +
@@ -432,7 +433,7 @@ func (m *Module) registerMyRules(api huma.API) {
 		p := httpapi.PrincipalFrom(ctx)
 		tips, lang, err := m.svc.MyRules(ctx, p.Tenant.ID, p.CustomerID, in.Lang)
 		if err != nil {
-			return nil, m.fail(ctx, err)
+			return nil, m.fail(ctx, err, customerNotFound(""))
 		}
 		out := &struct{ Body PointsRuleTipsBody }{}
 		out.Body.Lang, out.Body.Rules = lang, make([]PointsRuleTipBody, len(tips))

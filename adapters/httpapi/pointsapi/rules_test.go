@@ -75,6 +75,12 @@ func TestRulesArePublishedSimulatedPreviewedAndReadByTheMember(t *testing.T) {
 	require.Equal(t, "rule_version_not_found", unknown.ProblemCode())
 	require.Equal(t, []string{"body.version"}, unknown.Fields())
 
+	stranger := b.Do(t, http.MethodPost, "/v1/points/rules/simulate", b.owner, map[string]any{
+		"purchase": map[string]any{"customer_id": "0193a1b2-0000-7000-8000-000000000000", "amount_fen": 100}})
+	require.Equal(t, http.StatusNotFound, stranger.Status, "%s", stranger.Raw)
+	require.Equal(t, "customer_not_found", stranger.ProblemCode())
+	require.Equal(t, []string{"body.purchase.customer_id"}, stranger.Fields())
+
 	pv := b.Do(t, http.MethodPost, "/v1/points/rules/preview", b.owner, map[string]any{"version": 1})
 	require.Equal(t, http.StatusOK, pv.Status, "%s", pv.Raw)
 	require.Equal(t, 1.0, pv.Body["purchases"], "%s", pv.Raw)
@@ -100,4 +106,11 @@ func TestRulesArePublishedSimulatedPreviewedAndReadByTheMember(t *testing.T) {
 	again := b.Do(t, http.MethodDelete, "/v1/points/rules/versions/1", b.owner, nil)
 	require.Equal(t, http.StatusNotFound, again.Status, "%s", again.Raw)
 	require.Equal(t, "rule_version_not_found", again.ProblemCode())
+	now := b.Do(t, http.MethodPost, "/v1/points/rules/versions", b.owner, map[string]any{"rules": weekendRules()})
+	require.Equal(t, http.StatusCreated, now.Status, "%s", now.Raw)
+	require.Equal(t, 2.0, now.Body["version"], "a withdrawn version's number is not given again")
+	stays := b.Do(t, http.MethodDelete, "/v1/points/rules/versions/2", b.owner, nil)
+	require.Equal(t, http.StatusConflict, stays.Status, "%s", stays.Raw)
+	require.Equal(t, "rule_version_in_effect", stays.ProblemCode())
+	require.Equal(t, 2.0, b.Do(t, http.MethodGet, "/v1/points/rules", b.owner, nil).Body["current"])
 }

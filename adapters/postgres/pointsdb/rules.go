@@ -26,7 +26,7 @@ func (Rules) Versions(ctx context.Context) ([]rules.Version, error) {
 		return nil, err
 	}
 	rows, err := q.Query(ctx, `SELECT version, effective_at, rules, coalesce(note, ''), created_by, created_at
-		FROM points_rule_versions ORDER BY effective_at`)
+		FROM points_rule_versions WHERE withdrawn_at IS NULL ORDER BY effective_at`)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +41,7 @@ func (Rules) Versions(ctx context.Context) ([]rules.Version, error) {
 }
 
 // Add implements points.RuleStore: versions of a brand are numbered one after the other under
-// a transaction lock of the brand's.
+// a transaction lock of the brand's; a withdrawn version keeps its number.
 func (Rules) Add(ctx context.Context, v rules.Version) (rules.Version, error) {
 	q, tenant, err := postgres.TenantTx(ctx)
 	if err != nil {
@@ -75,12 +75,14 @@ func (Rules) Withdraw(ctx context.Context, number int, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	tag, err := q.Exec(ctx, `DELETE FROM points_rule_versions WHERE version = $1 AND effective_at > $2`, number, now)
+	tag, err := q.Exec(ctx, `UPDATE points_rule_versions SET withdrawn_at = $2
+		WHERE version = $1 AND withdrawn_at IS NULL AND effective_at > $2`, number, now)
 	if err != nil || tag.RowsAffected() == 1 {
 		return err
 	}
 	var exists bool
-	if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT FROM points_rule_versions WHERE version = $1)`, number).Scan(&exists); err != nil {
+	if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT FROM points_rule_versions WHERE version = $1 AND withdrawn_at IS NULL)`,
+		number).Scan(&exists); err != nil {
 		return err
 	}
 	if exists {

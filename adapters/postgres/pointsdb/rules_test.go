@@ -81,13 +81,16 @@ func TestRuleVersionsAreImmutableAndRoundTrip(t *testing.T) {
 		_, err = credit(ctx, customer, 10, "")
 		return err
 	}))
-	err := b.db.InTenant(ctx, tn.ID, func(ctx context.Context) error {
-		q, _, err := postgres.TenantTx(ctx)
-		require.NoError(t, err)
-		_, err = q.Exec(ctx, `UPDATE points_rule_versions SET rules = '{}'`)
-		return err
-	})
-	require.ErrorContains(t, err, "permission denied")
+	for _, stmt := range []string{`UPDATE points_rule_versions SET rules = '{}'`, `UPDATE points_rule_versions SET effective_at = now()`,
+		`DELETE FROM points_rule_versions`} {
+		err := b.db.InTenant(ctx, tn.ID, func(ctx context.Context) error {
+			q, _, err := postgres.TenantTx(ctx)
+			require.NoError(t, err)
+			_, err = q.Exec(ctx, stmt)
+			return err
+		})
+		require.ErrorContains(t, err, "permission denied", stmt)
+	}
 	require.NoError(t, b.db.InTenant(ctx, tn.ID, func(ctx context.Context) error {
 		day := time.Now().Add(-24 * time.Hour)
 		earned, err := pointsdb.Rules{}.EarnedOn(ctx, []points.DaySpan{{Customer: customer, From: day, To: day.Add(48 * time.Hour)}})

@@ -40,8 +40,8 @@ type RuleStore interface {
 	// Add stores v as the next version number and returns it stored; ErrEffectiveTaken when
 	// another takes effect at v.EffectiveAt.
 	Add(ctx context.Context, v rules.Version) (rules.Version, error)
-	// Withdraw deletes version number if it takes effect after now: ErrVersionNotFound,
-	// ErrVersionInEffect.
+	// Withdraw withdraws version number if it takes effect after now (it is no longer listed,
+	// and its number is never given again): ErrVersionNotFound, ErrVersionInEffect.
 	Withdraw(ctx context.Context, number int, now time.Time) error
 	// EarnedOn returns what each span's customer earned from purchases in it (points credited,
 	// pending or not), per wallet, by the span's index.
@@ -147,7 +147,7 @@ func (s *Service) AddRuleVersion(ctx context.Context, tenant tenants.ID, v rules
 	})
 }
 
-// WithdrawRuleVersion deletes a version not yet in effect, audited.
+// WithdrawRuleVersion withdraws a version not yet in effect, audited; its number is not reused.
 func (s *Service) WithdrawRuleVersion(ctx context.Context, tenant tenants.ID, number int) error {
 	return s.deps.Tx.InTenant(ctx, tenant, func(ctx context.Context) error {
 		if err := s.deps.Rules.Withdraw(ctx, number, s.deps.Clock.Now()); err != nil {
