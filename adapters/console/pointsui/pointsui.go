@@ -51,10 +51,15 @@ func Module(d Deps) console.Module {
 			console.Get("/points/actions", read, h.actionRules),
 			console.Post("/points/actions", console.Needs(access.PermSettingsWrite), h.saveActionRule),
 			console.Post("/points/actions/{key}/delete", console.Needs(access.PermSettingsWrite), h.deleteActionRule),
+			// Earning rules (rules.go).
+			console.Get("/points/rules", read, h.rulesPage),
+			console.Get("/points/rules/versions/{version}/preview", read, h.previewPage),
+			console.Post("/points/rules/versions/{version}/withdraw", console.Needs(access.PermSettingsWrite), h.withdraw),
 		},
 		Menu: []console.MenuEntry{
 			{Label: "nav.points_settings", Path: "/console/points/settings", ID: "points-settings", Gate: read, Order: 55},
-			{Label: "nav.points_actions", Path: "/console/points/actions", ID: "points-actions", Gate: read, Order: 56},
+			{Label: "nav.points_rules", Path: "/console/points/rules", ID: "points-rules", Gate: read, Order: 56},
+			{Label: "nav.points_actions", Path: "/console/points/actions", ID: "points-actions", Gate: read, Order: 57},
 		},
 		Messages:  messages,
 		Templates: console.TemplatesOf(templateFS),

@@ -21,6 +21,9 @@ var Terms = console.Terms{
 		"field.points_action_rule.after_first_purchase": "好友首次消费后发放", "field.points_action_rule.title": "名称（中文）",
 		"field.points_action_rule.title_en": "名称（英文）", "field.points_action_rule.active": "启用",
 		"field.points_action_rule.days": "连续天数", "field.points_action_rule.repeat": "按倍数重复",
+		// Earning rules.
+		"action.points_rules.add": "发布积分规则版本", "action.points_rules.withdraw": "撤回积分规则版本",
+		"target.points_rules": "积分规则版本",
 	},
 	"en": {
 		"area.points":      "Points",
@@ -39,5 +42,8 @@ var Terms = console.Terms{
 		"field.points_action_rule.after_first_purchase": "After the friend's first purchase", "field.points_action_rule.title": "Name (Chinese)",
 		"field.points_action_rule.title_en": "Name (English)", "field.points_action_rule.active": "Active",
 		"field.points_action_rule.days": "Days in a row", "field.points_action_rule.repeat": "Repeats",
+		// Earning rules.
+		"action.points_rules.add": "Published a version of the earning rules", "action.points_rules.withdraw": "Withdrew a version of the earning rules",
+		"target.points_rules": "Earning rules version",
 	},
 }

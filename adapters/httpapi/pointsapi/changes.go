@@ -95,10 +95,10 @@ func (m *Module) registerChanges(api huma.API) {
 		OperationID: "earn-purchase-points", Errors: []int{http.StatusNotFound}, Method: http.MethodPost, Path: "/v1/points/purchases", Tags: tags,
 		Summary: "Earn the points of a purchase at the till",
 		Description: "Records the purchase in the customer's activity stream (as POST /v1/events would) and credits what it " +
-			"earns under the brand's base rate at once, answering with the points earned and pending in each wallet and the " +
+			"earns under the earning rules in effect at its time (GET /v1/points/rules) at once, answering with the points earned and pending in each wallet and the " +
 			"balances after, to print on the receipt. A purchase earns once, whichever way it arrives: sent again here, or " +
 			"to POST /v1/events, it earns nothing more, and here answers with its first earning (`replayed`). The same " +
-			"purchase ID with another customer or amount is refused with `reference_reused`." + concurrency,
+			"purchase ID with another customer or amount is refused with `reference_reused`." + tierNote + concurrency,
 	}), func(ctx context.Context, in *struct{ Body pointsPurchaseBody }) (*struct{ Body PurchaseEarningBody }, error) {
 		customer, err := httpapi.ParseUUID(ctx, "body.customer_id", in.Body.CustomerID)
 		if err != nil {
@@ -173,7 +173,7 @@ func (m *Module) registerChanges(api huma.API) {
 		Summary: "Take back the points of a refunded purchase",
 		Description: "Points spent on the purchase as an order (redemptions with its `order_id`) come back first, in the " +
 			"share refunded and with the expiry they had. Then what the purchase earned beyond what the part kept earns " +
-			"(recomputed with the rates of the purchase's day) is taken back under the brand's refund policy: pending points " +
+			"(recomputed under the rules the purchase earned by) is taken back under the brand's refund policy: pending points " +
 			"are cancelled; with `active_to_zero` or `allow_negative`, points that count are taken back too, down to zero " +
 			"or, with `allow_negative`, below (a debt, repaid by the next points credited). A purchase's refunds never take " +
 			"back or return more than it earned or cost, and add up to its amount at most (`refund_exceeds_purchase`). The " +

@@ -42,6 +42,8 @@ func (m *Module) RegisterAPI(api huma.API, kit *httpapi.Kit) {
 	m.registerChanges(api)
 	m.registerSettings(api)
 	m.registerActions(api)
+	m.registerRules(api)
+	m.registerMyRules(api)
 }
 
 // pointsErrors answers the refusals of the points use cases.

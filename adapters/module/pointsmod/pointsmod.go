@@ -55,7 +55,8 @@ func Module() module.Module {
 func services(k *module.Kernel) (module.Shared, error) {
 	svc := points.NewService(points.Deps{Tx: k.DB, Locals: k.DB, Ledger: pointsdb.Ledger{}, Programs: pointsdb.Programs{},
 		Publisher: k.Bus, Audit: k.Audit, Jobs: k.Scheduler, Tenants: k.Tenants, Clock: k.Config.Clock,
-		Customers: module.Get[*customers.Service](k), Purchases: module.Get[*events.Service](k), Actions: pointsdb.Actions{}})
+		Customers: module.Get[*customers.Service](k), Purchases: module.Get[*events.Service](k), Actions: pointsdb.Actions{},
+		Rules: pointsdb.Rules{}, Facts: customerFacts{}, History: customerFacts{}})
 	module.Provide(k, svc)
 	return module.Shared{
 		CustomerData:    []ports.CustomerData{svc.CustomerData(), svc.ActionsData()},

@@ -29,6 +29,7 @@ import (
 	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/points/program"
+	"github.com/engagehq/engage/domain/points/rules"
 )
 
 // importCustomers stores n customers of the bundle's brand, a thousand per transaction.
@@ -82,7 +83,8 @@ func (b *testBundle) dbCPU(tb testing.TB) time.Duration {
 // and an expiry, both ways in: "stream" is the points subscriber's job for a stored batch of
 // 1,000 purchases (the ingest untimed), one op per batch; "till" is the synchronous call,
 // recording the purchase in the activity stream and crediting it, one op per purchase, from
-// one and from four callers, with its latencies.
+// one and from four callers, with its latencies. ENGAGE_BENCH_RULES=1 earns under a rule
+// version reading customers' facts and the day's earnings instead of the base rates.
 func BenchmarkEarning(b *testing.B) {
 	bn := setup(b)
 	bn.clock.set(time.Now())
@@ -91,6 +93,15 @@ func BenchmarkEarning(b *testing.B) {
 		s.Wallets[0].Expiry = program.Expiry{Policy: program.ExpireEndOfPeriod, Months: 12, Period: program.Month}
 	})
 	customers := bn.importCustomers(b, 10_000)
+	if os.Getenv("ENGAGE_BENCH_RULES") != "" {
+		// Earning under a rule version: a multiplier on a time window, a birthday bonus (the
+		// customers' facts are read), a cap per day (the day's earnings are read).
+		set := weekendSet()
+		set.Rules[2].When.Weekdays = []int{0, 1, 2, 3, 4, 5, 6}
+		set.Rules = append(set.Rules, rules.Rule{Key: "birthday", Title: title("birthday"), Wallet: "points", Kind: rules.KindBonus,
+			Points: 100, When: rules.Conditions{Birthday: rules.BirthdayMonth}})
+		bn.version(b, bn.clock.Now(), set)
+	}
 	purchase := func() points.Purchase {
 		amount := int64(100 + rand.IntN(50_000))
 		return points.Purchase{ID: fmt.Sprintf("bench-%d", benchPurchase.Add(1)), Customer: customers[rand.IntN(len(customers))],

@@ -12,7 +12,7 @@ import (
 	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/domain/points/ledger"
-	"github.com/engagehq/engage/domain/points/program"
+	"github.com/engagehq/engage/domain/points/rules"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -56,9 +56,38 @@ func (e *RejectedError) Unwrap() []error {
 }
 
 // purchaseDetails is what a purchase's earning was computed from: refunds recompute with it.
+// An earning by the default rule set (no rule version in effect) keeps the wallets' base rates;
+// one under a rule version keeps its number and what its rules read beyond the amount, so that
+// a refund evaluates the same rules on what the customer kept.
 type purchaseDetails struct {
 	AmountFen int64      `json:"amount_fen"`
-	Rates     []rateJSON `json:"rates"`
+	Rates     []rateJSON `json:"rates,omitempty"`
+	// RuleVersion is the rule version the purchase earned under; 0: the base rates.
+	RuleVersion int        `json:"rule_version,omitempty"`
+	OccurredAt  *time.Time `json:"occurred_at,omitempty"`
+	Store       string     `json:"store,omitempty"`
+	// Items are kept when the rules read product categories.
+	Items []itemJSON `json:"items,omitempty"`
+	// Customer is what the rules decided of the customer (the rules whose conditions on the
+	// customer held), when they read it: never the facts themselves.
+	Customer *rules.Customer `json:"customer,omitempty"`
+	// EarnedToday is what the customer had earned that day before, when a cap per day applied.
+	EarnedToday map[ledger.Wallet]int64 `json:"earned_today,omitempty"`
+	// Lines are the rules that gave points (and the caps that took some off).
+	Lines []lineJSON `json:"lines,omitempty"`
+}
+
+type itemJSON struct {
+	Category string `json:"category,omitempty"`
+	Quantity int64  `json:"quantity"`
+	PriceFen *int64 `json:"price_fen,omitempty"`
+}
+
+type lineJSON struct {
+	Rule   string        `json:"rule,omitempty"`
+	Wallet ledger.Wallet `json:"wallet"`
+	Kind   string        `json:"kind"`
+	Points int64         `json:"points"`
 }
 
 type rateJSON struct {
@@ -69,8 +98,17 @@ type rateJSON struct {
 	MaxPerOrder int64         `json:"max_points_per_order"`
 }
 
-func (r rateJSON) rate() program.Rate {
-	return program.Rate{Points: r.Points, PerFen: r.PerFen, MinSpendFen: r.MinSpendFen, MaxPerOrder: r.MaxPerOrder}
+func (r rateJSON) rate() rules.Rate {
+	return rules.Rate{Wallet: r.Wallet, Points: r.Points, PerFen: r.PerFen, MinSpendFen: r.MinSpendFen, MaxPerOrder: r.MaxPerOrder}
+}
+
+// rulePurchase is p as rules see it.
+func rulePurchase(p Purchase) rules.Purchase {
+	rp := rules.Purchase{AmountFen: p.AmountFen, OccurredAt: p.OccurredAt, Store: p.Store, Items: make([]rules.Item, len(p.Items))}
+	for i, it := range p.Items {
+		rp.Items[i] = rules.Item{SKU: it.SKU, Category: it.Category, Quantity: it.Quantity, PriceFen: it.PriceFen}
+	}
+	return rp
 }
 
 func purchaseKey(id string) string { return "purchase:" + id }
@@ -117,14 +155,19 @@ func (s *Service) EarnPurchase(ctx context.Context, tenant tenants.ID, p Purchas
 
 // earn credits purchases in the caller's transaction: the accounts of their customers are
 // locked, purchases credited before are left as they are (strict refuses one credited with
-// another customer or amount), the others earn by the brand's base rate into each wallet, pending
-// for the program's days, expiring as the wallet says in the brand's calendar.
+// another customer or amount), the others earn by the rules in effect when they happened (the
+// brand's base rates when no rule version was) into each wallet, pending for the program's
+// days, expiring as the wallet says in the brand's calendar.
 func (s *Service) earn(ctx context.Context, purchases []Purchase, source ledger.Source, strict bool) ([]Earning, error) {
 	settings, err := s.deps.Programs.Settings(ctx)
 	if err != nil {
 		return nil, err
 	}
 	loc, err := s.location(ctx)
+	if err != nil {
+		return nil, err
+	}
+	versions, err := s.versions(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -141,6 +184,18 @@ func (s *Service) earn(ctx context.Context, purchases []Purchase, source ledger.
 	if err != nil {
 		return nil, err
 	}
+	var fresh []Purchase
+	for i, p := range purchases {
+		if _, ok := stored[keys[i]]; !ok {
+			fresh = append(fresh, p)
+		}
+	}
+	// Read after the lock: what the customers earned those days is what the transactions
+	// before this one committed.
+	ev, err := s.evaluator(ctx, versions, settings, fresh, loc)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Earning, len(purchases))
 	for i, p := range purchases {
 		out[i] = Earning{PurchaseID: p.ID, Customer: p.Customer}
@@ -152,15 +207,11 @@ func (s *Service) earn(ctx context.Context, purchases []Purchase, source ledger.
 			out[i].Outcome = outcomeOf(&st.Operation, true)
 			continue
 		}
-		details := purchaseDetails{AmountFen: p.AmountFen}
-		for _, w := range settings.Wallets {
-			details.Rates = append(details.Rates, rateJSON{Wallet: w.Key, Points: w.Rate.Points, PerFen: w.Rate.PerFen,
-				MinSpendFen: w.Rate.MinSpendFen, MaxPerOrder: w.Rate.MaxPerOrder})
-		}
+		ruled := ev.evaluate(p)
 		op := begin(ctx, b, ledger.Operation{Customer: p.Customer, Kind: ledger.OpPurchase, Key: keys[i], Fingerprint: fp,
-			Source: source, Reason: "purchase", PurchaseID: p.ID, Details: details})
+			Source: source, Reason: "purchase", PurchaseID: p.ID, Details: ruled.details})
 		for _, w := range settings.Wallets {
-			points := w.Rate.Earn(p.AmountFen)
+			points := ruled.result.Points(w.Key)
 			if points == 0 {
 				continue
 			}

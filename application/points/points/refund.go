@@ -122,12 +122,19 @@ func (s *Service) Refund(ctx context.Context, tenant tenants.ID, r Refund) (Outc
 					return nil, err
 				}
 			}
+			loc, err := s.location(ctx)
+			if err != nil {
+				return nil, err
+			}
+			earns, err := s.earns(ctx, bought, bought.AmountFen-details.RefundedFen, loc)
+			if err != nil {
+				return nil, err
+			}
 			// Points given back whose expiry passed expire before anything is taken back.
 			b.Maintain()
 			var touched []ledger.Wallet
 			for i, w := range wallets {
-				if per[i].Due, per[i].Taken, err = takeBack(op, b.Account(r.Customer, w), p.RefundPolicy, earned, bought, before[w].Due,
-					details.RefundedFen); err != nil {
+				if per[i].Due, per[i].Taken, err = takeBack(op, b.Account(r.Customer, w), p.RefundPolicy, earned, earns[w], before[w].Due); err != nil {
 					return nil, err
 				}
 				if per[i] != (refundWallet{Wallet: w}) {
@@ -192,22 +199,18 @@ func returnSpent(op *ledger.Operation, a *ledger.Account, orders []Stored, retur
 }
 
 // takeBack takes from a, under policy, what the purchase earned in a's wallet beyond what the
-// part kept earns, less what earlier refunds owed: first from the purchase's own pending lot,
-// then from what counts. It returns what was owed and what was taken.
-func takeBack(op *ledger.Operation, a *ledger.Account, policy program.RefundPolicy, earned Stored, bought purchaseDetails,
-	owedBefore, refunded int64) (due, taken int64, err error) {
+// part kept earns (keptEarns, recomputed under the purchase's rules), less what earlier refunds
+// owed: first from the purchase's own pending lot, then from what counts. It returns what was
+// owed and what was taken.
+func takeBack(op *ledger.Operation, a *ledger.Account, policy program.RefundPolicy, earned Stored, keptEarns,
+	owedBefore int64) (due, taken int64, err error) {
 	var got int64
 	for _, res := range earned.Results {
 		if res.Wallet == a.Wallet {
 			got = res.Points + res.Pending
 		}
 	}
-	var keeps int64
-	for _, r := range bought.Rates {
-		if r.Wallet == a.Wallet {
-			keeps = min(r.rate().Earn(bought.AmountFen-refunded), got)
-		}
-	}
+	keeps := min(keptEarns, got)
 	due = got - keeps - owedBefore
 	if due <= 0 {
 		return 0, 0, nil

@@ -65,6 +65,11 @@ type Deps struct {
 	Purchases Purchases
 	// Actions keeps the action rules, check-ins and referrals.
 	Actions ActionRules
+	// Rules keeps the brands' earning rule versions; Facts tells what rules read of customers;
+	// History reads stored purchases for the change preview.
+	Rules   RuleStore
+	Facts   CustomerFacts
+	History PurchaseHistory
 }
 
 // Service runs the points use cases.
