@@ -69,7 +69,9 @@ func TestARewardIsCheckedFieldByField(t *testing.T) {
 			r.ValidFrom = time.Date(2026, 3, 1, 0, 0, 0, 0, shanghai)
 			r.ValidUntil = r.ValidFrom
 		}, []string{"valid_until"}},
-		{"image not https", func(r *rewards.Reward) { r.Images = []string{"https://ok.example.com/a.png", "http://x.example.com/b.png"} }, []string{"images[1]"}},
+		{"image not https", func(r *rewards.Reward) {
+			r.Images = []string{"https://ok.example.com/a.png", "http://x.example.com/b.png"}
+		}, []string{"images[1]"}},
 		{"bad segment and condition", func(r *rewards.Reward) {
 			s := uuid.New()
 			r.Eligibility = rewards.Eligibility{Segments: []uuid.UUID{s, s},
