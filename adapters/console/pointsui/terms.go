@@ -15,6 +15,12 @@ var Terms = console.Terms{
 		"action.points.adjust": "手动调整积分", "action.points_settings.set": "修改积分规则",
 		"target.points_settings": "积分规则",
 		"job.points_sweep":       "积分定时任务", "job.points_maintain": "积分维护任务", "job.subscriber.points": "积分发放任务",
+		// The reward catalog.
+		"perm.points:catalog": "管理奖励目录", "perm.points:catalog.help": "新建和修改积分可兑换的奖励：价格、库存、限兑和有效期。",
+		"action.reward.create": "新建奖励", "action.reward.update": "修改奖励",
+		"action.voucher.use": "核销奖励券", "action.voucher.cancel": "作废奖励券",
+		"target.reward": "奖励", "target.voucher": "奖励券",
+		"job.rewards_voucher_sweep": "奖励券过期任务",
 	},
 	"en": {
 		"area.points":      "Points",
@@ -24,5 +30,11 @@ var Terms = console.Terms{
 		"action.points.adjust": "Adjusted points", "action.points_settings.set": "Changed the points rules",
 		"target.points_settings": "Points rules",
 		"job.points_sweep":       "Points scheduled job", "job.points_maintain": "Points maintenance job", "job.subscriber.points": "Points earning job",
+		// The reward catalog.
+		"perm.points:catalog": "Manage the reward catalog", "perm.points:catalog.help": "Create and change the rewards customers claim for points: prices, stock, limits and validity.",
+		"action.reward.create": "Created a reward", "action.reward.update": "Changed a reward",
+		"action.voucher.use": "Used a reward voucher", "action.voucher.cancel": "Cancelled a reward voucher",
+		"target.reward": "Reward", "target.voucher": "Reward voucher",
+		"job.rewards_voucher_sweep": "Reward voucher expiry job",
 	},
 }

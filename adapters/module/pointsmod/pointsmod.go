@@ -6,6 +6,7 @@
 package pointsmod
 
 import (
+	"slices"
 	"time"
 
 	"github.com/engagehq/engage/adapters/console/pointsui"
@@ -18,8 +19,10 @@ import (
 	"github.com/engagehq/engage/application/customers/events"
 	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/application/points/points"
+	"github.com/engagehq/engage/application/points/rewards"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/points/ledger"
+	domainrewards "github.com/engagehq/engage/domain/points/rewards"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -31,8 +34,8 @@ const Queue = "points"
 func Module() module.Module {
 	return module.Module{
 		Name:        "points",
-		Permissions: []access.Permission{ledger.PermRead, ledger.PermWrite, ledger.PermAdjust},
-		EventTypes:  ledger.EventTypes,
+		Permissions: []access.Permission{ledger.PermRead, ledger.PermWrite, ledger.PermAdjust, ledger.PermCatalog},
+		EventTypes:  append(slices.Clone(ledger.EventTypes), domainrewards.EventTypes...),
 		Queues: []riverjobs.Queue{
 			// Earning a batch locks its customers' balances; a lock wait that times out succeeds
 			// soon after. Points are money: a failing earning is retried for about a day.
@@ -41,7 +44,9 @@ func Module() module.Module {
 		},
 		Services: services,
 		Surfaces: surfaces,
-		API:      func(k *module.Kernel) httpapi.Module { return pointsapi.New(module.Get[*points.Service](k)) },
+		API: func(k *module.Kernel) httpapi.Module {
+			return pointsapi.New(module.Get[*points.Service](k)).WithRewards(module.Get[*rewards.Service](k))
+		},
 		// No console pages yet: they come in a later slice. Its codes are named on the
 		// platform's pages (roles, audit).
 		Terms: pointsui.Terms,
@@ -54,8 +59,9 @@ func services(k *module.Kernel) (module.Shared, error) {
 		Publisher: k.Bus, Audit: k.Audit, Jobs: k.Scheduler, Tenants: k.Tenants, Clock: k.Config.Clock,
 		Customers: module.Get[*customers.Service](k), Purchases: module.Get[*events.Service](k)})
 	module.Provide(k, svc)
+	catalog := rewardServices(k, svc)
 	return module.Shared{
-		CustomerData:    []ports.CustomerData{svc.CustomerData()},
+		CustomerData:    append([]ports.CustomerData{svc.CustomerData()}, catalog.CustomerData...),
 		MemberSummaries: []ports.MemberSummaryProvider{svc},
 	}, nil
 }
@@ -72,6 +78,7 @@ func surfaces(k *module.Kernel) (module.Surfaces, error) {
 			riverjobs.Handle(j, riverjobs.Counting(svc.Maintain), riverjobs.WorkerOptions{Timeout: 10 * time.Minute})
 			riverjobs.Handle(j, riverjobs.Sweeping[points.SweepArgs](svc.Sweep), riverjobs.WorkerOptions{})
 			j.Every("points_sweep", time.Hour, func() ports.JobArgs { return points.SweepArgs{} }, true)
+			rewardWorkers(k, j)
 		},
 	}, nil
 }
