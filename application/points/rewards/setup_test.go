@@ -136,3 +136,6 @@ func (b *testBundle) checkLedger(t testing.TB) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// pageOf is the first page of n.
+func pageOf(n int) ports.Page { return ports.Page{Limit: n} }
