@@ -231,11 +231,13 @@ type CancelledBody struct {
 	Points   *PointsOutcomeBody `json:"points,omitempty" doc:"The points given back and the balance after; absent on a replay"`
 }
 
-type rewardPath struct {
+// RewardPath names a reward or voucher in the path.
+type RewardPath struct {
 	ID string `path:"id" format:"uuid"`
 }
 
-type rewardListQuery struct {
+// RewardListQuery filters and pages the catalog.
+type RewardListQuery struct {
 	httpapi.PageQuery
 	Status    string `query:"status" enum:"active,paused,archived" doc:"Only rewards of this status"`
 	Category  string `query:"category" maxLength:"40"`
@@ -245,7 +247,8 @@ type rewardListQuery struct {
 	Q         string `query:"q" maxLength:"80" doc:"Part of either title"`
 }
 
-type offerQuery struct {
+// OfferQuery filters and pages what a member may claim.
+type OfferQuery struct {
 	httpapi.PageQuery
 	Category     string `query:"category" maxLength:"40"`
 	MinPoints    int64  `query:"min_points" minimum:"0" maximum:"100000000"`
@@ -253,13 +256,15 @@ type offerQuery struct {
 	EligibleOnly bool   `query:"eligible_only" doc:"Only rewards the member may claim now (points aside)"`
 }
 
-type voucherQuery struct {
+// VoucherListQuery filters and pages vouchers.
+type VoucherListQuery struct {
 	httpapi.PageQuery
 	State string `query:"state" enum:"issued,used,expired,cancelled"`
 }
 
-type adminVoucherQuery struct {
-	voucherQuery
+// AdminVoucherQuery filters and pages every voucher of the brand.
+type AdminVoucherQuery struct {
+	VoucherListQuery
 	CustomerID string `query:"customer_id" format:"uuid"`
 	RewardID   string `query:"reward_id" format:"uuid"`
 	Code       string `query:"code" maxLength:"40"`
@@ -390,7 +395,7 @@ func (m *Module) registerCatalog(api huma.API) {
 		Summary: "Change a reward", Description: "Replaces every field; its claims and vouchers stay. The stock cannot go below " +
 			"what was claimed (`stock_below_claimed`). Audited with before and after.",
 	}, func(ctx context.Context, in *struct {
-		rewardPath
+		RewardPath
 		Body RewardInputBody
 	}) (*rewardOutput, error) {
 		id, err := httpapi.ParseUUID(ctx, "path.id", in.ID)
@@ -410,7 +415,7 @@ func (m *Module) registerCatalog(api huma.API) {
 	httpapi.Register(api, httpapi.Tenant(ledger.PermRead), huma.Operation{
 		OperationID: "get-reward", Errors: []int{http.StatusNotFound}, Method: http.MethodGet, Path: "/v1/rewards/{id}", Tags: tags,
 		Summary: "A reward of the catalog",
-	}, func(ctx context.Context, in *rewardPath) (*rewardOutput, error) {
+	}, func(ctx context.Context, in *RewardPath) (*rewardOutput, error) {
 		id, err := httpapi.ParseUUID(ctx, "path.id", in.ID)
 		if err != nil {
 			return nil, err
@@ -424,7 +429,7 @@ func (m *Module) registerCatalog(api huma.API) {
 	httpapi.Register(api, httpapi.Tenant(ledger.PermRead), huma.Operation{
 		OperationID: "list-rewards", Method: http.MethodGet, Path: "/v1/rewards", Tags: tags,
 		Summary: "The reward catalog", Description: "Every reward, cheapest first, with what was claimed and what is left.",
-	}, func(ctx context.Context, in *rewardListQuery) (*rewardsOutput, error) {
+	}, func(ctx context.Context, in *RewardListQuery) (*rewardsOutput, error) {
 		page, err := in.Page(ctx)
 		if err != nil {
 			return nil, err
@@ -500,7 +505,7 @@ func (m *Module) registerOffers(api huma.API) {
 		OperationID: "list-my-rewards", Method: http.MethodGet, Path: "/v1/me/rewards", Tags: tags,
 		Summary:     "Rewards the member may claim",
 		Description: "The rewards offered now (active, in their window), cheapest first, each saying whether the member may claim it (points aside) and why not.",
-	}, func(ctx context.Context, in *offerQuery) (*offersOutput, error) {
+	}, func(ctx context.Context, in *OfferQuery) (*offersOutput, error) {
 		page, err := in.Page(ctx)
 		if err != nil {
 			return nil, err
@@ -536,7 +541,7 @@ func (m *Module) registerOffers(api huma.API) {
 		OperationID: "claim-my-reward", Errors: []int{http.StatusNotFound}, Method: http.MethodPost, Path: "/v1/me/rewards/{id}/claim", Tags: tags,
 		Summary: "Claim a reward for points", Description: "Answers with the voucher, its code and QR payload, and the points after." + claimDoc,
 	}), func(ctx context.Context, in *struct {
-		rewardPath
+		RewardPath
 		Body ClaimBody
 	}) (*struct{ Body ClaimedBody }, error) {
 		reward, err := httpapi.ParseUUID(ctx, "path.id", in.ID)
@@ -548,7 +553,7 @@ func (m *Module) registerOffers(api huma.API) {
 	httpapi.Register(api, tokens, huma.Operation{
 		OperationID: "list-my-vouchers", Method: http.MethodGet, Path: "/v1/me/vouchers", Tags: tags,
 		Summary: "The member's vouchers", Description: "Every voucher the member claimed, newest first, with its code and QR payload: their usage history.",
-	}, func(ctx context.Context, in *voucherQuery) (*vouchersOutput, error) {
+	}, func(ctx context.Context, in *VoucherListQuery) (*vouchersOutput, error) {
 		return m.vouchers(ctx, in, rewards.VoucherQuery{Customer: httpapi.PrincipalFrom(ctx).CustomerID}, true)
 	})
 	httpapi.Register(api, tokens, huma.Operation{
@@ -557,7 +562,7 @@ func (m *Module) registerOffers(api huma.API) {
 		Description: "The voucher's signed QR payload drawn as a PNG QR code (medium error correction), for clients that do not draw their own.",
 		Responses: map[string]*huma.Response{"200": {Description: "A PNG image", Content: map[string]*huma.MediaType{
 			"image/png": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}},
-	}, func(ctx context.Context, in *rewardPath) (*voucherPNG, error) {
+	}, func(ctx context.Context, in *RewardPath) (*voucherPNG, error) {
 		id, err := httpapi.ParseUUID(ctx, "path.id", in.ID)
 		if err != nil {
 			return nil, err
@@ -589,7 +594,7 @@ type voucherPNG struct {
 	Body         []byte
 }
 
-func (m *Module) vouchers(ctx context.Context, in *voucherQuery, q rewards.VoucherQuery, withQR bool) (*vouchersOutput, error) {
+func (m *Module) vouchers(ctx context.Context, in *VoucherListQuery, q rewards.VoucherQuery, withQR bool) (*vouchersOutput, error) {
 	page, err := in.Page(ctx)
 	if err != nil {
 		return nil, err
@@ -624,7 +629,7 @@ func (m *Module) registerVouchers(api huma.API) {
 	httpapi.Register(api, httpapi.Tenant(ledger.PermRead), huma.Operation{
 		OperationID: "list-vouchers", Method: http.MethodGet, Path: "/v1/vouchers", Tags: tags,
 		Summary: "Vouchers issued", Description: "Newest first, by customer, reward, code or state: the usage history of the catalog.",
-	}, func(ctx context.Context, in *adminVoucherQuery) (*vouchersOutput, error) {
+	}, func(ctx context.Context, in *AdminVoucherQuery) (*vouchersOutput, error) {
 		q := rewards.VoucherQuery{Code: in.Code}
 		var err error
 		if in.CustomerID != "" {
@@ -637,7 +642,7 @@ func (m *Module) registerVouchers(api huma.API) {
 				return nil, err
 			}
 		}
-		return m.vouchers(ctx, &in.voucherQuery, q, false)
+		return m.vouchers(ctx, &in.VoucherListQuery, q, false)
 	})
 	httpapi.Register(api, httpapi.Tenant(ledger.PermWrite), huma.Operation{
 		OperationID: "verify-voucher", Errors: []int{http.StatusNotFound}, Method: http.MethodPost, Path: "/v1/vouchers/verify", Tags: tags,
@@ -675,7 +680,7 @@ func (m *Module) registerVouchers(api huma.API) {
 			"one more, once: cancelling again answers with the cancelled voucher (`replayed`) and gives nothing more. A used " +
 			"or expired voucher is refused with 409. Publishes voucher.cancelled; audited.",
 	}), func(ctx context.Context, in *struct {
-		rewardPath
+		RewardPath
 		Body cancelBody
 	}) (*struct{ Body CancelledBody }, error) {
 		id, err := httpapi.ParseUUID(ctx, "path.id", in.ID)
