@@ -14,7 +14,9 @@ import (
 	"github.com/engagehq/engage/adapters/console"
 	"github.com/engagehq/engage/adapters/console/customersui"
 	"github.com/engagehq/engage/application/customers/customers"
+	"github.com/engagehq/engage/application/customers/segments"
 	"github.com/engagehq/engage/application/points/points"
+	"github.com/engagehq/engage/application/points/rewards"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/points/ledger"
 )
@@ -28,6 +30,9 @@ type Deps struct {
 	Points *points.Service
 	// Customers names the customer whose points a page shows.
 	Customers *customers.Service
+	// Rewards is the reward catalog; Segments offers the brand's segments to its eligibility.
+	Rewards  *rewards.Service
+	Segments *segments.Service
 }
 
 // handlers serve the points pages.
@@ -39,19 +44,19 @@ func Module(d Deps) console.Module {
 	read := console.Needs(ledger.PermRead)
 	return console.Module{
 		Name: "points",
-		Routes: []console.Route{
+		Routes: append([]console.Route{
 			console.Get("/points/settings", read, h.settings),
 			console.Post("/points/settings", console.Needs(access.PermSettingsWrite), h.saveSettings),
 			console.Get("/customers/{id}/points", read, h.customerPoints),
 			console.Post("/customers/{id}/points/adjustments", console.Needs(ledger.PermAdjust), h.adjust),
-		},
-		Menu: []console.MenuEntry{
+		}, rewardRoutes(h)...),
+		Menu: append([]console.MenuEntry{
 			{Label: "nav.points_settings", Path: "/console/points/settings", ID: "points-settings", Gate: read, Order: 55},
-		},
+		}, rewardMenu...),
 		Messages:  messages,
 		Templates: console.TemplatesOf(templateFS),
 		Funcs: template.FuncMap{"points": formatPoints, "signed": formatSigned, "walletName": walletName, "reasonName": reasonName,
-			"lastDay": lastDay},
+			"lastDay": lastDay, "rewardTitle": rewardTitle},
 		Parts: []console.Part{
 			{Slot: customersui.CustomerSections, Gate: read, Render: h.customerSection},
 		},

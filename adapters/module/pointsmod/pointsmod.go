@@ -18,6 +18,7 @@ import (
 	"github.com/engagehq/engage/adapters/riverjobs"
 	"github.com/engagehq/engage/application/customers/customers"
 	"github.com/engagehq/engage/application/customers/events"
+	"github.com/engagehq/engage/application/customers/segments"
 	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/application/points/points"
 	"github.com/engagehq/engage/application/points/rewards"
@@ -49,7 +50,8 @@ func Module() module.Module {
 			return pointsapi.New(module.Get[*points.Service](k)).WithRewards(module.Get[*rewards.Service](k))
 		},
 		Console: func(k *module.Kernel) console.Module {
-			return pointsui.Module(pointsui.Deps{Points: module.Get[*points.Service](k), Customers: module.Get[*customers.Service](k)})
+			return pointsui.Module(pointsui.Deps{Points: module.Get[*points.Service](k), Customers: module.Get[*customers.Service](k),
+				Rewards: module.Get[*rewards.Service](k), Segments: module.Get[*segments.Service](k)})
 		},
 		Terms: pointsui.Terms,
 	}

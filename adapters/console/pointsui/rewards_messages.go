@@ -1,0 +1,106 @@
+package pointsui
+
+import domain "github.com/engagehq/engage/domain/points/rewards"
+
+// rewardTitle is a reward's text in the admin's language, the other one when it has none.
+func rewardTitle(lang string, t domain.Text) string { return t.In(lang) }
+
+// rewardMessages are the strings of the catalog's pages, merged into the module's messages.
+var rewardMessages = map[string]map[string]string{
+	"zh-CN": {
+		"nav.rewards": "奖励目录", "nav.vouchers": "兑换记录",
+		"points.reason_cancellation": "奖励券作废退还", "points.reason_return": "退还",
+		"rewards.intro": "会员可以用积分兑换的奖励。价格、库存和限兑在这里设置，时间按品牌时区显示。",
+		"rewards.new":   "新建奖励", "rewards.edit": "修改奖励", "rewards.saved": "奖励已保存。", "rewards.none": "还没有奖励。",
+		"rewards.status": "状态", "rewards.category": "分类", "rewards.all": "全部", "rewards.filter": "筛选", "rewards.more": "更多",
+		"rewards.title": "名称", "rewards.title_zh": "名称（中文）", "rewards.title_en": "名称（英文）",
+		"rewards.description_zh": "说明（中文）", "rewards.description_en": "说明（英文）",
+		"rewards.images": "图片地址", "rewards.images_help": "每行一个 https:// 图片地址，第一张显示在列表中，最多 9 张。",
+		"rewards.kind": "类型", "rewards.kind_voucher": "兑换券", "rewards.kind_gift": "礼品", "rewards.kind_discount": "折扣",
+		"rewards.kind_physical": "实物",
+		"rewards.status_active": "上架", "rewards.status_paused": "暂停", "rewards.status_archived": "已下架",
+		"rewards.price": "价格", "rewards.points": "所需积分", "rewards.cash": "另付现金（元）",
+		"rewards.cash_help": "积分 + 现金的奖励由合作方收款，兑换时需带上付款单号。0 或留空表示只用积分。",
+		"rewards.stock":     "总库存", "rewards.stock_help": "留空表示不限量；不能少于已兑换的数量。", "rewards.unlimited": "不限量",
+		"rewards.claimed": "已兑换", "rewards.left": "剩余",
+		"rewards.limits": "限兑", "rewards.per_customer": "每位会员最多兑换", "rewards.per_customer_help": "0 表示不限；作废的兑换不计。",
+		"rewards.per_period": "每个周期最多兑换", "rewards.period_day": "每天", "rewards.period_week": "每周（周一起）", "rewards.period_month": "每月",
+		"rewards.times": "次", "rewards.no_limit": "不限",
+		"rewards.validity": "兑换时间", "rewards.valid_from": "开始时间", "rewards.valid_until": "结束时间",
+		"rewards.validity_help": "按品牌时区填写，留空表示不限。", "rewards.always": "长期有效",
+		"rewards.voucher_days": "券有效天数", "rewards.voucher_days_help": "兑换后这么多天内可用，到当天结束（品牌时区）。",
+		"rewards.eligibility": "可兑换会员", "rewards.segments_help": "只允许这些分群的会员兑换；都不选表示所有会员。",
+		"rewards.conditions": "属性条件（通过 API 设置）", "rewards.everyone": "所有会员", "rewards.no_segments": "还没有会员分群。",
+		"rewards.save": "保存", "rewards.back": "返回奖励目录",
+		"rewards.bad_kind": "请选择类型。", "rewards.bad_status": "请选择状态。",
+		"rewards.bad_title": "请填写名称，最多 80 个字符。", "rewards.bad_description": "说明最多 2000 个字符，不能包含控制字符。",
+		"rewards.bad_category": "分类最多 40 个字符。", "rewards.bad_points": "请输入 1 到 1 亿之间的积分。",
+		"rewards.bad_cash_fen": "请输入 0 到 100 万元之间的金额。", "rewards.bad_stock": "请输入 0 到 1 亿之间的数量，或留空表示不限量。",
+		"rewards.bad_per_customer": "请输入 0 到 1000 之间的次数。", "rewards.bad_per_period": "请输入 0 到 1000 之间的次数并选择周期。",
+		"rewards.bad_valid_until": "结束时间要晚于开始时间。", "rewards.bad_voucher_days": "请输入 1 到 3650 之间的天数。",
+		"rewards.bad_images": "请填写 https:// 开头的图片地址，最多 9 张。", "rewards.bad_time": "请按“年-月-日 时:分”填写时间。",
+		"rewards.bad_eligibility": "请重新选择分群。", "rewards.stock_below_claimed": "库存不能少于已兑换的数量。",
+		"rewards.vouchers_intro": "会员兑换奖励得到的券。输入券码查找，核销或作废；作废会退还积分和库存。",
+		"rewards.code":           "券码", "rewards.search": "查找", "rewards.code_placeholder": "例如 7KQ2-M9XD-4RTW", "rewards.not_found": "没有找到这个券码。",
+		"rewards.state": "状态", "rewards.state_issued": "未使用", "rewards.state_used": "已核销", "rewards.state_expired": "已过期",
+		"rewards.state_cancelled": "已作废", "rewards.reward": "奖励", "rewards.customer": "会员", "rewards.cost": "花费",
+		"rewards.issued": "兑换时间", "rewards.expires": "有效期至", "rewards.used": "核销", "rewards.no_vouchers": "还没有兑换记录。",
+		"rewards.use": "核销", "rewards.store": "门店", "rewards.cancel": "作废并退还", "rewards.reason": "原因",
+		"rewards.payment":          "付款单号",
+		"rewards.voucher_used_now": "券已核销。", "rewards.voucher_cancelled_now": "券已作废，积分和库存已退还。",
+		"rewards.voucher_cancelled_before": "这张券之前已作废，没有再次退还。",
+		"rewards.err_used":                 "这张券已经核销过了。", "rewards.err_expired": "这张券已过期。", "rewards.err_cancelled": "这张券已作废。",
+	},
+	"en": {
+		"nav.rewards": "Reward catalog", "nav.vouchers": "Redemptions",
+		"points.reason_cancellation": "Voucher cancelled, points returned", "points.reason_return": "Returned",
+		"rewards.intro": "Rewards customers claim for points. Prices, stock and limits are set here; times are in the brand's time zone.",
+		"rewards.new":   "New reward", "rewards.edit": "Edit reward", "rewards.saved": "The reward is saved.", "rewards.none": "No rewards yet.",
+		"rewards.status": "Status", "rewards.category": "Category", "rewards.all": "All", "rewards.filter": "Filter", "rewards.more": "More",
+		"rewards.title": "Name", "rewards.title_zh": "Name (Chinese)", "rewards.title_en": "Name (English)",
+		"rewards.description_zh": "Description (Chinese)", "rewards.description_en": "Description (English)",
+		"rewards.images": "Image addresses", "rewards.images_help": "One https:// image address a line, the first shown in lists; at most 9.",
+		"rewards.kind": "Kind", "rewards.kind_voucher": "Voucher", "rewards.kind_gift": "Gift", "rewards.kind_discount": "Discount",
+		"rewards.kind_physical": "Physical item",
+		"rewards.status_active": "Active", "rewards.status_paused": "Paused", "rewards.status_archived": "Withdrawn",
+		"rewards.price": "Price", "rewards.points": "Points", "rewards.cash": "Plus cash (yuan)",
+		"rewards.cash_help": "A points + cash reward is paid through a partner, whose payment reference the claim carries. 0 or blank for points only.",
+		"rewards.stock":     "Stock", "rewards.stock_help": "Blank for no limit; not below what was claimed.", "rewards.unlimited": "Unlimited",
+		"rewards.claimed": "Claimed", "rewards.left": "Left",
+		"rewards.limits": "Limits", "rewards.per_customer": "At most per customer", "rewards.per_customer_help": "0 for no limit; cancelled claims do not count.",
+		"rewards.per_period": "At most per period", "rewards.period_day": "a day", "rewards.period_week": "a week (from Monday)", "rewards.period_month": "a month",
+		"rewards.times": "times", "rewards.no_limit": "No limit",
+		"rewards.validity": "Claimable", "rewards.valid_from": "From", "rewards.valid_until": "Until",
+		"rewards.validity_help": "In the brand's time zone; blank for open-ended.", "rewards.always": "Always",
+		"rewards.voucher_days": "Voucher valid for (days)", "rewards.voucher_days_help": "Usable for this many days after the claim, to the end of the day (brand's time zone).",
+		"rewards.eligibility": "Who may claim", "rewards.segments_help": "Only members of these segments; none chosen lets every member claim.",
+		"rewards.conditions": "Attribute conditions (set through the API)", "rewards.everyone": "Every member", "rewards.no_segments": "No segments yet.",
+		"rewards.save": "Save", "rewards.back": "Back to the catalog",
+		"rewards.bad_kind": "Choose a kind.", "rewards.bad_status": "Choose a status.",
+		"rewards.bad_title": "Enter a name of at most 80 characters.", "rewards.bad_description": "At most 2,000 characters, no control characters.",
+		"rewards.bad_category": "At most 40 characters.", "rewards.bad_points": "Enter between 1 and 100,000,000 points.",
+		"rewards.bad_cash_fen": "Enter between 0 and 1,000,000 yuan.", "rewards.bad_stock": "Enter between 0 and 100,000,000, or leave it blank for no limit.",
+		"rewards.bad_per_customer": "Enter between 0 and 1,000 times.", "rewards.bad_per_period": "Enter between 0 and 1,000 times and choose the period.",
+		"rewards.bad_valid_until": "The end must be after the start.", "rewards.bad_voucher_days": "Enter between 1 and 3,650 days.",
+		"rewards.bad_images": "Enter https:// image addresses, at most 9.", "rewards.bad_time": "Enter the time as year-month-day hour:minute.",
+		"rewards.bad_eligibility": "Choose the segments again.", "rewards.stock_below_claimed": "The stock cannot be less than what was claimed.",
+		"rewards.vouchers_intro": "The vouchers customers claimed. Look one up by its code, then use or cancel it; cancelling gives its points and stock back.",
+		"rewards.code":           "Code", "rewards.search": "Look up", "rewards.code_placeholder": "e.g. 7KQ2-M9XD-4RTW", "rewards.not_found": "No voucher has this code.",
+		"rewards.state": "State", "rewards.state_issued": "Not used", "rewards.state_used": "Used", "rewards.state_expired": "Expired",
+		"rewards.state_cancelled": "Cancelled", "rewards.reward": "Reward", "rewards.customer": "Customer", "rewards.cost": "Cost",
+		"rewards.issued": "Claimed", "rewards.expires": "Valid until", "rewards.used": "Used", "rewards.no_vouchers": "No redemptions yet.",
+		"rewards.use": "Use", "rewards.store": "Store", "rewards.cancel": "Cancel and refund", "rewards.reason": "Reason",
+		"rewards.payment":          "Payment reference",
+		"rewards.voucher_used_now": "The voucher is used.", "rewards.voucher_cancelled_now": "The voucher is cancelled; its points and stock are back.",
+		"rewards.voucher_cancelled_before": "This voucher was cancelled before; nothing more was given back.",
+		"rewards.err_used":                 "This voucher was used already.", "rewards.err_expired": "This voucher has expired.", "rewards.err_cancelled": "This voucher was cancelled.",
+	},
+}
+
+func init() {
+	for lang, m := range rewardMessages {
+		for k, v := range m {
+			messages[lang][k] = v
+		}
+	}
+}
