@@ -310,6 +310,9 @@ func (h *handlers) saveReward(w http.ResponseWriter, r *http.Request) {
 type voucherListView struct {
 	*console.View
 	Vouchers []rewards.Issued
+	// Names are the vouchers' customers' names by ID; Notice says what the last action did.
+	Names    map[uuid.UUID]string
+	Notice   string
 	Code     string
 	State    string
 	States   []domain.State
@@ -336,11 +339,9 @@ func (h *handlers) voucherList(w http.ResponseWriter, r *http.Request) {
 
 func (h *handlers) renderVouchers(w http.ResponseWriter, r *http.Request, flash string) {
 	v := console.ViewOf(r)
-	if flash != "" {
-		v.Flash = flash
-	}
 	q := r.URL.Query()
-	view := voucherListView{View: v, Code: strings.TrimSpace(q.Get("code")), State: q.Get("state"), States: domain.States}
+	view := voucherListView{View: v, Notice: flash, Code: strings.TrimSpace(q.Get("code")), State: q.Get("state"), States: domain.States,
+		Names: map[uuid.UUID]string{}}
 	query := rewards.VoucherQuery{Code: view.Code}
 	if slices.Contains(domain.States, domain.State(view.State)) {
 		query.States = []domain.State{domain.State(view.State)}
@@ -359,6 +360,21 @@ func (h *handlers) renderVouchers(w http.ResponseWriter, r *http.Request, flash 
 	if len(view.Vouchers) > voucherPage {
 		view.Vouchers = view.Vouchers[:voucherPage]
 		view.Next = view.Vouchers[voucherPage-1].ID.String()
+	}
+	for _, vo := range view.Vouchers {
+		if _, done := view.Names[vo.Customer]; done {
+			continue
+		}
+		c, err := h.d.Customers.Get(r.Context(), v.Tenant.ID, vo.Customer)
+		switch {
+		case errors.Is(err, ports.ErrCustomerNotFound):
+			view.Names[vo.Customer] = ""
+		case err != nil:
+			console.Internal(w, r, err)
+			return
+		default:
+			view.Names[vo.Customer] = c.Name
+		}
 	}
 	view.Searched = view.Code != ""
 	view.NotFound = view.Searched && len(view.Vouchers) == 0

@@ -79,7 +79,7 @@ func TestTheCatalogIsKeptInYuanAndTheBrandsZone(t *testing.T) {
 	tab.Screenshot(t, "reward-form-zh-CN")
 	tab.Run(t, chromedp.Navigate(b.URL+"/console/points/rewards"), chromedp.WaitVisible(chromedp.CSS("[data-test=rewards]")))
 	require.Contains(t, consoletest.Text(t, tab, "[data-test=reward]"), "乌龙茶一杯")
-	require.Contains(t, consoletest.Text(t, tab, "[data-test=reward]"), "每周（周一起） 1 次")
+	require.Equal(t, "每人限 2 次\n每周限 1 次", consoletest.Text(t, tab, "[data-test=reward-limits]"))
 	tab.Screenshot(t, "rewards-zh-CN")
 	tab.Run(t, chromedp.Click(chromedp.CSS(`form.lang button[value="en"]`)))
 	consoletest.Settle(t, tab, `document.documentElement.lang === "en" && !!document.querySelector("[data-test=rewards]")`)
@@ -118,6 +118,7 @@ func TestVouchersAreLookedUpUsedAndCancelled(t *testing.T) {
 	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=use]")), chromedp.WaitVisible(chromedp.CSS("[data-test=voucher-flash]")))
 	require.Equal(t, "The voucher is used.", consoletest.Text(t, tab, "[data-test=voucher-flash]"))
 	require.Equal(t, "Used", consoletest.Text(t, tab, "[data-test=state]"))
+	require.Equal(t, "林晓", consoletest.Text(t, tab, "[data-test=customer]"))
 	require.Zero(t, browsertest.Get(t, tab, chromedp.Evaluate[int](`document.querySelectorAll("[data-test=use]").length`)))
 
 	tab.Run(t, chromedp.Click(chromedp.CSS(`form.lang button[value="zh-CN"]`)))
