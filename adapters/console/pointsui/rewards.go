@@ -311,12 +311,12 @@ type voucherListView struct {
 	*console.View
 	Vouchers []rewards.Issued
 	// Names are the vouchers' customers' names by ID; Notice says what the last action did.
-	Names    map[uuid.UUID]string
-	Notice   string
-	Code     string
-	State    string
-	States   []domain.State
-	Next     string
+	Names  map[uuid.UUID]string
+	Notice string
+	Code   string
+	State  string
+	States []domain.State
+	Next   string
 	// Searched says a code was looked up (and NotFound that it named nothing).
 	Searched, NotFound bool
 }
