@@ -469,7 +469,7 @@ func (Rewards) Download(ctx context.Context, customer uuid.UUID) (any, error) {
 	rows, err := q.Query(ctx, `SELECT coalesce(json_agg(json_build_object('redemption_id', d.id, 'reward_id', d.reward_id,
 			'reward', r.title_zh, 'points', d.points, 'cash_fen', d.cash_fen, 'payment_reference', d.payment_reference,
 			'claimed_at', d.created_at, 'voucher_code', v.code, 'voucher_state', v.state, 'expires_at', v.expires_at,
-			'used_at', v.used_at, 'store', v.store, 'cancelled_at', v.cancelled_at) ORDER BY d.id), '[]')
+			'used_at', v.used_at, 'store', v.store, 'cancelled_at', v.cancelled_at, 'reason', v.reason) ORDER BY d.id), '[]')
 		FROM reward_redemptions d JOIN reward_vouchers v ON v.redemption_id = d.id JOIN rewards r ON r.id = d.reward_id
 		WHERE d.customer_id = $1`, customer)
 	if err != nil {
@@ -477,4 +477,14 @@ func (Rewards) Download(ctx context.Context, customer uuid.UUID) (any, error) {
 	}
 	raw, err := pgx.CollectExactlyOneRow(rows, pgx.RowTo[[]byte])
 	return json.RawMessage(raw), err
+}
+
+// EraseReasons implements rewards.Repository.
+func (Rewards) EraseReasons(ctx context.Context, customer uuid.UUID) error {
+	tx, err := postgres.WriteTx(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE reward_vouchers SET reason = NULL WHERE customer_id = $1 AND reason IS NOT NULL`, customer)
+	return err
 }

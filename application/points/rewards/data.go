@@ -29,6 +29,9 @@ func (d customerData) Export(ctx context.Context, customer uuid.UUID) (any, erro
 	return d.s.deps.Repo.Download(ctx, customer)
 }
 
-// Erase implements ports.CustomerData: claims and vouchers say nothing about the person beyond
-// whose they are, and their amounts stay with the ledger's.
-func (customerData) Erase(context.Context, uuid.UUID) error { return nil }
+// Erase implements ports.CustomerData: the reasons staff wrote for cancelling vouchers, which
+// may say something about the person, go; the claims, their amounts and the vouchers stay, as
+// the ledger's do.
+func (d customerData) Erase(ctx context.Context, customer uuid.UUID) error {
+	return d.s.deps.Repo.EraseReasons(ctx, customer)
+}

@@ -137,6 +137,8 @@ type Repository interface {
 	Move(ctx context.Context, from, into uuid.UUID) error
 	// Download returns the customer's claims and vouchers, ready to encode as JSON.
 	Download(ctx context.Context, customer uuid.UUID) (any, error)
+	// EraseReasons removes the reasons staff gave for cancelling the customer's vouchers.
+	EraseReasons(ctx context.Context, customer uuid.UUID) error
 }
 
 // ErrCodeTaken is an InsertRedemption whose voucher code another voucher has.
