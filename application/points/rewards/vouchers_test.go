@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/application/points/rewards"
+	"github.com/engagehq/engage/domain/platform/webhook"
 	domain "github.com/engagehq/engage/domain/points/rewards"
 )
 
@@ -174,4 +175,31 @@ func TestCustomersBrowseTheCatalog(t *testing.T) {
 	require.Equal(t, []uuid.UUID{gold.ID}, ids(ranged))
 	_, err = b.svc.Browse(ctx, b.tn.ID, c, rewards.Query{MinPoints: 500, MaxPoints: 200}, false, pageOf(10))
 	requireField(t, err, "max_points")
+}
+
+// Claims, uses and cancellations are published in their transactions, about their customer;
+// a refused claim publishes nothing.
+func TestVoucherEventsArePublishedWithTheirChange(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	_, _, err := b.app.Webhooks.Create(ctx, b.tn.ID, webhook.Draft{URL: "https://crm.example.com/hooks", EventTypes: domain.EventTypes})
+	require.NoError(t, err)
+	r := b.reward(t, ptr(int64(2)), nil)
+	c := b.customer(t, 1200)
+	one, err := b.svc.Redeem(ctx, b.tn.ID, rewards.Claim{Customer: c, Reward: r.ID, Key: "a"})
+	require.NoError(t, err)
+	two, err := b.svc.Redeem(ctx, b.tn.ID, rewards.Claim{Customer: c, Reward: r.ID, Key: "b"})
+	require.NoError(t, err)
+	_, err = b.svc.Redeem(ctx, b.tn.ID, rewards.Claim{Customer: c, Reward: r.ID, Key: "c"})
+	require.ErrorIs(t, err, domain.ErrOutOfStock)
+	_, err = b.svc.Use(ctx, b.tn.ID, rewards.Find{Code: one.Voucher.Code}, "sh-001")
+	require.NoError(t, err)
+	_, err = b.svc.Cancel(ctx, b.tn.ID, two.Voucher.ID, "")
+	require.NoError(t, err)
+	_, err = b.svc.Cancel(ctx, b.tn.ID, two.Voucher.ID, "")
+	require.NoError(t, err)
+	for typ, want := range map[string]int64{domain.TypeClaimed: 2, domain.TypeUsed: 1, domain.TypeCancelled: 1} {
+		require.Equal(t, want, b.count(t, `SELECT count(*) FROM domain_events WHERE tenant_id = $1 AND type = $2 AND subject_id = $3`,
+			typ, c), typ)
+	}
 }

@@ -35,6 +35,10 @@ type VoucherEvent struct {
 	OccurredAt   time.Time `json:"occurred_at"`
 }
 
+// EventSubject names the customer the event is about, so that merging and erasing the customer
+// reach it (a cancellation's reason may say something about them).
+func (e VoucherEvent) EventSubject() uuid.UUID { return e.CustomerID }
+
 func init() {
 	sample := func(state State, extra map[string]any) map[string]any {
 		m := map[string]any{"customer_id": "0b6f3c52-8d0e-4a55-9a43-3f7c2a1e9d10", "reward_id": "01968a3c-7e0a-7b4e-9c1d-2f4e6a8b0c99",
