@@ -94,8 +94,8 @@ type SegmentMembership interface {
 // most frequent values first.
 type SegmentValues map[string][]string
 
-// SegmentValueReader reads the values of SegmentValues, in the tenant scope of ctx, at most
-// limit of each.
+// SegmentValueReader reads lists of SegmentValues, in the tenant scope of ctx: those named
+// (a name it does not know has no list), at most limit values of each.
 type SegmentValueReader interface {
-	Values(ctx context.Context, limit int) (SegmentValues, error)
+	Values(ctx context.Context, names []string, limit int) (SegmentValues, error)
 }

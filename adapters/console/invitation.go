@@ -147,10 +147,10 @@ func (s *Server) invitationView(r *http.Request, token string, inv ports.Invitat
 	lang := language(r)
 	roles := make([]string, len(inv.Roles))
 	for i, role := range inv.Roles {
-		roles[i] = RoleName(lang, role)
+		roles[i] = s.roleName(lang, role)
 	}
 	return invitationView{Lang: lang, Brand: t.Name, Email: inv.Email, Roles: roles, Token: token,
-		Expires: inv.ExpiresAt.In(zoneNamed(t.Timezone)).Format(TimeLayout) + " " + zoneLabel(t.Timezone), CSRF: s.invitationCSRF(token)}
+		Expires: inv.ExpiresAt.In(zoneNamed(t.Timezone)).Format(TimeLayout) + " " + ZoneName(lang, t.Timezone), CSRF: s.invitationCSRF(token)}
 }
 
 func (s *Server) invitationForm(w http.ResponseWriter, status int, v invitationView) {
@@ -164,19 +164,11 @@ func (s *Server) invitationForm(w http.ResponseWriter, status int, v invitationV
 // would lack.
 func (s *Server) invitationCSRF(token string) string { return s.csrfToken("invitation:" + token) }
 
-// RoleName is a role as admins read it in lang: the built-in roles by their names, a brand's
-// own roles by theirs.
-func RoleName(lang string, r access.Role) string {
-	if name, ok := messages[lang]["role."+r.String()]; ok {
+// roleName is a role as admins read it in lang: a built-in role by its term (the one name
+// every page uses, View.RoleName), a brand's own role by its name.
+func (s *Server) roleName(lang string, r access.Role) string {
+	if name, ok := s.terms[lang][TermKey(TermRole, r.String())]; ok {
 		return name
 	}
 	return r.String()
-}
-
-// zoneLabel is how a page names a zone beside a time: its IANA name.
-func zoneLabel(name string) string {
-	if name == "" {
-		return tenants.DefaultTimezone
-	}
-	return name
 }

@@ -41,6 +41,18 @@ func zoneNamed(name string) *time.Location {
 	return loc
 }
 
+// ZoneName is the IANA zone name as the console names it in lang: a common zone's name
+// ("中国大陆（北京时间）"), else the IANA name; the default brand zone's for "".
+func ZoneName(lang, name string) string {
+	if name == "" {
+		name = tenants.DefaultTimezone
+	}
+	if s, ok := messages[lang]["zones."+name]; ok {
+		return s
+	}
+	return name
+}
+
 // Location is the time zone the page shows instants in: the brand's, UTC on the platform
 // console.
 func (v *View) Location() *time.Location {

@@ -44,8 +44,12 @@ type Config struct {
 	JobTimeout time.Duration
 	// NoPeriodicJobs leaves periodic jobs out of the River client (tests).
 	NoPeriodicJobs bool
-	Clock          ports.Clock
-	Logger         *slog.Logger
+	// SegmentInlineMembers is how many members a segment's save computes in its request
+	// (segments.Deps.InlineMembers): zero is the default, below zero every save leaves them
+	// to a job (tests).
+	SegmentInlineMembers int64
+	Clock                ports.Clock
+	Logger               *slog.Logger
 }
 
 // Kernel is what every module builds on: the shared kits, and the services and parts modules

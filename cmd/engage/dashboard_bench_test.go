@@ -27,35 +27,7 @@ const demoVersion = "v2"
 // Run it with: go test -run '^$' -bench DashboardOnTheDemo -benchtime 20x ./cmd/engage/
 func BenchmarkDashboardOnTheDemo(b *testing.B) {
 	ctx := context.Background()
-	keys := b.TempDir()
-	b.Setenv("ENGAGE_SECRETS_KEY", testSecretsKey)
-	b.Setenv("ENGAGE_LOG_LEVEL", "error")
-	d := pgtest.Cached(b, "demo_"+demoVersion, func(d *pgtest.Database) error {
-		b.Setenv("DATABASE_URL", d.AppURL)
-		b.Setenv("ENGAGE_MIGRATE_DATABASE_URL", d.OwnerURL)
-		// The demo keys go to a directory of the benchmark's; the cluster stays where it is.
-		cluster := os.Getenv("ENGAGE_DIR")
-		os.Setenv("ENGAGE_DIR", keys)
-		defer os.Setenv("ENGAGE_DIR", cluster)
-		if err := withApp(ctx, func(a *app) error {
-			if err := seedDemo(ctx, a); err != nil {
-				return err
-			}
-			// The reactions to the purchases (activity, stages, segments) run, as the workers
-			// of engage dev would run them.
-			jobstest.WorkSubscribers(b, a.DB.Pool(), a.Bus)
-			return nil
-		}); err != nil {
-			return err
-		}
-		conn, err := pgx.Connect(ctx, d.SuperuserURL)
-		if err != nil {
-			return err
-		}
-		defer conn.Close(ctx)
-		_, err = conn.Exec(ctx, `VACUUM ANALYZE`)
-		return err
-	})
+	d := demoDatabase(b)
 	db := d.OpenApp(b)
 	tn, err := tenants.NewDirectory(platformdb.NewTenantStore(db)).Lookup(ctx, demoBrands[0].Slug)
 	require.NoError(b, err)
@@ -108,4 +80,39 @@ func BenchmarkDashboardOnTheDemo(b *testing.B) {
 			}
 		})
 	}
+}
+
+// demoDatabase is the demo brands seeded as engage seed --demo does, with the reactions to
+// their purchases worked, built once into a cached database.
+func demoDatabase(b *testing.B) *pgtest.Database {
+	ctx := context.Background()
+	keys := b.TempDir()
+	b.Setenv("ENGAGE_SECRETS_KEY", testSecretsKey)
+	b.Setenv("ENGAGE_LOG_LEVEL", "error")
+	return pgtest.Cached(b, "demo_"+demoVersion, func(d *pgtest.Database) error {
+		b.Setenv("DATABASE_URL", d.AppURL)
+		b.Setenv("ENGAGE_MIGRATE_DATABASE_URL", d.OwnerURL)
+		// The demo keys go to a directory of the benchmark's; the cluster stays where it is.
+		cluster := os.Getenv("ENGAGE_DIR")
+		os.Setenv("ENGAGE_DIR", keys)
+		defer os.Setenv("ENGAGE_DIR", cluster)
+		if err := withApp(ctx, func(a *app) error {
+			if err := seedDemo(ctx, a); err != nil {
+				return err
+			}
+			// The reactions to the purchases (activity, stages, segments) run, as the workers
+			// of engage dev would run them.
+			jobstest.WorkSubscribers(b, a.DB.Pool(), a.Bus)
+			return nil
+		}); err != nil {
+			return err
+		}
+		conn, err := pgx.Connect(ctx, d.SuperuserURL)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(ctx)
+		_, err = conn.Exec(ctx, `VACUUM ANALYZE`)
+		return err
+	})
 }

@@ -2,6 +2,9 @@
 (function () {
   "use strict";
 
+  // What only works with scripts (.js-only) shows once they run.
+  document.documentElement.classList.add("js");
+
   // Selects with data-autosubmit submit their form on change (the brand switcher).
   document.addEventListener("change", function (e) {
     if (e.target.matches("select[data-autosubmit]")) {
@@ -102,6 +105,37 @@
     } else {
       fallback();
     }
+  });
+
+  // A picker's filter (input[data-picker-filter] names its select) shows the options whose
+  // names contain what is typed. A single choice moves to the first of them when its own is
+  // hidden, and says so (change: the live count follows); chosen options of a multiple choice
+  // stay shown. Enter in a filter does not submit its form.
+  document.addEventListener("input", function (e) {
+    var input = e.target;
+    if (!input.matches || !input.matches("input[data-picker-filter]")) return;
+    var select = document.querySelector('select[name="' + CSS.escape(input.getAttribute("data-picker-filter")) + '"]');
+    if (!select) return;
+    var q = input.value.trim().toLowerCase();
+    var first = null;
+    Array.prototype.forEach.call(select.options, function (o) {
+      var match = q === "" || o.textContent.toLowerCase().indexOf(q) >= 0 || o.value.toLowerCase().indexOf(q) >= 0;
+      o.hidden = !match && !(select.multiple && o.selected);
+      if (match && !first) first = o;
+    });
+    if (q !== "" && !first) {
+      input.setAttribute("aria-invalid", "true");
+    } else {
+      input.removeAttribute("aria-invalid");
+    }
+    var chosen = select.options[select.selectedIndex];
+    if (!select.multiple && first && chosen && chosen.hidden) {
+      first.selected = true;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && e.target.matches && e.target.matches("input[data-picker-filter]")) e.preventDefault();
   });
 
   // A toast disappears after a few seconds.

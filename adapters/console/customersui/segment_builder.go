@@ -314,6 +314,46 @@ func (p palette) choices(f segment.Field) []string {
 	return p.values[f.Name]
 }
 
+// fieldOf is the field of the condition n: the catalogue's first for one it does not know.
+func (p palette) fieldOf(n *bnode) segment.Field {
+	if f, known := p.cat.Field(n.Field); known {
+		return f
+	}
+	return p.cat.Fields()[0]
+}
+
+// lists names the lists of values (see ports.SegmentValues) the conditions under n pick
+// from, each once, and says whether one picks an event type.
+func (p palette) lists(n *bnode) (names []string, eventTypes bool) {
+	add := func(name string) {
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	var walk func(n *bnode)
+	walk = func(n *bnode) {
+		for _, c := range n.Children {
+			walk(c)
+		}
+		if n.Group {
+			return
+		}
+		f := p.fieldOf(n)
+		if (f.Kind == segment.KindText || f.Kind == segment.KindTag) && f.Values == nil {
+			add(f.Name)
+		}
+		switch f.Requires {
+		case "":
+		case segment.ParamEventType:
+			eventTypes = true
+		default:
+			add(string(f.Requires))
+		}
+	}
+	walk(n)
+	return names, eventTypes
+}
+
 // pick returns the options of values with the selected ones marked; a selected value that is
 // not among them (one the data no longer has) is kept.
 func pick(values, selected []string, label func(string) string) []choice {
@@ -352,11 +392,8 @@ func (p palette) prepare(n *bnode, depth int) {
 		}
 		return
 	}
-	f, known := p.cat.Field(n.Field)
-	if !known {
-		fields := p.cat.Fields()
-		f, n.Field = fields[0], fields[0].Name
-	}
+	f := p.fieldOf(n)
+	n.Field = f.Name
 	ops := f.Operators()
 	if n.Prev != "" && n.Prev != n.Field {
 		n.Op, n.Values, n.Param, n.Days = "", nil, "", ""
@@ -384,6 +421,9 @@ func (p palette) prepare(n *bnode, depth int) {
 		n.Control = "select"
 		if many {
 			n.Control = "multi"
+		} else if len(n.Values) == 0 && len(choices) > 0 {
+			// A single choice shows its first option chosen, as a browser would send it.
+			n.Values = choices[:1]
 		}
 		n.Options = pick(choices, n.Values, valueLabels(p.lang, f))
 	case many:

@@ -250,3 +250,25 @@ func roundTrip(t *testing.T, v any) any {
 	require.NoError(t, json.Unmarshal(raw, &out))
 	return out
 }
+
+// A redraw reads only the lists of values its conditions pick from, each once: the cities of
+// two city conditions once, the categories of a category-spend condition, no list for a
+// lifecycle stage (its values are the catalogue's), a yes/no or a number typed in; event
+// types only when a condition picks one.
+func TestBuilderReadsOnlyTheListsItsConditionsPickFrom(t *testing.T) {
+	t.Parallel()
+	p := testPalette("zh-CN")
+	b := newBuilder(cond("city", segment.OpEq), cond("lifecycle_stage", segment.OpEq),
+		&bnode{Group: true, Match: matchAny, Children: []*bnode{cond("city", segment.OpIn), cond("category_spend_fen", segment.OpGt),
+			cond("consents.marketing_sms", segment.OpEq), cond("spend_fen", segment.OpGe)}})
+	names, eventTypes := p.lists(b.Root)
+	require.ElementsMatch(t, []string{"city", "category"}, names)
+	require.False(t, eventTypes)
+
+	// An unknown field is drawn as the catalogue's first (gender, whose values are the
+	// catalogue's): no list of its own.
+	b = newBuilder(cond("nickname", segment.OpEq), cond("events", segment.OpGe), cond("store_visits", segment.OpGe), cond("tag", segment.OpHas))
+	names, eventTypes = p.lists(b.Root)
+	require.Equal(t, []string{"store", "tag"}, names)
+	require.True(t, eventTypes)
+}

@@ -234,7 +234,10 @@ func TestCustomerExportIsForThoseAllowed(t *testing.T) {
 	tn := b.Brand(t, "lotus-tea", "莲花茶饮")
 	b.Member(t, tn, "analyst@lotus.example", access.RoleAnalyst)
 	b.Member(t, tn, "staff@lotus.example", access.RoleStoreStaff)
+	b.Member(t, tn, "admin@lotus.example", access.RoleAdmin)
 	segmentShop(t, b, tn)
+	_, err := b.App.Customers.Create(context.Background(), tn.ID, customers.Patch{Name: ptr("赵敏"), City: ptr("上海"), Phone: ptr("+8613812345678")})
+	require.NoError(t, err)
 
 	staff := b.SignIn(t, "staff@lotus.example")
 	staff.Run(t, chromedp.Navigate(b.URL+"/console/customers"), chromedp.WaitVisible(chromedp.CSS("[data-test=customer-row]")))
@@ -249,7 +252,26 @@ func TestCustomerExportIsForThoseAllowed(t *testing.T) {
 		return r.status + " " + bom + "\n" + await r.text();
 	})()`, chromedp.EvalAwaitPromise))
 	require.True(t, strings.HasPrefix(csv, "200 239,187,191\nid,"), "UTF-8 with a byte-order mark: %s", csv)
-	require.Len(t, strings.Split(strings.TrimSpace(csv), "\n"), 4, "status, header and the two customers in Shanghai")
+	require.Len(t, strings.Split(strings.TrimSpace(csv), "\n"), 5, "status, header and the three customers in Shanghai")
+	// An analyst exports lists but does not see phones in full (customers:pii): the export
+	// masks them as the list does; an admin's has them whole.
+	require.Contains(t, csv, ",138****5678,", "the analyst's export masks the phone")
+	require.NotContains(t, csv, "13812345678")
+	admin := b.SignIn(t, "admin@lotus.example")
+	admin.Run(t, chromedp.Navigate(b.URL+"/console/customers"), chromedp.WaitVisible(chromedp.CSS("[data-test=export-customers]")))
+	full := browsertest.Get(t, admin, chromedp.Evaluate[string](`fetch("/console/customers/export.csv?city=" + encodeURIComponent("上海")).then(r => r.text())`,
+		chromedp.EvalAwaitPromise))
+	require.Contains(t, full, ",+8613812345678,", "the admin's export has the phone in full")
+	entries, err := b.App.Audit.List(context.Background(), tn.ID, ports.AuditFilter{Action: "customers.export"}, ports.Page{Limit: 10})
+	require.NoError(t, err)
+	require.Len(t, entries, 2)
+	masked := map[bool]int{}
+	for _, e := range entries {
+		var after map[string]any
+		require.NoError(t, json.Unmarshal(e.After, &after))
+		masked[after["phones_masked"] == true]++
+	}
+	require.Equal(t, map[bool]int{true: 1, false: 1}, masked, "the audit says which export had phones masked")
 
 	resp, err := http.Get(b.URL + "/console/customers/export.csv")
 	require.NoError(t, err)

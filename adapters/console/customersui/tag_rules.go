@@ -29,12 +29,14 @@ func (h *handlers) tagRulesPage(w http.ResponseWriter, r *http.Request, out tagR
 	if out.Builder.Root == nil {
 		out.Builder = newBuilder(withDays(cond("purchases", segment.OpGe), "30"))
 	}
-	p, err := h.palette(r, true)
+	p, err := h.palette(r)
+	if err == nil {
+		err = h.draw(r, p, &out.Builder)
+	}
 	if err != nil {
 		console.Internal(w, r, err)
 		return
 	}
-	p.draw(&out.Builder)
 	w.WriteHeader(status)
 	console.Render(w, r, "tag_rules", out)
 }
@@ -43,10 +45,16 @@ func (h *handlers) tagRules(w http.ResponseWriter, r *http.Request) {
 	h.tagRulesPage(w, r, tagRulesView{}, http.StatusOK)
 }
 
+// ruleRedrawn is the tag rules page of a form posted to the builder without scripts: the tag
+// and the builder as posted.
+func (h *handlers) ruleRedrawn(w http.ResponseWriter, r *http.Request, b builder) {
+	h.tagRulesPage(w, r, tagRulesView{segmentView: segmentView{Builder: b}, Tag: r.PostFormValue("tag")}, http.StatusOK)
+}
+
 func (h *handlers) createTagRule(w http.ResponseWriter, r *http.Request) {
 	v := console.ViewOf(r)
 	out := tagRulesView{segmentView: segmentView{Builder: readBuilder(r)}, Tag: r.PostFormValue("tag")}
-	p, err := h.palette(r, false)
+	p, err := h.palette(r)
 	var at map[string]*bnode
 	if err == nil {
 		var tree any

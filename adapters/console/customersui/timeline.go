@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -24,10 +24,24 @@ const timelinePage = 20
 // spendMonths is how many months the spend chart covers.
 const spendMonths = 12
 
-// typeIcons mark each kind of event in the timeline; custom types share one.
-var typeIcons = map[string]string{
-	event.TypePurchase: "🛒", event.TypeVisit: "📍", event.TypePageView: "👁", event.TypeClick: "👆",
-	event.TypeShare: "🔗", event.TypeReferral: "🤝", event.TypeSurvey: "📝",
+// typeIcons mark each kind of event in the timeline, as inline SVG drawn in the text's colour
+// (emoji need a font that not every machine has); custom types share the star.
+var typeIcons = map[string]template.HTML{
+	event.TypePurchase: icon("purchase", `<path d="M1.5 2.5h2l1.8 8h7.2l1.8-5.5H4.4"/><circle cx="6.5" cy="13.5" r="1"/><circle cx="11.5" cy="13.5" r="1"/>`),
+	event.TypeVisit:    icon("visit", `<path d="M8 15s5-4.6 5-8.6a5 5 0 0 0-10 0C3 10.4 8 15 8 15z"/><circle cx="8" cy="6.4" r="1.8"/>`),
+	event.TypePageView: icon("page_view", `<path d="M1 8s2.6-5 7-5 7 5 7 5-2.6 5-7 5-7-5-7-5z"/><circle cx="8" cy="8" r="2"/>`),
+	event.TypeClick:    icon("click", `<path d="M4 2l8.5 6.2-3.7.8 1.9 4.1-1.7.8-1.9-4.1L4.2 12.5z"/>`),
+	event.TypeShare:    icon("share", `<circle cx="12" cy="3.5" r="1.8"/><circle cx="4" cy="8" r="1.8"/><circle cx="12" cy="12.5" r="1.8"/><path d="M5.6 7.1l4.8-2.7M5.6 8.9l4.8 2.7"/>`),
+	event.TypeReferral: icon("referral", `<circle cx="6" cy="5" r="2.2"/><path d="M1.8 14c0-2.5 1.9-4.2 4.2-4.2s4.2 1.7 4.2 4.2"/><path d="M11 3a2.1 2.1 0 0 1 0 4.2M12.2 9.9c1.5.5 2.3 2 2.3 4.1"/>`),
+	event.TypeSurvey:   icon("survey", `<rect x="3" y="2.5" width="10" height="12" rx="1.5"/><path d="M6 6h4M6 9h4M6 12h2"/>`),
+}
+
+// customIcon marks the brand's own event types.
+var customIcon = icon("custom", `<path d="M8 1.8l1.9 3.9 4.3.6-3.1 3 .7 4.3L8 11.6l-3.8 2 .7-4.3-3.1-3 4.3-.6z"/>`)
+
+// icon is a 16×16 line icon of paths, named for tests.
+func icon(name, paths string) template.HTML {
+	return template.HTML(`<svg class="icon" data-icon="` + name + `" viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">` + paths + `</svg>`)
 }
 
 type option struct{ Value, Label string }
@@ -51,8 +65,9 @@ type timelineView struct {
 
 // timelineItem is one event as the timeline shows it.
 type timelineItem struct {
-	ID, Type, ChannelKey, Icon, Label, Channel, When, Amount, Store string
-	Lines, Details                                                  []string
+	ID, Type, ChannelKey, Label, Channel, When, Amount, Store string
+	Icon                                                      template.HTML
+	Lines, Details                                            []string
 }
 
 // yuan is an amount in fen as the console shows money: ¥1,234.56.
@@ -69,9 +84,9 @@ func when(v *console.View, t *time.Time) string {
 func itemOf(v *console.View, e event.Event, custom map[string]event.CustomType) timelineItem {
 	it := timelineItem{ID: e.ID, Type: e.Type, ChannelKey: e.Channel, Icon: typeIcons[e.Type], Label: messages.T(v.Lang, "timeline.type_"+e.Type),
 		Channel: messages.T(v.Lang, "timeline.channel_"+e.Channel), When: when(v, &e.OccurredAt), Store: e.Store}
-	ct, isCustom := custom[e.Type]
+	ct := custom[e.Type]
 	if key, ok := event.CustomKey(e.Type); ok {
-		it.Icon, it.Label = "⭐", key
+		it.Icon, it.Label = customIcon, key
 		if ct.Label != "" {
 			it.Label = ct.Label
 		}
@@ -94,28 +109,23 @@ func itemOf(v *console.View, e event.Event, custom map[string]event.CustomType) 
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	fields := v.Fields("event", customLabels(ct))
 	for _, k := range keys {
-		raw, _ := json.Marshal(e.Payload[k])
-		it.Details = append(it.Details, fieldLabel(v, ct, isCustom, k)+": "+strings.Trim(string(raw), `"`))
+		it.Details = append(it.Details, fields.Name(k)+messages.T(v.Lang, "value.colon")+fields.Value(k, e.Payload[k]))
 	}
 	return it
 }
 
-// fieldLabel is the name of a payload field: a custom type's field by its label, a built-in
-// type's by its message where it has one, else its key.
-func fieldLabel(v *console.View, ct event.CustomType, custom bool, key string) string {
-	if custom {
-		for _, f := range ct.Fields {
-			if f.Key == key && f.Label != "" {
-				return f.Label
-			}
+// customLabels are a custom type's field labels by key, which name its payload's fields before
+// the names built-in events' fields have.
+func customLabels(ct event.CustomType) map[string]string {
+	out := map[string]string{}
+	for _, f := range ct.Fields {
+		if f.Label != "" {
+			out[f.Key] = f.Label
 		}
-		return key
 	}
-	if s := messages.T(v.Lang, "timeline.field_"+key); s != "timeline.field_"+key {
-		return s
-	}
-	return key
+	return out
 }
 
 // customerTimeline serves the timeline section of a customer's page (loaded once the page is

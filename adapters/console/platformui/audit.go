@@ -2,10 +2,12 @@ package platformui
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -77,11 +79,25 @@ func targetName(v *console.View, rec audit.Record, named string) string {
 		return v.RoleName(rec.TargetID)
 	case rec.TargetType == "channel":
 		return messages.T(v.Lang, "channels."+rec.TargetID)
+	case rec.TargetType == "operation":
+		return operationName(v, rec)
 	}
 	if _, err := uuid.Parse(rec.TargetID); err == nil {
 		return messages.T(v.Lang, "audit.gone") + " " + shortID(rec.TargetID)
 	}
 	return rec.TargetID
+}
+
+// operationName names the API operation a refusal (access.denied) names by its ID, by what it
+// needed: "needing “Manage customers”"; nothing when the record does not say.
+func operationName(v *console.View, rec audit.Record) string {
+	var after struct {
+		Permission string `json:"permission"`
+	}
+	if json.Unmarshal(rec.After, &after) != nil || after.Permission == "" {
+		return ""
+	}
+	return fmt.Sprintf(messages.T(v.Lang, "audit.operation_needing"), v.Term(console.TermPermission, after.Permission))
 }
 
 // actorName is who made rec's change: the admin's name or email, the API key's name, the
@@ -205,6 +221,77 @@ func (h *handlers) auditLog(w http.ResponseWriter, r *http.Request) {
 type auditRecordView struct {
 	*console.View
 	Record auditRow
+	// Changes, Before and After are the record's diff and snapshots field by field, named and
+	// written in the admin's language.
+	Changes       []console.FieldChange
+	Before, After []console.FieldRow
+}
+
+// recordFields names the fields of rec's snapshots: by the terms of its target type, and a
+// brand's custom attributes ("attributes.<key>") by their labels in the admin's language.
+func (h *handlers) recordFields(r *http.Request, rec audit.Record) (console.Fields, error) {
+	v := console.ViewOf(r)
+	var keys []string
+	for _, raw := range []json.RawMessage{rec.Before, rec.After, rec.Diff} {
+		keys = append(keys, attributeKeys(raw)...)
+	}
+	names := map[string]string{}
+	if len(keys) > 0 {
+		kind := "customer_attribute"
+		if v.Lang == "en" {
+			kind += ".en"
+		}
+		found, err := h.d.Audit.Names(r.Context(), v.Tenant.ID, map[string][]string{kind: keys})
+		if err != nil {
+			return console.Fields{}, err
+		}
+		for k, s := range found[kind] {
+			names["attributes."+k] = s
+		}
+	}
+	return v.Fields(rec.TargetType, names), nil
+}
+
+// attributeKeys are the custom attributes a snapshot or diff names: as its own keys, in its
+// list of changed fields ("attributes.vip_level"), or as the keys of its attributes object.
+func attributeKeys(raw json.RawMessage) []string {
+	var snap map[string]json.RawMessage
+	if len(raw) == 0 || json.Unmarshal(raw, &snap) != nil {
+		return nil
+	}
+	var out []string
+	for k, val := range snap {
+		out = append(out, attributesIn(k, val)...)
+		var change struct{ Before, After json.RawMessage }
+		if json.Unmarshal(val, &change) == nil {
+			out = append(out, attributesIn(k, change.Before)...)
+			out = append(out, attributesIn(k, change.After)...)
+		}
+	}
+	return out
+}
+
+// attributesIn are the custom attributes field k with value val names.
+func attributesIn(k string, val json.RawMessage) []string {
+	var out []string
+	if attr, ok := strings.CutPrefix(k, "attributes."); ok {
+		out = append(out, attr)
+	}
+	var list []string
+	if k == "fields" && json.Unmarshal(val, &list) == nil {
+		for _, f := range list {
+			if attr, ok := strings.CutPrefix(f, "attributes."); ok {
+				out = append(out, attr)
+			}
+		}
+	}
+	var obj map[string]json.RawMessage
+	if k == "attributes" && json.Unmarshal(val, &obj) == nil {
+		for attr := range obj {
+			out = append(out, attr)
+		}
+	}
+	return out
 }
 
 func (h *handlers) auditRecord(w http.ResponseWriter, r *http.Request) {
@@ -228,7 +315,13 @@ func (h *handlers) auditRecord(w http.ResponseWriter, r *http.Request) {
 		console.Internal(w, r, err)
 		return
 	}
-	console.Render(w, r, "audit_record", auditRecordView{View: v, Record: rows[0]})
+	fields, err := h.recordFields(r, rec)
+	if err != nil {
+		console.Internal(w, r, err)
+		return
+	}
+	console.Render(w, r, "audit_record", auditRecordView{View: v, Record: rows[0],
+		Changes: fields.Changes(rec.Diff), Before: fields.Rows(rec.Before), After: fields.Rows(rec.After)})
 }
 
 func (h *handlers) auditExport(w http.ResponseWriter, r *http.Request) {

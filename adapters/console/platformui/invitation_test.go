@@ -70,9 +70,17 @@ func TestInvitingWithoutAMailServerShowsTheLinkWhichSignsTheInviteeIn(t *testing
 	invitee.Run(t, browsertest.SetCookie("engage_lang", "zh-CN", b.URL), chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("[data-test=invitation-accept]")))
 	require.Equal(t, "莲花茶饮", consoletest.Text(t, invitee, "[data-test=invitation-brand]"))
 	require.Equal(t, "new.hire@lotus.example", consoletest.Text(t, invitee, "[data-test=invitation-email]"))
-	require.Equal(t, "分析师", consoletest.Text(t, invitee, "[data-test=invitation-roles]"))
-	require.Contains(t, consoletest.Text(t, invitee, "[data-test=invitation-expires]"), "Asia/Shanghai")
+	// The role by the name every page gives it (the roles page's), the zone by its name.
+	require.Equal(t, "数据分析师", consoletest.Text(t, invitee, "[data-test=invitation-roles]"))
+	require.Equal(t, inv[0].ExpiresAt.In(mustZone(t, "Asia/Shanghai")).Format("2006-01-02 15:04")+" 中国大陆（北京时间）",
+		consoletest.Text(t, invitee, "[data-test=invitation-expires]"))
 	invitee.Screenshot(t, "invitation-zh")
+	en := b.Browser.Incognito(t)
+	en.Run(t, browsertest.SetCookie("engage_lang", "en", b.URL), chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("[data-test=invitation-accept]")))
+	require.Equal(t, "Analyst", consoletest.Text(t, en, "[data-test=invitation-roles]"))
+	require.Equal(t, inv[0].ExpiresAt.In(mustZone(t, "Asia/Shanghai")).Format("2006-01-02 15:04")+" Mainland China (Beijing time)",
+		consoletest.Text(t, en, "[data-test=invitation-expires]"))
+	en.Screenshot(t, "invitation-en")
 	invitee.Run(t, chromedp.Click(chromedp.CSS("[data-test=invitation-accept]")))
 	consoletest.Settle(t, invitee, `!!document.querySelector("[data-test=current-brand]")`)
 	require.Equal(t, "莲花茶饮", consoletest.Text(t, invitee, "[data-test=current-brand]"))

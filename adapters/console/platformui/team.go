@@ -22,6 +22,31 @@ type teamView struct {
 	Form        inviteForm
 	// Invited is the invitation just made: its link, to copy, and whether it was mailed.
 	Invited *invitedView
+	// RoleOptions are the roles an admin may be given, by name: the built-in ones, then the
+	// brand's own.
+	RoleOptions []roleOption
+}
+
+// roleOption is a role a picker offers: its key (the value forms send), its name and, for a
+// brand's own role, its description.
+type roleOption struct{ Key, Name, Description string }
+
+// roleOptions are the built-in roles by their terms, then the brand's custom roles by their
+// names.
+func (h *handlers) roleOptions(r *http.Request) ([]roleOption, error) {
+	v := console.ViewOf(r)
+	custom, err := h.d.Access.Roles(r.Context(), v.Tenant.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]roleOption, 0, len(access.BuiltinRoles)+len(custom))
+	for _, b := range access.BuiltinRoles {
+		out = append(out, roleOption{Key: b.String(), Name: v.RoleName(b.String())})
+	}
+	for _, c := range custom {
+		out = append(out, roleOption{Key: c.Name, Name: c.Name, Description: c.Description})
+	}
+	return out, nil
 }
 
 // invitedView is what the inviter needs after inviting: the link (shown once), when it
@@ -59,7 +84,12 @@ func (h *handlers) renderTeamWith(w http.ResponseWriter, r *http.Request, block 
 		console.Internal(w, r, err)
 		return
 	}
-	console.RenderBlock(w, r, "team", block, teamView{View: v, Members: ms, Invitations: is, Form: form, Invited: invited})
+	opts, err := h.roleOptions(r)
+	if err != nil {
+		console.Internal(w, r, err)
+		return
+	}
+	console.RenderBlock(w, r, "team", block, teamView{View: v, Members: ms, Invitations: is, Form: form, Invited: invited, RoleOptions: opts})
 }
 
 // invitationStatus names where an invitation stands, as its message key ends: pending,

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/engagehq/engage/adapters/console"
 )
 
 // zoneList is every IANA zone a brand may choose, one a line (see the file's header).
@@ -64,7 +66,7 @@ func zoneGroups(lang, current string) []zoneGroup {
 	}
 	common := zoneGroup{Label: messages.T(lang, "zones.common")}
 	for _, z := range commonZones {
-		common.Zones = append(common.Zones, option(z, locs[z], messages.T(lang, "zones."+z)))
+		common.Zones = append(common.Zones, option(z, locs[z], console.ZoneName(lang, z)))
 	}
 	byRegion := map[string][]zoneOption{}
 	for _, z := range strings.Split(zoneList, "\n") {
@@ -96,11 +98,6 @@ func offset(t time.Time) string {
 	return fmt.Sprintf("(UTC%s%02d:%02d)", sign, secs/3600, secs%3600/60)
 }
 
-// zoneLabel is zone name as the console names it in lang: a common zone's name, else the IANA
-// name. It is the template function zone.
-func zoneLabel(lang, name string) string {
-	if s, ok := messages[lang]["zones."+name]; ok {
-		return s
-	}
-	return name
-}
+// zoneLabel is zone name as the console names it in lang (console.ZoneName). It is the
+// template function zone.
+func zoneLabel(lang, name string) string { return console.ZoneName(lang, name) }

@@ -1,5 +1,6 @@
 // Package pointsui is the points module's part of the console: the brand's points program
-// (refunds, pending and expiry warnings, each wallet's base rate and expiry), each customer's
+// (refunds, pending and expiry warnings, each wallet's base rate and expiry), its action rules
+// (joining, check-ins, referrals, surveys, events), each customer's
 // points on their 360° view (wallets, pending and expiring points, history, manual
 // adjustments), and the names of the module's codes on every page (terms.go).
 package pointsui
@@ -14,6 +15,7 @@ import (
 	"github.com/engagehq/engage/adapters/console"
 	"github.com/engagehq/engage/adapters/console/customersui"
 	"github.com/engagehq/engage/application/customers/customers"
+	"github.com/engagehq/engage/application/customers/events"
 	"github.com/engagehq/engage/application/customers/segments"
 	"github.com/engagehq/engage/application/points/points"
 	"github.com/engagehq/engage/application/points/rewards"
@@ -33,6 +35,8 @@ type Deps struct {
 	// Rewards is the reward catalog; Segments offers the brand's segments to its eligibility.
 	Rewards  *rewards.Service
 	Segments *segments.Service
+	// Events names the brand's custom event types, which action rules reward.
+	Events *events.Service
 }
 
 // handlers serve the points pages.
@@ -49,9 +53,13 @@ func Module(d Deps) console.Module {
 			console.Post("/points/settings", console.Needs(access.PermSettingsWrite), h.saveSettings),
 			console.Get("/customers/{id}/points", read, h.customerPoints),
 			console.Post("/customers/{id}/points/adjustments", console.Needs(ledger.PermAdjust), h.adjust),
+			console.Get("/points/actions", read, h.actionRules),
+			console.Post("/points/actions", console.Needs(access.PermSettingsWrite), h.saveActionRule),
+			console.Post("/points/actions/{key}/delete", console.Needs(access.PermSettingsWrite), h.deleteActionRule),
 		}, rewardRoutes(h)...),
 		Menu: append([]console.MenuEntry{
 			{Label: "nav.points_settings", Path: "/console/points/settings", ID: "points-settings", Gate: read, Order: 55},
+			{Label: "nav.points_actions", Path: "/console/points/actions", ID: "points-actions", Gate: read, Order: 56},
 		}, rewardMenu...),
 		Messages:  messages,
 		Templates: console.TemplatesOf(templateFS),

@@ -17,7 +17,10 @@ var Terms = console.Terms{
 		"action.reward.create": "新建奖励", "action.reward.update": "修改奖励",
 		"action.voucher.use": "核销奖励券", "action.voucher.cancel": "作废奖励券",
 		"target.reward": "奖励", "target.voucher": "奖励券",
-		"job.rewards_voucher_sweep": "奖励券过期任务",
+		"job.rewards_voucher_sweep":     "奖励券过期任务",
+		"action.points_action_rule.put": "修改行为积分规则", "action.points_action_rule.delete": "删除行为积分规则",
+		"target.points_action_rule": "行为积分规则", "job.subscriber.points_actions": "行为积分发放任务",
+		"job.subscriber.points_registration": "注册奖励任务",
 	},
 	"en": {
 		"area.points":      "Points",
@@ -32,6 +35,9 @@ var Terms = console.Terms{
 		"action.reward.create": "Created a reward", "action.reward.update": "Changed a reward",
 		"action.voucher.use": "Used a reward voucher", "action.voucher.cancel": "Cancelled a reward voucher",
 		"target.reward": "Reward", "target.voucher": "Reward voucher",
-		"job.rewards_voucher_sweep": "Reward voucher expiry job",
+		"job.rewards_voucher_sweep":     "Reward voucher expiry job",
+		"action.points_action_rule.put": "Changed an action rule", "action.points_action_rule.delete": "Removed an action rule",
+		"target.points_action_rule": "Action rule", "job.subscriber.points_actions": "Action points job",
+		"job.subscriber.points_registration": "Welcome bonus job",
 	},
 }

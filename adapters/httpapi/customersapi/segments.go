@@ -49,13 +49,14 @@ type SegmentBody struct {
 	Description string      `json:"description,omitempty"`
 	Tree        SegmentTree `json:"tree" doc:"The segment's tree, as saved"`
 	MemberCount int64       `json:"member_count" doc:"Members at the last full refresh: computed as the segment is saved, then kept current"`
+	Counting    bool        `json:"counting" doc:"The members are being counted by a job (a save that matched many customers): until it ran, member_count is the count of before (0 for a new segment)"`
 	RefreshedAt *time.Time  `json:"refreshed_at,omitempty" doc:"When the members were last computed in full"`
 	CreatedAt   time.Time   `json:"created_at"`
 	UpdatedAt   time.Time   `json:"updated_at"`
 }
 
 func segmentBody(s segment.Segment) SegmentBody {
-	b := SegmentBody{ID: s.ID.String(), Name: s.Name, Description: s.Description, MemberCount: s.Members,
+	b := SegmentBody{ID: s.ID.String(), Name: s.Name, Description: s.Description, MemberCount: s.Members, Counting: s.Counting(),
 		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt}
 	_ = json.Unmarshal(s.Definition, &b.Tree)
 	if !s.RefreshedAt.IsZero() {

@@ -44,6 +44,7 @@ func (m *Module) RegisterAPI(api huma.API, kit *httpapi.Kit) {
 	m.registerChanges(api)
 	m.registerSettings(api)
 	m.registerRewards(api)
+	m.registerActions(api)
 }
 
 // pointsErrors answers the refusals of the points use cases.

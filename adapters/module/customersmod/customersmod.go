@@ -82,7 +82,7 @@ func services(k *module.Kernel) (module.Shared, error) {
 	segs := segments.NewService(segments.Deps{
 		Tx: db, Segments: customersdb.Segments{}, Rules: customersdb.TagRules{}, Eval: eval,
 		Membership: eval, Defs: customersdb.AttributeDefs{}, Values: customersdb.SegmentValues{}, Jobs: k.Scheduler, Audit: k.Audit,
-		Tenants: k.Tenants, Clock: cfg.Clock, Fields: k.SegmentFields.Domain, Publisher: k.Bus,
+		Tenants: k.Tenants, Clock: cfg.Clock, Fields: k.SegmentFields.Domain, Publisher: k.Bus, InlineMembers: cfg.SegmentInlineMembers,
 	})
 	module.Provide(k, segs)
 	// Segments and auto-tags re-evaluate customers whose profile or tags change.

@@ -51,7 +51,8 @@ func Module() module.Module {
 		},
 		Console: func(k *module.Kernel) console.Module {
 			return pointsui.Module(pointsui.Deps{Points: module.Get[*points.Service](k), Customers: module.Get[*customers.Service](k),
-				Rewards: module.Get[*rewards.Service](k), Segments: module.Get[*segments.Service](k)})
+				Events: module.Get[*events.Service](k), Rewards: module.Get[*rewards.Service](k),
+				Segments: module.Get[*segments.Service](k)})
 		},
 		Terms: pointsui.Terms,
 	}
@@ -61,11 +62,11 @@ func Module() module.Module {
 func services(k *module.Kernel) (module.Shared, error) {
 	svc := points.NewService(points.Deps{Tx: k.DB, Locals: k.DB, Ledger: pointsdb.Ledger{}, Programs: pointsdb.Programs{},
 		Publisher: k.Bus, Audit: k.Audit, Jobs: k.Scheduler, Tenants: k.Tenants, Clock: k.Config.Clock,
-		Customers: module.Get[*customers.Service](k), Purchases: module.Get[*events.Service](k)})
+		Customers: module.Get[*customers.Service](k), Purchases: module.Get[*events.Service](k), Actions: pointsdb.Actions{}})
 	module.Provide(k, svc)
 	catalog := rewardServices(k, svc)
 	return module.Shared{
-		CustomerData:    append([]ports.CustomerData{svc.CustomerData()}, catalog.CustomerData...),
+		CustomerData:    append([]ports.CustomerData{svc.CustomerData(), svc.ActionsData()}, catalog.CustomerData...),
 		MemberSummaries: []ports.MemberSummaryProvider{svc},
 	}, nil
 }
@@ -76,8 +77,12 @@ func surfaces(k *module.Kernel) (module.Surfaces, error) {
 	svc := module.Get[*points.Service](k)
 	earning := module.Get[*events.Service](k).Subscriber(svc.Reactor(), "")
 	earning.Queue = Queue
+	// Action rules read the activity stream after earning: a referral completed by a
+	// purchase awards after the purchase's own points.
+	awarding := module.Get[*events.Service](k).Subscriber(svc.ActionsReactor(), earning.Name)
+	awarding.Queue, awarding.Wants = Queue, svc.ActionsWanted
 	return module.Surfaces{
-		Subscribers: []eventbus.Subscriber{earning},
+		Subscribers: []eventbus.Subscriber{earning, awarding, svc.RegistrationSubscriber(Queue)},
 		Workers: func(j *riverjobs.Jobs) {
 			riverjobs.Handle(j, riverjobs.Counting(svc.Maintain), riverjobs.WorkerOptions{Timeout: 10 * time.Minute})
 			riverjobs.Handle(j, riverjobs.Sweeping[points.SweepArgs](svc.Sweep), riverjobs.WorkerOptions{})

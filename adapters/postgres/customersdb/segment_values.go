@@ -32,14 +32,18 @@ var segmentValueQueries = map[string]string{
 		WHERE x.type = 'purchase' AND coalesce(i ->> 'category', '') <> '' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $1`,
 }
 
-// Values implements ports.SegmentValueReader.
-func (SegmentValues) Values(ctx context.Context, limit int) (ports.SegmentValues, error) {
+// Values implements ports.SegmentValueReader: one query for each list named, each list once.
+func (SegmentValues) Values(ctx context.Context, names []string, limit int) (ports.SegmentValues, error) {
 	q, _, err := postgres.TenantTx(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := ports.SegmentValues{}
-	for name, sql := range segmentValueQueries {
+	for _, name := range names {
+		sql, known := segmentValueQueries[name]
+		if _, done := out[name]; done || !known {
+			continue
+		}
 		rows, err := q.Query(ctx, sql, limit)
 		if err != nil {
 			return nil, err

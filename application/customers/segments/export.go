@@ -28,6 +28,9 @@ type ExportFilter struct {
 	Query   ports.CustomerQuery
 	Segment uuid.UUID
 	Tree    any
+	// MaskPhones writes phones masked (customer.MaskPhone), for those who may export lists but
+	// not see personal data in full, as the console's list shows them.
+	MaskPhones bool
 }
 
 // ExportCSV writes the customers f picks to w as CSV, newest first, each row as it is read
@@ -64,6 +67,9 @@ func (s *Service) ExportCSV(ctx context.Context, tenant tenants.ID, f ExportFilt
 			err     error
 		)
 		n, err = s.deps.Eval.Export(ctx, filter, s.deps.Clock.Now(), func(c customer.Customer) error {
+			if f.MaskPhones {
+				c.Phone = customer.MaskPhone(c.Phone)
+			}
 			if err := cw.Write(exportRow(c)); err != nil {
 				return err
 			}
@@ -100,7 +106,7 @@ func exportAudit(f ExportFilter, rows int64, complete bool) map[string]any {
 	if f.Query.Lifecycle != "" {
 		filters = append(filters, "lifecycle")
 	}
-	out := map[string]any{"rows": rows, "complete": complete, "filters": filters}
+	out := map[string]any{"rows": rows, "complete": complete, "filters": filters, "phones_masked": f.MaskPhones}
 	if f.Segment != uuid.Nil {
 		out["segment_id"] = f.Segment.String()
 	}

@@ -63,6 +63,8 @@ type Deps struct {
 	Customers Customers
 	// Purchases records the purchases the till reports in the activity stream.
 	Purchases Purchases
+	// Actions keeps the action rules, check-ins and referrals.
+	Actions ActionRules
 }
 
 // Service runs the points use cases.

@@ -30,6 +30,11 @@ type Segment struct {
 	RefreshedAt time.Time
 }
 
+// Counting reports whether the segment's members are being computed: its tree changed (or it
+// was made) after their last full computation, which a job does for a save that matches many
+// customers. Until then Members is the count of before (zero for a new segment).
+func (s Segment) Counting() bool { return s.RefreshedAt.Before(s.UpdatedAt) }
+
 // Errors of segments and rules.
 var (
 	ErrName = errors.New("1-100 characters, " + bidi.Rule)
