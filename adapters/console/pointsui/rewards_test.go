@@ -56,7 +56,7 @@ func TestTheCatalogIsKeptInYuanAndTheBrandsZone(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, r.ValidFrom.Equal(time.Date(2026, 12, 1, 10, 0, 0, 0, shanghai)), r.ValidFrom.String())
 	require.Equal(t, "1,200 points + ¥9.90", consoletest.Text(t, tab, "[data-test=reward-price]"))
-	require.Contains(t, consoletest.Text(t, tab, "[data-test=reward-window]"), "2026-12-01 10:00")
+	require.Equal(t, "2026-12-01 10:00 – 2027-01-01 00:00", consoletest.Text(t, tab, "[data-test=reward-window]"))
 
 	// Edit it: the stock cannot go below what was claimed.
 	c, err := b.App.Customers.Create(ctx, tn.ID, customers.Patch{Name: ptr("林晓")})
@@ -80,6 +80,7 @@ func TestTheCatalogIsKeptInYuanAndTheBrandsZone(t *testing.T) {
 	tab.Run(t, chromedp.Navigate(b.URL+"/console/points/rewards"), chromedp.WaitVisible(chromedp.CSS("[data-test=rewards]")))
 	require.Contains(t, consoletest.Text(t, tab, "[data-test=reward]"), "乌龙茶一杯")
 	require.Equal(t, "每人限 2 次\n每周限 1 次", consoletest.Text(t, tab, "[data-test=reward-limits]"))
+	require.Equal(t, "至 2027-01-01 00:00", consoletest.Text(t, tab, "[data-test=reward-window]"))
 	tab.Screenshot(t, "rewards-zh-CN")
 	tab.Run(t, chromedp.Click(chromedp.CSS(`form.lang button[value="en"]`)))
 	consoletest.Settle(t, tab, `document.documentElement.lang === "en" && !!document.querySelector("[data-test=rewards]")`)

@@ -28,7 +28,7 @@ type Find struct {
 func (s *Service) find(ctx context.Context, tenant tenants.ID, f Find, key []byte, lock bool) (Issued, error) {
 	switch {
 	case f.Code != "" && f.QR != "", f.Code == "" && f.QR == "":
-		return Issued{}, errors.Join(fielderr.New("code", errors.New("give the code or the QR payload, one of them")))
+		return Issued{}, fielderr.New("code", errors.New("give the code or the QR payload, one of them"))
 	case f.Code != "":
 		code := rewards.NormalizeCode(f.Code)
 		if code == "" {
