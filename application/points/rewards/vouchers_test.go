@@ -9,8 +9,10 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/engagehq/engage/application/points/points"
 	"github.com/engagehq/engage/application/points/rewards"
 	"github.com/engagehq/engage/domain/platform/webhook"
+	"github.com/engagehq/engage/domain/points/program"
 	domain "github.com/engagehq/engage/domain/points/rewards"
 )
 
@@ -202,4 +204,30 @@ func TestVoucherEventsArePublishedWithTheirChange(t *testing.T) {
 		require.Equal(t, want, b.count(t, `SELECT count(*) FROM domain_events WHERE tenant_id = $1 AND type = $2 AND subject_id = $3`,
 			typ, c), typ)
 	}
+}
+
+// Points a cancelled voucher gives back keep the expiry they had: those whose expiry passed
+// since the claim expire at once, and the rest count again.
+func TestCancellingReturnsPointsWithTheirExpiry(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	s := program.Defaults()
+	s.Wallets[0].Expiry = program.Expiry{Policy: program.ExpireEndOfPeriod, Period: program.Month}
+	require.NoError(t, b.pts.SetSettings(ctx, b.tn.ID, s))
+	r := b.reward(t, nil, func(r *domain.Reward) { r.Points = 500 })
+	c := b.customer(t, 300) // expires at the end of March, Shanghai
+	require.NoError(t, b.pts.SetSettings(ctx, b.tn.ID, program.Defaults()))
+	_, err := b.pts.Adjust(ctx, b.tn.ID, points.Adjustment{Customer: c, Points: 300, ReasonCode: "goodwill"}) // never expires
+	require.NoError(t, err)
+	b.clock.set(time.Date(2026, 3, 31, 12, 0, 0, 0, shanghai))
+	got, err := b.svc.Redeem(ctx, b.tn.ID, rewards.Claim{Customer: c, Reward: r.ID, Key: "a"})
+	require.NoError(t, err)
+	require.Equal(t, int64(100), b.balance(t, c))
+	b.clock.set(time.Date(2026, 4, 2, 9, 0, 0, 0, shanghai))
+	out, err := b.svc.Cancel(ctx, b.tn.ID, got.Voucher.ID, "")
+	require.NoError(t, err)
+	require.False(t, out.Replayed)
+	// 300 of March's lot came back and expired at once; the 200 that never expire count again.
+	require.Equal(t, int64(300), b.balance(t, c))
+	b.checkLedger(t)
 }
