@@ -16,7 +16,9 @@ import (
 	"github.com/engagehq/engage/adapters/console/customersui"
 	"github.com/engagehq/engage/application/customers/customers"
 	"github.com/engagehq/engage/application/customers/events"
+	"github.com/engagehq/engage/application/customers/segments"
 	"github.com/engagehq/engage/application/points/points"
+	"github.com/engagehq/engage/application/points/rewards"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/points/ledger"
 )
@@ -30,6 +32,9 @@ type Deps struct {
 	Points *points.Service
 	// Customers names the customer whose points a page shows.
 	Customers *customers.Service
+	// Rewards is the reward catalog; Segments offers the brand's segments to its eligibility.
+	Rewards  *rewards.Service
+	Segments *segments.Service
 	// Events names the brand's custom event types, which action rules reward.
 	Events *events.Service
 }
@@ -43,7 +48,7 @@ func Module(d Deps) console.Module {
 	read := console.Needs(ledger.PermRead)
 	return console.Module{
 		Name: "points",
-		Routes: []console.Route{
+		Routes: append([]console.Route{
 			console.Get("/points/settings", read, h.settings),
 			console.Post("/points/settings", console.Needs(access.PermSettingsWrite), h.saveSettings),
 			console.Get("/customers/{id}/points", read, h.customerPoints),
@@ -55,16 +60,16 @@ func Module(d Deps) console.Module {
 			console.Get("/points/rules", read, h.rulesPage),
 			console.Get("/points/rules/versions/{version}/preview", read, h.previewPage),
 			console.Post("/points/rules/versions/{version}/withdraw", console.Needs(access.PermSettingsWrite), h.withdraw),
-		},
-		Menu: []console.MenuEntry{
+		}, rewardRoutes(h)...),
+		Menu: append([]console.MenuEntry{
 			{Label: "nav.points_settings", Path: "/console/points/settings", ID: "points-settings", Gate: read, Order: 55},
 			{Label: "nav.points_rules", Path: "/console/points/rules", ID: "points-rules", Gate: read, Order: 56},
 			{Label: "nav.points_actions", Path: "/console/points/actions", ID: "points-actions", Gate: read, Order: 57},
-		},
+		}, rewardMenu...),
 		Messages:  messages,
 		Templates: console.TemplatesOf(templateFS),
 		Funcs: template.FuncMap{"points": formatPoints, "signed": formatSigned, "walletName": walletName, "reasonName": reasonName,
-			"lastDay": lastDay},
+			"lastDay": lastDay, "rewardTitle": rewardTitle},
 		Parts: []console.Part{
 			{Slot: customersui.CustomerSections, Gate: read, Render: h.customerSection},
 		},

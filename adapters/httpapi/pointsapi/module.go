@@ -11,14 +11,16 @@ import (
 
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/application/points/points"
+	"github.com/engagehq/engage/application/points/rewards"
 	"github.com/engagehq/engage/domain/points/ledger"
 	"github.com/engagehq/engage/ports"
 )
 
 // Module is the points module's operations.
 type Module struct {
-	svc *points.Service
-	kit *httpapi.Kit
+	svc     *points.Service
+	rewards *rewards.Service
+	kit     *httpapi.Kit
 }
 
 // New returns the operations over svc; nil only when the OpenAPI document is wanted.
@@ -41,6 +43,7 @@ func (m *Module) RegisterAPI(api huma.API, kit *httpapi.Kit) {
 	m.registerCustomers(api)
 	m.registerChanges(api)
 	m.registerSettings(api)
+	m.registerRewards(api)
 	m.registerActions(api)
 	m.registerRules(api)
 	m.registerMyRules(api)

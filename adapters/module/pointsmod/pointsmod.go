@@ -6,6 +6,7 @@
 package pointsmod
 
 import (
+	"slices"
 	"time"
 
 	"github.com/engagehq/engage/adapters/console"
@@ -17,10 +18,13 @@ import (
 	"github.com/engagehq/engage/adapters/riverjobs"
 	"github.com/engagehq/engage/application/customers/customers"
 	"github.com/engagehq/engage/application/customers/events"
+	"github.com/engagehq/engage/application/customers/segments"
 	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/application/points/points"
+	"github.com/engagehq/engage/application/points/rewards"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/points/ledger"
+	domainrewards "github.com/engagehq/engage/domain/points/rewards"
 	"github.com/engagehq/engage/ports"
 )
 
@@ -32,8 +36,8 @@ const Queue = "points"
 func Module() module.Module {
 	return module.Module{
 		Name:        "points",
-		Permissions: []access.Permission{ledger.PermRead, ledger.PermWrite, ledger.PermAdjust},
-		EventTypes:  ledger.EventTypes,
+		Permissions: []access.Permission{ledger.PermRead, ledger.PermWrite, ledger.PermAdjust, ledger.PermCatalog},
+		EventTypes:  append(slices.Clone(ledger.EventTypes), domainrewards.EventTypes...),
 		Queues: []riverjobs.Queue{
 			// Earning a batch locks its customers' balances; a lock wait that times out succeeds
 			// soon after. Points are money: a failing earning is retried for about a day.
@@ -42,10 +46,13 @@ func Module() module.Module {
 		},
 		Services: services,
 		Surfaces: surfaces,
-		API:      func(k *module.Kernel) httpapi.Module { return pointsapi.New(module.Get[*points.Service](k)) },
+		API: func(k *module.Kernel) httpapi.Module {
+			return pointsapi.New(module.Get[*points.Service](k)).WithRewards(module.Get[*rewards.Service](k))
+		},
 		Console: func(k *module.Kernel) console.Module {
 			return pointsui.Module(pointsui.Deps{Points: module.Get[*points.Service](k), Customers: module.Get[*customers.Service](k),
-				Events: module.Get[*events.Service](k)})
+				Events: module.Get[*events.Service](k), Rewards: module.Get[*rewards.Service](k),
+				Segments: module.Get[*segments.Service](k)})
 		},
 		Terms: pointsui.Terms,
 	}
@@ -58,8 +65,9 @@ func services(k *module.Kernel) (module.Shared, error) {
 		Customers: module.Get[*customers.Service](k), Purchases: module.Get[*events.Service](k), Actions: pointsdb.Actions{},
 		Rules: pointsdb.Rules{}, Facts: customerFacts{}, History: customerFacts{}})
 	module.Provide(k, svc)
+	catalog := rewardServices(k, svc)
 	return module.Shared{
-		CustomerData:    []ports.CustomerData{svc.CustomerData(), svc.ActionsData()},
+		CustomerData:    append([]ports.CustomerData{svc.CustomerData(), svc.ActionsData()}, catalog.CustomerData...),
 		MemberSummaries: []ports.MemberSummaryProvider{svc},
 	}, nil
 }
@@ -80,6 +88,7 @@ func surfaces(k *module.Kernel) (module.Surfaces, error) {
 			riverjobs.Handle(j, riverjobs.Counting(svc.Maintain), riverjobs.WorkerOptions{Timeout: 10 * time.Minute})
 			riverjobs.Handle(j, riverjobs.Sweeping[points.SweepArgs](svc.Sweep), riverjobs.WorkerOptions{})
 			j.Every("points_sweep", time.Hour, func() ports.JobArgs { return points.SweepArgs{} }, true)
+			rewardWorkers(k, j)
 		},
 	}, nil
 }

@@ -132,6 +132,23 @@ func (s *Service) Reveal(ctx context.Context, tenant tenants.ID, name string) (s
 	return string(plain), nil
 }
 
+// RevealInTx is Reveal inside the caller's tenant transaction, for use cases that make a
+// secret of their own when missing (a signing key) and must read and store it under one lock.
+func (s *Service) RevealInTx(ctx context.Context, tenant tenants.ID, name string) (string, error) {
+	if err := validateName(name); err != nil {
+		return "", err
+	}
+	st, err := s.repo.Get(ctx, name)
+	if err != nil {
+		return "", err
+	}
+	plain, err := s.cipher.Open(st.KeyID, st.Sealed, additionalData(tenant, name))
+	if err != nil {
+		return "", fmt.Errorf("secrets: open %s: %w", name, err)
+	}
+	return string(plain), nil
+}
+
 // mask opens st only to compute its hint; what cannot be opened gets the bare mask.
 func (s *Service) mask(tenant tenants.ID, st ports.StoredSecret) Masked {
 	m := Masked{Name: st.Name, Hint: mask, KeyID: st.KeyID, UpdatedAt: st.UpdatedAt}

@@ -41,13 +41,26 @@ func checkReference(field, ref string, required bool) error {
 // a retry returns the first outcome. More points than the balance is ledger.ErrInsufficient and
 // changes nothing.
 func (s *Service) Redeem(ctx context.Context, tenant tenants.ID, r Redemption) (Outcome, error) {
+	wallets, do, err := s.redemption(&r)
+	if err != nil {
+		return Outcome{}, err
+	}
+	return s.change(ctx, tenant, r.Customer, "redeem:"+r.Reference, r.fingerprint(), wallets, do)
+}
+
+func (r Redemption) fingerprint() []byte {
+	return fingerprint("redeem", r.Customer, r.Wallet, r.Points, r.OrderID)
+}
+
+// redemption checks r and returns the wallets it locks and the operation it records.
+func (s *Service) redemption(r *Redemption) (func(context.Context, program.Settings) ([]ledger.Wallet, error),
+	func(context.Context, *ledger.Book, program.Settings) (*ledger.Operation, error), error) {
 	r.Wallet = walletsOrDefault(r.Wallet)
 	if err := errors.Join(checkPoints(r.Points), checkReference("reference", r.Reference, true),
 		checkReference("order_id", r.OrderID, false)); err != nil {
-		return Outcome{}, err
+		return nil, nil, err
 	}
-	return s.change(ctx, tenant, r.Customer, "redeem:"+r.Reference, fingerprint("redeem", r.Customer, r.Wallet, r.Points, r.OrderID),
-		func(_ context.Context, p program.Settings) ([]ledger.Wallet, error) {
+	return func(_ context.Context, p program.Settings) ([]ledger.Wallet, error) {
 			w, err := wallet(p, r.Wallet, "wallet")
 			if err == nil && !w.Spendable {
 				err = invalid("wallet", ErrNotSpendable)
@@ -63,5 +76,5 @@ func (s *Service) Redeem(ctx context.Context, tenant tenants.ID, r Redemption) (
 			}
 			b.Finish(op, a)
 			return op, nil
-		})
+		}, nil
 }

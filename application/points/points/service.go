@@ -125,57 +125,65 @@ func (s *Service) location(ctx context.Context) (*time.Location, error) {
 }
 
 // change is the shape of every change to one customer's points under an idempotency key: in
-// one tenant transaction it locks the customer's accounts in the wallets named, returns the first outcome
-// when key was used before (ErrReferenceReused when it asked something else), brings the
-// accounts up to date (releases and expiries), lets do record the operation, saves the book and
-// publishes what it did. A key taken by a concurrent transaction runs it all again, once.
+// one tenant transaction it does changeIn, and a key taken by a concurrent transaction runs it
+// all again, once.
 func (s *Service) change(ctx context.Context, tenant tenants.ID, customer uuid.UUID, key string, fingerprint []byte,
 	wallets func(ctx context.Context, p program.Settings) ([]ledger.Wallet, error),
 	do func(ctx context.Context, b *ledger.Book, p program.Settings) (*ledger.Operation, error)) (Outcome, error) {
 	for attempt := 0; ; attempt++ {
 		out, err := ports.InTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) (Outcome, error) {
-			settings, err := s.deps.Programs.Settings(ctx)
-			if err != nil {
-				return Outcome{}, err
-			}
-			ws, err := wallets(ctx, settings)
-			if err != nil {
-				return Outcome{}, err
-			}
-			keys := make([]ledger.AccountKey, len(ws))
-			for i, w := range ws {
-				keys[i] = ledger.AccountKey{Customer: customer, Wallet: w}
-			}
-			var opKeys []string
-			if key != "" {
-				opKeys = []string{key}
-			}
-			b, stored, err := s.deps.Ledger.LockFor(ctx, s.deps.Clock.Now(), keys, OpenLots, opKeys)
-			if err != nil {
-				return Outcome{}, err
-			}
-			if st, ok := stored[key]; ok && key != "" {
-				if st.Customer != customer || string(st.Fingerprint) != string(fingerprint) {
-					return Outcome{}, ErrReferenceReused
-				}
-				return outcomeOf(&st.Operation, true), nil
-			}
-			b.Maintain()
-			op, err := do(ctx, b, settings)
-			if err != nil {
-				return Outcome{}, err
-			}
-			op.Key, op.Fingerprint = key, fingerprint
-			if err := s.save(ctx, b); err != nil {
-				return Outcome{}, err
-			}
-			return outcomeOf(op, false), nil
+			return s.changeIn(ctx, customer, key, fingerprint, wallets, do)
 		})
 		if errors.Is(err, ErrKeyTaken) && attempt == 0 {
 			continue
 		}
 		return out, err
 	}
+}
+
+// changeIn is one change in the caller's tenant transaction: it locks the customer's accounts
+// in the wallets named, returns the first outcome when key was used before
+// (ErrReferenceReused when it asked something else), brings the accounts up to date (releases
+// and expiries), lets do record the operation, saves the book and publishes what it did.
+func (s *Service) changeIn(ctx context.Context, customer uuid.UUID, key string, fingerprint []byte,
+	wallets func(ctx context.Context, p program.Settings) ([]ledger.Wallet, error),
+	do func(ctx context.Context, b *ledger.Book, p program.Settings) (*ledger.Operation, error)) (Outcome, error) {
+	settings, err := s.deps.Programs.Settings(ctx)
+	if err != nil {
+		return Outcome{}, err
+	}
+	ws, err := wallets(ctx, settings)
+	if err != nil {
+		return Outcome{}, err
+	}
+	keys := make([]ledger.AccountKey, len(ws))
+	for i, w := range ws {
+		keys[i] = ledger.AccountKey{Customer: customer, Wallet: w}
+	}
+	var opKeys []string
+	if key != "" {
+		opKeys = []string{key}
+	}
+	b, stored, err := s.deps.Ledger.LockFor(ctx, s.deps.Clock.Now(), keys, OpenLots, opKeys)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if st, ok := stored[key]; ok && key != "" {
+		if st.Customer != customer || string(st.Fingerprint) != string(fingerprint) {
+			return Outcome{}, ErrReferenceReused
+		}
+		return outcomeOf(&st.Operation, true), nil
+	}
+	b.Maintain()
+	op, err := do(ctx, b, settings)
+	if err != nil {
+		return Outcome{}, err
+	}
+	op.Key, op.Fingerprint = key, fingerprint
+	if err := s.save(ctx, b); err != nil {
+		return Outcome{}, err
+	}
+	return outcomeOf(op, false), nil
 }
 
 // save persists the book and publishes an event for every operation that changed a balance.

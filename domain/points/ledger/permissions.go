@@ -10,6 +10,8 @@ const (
 	PermWrite access.Permission = "points:write"
 	// PermAdjust adds or deducts points by hand, with a reason.
 	PermAdjust access.Permission = "points:adjust"
+	// PermCatalog keeps the reward catalog: rewards, their prices, stock, limits and validity.
+	PermCatalog access.Permission = "points:catalog"
 )
 
 // Who holds the points permissions: everyone serving customers reads them and analysts too;
@@ -21,5 +23,8 @@ func init() {
 		access.Definition{Permission: PermRead, Roles: append([]access.Role{access.RoleAnalyst}, frontline...)},
 		access.Definition{Permission: PermWrite, Roles: []access.Role{access.RoleAdmin, access.RoleLoyaltyOperator, access.RoleStoreStaff}},
 		access.Definition{Permission: PermAdjust, Roles: []access.Role{access.RoleAdmin, access.RoleLoyaltyOperator}},
+		// The catalog is the loyalty and marketing teams'; store staff verify and use vouchers
+		// with points:write.
+		access.Definition{Permission: PermCatalog, Roles: []access.Role{access.RoleAdmin, access.RoleMarketer, access.RoleLoyaltyOperator}},
 	)
 }
