@@ -15,6 +15,11 @@ var Terms = console.Terms{
 		"action.points.adjust": "手动调整积分", "action.points_settings.set": "修改积分规则",
 		"target.points_settings": "积分规则",
 		"job.points_sweep":       "积分定时任务", "job.points_maintain": "积分维护任务", "job.subscriber.points": "积分发放任务",
+		// Receipt scanning.
+		"perm.points:receipts": "审核小票", "perm.points:receipts.help": "查看会员上传的小票，通过（发放积分）或驳回。",
+		"action.receipt.approve": "通过小票", "action.receipt.reject": "驳回小票", "action.receipt_settings.set": "修改小票规则",
+		"target.receipt": "小票", "target.receipt_settings": "小票规则",
+		"job.receipt_read": "小票识别任务", "job.receipt_credit": "小票积分发放任务",
 	},
 	"en": {
 		"area.points":      "Points",
@@ -24,5 +29,10 @@ var Terms = console.Terms{
 		"action.points.adjust": "Adjusted points", "action.points_settings.set": "Changed the points rules",
 		"target.points_settings": "Points rules",
 		"job.points_sweep":       "Points scheduled job", "job.points_maintain": "Points maintenance job", "job.subscriber.points": "Points earning job",
+		// Receipt scanning.
+		"perm.points:receipts": "Review receipts", "perm.points:receipts.help": "See the receipts customers upload and approve them (crediting points) or reject them.",
+		"action.receipt.approve": "Approved a receipt", "action.receipt.reject": "Rejected a receipt", "action.receipt_settings.set": "Changed the receipt rules",
+		"target.receipt": "Receipt", "target.receipt_settings": "Receipt rules",
+		"job.receipt_read": "Receipt reading job", "job.receipt_credit": "Receipt points job",
 	},
 }

@@ -6,22 +6,32 @@
 package pointsmod
 
 import (
+	"os"
+	"path/filepath"
+	"slices"
 	"time"
 
+	"github.com/engagehq/engage/adapters/blob/localblob"
 	"github.com/engagehq/engage/adapters/console/pointsui"
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/adapters/httpapi/pointsapi"
 	"github.com/engagehq/engage/adapters/module"
+	"github.com/engagehq/engage/adapters/ocr/tesseract"
 	"github.com/engagehq/engage/adapters/postgres/pointsdb"
 	"github.com/engagehq/engage/adapters/riverjobs"
 	"github.com/engagehq/engage/application/customers/customers"
 	"github.com/engagehq/engage/application/customers/events"
 	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/application/points/points"
+	receiptsapp "github.com/engagehq/engage/application/points/receipts"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/points/ledger"
+	"github.com/engagehq/engage/domain/points/receipts"
 	"github.com/engagehq/engage/ports"
 )
+
+// OCRTimeout bounds Tesseract's reading of one receipt.
+const OCRTimeout = 90 * time.Second
 
 // Queue is the job queue of the points module's reactions to stored customer events.
 const Queue = "points"
@@ -31,13 +41,17 @@ const Queue = "points"
 func Module() module.Module {
 	return module.Module{
 		Name:        "points",
-		Permissions: []access.Permission{ledger.PermRead, ledger.PermWrite, ledger.PermAdjust},
-		EventTypes:  ledger.EventTypes,
+		Permissions: []access.Permission{ledger.PermRead, ledger.PermWrite, ledger.PermAdjust, ledger.PermReceipts},
+		EventTypes:  slices.Concat(ledger.EventTypes, receipts.EventTypes),
 		Queues: []riverjobs.Queue{
 			// Earning a batch locks its customers' balances; a lock wait that times out succeeds
 			// soon after. Points are money: a failing earning is retried for about a day.
 			{Name: Queue, MaxWorkers: 2, Retry: riverjobs.RetryPolicy{MaxAttempts: 20,
 				Backoff: riverjobs.Exponential(2*time.Second, 2*time.Hour)}},
+			// Reading a receipt runs Tesseract for seconds on a core of its own: one at a time per
+			// process. Retried for about a day (OCR missing, the blob store away, the till's earning).
+			{Name: receiptsapp.Queue, MaxWorkers: 1, Retry: riverjobs.RetryPolicy{MaxAttempts: 15,
+				Backoff: riverjobs.Exponential(5*time.Second, 2*time.Hour)}},
 		},
 		Services: services,
 		Surfaces: surfaces,
@@ -54,8 +68,16 @@ func services(k *module.Kernel) (module.Shared, error) {
 		Publisher: k.Bus, Audit: k.Audit, Jobs: k.Scheduler, Tenants: k.Tenants, Clock: k.Config.Clock,
 		Customers: module.Get[*customers.Service](k), Purchases: module.Get[*events.Service](k)})
 	module.Provide(k, svc)
+	blobs := k.Config.Blobs
+	if blobs == nil {
+		blobs = localblob.Store{Dir: filepath.Join(os.TempDir(), "engage-blobs")}
+	}
+	rcp := receiptsapp.NewService(receiptsapp.Deps{Tx: k.DB, Locals: k.DB, Repo: pointsdb.Receipts{}, Blobs: blobs,
+		OCR: tesseract.OCR{Timeout: OCRTimeout}, Jobs: k.Scheduler, Publisher: k.Bus, Audit: k.Audit, Tenants: k.Tenants,
+		Clock: k.Config.Clock, Earner: svc})
+	module.Provide(k, rcp)
 	return module.Shared{
-		CustomerData:    []ports.CustomerData{svc.CustomerData()},
+		CustomerData:    []ports.CustomerData{svc.CustomerData(), rcp.CustomerData()},
 		MemberSummaries: []ports.MemberSummaryProvider{svc},
 	}, nil
 }
@@ -72,6 +94,9 @@ func surfaces(k *module.Kernel) (module.Surfaces, error) {
 			riverjobs.Handle(j, riverjobs.Counting(svc.Maintain), riverjobs.WorkerOptions{Timeout: 10 * time.Minute})
 			riverjobs.Handle(j, riverjobs.Sweeping[points.SweepArgs](svc.Sweep), riverjobs.WorkerOptions{})
 			j.Every("points_sweep", time.Hour, func() ports.JobArgs { return points.SweepArgs{} }, true)
+			rcp := module.Get[*receiptsapp.Service](k)
+			riverjobs.Handle(j, rcp.Read, riverjobs.WorkerOptions{Timeout: OCRTimeout + time.Minute})
+			riverjobs.Handle(j, rcp.Credit, riverjobs.WorkerOptions{})
 		},
 	}, nil
 }

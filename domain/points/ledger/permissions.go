@@ -10,6 +10,8 @@ const (
 	PermWrite access.Permission = "points:write"
 	// PermAdjust adds or deducts points by hand, with a reason.
 	PermAdjust access.Permission = "points:adjust"
+	// PermReceipts sees customers' uploaded receipts and approves or rejects them.
+	PermReceipts access.Permission = "points:receipts"
 )
 
 // Who holds the points permissions: everyone serving customers reads them and analysts too;
@@ -21,5 +23,7 @@ func init() {
 		access.Definition{Permission: PermRead, Roles: append([]access.Role{access.RoleAnalyst}, frontline...)},
 		access.Definition{Permission: PermWrite, Roles: []access.Role{access.RoleAdmin, access.RoleLoyaltyOperator, access.RoleStoreStaff}},
 		access.Definition{Permission: PermAdjust, Roles: []access.Role{access.RoleAdmin, access.RoleLoyaltyOperator}},
+		// Receipts are reviewed by the loyalty team: approving one credits points.
+		access.Definition{Permission: PermReceipts, Roles: []access.Role{access.RoleAdmin, access.RoleLoyaltyOperator}},
 	)
 }

@@ -9,7 +9,9 @@ import (
 
 var shanghai, _ = time.LoadLocation("Asia/Shanghai")
 
-func at(y int, m time.Month, d, h, mi, s int) time.Time { return time.Date(y, m, d, h, mi, s, 0, shanghai) }
+func at(y int, m time.Month, d, h, mi, s int) time.Time {
+	return time.Date(y, m, d, h, mi, s, 0, shanghai)
+}
 
 func TestParse(t *testing.T) {
 	for _, c := range []struct {

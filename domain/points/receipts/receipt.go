@@ -189,6 +189,7 @@ type Receipt struct {
 	ImageHash []byte
 	// ContentType is the photo's type, sniffed from its bytes.
 	ContentType string
+	ImageBytes  int
 	// Text is what OCR read; Read says whether OCR ran.
 	Text   string
 	Read   bool
@@ -202,10 +203,13 @@ type Receipt struct {
 	PurchaseID string
 	Points     int64
 	Credited   bool
-	DecidedBy  string
-	CreatedAt  time.Time
-	ReadAt     time.Time
-	DecidedAt  time.Time
+	// DecidedKind and DecidedBy are the actor of the decision: ports' actor kind ("user",
+	// "system") and ID.
+	DecidedKind string
+	DecidedBy   string
+	CreatedAt   time.Time
+	ReadAt      time.Time
+	DecidedAt   time.Time
 }
 
 // Checked is what the checks found on a read receipt.
@@ -262,7 +266,9 @@ func (s Settings) Decide(f Fields, dupNumber bool, now time.Time, loc *time.Loca
 	return c
 }
 
-func civil(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
+func civil(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
 
 // ValidReason reports whether r is one of Reasons.
 func ValidReason(r Reason) bool { return slices.Contains(Reasons, r) }
