@@ -11,14 +11,16 @@ import (
 
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/application/points/points"
+	receiptsapp "github.com/engagehq/engage/application/points/receipts"
 	"github.com/engagehq/engage/domain/points/ledger"
 	"github.com/engagehq/engage/ports"
 )
 
 // Module is the points module's operations.
 type Module struct {
-	svc *points.Service
-	kit *httpapi.Kit
+	svc      *points.Service
+	receipts *receiptsapp.Service
+	kit      *httpapi.Kit
 }
 
 // New returns the operations over svc; nil only when the OpenAPI document is wanted.
@@ -41,6 +43,7 @@ func (m *Module) RegisterAPI(api huma.API, kit *httpapi.Kit) {
 	m.registerCustomers(api)
 	m.registerChanges(api)
 	m.registerSettings(api)
+	m.registerReceipts(api)
 }
 
 // pointsErrors answers the refusals of the points use cases.

@@ -55,7 +55,9 @@ func Module() module.Module {
 		},
 		Services: services,
 		Surfaces: surfaces,
-		API:      func(k *module.Kernel) httpapi.Module { return pointsapi.New(module.Get[*points.Service](k)) },
+		API: func(k *module.Kernel) httpapi.Module {
+			return pointsapi.New(module.Get[*points.Service](k)).WithReceipts(module.Get[*receiptsapp.Service](k))
+		},
 		// No console pages yet: they come in a later slice. Its codes are named on the
 		// platform's pages (roles, audit).
 		Terms: pointsui.Terms,
