@@ -1,6 +1,3 @@
-// Package pointsui is the points module's part of the console: for now the names of its
-// codes (permissions, audit actions, jobs) that the platform's pages show; its pages come in
-// a later slice.
 package pointsui
 
 import "github.com/engagehq/engage/adapters/console"

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/engagehq/engage/adapters/blob/localblob"
+	"github.com/engagehq/engage/adapters/console"
 	"github.com/engagehq/engage/adapters/console/pointsui"
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/adapters/httpapi/pointsapi"
@@ -58,8 +59,9 @@ func Module() module.Module {
 		API: func(k *module.Kernel) httpapi.Module {
 			return pointsapi.New(module.Get[*points.Service](k)).WithReceipts(module.Get[*receiptsapp.Service](k))
 		},
-		// No console pages yet: they come in a later slice. Its codes are named on the
-		// platform's pages (roles, audit).
+		Console: func(k *module.Kernel) console.Module {
+			return pointsui.Module(pointsui.Deps{Points: module.Get[*points.Service](k), Customers: module.Get[*customers.Service](k)})
+		},
 		Terms: pointsui.Terms,
 	}
 }
