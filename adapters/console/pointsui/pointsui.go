@@ -15,6 +15,7 @@ import (
 	"github.com/engagehq/engage/adapters/console/customersui"
 	"github.com/engagehq/engage/application/customers/customers"
 	"github.com/engagehq/engage/application/points/points"
+	receiptsapp "github.com/engagehq/engage/application/points/receipts"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/points/ledger"
 )
@@ -28,6 +29,8 @@ type Deps struct {
 	Points *points.Service
 	// Customers names the customer whose points a page shows.
 	Customers *customers.Service
+	// Receipts is receipt scanning: the review queue's receipts and decisions.
+	Receipts *receiptsapp.Service
 }
 
 // handlers serve the points pages.
@@ -39,14 +42,15 @@ func Module(d Deps) console.Module {
 	read := console.Needs(ledger.PermRead)
 	return console.Module{
 		Name: "points",
-		Routes: []console.Route{
+		Routes: append(h.receiptRoutes(),
 			console.Get("/points/settings", read, h.settings),
 			console.Post("/points/settings", console.Needs(access.PermSettingsWrite), h.saveSettings),
 			console.Get("/customers/{id}/points", read, h.customerPoints),
 			console.Post("/customers/{id}/points/adjustments", console.Needs(ledger.PermAdjust), h.adjust),
-		},
+		),
 		Menu: []console.MenuEntry{
 			{Label: "nav.points_settings", Path: "/console/points/settings", ID: "points-settings", Gate: read, Order: 55},
+			receiptsMenu,
 		},
 		Messages:  messages,
 		Templates: console.TemplatesOf(templateFS),

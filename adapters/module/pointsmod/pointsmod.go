@@ -60,7 +60,8 @@ func Module() module.Module {
 			return pointsapi.New(module.Get[*points.Service](k)).WithReceipts(module.Get[*receiptsapp.Service](k))
 		},
 		Console: func(k *module.Kernel) console.Module {
-			return pointsui.Module(pointsui.Deps{Points: module.Get[*points.Service](k), Customers: module.Get[*customers.Service](k)})
+			return pointsui.Module(pointsui.Deps{Points: module.Get[*points.Service](k), Customers: module.Get[*customers.Service](k),
+				Receipts: module.Get[*receiptsapp.Service](k)})
 		},
 		Terms: pointsui.Terms,
 	}
