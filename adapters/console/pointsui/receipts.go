@@ -291,4 +291,3 @@ func (h *handlers) decisionError(v *console.View, err error, errs map[string]str
 	}
 	return true
 }
-
