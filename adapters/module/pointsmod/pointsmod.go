@@ -22,6 +22,7 @@ import (
 	"github.com/engagehq/engage/adapters/riverjobs"
 	"github.com/engagehq/engage/application/customers/customers"
 	"github.com/engagehq/engage/application/customers/events"
+	"github.com/engagehq/engage/application/customers/segments"
 	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/application/points/points"
 	receiptsapp "github.com/engagehq/engage/application/points/receipts"
@@ -79,7 +80,7 @@ func services(k *module.Kernel) (module.Shared, error) {
 	}
 	rcp := receiptsapp.NewService(receiptsapp.Deps{Tx: k.DB, Locals: k.DB, Repo: pointsdb.Receipts{}, Blobs: blobs,
 		OCR: tesseract.OCR{Timeout: OCRTimeout}, Jobs: k.Scheduler, Publisher: k.Bus, Audit: k.Audit, Tenants: k.Tenants,
-		Clock: k.Config.Clock, Earner: svc})
+		Clock: k.Config.Clock, Earner: svc, KnownStores: module.Get[*segments.Service](k)})
 	module.Provide(k, rcp)
 	return module.Shared{
 		CustomerData:    []ports.CustomerData{svc.CustomerData(), rcp.CustomerData()},

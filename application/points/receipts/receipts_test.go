@@ -21,6 +21,7 @@ import (
 	"github.com/engagehq/engage/application/customers/customers"
 	"github.com/engagehq/engage/application/points/points"
 	app "github.com/engagehq/engage/application/points/receipts"
+	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/domain/points/ledger"
@@ -292,4 +293,22 @@ func TestBadPhotos(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(b.blobs.Dir, "tenants", "*", "receipts", "*", "*"))
 	require.NoError(t, err)
 	require.Empty(t, files, "no photo kept")
+}
+
+// TestKnownStoresFromTheBrandsData: a brand whose receipt rules list no stores knows those its
+// own data names, as the customers module knows them (purchases' stores, preferred stores).
+func TestKnownStoresFromTheBrandsData(t *testing.T) {
+	b := setup(t)
+	require.NoError(t, b.svc.SetSettings(ctx, b.tn.ID, receipts.Settings{AutoApprove: true, MaxAgeDays: 7, MinAmountFen: 100}))
+	alice := b.customer(t)
+	amount := int64(2000)
+	_, err := b.points.EarnPurchase(ctx, b.tn.ID, points.Purchase{ID: "pos-1", Customer: alice, AmountFen: amount,
+		OccurredAt: time.Date(2026, 12, 1, 9, 0, 0, 0, shanghai), Store: "联华超市曹杨路店", Items: []event.Item{{SKU: "rice", Quantity: 1}}})
+	require.NoError(t, err)
+	r, _, err := b.svc.Upload(ctx, b.tn.ID, alice, photo(t, "联华超市 曹杨路店", "2026-12-02 10:15", "0031-20261202-0001", "20.00", ocrtest.PNG))
+	require.NoError(t, err)
+	require.Equal(t, 1, b.work(t, "receipt_read"))
+	got := b.get(t, r.ID)
+	require.Equal(t, receipts.Approved, got.Status, "flags %v, text:\n%s", got.Flags, got.Text)
+	require.Equal(t, "联华超市曹杨路店", got.StoreCode)
 }

@@ -81,6 +81,16 @@ type Deps struct {
 	Tenants   *tenants.Directory
 	Clock     ports.Clock
 	Earner    Earner
+	// KnownStores reads the stores the brand's data names (its events' stores and its
+	// customers' preferred stores), the known stores of a brand whose settings list none; nil
+	// for none.
+	KnownStores KnownStores
+}
+
+// KnownStores reads the values of a brand's data: the customers module's segment values,
+// whose "store" list is the stores its events and customers name.
+type KnownStores interface {
+	Values(ctx context.Context, tenant tenants.ID) (ports.SegmentValues, error)
 }
 
 // Service runs the receipt use cases.
@@ -267,6 +277,16 @@ func (s *Service) Read(ctx context.Context, args ReadArgs) error {
 		return err
 	}
 	fields := receipts.Parse(text, loc)
+	var known []receipts.Store
+	if s.deps.KnownStores != nil {
+		values, err := s.deps.KnownStores.Values(ctx, t.ID)
+		if err != nil {
+			return err
+		}
+		for _, v := range values["store"] {
+			known = append(known, receipts.Store{Code: v, Name: v})
+		}
+	}
 	return ports.InTenantRetrying(ctx, s.deps.Tx, t.ID, func(ctx context.Context) error {
 		r, err := s.deps.Repo.Get(ctx, args.ReceiptID, true)
 		if err != nil || r.Read || r.Status != receipts.Pending {
@@ -275,6 +295,10 @@ func (s *Service) Read(ctx context.Context, args ReadArgs) error {
 		settings, err := s.deps.Repo.Settings(ctx)
 		if err != nil {
 			return err
+		}
+		if len(settings.Stores) == 0 {
+			// A brand that lists no stores knows those its own data names.
+			settings.Stores = known
 		}
 		now := s.deps.Clock.Now()
 		r.Text, r.Read, r.ReadAt, r.Fields = text, true, now, fields
