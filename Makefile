@@ -4,14 +4,14 @@
 GO ?= go
 export ENGAGE_DIR ?= $(CURDIR)/.engage
 
-.PHONY: run test browser tools lint openapi build load clean
+.PHONY: run test browser ocr tools lint openapi build load clean
 
 ## run: start Postgres, migrate, seed the demo brands and serve API, console and workers on :8080
-run:
+run: ocr
 	$(GO) run ./cmd/engage dev
 
 ## test: formatting and vet checks, then every test (race detector on), OpenAPI drift and lint included
-test: lint browser tools
+test: lint browser ocr tools
 	$(GO) run ./cmd/engage devdb up
 	$(GO) test -race -count=1 ./...
 
@@ -21,6 +21,13 @@ browser:
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk; \
 		else echo "install Chromium for the console tests (Debian: apt-get install chromium fonts-noto-cjk)"; exit 1; fi; }
+
+## ocr: Debian's Tesseract with its Simplified Chinese data, for reading receipt photos, when missing
+ocr:
+	@{ command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx chi_sim; } || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends tesseract-ocr tesseract-ocr-chi-sim; \
+		else echo "install Tesseract for receipt scanning (Debian: apt-get install tesseract-ocr tesseract-ocr-chi-sim)"; exit 1; fi; }
 
 ## tools: Redocly CLI (npm) for the OpenAPI document's lint test, where node is installed
 REDOCLY = $(ENGAGE_DIR)/tools/redocly/node_modules/.bin/redocly

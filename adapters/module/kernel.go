@@ -38,8 +38,11 @@ type Config struct {
 	// PlatformMail is the platform's own mail server, which mails invitations for brands that
 	// have none; nil sends those brands' invitations by no email (their links are shown).
 	PlatformMail *ports.MailServer
-	Production   bool
-	Workers      int
+	// Blobs keeps uploaded files (receipt photos); nil keeps them on the local disk under
+	// the system's temporary directory (tests).
+	Blobs      ports.Blobs
+	Production bool
+	Workers    int
 	// JobTimeout is how long a job may run unless its kind allows longer (riverjobs default).
 	JobTimeout time.Duration
 	// NoPeriodicJobs leaves periodic jobs out of the River client (tests).

@@ -27,7 +27,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	w, err := wire.NewWith(wire.Config{
 		DatabaseURL: cfg.databaseURL, SecretsKey: cfg.secretsKey, SignInKey: cfg.signInKey, KratosURL: cfg.kratosURL,
 		KratosSessionCookie: cfg.kratosCookie, Production: cfg.production(), Workers: cfg.workers, JobTimeout: cfg.jobTimeout, Logger: cfg.logger(),
-		WeChatAPI: cfg.wechatAPI, PlatformMail: cfg.platformMail,
+		WeChatAPI: cfg.wechatAPI, PlatformMail: cfg.platformMail, Blobs: cfg.blobs,
 	}, db, modules)
 	if err != nil {
 		db.Close()

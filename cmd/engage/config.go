@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/engagehq/engage/adapters/blob"
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/adapters/kratos"
 	"github.com/engagehq/engage/adapters/localpg"
@@ -51,6 +52,7 @@ var settings = []setting{
 	{"ENGAGE_JOB_TIMEOUT", "30s", "how long a job may run unless its kind allows longer; a crashed worker's jobs are redone 15 s after it"},
 	{"ENGAGE_SHUTDOWN_TIMEOUT", "30s", "how long SIGTERM waits for requests and running jobs to finish"},
 	{"ENGAGE_SMTP_URL", "(none: brands without a mail server get invitation links to pass on)", "the platform's mail server for invitations of brands without one: smtp://user:password@host:587?from=address&tls=starttls|tls|none"},
+	{"ENGAGE_BLOB_URL", "(local disk: ENGAGE_DIR/blobs)", "where uploaded files (receipt photos) are kept: file:///path, or an S3-compatible bucket s3://ACCESS:SECRET@host/bucket?region=R (s3+http:// without TLS; credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY when the URL has none)"},
 	{"ENGAGE_LOG_LEVEL", "info", "debug, info, warn or error; logs are JSON on stderr"},
 }
 
@@ -83,6 +85,8 @@ type config struct {
 	logLevel         slog.Level
 	// platformMail is the platform's own mail server (ENGAGE_SMTP_URL), nil without one.
 	platformMail *ports.MailServer
+	// blobs keeps uploaded files (ENGAGE_BLOB_URL, else ENGAGE_DIR/blobs).
+	blobs ports.Blobs
 
 	// Set by engage dev only: the development WeChat's API base (empty is WeChat's own) and
 	// its operations.
@@ -140,6 +144,9 @@ func loadConfig(ctx context.Context) (config, error) {
 	}
 	if c.platformMail, err = mailServerFrom(os.Getenv("ENGAGE_SMTP_URL")); err != nil {
 		return c, fmt.Errorf("ENGAGE_SMTP_URL: %w", err)
+	}
+	if c.blobs, err = blob.Open(os.Getenv("ENGAGE_BLOB_URL"), c.dir); err != nil {
+		return c, fmt.Errorf("ENGAGE_BLOB_URL: %w", err)
 	}
 	if c.apiLimits, err = limitsFrom("ENGAGE_RATE_LIMITS", ratelimit.DefaultAPILimits); err != nil {
 		return c, err

@@ -1,16 +1,23 @@
 package consoletest
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"image"
+	"image/draw"
+	"image/png"
 	"strings"
 	"testing"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/engagehq/engage/adapters/module"
 	"github.com/engagehq/engage/application/customers/customers"
 	"github.com/engagehq/engage/application/customers/segments"
 	"github.com/engagehq/engage/application/platform/channels"
+	"github.com/engagehq/engage/application/points/receipts"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/platform/webhook"
@@ -28,6 +35,8 @@ type Objects struct {
 	// InvitationToken the token of Invitation's link.
 	APIKey, Invitation, Member, Webhook, Segment, TagRule, Customer uuid.UUID
 	Role, EventType, Tag, OpenID, InvitationToken                   string
+	// Receipt is a receipt Customer uploaded (a blank photo), waiting for review.
+	Receipt uuid.UUID
 }
 
 // miniApp and miniSecret are the Mini Program of Furnish's brands.
@@ -81,6 +90,14 @@ func (b *Bundle) Furnish(t *testing.T, tn tenants.Tenant) Objects {
 		_, err = a.Tags.Add(ctx, tn.ID, o.Customer, []string{o.Tag})
 		require.NoError(t, err)
 	}
+	photo := image.NewGray(image.Rect(0, 0, 300, 400))
+	draw.Draw(photo, photo.Bounds(), image.White, image.Point{}, draw.Src)
+	var buf bytes.Buffer
+	require.NoError(t, png.Encode(&buf, photo))
+	_, _ = fmt.Fprint(&buf, tn.Slug) // each brand's photo is its own
+	r, _, err := module.Get[*receipts.Service](a.Kernel).Upload(ctx, tn.ID, o.Customer, buf.Bytes())
+	require.NoError(t, err)
+	o.Receipt = r.ID
 	return o
 }
 
@@ -110,6 +127,7 @@ func (o Objects) Fill(pattern string) (string, bool) {
 		{"/webhooks/", "{delivery}", delivery},
 		{"/segments/", "{id}", o.Segment.String()},
 		{"/tag-rules/", "{id}", o.TagRule.String()},
+		{"/points/receipts/", "{id}", o.Receipt.String()},
 		{"/customers/", "{id}", o.Customer.String()},
 		{"/customers/", "{openid}", o.OpenID},
 		{"/platform/tenants/", "{slug}", o.Tenant.Slug},

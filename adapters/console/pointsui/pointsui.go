@@ -9,6 +9,7 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"slices"
 	"strconv"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/engagehq/engage/application/customers/events"
 	"github.com/engagehq/engage/application/customers/segments"
 	"github.com/engagehq/engage/application/points/points"
+	receiptsapp "github.com/engagehq/engage/application/points/receipts"
 	"github.com/engagehq/engage/application/points/rewards"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/points/ledger"
@@ -37,6 +39,8 @@ type Deps struct {
 	Segments *segments.Service
 	// Events names the brand's custom event types, which action rules reward.
 	Events *events.Service
+	// Receipts is receipt scanning: the review queue's receipts and decisions.
+	Receipts *receiptsapp.Service
 }
 
 // handlers serve the points pages.
@@ -48,7 +52,7 @@ func Module(d Deps) console.Module {
 	read := console.Needs(ledger.PermRead)
 	return console.Module{
 		Name: "points",
-		Routes: append([]console.Route{
+		Routes: slices.Concat(h.receiptRoutes(), []console.Route{
 			console.Get("/points/settings", read, h.settings),
 			console.Post("/points/settings", console.Needs(access.PermSettingsWrite), h.saveSettings),
 			console.Get("/customers/{id}/points", read, h.customerPoints),
@@ -60,12 +64,12 @@ func Module(d Deps) console.Module {
 			console.Get("/points/rules", read, h.rulesPage),
 			console.Get("/points/rules/versions/{version}/preview", read, h.previewPage),
 			console.Post("/points/rules/versions/{version}/withdraw", console.Needs(access.PermSettingsWrite), h.withdraw),
-		}, rewardRoutes(h)...),
-		Menu: append([]console.MenuEntry{
+		}, rewardRoutes(h)),
+		Menu: slices.Concat([]console.MenuEntry{
 			{Label: "nav.points_settings", Path: "/console/points/settings", ID: "points-settings", Gate: read, Order: 55},
 			{Label: "nav.points_rules", Path: "/console/points/rules", ID: "points-rules", Gate: read, Order: 56},
 			{Label: "nav.points_actions", Path: "/console/points/actions", ID: "points-actions", Gate: read, Order: 57},
-		}, rewardMenu...),
+		}, rewardMenu, []console.MenuEntry{receiptsMenu}),
 		Messages:  messages,
 		Templates: console.TemplatesOf(templateFS),
 		Funcs: template.FuncMap{"points": formatPoints, "signed": formatSigned, "walletName": walletName, "reasonName": reasonName,

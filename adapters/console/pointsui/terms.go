@@ -30,6 +30,11 @@ var Terms = console.Terms{
 		// Earning rules.
 		"action.points_rules.add": "发布积分规则版本", "action.points_rules.withdraw": "撤回积分规则版本",
 		"target.points_rules": "积分规则版本",
+		// Receipt scanning.
+		"perm.points:receipts": "审核小票", "perm.points:receipts.help": "查看会员上传的小票，通过（发放积分）或驳回。",
+		"action.receipt.approve": "通过小票", "action.receipt.reject": "驳回小票", "action.receipt_settings.set": "修改小票规则",
+		"target.receipt": "小票", "target.receipt_settings": "小票规则",
+		"job.receipt_read": "小票识别任务", "job.receipt_credit": "小票积分发放任务",
 	},
 	"en": {
 		"area.points":      "Points",
@@ -57,5 +62,10 @@ var Terms = console.Terms{
 		// Earning rules.
 		"action.points_rules.add": "Published a version of the earning rules", "action.points_rules.withdraw": "Withdrew a version of the earning rules",
 		"target.points_rules": "Earning rules version",
+		// Receipt scanning.
+		"perm.points:receipts": "Review receipts", "perm.points:receipts.help": "See the receipts customers upload and approve them (crediting points) or reject them.",
+		"action.receipt.approve": "Approved a receipt", "action.receipt.reject": "Rejected a receipt", "action.receipt_settings.set": "Changed the receipt rules",
+		"target.receipt": "Receipt", "target.receipt_settings": "Receipt rules",
+		"job.receipt_read": "Receipt reading job", "job.receipt_credit": "Receipt points job",
 	},
 }

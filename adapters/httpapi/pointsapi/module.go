@@ -11,6 +11,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/application/points/points"
+	receiptsapp "github.com/engagehq/engage/application/points/receipts"
 	"github.com/engagehq/engage/application/points/rewards"
 	"github.com/engagehq/engage/domain/points/ledger"
 	"github.com/engagehq/engage/ports"
@@ -18,9 +19,10 @@ import (
 
 // Module is the points module's operations.
 type Module struct {
-	svc     *points.Service
-	rewards *rewards.Service
-	kit     *httpapi.Kit
+	svc      *points.Service
+	rewards  *rewards.Service
+	receipts *receiptsapp.Service
+	kit      *httpapi.Kit
 }
 
 // New returns the operations over svc; nil only when the OpenAPI document is wanted.
@@ -47,6 +49,7 @@ func (m *Module) RegisterAPI(api huma.API, kit *httpapi.Kit) {
 	m.registerActions(api)
 	m.registerRules(api)
 	m.registerMyRules(api)
+	m.registerReceipts(api)
 }
 
 // pointsErrors answers the refusals of the points use cases.

@@ -12,6 +12,8 @@ const (
 	PermAdjust access.Permission = "points:adjust"
 	// PermCatalog keeps the reward catalog: rewards, their prices, stock, limits and validity.
 	PermCatalog access.Permission = "points:catalog"
+	// PermReceipts sees customers' uploaded receipts and approves or rejects them.
+	PermReceipts access.Permission = "points:receipts"
 )
 
 // Who holds the points permissions: everyone serving customers reads them and analysts too;
@@ -26,5 +28,7 @@ func init() {
 		// The catalog is the loyalty and marketing teams'; store staff verify and use vouchers
 		// with points:write.
 		access.Definition{Permission: PermCatalog, Roles: []access.Role{access.RoleAdmin, access.RoleMarketer, access.RoleLoyaltyOperator}},
+		// Receipts are reviewed by the loyalty team: approving one credits points.
+		access.Definition{Permission: PermReceipts, Roles: []access.Role{access.RoleAdmin, access.RoleLoyaltyOperator}},
 	)
 }
