@@ -9,14 +9,18 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/engagehq/engage/adapters/module"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
 	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
 	"github.com/engagehq/engage/adapters/wire"
 	"github.com/engagehq/engage/application/customers/customers"
 	"github.com/engagehq/engage/application/customers/segments"
 	"github.com/engagehq/engage/application/eventbus"
+	"github.com/engagehq/engage/application/points/points"
 	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/platform/webhook"
+	"github.com/engagehq/engage/domain/points/actions"
+	"github.com/engagehq/engage/domain/points/ledger"
 )
 
 // TestEverySubscriberChangesNothingTheSecondTime makes changes that reach every wired
@@ -39,6 +43,16 @@ func TestEverySubscriberChangesNothingTheSecondTime(t *testing.T) {
 	require.NoError(t, err)
 	_, err = a.Segments.Create(ctx, tn.ID, segments.Draft{Name: "买家", Tree: map[string]any{"field": "purchase_count", "op": ">=", "value": 1}})
 	require.NoError(t, err)
+	// Action rules, so that joining and a survey reach the points module's subscribers.
+	pts := module.Get[*points.Service](a.Kernel)
+	for _, r := range []actions.Rule{
+		{Key: "welcome", Action: actions.Registration, Points: 100, Limit: actions.Limit{Count: 1, Period: actions.Ever}},
+		{Key: "feedback", Action: actions.Survey, Points: 20, Limit: actions.Limit{Count: 1, Period: actions.Week}},
+	} {
+		r.Wallet, r.Title, r.Active = ledger.Points, r.Key, true
+		_, err = pts.PutActionRule(ctx, tn.ID, r)
+		require.NoError(t, err)
+	}
 	name, city := "王小明", "上海"
 	c, err := a.Customers.Create(ctx, tn.ID, customers.Patch{Name: &name, City: &city})
 	require.NoError(t, err)
@@ -46,7 +60,8 @@ func TestEverySubscriberChangesNothingTheSecondTime(t *testing.T) {
 	require.NoError(t, err)
 	amount := int64(3800)
 	_, err = a.Events.IngestBatch(ctx, tn.ID, []event.Draft{{ID: "p1", CustomerID: c.ID.String(), Type: event.TypePurchase,
-		Channel: "pos", OccurredAt: time.Now().Add(-time.Hour), AmountFen: &amount, Items: []event.Item{{SKU: "tea", Quantity: 1}}}})
+		Channel: "pos", OccurredAt: time.Now().Add(-time.Hour), AmountFen: &amount, Items: []event.Item{{SKU: "tea", Quantity: 1}}},
+		{ID: "s1", CustomerID: c.ID.String(), Type: event.TypeSurvey, Channel: "mini_program", OccurredAt: time.Now().Add(-time.Hour)}})
 	require.NoError(t, err)
 
 	require.Positive(t, jobstest.WorkSubscribers(t, a.DB.Pool(), a.Bus))

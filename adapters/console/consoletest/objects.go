@@ -7,8 +7,10 @@ import (
 	"image"
 	"image/draw"
 	"image/png"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -17,10 +19,16 @@ import (
 	"github.com/engagehq/engage/application/customers/customers"
 	"github.com/engagehq/engage/application/customers/segments"
 	"github.com/engagehq/engage/application/platform/channels"
+	"github.com/engagehq/engage/application/points/points"
 	"github.com/engagehq/engage/application/points/receipts"
+	rewardsapp "github.com/engagehq/engage/application/points/rewards"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/platform/webhook"
+	"github.com/engagehq/engage/domain/points/actions"
+	"github.com/engagehq/engage/domain/points/ledger"
+	"github.com/engagehq/engage/domain/points/rewards"
+	"github.com/engagehq/engage/domain/points/rules"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -37,6 +45,12 @@ type Objects struct {
 	Role, EventType, Tag, OpenID, InvitationToken                   string
 	// Receipt is a receipt Customer uploaded (a blank photo), waiting for review.
 	Receipt uuid.UUID
+	// ActionRule is the key of an action rule (a survey bonus, not active); Reward a reward of
+	// the catalog and Voucher the voucher Customer claimed of it.
+	ActionRule      string
+	Reward, Voucher uuid.UUID
+	// RuleVersion is the number of a version of the earning rules taking effect tomorrow.
+	RuleVersion int
 }
 
 // miniApp and miniSecret are the Mini Program of Furnish's brands.
@@ -50,7 +64,7 @@ func (b *Bundle) Furnish(t *testing.T, tn tenants.Tenant) Objects {
 	t.Helper()
 	ctx := context.Background()
 	a := b.App
-	o := Objects{Tenant: tn, Role: "visiting_auditor", EventType: "store_tour", Tag: "vip"}
+	o := Objects{Tenant: tn, Role: "visiting_auditor", EventType: "store_tour", Tag: "vip", ActionRule: "survey_bonus"}
 	key, err := a.APIKeys.Create(ctx, tn.ID, nil, "POS "+tn.Slug, access.RoleStoreStaff)
 	require.NoError(t, err)
 	o.APIKey = key.Key.ID
@@ -98,6 +112,25 @@ func (b *Bundle) Furnish(t *testing.T, tn tenants.Tenant) Objects {
 	r, _, err := module.Get[*receipts.Service](a.Kernel).Upload(ctx, tn.ID, o.Customer, buf.Bytes())
 	require.NoError(t, err)
 	o.Receipt = r.ID
+	_, err = module.Get[*points.Service](a.Kernel).PutActionRule(ctx, tn.ID, actions.Rule{Key: o.ActionRule, Action: actions.Survey,
+		Wallet: ledger.Points, Points: 10, Limit: actions.Limit{Count: 1, Period: actions.Month}, Title: "问卷奖励"})
+	require.NoError(t, err)
+	catalog := module.Get[*rewardsapp.Service](a.Kernel)
+	reward, err := catalog.Create(ctx, tn.ID, rewards.Reward{Kind: rewards.KindVoucher, Status: rewards.StatusActive,
+		Title: rewards.Text{ZH: "乌龙茶一杯", EN: "An oolong tea"}, Points: 100, VoucherDays: 30})
+	require.NoError(t, err)
+	o.Reward = reward.ID
+	_, err = module.Get[*points.Service](a.Kernel).Adjust(ctx, tn.ID, points.Adjustment{Customer: o.Customer, Points: 500, ReasonCode: "goodwill"})
+	require.NoError(t, err)
+	claimed, err := catalog.Redeem(ctx, tn.ID, rewardsapp.Claim{Customer: o.Customer, Reward: reward.ID, Key: "furnish"})
+	require.NoError(t, err)
+	o.Voucher = claimed.Voucher.ID
+	pts := module.Get[*points.Service](a.Kernel)
+	set, err := pts.DefaultRules(ctx, tn.ID)
+	require.NoError(t, err)
+	version, err := pts.AddRuleVersion(ctx, tn.ID, rules.Version{EffectiveAt: time.Now().Add(24 * time.Hour), Set: set, Note: "next"})
+	require.NoError(t, err)
+	o.RuleVersion = version.Number
 	return o
 }
 
@@ -128,6 +161,16 @@ func (o Objects) Fill(pattern string) (string, bool) {
 		{"/segments/", "{id}", o.Segment.String()},
 		{"/tag-rules/", "{id}", o.TagRule.String()},
 		{"/points/receipts/", "{id}", o.Receipt.String()},
+		{"/points/actions/", "{key}", o.ActionRule},
+		{"/points/rewards/", "{id}", o.Reward.String()},
+		{"/points/vouchers/", "{id}", o.Voucher.String()},
+		{"/points/rules/versions/", "{version}", strconv.Itoa(o.RuleVersion)},
+		{"/me/rewards/", "{id}", o.Reward.String()},
+		{"/rewards/", "{id}", o.Reward.String()},
+		{"/me/vouchers/", "{id}", o.Voucher.String()},
+		{"/vouchers/", "{id}", o.Voucher.String()},
+		{"/me/receipts/", "{id}", o.Receipt.String()},
+		{"/points/action-rules/", "{key}", o.ActionRule},
 		{"/customers/", "{id}", o.Customer.String()},
 		{"/customers/", "{openid}", o.OpenID},
 		{"/platform/tenants/", "{slug}", o.Tenant.Slug},

@@ -178,22 +178,24 @@ func TestAModuleAppendedToTheListWorksEndToEnd(t *testing.T) {
 		return resp.StatusCode, out
 	}
 
-	// Its permission, granted to the roles it names, guards its operations.
-	status, raw := call(http.MethodPost, "/v1/gadgets", admin, gadget{Name: "widget"})
-	require.Equal(t, http.StatusNoContent, status, "%s", raw)
-	status, _ = call(http.MethodPost, "/v1/gadgets", analyst, gadget{Name: "sprocket"})
-	require.Equal(t, http.StatusForbidden, status)
-	status, _ = call(http.MethodGet, "/v1/gadgets", staff, nil)
-	require.Equal(t, http.StatusForbidden, status)
-
-	// Its event reaches its subscriber through its own job, and webhooks may subscribe to it.
-	status, raw = call(http.MethodPost, "/v1/webhooks", admin, map[string]any{"url": "https://crm.example.com/hooks",
+	status, raw := call(http.MethodPost, "/v1/webhooks", admin, map[string]any{"url": "https://crm.example.com/hooks",
 		"event_types": []string{gadgetMade}})
 	require.Equal(t, http.StatusCreated, status, "%s", raw)
 	var endpoint struct {
 		ID string `json:"id"`
 	}
 	require.NoError(t, json.Unmarshal(raw, &endpoint))
+
+	// Its permission, granted to the roles it names, guards its operations.
+	status, raw = call(http.MethodPost, "/v1/gadgets", admin, gadget{Name: "widget"})
+	require.Equal(t, http.StatusNoContent, status, "%s", raw)
+	status, _ = call(http.MethodPost, "/v1/gadgets", analyst, gadget{Name: "sprocket"})
+	require.Equal(t, http.StatusForbidden, status)
+	status, _ = call(http.MethodGet, "/v1/gadgets", staff, nil)
+	require.Equal(t, http.StatusForbidden, status)
+
+	// Its event reaches its subscriber through its own job, and webhooks subscribed to it get
+	// theirs (an endpoint receives what happens after it subscribed).
 	require.Equal(t, 2, jobstest.WorkSubscribers(t, a.DB.Pool(), a.Bus), "the gadget counter's job and the webhooks'")
 	status, raw = call(http.MethodGet, "/v1/gadgets", analyst, nil)
 	require.Equal(t, http.StatusOK, status, "%s", raw)
