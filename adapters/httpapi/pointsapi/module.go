@@ -41,6 +41,7 @@ func (m *Module) RegisterAPI(api huma.API, kit *httpapi.Kit) {
 	m.registerCustomers(api)
 	m.registerChanges(api)
 	m.registerSettings(api)
+	m.registerApprovals(api)
 }
 
 // pointsErrors answers the refusals of the points use cases.

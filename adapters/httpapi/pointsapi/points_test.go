@@ -195,3 +195,60 @@ func TestSettingsAreReadAndChangedWithTheFieldsAtFault(t *testing.T) {
 	require.Equal(t, http.StatusOK, b.Do(t, http.MethodGet, "/v1/points/settings", analyst, nil).Status)
 	require.Equal(t, http.StatusForbidden, b.Do(t, http.MethodPut, "/v1/points/settings", analyst, got.Body).Status)
 }
+
+// An adjustment above the brand's threshold is answered 202 with its request; the admin who
+// asked cannot approve it, an operator may not, another admin does (once), and the points move.
+func TestALargeAdjustmentIsApprovedByASecondAdmin(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	settings := b.Do(t, http.MethodGet, "/v1/points/settings", b.owner, nil)
+	require.Equal(t, http.StatusOK, settings.Status, "%s", settings.Raw)
+	body := settings.Body
+	body["adjustment_approval_above"] = 1000
+	body["point_value"] = map[string]any{"fen": 1, "points": 2}
+	put := b.Do(t, http.MethodPut, "/v1/points/settings", b.owner, body)
+	require.Equal(t, http.StatusOK, put.Status, "%s", put.Raw)
+	require.Equal(t, 1000.0, put.Body["adjustment_approval_above"])
+
+	operator := b.APIKey(t, b.tn, access.RoleLoyaltyOperator)
+	admin := b.APIKey(t, b.tn, access.RoleAdmin)
+	path := "/v1/customers/" + b.memberID + "/points/adjustments"
+	small := b.Do(t, http.MethodPost, path, operator, map[string]any{"points": 1000, "reason_code": "complaint"})
+	require.Equal(t, http.StatusOK, small.Status, "%s", small.Raw)
+	r := b.Do(t, http.MethodPost, path, operator, map[string]any{"points": 5000, "reason_code": "complaint", "note": "投诉补偿",
+		"reference": "crm-1"})
+	require.Equal(t, http.StatusAccepted, r.Status, "%s", r.Raw)
+	approval := r.Body["approval"].(map[string]any)
+	require.Equal(t, "pending", approval["status"])
+	id := approval["id"].(string)
+
+	queue := b.Do(t, http.MethodGet, "/v1/points/adjustment-requests?status=pending", operator, nil)
+	require.Equal(t, http.StatusOK, queue.Status, "%s", queue.Raw)
+	require.Len(t, queue.Body["items"], 1)
+
+	denied := b.Do(t, http.MethodPost, "/v1/points/adjustment-requests/"+id+"/approve", operator, map[string]any{})
+	require.Equal(t, http.StatusForbidden, denied.Status, "an operator holds no points:approve: %s", denied.Raw)
+	ok := b.Do(t, http.MethodPost, "/v1/points/adjustment-requests/"+id+"/approve", admin, map[string]any{"note": "核实"})
+	require.Equal(t, http.StatusOK, ok.Status, "%s", ok.Raw)
+	require.Equal(t, "approved", ok.Body["request"].(map[string]any)["status"])
+	require.Equal(t, 6000.0, wallet(t, ok.Body, "points")["balance"])
+	twice := b.Do(t, http.MethodPost, "/v1/points/adjustment-requests/"+id+"/approve", b.owner, map[string]any{})
+	require.Equal(t, http.StatusConflict, twice.Status, "%s", twice.Raw)
+	require.Equal(t, "adjustment_request_decided", twice.Body["code"])
+
+	own := b.Do(t, http.MethodPost, path, admin, map[string]any{"points": -2000, "reason_code": "correction"})
+	require.Equal(t, http.StatusAccepted, own.Status, "%s", own.Raw)
+	ownID := own.Body["approval"].(map[string]any)["id"].(string)
+	self := b.Do(t, http.MethodPost, "/v1/points/adjustment-requests/"+ownID+"/reject", admin, map[string]any{})
+	require.Equal(t, http.StatusForbidden, self.Status, "%s", self.Raw)
+	require.Equal(t, "own_adjustment_request", self.Body["code"])
+	rej := b.Do(t, http.MethodPost, "/v1/points/adjustment-requests/"+ownID+"/reject", b.owner, map[string]any{"note": "不予调整"})
+	require.Equal(t, http.StatusOK, rej.Status, "%s", rej.Raw)
+	require.Equal(t, "rejected", rej.Body["status"])
+	missing := b.Do(t, http.MethodPost, "/v1/points/adjustment-requests/0190b2a4-0000-7000-8000-000000000000/approve", admin, map[string]any{})
+	require.Equal(t, http.StatusNotFound, missing.Status, "%s", missing.Raw)
+
+	mine := b.Do(t, http.MethodGet, "/v1/customers/"+b.memberID+"/points", operator, nil)
+	require.Equal(t, http.StatusOK, mine.Status, "%s", mine.Raw)
+	require.Equal(t, 6000.0, wallet(t, mine.Body, "points")["balance"], "the rejected deduction changed nothing")
+}

@@ -31,7 +31,7 @@ const Queue = "points"
 func Module() module.Module {
 	return module.Module{
 		Name:        "points",
-		Permissions: []access.Permission{ledger.PermRead, ledger.PermWrite, ledger.PermAdjust},
+		Permissions: []access.Permission{ledger.PermRead, ledger.PermWrite, ledger.PermAdjust, ledger.PermApprove},
 		EventTypes:  ledger.EventTypes,
 		Queues: []riverjobs.Queue{
 			// Earning a batch locks its customers' balances; a lock wait that times out succeeds
@@ -52,7 +52,8 @@ func Module() module.Module {
 func services(k *module.Kernel) (module.Shared, error) {
 	svc := points.NewService(points.Deps{Tx: k.DB, Locals: k.DB, Ledger: pointsdb.Ledger{}, Programs: pointsdb.Programs{},
 		Publisher: k.Bus, Audit: k.Audit, Jobs: k.Scheduler, Tenants: k.Tenants, Clock: k.Config.Clock,
-		Customers: module.Get[*customers.Service](k), Purchases: module.Get[*events.Service](k)})
+		Customers: module.Get[*customers.Service](k), Purchases: module.Get[*events.Service](k),
+		Approvals: pointsdb.Approvals{}})
 	module.Provide(k, svc)
 	return module.Shared{
 		CustomerData:    []ports.CustomerData{svc.CustomerData()},

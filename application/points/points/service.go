@@ -63,6 +63,9 @@ type Deps struct {
 	Customers Customers
 	// Purchases records the purchases the till reports in the activity stream.
 	Purchases Purchases
+	// Approvals keeps adjustment requests awaiting a second admin; nil applies every
+	// adjustment at once.
+	Approvals Approvals
 }
 
 // Service runs the points use cases.
@@ -85,6 +88,9 @@ type Outcome struct {
 	OperationID uuid.UUID
 	Wallets     []ledger.Result
 	Replayed    bool
+	// Approval is set when the change waits for a second admin (an adjustment above the
+	// brand's threshold): nothing changed yet, OperationID and Wallets are empty.
+	Approval *AdjustmentRequest
 }
 
 func outcomeOf(op *ledger.Operation, replayed bool) Outcome {
@@ -127,50 +133,58 @@ func (s *Service) change(ctx context.Context, tenant tenants.ID, customer uuid.U
 	do func(ctx context.Context, b *ledger.Book, p program.Settings) (*ledger.Operation, error)) (Outcome, error) {
 	for attempt := 0; ; attempt++ {
 		out, err := ports.InTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) (Outcome, error) {
-			settings, err := s.deps.Programs.Settings(ctx)
-			if err != nil {
-				return Outcome{}, err
-			}
-			ws, err := wallets(ctx, settings)
-			if err != nil {
-				return Outcome{}, err
-			}
-			keys := make([]ledger.AccountKey, len(ws))
-			for i, w := range ws {
-				keys[i] = ledger.AccountKey{Customer: customer, Wallet: w}
-			}
-			b, err := s.deps.Ledger.Lock(ctx, s.deps.Clock.Now(), keys, OpenLots)
-			if err != nil {
-				return Outcome{}, err
-			}
-			if key != "" {
-				stored, err := s.deps.Ledger.Operations(ctx, []string{key})
-				if err != nil {
-					return Outcome{}, err
-				}
-				if st, ok := stored[key]; ok {
-					if st.Customer != customer || string(st.Fingerprint) != string(fingerprint) {
-						return Outcome{}, ErrReferenceReused
-					}
-					return outcomeOf(&st.Operation, true), nil
-				}
-			}
-			b.Maintain()
-			op, err := do(ctx, b, settings)
-			if err != nil {
-				return Outcome{}, err
-			}
-			op.Key, op.Fingerprint = key, fingerprint
-			if err := s.save(ctx, b); err != nil {
-				return Outcome{}, err
-			}
-			return outcomeOf(op, false), nil
+			return s.changeIn(ctx, customer, key, fingerprint, wallets, do)
 		})
 		if errors.Is(err, ErrKeyTaken) && attempt == 0 {
 			continue
 		}
 		return out, err
 	}
+}
+
+// changeIn is the work of change in the caller's tenant transaction, once: a stored key is
+// ErrKeyTaken, for the caller to run it again.
+func (s *Service) changeIn(ctx context.Context, customer uuid.UUID, key string, fingerprint []byte,
+	wallets func(ctx context.Context, p program.Settings) ([]ledger.Wallet, error),
+	do func(ctx context.Context, b *ledger.Book, p program.Settings) (*ledger.Operation, error)) (Outcome, error) {
+	settings, err := s.deps.Programs.Settings(ctx)
+	if err != nil {
+		return Outcome{}, err
+	}
+	ws, err := wallets(ctx, settings)
+	if err != nil {
+		return Outcome{}, err
+	}
+	keys := make([]ledger.AccountKey, len(ws))
+	for i, w := range ws {
+		keys[i] = ledger.AccountKey{Customer: customer, Wallet: w}
+	}
+	b, err := s.deps.Ledger.Lock(ctx, s.deps.Clock.Now(), keys, OpenLots)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if key != "" {
+		stored, err := s.deps.Ledger.Operations(ctx, []string{key})
+		if err != nil {
+			return Outcome{}, err
+		}
+		if st, ok := stored[key]; ok {
+			if st.Customer != customer || string(st.Fingerprint) != string(fingerprint) {
+				return Outcome{}, ErrReferenceReused
+			}
+			return outcomeOf(&st.Operation, true), nil
+		}
+	}
+	b.Maintain()
+	op, err := do(ctx, b, settings)
+	if err != nil {
+		return Outcome{}, err
+	}
+	op.Key, op.Fingerprint = key, fingerprint
+	if err := s.save(ctx, b); err != nil {
+		return Outcome{}, err
+	}
+	return outcomeOf(op, false), nil
 }
 
 // save persists the book and publishes an event for every operation that changed a balance.

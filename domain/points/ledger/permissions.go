@@ -10,6 +10,8 @@ const (
 	PermWrite access.Permission = "points:write"
 	// PermAdjust adds or deducts points by hand, with a reason.
 	PermAdjust access.Permission = "points:adjust"
+	// PermApprove approves or rejects another admin's adjustment above the brand's threshold.
+	PermApprove access.Permission = "points:approve"
 )
 
 // Who holds the points permissions: everyone serving customers reads them and analysts too;
@@ -21,5 +23,7 @@ func init() {
 		access.Definition{Permission: PermRead, Roles: append([]access.Role{access.RoleAnalyst}, frontline...)},
 		access.Definition{Permission: PermWrite, Roles: []access.Role{access.RoleAdmin, access.RoleLoyaltyOperator, access.RoleStoreStaff}},
 		access.Definition{Permission: PermAdjust, Roles: []access.Role{access.RoleAdmin, access.RoleLoyaltyOperator}},
+		// A second admin approves large adjustments: admins, never the operators who ask.
+		access.Definition{Permission: PermApprove, Roles: []access.Role{access.RoleAdmin}},
 	)
 }
