@@ -140,12 +140,12 @@ CREATE VIEW reporting.points_balances WITH (security_barrier) AS
 
 CREATE VIEW reporting.points_daily WITH (security_barrier) AS
     SELECT e.tenant_id, (e.created_at AT TIME ZONE t.timezone)::date AS day, e.wallet,
-           sum(e.points) FILTER (WHERE e.kind IN ('earn', 'release'))::bigint AS issued,
-           (-sum(e.points) FILTER (WHERE e.kind = 'redeem'))::bigint AS redeemed,
-           sum(e.points) FILTER (WHERE e.kind = 'reverse')::bigint AS returned,
-           (-sum(e.points) FILTER (WHERE e.kind = 'refund'))::bigint AS taken_back,
-           (-sum(e.points) FILTER (WHERE e.kind = 'expire'))::bigint AS expired,
-           sum(e.points) FILTER (WHERE e.kind = 'adjust')::bigint AS adjusted,
+           coalesce(sum(e.points) FILTER (WHERE e.kind IN ('earn', 'release')), 0)::bigint AS issued,
+           coalesce(-sum(e.points) FILTER (WHERE e.kind = 'redeem'), 0)::bigint AS redeemed,
+           coalesce(sum(e.points) FILTER (WHERE e.kind = 'reverse'), 0)::bigint AS returned,
+           coalesce(-sum(e.points) FILTER (WHERE e.kind = 'refund'), 0)::bigint AS taken_back,
+           coalesce(-sum(e.points) FILTER (WHERE e.kind = 'expire'), 0)::bigint AS expired,
+           coalesce(sum(e.points) FILTER (WHERE e.kind = 'adjust'), 0)::bigint AS adjusted,
            sum(e.points)::bigint AS net,
            count(*) AS entries, count(DISTINCT e.customer_id) AS customers
     FROM public.points_entries e

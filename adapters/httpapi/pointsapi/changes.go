@@ -145,10 +145,9 @@ func (m *Module) registerChanges(api huma.API) {
 		return &outcomeOutput{Body: outcomeBody(o)}, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(ledger.PermAdjust), httpapi.Idempotent(huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(ledger.PermAdjust), httpapi.AlsoAnswers(httpapi.Idempotent(huma.Operation{
 		OperationID: "adjust-customer-points", Method: http.MethodPost, Path: "/v1/customers/{id}/points/adjustments", Tags: tags,
-		Summary: "Add or deduct a customer's points by hand", Responses: map[string]*huma.Response{"202": {
-			Description: "Above the brand's threshold: stored as a request (`approval`) for another admin to approve; nothing changed yet"}},
+		Summary: "Add or deduct a customer's points by hand",
 		Description: "With a reason code, and a note for admins; audited (the note is not). Added points expire as the " +
 			"wallet's earned points do; a deduction takes the soonest-expiring first and never more than the balance " +
 			"(`insufficient_points`). With a reference, the same reference again answers with the first outcome. An " +
@@ -156,7 +155,7 @@ func (m *Module) registerChanges(api huma.API) {
 			"answered with 202 and the request in `approval`, which another admin approves or rejects " +
 			"(POST /v1/points/adjustment-requests/{id}/approve); the same reference again answers with that request as " +
 			"it stands." + concurrency,
-	}), func(ctx context.Context, in *struct {
+	}), http.StatusAccepted), func(ctx context.Context, in *struct {
 		CustomerPath
 		Body pointsAdjustmentBody
 	}) (*adjustmentOutput, error) {

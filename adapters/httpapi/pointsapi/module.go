@@ -42,6 +42,7 @@ func (m *Module) RegisterAPI(api huma.API, kit *httpapi.Kit) {
 	m.registerChanges(api)
 	m.registerSettings(api)
 	m.registerApprovals(api)
+	m.registerReports(api)
 }
 
 // pointsErrors answers the refusals of the points use cases.

@@ -3,7 +3,9 @@ package pointsapi_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -252,3 +254,66 @@ func TestALargeAdjustmentIsApprovedByASecondAdmin(t *testing.T) {
 	require.Equal(t, http.StatusOK, mine.Status, "%s", mine.Raw)
 	require.Equal(t, 6000.0, wallet(t, mine.Body, "points")["balance"], "the rejected deduction changed nothing")
 }
+
+// The summary, a custom report and their exports through the API; a scheduled report is
+// created, listed and deleted; a bad date names its parameter.
+func TestPointsReportsAndExports(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	till := b.APIKey(t, b.tn, access.RoleStoreStaff)
+	require.Equal(t, http.StatusOK, b.buy(t, till, "pos-r1", 12345).Status)
+	today := time.Now().In(shanghai).Format(time.DateOnly)
+	analyst := b.APIKey(t, b.tn, access.RoleAnalyst)
+
+	s := b.Do(t, http.MethodGet, "/v1/points/reports/summary?granularity=month&wallet=points&from="+today+"&to="+today, analyst, nil)
+	require.Equal(t, http.StatusOK, s.Status, "%s", s.Raw)
+	rows := s.Body["rows"].([]any)
+	require.Len(t, rows, 1)
+	row := rows[0].(map[string]any)
+	require.Equal(t, 123.0, row["issued"])
+	require.Equal(t, 123.0, row["outstanding"])
+	require.Equal(t, 123.0, row["liability_fen"], "a fen a point by default")
+
+	c := b.Do(t, http.MethodGet, "/v1/points/reports/custom?dimensions=store,wallet&measures=points,customers&from="+today+"&to="+today, analyst, nil)
+	require.Equal(t, http.StatusOK, c.Status, "%s", c.Raw)
+	require.Equal(t, []any{map[string]any{"keys": []any{"上海南京西路店", "points"}, "values": []any{123.0, 1.0}},
+		map[string]any{"keys": []any{"上海南京西路店", "status"}, "values": []any{123.0, 1.0}}}, c.Body["rows"])
+
+	csvFile := b.Do(t, http.MethodGet, "/v1/points/reports/summary/export?format=csv&lang=en&from="+today+"&to="+today, analyst, nil)
+	require.Equal(t, http.StatusOK, csvFile.Status, "%s", csvFile.Raw)
+	require.Equal(t, "text/csv; charset=utf-8", csvFile.Header.Get("Content-Type"))
+	require.True(t, strings.HasPrefix(string(csvFile.Raw), "\ufeffPeriod,Wallet,Issued"), "%s", csvFile.Raw)
+	xlsx := b.Do(t, http.MethodGet, "/v1/points/reports/custom/export?format=xlsx&measures=entries&from="+today+"&to="+today, analyst, nil)
+	require.Equal(t, http.StatusOK, xlsx.Status, "%s", xlsx.Raw)
+	require.True(t, strings.HasPrefix(string(xlsx.Raw), "PK"), "a zip: an XLSX workbook")
+
+	bad := b.Do(t, http.MethodGet, "/v1/points/reports/summary?from=2026-13-01&to="+today, analyst, nil)
+	require.Equal(t, http.StatusUnprocessableEntity, bad.Status, "%s", bad.Raw)
+	require.Contains(t, string(bad.Raw), "query.from")
+	long := b.Do(t, http.MethodGet, "/v1/points/reports/custom?measures=stars&from="+today+"&to="+today, analyst, nil)
+	require.Equal(t, http.StatusUnprocessableEntity, long.Status, "%s", long.Raw)
+	require.Contains(t, string(long.Raw), "query.measures")
+
+	denied := b.Do(t, http.MethodPost, "/v1/points/report-schedules", analyst, map[string]any{"name": "周报", "frequency": "week",
+		"format": "xlsx", "report": map[string]any{"kind": "summary", "lang": "zh-CN"}, "recipients": []string{}})
+	require.Equal(t, http.StatusForbidden, denied.Status, "%s", denied.Raw)
+	created := b.Do(t, http.MethodPost, "/v1/points/report-schedules", b.owner, map[string]any{"name": "周报", "frequency": "week",
+		"format": "xlsx", "report": map[string]any{"kind": "summary", "lang": "zh-CN"}, "recipients": []string{"cfo@lotus.example"}})
+	require.Equal(t, http.StatusCreated, created.Status, "%s", created.Raw)
+	list := b.Do(t, http.MethodGet, "/v1/points/report-schedules", analyst, nil)
+	require.Len(t, list.Body["items"], 1)
+	del := b.Do(t, http.MethodDelete, "/v1/points/report-schedules/"+created.Body["id"].(string), b.owner, nil)
+	require.Equal(t, http.StatusNoContent, del.Status, "%s", del.Raw)
+	again := b.Do(t, http.MethodDelete, "/v1/points/report-schedules/"+created.Body["id"].(string), b.owner, nil)
+	require.Equal(t, http.StatusNotFound, again.Status, "%s", again.Raw)
+	exports := b.Do(t, http.MethodGet, "/v1/points/report-exports", analyst, nil)
+	require.Equal(t, http.StatusOK, exports.Status, "%s", exports.Raw)
+}
+
+var shanghai = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()

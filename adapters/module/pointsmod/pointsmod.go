@@ -13,10 +13,13 @@ import (
 	"github.com/engagehq/engage/adapters/httpapi/pointsapi"
 	"github.com/engagehq/engage/adapters/module"
 	"github.com/engagehq/engage/adapters/postgres/pointsdb"
+	"github.com/engagehq/engage/adapters/reportfile"
 	"github.com/engagehq/engage/adapters/riverjobs"
+	"github.com/engagehq/engage/adapters/smtp"
 	"github.com/engagehq/engage/application/customers/customers"
 	"github.com/engagehq/engage/application/customers/events"
 	"github.com/engagehq/engage/application/eventbus"
+	"github.com/engagehq/engage/application/platform/channels"
 	"github.com/engagehq/engage/application/points/points"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/points/ledger"
@@ -53,7 +56,8 @@ func services(k *module.Kernel) (module.Shared, error) {
 	svc := points.NewService(points.Deps{Tx: k.DB, Locals: k.DB, Ledger: pointsdb.Ledger{}, Programs: pointsdb.Programs{},
 		Publisher: k.Bus, Audit: k.Audit, Jobs: k.Scheduler, Tenants: k.Tenants, Clock: k.Config.Clock,
 		Customers: module.Get[*customers.Service](k), Purchases: module.Get[*events.Service](k),
-		Approvals: pointsdb.Approvals{}})
+		Approvals: pointsdb.Approvals{}, Reports: pointsdb.Reports{}, Exports: pointsdb.Exports{}, Files: reportfile.Encoder{},
+		Mail: module.Get[*channels.Service](k), Email: smtp.Sender{TLSConfig: k.Config.SMTPTLS, AllowPrivate: !k.Config.Production}})
 	module.Provide(k, svc)
 	return module.Shared{
 		CustomerData:    []ports.CustomerData{svc.CustomerData()},
@@ -73,6 +77,11 @@ func surfaces(k *module.Kernel) (module.Surfaces, error) {
 			riverjobs.Handle(j, riverjobs.Counting(svc.Maintain), riverjobs.WorkerOptions{Timeout: 10 * time.Minute})
 			riverjobs.Handle(j, riverjobs.Sweeping[points.SweepArgs](svc.Sweep), riverjobs.WorkerOptions{})
 			j.Every("points_sweep", time.Hour, func() ports.JobArgs { return points.SweepArgs{} }, true)
+			// Scheduled report exports: every 15 minutes each brand's ended periods are exported.
+			riverjobs.Handle(j, riverjobs.Sweeping[points.ReportsArgs](svc.ScheduleReports), riverjobs.WorkerOptions{})
+			riverjobs.Handle(j, riverjobs.Counting(svc.RunSchedules), riverjobs.WorkerOptions{Timeout: 10 * time.Minute})
+			riverjobs.Handle(j, svc.MailExport, riverjobs.WorkerOptions{})
+			j.Every("points_report_exports", 15*time.Minute, func() ports.JobArgs { return points.ReportsArgs{} }, true)
 		},
 	}, nil
 }

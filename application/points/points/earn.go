@@ -59,6 +59,8 @@ func (e *RejectedError) Unwrap() []error {
 type purchaseDetails struct {
 	AmountFen int64      `json:"amount_fen"`
 	Rates     []rateJSON `json:"rates"`
+	// Store is where the purchase was made, when it said so: reports group by it.
+	Store string `json:"store,omitempty"`
 }
 
 type rateJSON struct {
@@ -156,7 +158,7 @@ func (s *Service) earn(ctx context.Context, purchases []Purchase, source ledger.
 			out[i].Outcome = outcomeOf(&st.Operation, true)
 			continue
 		}
-		details := purchaseDetails{AmountFen: p.AmountFen}
+		details := purchaseDetails{AmountFen: p.AmountFen, Store: p.Store}
 		for _, w := range settings.Wallets {
 			details.Rates = append(details.Rates, rateJSON{Wallet: w.Key, Points: w.Rate.Points, PerFen: w.Rate.PerFen,
 				MinSpendFen: w.Rate.MinSpendFen, MaxPerOrder: w.Rate.MaxPerOrder})

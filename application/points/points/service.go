@@ -66,6 +66,15 @@ type Deps struct {
 	// Approvals keeps adjustment requests awaiting a second admin; nil applies every
 	// adjustment at once.
 	Approvals Approvals
+	// Reports reads the ledger for reports; Exports keeps scheduled exports and Files encodes
+	// them; Mail is the brand's mail server and Email sends through it.
+	Reports Reports
+	Exports Exports
+	Files   Encoder
+	Mail    interface {
+		SMTPCredentials(ctx context.Context, tenant tenants.ID) (ports.SMTPAccount, string, error)
+	}
+	Email ports.EmailSender
 }
 
 // Service runs the points use cases.
