@@ -3,6 +3,7 @@ package customersui
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -279,6 +280,8 @@ type customerView struct {
 	Form      customerForm
 	// Fields, AddressFields and Languages lay out the form.
 	Fields, AddressFields, Languages []string
+	// Sections are what other modules add to the page (CustomerSections).
+	Sections []template.HTML
 }
 
 type consentView struct {
@@ -370,7 +373,13 @@ func (h *handlers) customer(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	console.Render(w, r, "customer", h.customerPage(v, c, defs, customerForm{Values: valuesOf(c), Errors: map[string]string{}}))
+	page := h.customerPage(v, c, defs, customerForm{Values: valuesOf(c), Errors: map[string]string{}})
+	var err error
+	if page.Sections, err = console.Parts(r, CustomerSections); err != nil {
+		console.Internal(w, r, err)
+		return
+	}
+	console.Render(w, r, "customer", page)
 }
 
 // loadCustomer reads the customer and the brand's attribute definitions, or answers.

@@ -25,6 +25,11 @@ import (
 //go:embed templates
 var templateFS embed.FS
 
+// CustomerSections is the slot of a customer's 360° view where other modules add their
+// sections (the points module: wallets, history, adjustments). A part reads the customer's ID
+// from the request's {id} path parameter.
+const CustomerSections console.Slot = "customers.customer.sections"
+
 // Deps are the services the customers module's pages use.
 type Deps struct {
 	// Customers keeps the profiles and the brand's custom attributes.

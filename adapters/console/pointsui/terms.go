@@ -1,6 +1,3 @@
-// Package pointsui is the points module's part of the console: for now the names of its
-// codes (permissions, audit actions, jobs) that the platform's pages show; its pages come in
-// a later slice.
 package pointsui
 
 import "github.com/engagehq/engage/adapters/console"
@@ -15,6 +12,9 @@ var Terms = console.Terms{
 		"action.points.adjust": "手动调整积分", "action.points_settings.set": "修改积分规则",
 		"target.points_settings": "积分规则",
 		"job.points_sweep":       "积分定时任务", "job.points_maintain": "积分维护任务", "job.subscriber.points": "积分发放任务",
+		"action.points_action_rule.put": "修改行为积分规则", "action.points_action_rule.delete": "删除行为积分规则",
+		"target.points_action_rule": "行为积分规则", "job.subscriber.points_actions": "行为积分发放任务",
+		"job.subscriber.points_registration": "注册奖励任务",
 		// Adjustment approvals and reports.
 		"perm.points:approve": "审批积分调整", "perm.points:approve.help": "审批或驳回其他管理员提交的超过阈值的积分调整。",
 		"action.points_adjustment.request": "提交积分调整审批", "action.points_adjustment.approve": "批准积分调整",
@@ -31,6 +31,9 @@ var Terms = console.Terms{
 		"action.points.adjust": "Adjusted points", "action.points_settings.set": "Changed the points rules",
 		"target.points_settings": "Points rules",
 		"job.points_sweep":       "Points scheduled job", "job.points_maintain": "Points maintenance job", "job.subscriber.points": "Points earning job",
+		"action.points_action_rule.put": "Changed an action rule", "action.points_action_rule.delete": "Removed an action rule",
+		"target.points_action_rule": "Action rule", "job.subscriber.points_actions": "Action points job",
+		"job.subscriber.points_registration": "Welcome bonus job",
 		// Adjustment approvals and reports.
 		"perm.points:approve": "Approve points adjustments", "perm.points:approve.help": "Approve or reject another admin's points adjustment above the brand's threshold.",
 		"action.points_adjustment.request": "Asked to approve a points adjustment", "action.points_adjustment.approve": "Approved a points adjustment",

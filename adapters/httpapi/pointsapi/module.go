@@ -43,6 +43,7 @@ func (m *Module) RegisterAPI(api huma.API, kit *httpapi.Kit) {
 	m.registerSettings(api)
 	m.registerApprovals(api)
 	m.registerReports(api)
+	m.registerActions(api)
 }
 
 // pointsErrors answers the refusals of the points use cases.

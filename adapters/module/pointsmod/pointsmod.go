@@ -8,6 +8,7 @@ package pointsmod
 import (
 	"time"
 
+	"github.com/engagehq/engage/adapters/console"
 	"github.com/engagehq/engage/adapters/console/pointsui"
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/adapters/httpapi/pointsapi"
@@ -45,8 +46,9 @@ func Module() module.Module {
 		Services: services,
 		Surfaces: surfaces,
 		API:      func(k *module.Kernel) httpapi.Module { return pointsapi.New(module.Get[*points.Service](k)) },
-		// No console pages yet: they come in a later slice. Its codes are named on the
-		// platform's pages (roles, audit).
+		Console: func(k *module.Kernel) console.Module {
+			return pointsui.Module(pointsui.Deps{Points: module.Get[*points.Service](k), Customers: module.Get[*customers.Service](k)})
+		},
 		Terms: pointsui.Terms,
 	}
 }
@@ -55,12 +57,12 @@ func Module() module.Module {
 func services(k *module.Kernel) (module.Shared, error) {
 	svc := points.NewService(points.Deps{Tx: k.DB, Locals: k.DB, Ledger: pointsdb.Ledger{}, Programs: pointsdb.Programs{},
 		Publisher: k.Bus, Audit: k.Audit, Jobs: k.Scheduler, Tenants: k.Tenants, Clock: k.Config.Clock,
-		Customers: module.Get[*customers.Service](k), Purchases: module.Get[*events.Service](k),
+		Customers: module.Get[*customers.Service](k), Purchases: module.Get[*events.Service](k), Actions: pointsdb.Actions{},
 		Approvals: pointsdb.Approvals{}, Reports: pointsdb.Reports{}, Exports: pointsdb.Exports{}, Files: reportfile.Encoder{},
 		Mail: module.Get[*channels.Service](k), Email: smtp.Sender{TLSConfig: k.Config.SMTPTLS, AllowPrivate: !k.Config.Production}})
 	module.Provide(k, svc)
 	return module.Shared{
-		CustomerData:    []ports.CustomerData{svc.CustomerData()},
+		CustomerData:    []ports.CustomerData{svc.CustomerData(), svc.ActionsData()},
 		MemberSummaries: []ports.MemberSummaryProvider{svc},
 	}, nil
 }
@@ -71,8 +73,12 @@ func surfaces(k *module.Kernel) (module.Surfaces, error) {
 	svc := module.Get[*points.Service](k)
 	earning := module.Get[*events.Service](k).Subscriber(svc.Reactor(), "")
 	earning.Queue = Queue
+	// Action rules read the activity stream after earning: a referral completed by a
+	// purchase awards after the purchase's own points.
+	awarding := module.Get[*events.Service](k).Subscriber(svc.ActionsReactor(), earning.Name)
+	awarding.Queue, awarding.Wants = Queue, svc.ActionsWanted
 	return module.Surfaces{
-		Subscribers: []eventbus.Subscriber{earning},
+		Subscribers: []eventbus.Subscriber{earning, awarding, svc.RegistrationSubscriber(Queue)},
 		Workers: func(j *riverjobs.Jobs) {
 			riverjobs.Handle(j, riverjobs.Counting(svc.Maintain), riverjobs.WorkerOptions{Timeout: 10 * time.Minute})
 			riverjobs.Handle(j, riverjobs.Sweeping[points.SweepArgs](svc.Sweep), riverjobs.WorkerOptions{})

@@ -75,6 +75,8 @@ type Deps struct {
 		SMTPCredentials(ctx context.Context, tenant tenants.ID) (ports.SMTPAccount, string, error)
 	}
 	Email ports.EmailSender
+	// Actions keeps the action rules, check-ins and referrals.
+	Actions ActionRules
 }
 
 // Service runs the points use cases.

@@ -45,7 +45,7 @@ func ChangedBy(op *Operation) (string, Changed) {
 		return "", c
 	}
 	switch op.Kind {
-	case OpPurchase:
+	case OpPurchase, OpAward:
 		return TypeEarned, c
 	case OpRelease:
 		return TypeReleased, c
@@ -77,7 +77,7 @@ func init() {
 				"pending_balance": 0}}, "occurred_at": "2026-01-01T08:00:00Z"}
 	}
 	zh := map[string]string{
-		TypeEarned:   "会员获得积分时（消费），即时到账或待发放。",
+		TypeEarned:   "会员获得积分时（消费、注册、签到、邀请好友等），即时到账或待发放。",
 		TypeReleased: "会员的待发放积分到期发放、可以使用时。",
 		TypeRedeemed: "会员使用积分时。",
 		TypeExpired:  "会员的积分过期时。",
@@ -86,7 +86,7 @@ func init() {
 		TypeRefunded: "退款扣回消费所得积分，或退还订单所用积分时。",
 	}
 	en := map[string]string{
-		TypeEarned:   "A customer earned points (a purchase), counting at once or pending until their release.",
+		TypeEarned:   "A customer earned points (a purchase, joining, a check-in, a referral...), counting at once or pending until their release.",
 		TypeReleased: "Pending points of a customer were released and now count.",
 		TypeRedeemed: "A customer spent points.",
 		TypeExpired:  "Points of a customer expired.",

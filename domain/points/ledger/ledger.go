@@ -73,6 +73,8 @@ const (
 	OpRelease  OpKind = "release"
 	OpExpire   OpKind = "expire"
 	OpMerge    OpKind = "merge"
+	// OpAward credits an action rule's points (joining, a check-in, a referral, a survey).
+	OpAward OpKind = "award"
 )
 
 // Source is who or what caused an operation.

@@ -1,0 +1,104 @@
+// Package pointsui is the points module's part of the console: the brand's points program
+// (refunds, pending and expiry warnings, each wallet's base rate and expiry), each customer's
+// points on their 360° view (wallets, pending and expiring points, history, manual
+// adjustments), and the names of the module's codes on every page (terms.go).
+package pointsui
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"strconv"
+	"time"
+
+	"github.com/engagehq/engage/adapters/console"
+	"github.com/engagehq/engage/adapters/console/customersui"
+	"github.com/engagehq/engage/application/customers/customers"
+	"github.com/engagehq/engage/application/points/points"
+	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/points/ledger"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// Deps are the services the points pages use.
+type Deps struct {
+	// Points is the ledger and the brand's program.
+	Points *points.Service
+	// Customers names the customer whose points a page shows.
+	Customers *customers.Service
+}
+
+// handlers serve the points pages.
+type handlers struct{ d Deps }
+
+// Module is the points module's part of the console.
+func Module(d Deps) console.Module {
+	h := &handlers{d: d}
+	read := console.Needs(ledger.PermRead)
+	return console.Module{
+		Name: "points",
+		Routes: []console.Route{
+			console.Get("/points/settings", read, h.settings),
+			console.Post("/points/settings", console.Needs(access.PermSettingsWrite), h.saveSettings),
+			console.Get("/customers/{id}/points", read, h.customerPoints),
+			console.Post("/customers/{id}/points/adjustments", console.Needs(ledger.PermAdjust), h.adjust),
+		},
+		Menu: []console.MenuEntry{
+			{Label: "nav.points_settings", Path: "/console/points/settings", ID: "points-settings", Gate: read, Order: 55},
+		},
+		Messages:  messages,
+		Templates: console.TemplatesOf(templateFS),
+		Funcs: template.FuncMap{"points": formatPoints, "signed": formatSigned, "walletName": walletName, "reasonName": reasonName,
+			"lastDay": lastDay},
+		Parts: []console.Part{
+			{Slot: customersui.CustomerSections, Gate: read, Render: h.customerSection},
+		},
+	}
+}
+
+// formatPoints writes points with thousands separators: 1234567 is "1,234,567".
+func formatPoints(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	start := 0
+	if n < 0 {
+		start = 1
+	}
+	out := []byte(s[:start])
+	digits := s[start:]
+	for i := range len(digits) {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, digits[i])
+	}
+	return string(out)
+}
+
+// formatSigned writes a change of points with its sign: "+120", "-1,000", "0".
+func formatSigned(n int64) string {
+	if n > 0 {
+		return "+" + formatPoints(n)
+	}
+	return formatPoints(n)
+}
+
+// walletName is a wallet's name in lang: the built-in wallets' and any the messages name, else
+// the key the brand gave it.
+func walletName(lang string, w any) string { return named(lang, "points.wallet_", fmt.Sprint(w)) }
+
+// reasonName is the name of an entry's reason in lang, or the reason's code for one the
+// messages do not name yet.
+func reasonName(lang, reason string) string { return named(lang, "points.reason_", reason) }
+
+func named(lang, prefix, code string) string {
+	if s := messages.T(lang, prefix+code); s != prefix+code {
+		return s
+	}
+	return code
+}
+
+// lastDay is the last instant before at: points that stop counting at midnight count all of
+// the day before, which is the day a page names.
+func lastDay(at time.Time) time.Time { return at.Add(-time.Second) }
