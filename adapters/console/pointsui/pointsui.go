@@ -39,15 +39,14 @@ func Module(d Deps) console.Module {
 	read := console.Needs(ledger.PermRead)
 	return console.Module{
 		Name: "points",
-		Routes: []console.Route{
+		Routes: append(h.reportRoutes(), []console.Route{
 			console.Get("/points/settings", read, h.settings),
 			console.Post("/points/settings", console.Needs(access.PermSettingsWrite), h.saveSettings),
 			console.Get("/customers/{id}/points", read, h.customerPoints),
 			console.Post("/customers/{id}/points/adjustments", console.Needs(ledger.PermAdjust), h.adjust),
-		},
-		Menu: []console.MenuEntry{
-			{Label: "nav.points_settings", Path: "/console/points/settings", ID: "points-settings", Gate: read, Order: 55},
-		},
+		}...),
+		Menu: append(reportMenu(),
+			console.MenuEntry{Label: "nav.points_settings", Path: "/console/points/settings", ID: "points-settings", Gate: read, Order: 55}),
 		Messages:  messages,
 		Templates: console.TemplatesOf(templateFS),
 		Funcs: template.FuncMap{"points": formatPoints, "signed": formatSigned, "walletName": walletName, "reasonName": reasonName,
