@@ -304,4 +304,3 @@ func (h *handlers) exportReport(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", `attachment; filename="points-summary.`+format+`"; filename*=UTF-8''`+url.PathEscape(name))
 	_, _ = w.Write(file)
 }
-
