@@ -20,8 +20,9 @@ var _ points.Reports = Reports{}
 
 // Summary implements points.Reports in one statement: the period's entries grouped by period
 // (in the brand's zone) and wallet over the created_at index, every period and wallet there even
-// without entries, and a running sum over them from the balances before the period (the sum of
-// every earlier entry).
+// without entries, and a running sum over them from the balances before the period. Those are
+// the balances now less every entry since the period began (a balance is the sum of its
+// entries), so a recent period reads only the entries since it began, however long the history.
 func (Reports) Summary(ctx context.Context, q report.Summary, loc *time.Location, wallets []ledger.Wallet) ([]report.SummaryRow, error) {
 	tx, _, err := postgres.TenantTx(ctx)
 	if err != nil {
@@ -47,8 +48,9 @@ func (Reports) Summary(ctx context.Context, q report.Summary, loc *time.Location
 			FROM points_entries e
 			WHERE e.created_at >= $1 AND e.created_at < $2 AND e.wallet = ANY($4::text[])
 			GROUP BY 1, 2),
-		opening AS (SELECT e.wallet, sum(e.points) AS points FROM points_entries e
-			WHERE e.created_at < $1 AND e.wallet = ANY($4::text[]) GROUP BY 1)
+		opening AS (SELECT w.wallet,
+			coalesce((SELECT sum(b.balance) FROM points_balances b WHERE b.wallet = w.wallet), 0) -
+			coalesce((SELECT sum(e.points) FROM points_entries e WHERE e.wallet = w.wallet AND e.created_at >= $1), 0) AS points FROM w)
 		SELECT p.start, w.wallet, coalesce(b.issued, 0), coalesce(b.redeemed, 0), coalesce(b.returned, 0),
 			coalesce(b.taken_back, 0), coalesce(b.expired, 0), coalesce(b.adjusted, 0), coalesce(b.net, 0),
 			(coalesce(o.points, 0) + sum(coalesce(b.net, 0)) OVER (PARTITION BY w.wallet ORDER BY p.start))::bigint
