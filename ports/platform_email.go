@@ -2,11 +2,20 @@ package ports
 
 import "context"
 
-// Email is a plain-text message to send.
+// Email is a plain-text message to send, with files attached.
 type Email struct {
-	To      []string
-	Subject string
-	Text    string
+	To          []string
+	Subject     string
+	Text        string
+	Attachments []Attachment
+}
+
+// Attachment is a file attached to an email.
+type Attachment struct {
+	// Name is the file's name, any UTF-8 text.
+	Name        string
+	ContentType string
+	Content     []byte
 }
 
 // MailServer is a mail server with the password of its account: the platform's own, which the

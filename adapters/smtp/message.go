@@ -3,6 +3,7 @@ package smtp
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -14,6 +15,8 @@ import (
 	"net/textproto"
 	"strings"
 	"time"
+
+	"github.com/engagehq/engage/ports"
 )
 
 // ErrInvalidMessage is wrapped by Send's errors about a message that cannot be sent as it is
@@ -35,6 +38,8 @@ type Message struct {
 	Text string
 	// HTML is the HTML body.
 	HTML string
+	// Attachments are files sent with the body (the message is then multipart/mixed).
+	Attachments []ports.Attachment
 }
 
 // envelope is a checked message ready to render.
@@ -81,23 +86,84 @@ func (m Message) render(env envelope, date time.Time) ([]byte, error) {
 	header(&b, "Date", date.Format(time.RFC1123Z))
 	header(&b, "Message-ID", newMessageID(env.from.Address))
 	header(&b, "MIME-Version", "1.0")
-	if m.Text == "" || m.HTML == "" {
-		contentType, body := "text/plain; charset=utf-8", m.Text
-		if m.HTML != "" {
-			contentType, body = "text/html; charset=utf-8", m.HTML
+	contentType, encoding, body, err := m.body()
+	if err != nil {
+		return nil, err
+	}
+	if len(m.Attachments) == 0 {
+		if encoding == "" { // a multipart's boundary goes on a line of its own
+			contentType = strings.Replace(contentType, "; ", ";\r\n ", 1)
 		}
 		header(&b, "Content-Type", contentType)
-		header(&b, "Content-Transfer-Encoding", "quoted-printable")
-		b.WriteString("\r\n")
-		if err := writeQuotedPrintable(&b, body); err != nil {
-			return nil, err
+		if encoding != "" {
+			header(&b, "Content-Transfer-Encoding", encoding)
 		}
+		b.WriteString("\r\n")
+		b.Write(body)
 		return b.Bytes(), nil
 	}
-	mw := multipart.NewWriter(&b)
-	contentType := mime.FormatMediaType("multipart/alternative", map[string]string{"boundary": mw.Boundary()})
-	header(&b, "Content-Type", strings.Replace(contentType, "; ", ";\r\n ", 1))
+	mixed := multipart.NewWriter(&b)
+	header(&b, "Content-Type", strings.Replace(mime.FormatMediaType("multipart/mixed", map[string]string{"boundary": mixed.Boundary()}),
+		"; ", ";\r\n ", 1))
 	b.WriteString("\r\n")
+	h := textproto.MIMEHeader{"Content-Type": {contentType}}
+	if encoding != "" {
+		h.Set("Content-Transfer-Encoding", encoding)
+	}
+	w, err := mixed.CreatePart(h)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(body); err != nil {
+		return nil, err
+	}
+	for _, a := range m.Attachments {
+		contentType := a.ContentType
+		if contentType == "" {
+			contentType = "application/octet-stream"
+		}
+		w, err := mixed.CreatePart(textproto.MIMEHeader{
+			"Content-Type":              {contentType},
+			"Content-Transfer-Encoding": {"base64"},
+			"Content-Disposition":       {mime.FormatMediaType("attachment", map[string]string{"filename": a.Name})},
+		})
+		if err != nil {
+			return nil, err
+		}
+		enc := base64.StdEncoding.EncodeToString(a.Content)
+		for len(enc) > 76 {
+			if _, err := io.WriteString(w, enc[:76]+"\r\n"); err != nil {
+				return nil, err
+			}
+			enc = enc[76:]
+		}
+		if _, err := io.WriteString(w, enc+"\r\n"); err != nil {
+			return nil, err
+		}
+	}
+	if err := mixed.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// body renders the message's text and HTML: one quoted-printable part, or both as
+// multipart/alternative. It returns the body's content type, its transfer encoding (empty
+// for a multipart) and the encoded body.
+func (m Message) body() (contentType, encoding string, body []byte, err error) {
+	var b bytes.Buffer
+	if m.Text == "" || m.HTML == "" {
+		contentType, text := "text/plain; charset=utf-8", m.Text
+		if m.HTML != "" {
+			contentType, text = "text/html; charset=utf-8", m.HTML
+		}
+		if err := writeQuotedPrintable(&b, text); err != nil {
+			return "", "", nil, err
+		}
+		return contentType, "quoted-printable", b.Bytes(), nil
+	}
+	mw := multipart.NewWriter(&b)
+	contentType = mime.FormatMediaType("multipart/alternative", map[string]string{"boundary": mw.Boundary()})
 	for _, part := range []struct{ contentType, body string }{
 		{"text/plain; charset=utf-8", m.Text},
 		{"text/html; charset=utf-8", m.HTML},
@@ -107,16 +173,16 @@ func (m Message) render(env envelope, date time.Time) ([]byte, error) {
 			"Content-Transfer-Encoding": {"quoted-printable"},
 		})
 		if err != nil {
-			return nil, err
+			return "", "", nil, err
 		}
 		if err := writeQuotedPrintable(w, part.body); err != nil {
-			return nil, err
+			return "", "", nil, err
 		}
 	}
 	if err := mw.Close(); err != nil {
-		return nil, err
+		return "", "", nil, err
 	}
-	return b.Bytes(), nil
+	return contentType, "", b.Bytes(), nil
 }
 
 // header writes one header field; a value that starts with a fold starts on the next line.

@@ -28,6 +28,7 @@ func commands() []command {
 		{"admin", "admin login-link|add ...", "sign-in links for local development, and adding admins to a brand", runAdmin},
 		{"customer", customerUsage, "development only: a customer token and refresh token of one of a brand's customers, as a Mini Program login answers", runCustomer},
 		{"audit", "audit verify [--tenant SLUG]", "check every brand's audit hash chain and report any break", runAudit},
+		{"reporting-login", reportingUsage, "make a brand's read-only login for a BI tool (the reporting views of its brand only)", runReportingLogin},
 		{"secrets", "secrets rotate", "re-encrypt every tenant secret under the current master key", runSecrets},
 		{"seed", "seed --demo [--cdnow PATH]", "create the demo brands, the first with the CDNOW purchase history (idempotent)", runSeed},
 		{"dev", "dev", "what make run does: start the private Postgres, migrate, seed the demo and serve", runDev},

@@ -151,12 +151,15 @@ func (h *handlers) adjust(w http.ResponseWriter, r *http.Request) {
 	if form.Direction == "deduct" {
 		n = -n
 	}
+	pending := false
 	if len(form.Errors) == 0 {
 		adj := points.Adjustment{Customer: id, Wallet: ledger.Wallet(form.Wallet), Points: n, ReasonCode: form.Reason, Note: form.Note}
 		if nonce := r.PostFormValue("_nonce"); nonce != "" {
 			adj.Reference = "console:" + nonce
 		}
-		_, err = h.d.Points.Adjust(r.Context(), v.Tenant.ID, adj)
+		var o points.Outcome
+		o, err = h.d.Points.Adjust(r.Context(), v.Tenant.ID, adj)
+		pending = err == nil && o.Approval != nil && o.Approval.Status == points.RequestPending
 		switch {
 		case errors.Is(err, ports.ErrCustomerNotFound):
 			console.NotFound(w, r)
@@ -181,6 +184,8 @@ func (h *handlers) adjust(w http.ResponseWriter, r *http.Request) {
 	if len(form.Errors) > 0 {
 		view.Adjust = form
 		w.WriteHeader(http.StatusUnprocessableEntity)
+	} else if pending {
+		v.Flash = messages.T(v.Lang, "points.adjust_pending")
 	} else {
 		v.Flash = messages.T(v.Lang, "points.adjusted")
 	}

@@ -111,7 +111,15 @@ func (h *handlers) saveSettings(w http.ResponseWriter, r *http.Request) {
 	v := console.ViewOf(r)
 	f, s := readSettingsForm(r)
 	if len(f.Errors) == 0 {
-		err := h.d.Points.SetSettings(r.Context(), v.Tenant.ID, s)
+		// The approval threshold and the value of a point are set on the reports' settings
+		// (reports.go); this form keeps them.
+		stored, err := h.d.Points.Settings(r.Context(), v.Tenant.ID)
+		if err != nil {
+			console.Internal(w, r, err)
+			return
+		}
+		s.ApprovalAbove, s.Value = stored.ApprovalAbove, stored.Value
+		err = h.d.Points.SetSettings(r.Context(), v.Tenant.ID, s)
 		if err == nil {
 			v.Flash = messages.T(v.Lang, "points.settings_saved")
 			stored, err := h.d.Points.Settings(r.Context(), v.Tenant.ID)

@@ -35,6 +35,13 @@ var Terms = console.Terms{
 		"action.receipt.approve": "通过小票", "action.receipt.reject": "驳回小票", "action.receipt_settings.set": "修改小票规则",
 		"target.receipt": "小票", "target.receipt_settings": "小票规则",
 		"job.receipt_read": "小票识别任务", "job.receipt_credit": "小票积分发放任务",
+		// Adjustment approvals and reports.
+		"perm.points:approve": "审批积分调整", "perm.points:approve.help": "审批或驳回其他管理员提交的超过阈值的积分调整。",
+		"action.points_adjustment.request": "提交积分调整审批", "action.points_adjustment.approve": "批准积分调整",
+		"action.points_adjustment.reject": "驳回积分调整", "target.points_adjustment": "积分调整申请",
+		"action.points_report_schedule.create": "新建定时报表", "action.points_report_schedule.delete": "删除定时报表",
+		"target.points_report_schedule": "定时报表",
+		"job.points_report_exports":     "定时报表任务", "job.points_report_run": "生成定时报表", "job.points_report_mail": "发送定时报表",
 	},
 	"en": {
 		"area.points":      "Points",
@@ -67,5 +74,12 @@ var Terms = console.Terms{
 		"action.receipt.approve": "Approved a receipt", "action.receipt.reject": "Rejected a receipt", "action.receipt_settings.set": "Changed the receipt rules",
 		"target.receipt": "Receipt", "target.receipt_settings": "Receipt rules",
 		"job.receipt_read": "Receipt reading job", "job.receipt_credit": "Receipt points job",
+		// Adjustment approvals and reports.
+		"perm.points:approve": "Approve points adjustments", "perm.points:approve.help": "Approve or reject another admin's points adjustment above the brand's threshold.",
+		"action.points_adjustment.request": "Asked to approve a points adjustment", "action.points_adjustment.approve": "Approved a points adjustment",
+		"action.points_adjustment.reject": "Rejected a points adjustment", "target.points_adjustment": "Points adjustment request",
+		"action.points_report_schedule.create": "Scheduled a points report", "action.points_report_schedule.delete": "Deleted a scheduled points report",
+		"target.points_report_schedule": "Scheduled points report",
+		"job.points_report_exports":     "Scheduled reports job", "job.points_report_run": "Scheduled report export", "job.points_report_mail": "Scheduled report email",
 	},
 }

@@ -53,7 +53,7 @@ type pointsRedemptionBody struct {
 type pointsAdjustmentBody struct {
 	Wallet     string `json:"wallet,omitempty" maxLength:"40" doc:"The wallet changed; points when absent"`
 	Points     int64  `json:"points" minimum:"-100000000" maximum:"100000000" example:"50" doc:"Added when positive, deducted when negative (never below a balance of zero); not zero"`
-	ReasonCode string `json:"reason_code" enum:"goodwill,compensation,correction,migration,promotion,other"`
+	ReasonCode string `json:"reason_code" enum:"goodwill,compensation,complaint,correction,migration,promotion,other"`
 	Note       string `json:"note,omitempty" maxLength:"500" doc:"Why, for admins; never shown to the member"`
 	Reference  string `json:"reference,omitempty" maxLength:"200" doc:"Your ID of the adjustment: when set, the same reference is the same adjustment, done once"`
 }
@@ -145,16 +145,20 @@ func (m *Module) registerChanges(api huma.API) {
 		return &outcomeOutput{Body: outcomeBody(o)}, nil
 	})
 
-	httpapi.Register(api, httpapi.Tenant(ledger.PermAdjust), httpapi.Idempotent(huma.Operation{
+	httpapi.Register(api, httpapi.Tenant(ledger.PermAdjust), httpapi.AlsoAnswers(httpapi.Idempotent(huma.Operation{
 		OperationID: "adjust-customer-points", Method: http.MethodPost, Path: "/v1/customers/{id}/points/adjustments", Tags: tags,
 		Summary: "Add or deduct a customer's points by hand",
 		Description: "With a reason code, and a note for admins; audited (the note is not). Added points expire as the " +
 			"wallet's earned points do; a deduction takes the soonest-expiring first and never more than the balance " +
-			"(`insufficient_points`). With a reference, the same reference again answers with the first outcome." + concurrency,
-	}), func(ctx context.Context, in *struct {
+			"(`insufficient_points`). With a reference, the same reference again answers with the first outcome. An " +
+			"adjustment of more points (either way) than the brand's `adjustment_approval_above` changes nothing yet: it is " +
+			"answered with 202 and the request in `approval`, which another admin approves or rejects " +
+			"(POST /v1/points/adjustment-requests/{id}/approve); the same reference again answers with that request as " +
+			"it stands." + concurrency,
+	}), http.StatusAccepted), func(ctx context.Context, in *struct {
 		CustomerPath
 		Body pointsAdjustmentBody
-	}) (*outcomeOutput, error) {
+	}) (*adjustmentOutput, error) {
 		id, err := httpapi.ParseUUID(ctx, "path.id", in.ID)
 		if err != nil {
 			return nil, err
@@ -165,7 +169,7 @@ func (m *Module) registerChanges(api huma.API) {
 		if err != nil {
 			return nil, m.fail(ctx, err, customerNotFound("path.id"), referenceReused("body.reference"))
 		}
-		return &outcomeOutput{Body: outcomeBody(o)}, nil
+		return adjustmentResult(o), nil
 	})
 
 	httpapi.Register(api, httpapi.Tenant(ledger.PermWrite), httpapi.Idempotent(huma.Operation{

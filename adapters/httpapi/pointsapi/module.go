@@ -46,6 +46,8 @@ func (m *Module) RegisterAPI(api huma.API, kit *httpapi.Kit) {
 	m.registerChanges(api)
 	m.registerSettings(api)
 	m.registerRewards(api)
+	m.registerApprovals(api)
+	m.registerReports(api)
 	m.registerActions(api)
 	m.registerRules(api)
 	m.registerMyRules(api)

@@ -3,7 +3,9 @@ package pointsapi_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -195,3 +197,123 @@ func TestSettingsAreReadAndChangedWithTheFieldsAtFault(t *testing.T) {
 	require.Equal(t, http.StatusOK, b.Do(t, http.MethodGet, "/v1/points/settings", analyst, nil).Status)
 	require.Equal(t, http.StatusForbidden, b.Do(t, http.MethodPut, "/v1/points/settings", analyst, got.Body).Status)
 }
+
+// An adjustment above the brand's threshold is answered 202 with its request; the admin who
+// asked cannot approve it, an operator may not, another admin does (once), and the points move.
+func TestALargeAdjustmentIsApprovedByASecondAdmin(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	settings := b.Do(t, http.MethodGet, "/v1/points/settings", b.owner, nil)
+	require.Equal(t, http.StatusOK, settings.Status, "%s", settings.Raw)
+	body := settings.Body
+	body["adjustment_approval_above"] = 1000
+	body["point_value"] = map[string]any{"fen": 1, "points": 2}
+	put := b.Do(t, http.MethodPut, "/v1/points/settings", b.owner, body)
+	require.Equal(t, http.StatusOK, put.Status, "%s", put.Raw)
+	require.Equal(t, 1000.0, put.Body["adjustment_approval_above"])
+
+	operator := b.APIKey(t, b.tn, access.RoleLoyaltyOperator)
+	admin := b.APIKey(t, b.tn, access.RoleAdmin)
+	path := "/v1/customers/" + b.memberID + "/points/adjustments"
+	small := b.Do(t, http.MethodPost, path, operator, map[string]any{"points": 1000, "reason_code": "complaint"})
+	require.Equal(t, http.StatusOK, small.Status, "%s", small.Raw)
+	r := b.Do(t, http.MethodPost, path, operator, map[string]any{"points": 5000, "reason_code": "complaint", "note": "投诉补偿",
+		"reference": "crm-1"})
+	require.Equal(t, http.StatusAccepted, r.Status, "%s", r.Raw)
+	approval := r.Body["approval"].(map[string]any)
+	require.Equal(t, "pending", approval["status"])
+	id := approval["id"].(string)
+
+	queue := b.Do(t, http.MethodGet, "/v1/points/adjustment-requests?status=pending", operator, nil)
+	require.Equal(t, http.StatusOK, queue.Status, "%s", queue.Raw)
+	require.Len(t, queue.Body["items"], 1)
+
+	denied := b.Do(t, http.MethodPost, "/v1/points/adjustment-requests/"+id+"/approve", operator, map[string]any{})
+	require.Equal(t, http.StatusForbidden, denied.Status, "an operator holds no points:approve: %s", denied.Raw)
+	ok := b.Do(t, http.MethodPost, "/v1/points/adjustment-requests/"+id+"/approve", admin, map[string]any{"note": "核实"})
+	require.Equal(t, http.StatusOK, ok.Status, "%s", ok.Raw)
+	require.Equal(t, "approved", ok.Body["request"].(map[string]any)["status"])
+	require.Equal(t, 6000.0, wallet(t, ok.Body, "points")["balance"])
+	twice := b.Do(t, http.MethodPost, "/v1/points/adjustment-requests/"+id+"/approve", b.owner, map[string]any{})
+	require.Equal(t, http.StatusConflict, twice.Status, "%s", twice.Raw)
+	require.Equal(t, "adjustment_request_decided", twice.Body["code"])
+
+	own := b.Do(t, http.MethodPost, path, admin, map[string]any{"points": -2000, "reason_code": "correction"})
+	require.Equal(t, http.StatusAccepted, own.Status, "%s", own.Raw)
+	ownID := own.Body["approval"].(map[string]any)["id"].(string)
+	self := b.Do(t, http.MethodPost, "/v1/points/adjustment-requests/"+ownID+"/reject", admin, map[string]any{})
+	require.Equal(t, http.StatusForbidden, self.Status, "%s", self.Raw)
+	require.Equal(t, "own_adjustment_request", self.Body["code"])
+	rej := b.Do(t, http.MethodPost, "/v1/points/adjustment-requests/"+ownID+"/reject", b.owner, map[string]any{"note": "不予调整"})
+	require.Equal(t, http.StatusOK, rej.Status, "%s", rej.Raw)
+	require.Equal(t, "rejected", rej.Body["status"])
+	missing := b.Do(t, http.MethodPost, "/v1/points/adjustment-requests/0190b2a4-0000-7000-8000-000000000000/approve", admin, map[string]any{})
+	require.Equal(t, http.StatusNotFound, missing.Status, "%s", missing.Raw)
+
+	mine := b.Do(t, http.MethodGet, "/v1/customers/"+b.memberID+"/points", operator, nil)
+	require.Equal(t, http.StatusOK, mine.Status, "%s", mine.Raw)
+	require.Equal(t, 6000.0, wallet(t, mine.Body, "points")["balance"], "the rejected deduction changed nothing")
+}
+
+// The summary, a custom report and their exports through the API; a scheduled report is
+// created, listed and deleted; a bad date names its parameter.
+func TestPointsReportsAndExports(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	till := b.APIKey(t, b.tn, access.RoleStoreStaff)
+	require.Equal(t, http.StatusOK, b.buy(t, till, "pos-r1", 12345).Status)
+	today := time.Now().In(shanghai).Format(time.DateOnly)
+	analyst := b.APIKey(t, b.tn, access.RoleAnalyst)
+
+	s := b.Do(t, http.MethodGet, "/v1/points/reports/summary?granularity=month&wallet=points&from="+today+"&to="+today, analyst, nil)
+	require.Equal(t, http.StatusOK, s.Status, "%s", s.Raw)
+	rows := s.Body["rows"].([]any)
+	require.Len(t, rows, 1)
+	row := rows[0].(map[string]any)
+	require.Equal(t, 123.0, row["issued"])
+	require.Equal(t, 123.0, row["outstanding"])
+	require.Equal(t, 123.0, row["liability_fen"], "a fen a point by default")
+
+	c := b.Do(t, http.MethodGet, "/v1/points/reports/custom?dimensions=store,wallet&measures=points,customers&from="+today+"&to="+today, analyst, nil)
+	require.Equal(t, http.StatusOK, c.Status, "%s", c.Raw)
+	require.Equal(t, []any{map[string]any{"keys": []any{"上海南京西路店", "points"}, "values": []any{123.0, 1.0}},
+		map[string]any{"keys": []any{"上海南京西路店", "status"}, "values": []any{123.0, 1.0}}}, c.Body["rows"])
+
+	csvFile := b.Do(t, http.MethodGet, "/v1/points/reports/summary/export?format=csv&lang=en&from="+today+"&to="+today, analyst, nil)
+	require.Equal(t, http.StatusOK, csvFile.Status, "%s", csvFile.Raw)
+	require.Equal(t, "text/csv; charset=utf-8", csvFile.Header.Get("Content-Type"))
+	require.True(t, strings.HasPrefix(string(csvFile.Raw), "\ufeffPeriod,Wallet,Issued"), "%s", csvFile.Raw)
+	xlsx := b.Do(t, http.MethodGet, "/v1/points/reports/custom/export?format=xlsx&measures=entries&from="+today+"&to="+today, analyst, nil)
+	require.Equal(t, http.StatusOK, xlsx.Status, "%s", xlsx.Raw)
+	require.True(t, strings.HasPrefix(string(xlsx.Raw), "PK"), "a zip: an XLSX workbook")
+
+	bad := b.Do(t, http.MethodGet, "/v1/points/reports/summary?from=2026-13-01&to="+today, analyst, nil)
+	require.Equal(t, http.StatusUnprocessableEntity, bad.Status, "%s", bad.Raw)
+	require.Contains(t, string(bad.Raw), "query.from")
+	long := b.Do(t, http.MethodGet, "/v1/points/reports/custom?measures=stars&from="+today+"&to="+today, analyst, nil)
+	require.Equal(t, http.StatusUnprocessableEntity, long.Status, "%s", long.Raw)
+	require.Contains(t, string(long.Raw), "query.measures")
+
+	denied := b.Do(t, http.MethodPost, "/v1/points/report-schedules", analyst, map[string]any{"name": "周报", "frequency": "week",
+		"format": "xlsx", "report": map[string]any{"kind": "summary", "lang": "zh-CN"}, "recipients": []string{}})
+	require.Equal(t, http.StatusForbidden, denied.Status, "%s", denied.Raw)
+	created := b.Do(t, http.MethodPost, "/v1/points/report-schedules", b.owner, map[string]any{"name": "周报", "frequency": "week",
+		"format": "xlsx", "report": map[string]any{"kind": "summary", "lang": "zh-CN"}, "recipients": []string{"cfo@lotus.example"}})
+	require.Equal(t, http.StatusCreated, created.Status, "%s", created.Raw)
+	list := b.Do(t, http.MethodGet, "/v1/points/report-schedules", analyst, nil)
+	require.Len(t, list.Body["items"], 1)
+	del := b.Do(t, http.MethodDelete, "/v1/points/report-schedules/"+created.Body["id"].(string), b.owner, nil)
+	require.Equal(t, http.StatusNoContent, del.Status, "%s", del.Raw)
+	again := b.Do(t, http.MethodDelete, "/v1/points/report-schedules/"+created.Body["id"].(string), b.owner, nil)
+	require.Equal(t, http.StatusNotFound, again.Status, "%s", again.Raw)
+	exports := b.Do(t, http.MethodGet, "/v1/points/report-exports", analyst, nil)
+	require.Equal(t, http.StatusOK, exports.Status, "%s", exports.Raw)
+}
+
+var shanghai = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()

@@ -41,11 +41,21 @@ type PointsSettingsBody struct {
 	PendingDays  int                        `json:"pending_days" minimum:"0" maximum:"365" doc:"Purchase points are pending this many days after the purchase (0: they count at once)"`
 	WarningDays  int                        `json:"warning_days" minimum:"0" maximum:"365" doc:"points.expiring is published this many days before points expire (0: never)"`
 	Wallets      []PointsWalletSettingsBody `json:"wallets" minItems:"2" maxItems:"8"`
+	// ApprovalAbove and PointValue are optional: absent, no approval and a fen a point.
+	ApprovalAbove int64           `json:"adjustment_approval_above,omitempty" minimum:"0" maximum:"100000000" doc:"A manual adjustment of more points than this (either way) waits for another admin's approval; 0 or absent: never"`
+	PointValue    *PointValueBody `json:"point_value,omitempty" doc:"What points are worth to the brand, for the liability in reports; absent: a fen a point"`
+}
+
+// PointValueBody is what points are worth: fen for every points points.
+type PointValueBody struct {
+	Fen    int64 `json:"fen" minimum:"0" maximum:"1000000" example:"1" doc:"Fen for every points points"`
+	Points int64 `json:"points" minimum:"1" maximum:"1000000" example:"1"`
 }
 
 func settingsBody(s program.Settings) PointsSettingsBody {
 	b := PointsSettingsBody{RefundPolicy: string(s.RefundPolicy), PendingDays: s.PendingDays, WarningDays: s.WarningDays,
-		Wallets: make([]PointsWalletSettingsBody, len(s.Wallets))}
+		Wallets: make([]PointsWalletSettingsBody, len(s.Wallets)), ApprovalAbove: s.ApprovalAbove,
+		PointValue: &PointValueBody{Fen: s.Value.Fen, Points: s.Value.Points}}
 	for i, w := range s.Wallets {
 		b.Wallets[i] = PointsWalletSettingsBody{Key: string(w.Key), Spendable: w.Spendable,
 			Rate:   PointsRateBody{Points: w.Rate.Points, PerFen: w.Rate.PerFen, MinSpendFen: w.Rate.MinSpendFen, MaxPointsPerOrder: w.Rate.MaxPerOrder},
@@ -55,7 +65,11 @@ func settingsBody(s program.Settings) PointsSettingsBody {
 }
 
 func (b PointsSettingsBody) settings() program.Settings {
-	s := program.Settings{RefundPolicy: program.RefundPolicy(b.RefundPolicy), PendingDays: b.PendingDays, WarningDays: b.WarningDays}
+	s := program.Settings{RefundPolicy: program.RefundPolicy(b.RefundPolicy), PendingDays: b.PendingDays, WarningDays: b.WarningDays,
+		ApprovalAbove: b.ApprovalAbove, Value: program.Defaults().Value}
+	if b.PointValue != nil {
+		s.Value = program.PointValue{Fen: b.PointValue.Fen, Points: b.PointValue.Points}
+	}
 	for _, w := range b.Wallets {
 		s.Wallets = append(s.Wallets, program.Wallet{Key: ledger.Wallet(w.Key), Spendable: w.Spendable,
 			Rate:   program.Rate{Points: w.Rate.Points, PerFen: w.Rate.PerFen, MinSpendFen: w.Rate.MinSpendFen, MaxPerOrder: w.Rate.MaxPointsPerOrder},
@@ -88,6 +102,6 @@ func (m *Module) registerSettings(api huma.API) {
 		if err := m.svc.SetSettings(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, in.Body.settings()); err != nil {
 			return nil, m.fail(ctx, err)
 		}
-		return &settingsOutput{Body: in.Body}, nil
+		return &settingsOutput{Body: settingsBody(in.Body.settings())}, nil
 	})
 }

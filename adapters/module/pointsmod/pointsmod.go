@@ -19,11 +19,14 @@ import (
 	"github.com/engagehq/engage/adapters/module"
 	"github.com/engagehq/engage/adapters/ocr/tesseract"
 	"github.com/engagehq/engage/adapters/postgres/pointsdb"
+	"github.com/engagehq/engage/adapters/reportfile"
 	"github.com/engagehq/engage/adapters/riverjobs"
+	"github.com/engagehq/engage/adapters/smtp"
 	"github.com/engagehq/engage/application/customers/customers"
 	"github.com/engagehq/engage/application/customers/events"
 	"github.com/engagehq/engage/application/customers/segments"
 	"github.com/engagehq/engage/application/eventbus"
+	"github.com/engagehq/engage/application/platform/channels"
 	"github.com/engagehq/engage/application/points/points"
 	receiptsapp "github.com/engagehq/engage/application/points/receipts"
 	"github.com/engagehq/engage/application/points/rewards"
@@ -44,9 +47,10 @@ const Queue = "points"
 // stream), which the module list names before it.
 func Module() module.Module {
 	return module.Module{
-		Name:        "points",
-		Permissions: []access.Permission{ledger.PermRead, ledger.PermWrite, ledger.PermAdjust, ledger.PermCatalog, ledger.PermReceipts},
-		EventTypes:  slices.Concat(ledger.EventTypes, domainrewards.EventTypes, receipts.EventTypes),
+		Name: "points",
+		Permissions: []access.Permission{ledger.PermRead, ledger.PermWrite, ledger.PermAdjust, ledger.PermApprove, ledger.PermCatalog,
+			ledger.PermReceipts},
+		EventTypes: slices.Concat(ledger.EventTypes, domainrewards.EventTypes, receipts.EventTypes),
 		Queues: []riverjobs.Queue{
 			// Earning a batch locks its customers' balances; a lock wait that times out succeeds
 			// soon after. Points are money: a failing earning is retried for about a day.
@@ -77,7 +81,9 @@ func services(k *module.Kernel) (module.Shared, error) {
 	svc := points.NewService(points.Deps{Tx: k.DB, Locals: k.DB, Ledger: pointsdb.Ledger{}, Programs: pointsdb.Programs{},
 		Publisher: k.Bus, Audit: k.Audit, Jobs: k.Scheduler, Tenants: k.Tenants, Clock: k.Config.Clock,
 		Customers: module.Get[*customers.Service](k), Purchases: module.Get[*events.Service](k), Actions: pointsdb.Actions{},
-		Rules: pointsdb.Rules{}, Facts: customerFacts{}, History: customerFacts{}})
+		Rules: pointsdb.Rules{}, Facts: customerFacts{}, History: customerFacts{},
+		Approvals: pointsdb.Approvals{}, Reports: pointsdb.Reports{}, Exports: pointsdb.Exports{}, Files: reportfile.Encoder{},
+		Mail: module.Get[*channels.Service](k), Email: smtp.Sender{TLSConfig: k.Config.SMTPTLS, AllowPrivate: !k.Config.Production}})
 	module.Provide(k, svc)
 	catalog := rewardServices(k, svc)
 	blobs := k.Config.Blobs
@@ -114,6 +120,11 @@ func surfaces(k *module.Kernel) (module.Surfaces, error) {
 			rcp := module.Get[*receiptsapp.Service](k)
 			riverjobs.Handle(j, rcp.Read, riverjobs.WorkerOptions{Timeout: OCRTimeout + time.Minute})
 			riverjobs.Handle(j, rcp.Credit, riverjobs.WorkerOptions{})
+			// Scheduled report exports: every 15 minutes each brand's ended periods are exported.
+			riverjobs.Handle(j, riverjobs.Sweeping[points.ReportsArgs](svc.ScheduleReports), riverjobs.WorkerOptions{})
+			riverjobs.Handle(j, riverjobs.Counting(svc.RunSchedules), riverjobs.WorkerOptions{Timeout: 10 * time.Minute})
+			riverjobs.Handle(j, svc.MailExport, riverjobs.WorkerOptions{})
+			j.Every("points_report_exports", 15*time.Minute, func() ports.JobArgs { return points.ReportsArgs{} }, true)
 		},
 	}, nil
 }

@@ -41,7 +41,7 @@ func (Ledger) Move(ctx context.Context, from, into uuid.UUID) error {
 	if err != nil {
 		return err
 	}
-	for _, table := range []string{"points_lots", "points_entries", "points_operations"} {
+	for _, table := range []string{"points_lots", "points_entries", "points_operations", "points_adjustment_requests"} {
 		if _, err := q.Exec(ctx, `UPDATE `+table+` SET customer_id = $2 WHERE customer_id = $1`, from, into); err != nil {
 			return err
 		}
@@ -65,7 +65,11 @@ func (Ledger) EraseNotes(ctx context.Context, customer uuid.UUID) error {
 	if err != nil {
 		return err
 	}
-	_, err = q.Exec(ctx, `UPDATE points_operations SET note = NULL WHERE customer_id = $1 AND note IS NOT NULL`, customer)
+	if _, err = q.Exec(ctx, `UPDATE points_operations SET note = NULL WHERE customer_id = $1 AND note IS NOT NULL`, customer); err != nil {
+		return err
+	}
+	_, err = q.Exec(ctx, `UPDATE points_adjustment_requests SET note = NULL, decision_note = NULL
+		WHERE customer_id = $1 AND (note IS NOT NULL OR decision_note IS NOT NULL)`, customer)
 	return err
 }
 

@@ -39,11 +39,13 @@ func (Programs) Settings(ctx context.Context) (program.Settings, error) {
 	}
 	var s program.Settings
 	var raw []byte
-	err = q.QueryRow(ctx, `SELECT refund_policy, pending_days, warning_days, coalesce((SELECT json_agg(json_build_object(
+	err = q.QueryRow(ctx, `SELECT refund_policy, pending_days, warning_days, adjustment_approval_above, point_value_fen,
+		point_value_points, coalesce((SELECT json_agg(json_build_object(
 			'wallet', w.wallet, 'spendable', w.spendable, 'earn_points', w.earn_points, 'earn_per_fen', w.earn_per_fen,
 			'min_spend_fen', w.min_spend_fen, 'max_points_per_order', w.max_points_per_order, 'expiry_policy', w.expiry_policy,
 			'expiry_months', w.expiry_months, 'expiry_period', w.expiry_period) ORDER BY w.position) FROM points_wallets w), '[]')
-		FROM points_settings`).Scan(&s.RefundPolicy, &s.PendingDays, &s.WarningDays, &raw)
+		FROM points_settings`).Scan(&s.RefundPolicy, &s.PendingDays, &s.WarningDays, &s.ApprovalAbove, &s.Value.Fen,
+		&s.Value.Points, &raw)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return program.Defaults(), nil
 	}
@@ -68,9 +70,11 @@ func (Programs) Put(ctx context.Context, s program.Settings) error {
 	if err != nil {
 		return err
 	}
-	if _, err := q.Exec(ctx, `INSERT INTO points_settings (tenant_id, refund_policy, pending_days, warning_days) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (tenant_id) DO UPDATE SET refund_policy = $2, pending_days = $3, warning_days = $4, updated_at = now()`,
-		tenant.UUID(), string(s.RefundPolicy), s.PendingDays, s.WarningDays); err != nil {
+	if _, err := q.Exec(ctx, `INSERT INTO points_settings (tenant_id, refund_policy, pending_days, warning_days,
+			adjustment_approval_above, point_value_fen, point_value_points) VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (tenant_id) DO UPDATE SET refund_policy = $2, pending_days = $3, warning_days = $4,
+			adjustment_approval_above = $5, point_value_fen = $6, point_value_points = $7, updated_at = now()`,
+		tenant.UUID(), string(s.RefundPolicy), s.PendingDays, s.WarningDays, s.ApprovalAbove, s.Value.Fen, s.Value.Points); err != nil {
 		return err
 	}
 	if _, err := q.Exec(ctx, `DELETE FROM points_wallets`); err != nil {

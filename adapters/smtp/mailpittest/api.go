@@ -72,6 +72,23 @@ type Message struct {
 	HTML string
 	// Size is the raw message's size in bytes.
 	Size uint64
+	// Attachments are the files attached, as mailpit decoded them.
+	Attachments []Attachment
+}
+
+// Attachment is a file attached to a message.
+type Attachment struct {
+	// PartID is the MIME part's ID, the argument of Part.
+	PartID      string
+	FileName    string
+	ContentType string
+	Size        uint64
+}
+
+// Part returns the decoded content of the message's MIME part partID (an attachment's).
+func (m *Mailpit) Part(t testing.TB, id, partID string) []byte {
+	t.Helper()
+	return m.get(t, "/api/v1/message/"+url.PathEscape(id)+"/part/"+url.PathEscape(partID))
 }
 
 // Messages returns the messages mailpit holds, newest first. It fails t when the API does not

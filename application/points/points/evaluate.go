@@ -139,7 +139,8 @@ func (e *evaluator) evaluate(p Purchase) ruled {
 		}
 		e.earned[e.day(p)] = next
 	}
-	out := ruled{version: number, set: set, result: res, details: purchaseDetails{AmountFen: p.AmountFen}}
+	// The store is kept whatever the rules: reports group by it.
+	out := ruled{version: number, set: set, result: res, details: purchaseDetails{AmountFen: p.AmountFen, Store: p.Store}}
 	if number == 0 {
 		for _, w := range e.settings.Wallets {
 			out.details.Rates = append(out.details.Rates, rateJSON{Wallet: w.Key, Points: w.Rate.Points, PerFen: w.Rate.PerFen,
@@ -149,7 +150,7 @@ func (e *evaluator) evaluate(p Purchase) ruled {
 	}
 	at := p.OccurredAt
 	d := &out.details
-	d.RuleVersion, d.OccurredAt, d.Store = number, &at, p.Store
+	d.RuleVersion, d.OccurredAt = number, &at
 	if facts != nil {
 		// What the rules decided of the customer, not the facts: no personal data in the ledger.
 		d.Customer = &rules.Customer{Decided: rules.Decide(set, *facts, p.OccurredAt, e.loc)}

@@ -63,6 +63,18 @@ type Deps struct {
 	Customers Customers
 	// Purchases records the purchases the till reports in the activity stream.
 	Purchases Purchases
+	// Approvals keeps adjustment requests awaiting a second admin; nil applies every
+	// adjustment at once.
+	Approvals Approvals
+	// Reports reads the ledger for reports; Exports keeps scheduled exports and Files encodes
+	// them; Mail is the brand's mail server and Email sends through it.
+	Reports Reports
+	Exports Exports
+	Files   Encoder
+	Mail    interface {
+		SMTPCredentials(ctx context.Context, tenant tenants.ID) (ports.SMTPAccount, string, error)
+	}
+	Email ports.EmailSender
 	// Actions keeps the action rules, check-ins and referrals.
 	Actions ActionRules
 	// Rules keeps the brands' earning rule versions; Facts tells what rules read of customers;
@@ -92,6 +104,9 @@ type Outcome struct {
 	OperationID uuid.UUID
 	Wallets     []ledger.Result
 	Replayed    bool
+	// Approval is set when the change waits for a second admin (an adjustment above the
+	// brand's threshold): nothing changed yet, OperationID and Wallets are empty.
+	Approval *AdjustmentRequest
 }
 
 func outcomeOf(op *ledger.Operation, replayed bool) Outcome {

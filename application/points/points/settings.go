@@ -58,5 +58,5 @@ func settingsMap(s program.Settings) map[string]any {
 			"expiry_months": w.Expiry.Months, "expiry_period": string(w.Expiry.Period)}
 	}
 	return map[string]any{"refund_policy": string(s.RefundPolicy), "pending_days": s.PendingDays, "warning_days": s.WarningDays,
-		"wallets": wallets}
+		"wallets": wallets, "adjustment_approval_above": s.ApprovalAbove, "point_value_fen": s.Value.Fen, "point_value_points": s.Value.Points}
 }

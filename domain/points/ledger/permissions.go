@@ -14,6 +14,8 @@ const (
 	PermCatalog access.Permission = "points:catalog"
 	// PermReceipts sees customers' uploaded receipts and approves or rejects them.
 	PermReceipts access.Permission = "points:receipts"
+	// PermApprove approves or rejects another admin's adjustment above the brand's threshold.
+	PermApprove access.Permission = "points:approve"
 )
 
 // Who holds the points permissions: everyone serving customers reads them and analysts too;
@@ -30,5 +32,7 @@ func init() {
 		access.Definition{Permission: PermCatalog, Roles: []access.Role{access.RoleAdmin, access.RoleMarketer, access.RoleLoyaltyOperator}},
 		// Receipts are reviewed by the loyalty team: approving one credits points.
 		access.Definition{Permission: PermReceipts, Roles: []access.Role{access.RoleAdmin, access.RoleLoyaltyOperator}},
+		// A second admin approves large adjustments: admins, never the operators who ask.
+		access.Definition{Permission: PermApprove, Roles: []access.Role{access.RoleAdmin}},
 	)
 }

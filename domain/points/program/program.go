@@ -35,6 +35,10 @@ const (
 	MaxWallets     = 8
 	MaxPendingDays = 365
 	MaxWarningDays = 365
+	// MaxApprovalAbove bounds the approval threshold (an adjustment's largest size).
+	MaxApprovalAbove = 100_000_000
+	// MaxValueFen and MaxValuePoints bound a point's value.
+	MaxValueFen, MaxValuePoints = 1_000_000, 1_000_000
 )
 
 // Wallet is one of a brand's wallets and its rules.
@@ -55,13 +59,36 @@ type Settings struct {
 	WarningDays int
 	// Wallets are the brand's wallets, in the order they are shown.
 	Wallets []Wallet
+	// ApprovalAbove is the size of a manual adjustment (points either way) above which a
+	// second admin must approve it; 0 never asks.
+	ApprovalAbove int64
+	// Value is what a point is worth to the brand, for the liability reports.
+	Value PointValue
+}
+
+// PointValue is what points are worth: Fen for every Points points (1 fen a point: 100 points
+// are one yuan).
+type PointValue struct {
+	Fen, Points int64
+}
+
+// FenOf returns what points are worth, in fen, rounded half away from zero.
+func (v PointValue) FenOf(points int64) int64 {
+	if v.Points <= 0 {
+		return 0
+	}
+	n := points * v.Fen
+	if n < 0 {
+		return -((-n + v.Points/2) / v.Points)
+	}
+	return (n + v.Points/2) / v.Points
 }
 
 // Defaults is the program of a brand that set none: a point and a status point for every
 // whole yuan, credited at once, never expiring; a refund takes back what it can down to zero.
 func Defaults() Settings {
 	rate := Rate{Points: 1, PerFen: 100}
-	return Settings{RefundPolicy: RefundActiveToZero, WarningDays: 30, Wallets: []Wallet{
+	return Settings{RefundPolicy: RefundActiveToZero, WarningDays: 30, Value: PointValue{Fen: 1, Points: 1}, Wallets: []Wallet{
 		{Key: ledger.Points, Spendable: true, Rate: rate, Expiry: NeverExpire},
 		{Key: ledger.Status, Rate: rate, Expiry: NeverExpire},
 	}}
@@ -103,6 +130,15 @@ func (s Settings) Check() error {
 	if s.WarningDays < 0 || s.WarningDays > MaxWarningDays {
 		errs = append(errs, invalid("warning_days", fmt.Sprintf("between 0 and %d", MaxWarningDays)))
 	}
+	if s.ApprovalAbove < 0 || s.ApprovalAbove > MaxApprovalAbove {
+		errs = append(errs, invalid("adjustment_approval_above", fmt.Sprintf("between 0 (never) and %d", MaxApprovalAbove)))
+	}
+	if s.Value.Fen < 0 || s.Value.Fen > MaxValueFen {
+		errs = append(errs, invalid("point_value.fen", fmt.Sprintf("between 0 and %d", MaxValueFen)))
+	}
+	if s.Value.Points < 1 || s.Value.Points > MaxValuePoints {
+		errs = append(errs, invalid("point_value.points", fmt.Sprintf("between 1 and %d", MaxValuePoints)))
+	}
 	if len(s.Wallets) > MaxWallets {
 		errs = append(errs, invalid("wallets", fmt.Sprintf("at most %d wallets", MaxWallets)))
 	}
@@ -125,4 +161,9 @@ func (s Settings) Check() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// NeedsApproval reports whether an adjustment of points (either way) needs a second admin.
+func (s Settings) NeedsApproval(points int64) bool {
+	return s.ApprovalAbove > 0 && (points > s.ApprovalAbove || -points > s.ApprovalAbove)
 }
