@@ -27,6 +27,7 @@ import (
 	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/domain/points/actions"
 	"github.com/engagehq/engage/domain/points/ledger"
+	"github.com/engagehq/engage/domain/points/report"
 	"github.com/engagehq/engage/domain/points/rewards"
 	"github.com/engagehq/engage/domain/points/rules"
 	"github.com/engagehq/engage/ports"
@@ -49,8 +50,11 @@ type Objects struct {
 	// the catalog and Voucher the voucher Customer claimed of it.
 	ActionRule      string
 	Reward, Voucher uuid.UUID
-	// RuleVersion is the number of a version of the earning rules taking effect tomorrow.
-	RuleVersion int
+	// RuleVersion is the number of a version of the earning rules taking effect tomorrow;
+	// Approval an adjustment of Customer's points waiting for a second admin; Schedule a
+	// scheduled report export.
+	RuleVersion        int
+	Approval, Schedule uuid.UUID
 }
 
 // miniApp and miniSecret are the Mini Program of Furnish's brands.
@@ -131,6 +135,19 @@ func (b *Bundle) Furnish(t *testing.T, tn tenants.Tenant) Objects {
 	version, err := pts.AddRuleVersion(ctx, tn.ID, rules.Version{EffectiveAt: time.Now().Add(24 * time.Hour), Set: set, Note: "next"})
 	require.NoError(t, err)
 	o.RuleVersion = version.Number
+	settings, err := pts.Settings(ctx, tn.ID)
+	require.NoError(t, err)
+	settings.ApprovalAbove = 1000
+	require.NoError(t, pts.SetSettings(ctx, tn.ID, settings))
+	owner := ports.WithActor(ctx, ports.Actor{Kind: ports.ActorUser, ID: "furnish", Label: "owner@" + tn.Slug + ".example"})
+	asked, err := pts.Adjust(owner, tn.ID, points.Adjustment{Customer: o.Customer, Points: 5000, ReasonCode: "compensation"})
+	require.NoError(t, err)
+	require.NotNil(t, asked.Approval, "above the threshold, the adjustment waits for approval")
+	o.Approval = asked.Approval.ID
+	schedule, err := pts.CreateSchedule(owner, tn.ID, points.Schedule{Name: "每日积分汇总", Frequency: report.Day, Format: points.FormatXLSX,
+		Report: points.ScheduledReport{Kind: "summary", Granularity: report.Day, Lang: "zh-CN"}, Recipients: []string{"finance@" + tn.Slug + ".example"}})
+	require.NoError(t, err)
+	o.Schedule = schedule.ID
 	return o
 }
 
@@ -139,8 +156,9 @@ func (b *Bundle) Furnish(t *testing.T, tn tenants.Tenant) Objects {
 // parameter it has no object for, so that a new kind of route gets one here. The first entry
 // for a parameter whose prefix matches fills it.
 func (o Objects) Fill(pattern string) (string, bool) {
-	// No delivery exists until a worker sends one: a made-up ID stands for it.
+	// No delivery or report export exists until a worker makes one: made-up IDs stand for them.
 	delivery := uuid.NewSHA1(uuid.NameSpaceOID, []byte(o.Webhook.String())).String()
+	export := uuid.NewSHA1(uuid.NameSpaceOID, []byte(o.Schedule.String())).String()
 	byPrefix := []struct{ prefix, param, value string }{
 		{"/webhooks/deliveries/", "{id}", delivery},
 		{"/event-types/", "{key}", o.EventType},
@@ -170,6 +188,10 @@ func (o Objects) Fill(pattern string) (string, bool) {
 		{"/me/vouchers/", "{id}", o.Voucher.String()},
 		{"/vouchers/", "{id}", o.Voucher.String()},
 		{"/me/receipts/", "{id}", o.Receipt.String()},
+		{"/points/approvals/", "{id}", o.Approval.String()},
+		{"/points/adjustment-requests/", "{id}", o.Approval.String()},
+		{"/points/report-schedules/", "{id}", o.Schedule.String()},
+		{"/points/report-exports/", "{id}", export},
 		{"/points/action-rules/", "{key}", o.ActionRule},
 		{"/customers/", "{id}", o.Customer.String()},
 		{"/customers/", "{openid}", o.OpenID},

@@ -25,7 +25,8 @@ func TestRolesShowNamedPermissionsGroupedByArea(t *testing.T) {
 	require.Subset(t, areas, []string{"Brand", "Customers", "Webhooks", "Settings", "Team", "Points"})
 	points := browsertest.Get(t, tab, chromedp.Evaluate[[]string](
 		`Array.from(document.querySelectorAll("[data-test=perm-area][data-area=points] [data-test=perm-name]")).map(e => e.textContent.trim())`))
-	require.Equal(t, []string{"View points", "Earn and redeem points", "Adjust points"}, points)
+	require.Equal(t, []string{"View points", "Earn and redeem points", "Adjust points", "Manage the reward catalog", "Review receipts",
+		"Approve points adjustments"}, points, "the points module's permissions, each by its name")
 	require.Contains(t, consoletest.Text(t, tab, `[data-test=role-row][data-role=marketer] [data-test=role-grants]`), "View customers, Manage customers")
 	body := consoletest.Text(t, tab, "main")
 	require.NotContains(t, body, "tenant:read")
