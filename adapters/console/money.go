@@ -16,24 +16,35 @@ var ErrYuan = errors.New("console: not an amount in yuan (digits, at most two de
 // FormatYuan writes fen as yuan with thousands separators and two decimals: 123456 is
 // "1,234.56", -5 is "-0.05".
 func FormatYuan(fen int64) string {
-	sign := ""
-	u := uint64(fen)
-	if fen < 0 {
-		sign, u = "-", uint64(-(fen+1))+1
+	sign, u := signOf(fen)
+	cents := u % 100
+	return sign + groupDigits(strconv.FormatUint(u/100, 10)) + "." + string([]byte{byte('0' + cents/10), byte('0' + cents%10)})
+}
+
+// FormatCount writes a whole number (points, customers) with thousands separators: 1234567 is
+// "1,234,567", -1000 is "-1,000".
+func FormatCount(n int64) string {
+	sign, u := signOf(n)
+	return sign + groupDigits(strconv.FormatUint(u, 10))
+}
+
+// signOf splits n into its sign ("-" or "") and its magnitude, the smallest int64 included.
+func signOf(n int64) (string, uint64) {
+	if n < 0 {
+		return "-", uint64(-(n + 1)) + 1
 	}
-	whole := strconv.FormatUint(u/100, 10)
+	return "", uint64(n)
+}
+
+// groupDigits puts a comma between groups of three digits, from the right.
+func groupDigits(digits string) string {
 	var b strings.Builder
-	b.WriteString(sign)
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
+	for i := range len(digits) {
+		if i > 0 && (len(digits)-i)%3 == 0 {
 			b.WriteByte(',')
 		}
-		b.WriteRune(r)
+		b.WriteByte(digits[i])
 	}
-	cents := u % 100
-	b.WriteByte('.')
-	b.WriteByte(byte('0' + cents/10))
-	b.WriteByte(byte('0' + cents%10))
 	return b.String()
 }
 

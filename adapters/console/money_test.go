@@ -37,3 +37,10 @@ func TestYuanRoundTrips(t *testing.T) {
 		require.Equal(t, fen, got)
 	}
 }
+
+func TestCountsAreWrittenWithThousandsSeparators(t *testing.T) {
+	for n, want := range map[int64]string{0: "0", 7: "7", 999: "999", 1000: "1,000", -1000: "-1,000", 23570: "23,570",
+		1234567: "1,234,567", math.MinInt64: "-9,223,372,036,854,775,808"} {
+		require.Equal(t, want, FormatCount(n), "%d", n)
+	}
+}

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/engagehq/engage/adapters/localpg"
-	"github.com/engagehq/engage/domain/access"
 )
 
 // earningLoad is engage load --earning: tills report purchases to POST /v1/points/purchases
@@ -52,32 +51,15 @@ func runEarningLoad(ctx context.Context, cfg config, l earningLoad) error {
 		return err
 	}
 	defer a.close()
-	t, key, err := loadTenant(ctx, a, access.RoleStoreStaff)
+	_, token, customers, err := loadStaffBrand(ctx, a, l.customers)
 	if err != nil {
 		return err
 	}
-	_, token, _ := strings.Cut(key, ":")
-	fmt.Printf("preparing %d customers of load-test...\n", l.customers)
-	customers, err := loadCustomers(ctx, a, t, l.customers)
+	addr, stop, err := startLoadServer(ctx, cfg, l.workers)
 	if err != nil {
 		return err
 	}
-
-	serveCtx, stopServer := context.WithCancel(ctx)
-	addrCh := make(chan string, 1)
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- serve(serveCtx, cfg, true, l.workers, func(addr string) { addrCh <- addr }) }()
-	defer func() {
-		stopServer()
-		<-serveErr
-	}()
-	var addr string
-	select {
-	case addr = <-addrCh:
-	case err := <-serveErr:
-		serveErr <- err
-		return err
-	}
+	defer stop()
 
 	fmt.Printf("together for %s: POST /v1/points/purchases from %d clients (reaction workers %s) and pgbench tpcb-like -M %s, %d clients\n",
 		l.duration, l.clients, map[bool]string{true: "running", false: "off"}[l.workers], l.mode, l.clients)

@@ -49,32 +49,15 @@ func runIngestLoad(ctx context.Context, cfg config, l ingestLoad) error {
 		return err
 	}
 	defer a.close()
-	t, key, err := loadTenant(ctx, a, access.RoleStoreStaff)
+	t, token, customers, err := loadStaffBrand(ctx, a, l.customers)
 	if err != nil {
 		return err
 	}
-	_, token, _ := strings.Cut(key, ":")
-	fmt.Printf("preparing %d customers of load-test...\n", l.customers)
-	customers, err := loadCustomers(ctx, a, t, l.customers)
+	addr, stop, err := startLoadServer(ctx, cfg, l.workers)
 	if err != nil {
 		return err
 	}
-
-	serveCtx, stopServer := context.WithCancel(ctx)
-	addrCh := make(chan string, 1)
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- serve(serveCtx, cfg, true, l.workers, func(addr string) { addrCh <- addr }) }()
-	defer func() {
-		stopServer()
-		<-serveErr
-	}()
-	var addr string
-	select {
-	case addr = <-addrCh:
-	case err := <-serveErr:
-		serveErr <- err
-		return err
-	}
+	defer stop()
 
 	run := strconv.FormatInt(time.Now().UnixNano(), 36)
 	fmt.Printf("API: POST /v1/events, %d clients, batches of %d purchases, %s, reaction workers %s\n",
@@ -146,6 +129,36 @@ func runIngestLoad(ctx context.Context, cfg config, l ingestLoad) error {
 }
 
 // loadCustomers makes sure the load tenant has n customers (load-0 ... load-<n-1>) and
+
+// loadStaffBrand makes the load test's brand with a store staff key (returning its bearer
+// token) and n customers, whose IDs it returns.
+func loadStaffBrand(ctx context.Context, a *app, n int) (tenants.Tenant, string, []string, error) {
+	t, key, err := loadTenant(ctx, a, access.RoleStoreStaff)
+	if err != nil {
+		return t, "", nil, err
+	}
+	_, token, _ := strings.Cut(key, ":")
+	fmt.Printf("preparing %d customers of load-test...\n", n)
+	customers, err := loadCustomers(ctx, a, t, n)
+	return t, token, customers, err
+}
+
+// startLoadServer serves the API (and, with workers, the reaction workers) in-process as
+// engage serve does, and returns its address and stop, which ends it and waits until it has.
+func startLoadServer(ctx context.Context, cfg config, workers bool) (string, func(), error) {
+	serveCtx, cancel := context.WithCancel(ctx)
+	addrCh := make(chan string, 1)
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- serve(serveCtx, cfg, true, workers, func(addr string) { addrCh <- addr }) }()
+	select {
+	case addr := <-addrCh:
+		return addr, func() { cancel(); <-serveErr }, nil
+	case err := <-serveErr:
+		cancel()
+		return "", nil, err
+	}
+}
+
 // returns their IDs, importing the missing ones.
 func loadCustomers(ctx context.Context, a *app, t tenants.Tenant, n int) ([]string, error) {
 	out := make([]string, 0, n)

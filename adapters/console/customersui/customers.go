@@ -59,9 +59,6 @@ func listSort(get func(string) string) ports.CustomerSort {
 	return s
 }
 
-// grouped writes n with thousands separators.
-func grouped(n int64) string { return strings.TrimSuffix(console.FormatYuan(n*100), ".00") }
-
 // shownPhone is a phone as v's admin may see it: in full with customers:pii, else masked.
 func shownPhone(v *console.View, phone string) string {
 	if v.Can(string(customer.PermPersonalData)) {
@@ -88,7 +85,7 @@ func (h *handlers) customers(w http.ResponseWriter, r *http.Request) {
 		console.Internal(w, r, err)
 		return
 	}
-	out := customersView{View: v, Total: grouped(total), Query: filter.Search, City: filter.City, Tag: filter.Tag,
+	out := customersView{View: v, Total: console.FormatCount(total), Query: filter.Search, City: filter.City, Tag: filter.Tag,
 		Lifecycle: string(filter.Lifecycle), Sort: string(sort.Key), Dir: "desc", Sorts: ports.CustomerSortKeys}
 	if sort.Asc {
 		out.Dir = "asc"

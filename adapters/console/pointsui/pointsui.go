@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"html/template"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/engagehq/engage/adapters/console"
@@ -72,7 +71,7 @@ func Module(d Deps) console.Module {
 		}, rewardMenu, []console.MenuEntry{receiptsMenu}, reportMenu()),
 		Messages:  messages,
 		Templates: console.TemplatesOf(templateFS),
-		Funcs: template.FuncMap{"points": formatPoints, "signed": formatSigned, "walletName": walletName, "reasonName": reasonName,
+		Funcs: template.FuncMap{"points": console.FormatCount, "signed": formatSigned, "walletName": walletName, "reasonName": reasonName,
 			"lastDay": lastDay, "rewardTitle": rewardTitle},
 		Parts: []console.Part{
 			{Slot: customersui.CustomerSections, Gate: read, Render: h.customerSection},
@@ -80,30 +79,12 @@ func Module(d Deps) console.Module {
 	}
 }
 
-// formatPoints writes points with thousands separators: 1234567 is "1,234,567".
-func formatPoints(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	start := 0
-	if n < 0 {
-		start = 1
-	}
-	out := []byte(s[:start])
-	digits := s[start:]
-	for i := range len(digits) {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			out = append(out, ',')
-		}
-		out = append(out, digits[i])
-	}
-	return string(out)
-}
-
 // formatSigned writes a change of points with its sign: "+120", "-1,000", "0".
 func formatSigned(n int64) string {
 	if n > 0 {
-		return "+" + formatPoints(n)
+		return "+" + console.FormatCount(n)
 	}
-	return formatPoints(n)
+	return console.FormatCount(n)
 }
 
 // walletName is a wallet's name in lang: the built-in wallets' and any the messages name, else

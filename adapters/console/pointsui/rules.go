@@ -171,10 +171,10 @@ func describeSet(lang string, set rules.Set) ([]ruleRow, []string) {
 	var caps []string
 	for _, c := range set.Caps {
 		if c.PerOrder > 0 {
-			caps = append(caps, fmt.Sprintf(messages.T(lang, "points.cap_per_order_text"), walletName(lang, c.Wallet), formatPoints(c.PerOrder)))
+			caps = append(caps, fmt.Sprintf(messages.T(lang, "points.cap_per_order_text"), walletName(lang, c.Wallet), console.FormatCount(c.PerOrder)))
 		}
 		if c.PerDay > 0 {
-			caps = append(caps, fmt.Sprintf(messages.T(lang, "points.cap_per_day_text"), walletName(lang, c.Wallet), formatPoints(c.PerDay)))
+			caps = append(caps, fmt.Sprintf(messages.T(lang, "points.cap_per_day_text"), walletName(lang, c.Wallet), console.FormatCount(c.PerDay)))
 		}
 	}
 	return rows, caps

@@ -186,11 +186,7 @@ func (s *Service) awardAll(ctx context.Context, grants []grant) (map[string]*led
 		keys[i] = g.key
 		accounts = append(accounts, ledger.AccountKey{Customer: g.customer, Wallet: g.rule.Wallet})
 	}
-	b, err := s.deps.Ledger.Lock(ctx, s.deps.Clock.Now(), accounts, NoLots)
-	if err != nil {
-		return nil, err
-	}
-	stored, err := s.deps.Ledger.Operations(ctx, keys)
+	b, stored, err := s.deps.Ledger.LockFor(ctx, s.deps.Clock.Now(), accounts, NoLots, keys)
 	if err != nil {
 		return nil, err
 	}
