@@ -37,9 +37,16 @@ e = some(where (p.eft == allow))
 m = r.sub == p.sub && (p.dom == r.dom || p.dom == "*") && r.obj == p.obj && r.act == p.act
 `
 
+// Store is what the authorizer reads custom roles through: tenant scopes, and the tenant of a
+// transaction a check runs inside.
+type Store interface {
+	ports.Transactor
+	ports.TxLocals
+}
+
 // Authorizer implements ports.Authorizer with one enforcer per tenant, loaded on first use.
 type Authorizer struct {
-	tx    ports.Transactor
+	tx    Store
 	roles ports.RoleRepository
 	model model.Model
 
@@ -58,7 +65,7 @@ type tenantPolicy struct {
 var _ ports.Authorizer = (*Authorizer)(nil)
 
 // New returns an authorizer reading custom roles through roles in tenant transactions.
-func New(tx ports.Transactor, roles ports.RoleRepository) (*Authorizer, error) {
+func New(tx Store, roles ports.RoleRepository) (*Authorizer, error) {
 	m, err := model.NewModelFromString(modelText)
 	if err != nil {
 		return nil, err
@@ -127,16 +134,35 @@ func (a *Authorizer) policy(ctx context.Context, tenant tenants.ID) (*tenantPoli
 	if ok {
 		return p, nil
 	}
-	e, err := casbin.NewSyncedEnforcer(a.model.Copy(), &adapter{ctx: ctx, tx: a.tx, roles: a.roles, tenant: tenant})
-	if err != nil {
-		return nil, fmt.Errorf("load policies of tenant %s: %w", tenant, err)
+	// A check inside one of the tenant's transactions (a use case refusing an escalation before
+	// it writes) cannot open another scope: it reads the roles in that transaction, and the
+	// result is not kept, since the transaction may yet change them or roll back.
+	if inTx, err := a.tx.Tenant(ctx); err == nil {
+		if inTx != tenant {
+			return nil, fmt.Errorf("casbinauth: policies of tenant %s asked inside a transaction of tenant %s", tenant, inTx)
+		}
+		return a.load(tenant, func(read func(ctx context.Context) error) error { return read(ctx) })
 	}
-	e.EnableAutoSave(false)
-	p = &tenantPolicy{enforcer: e}
+	p, err := a.load(tenant, func(read func(ctx context.Context) error) error {
+		return a.tx.ReadInTenant(context.WithoutCancel(ctx), tenant, read)
+	})
+	if err != nil {
+		return nil, err
+	}
 	a.mu.Lock()
 	a.policies[tenant.UUID()] = p
 	a.mu.Unlock()
 	return p, nil
+}
+
+// load builds tenant's enforcer, its custom roles read in the scope inScope provides.
+func (a *Authorizer) load(tenant tenants.ID, inScope func(read func(ctx context.Context) error) error) (*tenantPolicy, error) {
+	e, err := casbin.NewSyncedEnforcer(a.model.Copy(), &adapter{inScope: inScope, roles: a.roles, tenant: tenant})
+	if err != nil {
+		return nil, fmt.Errorf("load policies of tenant %s: %w", tenant, err)
+	}
+	e.EnableAutoSave(false)
+	return &tenantPolicy{enforcer: e}, nil
 }
 
 // ErrReadOnlyPolicies is returned by the adapter's write methods: policies are changed through
@@ -145,10 +171,9 @@ var ErrReadOnlyPolicies = errors.New("casbinauth: policies are edited through th
 
 // adapter is casbin's persist.Adapter for one tenant: built-in grants plus the tenant's roles.
 type adapter struct {
-	ctx    context.Context
-	tx     ports.Transactor
-	roles  ports.RoleRepository
-	tenant tenants.ID
+	inScope func(read func(ctx context.Context) error) error
+	roles   ports.RoleRepository
+	tenant  tenants.ID
 }
 
 var _ persist.Adapter = (*adapter)(nil)
@@ -163,7 +188,7 @@ func (ad *adapter) LoadPolicy(m model.Model) error {
 		}
 	}
 	var custom []ports.CustomRole
-	err := ad.tx.ReadInTenant(context.WithoutCancel(ad.ctx), ad.tenant, func(ctx context.Context) error {
+	err := ad.inScope(func(ctx context.Context) error {
 		var err error
 		custom, err = ad.roles.List(ctx)
 		return err

@@ -55,3 +55,36 @@ func TestCustomRolesBelongToTheirTenantAndReloadOnInvalidation(t *testing.T) {
 	auth.Invalidate("*")
 	require.False(t, allowed(b, []access.Role{access.RoleMarketer}, access.PermRolesWrite))
 }
+
+// A use case checks an escalation inside its own transaction; when a change notice has just
+// dropped the tenant's policies, the check reads the roles in that transaction rather than
+// failing to open another one.
+func TestChecksInsideATenantTransactionReadRolesThere(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pgtest.New(t).OpenApp(t)
+	dir := tenants.NewDirectory(platformdb.NewTenantStore(db))
+	a, b := pgtest.NewTenant(t, dir), pgtest.NewTenant(t, dir)
+	auth, err := casbinauth.New(db, platformdb.Roles{})
+	require.NoError(t, err)
+	clerk := access.MustParseRole("clerk")
+	require.NoError(t, db.InTenant(ctx, a.ID, func(ctx context.Context) error {
+		return platformdb.Roles{}.Insert(ctx, ports.CustomRole{Name: "clerk", Permissions: []access.Permission{access.PermAPIKeysRead}})
+	}))
+
+	auth.Invalidate("*")
+	require.NoError(t, db.InTenant(ctx, a.ID, func(ctx context.Context) error {
+		perms, err := auth.Permissions(ctx, a.ID, []access.Role{clerk})
+		require.NoError(t, err)
+		require.Equal(t, []access.Permission{access.PermAPIKeysRead}, perms)
+		_, err = auth.Allowed(ctx, b.ID, []access.Role{clerk}, access.PermAPIKeysRead)
+		require.Error(t, err, "another tenant's policies are never read in this one's transaction")
+		return nil
+	}))
+	require.NoError(t, db.InTenant(ctx, a.ID, func(ctx context.Context) error {
+		return platformdb.Roles{}.Update(ctx, ports.CustomRole{Name: "clerk", Permissions: []access.Permission{access.PermAPIKeysWrite}})
+	}))
+	ok, err := auth.Allowed(ctx, a.ID, []access.Role{clerk}, access.PermAPIKeysWrite)
+	require.NoError(t, err)
+	require.True(t, ok, "what a transaction read was not kept")
+}
