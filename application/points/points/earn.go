@@ -117,12 +117,12 @@ func purchaseFingerprint(customer uuid.UUID, amountFen int64) []byte {
 	return fingerprint("purchase", customer, amountFen)
 }
 
-// EarnPurchase is the till's way in: it records the purchase in the activity stream (one
-// already there is no error) and credits what it earns at once, answering with the points
-// earned and pending and the balances after. The activity stream's subscriber then finds the
-// purchase credited, as a retry with the same purchase ID does: it credits once. The same
-// purchase ID with another customer or amount is ErrReferenceReused; a purchase the activity
-// stream refuses a *RejectedError.
+// EarnPurchase is the till's way in: in one transaction it records the purchase in the
+// activity stream (one already there is no error) and credits what it earns, answering with
+// the points earned and pending and the balances after. The activity stream's subscriber then
+// finds the purchase credited, as a retry with the same purchase ID does: it credits once. The
+// same purchase ID with another customer or amount is ErrReferenceReused; a purchase the
+// activity stream refuses a *RejectedError.
 func (s *Service) EarnPurchase(ctx context.Context, tenant tenants.ID, p Purchase) (Earning, error) {
 	if p.OccurredAt.IsZero() {
 		p.OccurredAt = s.deps.Clock.Now()
@@ -131,25 +131,27 @@ func (s *Service) EarnPurchase(ctx context.Context, tenant tenants.ID, p Purchas
 		p.Channel = "pos"
 	}
 	amount := p.AmountFen
-	results, err := s.deps.Purchases.IngestBatch(ctx, tenant, []event.Draft{{ID: p.ID, CustomerID: p.Customer.String(),
-		Type: event.TypePurchase, Channel: p.Channel, OccurredAt: p.OccurredAt, AmountFen: &amount, Store: p.Store, Items: p.Items}})
-	if err != nil {
-		return Earning{}, err
-	}
-	if r := results[0]; r.Status == events.Rejected {
-		return Earning{}, &RejectedError{Code: r.Code, Errors: r.Errors}
-	}
+	draft := event.Draft{ID: p.ID, CustomerID: p.Customer.String(), Type: event.TypePurchase, Channel: p.Channel,
+		OccurredAt: p.OccurredAt, AmountFen: &amount, Store: p.Store, Items: p.Items}
 	for attempt := 0; ; attempt++ {
-		out, err := ports.InTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) ([]Earning, error) {
-			return s.earn(ctx, []Purchase{p}, ledger.SourcePartner, true)
+		out, err := ports.InTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) (Earning, error) {
+			results, err := s.deps.Purchases.IngestIn(ctx, []event.Draft{draft})
+			if err != nil {
+				return Earning{}, err
+			}
+			if r := results[0]; r.Status == events.Rejected {
+				return Earning{}, &RejectedError{Code: r.Code, Errors: r.Errors}
+			}
+			earned, err := s.earn(ctx, []Purchase{p}, ledger.SourcePartner, true)
+			if err != nil {
+				return Earning{}, err
+			}
+			return earned[0], nil
 		})
 		if errors.Is(err, ErrKeyTaken) && attempt == 0 {
 			continue
 		}
-		if err != nil {
-			return Earning{}, err
-		}
-		return out[0], nil
+		return out, err
 	}
 }
 
