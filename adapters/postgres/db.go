@@ -134,6 +134,11 @@ var _ ports.TxLocals = (*DB)(nil)
 
 // Local implements ports.TxLocals on the write transaction of ctx (InTenant).
 func (db *DB) Local(ctx context.Context, key any, create func() (any, func(context.Context) error)) (any, error) {
+	return Local(ctx, key, create)
+}
+
+// Local is ports.TxLocals' Local for adapters that hold no DB (the job scheduler).
+func Local(ctx context.Context, key any, create func() (any, func(context.Context) error)) (any, error) {
 	t, ok := ctx.Value(txKey{}).(*tenantTx)
 	if !ok {
 		return nil, ports.ErrNoTenantTx
