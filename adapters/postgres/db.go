@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -24,11 +25,19 @@ type DB struct {
 	pool *pgxpool.Pool
 }
 
+// DefaultMaxConns is the pool's size unless the URL says (pool_max_conns). pgx's own default,
+// the number of CPUs (at least four), leaves requests waiting for a connection while others
+// wait on the disk at commit, and River's workers draw from the same pool.
+const DefaultMaxConns = 32
+
 // Open connects to url (the application role) and checks the connection.
 func Open(ctx context.Context, url string) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("parse database url: %w", err)
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = DefaultMaxConns
 	}
 	// google/uuid values are PostgreSQL's uuid where a parameter's type is not known, and go
 	// in binary.
