@@ -215,11 +215,15 @@ func TestAReferralRewardsBothSidesAfterTheFriendsFirstPurchase(t *testing.T) {
 	// A second purchase awards nothing more; a second friend earns the referrer 200 more.
 	b.ingest(t, event.Draft{ID: "buy-2", CustomerID: friend.String(), Type: event.TypePurchase, Channel: "pos",
 		OccurredAt: b.clock.Now(), AmountFen: &amount, Items: []event.Item{{SKU: "tea", Quantity: 1}}})
+	// The second friend buys at the till, which credits the purchase itself: the referral
+	// still completes.
 	second := b.customer(t)
 	b.ingest(t, referral("r5", second, referrer.String()))
-	b.ingest(t, event.Draft{ID: "buy-3", CustomerID: second.String(), Type: event.TypePurchase, Channel: "pos",
-		OccurredAt: b.clock.Now(), AmountFen: &amount, Items: []event.Item{{SKU: "tea", Quantity: 1}}})
+	_, err := b.svc.EarnPurchase(ctx, b.tn.ID, b.purchase(second, "buy-3", amount))
+	require.NoError(t, err)
+	b.work(t)
 	require.Equal(t, int64(400), b.balances(t, referrer)["points"][0])
+	require.Equal(t, int64(100+1), b.balances(t, second)["points"][0])
 	b.checkLedger(t, false)
 }
 

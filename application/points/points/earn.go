@@ -142,6 +142,10 @@ func (s *Service) EarnPurchase(ctx context.Context, tenant tenants.ID, p Purchas
 			if r := results[0]; r.Status == events.Rejected {
 				return Earning{}, &RejectedError{Code: r.Code, Errors: r.Errors}
 			}
+			// The purchase is credited here: the points subscriber need not look at it again.
+			if err := s.deps.Publisher.Handled(ctx, s.Reactor().Name()); err != nil {
+				return Earning{}, err
+			}
 			earned, err := s.earn(ctx, []Purchase{p}, ledger.SourcePartner, true)
 			if err != nil {
 				return Earning{}, err
