@@ -314,9 +314,14 @@ func campaignAudit(c campaigns.Campaign) map[string]any {
 }
 
 // MyCampaigns returns the campaigns running now whose conditions on the customer (segments,
-// attribute, birthday) hold for them, soonest ending first.
-func (s *Service) MyCampaigns(ctx context.Context, tenant tenants.ID, customer uuid.UUID) ([]campaigns.Campaign, error) {
-	return ports.ReadInTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) ([]campaigns.Campaign, error) {
+// attribute, birthday) hold for them, soonest ending first, and the language they read (see
+// MyRules).
+func (s *Service) MyCampaigns(ctx context.Context, tenant tenants.ID, customer uuid.UUID, lang string) ([]campaigns.Campaign, string, error) {
+	lang, err := s.memberLang(ctx, tenant, customer, lang)
+	if err != nil {
+		return nil, "", err
+	}
+	mine, err := ports.ReadInTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) ([]campaigns.Campaign, error) {
 		now := s.deps.Clock.Now()
 		open, err := s.deps.Campaigns.Open(ctx, now, now)
 		if err != nil {
@@ -340,4 +345,8 @@ func (s *Service) MyCampaigns(ctx context.Context, tenant tenants.ID, customer u
 		slices.SortStableFunc(out, func(a, b campaigns.Campaign) int { return a.EndsAt.Compare(b.EndsAt) })
 		return out, nil
 	})
+	return mine, lang, err
 }
+
+// Now is the time by the service's clock: what campaigns' states are read at.
+func (s *Service) Now() time.Time { return s.deps.Clock.Now() }

@@ -155,8 +155,9 @@ func TestCampaignsChangeWhileScheduledAndStopByHand(t *testing.T) {
 	require.NoError(t, err)
 	b.clock.set(b.clock.Now().Add(2 * time.Minute))
 	cu := b.customer(t)
-	mine, err := b.svc.MyCampaigns(ctx, b.tn.ID, cu)
+	mine, lang, err := b.svc.MyCampaigns(ctx, b.tn.ID, cu, "en-US")
 	require.NoError(t, err)
+	require.Equal(t, "en", lang)
 	var ids []uuid.UUID
 	for _, m := range mine {
 		ids = append(ids, m.ID)
