@@ -73,6 +73,7 @@ func Module() module.Module {
 				Segments: module.Get[*segments.Service](k), Receipts: module.Get[*receiptsapp.Service](k)})
 		},
 		Terms: pointsui.Terms,
+		Demo:  demo,
 	}
 }
 
