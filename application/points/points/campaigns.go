@@ -136,18 +136,12 @@ func (cr *campaignRound) issue(ctx context.Context) error {
 	}
 	var usage []CampaignUsage
 	for i, c := range cr.open {
-		now, ok := locked[c.ID]
+		current, ok := locked[c.ID]
 		if !ok {
 			continue
 		}
-		var mine []*campaignClaim
-		var wants []int64
-		for j := range cr.claims {
-			if cr.claims[j].campaign == i {
-				mine, wants = append(mine, &cr.claims[j]), append(wants, cr.claims[j].points)
-			}
-		}
-		left := now.Left()
+		mine, wants := cr.claimsOf(i)
+		left := current.Left()
 		u := CampaignUsage{Campaign: c.ID}
 		for j, given := range campaigns.Allot(wants, left) {
 			if given == 0 {
@@ -171,6 +165,31 @@ func (cr *campaignRound) issue(ctx context.Context) error {
 		return nil
 	}
 	return cr.s.deps.Campaigns.Count(ctx, cr.s.deps.Clock.Now(), usage)
+}
+
+// claimsOf returns the claims on campaign i, in purchase order, and the points each claims.
+func (cr *campaignRound) claimsOf(i int) ([]*campaignClaim, []int64) {
+	var mine []*campaignClaim
+	var wants []int64
+	for j := range cr.claims {
+		if cr.claims[j].campaign == i {
+			mine, wants = append(mine, &cr.claims[j]), append(wants, cr.claims[j].points)
+		}
+	}
+	return mine, wants
+}
+
+// preview adds what each campaign claimed from would give, within the budget it has left,
+// without locking or counting anything: the simulator's answer.
+func (cr *campaignRound) preview() {
+	for i, c := range cr.open {
+		mine, wants := cr.claimsOf(i)
+		for j, given := range campaigns.Allot(wants, c.Left()) {
+			if given > 0 {
+				mine[j].ruled.addCampaign(c, given)
+			}
+		}
+	}
 }
 
 // addCampaign adds what campaign c gave to the purchase's result, its breakdown and details.

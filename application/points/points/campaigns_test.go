@@ -100,12 +100,18 @@ func TestACampaignMultiplierEarnsOnceAndARefundTakesItsShareBack(t *testing.T) {
 		c.When = rules.Conditions{Weekdays: []int{int(now.In(shanghai).Weekday())}, MinSpendFen: 5000}
 	})
 	cu := b.customer(t)
+	sim, err := b.svc.Simulate(ctx, b.tn.ID, points.Simulation{Purchase: b.purchase(cu, "", 12000)})
+	require.NoError(t, err)
+	require.Equal(t, int64(240), sim.Points(ledger.Points), "the simulator adds the campaign's points")
+	last := sim.Lines[len(sim.Lines)-1]
+	require.Equal(t, rules.Line{Rule: "campaign:" + c.ID.String(), Title: c.Name, Wallet: ledger.Points, Kind: points.LineCampaign,
+		Outcome: rules.Applied, Points: 120}, last)
 	for range 2 {
 		e, err := b.svc.EarnPurchase(ctx, b.tn.ID, b.purchase(cu, "order-1", 12000))
 		require.NoError(t, err)
 		require.Equal(t, int64(240), e.Wallets[0].Balance, "120 base points and 120 from the campaign")
 	}
-	_, err := b.svc.EarnPurchase(ctx, b.tn.ID, b.purchase(cu, "small", 3000)) // under the campaign's min spend
+	_, err = b.svc.EarnPurchase(ctx, b.tn.ID, b.purchase(cu, "small", 3000)) // under the campaign's min spend
 	require.NoError(t, err)
 	require.Equal(t, [2]int64{270, 0}, b.balances(t, cu)["points"])
 	require.Equal(t, [2]int64{150, 0}, b.balances(t, cu)["status"], "the campaign earns into its wallet only")

@@ -24,10 +24,10 @@ type Demo struct {
 	Campaigns []campaigns.Campaign
 }
 
-// SeedDemo gives a brand without rule versions or campaigns the demo's, audited and checked
-// as any would be, but placed in the past, where its replayed history then earns under them
-// (a version or campaign an admin adds never starts before now). A brand with either gets
-// nothing: run again, SeedDemo changes nothing. It reports whether it seeded.
+// SeedDemo gives a brand without rule versions, campaigns or points held the demo's, audited
+// and checked as any would be, but placed in the past, where its replayed history then earns
+// under them (a version or campaign an admin adds never starts before now). Any other brand
+// gets nothing: run again, SeedDemo changes nothing. It reports whether it seeded.
 func (s *Service) SeedDemo(ctx context.Context, tenant tenants.ID, d Demo) (bool, error) {
 	if err := d.Program.Check(); err != nil {
 		return false, err
@@ -40,6 +40,13 @@ func (s *Service) SeedDemo(ctx context.Context, tenant tenants.ID, d Demo) (bool
 		existing, err := s.deps.Campaigns.List(ctx)
 		if err != nil || len(versions) > 0 || len(existing) > 0 {
 			return false, err
+		}
+		// A brand whose customers hold points earned already: a rule version placed in the
+		// past would claim purchases earned by other rules.
+		for _, w := range d.Program.Keys() {
+			if used, err := s.deps.Ledger.WalletInUse(ctx, w); err != nil || used {
+				return false, err
+			}
 		}
 		if err := s.deps.Programs.Put(ctx, d.Program); err != nil {
 			return false, err
