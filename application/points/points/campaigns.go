@@ -119,7 +119,8 @@ func (cr *campaignRound) claim(ev *evaluator, p Purchase, r *ruled) {
 }
 
 // issue locks the campaigns claimed from, shares what budget each has left among its claims in
-// order, adds what it gave to the purchases' results and details, and counts it.
+// order, adds what it gave to the purchases' results and details, and counts it; a campaign it
+// spent stops, publishing points.campaign_stopped.
 func (cr *campaignRound) issue(ctx context.Context) error {
 	if len(cr.claims) == 0 {
 		return nil
@@ -135,6 +136,8 @@ func (cr *campaignRound) issue(ctx context.Context) error {
 		return err
 	}
 	var usage []CampaignUsage
+	var spent []campaigns.StoppedEvent
+	now := cr.s.deps.Clock.Now()
 	for i, c := range cr.open {
 		current, ok := locked[c.ID]
 		if !ok {
@@ -160,11 +163,22 @@ func (cr *campaignRound) issue(ctx context.Context) error {
 		if u.Points > 0 {
 			usage = append(usage, u)
 		}
+		if u.Spent {
+			spent = append(spent, current.Stopped(now, campaigns.StoppedBudget, current.Budget))
+		}
 	}
 	if len(usage) == 0 {
 		return nil
 	}
-	return cr.s.deps.Campaigns.Count(ctx, cr.s.deps.Clock.Now(), usage)
+	if err := cr.s.deps.Campaigns.Count(ctx, now, usage); err != nil {
+		return err
+	}
+	for _, e := range spent {
+		if err := cr.s.deps.Publisher.Publish(ctx, ledger.TypeCampaignStopped, e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // claimsOf returns the claims on campaign i, in purchase order, and the points each claims.
@@ -291,11 +305,16 @@ func (s *Service) UpdateCampaign(ctx context.Context, tenant tenants.ID, c campa
 	})
 }
 
-// StopCampaign stops a campaign by hand, audited: what it issued stays with the customers.
+// StopCampaign stops a campaign by hand, audited, publishing points.campaign_stopped: what it
+// issued stays with the customers.
 func (s *Service) StopCampaign(ctx context.Context, tenant tenants.ID, id uuid.UUID) (campaigns.Campaign, error) {
 	return ports.InTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) (campaigns.Campaign, error) {
 		stopped, err := s.deps.Campaigns.Stop(ctx, id, s.deps.Clock.Now(), campaigns.StoppedByHand)
 		if err != nil {
+			return stopped, err
+		}
+		if err := s.deps.Publisher.Publish(ctx, ledger.TypeCampaignStopped,
+			stopped.Stopped(*stopped.StoppedAt, campaigns.StoppedByHand, stopped.Issued)); err != nil {
 			return stopped, err
 		}
 		return stopped, s.deps.Audit.Record(ctx, ports.AuditEntry{Action: "points_campaign.stop", TargetType: "points_campaign",

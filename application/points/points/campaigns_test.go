@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/application/points/points"
@@ -38,6 +39,7 @@ func (b *testBundle) campaign(t testing.TB, edit func(c *campaigns.Campaign)) ca
 func TestConcurrentEarningsNeverOverspendACampaignsBudget(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
+	b.listen(t)
 	c := b.campaign(t, nil) // 30 a purchase, 1,000 in all: 33 purchases in full, one of 10
 	const n = 60
 	customers := make([]uuid.UUID, n)
@@ -86,6 +88,19 @@ func TestConcurrentEarningsNeverOverspendACampaignsBudget(t *testing.T) {
 	require.NoError(t, b.super.QueryRow(ctx, `SELECT coalesce(sum((c->>'points')::bigint), 0) FROM points_operations o,
 		jsonb_array_elements(o.details->'campaigns') c WHERE o.tenant_id = $1`, b.tn.ID.UUID()).Scan(&lines))
 	require.Equal(t, int64(1000), lines)
+	require.Equal(t, []string{`{"name": {"en": "Spring double points", "zh_cn": "春季双倍积分"}, "budget": 1000, "issued": 1000, "reason": "budget"}`},
+		b.stoppedEvents(t), "the campaign's stop is published once")
+}
+
+// stoppedEvents are the points.campaign_stopped events published, without their IDs and times.
+func (b *testBundle) stoppedEvents(t *testing.T) []string {
+	t.Helper()
+	rows, err := b.super.Query(ctx, `SELECT (data::jsonb - 'campaign_id' - 'stopped_at')::text FROM domain_events
+		WHERE tenant_id = $1 AND type = 'points.campaign_stopped' ORDER BY id`, b.tn.ID.UUID())
+	require.NoError(t, err)
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	require.NoError(t, err)
+	return out
 }
 
 // A multiplier gives the base points again on the days and segment it names; a retried
@@ -132,6 +147,7 @@ func TestACampaignMultiplierEarnsOnceAndARefundTakesItsShareBack(t *testing.T) {
 func TestCampaignsChangeWhileScheduledAndStopByHand(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
+	b.listen(t)
 	start := b.clock.Now()
 	_, err := b.svc.CreateCampaign(ctx, b.tn.ID, campaigns.Campaign{Name: rules.Text{ZH: "x"}, Wallet: "nope",
 		StartsAt: start.Add(-time.Hour), EndsAt: start.Add(-2 * time.Hour), Kind: rules.KindMultiplier, Percent: 50})
@@ -174,6 +190,8 @@ func TestCampaignsChangeWhileScheduledAndStopByHand(t *testing.T) {
 	stopped, err := b.svc.StopCampaign(ctx, b.tn.ID, c.ID)
 	require.NoError(t, err)
 	require.Equal(t, campaigns.StoppedByHand, stopped.StopReason)
+	require.Equal(t, []string{`{"name": {"en": "Spring double points", "zh_cn": "春季双倍积分"}, "budget": 1000, "issued": 0, "reason": "admin"}`},
+		b.stoppedEvents(t))
 	_, err = b.svc.StopCampaign(ctx, b.tn.ID, c.ID)
 	require.ErrorIs(t, err, campaigns.ErrNotStoppable)
 	_, err = b.svc.StopCampaign(ctx, b.tn.ID, uuid.New())

@@ -161,6 +161,22 @@ func (c Campaign) Check(wallets []ledger.Wallet, storeCategories []string) error
 	return errors.Join(errs...)
 }
 
+// StoppedEvent is the data of points.campaign_stopped.
+type StoppedEvent struct {
+	CampaignID uuid.UUID  `json:"campaign_id"`
+	Name       rules.Text `json:"name"`
+	// Reason is StoppedBudget or StoppedByHand.
+	Reason    string    `json:"reason"`
+	Issued    int64     `json:"issued"`
+	Budget    int64     `json:"budget"`
+	StoppedAt time.Time `json:"stopped_at"`
+}
+
+// Stopped is the event of c stopping at at for reason, having issued issued.
+func (c Campaign) Stopped(at time.Time, reason string, issued int64) StoppedEvent {
+	return StoppedEvent{CampaignID: c.ID, Name: c.Name, Reason: reason, Issued: issued, Budget: c.Budget, StoppedAt: at}
+}
+
 // Allot shares what a campaign granted among purchases wanting wants, in order: each gets what
 // it wants while points are left; the purchase that would cross the budget gets what remains,
 // the ones after it nothing.
