@@ -159,8 +159,9 @@ func (s *Service) EarnPurchase(ctx context.Context, tenant tenants.ID, p Purchas
 // earn credits purchases in the caller's transaction: the accounts of their customers are
 // locked, purchases credited before are left as they are (strict refuses one credited with
 // another customer or amount), the others earn by the rules in effect when they happened (the
-// brand's base rates when no rule version was) into each wallet, pending for the program's
-// days, expiring as the wallet says in the brand's calendar.
+// brand's base rates when no rule version was), and what the campaigns covering them give within
+// their budgets, into each wallet, pending for the program's days, expiring as the wallet says
+// in the brand's calendar.
 func (s *Service) earn(ctx context.Context, purchases []Purchase, source ledger.Source, strict bool) ([]Earning, error) {
 	settings, err := s.deps.Programs.Settings(ctx)
 	if err != nil {
