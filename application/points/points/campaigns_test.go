@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/application/points/points"
+	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/domain/points/campaigns"
 	"github.com/engagehq/engage/domain/points/ledger"
@@ -199,4 +200,29 @@ func TestCampaignsChangeWhileScheduledAndStopByHand(t *testing.T) {
 	e, err := b.svc.EarnPurchase(ctx, b.tn.ID, b.purchase(cu, "after-stop", 10000))
 	require.NoError(t, err)
 	require.Equal(t, int64(130), e.Wallets[0].Balance, "100 base points and 30 of the campaign still running")
+}
+
+// A stored batch shares a budget among its purchases in order, in the subscriber's one
+// transaction; the same batch worked again gives nothing more.
+func TestABatchSharesTheBudgetInOrder(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	c := b.campaign(t, func(c *campaigns.Campaign) { c.Budget = 75 }) // 30 a purchase: 30, 30, 15, 0
+	cu := b.customer(t)
+	var drafts []event.Draft
+	for i := range 4 {
+		amount := int64(10000)
+		drafts = append(drafts, event.Draft{ID: fmt.Sprintf("batch-%d", i), CustomerID: cu.String(), Type: event.TypePurchase, Channel: "pos",
+			OccurredAt: b.clock.Now().Add(-time.Duration(i) * time.Minute), AmountFen: &amount,
+			Items: []event.Item{{SKU: "tea-oolong", Quantity: 1}}})
+	}
+	b.ingest(t, drafts...)
+	require.Equal(t, [2]int64{475, 0}, b.balances(t, cu)["points"], "400 base points and the budget of 75")
+	b.ingest(t, drafts...)
+	got, err := b.svc.Campaign(ctx, b.tn.ID, c.ID)
+	require.NoError(t, err)
+	require.Equal(t, campaigns.Performance{Issued: 75, Participants: 1, Purchases: 3, SpendFen: 30000}, got.Performance)
+	require.Equal(t, campaigns.StoppedBudget, got.StopReason)
+	require.Equal(t, [2]int64{475, 0}, b.balances(t, cu)["points"])
+	b.checkLedger(t, false)
 }
