@@ -77,6 +77,13 @@ func TestCampaignsAreScheduledWatchedAndStopped(t *testing.T) {
 	require.Equal(t, "¥12,345.00", consoletest.Text(t, tab, "tr:nth-child(2) [data-test=campaign-spend]"))
 	require.Equal(t, "每笔加 30 积分 · 积分", consoletest.Text(t, tab, "tr:nth-child(2) [data-test=campaign-offer]"))
 	tab.Screenshot(t, "campaigns-zh-CN")
+	// The simulator adds what the running campaign gives, under its name.
+	at := time.Now().Add(time.Minute).In(shanghai).Format("2006-01-02T15:04") // within the campaign, the minute after its start
+	tab.Run(t, chromedp.Navigate(b.URL+"/console/points/rules?simulate=1&amount=100&at="+at),
+		chromedp.WaitVisible(chromedp.CSS("[data-test=sim-lines]")))
+	require.Contains(t, consoletest.Text(t, tab, "[data-test=sim-lines]"), "积分活动：会员日每单加 30")
+	require.Contains(t, consoletest.Text(t, tab, "[data-test=sim-total]"), "130")
+	tab.Run(t, chromedp.Navigate(b.URL+"/console/points/campaigns"), chromedp.WaitVisible(chromedp.CSS("[data-test=campaigns]")))
 	tab.Run(t, chromedp.Click(chromedp.CSS(`form.lang button[value="en"]`)))
 	consoletest.Settle(t, tab, `document.documentElement.lang === "en" && !!document.querySelector("[data-test=campaigns]")`)
 	tab.Screenshot(t, "campaigns-en")
