@@ -26,6 +26,7 @@ import (
 	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/domain/points/actions"
+	"github.com/engagehq/engage/domain/points/campaigns"
 	"github.com/engagehq/engage/domain/points/ledger"
 	"github.com/engagehq/engage/domain/points/report"
 	"github.com/engagehq/engage/domain/points/rewards"
@@ -55,6 +56,8 @@ type Objects struct {
 	// scheduled report export.
 	RuleVersion        int
 	Approval, Schedule uuid.UUID
+	// Campaign is a points campaign starting tomorrow.
+	Campaign uuid.UUID
 }
 
 // miniApp and miniSecret are the Mini Program of Furnish's brands.
@@ -148,6 +151,11 @@ func (b *Bundle) Furnish(t *testing.T, tn tenants.Tenant) Objects {
 		Report: points.ScheduledReport{Kind: "summary", Granularity: report.Day, Lang: "zh-CN"}, Recipients: []string{"finance@" + tn.Slug + ".example"}})
 	require.NoError(t, err)
 	o.Schedule = schedule.ID
+	campaign, err := pts.CreateCampaign(owner, tn.ID, campaigns.Campaign{Name: rules.Text{ZH: "周末双倍积分", EN: "Double points at weekends"},
+		Wallet: ledger.Points, StartsAt: time.Now().Add(24 * time.Hour), EndsAt: time.Now().Add(72 * time.Hour), Kind: rules.KindMultiplier,
+		Percent: 200, Budget: 10000})
+	require.NoError(t, err)
+	o.Campaign = campaign.ID
 	return o
 }
 
@@ -192,6 +200,7 @@ func (o Objects) Fill(pattern string) (string, bool) {
 		{"/points/adjustment-requests/", "{id}", o.Approval.String()},
 		{"/points/report-schedules/", "{id}", o.Schedule.String()},
 		{"/points/report-exports/", "{id}", export},
+		{"/points/campaigns/", "{id}", o.Campaign.String()},
 		{"/points/action-rules/", "{key}", o.ActionRule},
 		{"/customers/", "{id}", o.Customer.String()},
 		{"/customers/", "{openid}", o.OpenID},

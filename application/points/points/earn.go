@@ -73,8 +73,11 @@ type purchaseDetails struct {
 	Customer *rules.Customer `json:"customer,omitempty"`
 	// EarnedToday is what the customer had earned that day before, when a cap per day applied.
 	EarnedToday map[ledger.Wallet]int64 `json:"earned_today,omitempty"`
-	// Lines are the rules that gave points (and the caps that took some off).
+	// Lines are the rules that gave points (and the caps that took some off), then the
+	// campaigns that gave some.
 	Lines []lineJSON `json:"lines,omitempty"`
+	// Campaigns are what bonus campaigns gave, beside the rules.
+	Campaigns []campaignJSON `json:"campaigns,omitempty"`
 }
 
 type itemJSON struct {
@@ -162,8 +165,9 @@ func (s *Service) EarnPurchase(ctx context.Context, tenant tenants.ID, p Purchas
 // earn credits purchases in the caller's transaction: the accounts of their customers are
 // locked, purchases credited before are left as they are (strict refuses one credited with
 // another customer or amount), the others earn by the rules in effect when they happened (the
-// brand's base rates when no rule version was) into each wallet, pending for the program's
-// days, expiring as the wallet says in the brand's calendar.
+// brand's base rates when no rule version was), and what the campaigns covering them give within
+// their budgets, into each wallet, pending for the program's days, expiring as the wallet says
+// in the brand's calendar.
 func (s *Service) earn(ctx context.Context, purchases []Purchase, source ledger.Source, strict bool) ([]Earning, error) {
 	settings, err := s.deps.Programs.Settings(ctx)
 	if err != nil {
@@ -202,18 +206,35 @@ func (s *Service) earn(ctx context.Context, purchases []Purchase, source ledger.
 	if err != nil {
 		return nil, err
 	}
+	cr, err := s.campaignRound(ctx, fresh, ev)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Earning, len(purchases))
+	evaluated := make([]*ruled, len(purchases))
 	for i, p := range purchases {
 		out[i] = Earning{PurchaseID: p.ID, Customer: p.Customer}
-		fp := purchaseFingerprint(p.Customer, p.AmountFen)
 		if st, ok := stored[keys[i]]; ok {
-			if strict && (st.Customer != p.Customer || string(st.Fingerprint) != string(fp)) {
+			if strict && (st.Customer != p.Customer || string(st.Fingerprint) != string(purchaseFingerprint(p.Customer, p.AmountFen))) {
 				return nil, invalid("purchase_id", ErrReferenceReused)
 			}
 			out[i].Outcome = outcomeOf(&st.Operation, true)
 			continue
 		}
-		ruled := ev.evaluate(p)
+		r := ev.evaluate(p)
+		evaluated[i] = &r
+		cr.claim(ev, p, &r)
+	}
+	// The campaigns' budgets are shared after every purchase claimed, under their rows' locks.
+	if err := cr.issue(ctx); err != nil {
+		return nil, err
+	}
+	for i, p := range purchases {
+		ruled := evaluated[i]
+		if ruled == nil {
+			continue
+		}
+		fp := purchaseFingerprint(p.Customer, p.AmountFen)
 		op := begin(ctx, b, ledger.Operation{Customer: p.Customer, Kind: ledger.OpPurchase, Key: keys[i], Fingerprint: fp,
 			Source: source, Reason: "purchase", PurchaseID: p.ID, Details: ruled.details})
 		for _, w := range settings.Wallets {

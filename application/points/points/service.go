@@ -82,6 +82,8 @@ type Deps struct {
 	Rules   RuleStore
 	Facts   CustomerFacts
 	History PurchaseHistory
+	// Campaigns keeps the bonus campaigns; nil: no campaign gives points.
+	Campaigns CampaignStore
 }
 
 // Service runs the points use cases.
