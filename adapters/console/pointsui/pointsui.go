@@ -63,6 +63,9 @@ func Module(d Deps) console.Module {
 			console.Get("/points/rules", read, h.rulesPage),
 			console.Get("/points/rules/versions/{version}/preview", read, h.previewPage),
 			console.Post("/points/rules/versions/{version}/withdraw", console.Needs(access.PermSettingsWrite), h.withdraw),
+			// The rule version editor (rules_editor.go).
+			console.Get("/points/rules/draft", console.Needs(access.PermSettingsWrite), h.newDraft),
+			console.Post("/points/rules/draft", console.Needs(access.PermSettingsWrite), h.saveDraft),
 		}, rewardRoutes(h)),
 		Menu: slices.Concat([]console.MenuEntry{
 			{Label: "nav.points_settings", Path: "/console/points/settings", ID: "points-settings", Gate: read, Order: 55},

@@ -105,6 +105,9 @@ func (h *handlers) rulesPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
+	if n, err := strconv.Atoi(q.Get("published")); err == nil {
+		out.Flash = fmt.Sprintf(messages.T(v.Lang, "points.rules_published"), n)
+	}
 	if q.Get("simulate") != "" {
 		out.Sim = simForm{Amount: strings.TrimSpace(q.Get("amount")), At: q.Get("at"), Store: strings.TrimSpace(q.Get("store")),
 			Category: strings.TrimSpace(q.Get("category")), Customer: strings.TrimSpace(q.Get("customer")), Version: q.Get("version"),
@@ -324,7 +327,15 @@ func (h *handlers) previewPage(w http.ResponseWriter, r *http.Request) {
 		console.Internal(w, r, err)
 		return
 	}
-	p := &previewView{Version: n, From: v.Day(pv.From), To: v.Day(pv.To), Purchases: int64(pv.Purchases), Customers: int64(pv.Customers),
+	p := h.previewOf(r, v, pv)
+	p.Version = n
+	out.Preview = p
+	console.Render(w, r, "points_rules", out)
+}
+
+// previewOf is a change preview in words, customers by name.
+func (h *handlers) previewOf(r *http.Request, v *console.View, pv points.Preview) *previewView {
+	p := &previewView{From: v.Day(pv.From), To: v.Day(pv.To), Purchases: int64(pv.Purchases), Customers: int64(pv.Customers),
 		Affected: int64(pv.Affected), Took: pv.Took.Round(time.Millisecond).String()}
 	for _, w := range pv.Wallets {
 		p.Wallets = append(p.Wallets, previewWallet{Wallet: w.Wallet, Current: w.Current, Proposed: w.Proposed, Change: w.Proposed - w.Current,
@@ -343,8 +354,7 @@ func (h *handlers) previewPage(w http.ResponseWriter, r *http.Request) {
 		row.Outcome = strconv.Itoa(pr.Purchases)
 		p.Rules = append(p.Rules, row)
 	}
-	out.Preview = p
-	console.Render(w, r, "points_rules", out)
+	return p
 }
 
 // withdraw deletes a version not yet in effect.
