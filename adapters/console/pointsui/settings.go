@@ -33,8 +33,11 @@ type settingsView struct {
 // ("wallets[1].rate.per_fen").
 type settingsForm struct {
 	RefundPolicy, PendingDays, WarningDays string
-	Wallets                                []walletForm
-	Errors                                 map[string]string
+	// ApprovalAbove is the adjustment approval threshold in points; Value what 100 points are
+	// worth in yuan (for the liability reports).
+	ApprovalAbove, Value string
+	Wallets              []walletForm
+	Errors               map[string]string
 }
 
 // walletForm is one wallet's row of the form. A new row has no key yet; Remove drops a wallet
@@ -56,7 +59,8 @@ func (w walletForm) Field(part string) string { return fmt.Sprintf("wallets[%d].
 
 func formOf(v *console.View, s program.Settings) settingsForm {
 	f := settingsForm{RefundPolicy: string(s.RefundPolicy), PendingDays: strconv.Itoa(s.PendingDays),
-		WarningDays: strconv.Itoa(s.WarningDays), Errors: map[string]string{}}
+		WarningDays: strconv.Itoa(s.WarningDays), ApprovalAbove: strconv.FormatInt(s.ApprovalAbove, 10),
+		Value: yuanInput(s.Value.FenOf(valuePer)), Errors: map[string]string{}}
 	for i, w := range s.Wallets {
 		f.Wallets = append(f.Wallets, walletForm{Index: i, Key: string(w.Key), Builtin: builtin(w.Key), Spendable: w.Spendable,
 			Points: strconv.FormatInt(w.Rate.Points, 10), PerYuan: yuanInput(w.Rate.PerFen), MinSpend: yuanInput(w.Rate.MinSpendFen),
@@ -66,6 +70,10 @@ func formOf(v *console.View, s program.Settings) settingsForm {
 	f.Wallets = append(f.Wallets, newWalletRow(len(s.Wallets)))
 	return f
 }
+
+// valuePer is how many points the form values at once: a CRM manager reads "100 points are
+// worth ¥1" more easily than a fraction of a fen.
+const valuePer = 100
 
 // newWalletRow is the empty row a brand adds a wallet with: a point per yuan, never expiring.
 func newWalletRow(i int) walletForm {
@@ -111,14 +119,15 @@ func (h *handlers) saveSettings(w http.ResponseWriter, r *http.Request) {
 	v := console.ViewOf(r)
 	f, s := readSettingsForm(r)
 	if len(f.Errors) == 0 {
-		// The approval threshold and the value of a point are set on the reports' settings
-		// (reports.go); this form keeps them.
 		stored, err := h.d.Points.Settings(r.Context(), v.Tenant.ID)
 		if err != nil {
 			console.Internal(w, r, err)
 			return
 		}
-		s.ApprovalAbove, s.Value = stored.ApprovalAbove, stored.Value
+		// A value the form shows rounded (a third of a fen a point) is kept as it is unless changed.
+		if s.Value.Fen == stored.Value.FenOf(valuePer) {
+			s.Value = stored.Value
+		}
 		err = h.d.Points.SetSettings(r.Context(), v.Tenant.ID, s)
 		if err == nil {
 			v.Flash = messages.T(v.Lang, "points.settings_saved")
@@ -171,6 +180,9 @@ func readSettingsForm(r *http.Request) (settingsForm, program.Settings) {
 	s := program.Settings{RefundPolicy: program.RefundPolicy(f.RefundPolicy)}
 	s.PendingDays = intField(lang, f.PendingDays, "pending_days", f.Errors)
 	s.WarningDays = intField(lang, f.WarningDays, "warning_days", f.Errors)
+	f.ApprovalAbove, f.Value = strings.TrimSpace(r.PostFormValue("adjustment_approval_above")), strings.TrimSpace(r.PostFormValue("point_value"))
+	s.ApprovalAbove = int64(intField(lang, strings.ReplaceAll(f.ApprovalAbove, ",", ""), "adjustment_approval_above", f.Errors))
+	s.Value = program.PointValue{Fen: yuanField(lang, f.Value, "point_value.fen", f.Errors), Points: valuePer}
 	for i := 0; i < program.MaxWallets+1; i++ {
 		at := func(part string) string {
 			return strings.TrimSpace(r.PostFormValue(fmt.Sprintf("wallets[%d].%s", i, part)))
