@@ -51,7 +51,7 @@ func Module(d Deps) console.Module {
 	read := console.Needs(ledger.PermRead)
 	return console.Module{
 		Name: "points",
-		Routes: slices.Concat(h.receiptRoutes(), h.receiptSettingsRoutes(), h.reportRoutes(), []console.Route{
+		Routes: slices.Concat(h.receiptRoutes(), h.receiptSettingsRoutes(), h.reportRoutes(), h.customReportRoutes(), []console.Route{
 			console.Get("/points/settings", read, h.settings),
 			console.Post("/points/settings", console.Needs(access.PermSettingsWrite), h.saveSettings),
 			console.Get("/customers/{id}/points", read, h.customerPoints),

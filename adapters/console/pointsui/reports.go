@@ -3,6 +3,7 @@ package pointsui
 import (
 	"encoding/json"
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -160,9 +161,9 @@ type reportForm struct {
 	Errors                        map[string]string
 }
 
-// Query is the form as a query string, for the export links.
-func (f reportForm) Query() string {
-	return url.Values{"from": {f.From}, "to": {f.To}, "granularity": {f.Granularity}, "wallet": {f.Wallet}}.Encode()
+// Query is the form as a query string, for the export links (a URL part, not one value).
+func (f reportForm) Query() template.URL {
+	return template.URL(url.Values{"from": {f.From}, "to": {f.To}, "granularity": {f.Granularity}, "wallet": {f.Wallet}}.Encode())
 }
 
 type reportsView struct {
