@@ -7,7 +7,6 @@ package pointsui
 
 import (
 	"embed"
-	"fmt"
 	"html/template"
 	"slices"
 	"time"
@@ -89,10 +88,6 @@ func formatSigned(n int64) string {
 	}
 	return console.FormatCount(n)
 }
-
-// walletName is a wallet's name in lang: the built-in wallets' and any the messages name, else
-// the key the brand gave it.
-func walletName(lang string, w any) string { return named(lang, "points.wallet_", fmt.Sprint(w)) }
 
 // reasonName is the name of an entry's reason in lang, or the reason's code for one the
 // messages do not name yet.

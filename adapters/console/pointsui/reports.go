@@ -55,6 +55,7 @@ type approvalsView struct {
 	CanDecide        bool
 	Threshold        int64
 	Error            string
+	Names            walletNames
 }
 
 func (h *handlers) requestRows(r *http.Request, v *console.View, rs []points.AdjustmentRequest) []requestRow {
@@ -101,7 +102,8 @@ func (h *handlers) renderApprovals(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	view := approvalsView{View: v, Pending: h.requestRows(r, v, pending), Decided: h.requestRows(r, v, decided),
-		CanDecide: v.Can(string(ledger.PermApprove)), Threshold: s.ApprovalAbove, Error: problem}
+		CanDecide: v.Can(string(ledger.PermApprove)), Threshold: s.ApprovalAbove, Error: problem,
+		Names: namesOf(s)}
 	if status != http.StatusOK {
 		w.WriteHeader(status)
 	}
@@ -175,6 +177,7 @@ type reportsView struct {
 	Chart       string
 	Liability   string
 	Outstanding int64
+	Names       walletNames
 }
 
 // readReportForm reads the filter, by default the last 30 days by day in the brand's zone.
@@ -216,7 +219,7 @@ func (h *handlers) reports(w http.ResponseWriter, r *http.Request) {
 		console.Internal(w, r, err)
 		return
 	}
-	view := reportsView{View: v, Form: f, Wallets: settings.Keys(),
+	view := reportsView{View: v, Form: f, Wallets: settings.Keys(), Names: namesOf(settings),
 		Value: console.FormatYuan(settings.Value.FenOf(100))}
 	if len(f.Errors) == 0 {
 		rows, err := h.d.Points.Summary(r.Context(), v.Tenant.ID, q)

@@ -59,6 +59,7 @@ type customView struct {
 	Table *report.Table
 	// Measured is how many of the table's columns are measures (the last ones).
 	Measured int
+	Names    walletNames
 }
 
 // Cells are the table's rows as the page shows them: dates as dates, counts with separators.
@@ -155,12 +156,16 @@ func (h *handlers) runCustom(r *http.Request, v *console.View, f customForm, c r
 			stores[s.Code] = s.Name
 		}
 	}
+	names, err := h.walletNames(r)
+	if err != nil {
+		return nil, err
+	}
 	t := report.CustomTable(c, rows, v.Lang)
 	for i, row := range rows {
 		for j, key := range row.Keys {
 			switch c.Dimensions[j] {
 			case report.ByWallet:
-				t.Rows[i][j] = walletName(v.Lang, key)
+				t.Rows[i][j] = names.Of(v.Lang, key)
 			case report.ByKind:
 				t.Rows[i][j] = messages.T(v.Lang, "points.kind_"+key)
 			case report.ByReason:
@@ -186,7 +191,7 @@ func (h *handlers) customReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := customView{View: v, Form: f, Dimensions: report.Dimensions, Measures: report.Measures, Kinds: ledger.Kinds, Wallets: settings.Keys(),
-		Measured: len(c.Measures)}
+		Measured: len(c.Measures), Names: namesOf(settings)}
 	if view.Table, err = h.runCustom(r, v, f, c); err != nil {
 		console.Internal(w, r, err)
 		return
@@ -245,6 +250,7 @@ type schedulesView struct {
 	Dimensions  []report.Dimension
 	Measures    []report.Measure
 	Wallets     []ledger.Wallet
+	Names       walletNames
 }
 
 func (h *handlers) schedules(w http.ResponseWriter, r *http.Request) {
@@ -271,7 +277,7 @@ func (h *handlers) renderSchedules(w http.ResponseWriter, r *http.Request, statu
 		console.Internal(w, r, err)
 		return
 	}
-	view.Wallets = settings.Keys()
+	view.Wallets, view.Names = settings.Keys(), namesOf(settings)
 	w.WriteHeader(status)
 	console.Render(w, r, "points_report_schedules", view)
 }

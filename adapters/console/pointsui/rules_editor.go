@@ -47,6 +47,8 @@ type draftView struct {
 	Preview  *previewView
 	// Zone names the brand's time zone the version takes effect in.
 	Zone string
+	// Names name the brand's wallets.
+	Names walletNames
 }
 
 // attributeChoice is a customer attribute a condition may read, by name.
@@ -431,12 +433,17 @@ func (h *handlers) saveDraft(w http.ResponseWriter, r *http.Request) {
 		h.draftRefused(w, r, f, err, k)
 		return
 	}
+	names, err := h.walletNames(r)
+	if err != nil {
+		console.Internal(w, r, err)
+		return
+	}
 	if r.PostFormValue("action") == "publish" {
 		v.Flash = messages.T(v.Lang, "points.draft_changed")
 	}
 	f.Previewed = print
 	f.withBlanks()
-	h.renderDraft(w, r, http.StatusOK, f, h.previewOf(r, v, pv))
+	h.renderDraft(w, r, http.StatusOK, f, h.previewOf(r, v, names, pv))
 }
 
 // withBlanks adds the empty rule and store category a brand adds with, keyed after the others,
@@ -508,7 +515,7 @@ func (h *handlers) renderDraft(w http.ResponseWriter, r *http.Request, status in
 		console.Internal(w, r, err)
 		return
 	}
-	view.Wallets = settings.Keys()
+	view.Wallets, view.Names = settings.Keys(), namesOf(settings)
 	if h.d.Receipts != nil {
 		rs, err := h.d.Receipts.Settings(r.Context(), v.Tenant.ID)
 		if err != nil {

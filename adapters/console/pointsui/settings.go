@@ -26,6 +26,7 @@ type settingsView struct {
 	RefundPolicies []program.RefundPolicy
 	ExpiryPolicies []program.ExpiryPolicy
 	Periods        []program.Period
+	Names          walletNames
 }
 
 // settingsForm is the program as the form shows and takes it: amounts in yuan, numbers as
@@ -47,6 +48,7 @@ type walletForm struct {
 	Key                    string
 	New, Builtin, Remove   bool
 	Spendable              bool
+	LabelZH, LabelEN       string
 	Points, PerYuan        string
 	MinSpend, MaxPerOrder  string
 	Policy, Months, Period string
@@ -63,6 +65,7 @@ func formOf(v *console.View, s program.Settings) settingsForm {
 		Value: yuanInput(s.Value.FenOf(valuePer)), Errors: map[string]string{}}
 	for i, w := range s.Wallets {
 		f.Wallets = append(f.Wallets, walletForm{Index: i, Key: string(w.Key), Builtin: builtin(w.Key), Spendable: w.Spendable,
+			LabelZH: w.Label.ZH, LabelEN: w.Label.EN,
 			Points: strconv.FormatInt(w.Rate.Points, 10), PerYuan: yuanInput(w.Rate.PerFen), MinSpend: yuanInput(w.Rate.MinSpendFen),
 			MaxPerOrder: strconv.FormatInt(w.Rate.MaxPerOrder, 10), Policy: string(w.Expiry.Policy),
 			Months: strconv.Itoa(w.Expiry.Months), Period: string(w.Expiry.Period), Example: expiryExample(v, w.Expiry)})
@@ -109,8 +112,12 @@ func (h *handlers) settings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handlers) settingsPage(v *console.View, f settingsForm) settingsView {
+	names := walletNames{}
+	for _, row := range f.Wallets {
+		names[ledger.Wallet(row.Key)] = program.Label{ZH: row.LabelZH, EN: row.LabelEN}
+	}
 	return settingsView{View: v, Form: f, CanEdit: v.Can(string(access.PermSettingsWrite)),
-		RefundPolicies: program.RefundPolicies, ExpiryPolicies: program.ExpiryPolicies, Periods: program.Periods}
+		RefundPolicies: program.RefundPolicies, ExpiryPolicies: program.ExpiryPolicies, Periods: program.Periods, Names: names}
 }
 
 // saveSettings replaces the program with the form's: a field that does not parse, or that the
@@ -192,7 +199,7 @@ func readSettingsForm(r *http.Request) (settingsForm, program.Settings) {
 		}
 		row := walletForm{Index: i, Key: at("key"), New: at("new") == "true", Remove: at("remove") == "on",
 			Points: at("rate.points"), PerYuan: at("rate.per_yuan"), MinSpend: at("rate.min_spend"), MaxPerOrder: at("rate.max_points_per_order"),
-			Policy: at("expiry.policy"), Months: at("expiry.months"), Period: at("expiry.period")}
+			Policy: at("expiry.policy"), Months: at("expiry.months"), Period: at("expiry.period"), LabelZH: at("label.zh_cn"), LabelEN: at("label.en")}
 		row.Builtin = builtin(ledger.Wallet(row.Key))
 		row.Spendable = row.Key == string(ledger.Points) || (!row.Builtin && at("spendable") == "on")
 		f.Wallets = append(f.Wallets, row)
@@ -200,7 +207,7 @@ func readSettingsForm(r *http.Request) (settingsForm, program.Settings) {
 			continue
 		}
 		errs := map[string]string{}
-		wallet := program.Wallet{Key: ledger.Wallet(row.Key), Spendable: row.Spendable,
+		wallet := program.Wallet{Key: ledger.Wallet(row.Key), Spendable: row.Spendable, Label: program.Label{ZH: row.LabelZH, EN: row.LabelEN},
 			Rate: program.Rate{Points: int64(intField(lang, row.Points, row.Field("rate.points"), errs)),
 				PerFen:      yuanField(lang, row.PerYuan, row.Field("rate.per_fen"), errs),
 				MinSpendFen: yuanField(lang, row.MinSpend, row.Field("rate.min_spend_fen"), errs),
