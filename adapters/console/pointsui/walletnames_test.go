@@ -2,6 +2,7 @@ package pointsui_test
 
 import (
 	"context"
+	"io"
 	"strings"
 	"testing"
 
@@ -18,7 +19,7 @@ import (
 
 // A wallet the brand adds is named in both languages on the settings, and every page that
 // shows it says its name, not its key: the customer's points, the earning rules, the reports'
-// pickers. A name too long is refused beside its input.
+// pickers and the summary's export. A name too long is refused beside its input.
 func TestAWalletIsShownByTheNameTheBrandGaveIt(t *testing.T) {
 	t.Parallel()
 	b, tn, tab := consoletest.SetupOwner(t)
@@ -58,5 +59,10 @@ func TestAWalletIsShownByTheNameTheBrandGaveIt(t *testing.T) {
 	tab.Run(t, chromedp.Navigate(b.URL+"/console/customers/"+c.ID.String()), chromedp.WaitVisible(chromedp.CSS("[data-test=customer-points]")))
 	require.Contains(t, consoletest.Text(t, tab, "[data-test=customer-points]"), "咖啡豆")
 	tab.Screenshot(t, "points-wallet-label-zh-CN")
+	csv := b.Get(t, "/console/points/reports/export?format=csv&wallet=coffee", b.SessionCookie(t, "owner@lotus.example"))
+	defer csv.Body.Close()
+	raw, err := io.ReadAll(csv.Body)
+	require.NoError(t, err)
+	require.Contains(t, string(raw), ",咖啡豆,", "the summary's export names the wallet too")
 	consoletest.NoNetworkErrorsBut422(t, tab)
 }
