@@ -6,15 +6,19 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/console/browsertest"
 	"github.com/engagehq/engage/adapters/console/consoletest"
 	"github.com/engagehq/engage/adapters/module"
 	"github.com/engagehq/engage/application/customers/customers"
+	"github.com/engagehq/engage/application/customers/segments"
 	"github.com/engagehq/engage/application/points/points"
 	receiptsapp "github.com/engagehq/engage/application/points/receipts"
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/customers/event"
+	"github.com/engagehq/engage/domain/customers/fieldtype"
 	"github.com/engagehq/engage/domain/points/ledger"
 	"github.com/engagehq/engage/domain/points/receipts"
 	"github.com/engagehq/engage/domain/points/rules"
@@ -103,5 +107,53 @@ func TestARuleVersionIsWrittenPreviewedAndPublished(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-test="error-effective_at"]`)))
 	require.Equal(t, "生效时间不能早于现在：之前的消费已经按当时的规则获得积分。", consoletest.Text(t, tab, `[data-test="error-effective_at"]`))
 	tab.Screenshot(t, "points-rule-draft-zh-CN")
+	consoletest.NoNetworkErrorsBut422(t, tab)
+}
+
+// Every condition of a rule is read from its picker as the rule set holds it: a birthday-month
+// bonus for gold members of a segment, evenings only, between two dates, on 88.8 元 of tea;
+// and a draft started from the version shows them again.
+func TestARulesConditionsAreReadFromTheirPickers(t *testing.T) {
+	t.Parallel()
+	b, tn, tab := consoletest.SetupOwner(t)
+	svc := module.Get[*points.Service](b.App.Kernel)
+	ctx := context.Background()
+	seg, err := b.App.Segments.Create(ctx, tn.ID, segments.Draft{Name: "上海会员", Tree: map[string]any{"field": "city", "op": "=", "value": "上海"}})
+	require.NoError(t, err)
+	require.NoError(t, b.App.Customers.SetAttributeDefs(ctx, tn.ID, []customer.AttributeDef{{Key: "tier", Type: fieldtype.Enum, Label: "会员等级",
+		LabelEn: "Tier", EnumValues: []string{"gold", "silver"}}}))
+
+	tab.Run(t, chromedp.Navigate(b.URL+"/console/points/rules/draft"), chromedp.WaitVisible(chromedp.CSS("[data-test=rule-draft]")),
+		setValue("[data-test=title-zh-2]", "生日月礼"), setValue("[data-test=title-en-2]", "Birthday month gift"),
+		setValue("[data-test=points-2]", "200"),
+		chromedp.Click(chromedp.CSS("[data-test=when-2] summary")),
+		setValue("[data-test=products-2]", "tea，茶具"), setValue("[data-test=min-spend-2]", "88.8"),
+		chromedp.SetValue(chromedp.CSS(`[data-test=when-2] select[name="rules[2].when.from_hour"]`), "18"),
+		chromedp.SetValue(chromedp.CSS(`[data-test=when-2] select[name="rules[2].when.to_hour"]`), "22"),
+		setValue(`[data-test=when-2] input[name="rules[2].when.from_date"]`, "2027-01-01"),
+		setValue("[data-test=to-date-2]", "2027-12-31"),
+		chromedp.SetValue(chromedp.CSS(`[data-test=when-2] select[name="rules[2].when.birthday"]`), "month"),
+		chromedp.SetValue(chromedp.CSS(`[data-test=when-2] select[name="rules[2].when.attribute.name"]`), "tier"),
+		setValue(`[data-test=when-2] input[name="rules[2].when.attribute.values"]`, "gold"),
+		chromedp.Click(chromedp.CSS(`[data-test=when-2] input[value="`+seg.ID.String()+`"]`)),
+		chromedp.Click(chromedp.CSS("[data-test=preview-draft]")), chromedp.WaitVisible(chromedp.CSS("[data-test=publish]")),
+		chromedp.Click(chromedp.CSS("[data-test=publish]")), chromedp.WaitVisible(chromedp.CSS("[data-test=rules-flash]")))
+	vs, _, err := svc.RuleVersions(ctx, tn.ID)
+	require.NoError(t, err)
+	require.Len(t, vs, 1)
+	rule := vs[0].Set.Rules[2]
+	require.Equal(t, rules.KindBonus, rule.Kind)
+	require.Equal(t, int64(200), rule.Points)
+	require.Equal(t, rules.Conditions{ProductCategories: []string{"tea", "茶具"}, MinSpendFen: 8880, FromHour: 18, ToHour: 22,
+		FromDate: "2027-01-01", ToDate: "2027-12-31", Birthday: rules.BirthdayMonth, Segments: []uuid.UUID{seg.ID},
+		Attribute: &rules.AttributeCondition{Name: "tier", Values: []string{"gold"}}}, rule.When)
+	require.Contains(t, consoletest.Text(t, tab, "[data-test=rules-current]"), "In the birthday month")
+
+	tab.Run(t, chromedp.Navigate(b.URL+"/console/points/rules/draft"), chromedp.WaitVisible(chromedp.CSS("[data-test=rule-draft]")))
+	require.Equal(t, "88.8", browsertest.Get(t, tab, chromedp.Value(chromedp.CSS("[data-test=min-spend-2]"))))
+	require.Equal(t, "tea, 茶具", browsertest.Get(t, tab, chromedp.Value(chromedp.CSS("[data-test=products-2]"))))
+	require.True(t, browsertest.Get(t, tab, chromedp.Evaluate[bool](`document.querySelector('[data-test=when-2] input[value="`+seg.ID.String()+`"]').checked`)))
+	require.Equal(t, "Tier", browsertest.Get(t, tab, chromedp.Evaluate[string](
+		`(s => s.options[s.selectedIndex].text)(document.querySelector('[data-test=when-2] select[name="rules[2].when.attribute.name"]'))`)))
 	consoletest.NoNetworkErrorsBut422(t, tab)
 }
