@@ -51,8 +51,12 @@ type draftView struct {
 	Names walletNames
 }
 
-// attributeChoice is a customer attribute a condition may read, by name.
-type attributeChoice struct{ Key, Name, Values string }
+// attributeChoice is a customer attribute a condition may read, by name, with the values an
+// enumerated attribute takes (a tier's "gold", "silver").
+type attributeChoice struct {
+	Key, Name string
+	Values    []string
+}
 
 // draftForm is a rule version as the editor shows and takes it: money in yuan, the time it
 // takes effect in the brand's zone, and the message of every field at fault under the form's
@@ -82,6 +86,8 @@ type ruleForm struct {
 	FromHour, ToHour               string
 	FromDate, ToDate, Birthday     string
 	Attribute, AttributeValues     string
+	// AttributePicks are the values ticked of enumerated attributes, "tier=gold".
+	AttributePicks []string
 }
 
 // Field is the form's name of one of the rule's inputs.
@@ -169,6 +175,17 @@ func capInput(n int64) string {
 	return strconv.FormatInt(n, 10)
 }
 
+// Pickable are the store categories rules may pick: all but the blank one to add with.
+func (f draftForm) Pickable() []categoryForm {
+	var out []categoryForm
+	for _, c := range f.Categories {
+		if !c.New {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 func (f draftForm) ruleKeys() []string {
 	var keys []string
 	for _, r := range f.Rules {
@@ -245,7 +262,8 @@ func readDraft(r *http.Request, v *console.View) (draftForm, rules.Version, kept
 			StoreCategories: r.PostForm[rf.Field("when.store_categories")], Weekdays: r.PostForm[rf.Field("when.weekdays")],
 			Segments: r.PostForm[rf.Field("when.segments")], Products: at("when.product_categories"), MinSpend: at("when.min_spend"),
 			FromHour: at("when.from_hour"), ToHour: at("when.to_hour"), FromDate: at("when.from_date"), ToDate: at("when.to_date"),
-			Birthday: at("when.birthday"), Attribute: at("when.attribute.name"), AttributeValues: at("when.attribute.values")}
+			Birthday: at("when.birthday"), Attribute: at("when.attribute.name"), AttributeValues: at("when.attribute.values"),
+			AttributePicks: r.PostForm[rf.Field("when.attribute.pick")]}
 		if rf.Remove || (rf.New && rf.TitleZH == "" && rf.TitleEN == "") {
 			f.Rules = append(f.Rules, rf)
 			continue
@@ -321,7 +339,13 @@ func ruleOf(lang string, rf ruleForm, errs map[string]string) rules.Rule {
 		w.Segments = append(w.Segments, id)
 	}
 	if rf.Attribute != "" {
-		w.Attribute = &rules.AttributeCondition{Name: rf.Attribute, Values: splitList(rf.AttributeValues)}
+		w.Attribute = &rules.AttributeCondition{Name: rf.Attribute}
+		for _, p := range rf.AttributePicks {
+			if v, ok := strings.CutPrefix(p, rf.Attribute+"="); ok {
+				w.Attribute.Values = append(w.Attribute.Values, v)
+			}
+		}
+		w.Attribute.Values = append(w.Attribute.Values, splitList(rf.AttributeValues)...)
 	}
 	return rule
 }
@@ -542,7 +566,8 @@ func (h *handlers) renderDraft(w http.ResponseWriter, r *http.Request, status in
 		console.Internal(w, r, err)
 		return
 	}
-	view.Attributes = attributeChoices(v.Lang, defs, f.Rules)
+	view.Attributes = attributeChoices(v.Lang, defs, view.Form.Rules)
+	view.Form.Rules = picked(view.Form.Rules, view.Attributes)
 	vs, _, err := h.d.Points.RuleVersions(r.Context(), v.Tenant.ID)
 	if err != nil {
 		console.Internal(w, r, err)
@@ -566,12 +591,35 @@ func (h *handlers) renderDraft(w http.ResponseWriter, r *http.Request, status in
 func attributeChoices(lang string, defs []customer.AttributeDef, rs []ruleForm) []attributeChoice {
 	var out []attributeChoice
 	for _, d := range defs {
-		out = append(out, attributeChoice{Key: d.Key, Name: d.LabelIn(lang), Values: strings.Join(d.EnumValues, ", ")})
+		out = append(out, attributeChoice{Key: d.Key, Name: d.LabelIn(lang), Values: d.EnumValues})
 	}
 	for _, r := range rs {
 		if r.Attribute != "" && !slices.ContainsFunc(out, func(a attributeChoice) bool { return a.Key == r.Attribute }) {
 			out = append(out, attributeChoice{Key: r.Attribute, Name: r.Attribute})
 		}
+	}
+	return out
+}
+
+// picked shows the values of a rule's enumerated attribute ticked, and only others typed.
+func picked(rs []ruleForm, choices []attributeChoice) []ruleForm {
+	out := slices.Clone(rs)
+	for i, r := range out {
+		at := slices.IndexFunc(choices, func(a attributeChoice) bool { return a.Key == r.Attribute })
+		if r.Attribute == "" || at < 0 || len(choices[at].Values) == 0 {
+			continue
+		}
+		var typed []string
+		for _, v := range splitList(r.AttributeValues) {
+			if p := r.Attribute + "=" + v; slices.Contains(choices[at].Values, v) {
+				if !slices.Contains(out[i].AttributePicks, p) {
+					out[i].AttributePicks = append(out[i].AttributePicks, p)
+				}
+			} else {
+				typed = append(typed, v)
+			}
+		}
+		out[i].AttributeValues = strings.Join(typed, ", ")
 	}
 	return out
 }

@@ -134,7 +134,7 @@ func TestARulesConditionsAreReadFromTheirPickers(t *testing.T) {
 		setValue("[data-test=to-date-2]", "2027-12-31"),
 		chromedp.SetValue(chromedp.CSS(`[data-test=when-2] select[name="rules[2].when.birthday"]`), "month"),
 		chromedp.SetValue(chromedp.CSS(`[data-test=when-2] select[name="rules[2].when.attribute.name"]`), "tier"),
-		setValue(`[data-test=when-2] input[name="rules[2].when.attribute.values"]`, "gold"),
+		chromedp.Click(chromedp.CSS(`[data-test="pick-2-tier=gold"]`)),
 		chromedp.Click(chromedp.CSS(`[data-test=when-2] input[value="`+seg.ID.String()+`"]`)),
 		chromedp.Click(chromedp.CSS("[data-test=preview-draft]")), chromedp.WaitVisible(chromedp.CSS("[data-test=publish]")),
 		chromedp.Click(chromedp.CSS("[data-test=publish]")), chromedp.WaitVisible(chromedp.CSS("[data-test=rules-flash]")))
@@ -153,7 +153,13 @@ func TestARulesConditionsAreReadFromTheirPickers(t *testing.T) {
 	require.Equal(t, "88.8", browsertest.Get(t, tab, chromedp.Value(chromedp.CSS("[data-test=min-spend-2]"))))
 	require.Equal(t, "tea, 茶具", browsertest.Get(t, tab, chromedp.Value(chromedp.CSS("[data-test=products-2]"))))
 	require.True(t, browsertest.Get(t, tab, chromedp.Evaluate[bool](`document.querySelector('[data-test=when-2] input[value="`+seg.ID.String()+`"]').checked`)))
+	require.True(t, browsertest.Get(t, tab, chromedp.Evaluate[bool](`document.querySelector('[data-test="pick-2-tier=gold"]').checked`)), "the tier ticked")
 	require.Equal(t, "Tier", browsertest.Get(t, tab, chromedp.Evaluate[string](
 		`(s => s.options[s.selectedIndex].text)(document.querySelector('[data-test=when-2] select[name="rules[2].when.attribute.name"]'))`)))
+	tab.Screenshot(t, "points-rule-conditions-en")
+	tab.Run(t, chromedp.Click(chromedp.CSS(`form.lang button[value="zh-CN"]`)))
+	consoletest.Settle(t, tab, `document.documentElement.lang === "zh-CN" && !!document.querySelector("[data-test=rule-draft]")`)
+	require.Contains(t, consoletest.Text(t, tab, "[data-test=when-2]"), "生日当月")
+	tab.Screenshot(t, "points-rule-conditions-zh-CN")
 	consoletest.NoNetworkErrorsBut422(t, tab)
 }
