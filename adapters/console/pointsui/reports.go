@@ -303,11 +303,7 @@ func (h *handlers) exportReport(w http.ResponseWriter, r *http.Request) {
 		console.Internal(w, r, err)
 		return
 	}
-	t := report.SummaryTable(rows, v.Lang)
-	for i, row := range rows {
-		t.Rows[i][1] = names.Of(v.Lang, row.Wallet) // the wallet's column, by the name the brand gave it
-	}
-	file, err := reportfile.Encoder{}.Encode(t, format)
+	file, err := reportfile.Encoder{}.Encode(report.SummaryTable(rows, v.Lang, names.In(v.Lang)), format)
 	if err != nil {
 		console.Internal(w, r, err)
 		return

@@ -160,12 +160,10 @@ func (h *handlers) runCustom(r *http.Request, v *console.View, f customForm, c r
 	if err != nil {
 		return nil, err
 	}
-	t := report.CustomTable(c, rows, v.Lang)
+	t := report.CustomTable(c, rows, v.Lang, names.In(v.Lang))
 	for i, row := range rows {
 		for j, key := range row.Keys {
 			switch c.Dimensions[j] {
-			case report.ByWallet:
-				t.Rows[i][j] = names.Of(v.Lang, key)
 			case report.ByKind:
 				t.Rows[i][j] = messages.T(v.Lang, "points.kind_"+key)
 			case report.ByReason:

@@ -7,6 +7,7 @@ import (
 	"github.com/engagehq/engage/adapters/console"
 	"github.com/engagehq/engage/domain/points/ledger"
 	"github.com/engagehq/engage/domain/points/program"
+	"github.com/engagehq/engage/domain/points/report"
 )
 
 // walletNames names a brand's wallets on its pages: by the label the brand gave a wallet, else
@@ -29,6 +30,15 @@ func (n walletNames) Of(lang string, w any) string {
 		return l
 	}
 	return named(lang, "points.wallet_", key)
+}
+
+// In are the names in lang for reports: the built-in wallets' as the console names them.
+func (n walletNames) In(lang string) report.Names {
+	out := report.Names{}
+	for w := range n {
+		out[w] = n.Of(lang, w)
+	}
+	return out
 }
 
 // walletName is a wallet's name in lang for templates: {{walletName .Lang .Wallet .Names}}.
