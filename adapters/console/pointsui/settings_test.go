@@ -41,7 +41,8 @@ func TestTheApprovalThresholdAndPointValueAreSetOnTheSettings(t *testing.T) {
 	require.Equal(t, int64(5000), stored.ApprovalAbove)
 	require.Equal(t, program.PointValue{Fen: 1, Points: 3}, stored.Value, "left alone, the value is not rounded")
 
-	tab.Run(t, setValue("[data-test=point-value]", "1.5"), chromedp.Click(chromedp.CSS("[data-test=save-settings]")),
+	tab.Run(t, chromedp.Navigate(b.URL+"/console/points/settings"), chromedp.WaitVisible(chromedp.CSS(form)),
+		setValue("[data-test=point-value]", "1.5"), chromedp.Click(chromedp.CSS("[data-test=save-settings]")),
 		chromedp.WaitVisible(chromedp.CSS("[data-test=settings-flash]")))
 	stored, err = svc.Settings(ctx, tn.ID)
 	require.NoError(t, err)
