@@ -251,6 +251,15 @@ type schedulesView struct {
 	Names       walletNames
 }
 
+// NextOf is the period a schedule exports next, its days in the brand's calendar.
+func (schedulesView) NextOf(sc points.Schedule) string {
+	from, to := sc.NextPeriod, sc.Frequency.Next(sc.NextPeriod).AddDate(0, 0, -1)
+	if !to.After(from) {
+		return from.Format(time.DateOnly)
+	}
+	return from.Format(time.DateOnly) + " ~ " + to.Format(time.DateOnly)
+}
+
 func (h *handlers) schedules(w http.ResponseWriter, r *http.Request) {
 	v := console.ViewOf(r)
 	f := scheduleForm{Frequency: string(report.Week), Format: points.FormatXLSX, Kind: "summary", Granularity: string(report.Day), Lang: v.Lang,

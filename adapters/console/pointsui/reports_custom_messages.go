@@ -19,7 +19,7 @@ var customReportMessages = console.Messages{
 		"points.bad_report_measures": "请至少选择一个统计指标。", "points.bad_report_dimensions": "请选择分组维度。", "points.bad_report_kinds": "请选择类型。",
 		"points.schedules_intro": "每个周期结束后（按品牌时区），自动生成报表、保存并通过品牌的邮件服务器发送给收件人。",
 		"points.schedule_name":   "名称", "points.schedule_report": "报表", "points.schedule_frequency": "频率", "points.schedule_format": "格式",
-		"points.schedule_recipients": "收件人", "points.schedule_next": "下一个导出周期", "points.schedule_delete": "删除",
+		"points.schedule_recipients": "收件人", "points.schedule_next": "下一次导出的周期", "points.schedule_delete": "删除",
 		"points.schedules_none": "还没有定时导出。", "points.schedule_new": "新建定时导出", "points.schedule_lang": "报表语言",
 		"points.schedule_lang_zh-CN": "中文", "points.schedule_lang_en": "英文",
 		"points.schedule_frequency_help": "每日导出前一天，每周导出上一周（周一至周日），每月导出上个月。",

@@ -77,6 +77,10 @@ func TestACustomReportIsBuiltAndAnExportScheduled(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, scheduled, 1)
 	require.Equal(t, report.Week, scheduled[0].Frequency)
+	next := scheduled[0].NextPeriod
+	require.Equal(t, time.Monday, next.Weekday())
+	require.Equal(t, next.Format(time.DateOnly)+" ~ "+next.AddDate(0, 0, 6).Format(time.DateOnly), consoletest.Text(t, tab, "[data-test=schedule-next]"),
+		"the next week exported, Monday to Sunday")
 	require.Equal(t, points.FormatXLSX, scheduled[0].Format)
 	tab.Screenshot(t, "points-report-schedules-en")
 
