@@ -127,6 +127,10 @@ func TestARulesConditionsAreReadFromTheirPickers(t *testing.T) {
 		setValue("[data-test=title-zh-2]", "生日月礼"), setValue("[data-test=title-en-2]", "Birthday month gift"),
 		setValue("[data-test=points-2]", "200"),
 		chromedp.Click(chromedp.CSS("[data-test=when-2] summary")),
+	)
+	require.Equal(t, "none", browsertest.Get(t, tab, chromedp.Evaluate[string](
+		`getComputedStyle(document.querySelector("[data-test=percent-label-2]")).display`)), "a bonus has no percent to fill")
+	tab.Run(t,
 		setValue("[data-test=products-2]", "tea，茶具"), setValue("[data-test=min-spend-2]", "88.8"),
 		chromedp.SetValue(chromedp.CSS(`[data-test=when-2] select[name="rules[2].when.from_hour"]`), "18"),
 		chromedp.SetValue(chromedp.CSS(`[data-test=when-2] select[name="rules[2].when.to_hour"]`), "22"),
