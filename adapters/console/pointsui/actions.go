@@ -34,6 +34,7 @@ type actionsView struct {
 	Periods    []actions.Period
 	Wallets    []ledger.Wallet
 	EventTypes []event.CustomType
+	Names      walletNames
 }
 
 // actionForm is a rule as typed, with the message of every field at fault.
@@ -117,7 +118,7 @@ func (h *handlers) renderActions(w http.ResponseWriter, r *http.Request, form ac
 	if status != http.StatusOK {
 		w.WriteHeader(status)
 	}
-	console.Render(w, r, "points_actions", actionsView{View: v, Rules: rules, Form: form, CanEdit: v.Can(string(access.PermSettingsWrite)),
+	console.Render(w, r, "points_actions", actionsView{View: v, Rules: rules, Form: form, CanEdit: v.Can(string(access.PermSettingsWrite)), Names: namesOf(settings),
 		Actions: actions.Actions, Periods: actions.Periods, Wallets: settings.Keys(), EventTypes: types})
 }
 

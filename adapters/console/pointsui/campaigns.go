@@ -49,6 +49,7 @@ type campaignRow struct {
 type campaignListView struct {
 	*console.View
 	Campaigns []campaignRow
+	Names     walletNames
 	CanEdit   bool
 	Notice    string
 }
@@ -61,6 +62,10 @@ func (h *handlers) campaignList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := campaignListView{View: v, CanEdit: v.Can(string(access.PermSettingsWrite))}
+	if view.Names, err = h.walletNames(r); err != nil {
+		console.Internal(w, r, err)
+		return
+	}
 	now := h.d.Points.Now()
 	for _, c := range cs {
 		view.Campaigns = append(view.Campaigns, campaignRow{Campaign: c, State: c.StateAt(now)})
@@ -96,6 +101,7 @@ type campaignFormView struct {
 	*console.View
 	Form            campaignForm
 	Wallets         []ledger.Wallet
+	Names           walletNames
 	Kinds           []rules.Kind
 	Weekdays        []int
 	Segments        []segment.Segment
@@ -133,7 +139,7 @@ func (h *handlers) campaignFormPage(w http.ResponseWriter, r *http.Request, f ca
 		console.Internal(w, r, err)
 		return
 	}
-	view.Wallets = settings.Keys()
+	view.Wallets, view.Names = settings.Keys(), namesOf(settings)
 	vs, current, err := h.d.Points.RuleVersions(r.Context(), v.Tenant.ID)
 	if err != nil {
 		console.Internal(w, r, err)

@@ -40,6 +40,7 @@ type customerPointsView struct {
 	Next    string
 	Adjust  adjustForm
 	Reasons []string
+	Names   walletNames
 }
 
 // adjustForm is the manual adjustment as typed.
@@ -57,6 +58,9 @@ func (h *handlers) load(r *http.Request, customer uuid.UUID, full bool, filter, 
 	}
 	slices.SortFunc(out.Filters, func(a, b string) int { return slices.Index(historyOrder, a) - slices.Index(historyOrder, b) })
 	var err error
+	if out.Names, err = h.walletNames(r); err != nil {
+		return out, err
+	}
 	if out.Wallets, err = h.d.Points.Wallets(r.Context(), v.Tenant.ID, customer); err != nil {
 		return out, err
 	}

@@ -7,7 +7,6 @@ package pointsui
 
 import (
 	"embed"
-	"fmt"
 	"html/template"
 	"slices"
 	"time"
@@ -51,7 +50,7 @@ func Module(d Deps) console.Module {
 	read := console.Needs(ledger.PermRead)
 	return console.Module{
 		Name: "points",
-		Routes: slices.Concat(h.receiptRoutes(), h.reportRoutes(), []console.Route{
+		Routes: slices.Concat(h.receiptRoutes(), h.receiptSettingsRoutes(), h.reportRoutes(), h.customReportRoutes(), []console.Route{
 			console.Get("/points/settings", read, h.settings),
 			console.Post("/points/settings", console.Needs(access.PermSettingsWrite), h.saveSettings),
 			console.Get("/customers/{id}/points", read, h.customerPoints),
@@ -63,6 +62,9 @@ func Module(d Deps) console.Module {
 			console.Get("/points/rules", read, h.rulesPage),
 			console.Get("/points/rules/versions/{version}/preview", read, h.previewPage),
 			console.Post("/points/rules/versions/{version}/withdraw", console.Needs(access.PermSettingsWrite), h.withdraw),
+			// The rule version editor (rules_editor.go).
+			console.Get("/points/rules/draft", console.Needs(access.PermSettingsWrite), h.newDraft),
+			console.Post("/points/rules/draft", console.Needs(access.PermSettingsWrite), h.saveDraft),
 		}, rewardRoutes(h), campaignRoutes(h)),
 		Menu: slices.Concat([]console.MenuEntry{
 			{Label: "nav.points_settings", Path: "/console/points/settings", ID: "points-settings", Gate: read, Order: 55},
@@ -86,10 +88,6 @@ func formatSigned(n int64) string {
 	}
 	return console.FormatCount(n)
 }
-
-// walletName is a wallet's name in lang: the built-in wallets' and any the messages name, else
-// the key the brand gave it.
-func walletName(lang string, w any) string { return named(lang, "points.wallet_", fmt.Sprint(w)) }
 
 // reasonName is the name of an entry's reason in lang, or the reason's code for one the
 // messages do not name yet.

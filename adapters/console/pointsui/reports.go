@@ -3,6 +3,7 @@ package pointsui
 import (
 	"encoding/json"
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -54,6 +55,7 @@ type approvalsView struct {
 	CanDecide        bool
 	Threshold        int64
 	Error            string
+	Names            walletNames
 }
 
 func (h *handlers) requestRows(r *http.Request, v *console.View, rs []points.AdjustmentRequest) []requestRow {
@@ -100,7 +102,8 @@ func (h *handlers) renderApprovals(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	view := approvalsView{View: v, Pending: h.requestRows(r, v, pending), Decided: h.requestRows(r, v, decided),
-		CanDecide: v.Can(string(ledger.PermApprove)), Threshold: s.ApprovalAbove, Error: problem}
+		CanDecide: v.Can(string(ledger.PermApprove)), Threshold: s.ApprovalAbove, Error: problem,
+		Names: namesOf(s)}
 	if status != http.StatusOK {
 		w.WriteHeader(status)
 	}
@@ -160,9 +163,9 @@ type reportForm struct {
 	Errors                        map[string]string
 }
 
-// Query is the form as a query string, for the export links.
-func (f reportForm) Query() string {
-	return url.Values{"from": {f.From}, "to": {f.To}, "granularity": {f.Granularity}, "wallet": {f.Wallet}}.Encode()
+// Query is the form as a query string, for the export links (a URL part, not one value).
+func (f reportForm) Query() template.URL {
+	return template.URL(url.Values{"from": {f.From}, "to": {f.To}, "granularity": {f.Granularity}, "wallet": {f.Wallet}}.Encode())
 }
 
 type reportsView struct {
@@ -174,6 +177,7 @@ type reportsView struct {
 	Chart       string
 	Liability   string
 	Outstanding int64
+	Names       walletNames
 }
 
 // readReportForm reads the filter, by default the last 30 days by day in the brand's zone.
@@ -215,7 +219,7 @@ func (h *handlers) reports(w http.ResponseWriter, r *http.Request) {
 		console.Internal(w, r, err)
 		return
 	}
-	view := reportsView{View: v, Form: f, Wallets: settings.Keys(),
+	view := reportsView{View: v, Form: f, Wallets: settings.Keys(), Names: namesOf(settings),
 		Value: console.FormatYuan(settings.Value.FenOf(100))}
 	if len(f.Errors) == 0 {
 		rows, err := h.d.Points.Summary(r.Context(), v.Tenant.ID, q)
@@ -294,7 +298,12 @@ func (h *handlers) exportReport(w http.ResponseWriter, r *http.Request) {
 		console.Internal(w, r, err)
 		return
 	}
-	file, err := reportfile.Encoder{}.Encode(report.SummaryTable(rows, v.Lang), format)
+	names, err := h.walletNames(r)
+	if err != nil {
+		console.Internal(w, r, err)
+		return
+	}
+	file, err := reportfile.Encoder{}.Encode(report.SummaryTable(rows, v.Lang, names.In(v.Lang)), format)
 	if err != nil {
 		console.Internal(w, r, err)
 		return

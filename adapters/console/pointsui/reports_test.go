@@ -106,6 +106,7 @@ func TestTheReportsPageChartsAndExports(t *testing.T) {
 
 	cookie := b.SessionCookie(t, "owner@lotus.example")
 	href := browsertest.Get(t, tab, chromedp.Evaluate[string](`document.querySelector("[data-test=export-xlsx]").getAttribute("href")`))
+	require.Contains(t, href, "&granularity=day&", "the export is of the filter shown, its query not escaped as one value")
 	resp := b.Get(t, href, cookie)
 	defer resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)

@@ -33,6 +33,8 @@ type rulesView struct {
 	Result   *simResult
 	Preview  *previewView
 	CanEdit  bool
+	// Names name the brand's wallets.
+	Names walletNames
 }
 
 // ruleRow is one rule in words.
@@ -83,6 +85,7 @@ type previewView struct {
 	Rules                          []lineRow
 	Largest                        []previewCustomer
 	Took                           string
+	Names                          walletNames
 }
 
 // previewCustomer is one of the largest changes, with the customer's name.
@@ -105,6 +108,9 @@ func (h *handlers) rulesPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
+	if n, err := strconv.Atoi(q.Get("published")); err == nil {
+		out.Flash = fmt.Sprintf(messages.T(v.Lang, "points.rules_published"), n)
+	}
 	if q.Get("simulate") != "" {
 		out.Sim = simForm{Amount: strings.TrimSpace(q.Get("amount")), At: q.Get("at"), Store: strings.TrimSpace(q.Get("store")),
 			Category: strings.TrimSpace(q.Get("category")), Customer: strings.TrimSpace(q.Get("customer")), Version: q.Get("version"),
@@ -127,6 +133,10 @@ func (h *handlers) rulesBase(w http.ResponseWriter, r *http.Request, v *console.
 		return out, false
 	}
 	out.Current = current
+	if out.Names, err = h.walletNames(r); err != nil {
+		console.Internal(w, r, err)
+		return out, false
+	}
 	set, err := h.d.Points.DefaultRules(r.Context(), v.Tenant.ID)
 	if err != nil {
 		console.Internal(w, r, err)
@@ -147,12 +157,12 @@ func (h *handlers) rulesBase(w http.ResponseWriter, r *http.Request, v *console.
 		}
 		out.Versions = append(out.Versions, row)
 	}
-	out.Rules, out.Caps = describeSet(v.Lang, set)
+	out.Rules, out.Caps = describeSet(v.Lang, out.Names, set)
 	return out, true
 }
 
 // describeSet is a rule set in words, the rules of highest priority first.
-func describeSet(lang string, set rules.Set) ([]ruleRow, []string) {
+func describeSet(lang string, names walletNames, set rules.Set) ([]ruleRow, []string) {
 	rs := slices.Clone(set.Rules)
 	slices.SortStableFunc(rs, func(a, b rules.Rule) int { return b.Priority - a.Priority })
 	var rows []ruleRow
@@ -161,7 +171,7 @@ func describeSet(lang string, set rules.Set) ([]ruleRow, []string) {
 		if stacking == "" {
 			stacking = rules.Stack
 		}
-		row := ruleRow{Title: r.Title.In(lang), Wallet: walletName(lang, r.Wallet), Kind: messages.T(lang, "points.rule_kind_"+string(r.Kind)),
+		row := ruleRow{Title: r.Title.In(lang), Wallet: names.Of(lang, r.Wallet), Kind: messages.T(lang, "points.rule_kind_"+string(r.Kind)),
 			Gives: points.Describe(r, lang), When: conditionsText(lang, set, r.When), Priority: r.Priority}
 		if r.Kind != rules.KindBase {
 			row.Stacking = messages.T(lang, "points.stacking_"+string(stacking))
@@ -171,10 +181,10 @@ func describeSet(lang string, set rules.Set) ([]ruleRow, []string) {
 	var caps []string
 	for _, c := range set.Caps {
 		if c.PerOrder > 0 {
-			caps = append(caps, fmt.Sprintf(messages.T(lang, "points.cap_per_order_text"), walletName(lang, c.Wallet), console.FormatCount(c.PerOrder)))
+			caps = append(caps, fmt.Sprintf(messages.T(lang, "points.cap_per_order_text"), names.Of(lang, c.Wallet), console.FormatCount(c.PerOrder)))
 		}
 		if c.PerDay > 0 {
-			caps = append(caps, fmt.Sprintf(messages.T(lang, "points.cap_per_day_text"), walletName(lang, c.Wallet), console.FormatCount(c.PerDay)))
+			caps = append(caps, fmt.Sprintf(messages.T(lang, "points.cap_per_day_text"), names.Of(lang, c.Wallet), console.FormatCount(c.PerDay)))
 		}
 	}
 	return rows, caps
@@ -284,16 +294,16 @@ func (h *handlers) simulate(r *http.Request, v *console.View, out *rulesView) {
 	}
 	out.Result = &simResult{Version: res.Version}
 	for _, w := range res.Wallets {
-		out.Result.Wallets = append(out.Result.Wallets, walletPoints{Wallet: walletName(lang, w.Wallet), Points: w.Points})
+		out.Result.Wallets = append(out.Result.Wallets, walletPoints{Wallet: out.Names.Of(lang, w.Wallet), Points: w.Points})
 	}
 	for _, l := range res.Lines {
-		out.Result.Lines = append(out.Result.Lines, lineOf(lang, l))
+		out.Result.Lines = append(out.Result.Lines, lineOf(lang, out.Names, l))
 	}
 }
 
 // lineOf is a breakdown line in words.
-func lineOf(lang string, l rules.Line) lineRow {
-	row := lineRow{Rule: l.Title.In(lang), Wallet: walletName(lang, l.Wallet), Points: l.Points, Applied: l.Outcome == rules.Applied}
+func lineOf(lang string, names walletNames, l rules.Line) lineRow {
+	row := lineRow{Rule: l.Title.In(lang), Wallet: names.Of(lang, l.Wallet), Points: l.Points, Applied: l.Outcome == rules.Applied}
 	switch {
 	case l.Rule == "":
 		row.Rule = messages.T(lang, "points.line_"+l.Kind)
@@ -327,7 +337,15 @@ func (h *handlers) previewPage(w http.ResponseWriter, r *http.Request) {
 		console.Internal(w, r, err)
 		return
 	}
-	p := &previewView{Version: n, From: v.Day(pv.From), To: v.Day(pv.To), Purchases: int64(pv.Purchases), Customers: int64(pv.Customers),
+	p := h.previewOf(r, v, out.Names, pv)
+	p.Version = n
+	out.Preview = p
+	console.Render(w, r, "points_rules", out)
+}
+
+// previewOf is a change preview in words, customers by name.
+func (h *handlers) previewOf(r *http.Request, v *console.View, names walletNames, pv points.Preview) *previewView {
+	p := &previewView{Names: names, From: v.Day(pv.From), To: v.Day(pv.To), Purchases: int64(pv.Purchases), Customers: int64(pv.Customers),
 		Affected: int64(pv.Affected), Took: pv.Took.Round(time.Millisecond).String()}
 	for _, w := range pv.Wallets {
 		p.Wallets = append(p.Wallets, previewWallet{Wallet: w.Wallet, Current: w.Current, Proposed: w.Proposed, Change: w.Proposed - w.Current,
@@ -341,13 +359,12 @@ func (h *handlers) previewPage(w http.ResponseWriter, r *http.Request) {
 		p.Largest = append(p.Largest, row)
 	}
 	for _, pr := range pv.Rules {
-		row := lineOf(v.Lang, rules.Line{Rule: pr.Rule, Title: pr.Title, Wallet: pr.Wallet, Kind: pr.Kind, Points: pr.Points})
+		row := lineOf(v.Lang, names, rules.Line{Rule: pr.Rule, Title: pr.Title, Wallet: pr.Wallet, Kind: pr.Kind, Points: pr.Points})
 		row.Applied = pr.Proposed
 		row.Outcome = strconv.Itoa(pr.Purchases)
 		p.Rules = append(p.Rules, row)
 	}
-	out.Preview = p
-	console.Render(w, r, "points_rules", out)
+	return p
 }
 
 // withdraw deletes a version not yet in effect.

@@ -6,7 +6,7 @@ import "github.com/engagehq/engage/adapters/console"
 var rulesMessages = console.Messages{
 	"zh-CN": {
 		"nav.points_rules":     "积分规则",
-		"points.rules_intro":   "消费按发生时生效的规则版本获得积分；没有生效版本时，按积分设置中每个账户的基础比例。版本生效后不能修改，如需调整请发布新版本（通过开放接口）。",
+		"points.rules_intro":   "消费按发生时生效的规则版本获得积分；没有生效版本时，按积分设置中每个账户的基础比例。版本生效后不能修改，如需调整请发布新版本。",
 		"points.rules_current": "当前生效的规则", "points.rules_default": "默认规则（积分设置中的基础比例）",
 		"points.rules_version_n": "版本 %d", "points.rule_title": "规则", "points.rule_wallet": "账户", "points.rule_kind": "类型",
 		"points.rule_gives": "奖励", "points.rule_when": "条件", "points.rule_stacking": "叠加方式", "points.rule_priority": "优先级",
@@ -44,7 +44,7 @@ var rulesMessages = console.Messages{
 	},
 	"en": {
 		"nav.points_rules":     "Earning rules",
-		"points.rules_intro":   "A purchase earns under the version of the rules in effect when it was made; with none in effect, by each wallet's base rate in the points settings. A version never changes once in effect: publish a new one (through the API) instead.",
+		"points.rules_intro":   "A purchase earns under the version of the rules in effect when it was made; with none in effect, by each wallet's base rate in the points settings. A version never changes once in effect: publish a new one instead.",
 		"points.rules_current": "Rules in effect", "points.rules_default": "Default rules (the base rates in the points settings)",
 		"points.rules_version_n": "Version %d", "points.rule_title": "Rule", "points.rule_wallet": "Wallet", "points.rule_kind": "Kind",
 		"points.rule_gives": "Gives", "points.rule_when": "When", "points.rule_stacking": "Combines", "points.rule_priority": "Priority",

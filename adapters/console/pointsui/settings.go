@@ -26,6 +26,7 @@ type settingsView struct {
 	RefundPolicies []program.RefundPolicy
 	ExpiryPolicies []program.ExpiryPolicy
 	Periods        []program.Period
+	Names          walletNames
 }
 
 // settingsForm is the program as the form shows and takes it: amounts in yuan, numbers as
@@ -33,8 +34,11 @@ type settingsView struct {
 // ("wallets[1].rate.per_fen").
 type settingsForm struct {
 	RefundPolicy, PendingDays, WarningDays string
-	Wallets                                []walletForm
-	Errors                                 map[string]string
+	// ApprovalAbove is the adjustment approval threshold in points; Value what 100 points are
+	// worth in yuan (for the liability reports).
+	ApprovalAbove, Value string
+	Wallets              []walletForm
+	Errors               map[string]string
 }
 
 // walletForm is one wallet's row of the form. A new row has no key yet; Remove drops a wallet
@@ -44,6 +48,7 @@ type walletForm struct {
 	Key                    string
 	New, Builtin, Remove   bool
 	Spendable              bool
+	LabelZH, LabelEN       string
 	Points, PerYuan        string
 	MinSpend, MaxPerOrder  string
 	Policy, Months, Period string
@@ -56,9 +61,11 @@ func (w walletForm) Field(part string) string { return fmt.Sprintf("wallets[%d].
 
 func formOf(v *console.View, s program.Settings) settingsForm {
 	f := settingsForm{RefundPolicy: string(s.RefundPolicy), PendingDays: strconv.Itoa(s.PendingDays),
-		WarningDays: strconv.Itoa(s.WarningDays), Errors: map[string]string{}}
+		WarningDays: strconv.Itoa(s.WarningDays), ApprovalAbove: strconv.FormatInt(s.ApprovalAbove, 10),
+		Value: yuanInput(s.Value.FenOf(valuePer)), Errors: map[string]string{}}
 	for i, w := range s.Wallets {
 		f.Wallets = append(f.Wallets, walletForm{Index: i, Key: string(w.Key), Builtin: builtin(w.Key), Spendable: w.Spendable,
+			LabelZH: w.Label.ZH, LabelEN: w.Label.EN,
 			Points: strconv.FormatInt(w.Rate.Points, 10), PerYuan: yuanInput(w.Rate.PerFen), MinSpend: yuanInput(w.Rate.MinSpendFen),
 			MaxPerOrder: strconv.FormatInt(w.Rate.MaxPerOrder, 10), Policy: string(w.Expiry.Policy),
 			Months: strconv.Itoa(w.Expiry.Months), Period: string(w.Expiry.Period), Example: expiryExample(v, w.Expiry)})
@@ -66,6 +73,10 @@ func formOf(v *console.View, s program.Settings) settingsForm {
 	f.Wallets = append(f.Wallets, newWalletRow(len(s.Wallets)))
 	return f
 }
+
+// valuePer is how many points the form values at once: a CRM manager reads "100 points are
+// worth ¥1" more easily than a fraction of a fen.
+const valuePer = 100
 
 // newWalletRow is the empty row a brand adds a wallet with: a point per yuan, never expiring.
 func newWalletRow(i int) walletForm {
@@ -101,8 +112,12 @@ func (h *handlers) settings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handlers) settingsPage(v *console.View, f settingsForm) settingsView {
+	names := walletNames{}
+	for _, row := range f.Wallets {
+		names[ledger.Wallet(row.Key)] = program.Label{ZH: row.LabelZH, EN: row.LabelEN}
+	}
 	return settingsView{View: v, Form: f, CanEdit: v.Can(string(access.PermSettingsWrite)),
-		RefundPolicies: program.RefundPolicies, ExpiryPolicies: program.ExpiryPolicies, Periods: program.Periods}
+		RefundPolicies: program.RefundPolicies, ExpiryPolicies: program.ExpiryPolicies, Periods: program.Periods, Names: names}
 }
 
 // saveSettings replaces the program with the form's: a field that does not parse, or that the
@@ -111,14 +126,15 @@ func (h *handlers) saveSettings(w http.ResponseWriter, r *http.Request) {
 	v := console.ViewOf(r)
 	f, s := readSettingsForm(r)
 	if len(f.Errors) == 0 {
-		// The approval threshold and the value of a point are set on the reports' settings
-		// (reports.go); this form keeps them.
 		stored, err := h.d.Points.Settings(r.Context(), v.Tenant.ID)
 		if err != nil {
 			console.Internal(w, r, err)
 			return
 		}
-		s.ApprovalAbove, s.Value = stored.ApprovalAbove, stored.Value
+		// A value the form shows rounded (a third of a fen a point) is kept as it is unless changed.
+		if s.Value.Fen == stored.Value.FenOf(valuePer) {
+			s.Value = stored.Value
+		}
 		err = h.d.Points.SetSettings(r.Context(), v.Tenant.ID, s)
 		if err == nil {
 			v.Flash = messages.T(v.Lang, "points.settings_saved")
@@ -171,6 +187,9 @@ func readSettingsForm(r *http.Request) (settingsForm, program.Settings) {
 	s := program.Settings{RefundPolicy: program.RefundPolicy(f.RefundPolicy)}
 	s.PendingDays = intField(lang, f.PendingDays, "pending_days", f.Errors)
 	s.WarningDays = intField(lang, f.WarningDays, "warning_days", f.Errors)
+	f.ApprovalAbove, f.Value = strings.TrimSpace(r.PostFormValue("adjustment_approval_above")), strings.TrimSpace(r.PostFormValue("point_value"))
+	s.ApprovalAbove = int64(intField(lang, strings.ReplaceAll(f.ApprovalAbove, ",", ""), "adjustment_approval_above", f.Errors))
+	s.Value = program.PointValue{Fen: yuanField(lang, f.Value, "point_value.fen", f.Errors), Points: valuePer}
 	for i := 0; i < program.MaxWallets+1; i++ {
 		at := func(part string) string {
 			return strings.TrimSpace(r.PostFormValue(fmt.Sprintf("wallets[%d].%s", i, part)))
@@ -180,7 +199,7 @@ func readSettingsForm(r *http.Request) (settingsForm, program.Settings) {
 		}
 		row := walletForm{Index: i, Key: at("key"), New: at("new") == "true", Remove: at("remove") == "on",
 			Points: at("rate.points"), PerYuan: at("rate.per_yuan"), MinSpend: at("rate.min_spend"), MaxPerOrder: at("rate.max_points_per_order"),
-			Policy: at("expiry.policy"), Months: at("expiry.months"), Period: at("expiry.period")}
+			Policy: at("expiry.policy"), Months: at("expiry.months"), Period: at("expiry.period"), LabelZH: at("label.zh_cn"), LabelEN: at("label.en")}
 		row.Builtin = builtin(ledger.Wallet(row.Key))
 		row.Spendable = row.Key == string(ledger.Points) || (!row.Builtin && at("spendable") == "on")
 		f.Wallets = append(f.Wallets, row)
@@ -188,7 +207,7 @@ func readSettingsForm(r *http.Request) (settingsForm, program.Settings) {
 			continue
 		}
 		errs := map[string]string{}
-		wallet := program.Wallet{Key: ledger.Wallet(row.Key), Spendable: row.Spendable,
+		wallet := program.Wallet{Key: ledger.Wallet(row.Key), Spendable: row.Spendable, Label: program.Label{ZH: row.LabelZH, EN: row.LabelEN},
 			Rate: program.Rate{Points: int64(intField(lang, row.Points, row.Field("rate.points"), errs)),
 				PerFen:      yuanField(lang, row.PerYuan, row.Field("rate.per_fen"), errs),
 				MinSpendFen: yuanField(lang, row.MinSpend, row.Field("rate.min_spend_fen"), errs),

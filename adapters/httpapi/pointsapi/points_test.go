@@ -185,9 +185,20 @@ func TestSettingsAreReadAndChangedWithTheFieldsAtFault(t *testing.T) {
 	s["refund_policy"] = "allow_negative"
 	s["pending_days"] = 7
 	s["wallets"].([]any)[0].(map[string]any)["expiry"] = map[string]any{"policy": "end_of_period", "months": 12, "period": "year"}
+	coffee := map[string]any{"key": "coffee", "spendable": true, "label": map[string]any{"zh_cn": "咖啡豆", "en": "Coffee beans"},
+		"rate":   map[string]any{"points": 1, "per_fen": 100, "min_spend_fen": 0, "max_points_per_order": 0},
+		"expiry": map[string]any{"policy": "never", "months": 0, "period": "day"}}
+	s["wallets"] = append(s["wallets"].([]any), coffee)
 	put := b.Do(t, http.MethodPut, "/v1/points/settings", b.owner, s)
 	require.Equal(t, http.StatusOK, put.Status, "%s", put.Raw)
-	require.Equal(t, 7.0, b.Do(t, http.MethodGet, "/v1/points/settings", b.owner, nil).Body["pending_days"])
+	read := b.Do(t, http.MethodGet, "/v1/points/settings", b.owner, nil).Body
+	require.Equal(t, 7.0, read["pending_days"])
+	require.Equal(t, map[string]any{"zh_cn": "咖啡豆", "en": "Coffee beans"}, read["wallets"].([]any)[2].(map[string]any)["label"], "a wallet's name")
+	coffee["label"] = map[string]any{"zh_cn": " 咖啡豆", "en": ""}
+	spaced := b.Do(t, http.MethodPut, "/v1/points/settings", b.owner, s)
+	require.Equal(t, http.StatusUnprocessableEntity, spaced.Status, "%s", spaced.Raw)
+	require.Contains(t, string(spaced.Raw), `"location":"body.wallets[2].label.zh_cn"`)
+	s["wallets"] = s["wallets"].([]any)[:2]
 
 	s["wallets"] = s["wallets"].([]any)[:1]
 	missing := b.Do(t, http.MethodPut, "/v1/points/settings", b.owner, s)

@@ -295,7 +295,11 @@ func (m *Module) registerReports(api huma.API) {
 			return nil, err
 		}
 		lang := in.lang(ctx)
-		file, err := reportfile.Encoder{}.Encode(report.SummaryTable(rows, lang), in.Format)
+		names, err := m.svc.WalletNames(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, lang)
+		if err != nil {
+			return nil, m.fail(ctx, err)
+		}
+		file, err := reportfile.Encoder{}.Encode(report.SummaryTable(rows, lang, names), in.Format)
 		if err != nil {
 			return nil, m.fail(ctx, err)
 		}
@@ -337,7 +341,11 @@ func (m *Module) registerReports(api huma.API) {
 			return nil, err
 		}
 		lang := in.lang(ctx)
-		file, err := reportfile.Encoder{}.Encode(report.CustomTable(c, rows, lang), in.Format)
+		names, err := m.svc.WalletNames(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, lang)
+		if err != nil {
+			return nil, m.fail(ctx, err)
+		}
+		file, err := reportfile.Encoder{}.Encode(report.CustomTable(c, rows, lang, names), in.Format)
 		if err != nil {
 			return nil, m.fail(ctx, err)
 		}

@@ -31,8 +31,15 @@ type PointsExpirySettingsBody struct {
 type PointsWalletSettingsBody struct {
 	Key       string                   `json:"key" pattern:"^[a-z][a-z0-9_]{1,39}$" example:"points" doc:"points and status are always there; a brand may add others"`
 	Spendable bool                     `json:"spendable" doc:"Whether redemptions may spend it (status points, never)"`
+	Label     *PointsWalletLabelBody   `json:"label,omitempty" doc:"The wallet's name on the console and reports; absent: none (the built-in wallets have names of their own)"`
 	Rate      PointsRateBody           `json:"rate"`
 	Expiry    PointsExpirySettingsBody `json:"expiry"`
+}
+
+// PointsWalletLabelBody is a wallet's name in Chinese and English.
+type PointsWalletLabelBody struct {
+	ZH string `json:"zh_cn" maxLength:"40" example:"咖啡豆" doc:"In Chinese; may be empty"`
+	EN string `json:"en" maxLength:"40" example:"Coffee beans" doc:"In English; may be empty"`
 }
 
 // PointsSettingsBody is the brand's points program.
@@ -57,7 +64,7 @@ func settingsBody(s program.Settings) PointsSettingsBody {
 		Wallets: make([]PointsWalletSettingsBody, len(s.Wallets)), ApprovalAbove: s.ApprovalAbove,
 		PointValue: &PointValueBody{Fen: s.Value.Fen, Points: s.Value.Points}}
 	for i, w := range s.Wallets {
-		b.Wallets[i] = PointsWalletSettingsBody{Key: string(w.Key), Spendable: w.Spendable,
+		b.Wallets[i] = PointsWalletSettingsBody{Key: string(w.Key), Spendable: w.Spendable, Label: &PointsWalletLabelBody{ZH: w.Label.ZH, EN: w.Label.EN},
 			Rate:   PointsRateBody{Points: w.Rate.Points, PerFen: w.Rate.PerFen, MinSpendFen: w.Rate.MinSpendFen, MaxPointsPerOrder: w.Rate.MaxPerOrder},
 			Expiry: PointsExpirySettingsBody{Policy: string(w.Expiry.Policy), Months: w.Expiry.Months, Period: string(w.Expiry.Period)}}
 	}
@@ -71,7 +78,11 @@ func (b PointsSettingsBody) settings() program.Settings {
 		s.Value = program.PointValue{Fen: b.PointValue.Fen, Points: b.PointValue.Points}
 	}
 	for _, w := range b.Wallets {
-		s.Wallets = append(s.Wallets, program.Wallet{Key: ledger.Wallet(w.Key), Spendable: w.Spendable,
+		var label program.Label
+		if w.Label != nil {
+			label = program.Label{ZH: w.Label.ZH, EN: w.Label.EN}
+		}
+		s.Wallets = append(s.Wallets, program.Wallet{Key: ledger.Wallet(w.Key), Spendable: w.Spendable, Label: label,
 			Rate:   program.Rate{Points: w.Rate.Points, PerFen: w.Rate.PerFen, MinSpendFen: w.Rate.MinSpendFen, MaxPerOrder: w.Rate.MaxPointsPerOrder},
 			Expiry: program.Expiry{Policy: program.ExpiryPolicy(w.Expiry.Policy), Months: w.Expiry.Months, Period: program.Period(w.Expiry.Period)}})
 	}

@@ -22,6 +22,8 @@ var _ points.Programs = Programs{}
 type walletJSON struct {
 	Wallet            ledger.Wallet `json:"wallet"`
 	Spendable         bool          `json:"spendable"`
+	LabelZH           string        `json:"label_zh"`
+	LabelEN           string        `json:"label_en"`
 	EarnPoints        int64         `json:"earn_points"`
 	EarnPerFen        int64         `json:"earn_per_fen"`
 	MinSpendFen       int64         `json:"min_spend_fen"`
@@ -41,7 +43,7 @@ func (Programs) Settings(ctx context.Context) (program.Settings, error) {
 	var raw []byte
 	err = q.QueryRow(ctx, `SELECT refund_policy, pending_days, warning_days, adjustment_approval_above, point_value_fen,
 		point_value_points, coalesce((SELECT json_agg(json_build_object(
-			'wallet', w.wallet, 'spendable', w.spendable, 'earn_points', w.earn_points, 'earn_per_fen', w.earn_per_fen,
+			'wallet', w.wallet, 'spendable', w.spendable, 'label_zh', w.label_zh, 'label_en', w.label_en, 'earn_points', w.earn_points, 'earn_per_fen', w.earn_per_fen,
 			'min_spend_fen', w.min_spend_fen, 'max_points_per_order', w.max_points_per_order, 'expiry_policy', w.expiry_policy,
 			'expiry_months', w.expiry_months, 'expiry_period', w.expiry_period) ORDER BY w.position) FROM points_wallets w), '[]')
 		FROM points_settings`).Scan(&s.RefundPolicy, &s.PendingDays, &s.WarningDays, &s.ApprovalAbove, &s.Value.Fen,
@@ -57,7 +59,7 @@ func (Programs) Settings(ctx context.Context) (program.Settings, error) {
 		return program.Settings{}, err
 	}
 	for _, w := range wallets {
-		s.Wallets = append(s.Wallets, program.Wallet{Key: w.Wallet, Spendable: w.Spendable,
+		s.Wallets = append(s.Wallets, program.Wallet{Key: w.Wallet, Spendable: w.Spendable, Label: program.Label{ZH: w.LabelZH, EN: w.LabelEN},
 			Rate:   program.Rate{Points: w.EarnPoints, PerFen: w.EarnPerFen, MinSpendFen: w.MinSpendFen, MaxPerOrder: w.MaxPointsPerOrder},
 			Expiry: program.Expiry{Policy: program.ExpiryPolicy(w.ExpiryPolicy), Months: w.ExpiryMonths, Period: program.Period(w.ExpiryPeriod)}})
 	}
@@ -84,15 +86,17 @@ func (Programs) Put(ctx context.Context, s program.Settings) error {
 	keys, positions, spendable := make([]string, n), make([]int, n), make([]bool, n)
 	earn, per, minSpend, caps := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
 	policies, months, periods := make([]string, n), make([]int, n), make([]string, n)
+	labelsZH, labelsEN := make([]string, n), make([]string, n)
 	for i, w := range s.Wallets {
 		keys[i], positions[i], spendable[i] = string(w.Key), i, w.Spendable
 		earn[i], per[i], minSpend[i], caps[i] = w.Rate.Points, w.Rate.PerFen, w.Rate.MinSpendFen, w.Rate.MaxPerOrder
 		policies[i], months[i], periods[i] = string(w.Expiry.Policy), w.Expiry.Months, string(w.Expiry.Period)
+		labelsZH[i], labelsEN[i] = w.Label.ZH, w.Label.EN
 	}
 	_, err = q.Exec(ctx, `INSERT INTO points_wallets (tenant_id, wallet, position, spendable, earn_points, earn_per_fen, min_spend_fen,
-		max_points_per_order, expiry_policy, expiry_months, expiry_period)
+		max_points_per_order, expiry_policy, expiry_months, expiry_period, label_zh, label_en)
 		SELECT $1, * FROM unnest($2::text[], $3::int[], $4::bool[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[],
-			$9::text[], $10::int[], $11::text[])`,
-		tenant.UUID(), keys, positions, spendable, earn, per, minSpend, caps, policies, months, periods)
+			$9::text[], $10::int[], $11::text[], $12::text[], $13::text[])`,
+		tenant.UUID(), keys, positions, spendable, earn, per, minSpend, caps, policies, months, periods, labelsZH, labelsEN)
 	return err
 }

@@ -230,13 +230,32 @@ func (s *Service) Export(ctx context.Context, tenant tenants.ID, id uuid.UUID) (
 
 // Table returns the report sc asks for over period p as a table.
 func (s *Service) table(ctx context.Context, tenant tenants.ID, r ScheduledReport, p report.Period) (report.Table, error) {
+	names, err := s.WalletNames(ctx, tenant, r.Lang)
+	if err != nil {
+		return report.Table{}, err
+	}
 	if r.Kind == "summary" {
 		rows, err := s.Summary(ctx, tenant, report.Summary{Period: p, Granularity: r.Granularity, Wallet: r.Wallet})
-		return report.SummaryTable(rows, r.Lang), err
+		return report.SummaryTable(rows, r.Lang, names), err
 	}
 	q := r.custom(p)
 	rows, err := s.Custom(ctx, tenant, q)
-	return report.CustomTable(q, rows, r.Lang), err
+	return report.CustomTable(q, rows, r.Lang, names), err
+}
+
+// WalletNames are the names the brand gave its wallets in lang, for reports.
+func (s *Service) WalletNames(ctx context.Context, tenant tenants.ID, lang string) (report.Names, error) {
+	p, err := s.Settings(ctx, tenant)
+	if err != nil {
+		return nil, err
+	}
+	names := report.Names{}
+	for _, w := range p.Wallets {
+		if l := w.Label.In(lang); l != "" {
+			names[w.Key] = l
+		}
+	}
+	return names, nil
 }
 
 // ReportsArgs asks for a run of every active brand's due schedules; it runs every 15 minutes.

@@ -134,7 +134,7 @@ func TestReportsExportAsCSVAndXLSX(t *testing.T) {
 	rows, err := b.svc.Summary(ctx, b.tn.ID, report.Summary{Period: report.Period{From: day("2026-03-10"), To: day("2026-03-12")},
 		Granularity: report.Day, Wallet: ledger.Points})
 	require.NoError(t, err)
-	table := report.SummaryTable(rows, "zh-CN")
+	table := report.SummaryTable(rows, "zh-CN", nil)
 	raw, err := reportfile.Encoder{}.Encode(table, points.FormatCSV)
 	require.NoError(t, err)
 	require.True(t, bytes.HasPrefix(raw, []byte("\ufeff")))
@@ -143,7 +143,7 @@ func TestReportsExportAsCSVAndXLSX(t *testing.T) {
 	require.Equal(t, []string{"周期", "钱包", "发放", "兑换", "退回", "扣回", "过期", "调整", "净变动", "未兑换积分", "负债（元）"}, records[0])
 	require.Equal(t, []string{"2026-03-12", "积分", "20", "30", "0", "0", "0", "0", "-10", "140", "0.70"}, records[3])
 
-	raw, err = reportfile.Encoder{}.Encode(report.SummaryTable(rows, "en"), points.FormatXLSX)
+	raw, err = reportfile.Encoder{}.Encode(report.SummaryTable(rows, "en", nil), points.FormatXLSX)
 	require.NoError(t, err)
 	f, err := excelize.OpenReader(bytes.NewReader(raw))
 	require.NoError(t, err)

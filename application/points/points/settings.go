@@ -53,7 +53,7 @@ func (walletInUse) Unwrap() error   { return ErrWalletInUse }
 func settingsMap(s program.Settings) map[string]any {
 	wallets := make([]map[string]any, len(s.Wallets))
 	for i, w := range s.Wallets {
-		wallets[i] = map[string]any{"key": w.Key, "spendable": w.Spendable, "points": w.Rate.Points, "per_fen": w.Rate.PerFen,
+		wallets[i] = map[string]any{"key": w.Key, "label_zh": w.Label.ZH, "label_en": w.Label.EN, "spendable": w.Spendable, "points": w.Rate.Points, "per_fen": w.Rate.PerFen,
 			"min_spend_fen": w.Rate.MinSpendFen, "max_points_per_order": w.Rate.MaxPerOrder, "expiry": string(w.Expiry.Policy),
 			"expiry_months": w.Expiry.Months, "expiry_period": string(w.Expiry.Period)}
 	}

@@ -8,6 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/domain/points/ledger"
@@ -44,10 +47,43 @@ const (
 // Wallet is one of a brand's wallets and its rules.
 type Wallet struct {
 	Key ledger.Wallet
+	// Label names the wallet on the console and reports ("咖啡豆", "Coffee beans"); the built-in
+	// wallets have names of their own when it is empty.
+	Label Label
 	// Spendable wallets may be redeemed from; status points only count towards tiers.
 	Spendable bool
 	Rate      Rate
 	Expiry    Expiry
+}
+
+// MaxLabel is the longest name of a wallet, in characters.
+const MaxLabel = 40
+
+// Label is a wallet's name in Chinese and English; either may be empty.
+type Label struct{ ZH, EN string }
+
+// In is the label in lang ("en" or Chinese), the other language's when that one is empty.
+func (l Label) In(lang string) string {
+	first, other := l.ZH, l.EN
+	if strings.HasPrefix(lang, "en") {
+		first, other = l.EN, l.ZH
+	}
+	if first != "" {
+		return first
+	}
+	return other
+}
+
+// check returns the label's fields at fault under at ("wallets[2].label.").
+func (l Label) check(at string) []error {
+	var errs []error
+	for _, p := range []struct{ field, text string }{{"zh_cn", l.ZH}, {"en", l.EN}} {
+		if !utf8.ValidString(p.text) || utf8.RuneCountInString(p.text) > MaxLabel || strings.TrimSpace(p.text) != p.text ||
+			strings.ContainsFunc(p.text, unicode.IsControl) {
+			errs = append(errs, invalid(at+p.field, fmt.Sprintf("at most %d characters, no control characters or spaces around", MaxLabel)))
+		}
+	}
+	return errs
 }
 
 // Settings are a brand's points program.
@@ -152,6 +188,7 @@ func (s Settings) Check() error {
 			errs = append(errs, invalid(at+"key", "named twice"))
 		}
 		seen[w.Key] = true
+		errs = append(errs, w.Label.check(at+"label.")...)
 		errs = append(errs, w.Rate.Check(at+"rate.")...)
 		errs = append(errs, w.Expiry.Check(at+"expiry.")...)
 	}

@@ -256,22 +256,34 @@ func Label(lang, key string) string {
 	return key
 }
 
-// SummaryTable is rows as a table, headers in lang.
-func SummaryTable(rows []SummaryRow, lang string) Table {
+// Names are the names the brand gave its wallets, in a report's language; a wallet without
+// one is named as Label names it.
+type Names map[ledger.Wallet]string
+
+func (n Names) of(lang string, w ledger.Wallet) string {
+	if name := n[w]; name != "" {
+		return name
+	}
+	return Label(lang, "wallet."+string(w))
+}
+
+// SummaryTable is rows as a table, headers in lang, wallets by their names.
+func SummaryTable(rows []SummaryRow, lang string, names Names) Table {
 	t := Table{Title: Label(lang, "summary")}
 	for _, h := range []string{"period", "wallet", "issued", "redeemed", "returned", "taken_back", "expired", "adjusted", "net",
 		"outstanding", "liability_yuan"} {
 		t.Headers = append(t.Headers, Label(lang, h))
 	}
 	for _, r := range rows {
-		t.Rows = append(t.Rows, []any{r.Start, Label(lang, "wallet."+string(r.Wallet)), r.Issued, r.Redeemed, r.Returned,
+		t.Rows = append(t.Rows, []any{r.Start, names.of(lang, r.Wallet), r.Issued, r.Redeemed, r.Returned,
 			r.TakenBack, r.Expired, r.Adjusted, r.Net, r.Outstanding, Fen(r.LiabilityFen)})
 	}
 	return t
 }
 
-// CustomTable is a custom report's rows as a table, headers and values in lang.
-func CustomTable(c Custom, rows []CustomRow, lang string) Table {
+// CustomTable is a custom report's rows as a table, headers and values in lang, wallets by
+// their names.
+func CustomTable(c Custom, rows []CustomRow, lang string, names Names) Table {
 	t := Table{Title: Label(lang, "custom")}
 	for _, d := range c.Dimensions {
 		t.Headers = append(t.Headers, Label(lang, string(d)))
@@ -289,7 +301,10 @@ func CustomTable(c Custom, rows []CustomRow, lang string) Table {
 					row = append(row, day)
 					continue
 				}
-			case ByWallet, ByKind:
+			case ByWallet:
+				row = append(row, names.of(lang, ledger.Wallet(k)))
+				continue
+			case ByKind:
 				row = append(row, Label(lang, string(c.Dimensions[i])+"."+k))
 				continue
 			}
