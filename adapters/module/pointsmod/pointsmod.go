@@ -82,6 +82,7 @@ func services(k *module.Kernel) (module.Shared, error) {
 		Publisher: k.Bus, Audit: k.Audit, Jobs: k.Scheduler, Tenants: k.Tenants, Clock: k.Config.Clock,
 		Customers: module.Get[*customers.Service](k), Purchases: module.Get[*events.Service](k), Actions: pointsdb.Actions{},
 		Rules: pointsdb.Rules{}, Facts: customerFacts{}, History: customerFacts{},
+		Fraud:     pointsdb.Fraud{},
 		Approvals: pointsdb.Approvals{}, Reports: pointsdb.Reports{}, Exports: pointsdb.Exports{}, Files: reportfile.Encoder{},
 		Mail: module.Get[*channels.Service](k), Email: smtp.Sender{TLSConfig: k.Config.SMTPTLS, AllowPrivate: !k.Config.Production}})
 	module.Provide(k, svc)

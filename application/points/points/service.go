@@ -82,6 +82,9 @@ type Deps struct {
 	Rules   RuleStore
 	Facts   CustomerFacts
 	History PurchaseHistory
+	// Fraud keeps the anti-fraud rules, what they count and the review queue; nil judges
+	// nothing.
+	Fraud FraudStore
 }
 
 // Service runs the points use cases.
