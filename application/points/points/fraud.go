@@ -23,9 +23,12 @@ import (
 
 // The event payload keys earning reads the device and the client's IP address from: the Mini
 // Program or the till puts them there (`{"device_id": "...", "client_ip": "..."}`).
+// A referral event's payload may carry the new customer's phone (PayloadPhone) for the rule
+// on phone prefixes.
 const (
 	PayloadDevice = "device_id"
 	PayloadIP     = "client_ip"
+	PayloadPhone  = "phone"
 )
 
 // receiptPurchase is the prefix of the purchase IDs of approved receipts.
@@ -167,10 +170,15 @@ func (g *guard) counted(a fraud.Activity, op *ledger.Operation, reasons []fraud.
 		return
 	}
 	g.rows = append(g.rows, rowsOf(a, op.ID)...)
-	if len(reasons) == 0 {
+	g.held(a.Kind, op, reasons, releaseAt)
+}
+
+// held raises the flag of op, whose points reasons hold.
+func (g *guard) held(kind fraud.Kind, op *ledger.Operation, reasons []fraud.Reason, releaseAt time.Time) {
+	if g == nil || len(reasons) == 0 {
 		return
 	}
-	f := Flag{ID: uuid.Must(uuid.NewV7()), Key: "earn:" + op.ID.String(), Kind: FlagKind(a.Kind), Customer: a.Customer,
+	f := Flag{ID: uuid.Must(uuid.NewV7()), Key: "earn:" + op.ID.String(), Kind: FlagKind(kind), Customer: op.Customer,
 		OperationID: op.ID, PurchaseID: op.PurchaseID, ReleaseAt: releaseAt, Reasons: reasons, Status: FlagPending,
 		CreatedAt: g.s.deps.Clock.Now().UTC().Truncate(time.Microsecond)}
 	for _, e := range op.Entries {

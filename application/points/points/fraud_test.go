@@ -6,9 +6,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/application/points/points"
+	"github.com/engagehq/engage/domain/customers/event"
+	"github.com/engagehq/engage/domain/points/actions"
 	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/domain/points/fraud"
 	"github.com/engagehq/engage/domain/points/ledger"
@@ -183,4 +186,30 @@ func TestBadFraudInputNamesTheField(t *testing.T) {
 	require.Equal(t, "reason", fielderr.All(err)[0].Field)
 	_, err = b.svc.ApproveFlag(as("admin"), b.tn.ID, [16]byte{1}, points.Decision{Reason: "legitimate"})
 	require.ErrorIs(t, err, points.ErrFlagNotFound)
+}
+
+// Many referrals from one device within the window hold both sides' awards of those beyond it;
+// a purchase from the activity stream is counted under the device its payload names.
+func TestManyReferralsFromOneDeviceAreHeld(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.rule(t, actions.Rule{Key: "refer", Action: actions.Referral, Points: 200, RefereePoints: 100, Limit: actions.Limit{Count: 1, Period: actions.Ever}})
+	b.fraudRules(t, fraud.Settings{Referrals: fraud.Window{Count: 2, Minutes: 60}})
+	referrer := b.customer(t)
+	var friends []uuid.UUID
+	for i := range 3 {
+		f := b.customer(t)
+		friends = append(friends, f)
+		b.ingest(t, event.Draft{ID: fmt.Sprintf("ref-%d", i), CustomerID: f.String(), Type: event.TypeReferral, Channel: "mini_program",
+			OccurredAt: b.clock.Now(), Payload: map[string]any{"referrer_id": referrer.String(), points.PayloadDevice: "android-42"}})
+	}
+	require.Equal(t, [2]int64{400, 200}, b.balances(t, referrer)["points"], "the third friend's 200 are held")
+	require.Equal(t, [2]int64{0, 100}, b.balances(t, friends[2])["points"])
+	flags := b.pendingFlags(t)
+	require.Len(t, flags, 2, "both sides of the third referral")
+	for _, f := range flags {
+		require.Equal(t, points.FlagKind(fraud.Referral), f.Kind)
+		require.Equal(t, fraud.Device, f.Reasons[0].Subject)
+	}
+	b.checkLedger(t, false)
 }

@@ -282,9 +282,10 @@ func PeriodBounds(p Period, t time.Time, loc *time.Location) (time.Time, time.Ti
 	return day.UTC(), day.AddDate(0, 0, 1).UTC()
 }
 
-// window returns the query of a sliding window of minutes ending just after a.
+// window returns the query of a sliding window of minutes ending just after at (a
+// microsecond: what PostgreSQL keeps of an instant).
 func window(kind Kind, key Key, at time.Time, minutes int) Query {
-	return Query{Kind: kind, Key: key, Since: at.Add(-time.Duration(minutes) * time.Minute).UTC(), Until: at.Add(time.Nanosecond).UTC()}
+	return Query{Kind: kind, Key: key, Since: at.Add(-time.Duration(minutes) * time.Minute).UTC(), Until: at.Add(time.Microsecond).UTC()}
 }
 
 func keyOf(a Activity, s Subject) Key {
