@@ -11,8 +11,8 @@ import (
 
 	"github.com/engagehq/engage/application/points/points"
 	"github.com/engagehq/engage/domain/customers/event"
-	"github.com/engagehq/engage/domain/points/actions"
 	"github.com/engagehq/engage/domain/fielderr"
+	"github.com/engagehq/engage/domain/points/actions"
 	"github.com/engagehq/engage/domain/points/fraud"
 	"github.com/engagehq/engage/domain/points/ledger"
 	"github.com/engagehq/engage/domain/points/program"
