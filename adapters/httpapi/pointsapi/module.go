@@ -52,6 +52,7 @@ func (m *Module) RegisterAPI(api huma.API, kit *httpapi.Kit) {
 	m.registerRules(api)
 	m.registerMyRules(api)
 	m.registerReceipts(api)
+	m.registerFraud(api)
 }
 
 // pointsErrors answers the refusals of the points use cases.
