@@ -51,7 +51,7 @@ func Module(d Deps) console.Module {
 	read := console.Needs(ledger.PermRead)
 	return console.Module{
 		Name: "points",
-		Routes: slices.Concat(h.receiptRoutes(), h.reportRoutes(), []console.Route{
+		Routes: slices.Concat(h.receiptRoutes(), h.reportRoutes(), h.fraudRoutes(), []console.Route{
 			console.Get("/points/settings", read, h.settings),
 			console.Post("/points/settings", console.Needs(access.PermSettingsWrite), h.saveSettings),
 			console.Get("/customers/{id}/points", read, h.customerPoints),
@@ -68,7 +68,7 @@ func Module(d Deps) console.Module {
 			{Label: "nav.points_settings", Path: "/console/points/settings", ID: "points-settings", Gate: read, Order: 55},
 			{Label: "nav.points_rules", Path: "/console/points/rules", ID: "points-rules", Gate: read, Order: 56},
 			{Label: "nav.points_actions", Path: "/console/points/actions", ID: "points-actions", Gate: read, Order: 57},
-		}, rewardMenu, []console.MenuEntry{receiptsMenu}, reportMenu()),
+		}, rewardMenu, []console.MenuEntry{receiptsMenu, fraudMenu}, reportMenu()),
 		Messages:  messages,
 		Templates: console.TemplatesOf(templateFS),
 		Funcs: template.FuncMap{"points": console.FormatCount, "signed": formatSigned, "walletName": walletName, "reasonName": reasonName,

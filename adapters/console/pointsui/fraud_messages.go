@@ -1,0 +1,103 @@
+package pointsui
+
+import "github.com/engagehq/engage/adapters/console"
+
+// fraudMessages are the strings of the anti-fraud pages, merged into the module's. A reason's
+// sentence names its rule's terms in braces (reasonSentence fills them).
+var fraudMessages = console.Messages{
+	"zh-CN": {
+		"nav.points_fraud":    "积分风控审核",
+		"fraud.intro":         "风控规则标记的积分：可疑的积分先冻结（不能使用），放行后生效，驳回后作废；紧接异常获取后的兑换会被拒绝，放行后可以兑换。",
+		"fraud.settings_link": "修改风控规则", "fraud.pending": "待审核", "fraud.flagged_at": "标记时间", "fraud.kind": "类型",
+		"fraud.held": "冻结积分", "fraud.reasons": "原因", "fraud.nothing_held": "无冻结积分", "fraud.none": "没有待审核的风控标记。",
+		"fraud.decided_list": "最近处理", "fraud.none_decided": "还没有处理过的风控标记。",
+		"fraud.decision_reason": "处理原因", "fraud.approve": "放行", "fraud.reject": "驳回",
+		"fraud.needs_approver": "需要有审批权限的管理员处理",
+		"fraud.approved":       "已放行：冻结的积分已生效。", "fraud.rejected": "已驳回：冻结的积分已作废。",
+		"fraud.decided": "这条标记已经处理过了。", "fraud.bad_decision": "请选择处理原因，备注不超过 500 字。",
+		"fraud.kind_earn": "消费积分", "fraud.kind_receipt": "小票积分", "fraud.kind_referral": "邀请好友奖励", "fraud.kind_redemption": "积分兑换",
+		"fraud.status_pending": "待审核", "fraud.status_approved": "已放行", "fraud.status_rejected": "已驳回",
+		"fraud.decision_legitimate": "正常消费", "fraud.decision_known_customer": "熟客", "fraud.decision_store_event": "门店活动",
+		"fraud.decision_confirmed_fraud": "确认作弊", "fraud.decision_duplicate": "重复记录", "fraud.decision_other": "其他",
+		"fraud.subject_customer": "会员", "fraud.subject_store": "门店", "fraud.subject_device": "设备", "fraud.subject_ip": "IP 地址",
+		"fraud.subject_phone": "手机号段",
+		"fraud.period_day":    "当天", "fraud.period_week": "本周", "fraud.period_month": "本月",
+		"fraud.measure_points": "获得积分", "fraud.measure_earnings": "获取积分次数",
+		"fraud.reason_limit":             "同一{subject}{period}{measure}达到 {actual}，超过上限 {max}",
+		"fraud.reason_velocity":          "同一会员 {minutes} 分钟内获取积分 {actual} 次，超过 {max} 次",
+		"fraud.reason_referrals":         "同一{subject} {minutes} 分钟内邀请好友 {actual} 次，超过 {max} 次",
+		"fraud.reason_receipts":          "同一门店 {minutes} 分钟内小票 {actual} 张，超过 {max} 张",
+		"fraud.reason_risk_rank":         "微信风险等级为 {actual}，达到风控阈值 {max}",
+		"fraud.reason_redeem_after_earn": "获得 {actual} 积分后 {minutes} 分钟内兑换（单次超过 {max} 积分即为异常获取）",
+		// The rules' form.
+		"fraud.settings":       "积分风控规则",
+		"fraud.settings_intro": "规则判断之后获得和兑换的积分。被标记的积分冻结，等待管理员在风控审核中处理。",
+		"fraud.back_to_queue":  "返回风控审核", "fraud.limits": "周期上限",
+		"fraud.limits_help":   "按品牌时区的自然日、周（周一开始）和月计算；超过上限的部分冻结待审。不填上限的行不保存。",
+		"fraud.limit_subject": "计算对象", "fraud.limit_period": "周期", "fraud.limit_measure": "计算", "fraud.limit_max": "上限",
+		"fraud.per_customer": "每位会员", "fraud.per_store": "每家门店", "fraud.per_device": "每台设备",
+		"fraud.each_day": "每天", "fraud.each_week": "每周", "fraud.each_month": "每月",
+		"fraud.patterns": "异常行为", "fraud.window_count": "超过（次）", "fraud.window_minutes": "分钟内",
+		"fraud.window_velocity": "同一会员获取积分", "fraud.window_referrals": "同一设备、IP 或手机号段邀请好友",
+		"fraud.window_receipts": "同一门店的小票",
+		"fraud.windows_help":    "次数为 0 表示不启用。设备和 IP 地址取自小程序或收银系统随事件上报的信息。",
+		"fraud.redeem":          "异常获取后立即兑换", "fraud.redeem_minutes": "获取后多少分钟内（0 为不启用）",
+		"fraud.redeem_points": "单次获取超过（积分）", "fraud.redeem_help": "这样的兑换会被拒绝并进入风控审核，放行后会员可以兑换。",
+		"fraud.risk": "微信风险等级", "fraud.risk_rank": "冻结风险等级达到以下的会员的积分",
+		"fraud.risk_0": "不启用", "fraud.risk_1": "1 级及以上", "fraud.risk_2": "2 级及以上", "fraud.risk_3": "3 级及以上", "fraud.risk_4": "4 级（最高）",
+		"fraud.risk_help":      "风险等级来自微信安全接口（0 为正常，4 为最高风险），在会员注册和邀请好友时查询。",
+		"fraud.settings_saved": "风控规则已保存。", "fraud.bad_number": "请输入范围内的整数：次数最多 100,000，分钟最多 10,080（七天），积分最多 1 亿。",
+		"fraud.bad_limit_repeated": "同一计算对象、周期和计算只能设一个上限。",
+	},
+	"en": {
+		"nav.points_fraud":    "Points fraud review",
+		"fraud.intro":         "Points the fraud rules flagged: suspicious points are held (not spendable) until released or rejected; a redemption right after an unusual earning is refused until released.",
+		"fraud.settings_link": "Change the fraud rules", "fraud.pending": "Waiting for review", "fraud.flagged_at": "Flagged",
+		"fraud.kind": "Type", "fraud.held": "Points held", "fraud.reasons": "Why", "fraud.nothing_held": "Nothing held",
+		"fraud.none": "No flags waiting for review.", "fraud.decided_list": "Recently decided", "fraud.none_decided": "No flag was decided yet.",
+		"fraud.decision_reason": "Reason", "fraud.approve": "Release", "fraud.reject": "Reject",
+		"fraud.needs_approver": "An admin who approves points decides",
+		"fraud.approved":       "Released: the held points count.", "fraud.rejected": "Rejected: the held points were cancelled.",
+		"fraud.decided": "This flag was already decided.", "fraud.bad_decision": "Choose a reason; a note has at most 500 characters.",
+		"fraud.kind_earn": "Purchase points", "fraud.kind_receipt": "Receipt points", "fraud.kind_referral": "Referral award", "fraud.kind_redemption": "Redemption",
+		"fraud.status_pending": "Waiting", "fraud.status_approved": "Released", "fraud.status_rejected": "Rejected",
+		"fraud.decision_legitimate": "Genuine purchase", "fraud.decision_known_customer": "Known customer", "fraud.decision_store_event": "Store event",
+		"fraud.decision_confirmed_fraud": "Confirmed fraud", "fraud.decision_duplicate": "Duplicate", "fraud.decision_other": "Other",
+		"fraud.subject_customer": "customer", "fraud.subject_store": "store", "fraud.subject_device": "device", "fraud.subject_ip": "IP address",
+		"fraud.subject_phone": "phone prefix",
+		"fraud.period_day":    "day", "fraud.period_week": "week", "fraud.period_month": "month",
+		"fraud.measure_points": "Points earned", "fraud.measure_earnings": "Earnings",
+		"fraud.reason_limit":             "{measure} by one {subject} this {period}: {actual}, over the limit of {max}",
+		"fraud.reason_velocity":          "{actual} earnings by one customer within {minutes} minutes, more than {max}",
+		"fraud.reason_referrals":         "{actual} referrals from one {subject} within {minutes} minutes, more than {max}",
+		"fraud.reason_receipts":          "{actual} receipts of one store within {minutes} minutes, more than {max}",
+		"fraud.reason_risk_rank":         "WeChat risk rank {actual}, at or above the threshold of {max}",
+		"fraud.reason_redeem_after_earn": "A redemption within {minutes} minutes of earning {actual} points (more than {max} at once is unusual)",
+		"fraud.settings":                 "Points fraud rules",
+		"fraud.settings_intro":           "The rules judge points earned and redeemed from now on. Flagged points are held until an admin decides in the fraud review.",
+		"fraud.back_to_queue":            "Back to the fraud review", "fraud.limits": "Limits per period",
+		"fraud.limits_help":   "Calendar days, weeks (from Monday) and months in the brand's time zone; what goes beyond a limit is held for review. A row without a limit is not kept.",
+		"fraud.limit_subject": "Per", "fraud.limit_period": "Period", "fraud.limit_measure": "Counting", "fraud.limit_max": "Limit",
+		"fraud.per_customer": "Each customer", "fraud.per_store": "Each store", "fraud.per_device": "Each device",
+		"fraud.each_day": "Every day", "fraud.each_week": "Every week", "fraud.each_month": "Every month",
+		"fraud.patterns": "Suspicious patterns", "fraud.window_count": "More than (times)", "fraud.window_minutes": "within minutes",
+		"fraud.window_velocity": "Earnings by one customer", "fraud.window_referrals": "Referrals from one device, IP address or phone prefix",
+		"fraud.window_receipts": "Receipts of one store",
+		"fraud.windows_help":    "0 times is off. Devices and IP addresses are those the Mini Program or the till report with their events.",
+		"fraud.redeem":          "Redeeming right after an unusual earning", "fraud.redeem_minutes": "Within minutes of the earning (0 is off)",
+		"fraud.redeem_points": "An earning of more than (points)", "fraud.redeem_help": "Such a redemption is refused and goes to the fraud review; once released, the customer may redeem.",
+		"fraud.risk": "WeChat risk rank", "fraud.risk_rank": "Hold the points of customers whose risk rank is",
+		"fraud.risk_0": "Off", "fraud.risk_1": "1 or above", "fraud.risk_2": "2 or above", "fraud.risk_3": "3 or above", "fraud.risk_4": "4 (the highest)",
+		"fraud.risk_help":      "WeChat's security API ranks a customer from 0 (normal) to 4 (the highest risk), asked when they join and when they refer a friend.",
+		"fraud.settings_saved": "The fraud rules were saved.", "fraud.bad_number": "Enter a whole number in range: counts up to 100,000, minutes up to 10,080 (a week), points up to 100,000,000.",
+		"fraud.bad_limit_repeated": "One limit per subject, period and counting.",
+	},
+}
+
+func init() {
+	for lang, m := range fraudMessages {
+		for k, v := range m {
+			messages[lang][k] = v
+		}
+	}
+}
