@@ -45,6 +45,7 @@ var Terms = console.Terms{
 		// Anti-fraud.
 		"action.points_fraud.approve": "放行可疑积分", "action.points_fraud.reject": "驳回可疑积分",
 		"action.points_fraud.settings": "修改风控规则", "target.points_fraud_flag": "风控待审", "target.points_fraud_settings": "风控规则",
+		"job.points_risk_rank": "微信风险等级查询",
 	},
 	"en": {
 		"area.points":      "Points",
@@ -87,5 +88,6 @@ var Terms = console.Terms{
 		// Anti-fraud.
 		"action.points_fraud.approve": "Released flagged points", "action.points_fraud.reject": "Rejected flagged points",
 		"action.points_fraud.settings": "Changed the fraud rules", "target.points_fraud_flag": "Fraud review", "target.points_fraud_settings": "Fraud rules",
+		"job.points_risk_rank": "WeChat risk rank check",
 	},
 }

@@ -1,11 +1,18 @@
 package pointsapi_test
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 	"testing"
+	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/engagehq/engage/adapters/module"
+	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
+	"github.com/engagehq/engage/application/points/points"
 	"github.com/engagehq/engage/domain/access"
 )
 
@@ -68,4 +75,59 @@ func TestFraudRulesHoldAnEarningUntilAnAdminApprovesIt(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, b.Do(t, http.MethodGet, "/v1/points/fraud/flags/"+"0190c3a4-0000-7000-8000-000000000000", b.owner, nil).Status)
 	me := b.Do(t, http.MethodGet, "/v1/customers/"+b.memberID+"/points", b.owner, nil)
 	require.Equal(t, 60.0, wallet(t, me.Body, "points")["balance"], "%s", me.Raw)
+}
+
+// A referral of the Mini Program member with their client IP asks WeChat for the member's risk
+// rank (a job, outside the referral's transaction); at or above the brand's threshold their
+// next purchase is held. WeChat busy leaves the rank unknown and earning goes on.
+func TestAWeChatRiskRankAtTheThresholdHoldsTheMembersEarnings(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	rules := map[string]any{"limits": []map[string]any{}, "velocity": map[string]any{"count": 0, "minutes": 0},
+		"referrals": map[string]any{"count": 0, "minutes": 0}, "receipts": map[string]any{"count": 0, "minutes": 0},
+		"redeem": map[string]any{"minutes": 0, "points": 0}, "risk_rank": 3}
+	require.Equal(t, http.StatusOK, b.Do(t, http.MethodPut, "/v1/points/fraud/settings", b.owner, rules).Status)
+	rule := b.Do(t, http.MethodPut, "/v1/points/action-rules/refer", b.owner, map[string]any{"action": "referral", "wallet": "points",
+		"points": 50, "referee_points": 20, "limit": map[string]any{"count": 1, "period": "ever"}, "title": "邀请好友", "title_en": "Refer a friend", "tip": "", "tip_en": "", "active": true})
+	require.Less(t, rule.Status, 300, "%s", rule.Raw)
+	referrer := b.Do(t, http.MethodPost, "/v1/customers", b.owner, map[string]any{"name": "介绍人"})
+	require.Equal(t, http.StatusCreated, referrer.Status, "%s", referrer.Raw)
+	svc := module.Get[*points.Service](b.App.Kernel)
+	rank := func() (n int, err error) {
+		n = jobstest.Work(t, b.DB.Pool(), "points_risk_rank", func(raw []byte) error {
+			var args points.RiskArgs
+			require.NoError(t, json.Unmarshal(raw, &args))
+			err = svc.RankRisk(context.Background(), args)
+			return nil
+		})
+		return n, err
+	}
+
+	b.wx.SetRiskRank(miniApp, "o-member", 4)
+	b.wx.Busy(true)
+	ev := b.Do(t, http.MethodPost, "/v1/events", b.owner, map[string]any{"events": []map[string]any{{"id": "ref-1", "customer_id": b.memberID,
+		"type": "referral", "channel": "mini_program", "occurred_at": time.Now().Format(time.RFC3339), "payload": map[string]any{"referrer_id": referrer.Body["id"], "client_ip": "203.0.113.9"}}}})
+	require.Equal(t, http.StatusOK, ev.Status, "%s", ev.Raw)
+	jobstest.WorkSubscribers(t, b.DB.Pool(), b.App.Bus)
+	require.Equal(t, 1.0, ev.Body["accepted"], "%v", ev.Body)
+	me := b.Do(t, http.MethodGet, "/v1/me/points", b.member, nil)
+	require.Equal(t, 20.0, wallet(t, me.Body, "points")["balance"], "%s", me.Raw)
+	n, err := rank()
+	require.Equal(t, 1, n, "the referral asked for the member's rank")
+	require.Error(t, err, "WeChat busy: the job fails and is retried")
+	till := b.APIKey(t, b.tn, access.RoleStoreStaff)
+	r := b.buy(t, till, "pos-r1", 1000)
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Raw)
+	require.Zero(t, wallet(t, r.Body, "points")["pending"], "the rank is unknown: nothing held")
+
+	b.wx.Busy(false)
+	require.NoError(t, svc.RankRisk(context.Background(), points.RiskArgs{TenantID: b.tn.ID.UUID(), CustomerID: uuid.MustParse(b.memberID),
+		ClientIP: "203.0.113.9", Scene: 1}), "River retries the job once WeChat answers")
+	r = b.buy(t, till, "pos-r2", 1000)
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Raw)
+	require.Equal(t, 10.0, wallet(t, r.Body, "points")["pending"], "rank 4 is at least 3: held")
+	queue := b.Do(t, http.MethodGet, "/v1/points/fraud/flags?status=pending", b.owner, nil)
+	reason := queue.Body["items"].([]any)[0].(map[string]any)["reasons"].([]any)[0].(map[string]any)
+	require.Equal(t, "risk_rank", reason["code"])
+	require.Equal(t, 4.0, reason["actual"])
 }

@@ -237,6 +237,9 @@ func (s *Service) awardAll(ctx context.Context, grants []grant) (map[string]*led
 		b.Finish(op, a)
 		if g.referral != nil && !counted {
 			guard.counted(*g.referral, op, reasons, time.Time{})
+			if err := s.enqueueRisk(ctx, g.referral.Customer, g.referral.IP, ports.RiskSceneMarketing); err != nil {
+				return nil, err
+			}
 		} else if g.referral != nil {
 			guard.held(fraud.Referral, op, reasons, time.Time{})
 		}

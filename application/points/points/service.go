@@ -85,6 +85,8 @@ type Deps struct {
 	// Fraud keeps the anti-fraud rules, what they count and the review queue; nil judges
 	// nothing.
 	Fraud FraudStore
+	// Risk asks an external service (WeChat) how risky a customer is; nil never asks.
+	Risk RiskSource
 }
 
 // Service runs the points use cases.
