@@ -291,3 +291,27 @@ func (Fraud) Flags(ctx context.Context, fq points.FlagQuery, page ports.Page) ([
 	}
 	return pgx.CollectRows(rows, scanFlag)
 }
+
+// moveFraud makes a merged duplicate's flags, counted activity and risk rank the survivor's
+// (the survivor's own rank wins), so that a decision on a flag locks the survivor's points.
+func moveFraud(ctx context.Context, q postgres.Querier, from, into uuid.UUID) error {
+	_, err := q.Exec(ctx, `WITH flags AS (UPDATE points_fraud_flags SET customer_id = $2 WHERE customer_id = $1),
+		activity AS (UPDATE points_fraud_activity SET customer_id = $2,
+			value = CASE WHEN subject = 'customer' THEN $2::text ELSE value END WHERE customer_id = $1),
+		kept AS (INSERT INTO points_risk_ranks (tenant_id, customer_id, rank, checked_at)
+			SELECT tenant_id, $2, rank, checked_at FROM points_risk_ranks WHERE customer_id = $1
+			ON CONFLICT (tenant_id, customer_id) DO NOTHING)
+		DELETE FROM points_risk_ranks WHERE customer_id = $1`, from, into)
+	return err
+}
+
+// eraseFraud removes what the fraud rules keep that says something about the person: the
+// devices, IP addresses and phone prefixes counted, the risk rank and the decisions' notes.
+// Amounts and the flags' outcomes stay.
+func eraseFraud(ctx context.Context, q postgres.Querier, customer uuid.UUID) error {
+	_, err := q.Exec(ctx, `WITH activity AS (DELETE FROM points_fraud_activity
+			WHERE customer_id = $1 AND subject IN ('device', 'ip', 'phone')),
+		ranks AS (DELETE FROM points_risk_ranks WHERE customer_id = $1)
+		UPDATE points_fraud_flags SET decision_note = NULL WHERE customer_id = $1 AND decision_note IS NOT NULL`, customer)
+	return err
+}

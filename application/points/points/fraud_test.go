@@ -213,3 +213,28 @@ func TestManyReferralsFromOneDeviceAreHeld(t *testing.T) {
 	}
 	b.checkLedger(t, false)
 }
+
+// A merge makes the duplicate's held points and their flag the survivor's: the approval then
+// releases them into the survivor's balance. Receipts of one store beyond the window are held.
+func TestAMergedDuplicatesFlagIsTheSurvivorsAndReceiptsPerStoreAreHeld(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.fraudRules(t, fraud.Settings{Receipts: fraud.Window{Count: 1, Minutes: 30}})
+	survivor, duplicate := b.customer(t), b.customer(t)
+	for i, c := range []uuid.UUID{survivor, duplicate} {
+		p := b.purchase(c, fmt.Sprintf("receipt-%d", i), 5_000)
+		p.Store = "SH01"
+		e, err := b.svc.EarnPurchase(ctx, b.tn.ID, p)
+		require.NoError(t, err)
+		require.Equal(t, i == 1, e.Held, "the second receipt of SH01 within 30 minutes")
+	}
+	flags := b.pendingFlags(t)
+	require.Len(t, flags, 1)
+	require.Equal(t, points.FlagKind(fraud.Receipt), flags[0].Kind)
+	_, err := b.app.Merges.Merge(ctx, b.tn.ID, survivor, duplicate)
+	require.NoError(t, err)
+	_, err = b.svc.ApproveFlag(as("admin"), b.tn.ID, flags[0].ID, points.Decision{Reason: "store_event"})
+	require.NoError(t, err)
+	require.Equal(t, [2]int64{100, 0}, b.balances(t, survivor)["points"])
+	b.checkLedger(t, false)
+}
