@@ -45,6 +45,9 @@ func TestFraudRulesHoldAnEarningUntilAnAdminApprovesIt(t *testing.T) {
 	r := b.buy(t, till, "pos-2", 3000)
 	require.Equal(t, http.StatusOK, r.Status, "%s", r.Raw)
 	require.Equal(t, 30.0, wallet(t, r.Body, "points")["pending"], "60 today is over 50: held")
+	require.Equal(t, true, r.Body["held"])
+	require.Nil(t, wallet(t, r.Body, "points")["releases_at"], "no release date")
+	require.Equal(t, true, b.buy(t, till, "pos-2", 3000).Body["held"], "a retry answers the same")
 
 	redeem := b.Do(t, http.MethodPost, "/v1/customers/"+b.memberID+"/points/redemptions", till, map[string]any{"points": 10, "reference": "r-1"})
 	require.Equal(t, http.StatusConflict, redeem.Status, "%s", redeem.Raw)

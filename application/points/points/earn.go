@@ -136,8 +136,17 @@ func (s *Service) EarnPurchase(ctx context.Context, tenant tenants.ID, p Purchas
 		p.Channel = "pos"
 	}
 	amount := p.AmountFen
-	results, err := s.deps.Purchases.IngestBatch(ctx, tenant, []event.Draft{{ID: p.ID, CustomerID: p.Customer.String(),
-		Type: event.TypePurchase, Channel: p.Channel, OccurredAt: p.OccurredAt, AmountFen: &amount, Store: p.Store, Items: p.Items}})
+	draft := event.Draft{ID: p.ID, CustomerID: p.Customer.String(), Type: event.TypePurchase, Channel: p.Channel,
+		OccurredAt: p.OccurredAt, AmountFen: &amount, Store: p.Store, Items: p.Items}
+	for key, v := range map[string]string{PayloadDevice: p.Device, PayloadIP: p.IP} {
+		if v != "" {
+			if draft.Payload == nil {
+				draft.Payload = map[string]any{}
+			}
+			draft.Payload[key] = v
+		}
+	}
+	results, err := s.deps.Purchases.IngestBatch(ctx, tenant, []event.Draft{draft})
 	if err != nil {
 		return Earning{}, err
 	}
@@ -218,6 +227,7 @@ func (s *Service) earn(ctx context.Context, purchases []Purchase, source ledger.
 				return nil, invalid("purchase_id", ErrReferenceReused)
 			}
 			out[i].Outcome = outcomeOf(&st.Operation, true)
+			out[i].Held = heldIn(st.Results)
 			continue
 		}
 		ruled := ev.evaluate(p)
@@ -246,7 +256,7 @@ func (s *Service) earn(ctx context.Context, purchases []Purchase, source ledger.
 		b.Finish(op, accountsOf(b, p.Customer, wallets)...)
 		guard.counted(act, op, reasons, releaseAt)
 		out[i].Outcome = outcomeOf(op, false)
-		out[i].Held = len(reasons) > 0
+		out[i].Held = heldIn(op.Results)
 	}
 	if err := s.save(ctx, b); err != nil {
 		return nil, err

@@ -278,3 +278,14 @@ func (s *Service) RaiseHeld(ctx context.Context, tenant tenants.ID, err error) e
 	}
 	return err
 }
+
+// heldIn reports whether an earning's results hold points for a review: pending with no
+// release date.
+func heldIn(rs []ledger.Result) bool {
+	for _, r := range rs {
+		if r.Pending > 0 && r.ReleasesAt == nil {
+			return true
+		}
+	}
+	return false
+}
