@@ -98,9 +98,11 @@ type guard struct {
 	settings fraud.Settings
 	loc      *time.Location
 	totals   map[fraud.Query]fraud.Total
-	ranks    map[uuid.UUID]int
-	rows     []FraudRow
-	flags    []Flag
+	// byKey are the queries of each kind and key, to add an activity to those it falls in.
+	byKey map[kindKey][]fraud.Query
+	ranks map[uuid.UUID]int
+	rows  []FraudRow
+	flags []Flag
 }
 
 // newGuard reads the brand's rules and, when it has any, the totals and risk ranks the
@@ -113,7 +115,8 @@ func (s *Service) newGuard(ctx context.Context, loc *time.Location, acts []fraud
 	if err != nil || !settings.On() {
 		return nil, err
 	}
-	g := &guard{s: s, settings: settings, loc: loc, totals: map[fraud.Query]fraud.Total{}, ranks: map[uuid.UUID]int{}}
+	g := &guard{s: s, settings: settings, loc: loc, totals: map[fraud.Query]fraud.Total{}, byKey: map[kindKey][]fraud.Query{},
+		ranks: map[uuid.UUID]int{}}
 	var qs []fraud.Query
 	var customers []uuid.UUID
 	for _, a := range acts {
@@ -121,6 +124,8 @@ func (s *Service) newGuard(ctx context.Context, loc *time.Location, acts []fraud
 			if _, ok := g.totals[q]; !ok {
 				g.totals[q] = fraud.Total{}
 				qs = append(qs, q)
+				k := kindKey{q.Kind, q.Key}
+				g.byKey[k] = append(g.byKey[k], q)
 			}
 		}
 		customers = append(customers, a.Customer)
@@ -154,14 +159,21 @@ func (g *guard) judge(a fraud.Activity) []fraud.Reason {
 	reasons := g.settings.Evaluate(a, g.loc, func(q fraud.Query) fraud.Total { return g.totals[q] })
 	for kind, keys := range a.Keys() {
 		for _, k := range keys {
-			for q, t := range g.totals {
+			for _, q := range g.byKey[kindKey{kind, k}] {
 				if q.Contains(kind, k, a.At) {
+					t := g.totals[q]
 					g.totals[q] = fraud.Total{Count: t.Count + 1, Points: t.Points + a.Points}
 				}
 			}
 		}
 	}
 	return reasons
+}
+
+// kindKey is what a query counts: one kind of activity under one key.
+type kindKey struct {
+	kind fraud.Kind
+	key  fraud.Key
 }
 
 // counted records that a, credited by op, is counted; with reasons, that op's points are held.
@@ -186,7 +198,10 @@ func (g *guard) held(kind fraud.Kind, op *ledger.Operation, reasons []fraud.Reas
 			f.Held = append(f.Held, HeldPoints{Wallet: e.Wallet, Points: e.Pending})
 		}
 	}
-	g.flags = append(g.flags, f)
+	// An earning of no points holds nothing: there is nothing to decide.
+	if len(f.Held) > 0 {
+		g.flags = append(g.flags, f)
+	}
 }
 
 // save stores the rows counted and the flags raised, after the ledger's operations they name.
