@@ -47,7 +47,9 @@ var fraudMessages = console.Messages{
 		"fraud.risk_0": "不启用", "fraud.risk_1": "1 级及以上", "fraud.risk_2": "2 级及以上", "fraud.risk_3": "3 级及以上", "fraud.risk_4": "4 级（最高）",
 		"fraud.risk_help":      "风险等级来自微信安全接口（0 为正常，4 为最高风险），在会员注册和邀请好友时查询。",
 		"fraud.settings_saved": "风控规则已保存。", "fraud.bad_number": "请输入范围内的整数：次数最多 100,000，分钟最多 10,080（七天），积分最多 1 亿。",
-		"fraud.bad_limit_repeated": "同一计算对象、周期和计算只能设一个上限。",
+		"fraud.bad_limit_repeated":      "同一计算对象、周期和计算只能设一个上限。",
+		"fraud.held_for_review":         "风控冻结待审",
+		"points.reason_review_approved": "风控审核放行", "points.reason_review_rejected": "风控审核驳回",
 	},
 	"en": {
 		"nav.points_fraud":    "Points fraud review",
@@ -90,7 +92,9 @@ var fraudMessages = console.Messages{
 		"fraud.risk_0": "Off", "fraud.risk_1": "1 or above", "fraud.risk_2": "2 or above", "fraud.risk_3": "3 or above", "fraud.risk_4": "4 (the highest)",
 		"fraud.risk_help":      "WeChat's security API ranks a customer from 0 (normal) to 4 (the highest risk), asked when they join and when they refer a friend.",
 		"fraud.settings_saved": "The fraud rules were saved.", "fraud.bad_number": "Enter a whole number in range: counts up to 100,000, minutes up to 10,080 (a week), points up to 100,000,000.",
-		"fraud.bad_limit_repeated": "One limit per subject, period and counting.",
+		"fraud.bad_limit_repeated":      "One limit per subject, period and counting.",
+		"fraud.held_for_review":         "held for fraud review:",
+		"points.reason_review_approved": "released after fraud review", "points.reason_review_rejected": "rejected in fraud review",
 	},
 }
 

@@ -79,6 +79,9 @@ func TestTheOwnerReviewsHeldPointsAndSetsTheFraudRules(t *testing.T) {
 	_, err = svc.EarnPurchase(ctx, tn.ID, points.Purchase{ID: "POS-3", Customer: c.ID, AmountFen: 8_800, OccurredAt: time.Now(),
 		Store: "SH-NJW", Items: []event.Item{{SKU: "oolong-500g", Quantity: 1}}})
 	require.NoError(t, err)
+	tab.Run(t, chromedp.Navigate(b.URL+"/console/customers/"+c.ID.String()+"/points"), chromedp.WaitVisible(chromedp.CSS("[data-test=held-points]")))
+	require.Equal(t, "held for fraud review: 88", consoletest.Text(t, tab, "[data-test=held-points]"))
+	tab.Screenshot(t, "customer-points-held-en")
 	tab.Run(t, chromedp.Navigate(b.URL+"/console/points/fraud"), chromedp.WaitVisible(chromedp.CSS("[data-test=fraud-pending]")),
 		chromedp.Click(chromedp.CSS(`form.lang button[value="zh-CN"]`)))
 	consoletest.Settle(t, tab, `document.documentElement.lang === "zh-CN" && !!document.querySelector("[data-test=flag]")`)
