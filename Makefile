@@ -15,9 +15,10 @@ test: lint browser ocr tools
 	$(GO) run ./cmd/engage devdb up
 	$(GO) test -race -count=1 ./...
 
-## browser: Debian's Chromium (and CJK fonts) for the console's browser tests, when missing
+## browser: Debian's Chromium and CJK fonts (screenshots, receipt images) for the tests, when missing
+CJK_FONT = /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium >/dev/null 2>&1 && [ -f $(CJK_FONT) ]; } || { \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk; \
 		else echo "install Chromium for the console tests (Debian: apt-get install chromium fonts-noto-cjk)"; exit 1; fi; }

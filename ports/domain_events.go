@@ -15,6 +15,11 @@ import (
 // published. data is encoded as JSON.
 type EventPublisher interface {
 	Publish(ctx context.Context, eventType string, data any) error
+	// Handled says, in the same write transaction, that the subscriber named has already done
+	// what it does about every event published in it (the till credits the purchase it
+	// records): it gets no job for them, and the subscribers that run after it get theirs as
+	// if it had run.
+	Handled(ctx context.Context, subscriber string) error
 }
 
 // EventSubject is implemented by event data that carries one customer's personal data (a

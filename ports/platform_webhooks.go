@@ -99,6 +99,8 @@ type WebhookRepository interface {
 	DeleteEndpoint(ctx context.Context, id uuid.UUID) error
 	// Subscribed returns the endpoints, active or paused, that receive eventType.
 	Subscribed(ctx context.Context, eventType string) ([]StoredWebhook, error)
+	// ReceivedTypes returns the event types some endpoint, active or paused, receives.
+	ReceivedTypes(ctx context.Context) (map[string]bool, error)
 
 	// InsertEvent stores e and reports whether it is new: an event already stored under its ID
 	// (a subscriber job run twice) is left as it is.

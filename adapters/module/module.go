@@ -7,6 +7,9 @@
 package module
 
 import (
+	"context"
+	"time"
+
 	"github.com/engagehq/engage/adapters/console"
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/adapters/postgres/customersdb"
@@ -15,6 +18,7 @@ import (
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/customers/segment"
 	"github.com/engagehq/engage/ports"
+	"github.com/engagehq/engage/tenants"
 )
 
 // Module is one module as the composition root sees it. Wiring builds modules in two passes:
@@ -53,6 +57,10 @@ type Module struct {
 	// and the jobs and subscribers that change things by themselves (job.<kind>). A module
 	// without pages has them too, so that the platform's pages show its names.
 	Terms console.Terms
+	// Demo, when set, gives a demo brand the module's part of the demo (engage seed --demo)
+	// before its history is replayed: historyEnds is the day the replayed purchases end.
+	// Run again on a brand it filled, it changes nothing.
+	Demo func(ctx context.Context, k *Kernel, tenant tenants.ID, historyEnds time.Time) error
 }
 
 // SegmentFields are segment fields a module declares.

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -24,11 +25,19 @@ type DB struct {
 	pool *pgxpool.Pool
 }
 
+// DefaultMaxConns is the pool's size unless the URL says (pool_max_conns). pgx's own default,
+// the number of CPUs (at least four), leaves requests waiting for a connection while others
+// wait on the disk at commit, and River's workers draw from the same pool.
+const DefaultMaxConns = 32
+
 // Open connects to url (the application role) and checks the connection.
 func Open(ctx context.Context, url string) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("parse database url: %w", err)
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = DefaultMaxConns
 	}
 	// google/uuid values are PostgreSQL's uuid where a parameter's type is not known, and go
 	// in binary.
@@ -134,6 +143,11 @@ var _ ports.TxLocals = (*DB)(nil)
 
 // Local implements ports.TxLocals on the write transaction of ctx (InTenant).
 func (db *DB) Local(ctx context.Context, key any, create func() (any, func(context.Context) error)) (any, error) {
+	return Local(ctx, key, create)
+}
+
+// Local is ports.TxLocals' Local for adapters that hold no DB (the job scheduler).
+func Local(ctx context.Context, key any, create func() (any, func(context.Context) error)) (any, error) {
 	t, ok := ctx.Value(txKey{}).(*tenantTx)
 	if !ok {
 		return nil, ports.ErrNoTenantTx

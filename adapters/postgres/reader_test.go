@@ -105,3 +105,18 @@ func TestReadScopeRefusesWritesAndRowLocksSentAsQueries(t *testing.T) {
 	}))
 	require.Equal(t, []string{"renamed"}, keys())
 }
+
+// The pool holds DefaultMaxConns connections unless the URL sets its size.
+func TestThePoolSizeIsTheURLsOrTheDefault(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	def, err := postgres.Open(ctx, b.pg.AppURL)
+	require.NoError(t, err)
+	t.Cleanup(def.Close)
+	require.EqualValues(t, postgres.DefaultMaxConns, def.Pool().Config().MaxConns)
+	set, err := postgres.Open(ctx, b.pg.AppURL+"&pool_max_conns=3")
+	require.NoError(t, err)
+	t.Cleanup(set.Close)
+	require.EqualValues(t, 3, set.Pool().Config().MaxConns)
+}

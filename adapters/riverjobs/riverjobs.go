@@ -150,12 +150,23 @@ func (j *Jobs) Every(id string, interval time.Duration, args func() ports.JobArg
 	}, &river.PeriodicJobOpts{ID: id, RunOnStart: runOnStart}))
 }
 
-// Scheduler implements ports.JobScheduler with River's InsertTx in the tenant transaction.
+// Scheduler implements ports.JobScheduler with River in the tenant transaction: the jobs a
+// tenant write transaction enqueues are inserted together, in one statement, just before it
+// commits.
 type Scheduler struct {
 	jobs *Jobs
 }
 
 var _ ports.JobScheduler = (*Scheduler)(nil)
+
+// pendingJobs are the jobs a transaction enqueued, inserted when it is about to commit; one
+// enqueued after that (by work that runs later at the commit) is inserted at once.
+type pendingJobs struct {
+	params  []river.InsertManyParams
+	flushed bool
+}
+
+type pendingJobsKey struct{}
 
 // Enqueue implements ports.JobScheduler. A job on a declared queue gets that queue's number
 // of attempts.
@@ -168,6 +179,24 @@ func (s *Scheduler) Enqueue(ctx context.Context, args ports.JobArgs, opts ports.
 	if !opts.RunAt.IsZero() {
 		insert.ScheduledAt = opts.RunAt
 	}
+	v, err := postgres.Local(ctx, pendingJobsKey{}, func() (any, func(context.Context) error) {
+		p := &pendingJobs{}
+		return p, func(ctx context.Context) error {
+			p.flushed = true
+			if len(p.params) == 0 {
+				return nil
+			}
+			if _, err := s.jobs.client.InsertManyTx(ctx, tx, p.params); err != nil {
+				return fmt.Errorf("enqueue %d jobs: %w", len(p.params), err)
+			}
+			return nil
+		}
+	})
+	if p, ok := v.(*pendingJobs); err == nil && ok && !p.flushed {
+		p.params = append(p.params, river.InsertManyParams{Args: args, InsertOpts: insert})
+		return nil
+	}
+	// Not a tenant's write transaction (an admin's own), or its jobs already went in.
 	if _, err := s.jobs.client.InsertTx(ctx, tx, args, insert); err != nil {
 		return fmt.Errorf("enqueue %s: %w", args.Kind(), err)
 	}

@@ -133,9 +133,11 @@ func (b *Bus) subscriber(name string) *Subscriber {
 	return nil
 }
 
-// pending are the events published in one transaction, stored when it is about to commit.
+// pending are the events published in one transaction, stored when it is about to commit,
+// and the subscribers the transaction did the work of (Handled).
 type pending struct {
-	events []ports.DomainEvent
+	events  []ports.DomainEvent
+	handled map[string]bool
 }
 
 type pendingKey struct{}
@@ -157,16 +159,40 @@ func (b *Bus) Publish(ctx context.Context, eventType string, data any) error {
 	if s, ok := data.(ports.EventSubject); ok {
 		ev.Subject = s.EventSubject()
 	}
+	p, err := b.pending(ctx)
+	if err != nil {
+		return err
+	}
+	p.events = append(p.events, ev)
+	return nil
+}
+
+// Handled implements ports.EventPublisher.
+func (b *Bus) Handled(ctx context.Context, subscriber string) error {
+	if b.subscriber(subscriber) == nil {
+		return fmt.Errorf("%w %q", ErrUnknownSubscriber, subscriber)
+	}
+	p, err := b.pending(ctx)
+	if err != nil {
+		return err
+	}
+	if p.handled == nil {
+		p.handled = map[string]bool{}
+	}
+	p.handled[subscriber] = true
+	return nil
+}
+
+// pending returns what the write transaction of ctx published, stored when it commits.
+func (b *Bus) pending(ctx context.Context) (*pending, error) {
 	v, err := b.d.Locals.Local(ctx, pendingKey{}, func() (any, func(context.Context) error) {
 		p := &pending{}
 		return p, func(ctx context.Context) error { return b.flush(ctx, p) }
 	})
 	if err != nil {
-		return errors.Join(ErrNoTenant, err)
+		return nil, errors.Join(ErrNoTenant, err)
 	}
-	p := v.(*pending)
-	p.events = append(p.events, ev)
-	return nil
+	return v.(*pending), nil
 }
 
 // flush stores the transaction's events that a subscriber wants and enqueues the jobs of the
@@ -184,7 +210,7 @@ func (b *Bus) flush(ctx context.Context, p *pending) error {
 	if err := b.d.Events.Insert(ctx, evs); err != nil {
 		return err
 	}
-	return b.enqueue(ctx, tenant.UUID(), "", evs, asked)
+	return b.enqueue(ctx, tenant.UUID(), "", evs, asked, p.handled)
 }
 
 // wanted returns the events of evs some subscriber takes and wants, asking each subscriber
@@ -217,10 +243,18 @@ func (b *Bus) wanted(ctx context.Context, evs []ports.DomainEvent, asked map[[2]
 }
 
 // enqueue enqueues a job for each subscriber that runs after the one named after ("" for the
-// first ones) and wants any of evs, itself or through a subscriber that runs after it.
-func (b *Bus) enqueue(ctx context.Context, tenant uuid.UUID, after string, evs []ports.DomainEvent, asked map[[2]string]bool) error {
+// first ones) and wants any of evs, itself or through a subscriber that runs after it; for a
+// subscriber whose work is done (handled), the jobs of those that run after it instead.
+func (b *Bus) enqueue(ctx context.Context, tenant uuid.UUID, after string, evs []ports.DomainEvent, asked map[[2]string]bool,
+	handled map[string]bool) error {
 	for _, s := range b.subs {
 		if s.After != after {
+			continue
+		}
+		if handled[s.Name] {
+			if err := b.enqueue(ctx, tenant, s.Name, evs, asked, handled); err != nil {
+				return err
+			}
 			continue
 		}
 		var ids []uuid.UUID
@@ -309,7 +343,7 @@ func (b *Bus) Work(ctx context.Context, args JobArgs) error {
 				return fmt.Errorf("subscriber %s: %w", s.Name, err)
 			}
 		}
-		return b.enqueue(ctx, args.TenantID, s.Name, evs, map[[2]string]bool{})
+		return b.enqueue(ctx, args.TenantID, s.Name, evs, map[[2]string]bool{}, nil)
 	})
 }
 

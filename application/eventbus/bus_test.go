@@ -160,6 +160,25 @@ func TestASubscriberRunsAfterTheOneItReadsAndAFailureRetriesAlone(t *testing.T) 
 	require.Equal(t, []string{typeOrdered}, b.seen["report"])
 }
 
+// A transaction that did a subscriber's work says so: that subscriber gets no job, the one that
+// runs after it gets its job at once, and the others are as before.
+func TestASubscriberWhoseWorkIsDoneGetsNoJobAndTheNextOneGetsItsOwn(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	require.NoError(t, b.bus.Subscribe(b.recorder("ledger", "", typeOrdered), b.recorder("report", "ledger", typeOrdered),
+		b.recorder("mailer", "", typeOrdered)))
+	require.NoError(t, b.publish(t, func(ctx context.Context) error { return b.bus.Handled(ctx, "ledger") }, typeOrdered))
+	require.Empty(t, b.jobs(t, "ledger"), "the transaction did the ledger's work")
+	require.Len(t, b.jobs(t, "report"), 1, "the report does not wait for a ledger job that will not come")
+	require.Len(t, b.jobs(t, "mailer"), 1)
+	require.Equal(t, 2, jobstest.WorkSubscribers(t, b.db.Pool(), b.bus))
+	require.Empty(t, b.seen["ledger"])
+	require.Equal(t, []string{typeOrdered}, b.seen["report"])
+
+	err := b.publish(t, func(ctx context.Context) error { return b.bus.Handled(ctx, "nobody") }, typeOrdered)
+	require.ErrorIs(t, err, eventbus.ErrUnknownSubscriber)
+}
+
 func TestPublishingNeedsATenantTransactionAndADeclaredType(t *testing.T) {
 	t.Parallel()
 	b := setup(t)

@@ -152,9 +152,20 @@ func demoKeys(ctx context.Context, a *app) (string, error) {
 	return b.String(), nil
 }
 
-// seedCDNOW loads brand t's part of the CDNOW purchases through the same batch ingest as the
-// API, moved so that the history ends the day before now in the brand's time zone.
+// seedCDNOW gives brand t the modules' part of the demo, then loads its part of the CDNOW
+// purchases through the same batch ingest as the API, moved so that the history ends the day
+// before now in the brand's time zone; the points subscriber earns them as it earns any purchase.
 func seedCDNOW(ctx context.Context, a *app, t tenants.Tenant, d demoBrand, h history, now time.Time) error {
+	zone, err := time.LoadLocation(t.Timezone)
+	if err != nil {
+		return fmt.Errorf("time zone of %s: %w", t.Slug, err)
+	}
+	// The modules' part (points program, rules, catalog, campaigns) first: the history then
+	// earns under them as it is replayed.
+	lastDay := now.In(zone).AddDate(0, 0, -1)
+	if err := a.PrepareDemo(ctx, t.ID, lastDay); err != nil {
+		return fmt.Errorf("demo brand %s: %w", t.Slug, err)
+	}
 	f, err := h.open()
 	if errors.Is(err, os.ErrNotExist) {
 		fmt.Printf("CDNOW data not found at %s: %s gets no purchase history\n", h.name, t.Slug)
@@ -164,11 +175,7 @@ func seedCDNOW(ctx context.Context, a *app, t tenants.Tenant, d demoBrand, h his
 		return err
 	}
 	defer f.Close()
-	zone, err := time.LoadLocation(t.Timezone)
-	if err != nil {
-		return fmt.Errorf("time zone of %s: %w", t.Slug, err)
-	}
-	replay := demodata.Replay{Zone: zone, LastDay: now.In(zone).AddDate(0, 0, -1), Every: d.every, Item: d.item}
+	replay := demodata.Replay{Zone: zone, LastDay: lastDay, Every: d.every, Item: d.item}
 	sum, err := a.Demo.LoadCDNOW(ctx, t.ID, f, replay)
 	if err != nil {
 		return fmt.Errorf("CDNOW history of %s: %w", t.Slug, err)

@@ -76,6 +76,7 @@ func TestTheDemoHistoryEndsYesterdayAndHasCustomersAtEveryStage(t *testing.T) {
 		} else {
 			require.Contains(t, []string{before, yesterday()}, lastDay, "the history ends yesterday in the brand's time zone")
 			require.Equal(t, 23_570, customers)
+			checkDemoPoints(t, a, tn, 69_659)
 		}
 		require.Positive(t, customers)
 		require.Positive(t, got[lifecycle.Active], "customers who bought in the last 30 days are active")

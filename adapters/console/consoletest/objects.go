@@ -26,6 +26,7 @@ import (
 	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/domain/points/actions"
+	"github.com/engagehq/engage/domain/points/campaigns"
 	"github.com/engagehq/engage/domain/points/fraud"
 	"github.com/engagehq/engage/domain/points/ledger"
 	"github.com/engagehq/engage/domain/points/report"
@@ -58,6 +59,8 @@ type Objects struct {
 	Approval, Schedule uuid.UUID
 	// FraudFlag is a purchase of Customer over the brand's daily limit, its points held.
 	FraudFlag uuid.UUID
+	// Campaign is a points campaign starting tomorrow.
+	Campaign uuid.UUID
 }
 
 // miniApp and miniSecret are the Mini Program of Furnish's brands.
@@ -160,6 +163,11 @@ func (b *Bundle) Furnish(t *testing.T, tn tenants.Tenant) Objects {
 	require.NoError(t, err)
 	require.Len(t, flags, 1, "over the daily limit, the purchase's points are held")
 	o.FraudFlag = flags[0].ID
+	campaign, err := pts.CreateCampaign(owner, tn.ID, campaigns.Campaign{Name: rules.Text{ZH: "周末双倍积分", EN: "Double points at weekends"},
+		Wallet: ledger.Points, StartsAt: time.Now().Add(24 * time.Hour), EndsAt: time.Now().Add(72 * time.Hour), Kind: rules.KindMultiplier,
+		Percent: 200, Budget: 10000})
+	require.NoError(t, err)
+	o.Campaign = campaign.ID
 	return o
 }
 
@@ -205,6 +213,7 @@ func (o Objects) Fill(pattern string) (string, bool) {
 		{"/points/adjustment-requests/", "{id}", o.Approval.String()},
 		{"/points/report-schedules/", "{id}", o.Schedule.String()},
 		{"/points/report-exports/", "{id}", export},
+		{"/points/campaigns/", "{id}", o.Campaign.String()},
 		{"/points/action-rules/", "{key}", o.ActionRule},
 		{"/customers/", "{id}", o.Customer.String()},
 		{"/customers/", "{openid}", o.OpenID},

@@ -178,9 +178,9 @@ func readActionForm(r *http.Request) (actionForm, actions.Rule) {
 		Limit: actions.Limit{Count: int(number(f.LimitCount, "limit.count")), Period: actions.Period(f.LimitPeriod)},
 		Title: f.Title, TitleEn: f.TitleEn, Tip: f.Tip, TipEn: f.TipEn, Active: f.Active}
 	// Fields of other actions are left out: the form keeps them for a change of mind. A
-	// check-in is once a day, joining and being referred once: the form does not ask.
+	// check-in is once a day, joining, a first login and being referred once: the form does not ask.
 	switch rule.Action {
-	case actions.Registration:
+	case actions.Registration, actions.FirstLogin:
 		rule.Limit = actions.Limit{Count: 1, Period: actions.Ever}
 	case actions.Event:
 		rule.EventType = f.EventType

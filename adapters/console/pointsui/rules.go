@@ -294,8 +294,11 @@ func (h *handlers) simulate(r *http.Request, v *console.View, out *rulesView) {
 // lineOf is a breakdown line in words.
 func lineOf(lang string, l rules.Line) lineRow {
 	row := lineRow{Rule: l.Title.In(lang), Wallet: walletName(lang, l.Wallet), Points: l.Points, Applied: l.Outcome == rules.Applied}
-	if l.Rule == "" {
+	switch {
+	case l.Rule == "":
 		row.Rule = messages.T(lang, "points.line_"+l.Kind)
+	case l.Kind == points.LineCampaign:
+		row.Rule = messages.T(lang, "nav.points_campaigns") + messages.T(lang, "points.colon") + row.Rule
 	}
 	row.Outcome = messages.T(lang, "points.outcome_"+l.Outcome)
 	if l.Unmet != "" {

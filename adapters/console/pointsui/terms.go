@@ -30,6 +30,15 @@ var Terms = console.Terms{
 		// Earning rules.
 		"action.points_rules.add": "发布积分规则版本", "action.points_rules.withdraw": "撤回积分规则版本",
 		"target.points_rules": "积分规则版本",
+		// Bonus campaigns.
+		"action.points_campaign.create": "新建积分活动", "action.points_campaign.update": "修改积分活动",
+		"action.points_campaign.stop": "停止积分活动", "target.points_campaign": "积分活动",
+		"field.points_campaign.name": "名称", "field.points_campaign.wallet": "积分账户", "field.points_campaign.starts_at": "开始时间",
+		"field.points_campaign.ends_at": "结束时间", "field.points_campaign.kind": "方式", "field.points_campaign.percent": "倍数（%）",
+		"field.points_campaign.points": "每笔奖励积分", "field.points_campaign.budget": "积分预算", "field.points_campaign.issued": "已发放",
+		"field.points_campaign.stop_reason":     "停止原因",
+		"value.points_campaign.kind.multiplier": "按基础积分加倍", "value.points_campaign.kind.bonus": "每笔固定奖励",
+		"value.points_campaign.stop_reason.budget": "预算已发完", "value.points_campaign.stop_reason.admin": "手动停止",
 		// Receipt scanning.
 		"perm.points:receipts": "审核小票", "perm.points:receipts.help": "查看会员上传的小票，通过（发放积分）或驳回。",
 		"action.receipt.approve": "通过小票", "action.receipt.reject": "驳回小票", "action.receipt_settings.set": "修改小票规则",
@@ -73,6 +82,15 @@ var Terms = console.Terms{
 		// Earning rules.
 		"action.points_rules.add": "Published a version of the earning rules", "action.points_rules.withdraw": "Withdrew a version of the earning rules",
 		"target.points_rules": "Earning rules version",
+		// Bonus campaigns.
+		"action.points_campaign.create": "Created a points campaign", "action.points_campaign.update": "Changed a points campaign",
+		"action.points_campaign.stop": "Stopped a points campaign", "target.points_campaign": "Points campaign",
+		"field.points_campaign.name": "Name", "field.points_campaign.wallet": "Wallet", "field.points_campaign.starts_at": "Starts",
+		"field.points_campaign.ends_at": "Ends", "field.points_campaign.kind": "How", "field.points_campaign.percent": "Multiplier (%)",
+		"field.points_campaign.points": "Bonus points per purchase", "field.points_campaign.budget": "Points budget",
+		"field.points_campaign.issued": "Issued", "field.points_campaign.stop_reason": "Why stopped",
+		"value.points_campaign.kind.multiplier": "Multiply the base points", "value.points_campaign.kind.bonus": "Fixed bonus per purchase",
+		"value.points_campaign.stop_reason.budget": "Budget spent", "value.points_campaign.stop_reason.admin": "Stopped by hand",
 		// Receipt scanning.
 		"perm.points:receipts": "Review receipts", "perm.points:receipts.help": "See the receipts customers upload and approve them (crediting points) or reject them.",
 		"action.receipt.approve": "Approved a receipt", "action.receipt.reject": "Rejected a receipt", "action.receipt_settings.set": "Changed the receipt rules",

@@ -29,7 +29,7 @@ type PointsStreakBonusBody struct {
 
 // PointsActionRuleFields are an action rule as a client sets it.
 type PointsActionRuleFields struct {
-	Action             string                  `json:"action" enum:"registration,check_in,referral,survey,event" doc:"registration: the customer joins (a first Mini Program login creates them; customers imported in bulk do not earn it). check_in: the Mini Program's daily check-in (POST /v1/me/points/check-ins). referral: a referral event of the new customer whose payload's referrer_id names the referrer. survey: a survey event. event: an event of the custom type event_type"`
+	Action             string                  `json:"action" enum:"registration,first_login,check_in,referral,survey,event" doc:"registration: the customer joins (a first Mini Program login creates them; customers imported in bulk do not earn it). first_login: the customer's first Mini Program login, whether it made them a member or found them one (joined at a till, imported); once per customer. check_in: the Mini Program's daily check-in (POST /v1/me/points/check-ins). referral: a referral event of the new customer whose payload's referrer_id names the referrer. survey: a survey event. event: an event of the custom type event_type"`
 	EventType          string                  `json:"event_type,omitempty" maxLength:"47" example:"custom:tasting_day" doc:"The custom event type an event rule rewards"`
 	Wallet             string                  `json:"wallet" pattern:"^[a-z][a-z0-9_]{1,39}$" example:"points"`
 	Points             int64                   `json:"points" minimum:"0" maximum:"1000000" doc:"Points per award (the referrer's, for a referral)"`
@@ -73,7 +73,7 @@ type PointsCheckInBody struct {
 // MyPointsActionBody is one way to earn points, as the Mini Program shows it.
 type MyPointsActionBody struct {
 	Key    string                  `json:"key"`
-	Action string                  `json:"action" enum:"registration,check_in,referral,survey,event"`
+	Action string                  `json:"action" enum:"registration,first_login,check_in,referral,survey,event"`
 	Title  string                  `json:"title" doc:"In the language asked for, else the other one"`
 	Tip    string                  `json:"tip"`
 	Wallet string                  `json:"wallet"`

@@ -53,6 +53,7 @@ func (m *Module) RegisterAPI(api huma.API, kit *httpapi.Kit) {
 	m.registerMyRules(api)
 	m.registerReceipts(api)
 	m.registerFraud(api)
+	m.registerCampaigns(api)
 }
 
 // pointsErrors answers the refusals of the points use cases.

@@ -167,7 +167,7 @@ type PointsRuleLineBody struct {
 	Rule      string              `json:"rule,omitempty" doc:"The rule's key; absent on a cap's line"`
 	Title     *PointsRuleTextBody `json:"title,omitempty"`
 	Wallet    string              `json:"wallet"`
-	Kind      string              `json:"kind" enum:"base,multiplier,bonus,cap_per_order,cap_per_day"`
+	Kind      string              `json:"kind" enum:"base,multiplier,bonus,cap_per_order,cap_per_day,campaign" doc:"campaign: what a bonus campaign covering the purchase's time gives beside the rules (rule is campaign:<id>), within the budget it has left"`
 	Outcome   string              `json:"outcome" enum:"applied,not_met,excluded,not_best,superseded,capped" doc:"applied; not_met (unmet names the condition); excluded (an exclusive rule applied alone, or this exclusive one was not first); not_best (another best_of rule gave more); superseded (a base rule of higher priority applied); capped (a cap's line, taking off points)"`
 	Unmet     string              `json:"unmet,omitempty" enum:"store_categories,product_categories,min_spend_fen,weekdays,hours,from_date,to_date,birthday,segments,attribute,base" doc:"The first condition that did not hold (base: no base rule applied, so a multiplier has nothing to multiply)"`
 	Points    int64               `json:"points" doc:"What the line gave; negative on a cap's line"`

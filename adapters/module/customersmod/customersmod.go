@@ -48,7 +48,7 @@ func Module() module.Module {
 			customer.PermEventsWrite, customer.PermErase, customer.PermExport, customer.PermPersonalData},
 		EventTypes: []string{event.TypeRecorded, customer.Created, customer.Updated, customer.Merged,
 			customer.Erased, customer.Tagged, event.TypeIngested, lifecycledomain.TypeStagesChanged,
-			segment.TypeEntered, segment.TypeLeft},
+			segment.TypeEntered, segment.TypeLeft, customer.FirstLogin},
 		Queues: []riverjobs.Queue{
 			// Reactions to customer events retry soon: a lock timeout succeeds at once the
 			// next time. Each holds a pooled connection and the row locks of up to a thousand
@@ -92,7 +92,7 @@ func services(k *module.Kernel) (module.Shared, error) {
 	auth, err := customerauth.NewService(customerauth.Deps{
 		Tx: db, Accounts: customersdb.WeChatAccounts{}, Links: customersdb.WeChatLinks{}, Sessions: customersdb.CustomerSessions{},
 		Families: customersdb.RefreshFamilies{}, Production: cfg.Production, Customers: people, Channels: chans, WeChat: wechatClient,
-		AccessTokens: wechatTokens, Tenants: k.Tenants, Audit: k.Audit, Clock: cfg.Clock, TokenKey: customerTokenKey(cfg),
+		AccessTokens: wechatTokens, Tenants: k.Tenants, Audit: k.Audit, Publisher: k.Bus, Clock: cfg.Clock, TokenKey: customerTokenKey(cfg),
 	})
 	if err != nil {
 		return module.Shared{}, err

@@ -130,7 +130,7 @@ func services(k *module.Kernel) (module.Shared, error) {
 		Tenants: k.Tenants, Clock: cfg.Clock}))
 	// Outside production endpoints may be plain http and local, for development receivers.
 	module.Provide(k, webhooks.NewService(webhooks.Deps{
-		Tx: db, Repo: platformdb.Webhooks{}, Cipher: k.Keyring, Jobs: k.Scheduler, Audit: k.Audit, Tenants: k.Tenants, Clock: cfg.Clock,
+		Tx: db, Locals: db, Repo: platformdb.Webhooks{}, Cipher: k.Keyring, Jobs: k.Scheduler, Audit: k.Audit, Tenants: k.Tenants, Clock: cfg.Clock,
 		Sender: webhookhttp.New(webhookhttp.Options{AllowPrivate: !cfg.Production}),
 		Policy: webhook.URLPolicy{AllowHTTP: !cfg.Production, AllowPrivate: !cfg.Production}, Logger: cfg.Logger,
 		Alerts: webhooks.Alerts{Mail: channelsSvc, Admins: accessSvc, Email: smtp.Sender{TLSConfig: cfg.SMTPTLS, AllowPrivate: !cfg.Production}},

@@ -73,6 +73,7 @@ func Module() module.Module {
 				Segments: module.Get[*segments.Service](k), Receipts: module.Get[*receiptsapp.Service](k)})
 		},
 		Terms: pointsui.Terms,
+		Demo:  demo,
 	}
 }
 
@@ -81,7 +82,7 @@ func services(k *module.Kernel) (module.Shared, error) {
 	svc := points.NewService(points.Deps{Tx: k.DB, Locals: k.DB, Ledger: pointsdb.Ledger{}, Programs: pointsdb.Programs{},
 		Publisher: k.Bus, Audit: k.Audit, Jobs: k.Scheduler, Tenants: k.Tenants, Clock: k.Config.Clock,
 		Customers: module.Get[*customers.Service](k), Purchases: module.Get[*events.Service](k), Actions: pointsdb.Actions{},
-		Rules: pointsdb.Rules{}, Facts: customerFacts{}, History: customerFacts{},
+		Rules: pointsdb.Rules{}, Facts: customerFacts{}, History: customerFacts{}, Campaigns: pointsdb.Campaigns{},
 		Fraud: pointsdb.Fraud{}, Risk: riskSource(k),
 		Approvals: pointsdb.Approvals{}, Reports: pointsdb.Reports{}, Exports: pointsdb.Exports{}, Files: reportfile.Encoder{},
 		Mail: module.Get[*channels.Service](k), Email: smtp.Sender{TLSConfig: k.Config.SMTPTLS, AllowPrivate: !k.Config.Production}})

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -76,10 +77,14 @@ func NewEmpty(t testing.TB) *Database {
 	return create(t, Cluster(t), "")
 }
 
-// OpenApp opens the application pool on d, closed when t ends.
+// appPoolSize bounds each test's application pool below the service's default: many tests
+// run at once against one cluster, whose connections they share.
+const appPoolSize = 8
+
+// OpenApp opens the application pool on d, of appPoolSize connections, closed when t ends.
 func (d *Database) OpenApp(t testing.TB) *postgres.DB {
 	t.Helper()
-	db, err := postgres.Open(context.Background(), d.AppURL)
+	db, err := postgres.Open(context.Background(), d.AppURL+"&pool_max_conns="+strconv.Itoa(appPoolSize))
 	if err != nil {
 		t.Fatalf("pgtest: open app pool: %v", err)
 	}

@@ -169,6 +169,24 @@ func (Webhooks) Subscribed(ctx context.Context, eventType string) ([]ports.Store
 		WHERE status <> 'disabled' AND event_types @> ARRAY[$1::text] ORDER BY created_at, id`, eventType))
 }
 
+// ReceivedTypes implements ports.WebhookRepository.
+func (Webhooks) ReceivedTypes(ctx context.Context) (map[string]bool, error) {
+	q, _, err := postgres.TenantTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, `SELECT DISTINCT unnest(event_types) FROM webhook_endpoints WHERE status <> 'disabled'`)
+	if err != nil {
+		return nil, err
+	}
+	types, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	out := make(map[string]bool, len(types))
+	for _, t := range types {
+		out[t] = true
+	}
+	return out, err
+}
+
 // InsertEvent implements ports.WebhookRepository.
 func (Webhooks) InsertEvent(ctx context.Context, e ports.WebhookEvent) (bool, error) {
 	q, tenant, err := postgres.TenantTx(ctx)

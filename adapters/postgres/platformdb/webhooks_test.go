@@ -106,7 +106,11 @@ func TestWebhookListingsShowOnlyTheTenantsOwnEndpoints(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, logs, 1)
 		none, err := repo.Subscribed(ctx, customer.Updated)
+		require.NoError(t, err)
 		require.Empty(t, none)
+		types, err := repo.ReceivedTypes(ctx)
+		require.NoError(t, err)
+		require.Equal(t, map[string]bool{customer.Created: true}, types)
 		return err
 	}))
 }

@@ -49,7 +49,9 @@ type Deps struct {
 	AccessTokens ports.WeChatAccessTokens
 	Tenants      *tenants.Directory
 	Audit        ports.AuditLog
-	Clock        ports.Clock
+	// Publisher announces a customer's first login (customer.FirstLogin).
+	Publisher ports.EventPublisher
+	Clock     ports.Clock
 	// TokenKey signs customer tokens; at least MinKeyLen bytes.
 	TokenKey []byte
 	// Links records logins on accounts; Sessions keeps the cut-offs of customers' tokens;
@@ -160,6 +162,9 @@ func (s *Service) Login(ctx context.Context, tenant tenants.ID, code string) (Lo
 		if family, err = s.admit(ctx, appID, session.OpenID, out.CustomerID); err != nil {
 			return err
 		}
+		if err := s.firstLogin(ctx, appID, out.CustomerID); err != nil {
+			return err
+		}
 		// The trail keeps the app, not the OpenID: it is personal data an erasure removes.
 		return s.d.Audit.Record(ctx, ports.AuditEntry{Action: "customer.wechat_link", TargetType: "customer",
 			TargetID: out.CustomerID.String(), After: map[string]any{"app_id": appID, "matched_by": matched}})
@@ -168,6 +173,15 @@ func (s *Service) Login(ctx context.Context, tenant tenants.ID, code string) (Lo
 		return Login{}, err
 	}
 	return s.issue(tenant, out, family), nil
+}
+
+// firstLogin announces the customer's first login through a Mini Program account, the one
+// just linked to them.
+func (s *Service) firstLogin(ctx context.Context, appID string, customerID uuid.UUID) error {
+	if s.d.Publisher == nil {
+		return nil
+	}
+	return s.d.Publisher.Publish(ctx, customer.FirstLogin, customer.FirstLoggedIn{CustomerID: customerID, AppID: appID})
 }
 
 // issue completes out with a customer token and the current refresh token of family.

@@ -124,8 +124,8 @@ var (
 		"156", "157", "158", "159", "166", "177", "180", "181", "182", "183", "185", "186", "187", "188", "189", "199"}
 )
 
-// Profile is CDNOW customer id's demo profile: a Chinese name, a mainland mobile number and a
-// city, each derived from the ID alone, so every load makes the same people. Phones are
+// Profile is CDNOW customer id's demo profile: a Chinese name, a mainland mobile number, a
+// city and a birthday, each derived from the ID alone, so every load makes the same people. Phones are
 // distinct for IDs below 100,000,000: their last eight digits are a bijection of the ID.
 func Profile(id int) customer.Customer {
 	h := uint64(id) * 0x9E3779B97F4A7C15 // spreads neighbouring IDs over the lists
@@ -140,5 +140,8 @@ func Profile(id int) customer.Customer {
 	c.City, c.Region = place.city, place.region
 	const digits = 100_000_000
 	c.Phone = fmt.Sprintf("+86%s%08d", mobilePrefixes[(h>>40)%uint64(len(mobilePrefixes))], (uint64(id)*7919+13_572_468)%digits)
+	// A birthday between 1960 and 2004, for the points demo's birthday bonus.
+	born := time.Date(1960+int((h>>44)%45), time.Month(1+(h>>50)%12), 1+int((h>>54)%28), 0, 0, 0, 0, time.UTC)
+	c.BirthDate = &born
 	return c
 }

@@ -99,10 +99,10 @@ func NewService(d Deps) *Service {
 }
 
 // nameCustomers resolves the drafts that name their customer by external ID or by phone into
-// customer IDs, with one read for the batch (none when every draft names the customer by ID),
-// and returns, by index, the drafts whose customer cannot be named so: named twice, a phone
-// that is no phone number, or no such customer.
-func (s *Service) nameCustomers(ctx context.Context, tenant tenants.ID, drafts []event.Draft) (map[int]Result, error) {
+// customer IDs, with one read for the batch in the transaction of ctx (none when every draft
+// names the customer by ID), and returns, by index, the drafts whose customer cannot be named
+// so: named twice, a phone that is no phone number, or no such customer.
+func (s *Service) nameCustomers(ctx context.Context, drafts []event.Draft) (map[int]Result, error) {
 	refused := map[int]Result{}
 	refuse := func(i int, code, field string, err error) {
 		refused[i] = Result{Code: code, Errors: []*fielderr.Error{{Field: field, Err: err}}}
@@ -135,12 +135,7 @@ func (s *Service) nameCustomers(ctx context.Context, tenant tenants.ID, drafts [
 	if len(externalIDs)+len(phones) == 0 {
 		return refused, nil
 	}
-	var byExternalID, byPhone map[string]uuid.UUID
-	err := s.deps.Tx.ReadInTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		byExternalID, byPhone, err = s.deps.Events.CustomersByKeys(ctx, externalIDs, phones)
-		return err
-	})
+	byExternalID, byPhone, err := s.deps.Events.CustomersByKeys(ctx, externalIDs, phones)
 	if err != nil {
 		return nil, err
 	}
@@ -167,12 +162,21 @@ func (s *Service) nameCustomers(ctx context.Context, tenant tenants.ID, drafts [
 // announcing them (event.TypeIngested) to the brand's webhooks. It returns a result per
 // draft, in order; only an infrastructure failure (or a batch of the wrong size) is an error.
 func (s *Service) IngestBatch(ctx context.Context, tenant tenants.ID, drafts []event.Draft) ([]Result, error) {
+	return ports.InTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) ([]Result, error) {
+		return s.IngestIn(ctx, drafts)
+	})
+}
+
+// IngestIn is IngestBatch in the caller's tenant write transaction, for a use case that
+// records events together with what it does about them (the till's earning): the events are
+// stored, published and announced only if that transaction commits.
+func (s *Service) IngestIn(ctx context.Context, drafts []event.Draft) ([]Result, error) {
 	if len(drafts) == 0 || len(drafts) > MaxBatch {
 		return nil, ErrBatchSize
 	}
 	now := s.deps.Clock.Now()
 	drafts = slices.Clone(drafts)
-	named, err := s.nameCustomers(ctx, tenant, drafts)
+	named, err := s.nameCustomers(ctx, drafts)
 	if err != nil {
 		return nil, err
 	}
@@ -203,79 +207,79 @@ func (s *Service) IngestBatch(ctx context.Context, tenant tenants.ID, drafts []e
 	if len(valid) == 0 {
 		return results, nil
 	}
-	err = s.deps.Tx.InTenant(ctx, tenant, func(ctx context.Context) error {
-		types, err := s.loadCatalog(ctx, valid)
-		if err != nil {
-			return err
-		}
-		ids := make([]uuid.UUID, 0, len(valid))
-		for _, e := range valid {
-			ids = append(ids, e.CustomerID)
-		}
-		slices.SortFunc(ids, func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
-		erased, err := s.deps.Events.ExistingCustomers(ctx, slices.Compact(ids))
-		if err != nil {
-			return err
-		}
-		insert := make([]event.Event, 0, len(valid))
-		seen := make(map[string]bool, len(valid))
-		for j := range valid {
-			e, r := &valid[j], &results[at[j]]
-			code, errs := types.check(e)
-			switch {
-			case code != "":
-				r.Status, r.Code, r.Errors = Rejected, code, errs
-			case !known(erased, e.CustomerID):
-				r.Status, r.Code = Rejected, CodeUnknownCustomer
-				r.Errors = []*fielderr.Error{{Field: "customer_id", Err: ErrUnknownCustomer}}
-			case erased[e.CustomerID]:
-				r.Status, r.Code = Rejected, CodeCustomerErased
-				r.Errors = []*fielderr.Error{{Field: "customer_id", Err: ErrCustomerErased}}
-			case seen[e.ID]:
-				r.Status = Duplicate // of an event earlier in the batch
-			default:
-				seen[e.ID] = true
-				insert = append(insert, *e)
-			}
-		}
-		if len(insert) == 0 {
-			return nil
-		}
-		stored, err := s.deps.Events.InsertNew(ctx, insert)
-		if err != nil {
-			return err
-		}
-		isNew := make(map[string]bool, len(stored))
-		for _, id := range stored {
-			isNew[id] = true
-		}
-		for _, j := range at {
-			if r := &results[j]; r.Status == "" {
-				r.Status = Duplicate
-				if isNew[r.ID] {
-					r.Status = Accepted
-				}
-			}
-		}
-		if len(stored) == 0 {
-			return nil
-		}
-		fresh := make([]event.Event, 0, len(stored))
-		for _, e := range insert {
-			if isNew[e.ID] {
-				fresh = append(fresh, e)
-			}
-		}
-		recorded := event.Recorded{EventIDs: stored, CustomerIDs: event.CustomersOf(fresh)}
-		if err := s.deps.Publisher.Publish(ctx, event.TypeRecorded, recorded); err != nil {
-			return err
-		}
-		return s.deps.Publisher.Publish(ctx, event.TypeIngested, event.IngestedOf(fresh))
-	})
+	return results, s.store(ctx, valid, at, results)
+}
+
+// store stores the valid drafts (valid[j] is drafts[at[j]]) of known, unerased customers in
+// the transaction of ctx, filling in their results, and publishes and announces the new ones.
+func (s *Service) store(ctx context.Context, valid []event.Event, at []int, results []Result) error {
+	types, err := s.loadCatalog(ctx, valid)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return results, nil
+	ids := make([]uuid.UUID, 0, len(valid))
+	for _, e := range valid {
+		ids = append(ids, e.CustomerID)
+	}
+	slices.SortFunc(ids, func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
+	erased, err := s.deps.Events.ExistingCustomers(ctx, slices.Compact(ids))
+	if err != nil {
+		return err
+	}
+	insert := make([]event.Event, 0, len(valid))
+	seen := make(map[string]bool, len(valid))
+	for j := range valid {
+		e, r := &valid[j], &results[at[j]]
+		code, errs := types.check(e)
+		switch {
+		case code != "":
+			r.Status, r.Code, r.Errors = Rejected, code, errs
+		case !known(erased, e.CustomerID):
+			r.Status, r.Code = Rejected, CodeUnknownCustomer
+			r.Errors = []*fielderr.Error{{Field: "customer_id", Err: ErrUnknownCustomer}}
+		case erased[e.CustomerID]:
+			r.Status, r.Code = Rejected, CodeCustomerErased
+			r.Errors = []*fielderr.Error{{Field: "customer_id", Err: ErrCustomerErased}}
+		case seen[e.ID]:
+			r.Status = Duplicate // of an event earlier in the batch
+		default:
+			seen[e.ID] = true
+			insert = append(insert, *e)
+		}
+	}
+	if len(insert) == 0 {
+		return nil
+	}
+	stored, err := s.deps.Events.InsertNew(ctx, insert)
+	if err != nil {
+		return err
+	}
+	isNew := make(map[string]bool, len(stored))
+	for _, id := range stored {
+		isNew[id] = true
+	}
+	for _, j := range at {
+		if r := &results[j]; r.Status == "" {
+			r.Status = Duplicate
+			if isNew[r.ID] {
+				r.Status = Accepted
+			}
+		}
+	}
+	if len(stored) == 0 {
+		return nil
+	}
+	fresh := make([]event.Event, 0, len(stored))
+	for _, e := range insert {
+		if isNew[e.ID] {
+			fresh = append(fresh, e)
+		}
+	}
+	recorded := event.Recorded{EventIDs: stored, CustomerIDs: event.CustomersOf(fresh)}
+	if err := s.deps.Publisher.Publish(ctx, event.TypeRecorded, recorded); err != nil {
+		return err
+	}
+	return s.deps.Publisher.Publish(ctx, event.TypeIngested, event.IngestedOf(fresh))
 }
 
 // Timeline returns a page of a customer's events, newest first, or ports.ErrCustomerNotFound.

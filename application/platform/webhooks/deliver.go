@@ -39,10 +39,32 @@ func (DeliverArgs) Kind() string { return "webhook_deliver" }
 func (s *Service) Subscriber() eventbus.Subscriber {
 	return eventbus.Subscriber{Name: "webhooks", Queue: Queue, Handle: s.publish,
 		Takes: func(eventType string) bool { _, err := webhook.Lookup(eventType); return err == nil },
-		Wants: func(ctx context.Context, eventType string) (bool, error) {
-			endpoints, err := s.d.Repo.Subscribed(ctx, eventType)
-			return len(endpoints) > 0, err
-		}}
+		Wants: s.wants}
+}
+
+type receivedTypesKey struct{}
+
+// wants reports whether an endpoint of the brand receives eventType. The types the brand's
+// endpoints receive are read once per write transaction, whatever it publishes.
+func (s *Service) wants(ctx context.Context, eventType string) (bool, error) {
+	var readErr error
+	var v any
+	err := ports.ErrNoTenantTx
+	if s.d.Locals != nil {
+		v, err = s.d.Locals.Local(ctx, receivedTypesKey{}, func() (any, func(context.Context) error) {
+			var types map[string]bool
+			types, readErr = s.d.Repo.ReceivedTypes(ctx)
+			return types, nil
+		})
+	}
+	if err != nil { // not in a write transaction: nothing to keep the answer in
+		endpoints, err := s.d.Repo.Subscribed(ctx, eventType)
+		return len(endpoints) > 0, err
+	}
+	if readErr != nil {
+		return false, readErr
+	}
+	return v.(map[string]bool)[eventType], nil
 }
 
 // publish records, in the subscriber job's tenant transaction, each event and a delivery of it

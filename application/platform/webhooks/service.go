@@ -21,7 +21,9 @@ import (
 
 // Deps are what the service needs.
 type Deps struct {
-	Tx      ports.Transactor
+	Tx ports.Transactor
+	// Locals keep what a write transaction read of the brand's endpoints; nil reads each time.
+	Locals  ports.TxLocals
 	Repo    ports.WebhookRepository
 	Cipher  ports.Cipher
 	Jobs    ports.JobScheduler

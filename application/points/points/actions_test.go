@@ -1,6 +1,7 @@
 package points_test
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
@@ -8,11 +9,16 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
+	"github.com/engagehq/engage/adapters/wechat/wechattest"
+	"github.com/engagehq/engage/adapters/wire"
+	"github.com/engagehq/engage/application/platform/channels"
 	"github.com/engagehq/engage/application/points/points"
 	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/domain/points/actions"
 	"github.com/engagehq/engage/domain/points/ledger"
+	"github.com/engagehq/engage/ports"
 )
 
 func (b *testBundle) rule(t *testing.T, r actions.Rule) {
@@ -143,6 +149,44 @@ func TestActionsOfTheActivityStreamEarnWithinTheirLimits(t *testing.T) {
 	b.checkLedger(t, false)
 }
 
+// A first Mini Program login earns the first-login rule once, whether the login made the
+// customer a member (who also earns the welcome bonus) or found them one already (a follower
+// of the Official Account, joined before); logging in again earns nothing.
+func TestAFirstMiniProgramLoginEarnsOnceWhetherItJoinsOrFinds(t *testing.T) {
+	t.Parallel()
+	const (
+		mini, official = "wx0123456789abcdef", "wxfedcba9876543210"
+		secret         = "wechat-app-secret-0001"
+	)
+	wx := wechattest.New(t)
+	wx.AddApp(mini, secret)
+	b := setupWith(t, func(c *wire.Config) { c.WeChatAPI = wx.URL() })
+	require.NoError(t, b.app.Channels.Save(ctx, b.tn.ID, ports.ChannelWeChatMiniProgram, channels.WeChatApp{AppID: mini}, secret))
+	b.rule(t, actions.Rule{Key: "welcome", Action: actions.Registration, Points: 100, Limit: actions.Limit{Count: 1, Period: actions.Ever}})
+	b.rule(t, actions.Rule{Key: "app", Action: actions.FirstLogin, Points: 30, Limit: actions.Limit{Count: 1, Period: actions.Ever}})
+
+	joined, err := b.app.CustomerAuth.Login(ctx, b.tn.ID, wx.IssueCode(mini, "o-new", ""))
+	require.NoError(t, err)
+	require.True(t, joined.New)
+	member := b.customer(t)
+	require.NoError(t, b.app.DB.InTenant(ctx, b.tn.ID, func(ctx context.Context) error {
+		return customersdb.WeChatAccounts{}.Insert(ctx, ports.WeChatAccount{AppID: official, OpenID: "o-follower", UnionID: "u-member",
+			CustomerID: member, LinkedAt: b.clock.Now()})
+	}))
+	found, err := b.app.CustomerAuth.Login(ctx, b.tn.ID, wx.IssueCode(mini, "o-member", "u-member"))
+	require.NoError(t, err)
+	require.Equal(t, member, found.CustomerID)
+	b.work(t)
+	require.Equal(t, int64(130), b.balances(t, joined.CustomerID)["points"][0], "joining and the first login")
+	require.Equal(t, int64(130), b.balances(t, member)["points"][0], "joined before, first login now")
+
+	_, err = b.app.CustomerAuth.Login(ctx, b.tn.ID, wx.IssueCode(mini, "o-new", ""))
+	require.NoError(t, err)
+	b.work(t)
+	require.Equal(t, int64(130), b.balances(t, joined.CustomerID)["points"][0], "a later login earns nothing")
+	b.checkLedger(t, false)
+}
+
 // A referral rewards both sides once the friend first buys: the referral event of the new
 // customer names the referrer; a second referral of the same friend, a referral of oneself and
 // an unknown referrer earn nothing; the referrer earns for every friend.
@@ -171,11 +215,15 @@ func TestAReferralRewardsBothSidesAfterTheFriendsFirstPurchase(t *testing.T) {
 	// A second purchase awards nothing more; a second friend earns the referrer 200 more.
 	b.ingest(t, event.Draft{ID: "buy-2", CustomerID: friend.String(), Type: event.TypePurchase, Channel: "pos",
 		OccurredAt: b.clock.Now(), AmountFen: &amount, Items: []event.Item{{SKU: "tea", Quantity: 1}}})
+	// The second friend buys at the till, which credits the purchase itself: the referral
+	// still completes.
 	second := b.customer(t)
 	b.ingest(t, referral("r5", second, referrer.String()))
-	b.ingest(t, event.Draft{ID: "buy-3", CustomerID: second.String(), Type: event.TypePurchase, Channel: "pos",
-		OccurredAt: b.clock.Now(), AmountFen: &amount, Items: []event.Item{{SKU: "tea", Quantity: 1}}})
+	_, err := b.svc.EarnPurchase(ctx, b.tn.ID, b.purchase(second, "buy-3", amount))
+	require.NoError(t, err)
+	b.work(t)
 	require.Equal(t, int64(400), b.balances(t, referrer)["points"][0])
+	require.Equal(t, int64(100+1), b.balances(t, second)["points"][0])
 	b.checkLedger(t, false)
 }
 

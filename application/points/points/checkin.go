@@ -112,22 +112,23 @@ func (s *Service) checkInResult(ctx context.Context, c CheckIn, rule actions.Rul
 	return out, nil
 }
 
+// joiningActions are the actions a customer's arrival earns, by the customers module's event
+// type that announces them.
+var joiningActions = map[string]actions.Action{customer.Created: actions.Registration, customer.FirstLogin: actions.FirstLogin}
+
 // RegistrationSubscriber awards the brand's active registration rules to every customer who
-// joins (customer.created), once per customer and rule: the points module's subscriber to new
-// customers, on queue.
+// joins (customer.created) and its first-login rules to every customer's first Mini Program
+// login (customer.first_login), once per customer and rule: the points module's subscriber to
+// arriving customers, on queue.
 func (s *Service) RegistrationSubscriber(queue string) eventbus.Subscriber {
-	return eventbus.Subscriber{Name: "points_registration", Queue: queue, Takes: eventbus.Types(customer.Created),
-		Wants: func(ctx context.Context, _ string) (bool, error) {
-			return s.deps.Actions.AnyActive(ctx, []actions.Action{actions.Registration})
+	return eventbus.Subscriber{Name: "points_registration", Queue: queue, Takes: eventbus.Types(customer.Created, customer.FirstLogin),
+		Wants: func(ctx context.Context, eventType string) (bool, error) {
+			return s.deps.Actions.AnyActive(ctx, []actions.Action{joiningActions[eventType]})
 		},
 		Handle: func(ctx context.Context, published []ports.DomainEvent) error {
 			rules, err := s.activeRules(ctx)
 			if err != nil {
 				return err
-			}
-			rules = slices.DeleteFunc(rules, func(r actions.Rule) bool { return r.Action != actions.Registration })
-			if len(rules) == 0 {
-				return nil
 			}
 			var grants []grant
 			for _, e := range published {
@@ -138,9 +139,15 @@ func (s *Service) RegistrationSubscriber(queue string) eventbus.Subscriber {
 					return err
 				}
 				for _, r := range rules {
+					if r.Action != joiningActions[e.Type] {
+						continue
+					}
 					grants = append(grants, grant{rule: r, customer: joined.CustomerID, points: r.Points, at: e.OccurredAt,
 						key: "award:" + r.Key + ":" + joined.CustomerID.String(), details: map[string]any{}})
 				}
+			}
+			if len(grants) == 0 {
+				return nil
 			}
 			_, err = s.awardAll(ctx, grants)
 			return err

@@ -78,8 +78,11 @@ type purchaseDetails struct {
 	Customer *rules.Customer `json:"customer,omitempty"`
 	// EarnedToday is what the customer had earned that day before, when a cap per day applied.
 	EarnedToday map[ledger.Wallet]int64 `json:"earned_today,omitempty"`
-	// Lines are the rules that gave points (and the caps that took some off).
+	// Lines are the rules that gave points (and the caps that took some off), then the
+	// campaigns that gave some.
 	Lines []lineJSON `json:"lines,omitempty"`
+	// Campaigns are what bonus campaigns gave, beside the rules.
+	Campaigns []campaignJSON `json:"campaigns,omitempty"`
 }
 
 type itemJSON struct {
@@ -122,12 +125,12 @@ func purchaseFingerprint(customer uuid.UUID, amountFen int64) []byte {
 	return fingerprint("purchase", customer, amountFen)
 }
 
-// EarnPurchase is the till's way in: it records the purchase in the activity stream (one
-// already there is no error) and credits what it earns at once, answering with the points
-// earned and pending and the balances after. The activity stream's subscriber then finds the
-// purchase credited, as a retry with the same purchase ID does: it credits once. The same
-// purchase ID with another customer or amount is ErrReferenceReused; a purchase the activity
-// stream refuses a *RejectedError.
+// EarnPurchase is the till's way in: in one transaction it records the purchase in the
+// activity stream (one already there is no error) and credits what it earns, answering with
+// the points earned and pending and the balances after. The activity stream's subscriber then
+// finds the purchase credited, as a retry with the same purchase ID does: it credits once. The
+// same purchase ID with another customer or amount is ErrReferenceReused; a purchase the
+// activity stream refuses a *RejectedError.
 func (s *Service) EarnPurchase(ctx context.Context, tenant tenants.ID, p Purchase) (Earning, error) {
 	if p.OccurredAt.IsZero() {
 		p.OccurredAt = s.deps.Clock.Now()
@@ -146,32 +149,38 @@ func (s *Service) EarnPurchase(ctx context.Context, tenant tenants.ID, p Purchas
 			draft.Payload[key] = v
 		}
 	}
-	results, err := s.deps.Purchases.IngestBatch(ctx, tenant, []event.Draft{draft})
-	if err != nil {
-		return Earning{}, err
-	}
-	if r := results[0]; r.Status == events.Rejected {
-		return Earning{}, &RejectedError{Code: r.Code, Errors: r.Errors}
-	}
 	for attempt := 0; ; attempt++ {
-		out, err := ports.InTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) ([]Earning, error) {
-			return s.earn(ctx, []Purchase{p}, ledger.SourcePartner, true)
+		out, err := ports.InTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) (Earning, error) {
+			results, err := s.deps.Purchases.IngestIn(ctx, []event.Draft{draft})
+			if err != nil {
+				return Earning{}, err
+			}
+			if r := results[0]; r.Status == events.Rejected {
+				return Earning{}, &RejectedError{Code: r.Code, Errors: r.Errors}
+			}
+			// The purchase is credited here: the points subscriber need not look at it again.
+			if err := s.deps.Publisher.Handled(ctx, s.Reactor().Name()); err != nil {
+				return Earning{}, err
+			}
+			earned, err := s.earn(ctx, []Purchase{p}, ledger.SourcePartner, true)
+			if err != nil {
+				return Earning{}, err
+			}
+			return earned[0], nil
 		})
 		if errors.Is(err, ErrKeyTaken) && attempt == 0 {
 			continue
 		}
-		if err != nil {
-			return Earning{}, err
-		}
-		return out[0], nil
+		return out, err
 	}
 }
 
 // earn credits purchases in the caller's transaction: the accounts of their customers are
 // locked, purchases credited before are left as they are (strict refuses one credited with
 // another customer or amount), the others earn by the rules in effect when they happened (the
-// brand's base rates when no rule version was) into each wallet, pending for the program's
-// days, expiring as the wallet says in the brand's calendar.
+// brand's base rates when no rule version was), and what the campaigns covering them give within
+// their budgets, into each wallet, pending for the program's days, expiring as the wallet says
+// in the brand's calendar.
 func (s *Service) earn(ctx context.Context, purchases []Purchase, source ledger.Source, strict bool) ([]Earning, error) {
 	settings, err := s.deps.Programs.Settings(ctx)
 	if err != nil {
@@ -218,19 +227,36 @@ func (s *Service) earn(ctx context.Context, purchases []Purchase, source ledger.
 	if err != nil {
 		return nil, err
 	}
+	cr, err := s.campaignRound(ctx, fresh, ev)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Earning, len(purchases))
+	evaluated := make([]*ruled, len(purchases))
 	for i, p := range purchases {
 		out[i] = Earning{PurchaseID: p.ID, Customer: p.Customer}
-		fp := purchaseFingerprint(p.Customer, p.AmountFen)
 		if st, ok := stored[keys[i]]; ok {
-			if strict && (st.Customer != p.Customer || string(st.Fingerprint) != string(fp)) {
+			if strict && (st.Customer != p.Customer || string(st.Fingerprint) != string(purchaseFingerprint(p.Customer, p.AmountFen))) {
 				return nil, invalid("purchase_id", ErrReferenceReused)
 			}
 			out[i].Outcome = outcomeOf(&st.Operation, true)
 			out[i].Held = heldIn(st.Results)
 			continue
 		}
-		ruled := ev.evaluate(p)
+		r := ev.evaluate(p)
+		evaluated[i] = &r
+		cr.claim(ev, p, &r)
+	}
+	// The campaigns' budgets are shared after every purchase claimed, under their rows' locks.
+	if err := cr.issue(ctx); err != nil {
+		return nil, err
+	}
+	for i, p := range purchases {
+		ruled := evaluated[i]
+		if ruled == nil {
+			continue
+		}
+		fp := purchaseFingerprint(p.Customer, p.AmountFen)
 		op := begin(ctx, b, ledger.Operation{Customer: p.Customer, Kind: ledger.OpPurchase, Key: keys[i], Fingerprint: fp,
 			Source: source, Reason: "purchase", PurchaseID: p.ID, Details: ruled.details})
 		act := activityOf(p)

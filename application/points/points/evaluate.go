@@ -205,9 +205,9 @@ func (s *Service) earns(ctx context.Context, d purchaseDetails, amountFen int64,
 		}
 	}
 	res := rules.Evaluate(set, p, c, d.EarnedToday, loc)
-	out := map[ledger.Wallet]int64{}
+	out := campaignsKept(d, amountFen)
 	for _, w := range res.Wallets {
-		out[w.Wallet] = w.Points
+		out[w.Wallet] += w.Points
 	}
 	return out, nil
 }

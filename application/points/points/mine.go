@@ -26,21 +26,29 @@ type RuleTip struct {
 	Until string
 }
 
-// MyRules returns the earning rules in effect now, for a customer, in lang ("zh-CN" or "en";
-// empty: the customer's own language, else zh-CN): each rule's title and tip, the rules
-// giving the most first. Rules whose date range ended are left out.
-func (s *Service) MyRules(ctx context.Context, tenant tenants.ID, customer uuid.UUID, lang string) ([]RuleTip, string, error) {
+// memberLang is the language a member reads: lang (zh-CN or en), else the member's own, else
+// zh-CN; ports.ErrCustomerNotFound for a customer the brand does not know.
+func (s *Service) memberLang(ctx context.Context, tenant tenants.ID, customer uuid.UUID, lang string) (string, error) {
 	c, err := s.deps.Customers.Get(ctx, tenant, customer)
 	if err != nil {
-		return nil, "", err
+		return "", err
 	}
 	if lang == "" {
 		lang = c.Language
 	}
-	if !strings.HasPrefix(lang, "en") {
-		lang = "zh-CN"
-	} else {
-		lang = "en"
+	if strings.HasPrefix(lang, "en") {
+		return "en", nil
+	}
+	return "zh-CN", nil
+}
+
+// MyRules returns the earning rules in effect now, for a customer, in lang ("zh-CN" or "en";
+// empty: the customer's own language, else zh-CN): each rule's title and tip, the rules
+// giving the most first. Rules whose date range ended are left out.
+func (s *Service) MyRules(ctx context.Context, tenant tenants.ID, customer uuid.UUID, lang string) ([]RuleTip, string, error) {
+	lang, err := s.memberLang(ctx, tenant, customer, lang)
+	if err != nil {
+		return nil, "", err
 	}
 	type loaded struct {
 		set rules.Set

@@ -135,7 +135,7 @@ type Customers interface {
 	Get(ctx context.Context, tenant tenants.ID, id uuid.UUID) (customer.Customer, error)
 }
 
-// Purchases records purchases in the activity stream, in a transaction of its own.
+// Purchases records purchases in the activity stream, in the caller's tenant write transaction.
 type Purchases interface {
-	IngestBatch(ctx context.Context, tenant tenants.ID, drafts []event.Draft) ([]events.Result, error)
+	IngestIn(ctx context.Context, drafts []event.Draft) ([]events.Result, error)
 }

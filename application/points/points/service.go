@@ -87,6 +87,8 @@ type Deps struct {
 	Fraud FraudStore
 	// Risk asks an external service (WeChat) how risky a customer is; nil never asks.
 	Risk RiskSource
+	// Campaigns keeps the bonus campaigns; nil: no campaign gives points.
+	Campaigns CampaignStore
 }
 
 // Service runs the points use cases.

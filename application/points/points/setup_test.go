@@ -68,10 +68,18 @@ func mustZone(name string) *time.Location {
 
 func setup(t testing.TB) *testBundle {
 	t.Helper()
+	return setupWith(t, func(*wire.Config) {})
+}
+
+// setupWith is setup with a change to the wiring (a WeChat stand-in's address).
+func setupWith(t testing.TB, edit func(*wire.Config)) *testBundle {
+	t.Helper()
 	pg := pgtest.New(t)
 	c := &clock{now: time.Date(2026, 3, 10, 10, 0, 0, 0, shanghai)}
-	a, err := wire.New(wire.Config{DatabaseURL: pg.AppURL, SecretsKey: "t1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
-		SignInKey: []byte("points test"), NoPeriodicJobs: true, Clock: c}, pg.OpenApp(t))
+	cfg := wire.Config{DatabaseURL: pg.AppURL, SecretsKey: "t1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
+		SignInKey: []byte("points test"), NoPeriodicJobs: true, Clock: c}
+	edit(&cfg)
+	a, err := wire.New(cfg, pg.OpenApp(t))
 	require.NoError(t, err)
 	return &testBundle{pg: pg, app: a, svc: module.Get[*points.Service](a.Kernel), tn: pgtest.NewTenant(t, a.Tenants), clock: c,
 		super: pg.SuperConn(t)}

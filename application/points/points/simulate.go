@@ -34,9 +34,9 @@ type Simulated struct {
 	rules.Result
 }
 
-// Simulate answers what a purchase would earn, rule by rule, running the code earning runs
-// (what the customer is and what they earned that day read as earning reads them), changing
-// nothing. Bad input is *fielderr.Error, joined; an unknown version ErrVersionNotFound at
+// Simulate answers what a purchase would earn, rule by rule, then what the campaigns covering
+// its time would add within their budgets left, running the code earning runs (what the customer
+// is and what they earned that day read as earning reads them), changing nothing. Bad input is *fielderr.Error, joined; an unknown version ErrVersionNotFound at
 // "version", an unknown customer ports.ErrCustomerNotFound.
 func (s *Service) Simulate(ctx context.Context, tenant tenants.ID, in Simulation) (Simulated, error) {
 	p := in.Purchase
@@ -83,7 +83,13 @@ func (s *Service) Simulate(ctx context.Context, tenant tenants.ID, in Simulation
 		if err != nil {
 			return Simulated{}, err
 		}
+		cr, err := s.campaignRound(ctx, []Purchase{p}, ev)
+		if err != nil {
+			return Simulated{}, err
+		}
 		r := ev.evaluate(p)
+		cr.claim(ev, p, &r)
+		cr.preview()
 		if !out.Draft {
 			out.Version = r.version
 		}

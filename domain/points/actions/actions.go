@@ -29,6 +29,9 @@ const (
 	// Registration is the customer joining the brand: created by a first Mini Program login,
 	// a sign-up or a partner. Customers imported in bulk do not earn it.
 	Registration Action = "registration"
+	// FirstLogin is the customer's first Mini Program login, whether it made them a member or
+	// found them one already (joined at a till, imported): once per customer.
+	FirstLogin Action = "first_login"
 	// CheckIn is the daily check-in in the Mini Program: once a day in the brand's time zone.
 	CheckIn Action = "check_in"
 	// Referral is a customer referred by another: a referral event of the new customer naming
@@ -41,7 +44,7 @@ const (
 )
 
 // Actions are the actions, in the order the console lists them.
-var Actions = []Action{Registration, CheckIn, Referral, Survey, Event}
+var Actions = []Action{Registration, FirstLogin, CheckIn, Referral, Survey, Event}
 
 // Period is the span a rule's limit counts awards in, in the brand's time zone.
 type Period string
@@ -209,8 +212,8 @@ func (r Rule) checkLimit() []error {
 		errs = append(errs, fielderr.New("limit.period", errors.New("one of ever, day, week, month")))
 	case r.Action == CheckIn && (r.Limit != Limit{Count: 1, Period: Day}):
 		errs = append(errs, fielderr.New("limit", errors.New("a check-in is once a day")))
-	case (r.Action == Registration || r.Action == Referral) && (r.Limit != Limit{Count: 1, Period: Ever}):
-		errs = append(errs, fielderr.New("limit", errors.New("joining and being referred happen once")))
+	case (r.Action == Registration || r.Action == FirstLogin || r.Action == Referral) && (r.Limit != Limit{Count: 1, Period: Ever}):
+		errs = append(errs, fielderr.New("limit", errors.New("joining, a first login and being referred happen once")))
 	}
 	return errs
 }

@@ -18,10 +18,14 @@ const (
 	TypeExpiring = "points.expiring"
 	TypeAdjusted = "points.adjusted"
 	TypeRefunded = "points.refunded"
+	// TypeCampaignStopped: a bonus campaign stopped, its budget issued or by hand
+	// (campaigns.StoppedEvent).
+	TypeCampaignStopped = "points.campaign_stopped"
 )
 
 // EventTypes are every type the module publishes.
-var EventTypes = []string{TypeEarned, TypeReleased, TypeRedeemed, TypeExpired, TypeExpiring, TypeAdjusted, TypeRefunded}
+var EventTypes = []string{TypeEarned, TypeReleased, TypeRedeemed, TypeExpired, TypeExpiring, TypeAdjusted, TypeRefunded,
+	TypeCampaignStopped}
 
 // Changed is the data of every event but points.expiring: one operation on a customer's points,
 // with its change and the balances after it in each wallet it touched.
@@ -77,28 +81,32 @@ func init() {
 				"pending_balance": 0}}, "occurred_at": "2026-01-01T08:00:00Z"}
 	}
 	zh := map[string]string{
-		TypeEarned:   "会员获得积分时（消费、注册、签到、邀请好友等），即时到账或待发放。",
-		TypeReleased: "会员的待发放积分到期发放、可以使用时。",
-		TypeRedeemed: "会员使用积分时。",
-		TypeExpired:  "会员的积分过期时。",
-		TypeExpiring: "会员的积分即将过期时（提前天数由品牌设置）。",
-		TypeAdjusted: "管理员或合作方手动增减积分时。",
-		TypeRefunded: "退款扣回消费所得积分，或退还订单所用积分时。",
+		TypeEarned:          "会员获得积分时（消费、注册、签到、邀请好友等），即时到账或待发放。",
+		TypeReleased:        "会员的待发放积分到期发放、可以使用时。",
+		TypeRedeemed:        "会员使用积分时。",
+		TypeExpired:         "会员的积分过期时。",
+		TypeExpiring:        "会员的积分即将过期时（提前天数由品牌设置）。",
+		TypeAdjusted:        "管理员或合作方手动增减积分时。",
+		TypeRefunded:        "退款扣回消费所得积分，或退还订单所用积分时。",
+		TypeCampaignStopped: "积分活动停止时：预算已发完，或被手动停止。",
 	}
 	en := map[string]string{
-		TypeEarned:   "A customer earned points (a purchase, joining, a check-in, a referral...), counting at once or pending until their release.",
-		TypeReleased: "Pending points of a customer were released and now count.",
-		TypeRedeemed: "A customer spent points.",
-		TypeExpired:  "Points of a customer expired.",
-		TypeExpiring: "Points of a customer expire soon (as many days ahead as the brand sets).",
-		TypeAdjusted: "An admin or partner added or deducted points by hand.",
-		TypeRefunded: "A refund took back points a purchase earned, or returned points spent on the order.",
+		TypeEarned:          "A customer earned points (a purchase, joining, a check-in, a referral...), counting at once or pending until their release.",
+		TypeReleased:        "Pending points of a customer were released and now count.",
+		TypeRedeemed:        "A customer spent points.",
+		TypeExpired:         "Points of a customer expired.",
+		TypeExpiring:        "Points of a customer expire soon (as many days ahead as the brand sets).",
+		TypeAdjusted:        "An admin or partner added or deducted points by hand.",
+		TypeRefunded:        "A refund took back points a purchase earned, or returned points spent on the order.",
+		TypeCampaignStopped: "A bonus campaign stopped: its points budget was issued, or an admin stopped it.",
 	}
 	samples := map[string]map[string]any{
 		TypeEarned: changed("purchase", 38, 138), TypeReleased: changed("release", 38, 176),
 		TypeRedeemed: changed("redemption", -100, 76), TypeExpired: changed("expiry", -20, 56),
 		TypeExpiring: {"customer_id": id, "wallet": "points", "points": 56, "expires_at": "2026-12-31T16:00:00Z"},
 		TypeAdjusted: changed("goodwill", 50, 106), TypeRefunded: changed("refund", -38, 68),
+		TypeCampaignStopped: {"campaign_id": "01968a3c-7e0a-7b4e-9c1d-2f4e6a8b0c99", "name": map[string]any{"zh_cn": "周末双倍积分",
+			"en": "Double points at weekends"}, "reason": "budget", "issued": 50000, "budget": 50000, "stopped_at": "2026-01-01T08:00:00Z"},
 	}
 	for _, name := range EventTypes {
 		webhook.Register(webhook.EventType{Name: name, Description: en[name], Sample: samples[name],
