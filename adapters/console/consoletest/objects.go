@@ -27,6 +27,7 @@ import (
 	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/domain/points/actions"
 	"github.com/engagehq/engage/domain/points/campaigns"
+	"github.com/engagehq/engage/domain/points/fraud"
 	"github.com/engagehq/engage/domain/points/ledger"
 	"github.com/engagehq/engage/domain/points/report"
 	"github.com/engagehq/engage/domain/points/rewards"
@@ -56,6 +57,8 @@ type Objects struct {
 	// scheduled report export.
 	RuleVersion        int
 	Approval, Schedule uuid.UUID
+	// FraudFlag is a purchase of Customer over the brand's daily limit, its points held.
+	FraudFlag uuid.UUID
 	// Campaign is a points campaign starting tomorrow.
 	Campaign uuid.UUID
 }
@@ -151,6 +154,15 @@ func (b *Bundle) Furnish(t *testing.T, tn tenants.Tenant) Objects {
 		Report: points.ScheduledReport{Kind: "summary", Granularity: report.Day, Lang: "zh-CN"}, Recipients: []string{"finance@" + tn.Slug + ".example"}})
 	require.NoError(t, err)
 	o.Schedule = schedule.ID
+	_, err = pts.PutFraudSettings(owner, tn.ID, fraud.Settings{Limits: []fraud.Limit{{Subject: fraud.Customer, Period: fraud.Day, Measure: fraud.Points, Max: 1}}})
+	require.NoError(t, err)
+	_, err = pts.EarnPurchase(ctx, tn.ID, points.Purchase{ID: "furnish-held", Customer: o.Customer, AmountFen: 500,
+		Items: []event.Item{{SKU: "oolong", Quantity: 1}}})
+	require.NoError(t, err)
+	flags, err := pts.FraudFlags(ctx, tn.ID, points.FlagQuery{Status: points.FlagPending}, ports.Page{Limit: 1})
+	require.NoError(t, err)
+	require.Len(t, flags, 1, "over the daily limit, the purchase's points are held")
+	o.FraudFlag = flags[0].ID
 	campaign, err := pts.CreateCampaign(owner, tn.ID, campaigns.Campaign{Name: rules.Text{ZH: "周末双倍积分", EN: "Double points at weekends"},
 		Wallet: ledger.Points, StartsAt: time.Now().Add(24 * time.Hour), EndsAt: time.Now().Add(72 * time.Hour), Kind: rules.KindMultiplier,
 		Percent: 200, Budget: 10000})
@@ -196,6 +208,7 @@ func (o Objects) Fill(pattern string) (string, bool) {
 		{"/me/vouchers/", "{id}", o.Voucher.String()},
 		{"/vouchers/", "{id}", o.Voucher.String()},
 		{"/me/receipts/", "{id}", o.Receipt.String()},
+		{"/points/fraud/", "{id}", o.FraudFlag.String()},
 		{"/points/approvals/", "{id}", o.Approval.String()},
 		{"/points/adjustment-requests/", "{id}", o.Approval.String()},
 		{"/points/report-schedules/", "{id}", o.Schedule.String()},

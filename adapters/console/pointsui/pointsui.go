@@ -50,7 +50,7 @@ func Module(d Deps) console.Module {
 	read := console.Needs(ledger.PermRead)
 	return console.Module{
 		Name: "points",
-		Routes: slices.Concat(h.receiptRoutes(), h.receiptSettingsRoutes(), h.reportRoutes(), h.customReportRoutes(), []console.Route{
+		Routes: slices.Concat(h.receiptRoutes(), h.receiptSettingsRoutes(), h.reportRoutes(), h.customReportRoutes(), h.fraudRoutes(), []console.Route{
 			console.Get("/points/settings", read, h.settings),
 			console.Post("/points/settings", console.Needs(access.PermSettingsWrite), h.saveSettings),
 			console.Get("/customers/{id}/points", read, h.customerPoints),
@@ -70,7 +70,7 @@ func Module(d Deps) console.Module {
 			{Label: "nav.points_settings", Path: "/console/points/settings", ID: "points-settings", Gate: read, Order: 55},
 			{Label: "nav.points_rules", Path: "/console/points/rules", ID: "points-rules", Gate: read, Order: 56},
 			{Label: "nav.points_actions", Path: "/console/points/actions", ID: "points-actions", Gate: read, Order: 57},
-		}, rewardMenu, []console.MenuEntry{receiptsMenu, campaignMenu}, reportMenu()),
+		}, rewardMenu, []console.MenuEntry{receiptsMenu, campaignMenu, fraudMenu}, reportMenu()),
 		Messages:  messages,
 		Templates: console.TemplatesOf(templateFS),
 		Funcs: template.FuncMap{"points": console.FormatCount, "signed": formatSigned, "walletName": walletName, "reasonName": reasonName,

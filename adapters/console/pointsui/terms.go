@@ -51,6 +51,10 @@ var Terms = console.Terms{
 		"action.points_report_schedule.create": "新建定时报表", "action.points_report_schedule.delete": "删除定时报表",
 		"target.points_report_schedule": "定时报表",
 		"job.points_report_exports":     "定时报表任务", "job.points_report_run": "生成定时报表", "job.points_report_mail": "发送定时报表",
+		// Anti-fraud.
+		"action.points_fraud.approve": "放行可疑积分", "action.points_fraud.reject": "驳回可疑积分",
+		"action.points_fraud.settings": "修改风控规则", "target.points_fraud_flag": "风控待审", "target.points_fraud_settings": "风控规则",
+		"job.points_risk_rank": "微信风险等级查询",
 	},
 	"en": {
 		"area.points":      "Points",
@@ -99,5 +103,9 @@ var Terms = console.Terms{
 		"action.points_report_schedule.create": "Scheduled a points report", "action.points_report_schedule.delete": "Deleted a scheduled points report",
 		"target.points_report_schedule": "Scheduled points report",
 		"job.points_report_exports":     "Scheduled reports job", "job.points_report_run": "Scheduled report export", "job.points_report_mail": "Scheduled report email",
+		// Anti-fraud.
+		"action.points_fraud.approve": "Released flagged points", "action.points_fraud.reject": "Rejected flagged points",
+		"action.points_fraud.settings": "Changed the fraud rules", "target.points_fraud_flag": "Fraud review", "target.points_fraud_settings": "Fraud rules",
+		"job.points_risk_rank": "WeChat risk rank check",
 	},
 }

@@ -30,12 +30,13 @@ type PointsWalletBody struct {
 	NextExpiry      *PointsExpiryBody   `json:"next_expiry,omitempty" doc:"The soonest expiry and its points; absent when no points expire"`
 	Expiring        []PointsExpiryBody  `json:"expiring" doc:"Every expiry ahead, soonest first, with its points"`
 	PendingReleases []PointsReleaseBody `json:"pending_releases" doc:"Pending points by release, soonest first"`
+	Held            int64               `json:"held" doc:"Pending points held for a review of the brand's fraud rules: no release date until an admin decides (part of pending, in no pending_releases)"`
 }
 
 func walletBodies(views []points.WalletView, loc *time.Location) []PointsWalletBody {
 	out := make([]PointsWalletBody, len(views))
 	for i, v := range views {
-		b := PointsWalletBody{Wallet: string(v.Wallet), Spendable: v.Spendable, Balance: v.Balance, Pending: v.Pending,
+		b := PointsWalletBody{Wallet: string(v.Wallet), Spendable: v.Spendable, Balance: v.Balance, Pending: v.Pending, Held: v.Held,
 			Expiring: make([]PointsExpiryBody, len(v.Expiring)), PendingReleases: make([]PointsReleaseBody, len(v.Releases))}
 		for j, e := range v.Expiring {
 			b.Expiring[j] = expiryBody(e.At, e.Points, loc)

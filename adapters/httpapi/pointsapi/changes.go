@@ -32,6 +32,8 @@ type pointsPurchaseBody struct {
 	Channel    string             `json:"channel,omitempty" enum:"mini_program,pos,website,email,wechat,other" doc:"pos when absent"`
 	Store      string             `json:"store,omitempty" maxLength:"100"`
 	Items      []PurchaseItemBody `json:"items" minItems:"1" maxItems:"200"`
+	DeviceID   string             `json:"device_id,omitempty" maxLength:"200" doc:"The device the customer used, for the fraud rules' limits per device (the event's payload device_id)"`
+	ClientIP   string             `json:"client_ip,omitempty" maxLength:"200" doc:"The customer's IP address, for the fraud rules (the event's payload client_ip)"`
 }
 
 // PurchaseEarningBody is what a purchase earned.
@@ -39,6 +41,7 @@ type PurchaseEarningBody struct {
 	PurchaseID string `json:"purchase_id"`
 	CustomerID string `json:"customer_id" format:"uuid"`
 	PointsOutcomeBody
+	Held bool `json:"held" doc:"The brand's fraud rules hold the points for an admin's review: pending, with no release date"`
 }
 
 // pointsRedemptionBody is a spend of points.
@@ -105,7 +108,7 @@ func (m *Module) registerChanges(api huma.API) {
 			return nil, err
 		}
 		p := points.Purchase{ID: in.Body.PurchaseID, Customer: customer, AmountFen: in.Body.AmountFen, Channel: in.Body.Channel,
-			Store: in.Body.Store}
+			Store: in.Body.Store, Device: in.Body.DeviceID, IP: in.Body.ClientIP}
 		if in.Body.OccurredAt != nil {
 			p.OccurredAt = *in.Body.OccurredAt
 		}
@@ -120,7 +123,7 @@ func (m *Module) registerChanges(api huma.API) {
 			return nil, m.fail(ctx, err, customerNotFound("body.customer_id"))
 		}
 		return &struct{ Body PurchaseEarningBody }{Body: PurchaseEarningBody{PurchaseID: e.PurchaseID, CustomerID: e.Customer.String(),
-			PointsOutcomeBody: outcomeBody(e.Outcome)}}, nil
+			PointsOutcomeBody: outcomeBody(e.Outcome), Held: e.Held}}, nil
 	})
 
 	httpapi.Register(api, httpapi.Tenant(ledger.PermWrite), httpapi.Idempotent(huma.Operation{

@@ -52,6 +52,7 @@ func (m *Module) RegisterAPI(api huma.API, kit *httpapi.Kit) {
 	m.registerRules(api)
 	m.registerMyRules(api)
 	m.registerReceipts(api)
+	m.registerFraud(api)
 	m.registerCampaigns(api)
 }
 
@@ -65,6 +66,8 @@ var pointsErrors = httpapi.ErrorTable{
 		Detail: "no points were credited to this customer for this purchase", Field: "body.purchase_id", Reason: "no such earning"},
 	{Err: points.ErrRefundTooLarge, Status: http.StatusUnprocessableEntity, Code: "refund_exceeds_purchase",
 		Detail: "the purchase's refunds would add up to more than its amount", Field: "body.amount_fen", Reason: "more than is left to refund"},
+	{Err: points.ErrRedemptionHeld, Status: http.StatusConflict, Code: "points_held_for_review",
+		Detail: "this redemption waits for a review of the customer's recent points", Field: "body.points", Reason: "under review"},
 	fieldsOf().When(points.ErrUnknownWallet, "unknown_wallet"),
 	fieldsOf().When(points.ErrReferenceReused, "reference_reused"),
 	fieldsOf(),

@@ -31,13 +31,14 @@ type testBundle struct {
 	owner    string
 	member   string
 	memberID string
+	wx       *wechattest.Server
 }
 
 func setup(t *testing.T) *testBundle {
 	t.Helper()
 	wx := wechattest.New(t)
 	wx.AddApp(miniApp, appSecret)
-	b := &testBundle{Bundle: apitest.NewWith(t, apitest.Options{WeChatAPI: wx.URL()})}
+	b := &testBundle{Bundle: apitest.NewWith(t, apitest.Options{WeChatAPI: wx.URL()}), wx: wx}
 	b.tn, b.owner = b.TenantWithKey(t, access.RoleOwner)
 	require.NoError(t, b.App.Channels.Save(context.Background(), b.tn.ID, ports.ChannelWeChatMiniProgram, channels.WeChatApp{AppID: miniApp}, appSecret))
 	login := b.Do(t, http.MethodPost, "/v1/mini/"+b.tn.Slug+"/login", "", map[string]any{"code": wx.IssueCode(miniApp, "o-member", "")})

@@ -12,6 +12,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/adapters/qrpng"
+	"github.com/engagehq/engage/application/points/points"
 	"github.com/engagehq/engage/application/points/rewards"
 	"github.com/engagehq/engage/domain/fielderr"
 	"github.com/engagehq/engage/domain/points/ledger"
@@ -306,6 +307,7 @@ func rewardsErrors(at func(string) string, voucher string) httpapi.ErrorTable {
 		conflict(domain.ErrVoucherUsed, "voucher_used"),
 		conflict(domain.ErrVoucherExpired, "voucher_expired"),
 		conflict(domain.ErrVoucherCancelled, "voucher_cancelled"),
+		conflict(points.ErrRedemptionHeld, "points_held_for_review"),
 		row(ledger.ErrInsufficient, "insufficient_points"),
 		row(domain.ErrUnavailable, "reward_unavailable"),
 		row(domain.ErrNotYetOpen, "reward_not_open"),

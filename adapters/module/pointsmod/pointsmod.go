@@ -83,6 +83,7 @@ func services(k *module.Kernel) (module.Shared, error) {
 		Publisher: k.Bus, Audit: k.Audit, Jobs: k.Scheduler, Tenants: k.Tenants, Clock: k.Config.Clock,
 		Customers: module.Get[*customers.Service](k), Purchases: module.Get[*events.Service](k), Actions: pointsdb.Actions{},
 		Rules: pointsdb.Rules{}, Facts: customerFacts{}, History: customerFacts{}, Campaigns: pointsdb.Campaigns{},
+		Fraud: pointsdb.Fraud{}, Risk: riskSource(k),
 		Approvals: pointsdb.Approvals{}, Reports: pointsdb.Reports{}, Exports: pointsdb.Exports{}, Files: reportfile.Encoder{},
 		Mail: module.Get[*channels.Service](k), Email: smtp.Sender{TLSConfig: k.Config.SMTPTLS, AllowPrivate: !k.Config.Production}})
 	module.Provide(k, svc)
@@ -125,6 +126,7 @@ func surfaces(k *module.Kernel) (module.Surfaces, error) {
 			riverjobs.Handle(j, riverjobs.Sweeping[points.ReportsArgs](svc.ScheduleReports), riverjobs.WorkerOptions{})
 			riverjobs.Handle(j, riverjobs.Counting(svc.RunSchedules), riverjobs.WorkerOptions{Timeout: 10 * time.Minute})
 			riverjobs.Handle(j, svc.MailExport, riverjobs.WorkerOptions{})
+			riverjobs.Handle(j, svc.RankRisk, riverjobs.WorkerOptions{})
 			j.Every("points_report_exports", 15*time.Minute, func() ports.JobArgs { return points.ReportsArgs{} }, true)
 		},
 	}, nil

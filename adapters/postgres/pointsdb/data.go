@@ -46,7 +46,7 @@ func (Ledger) Move(ctx context.Context, from, into uuid.UUID) error {
 			return err
 		}
 	}
-	return nil
+	return moveFraud(ctx, q, from, into)
 }
 
 // Drop implements points.Ledger.
@@ -68,9 +68,11 @@ func (Ledger) EraseNotes(ctx context.Context, customer uuid.UUID) error {
 	if _, err = q.Exec(ctx, `UPDATE points_operations SET note = NULL WHERE customer_id = $1 AND note IS NOT NULL`, customer); err != nil {
 		return err
 	}
-	_, err = q.Exec(ctx, `UPDATE points_adjustment_requests SET note = NULL, decision_note = NULL
-		WHERE customer_id = $1 AND (note IS NOT NULL OR decision_note IS NOT NULL)`, customer)
-	return err
+	if _, err = q.Exec(ctx, `UPDATE points_adjustment_requests SET note = NULL, decision_note = NULL
+		WHERE customer_id = $1 AND (note IS NOT NULL OR decision_note IS NOT NULL)`, customer); err != nil {
+		return err
+	}
+	return eraseFraud(ctx, q, customer)
 }
 
 // Download is what the ledger keeps about a customer, as a data download lists it.

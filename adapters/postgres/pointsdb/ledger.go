@@ -362,12 +362,16 @@ func (Ledger) Save(ctx context.Context, b *ledger.Book) error {
 	if changed := b.Changed(); len(changed) > 0 {
 		n := len(changed)
 		ids, remaining, pending, warned := make([]uuid.UUID, n), make([]int64, n), make([]bool, n), make([]*time.Time, n)
+		available := make([]time.Time, n)
 		for i, l := range changed {
-			ids[i], remaining[i], pending[i], warned[i] = l.ID, l.Remaining, l.Pending, nullTime(l.WarnedAt)
+			ids[i], remaining[i], pending[i], warned[i], available[i] = l.ID, l.Remaining, l.Pending, nullTime(l.WarnedAt), l.AvailableAt
 		}
-		batch.Queue(`UPDATE points_lots l SET remaining = u.remaining, pending = u.pending, warned_at = u.warned_at
-			FROM unnest($1::uuid[], $2::bigint[], $3::bool[], $4::timestamptz[]) AS u (id, remaining, pending, warned_at)
-			WHERE l.id = u.id`, ids, remaining, pending, warned)
+		// available_at changes only when a review ends a hold (ledger.Account.Unhold).
+		batch.Queue(`UPDATE points_lots l SET remaining = u.remaining, pending = u.pending, warned_at = u.warned_at,
+				available_at = u.available_at
+			FROM unnest($1::uuid[], $2::bigint[], $3::bool[], $4::timestamptz[], $5::timestamptz[])
+				AS u (id, remaining, pending, warned_at, available_at)
+			WHERE l.id = u.id`, ids, remaining, pending, warned, available)
 		want := int64(n)
 		checks = append(checks, func(tag pgconn.CommandTag) error {
 			if tag.RowsAffected() != want {

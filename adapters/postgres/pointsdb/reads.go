@@ -109,7 +109,7 @@ func (Ledger) History(ctx context.Context, customer uuid.UUID, hq points.History
 			&h.Source, &h.Note, &h.Reference, &h.PurchaseID, &available, &expires); err != nil {
 			return h, err
 		}
-		if available != nil && h.Pending > 0 {
+		if available != nil && h.Pending > 0 && available.Before(ledger.HeldUntil) {
 			h.ReleasesAt = *available
 		}
 		if expires != nil && (h.Points > 0 || h.Pending > 0) {

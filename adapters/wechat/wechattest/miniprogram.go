@@ -31,6 +31,9 @@ type code struct {
 // exchanges it once, within CodeLifetime, for openID and unionID ("" for an app bound to no
 // Open Platform account, whose answers have no unionid).
 func (s *Server) IssueCode(appID, openID, unionID string) string {
+	s.mu.Lock()
+	s.users[openID] = appID
+	s.mu.Unlock()
 	return s.issue(&code{appID: appID, openID: openID, unionID: unionID})
 }
 

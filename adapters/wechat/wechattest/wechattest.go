@@ -1,6 +1,7 @@
 // Package wechattest is a stand-in for WeChat's server API (api.weixin.qq.com) in tests and in
 // development (engage dev serves one for the demo brands' Mini Programs). It serves POST
-// /cgi-bin/stable_token, GET /sns/jscode2session, POST /wxa/business/getuserphonenumber, and
+// /cgi-bin/stable_token, GET /sns/jscode2session, POST /wxa/business/getuserphonenumber,
+// POST /wxa/getuserriskrank (SetRiskRank), and
 // the Official Account's fan tags (GET /cgi-bin/tags/get, POST /cgi-bin/user/tag/get) as
 // WeChat does for apps a test registers: it checks what WeChat checks and refuses with
 // WeChat's own error codes and messages, always with HTTP 200. It keeps the tokens it issued
@@ -38,6 +39,10 @@ type Server struct {
 	fanPage  int            // OpenIDs per user/tag/get page
 	refusals map[string]int // errcode by appid and path (Refuse)
 	apiCalls map[string]int // requests with a valid token, by path
+
+	users map[string]string // the appid of each Mini Program user, by openid (IssueCode, SetRiskRank)
+	ranks map[string]int    // getuserriskrank's rank by openid (SetRiskRank)
+	busy  bool              // getuserriskrank answers -1 (Busy)
 }
 
 // app is a registered app and the state of its access tokens.
@@ -71,7 +76,7 @@ func New(t testing.TB) *Server {
 // the demo brands); Close stops it.
 func Start() *Server {
 	s := &Server{apps: map[string]*app{}, calls: map[string]int{}, tokens: map[string]*issued{}, codes: map[string]*code{},
-		fanPage: 10000, refusals: map[string]int{}, apiCalls: map[string]int{}}
+		fanPage: 10000, refusals: map[string]int{}, apiCalls: map[string]int{}, users: map[string]string{}, ranks: map[string]int{}}
 	mux := http.NewServeMux()
 	// No method in the patterns: WeChat answers other methods with its own 43002 error, not 405.
 	mux.HandleFunc("/cgi-bin/stable_token", s.stableToken)
@@ -79,6 +84,7 @@ func Start() *Server {
 	mux.HandleFunc("/wxa/business/getuserphonenumber", s.phoneNumber)
 	mux.HandleFunc("/cgi-bin/tags/get", s.fanTagsGet)
 	mux.HandleFunc("/cgi-bin/user/tag/get", s.tagFans)
+	mux.HandleFunc("/wxa/getuserriskrank", s.riskRank)
 	s.srv = httptest.NewServer(mux)
 	return s
 }

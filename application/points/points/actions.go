@@ -11,6 +11,7 @@ import (
 
 	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/points/actions"
+	"github.com/engagehq/engage/domain/points/fraud"
 	"github.com/engagehq/engage/domain/points/ledger"
 	"github.com/engagehq/engage/domain/points/program"
 	"github.com/engagehq/engage/ports"
@@ -152,6 +153,8 @@ type grant struct {
 	details  map[string]any
 	// unlimited grants skip the rule's limit: a referrer earns for every friend, each once.
 	unlimited bool
+	// referral is what the fraud rules judge of a referral, shared by both sides' grants.
+	referral *fraud.Activity
 }
 
 // awardAll credits grants in the caller's transaction: the customers' accounts in the rules'
@@ -194,6 +197,17 @@ func (s *Service) awardAll(ctx context.Context, grants []grant) (map[string]*led
 	if err != nil {
 		return nil, err
 	}
+	var acts []fraud.Activity
+	for _, g := range grants {
+		if g.referral != nil {
+			acts = append(acts, *g.referral)
+		}
+	}
+	guard, err := s.newGuard(ctx, loc, acts)
+	if err != nil {
+		return nil, err
+	}
+	judged := map[*fraud.Activity][]fraud.Reason{}
 	made := map[string]*ledger.Operation{}
 	for _, g := range grants {
 		w, known := settings.Wallet(g.rule.Wallet)
@@ -208,13 +222,33 @@ func (s *Service) awardAll(ctx context.Context, grants []grant) (map[string]*led
 		op := begin(ctx, b, ledger.Operation{Customer: g.customer, Kind: ledger.OpAward, Key: g.key, Fingerprint: fingerprint(g.key),
 			Source: ledger.SourceRule, Reason: g.rule.Reason(), Details: g.details})
 		a := b.Account(g.customer, g.rule.Wallet)
-		if _, err := a.Credit(op, ledger.KindEarn, g.rule.Reason(), g.points, earnedTerms(w, g.at, loc)); err != nil {
+		terms := earnedTerms(w, g.at, loc)
+		reasons, counted := judged[g.referral]
+		if g.referral != nil && !counted {
+			reasons = guard.judge(*g.referral)
+			judged[g.referral] = reasons
+		}
+		if len(reasons) > 0 {
+			terms.AvailableAt = ledger.HeldUntil
+		}
+		if _, err := a.Credit(op, ledger.KindEarn, g.rule.Reason(), g.points, terms); err != nil {
 			return nil, fmt.Errorf("points: award %s: %w", g.key, err)
 		}
 		b.Finish(op, a)
+		if g.referral != nil && !counted {
+			guard.counted(*g.referral, op, reasons, time.Time{})
+			if err := s.enqueueRisk(ctx, g.referral.Customer, g.referral.IP, ports.RiskSceneMarketing); err != nil {
+				return nil, err
+			}
+		} else if g.referral != nil {
+			guard.held(fraud.Referral, op, reasons, time.Time{})
+		}
 		made[g.key] = op
 	}
-	return made, s.save(ctx, b)
+	if err := s.save(ctx, b); err != nil {
+		return nil, err
+	}
+	return made, guard.save(ctx)
 }
 
 // earnedTerms are the terms of points a wallet credits at: expiring as the wallet says.
@@ -360,11 +394,13 @@ func (s *Service) referralsOf(ctx context.Context, rules []actions.Rule, evs []e
 		if ref.Awarded {
 			ref.AwardedAt = s.deps.Clock.Now()
 			details := map[string]any{"referee_id": ref.Referee, "referrer_id": ref.Referrer, "event_id": ref.EventID}
+			act := &fraud.Activity{Kind: fraud.Referral, Customer: ref.Referee, Device: payloadText(e, PayloadDevice),
+				IP: payloadText(e, PayloadIP), Phone: payloadText(e, PayloadPhone), Points: rule.Points, At: e.OccurredAt.UTC()}
 			grants = append(grants,
 				grant{rule: rule, customer: ref.Referrer, points: rule.Points, at: e.OccurredAt, unlimited: true,
-					key: "award:" + rule.Key + ":referrer:" + ref.Referee.String(), details: details},
+					key: "award:" + rule.Key + ":referrer:" + ref.Referee.String(), details: details, referral: act},
 				grant{rule: rule, customer: ref.Referee, points: rule.RefereePoints, at: e.OccurredAt, unlimited: true,
-					key: "award:" + rule.Key + ":referee:" + ref.Referee.String(), details: details})
+					key: "award:" + rule.Key + ":referee:" + ref.Referee.String(), details: details, referral: act})
 		}
 		if err := s.deps.Actions.PutReferral(ctx, ref); err != nil {
 			return nil, err

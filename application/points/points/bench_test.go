@@ -29,6 +29,7 @@ import (
 	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/points/campaigns"
+	"github.com/engagehq/engage/domain/points/fraud"
 	"github.com/engagehq/engage/domain/points/ledger"
 	"github.com/engagehq/engage/domain/points/program"
 	"github.com/engagehq/engage/domain/points/rules"
@@ -86,7 +87,9 @@ func (b *testBundle) dbCPU(tb testing.TB) time.Duration {
 // 1,000 purchases (the ingest untimed), one op per batch; "till" is the synchronous call,
 // recording the purchase in the activity stream and crediting it, one op per purchase, from
 // one and from four callers, with its latencies. ENGAGE_BENCH_RULES=1 earns under a rule
-// version reading customers' facts and the day's earnings instead of the base rates.
+// version reading customers' facts and the day's earnings instead of the base rates;
+// ENGAGE_BENCH_FRAUD=1 judges every earning by fraud rules (limits per customer and per store a
+// day, velocity), which count it and read the totals of its windows.
 func BenchmarkEarning(b *testing.B) {
 	bn := setup(b)
 	bn.clock.set(time.Now())
@@ -104,10 +107,17 @@ func BenchmarkEarning(b *testing.B) {
 			Points: 100, When: rules.Conditions{Birthday: rules.BirthdayMonth}})
 		bn.version(b, bn.clock.Now(), set)
 	}
+	if os.Getenv("ENGAGE_BENCH_FRAUD") != "" {
+		_, err := bn.svc.PutFraudSettings(ctx, bn.tn.ID, fraud.Settings{Velocity: fraud.Window{Count: 5, Minutes: 10},
+			Limits: []fraud.Limit{{Subject: fraud.Customer, Period: fraud.Day, Measure: fraud.Points, Max: 2000},
+				{Subject: fraud.Store, Period: fraud.Day, Measure: fraud.Earnings, Max: 100_000}}})
+		require.NoError(b, err)
+	}
 	purchase := func() points.Purchase {
 		amount := int64(100 + rand.IntN(50_000))
 		return points.Purchase{ID: fmt.Sprintf("bench-%d", benchPurchase.Add(1)), Customer: customers[rand.IntN(len(customers))],
-			AmountFen: amount, OccurredAt: time.Now().Add(-time.Minute), Items: []event.Item{{SKU: "tea-oolong", Quantity: 1}}}
+			AmountFen: amount, OccurredAt: time.Now().Add(-time.Minute), Store: fmt.Sprintf("S%02d", rand.IntN(40)),
+			Items: []event.Item{{SKU: "tea-oolong", Quantity: 1}}}
 	}
 
 	b.Run("stream", func(b *testing.B) {

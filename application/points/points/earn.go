@@ -11,6 +11,7 @@ import (
 	"github.com/engagehq/engage/application/customers/events"
 	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/fielderr"
+	"github.com/engagehq/engage/domain/points/fraud"
 	"github.com/engagehq/engage/domain/points/ledger"
 	"github.com/engagehq/engage/domain/points/rules"
 	"github.com/engagehq/engage/ports"
@@ -28,6 +29,8 @@ type Purchase struct {
 	Channel    string
 	Store      string
 	Items      []event.Item
+	// Device and IP are what the fraud rules count it under besides its customer and store.
+	Device, IP string
 }
 
 // Earning is what a purchase earned.
@@ -35,6 +38,8 @@ type Earning struct {
 	PurchaseID string
 	Customer   uuid.UUID
 	Outcome
+	// Held says the fraud rules hold its points for a review.
+	Held bool
 }
 
 // RejectedError is a purchase the activity stream refused, with its code (events.CodeInvalid,
@@ -136,6 +141,14 @@ func (s *Service) EarnPurchase(ctx context.Context, tenant tenants.ID, p Purchas
 	amount := p.AmountFen
 	draft := event.Draft{ID: p.ID, CustomerID: p.Customer.String(), Type: event.TypePurchase, Channel: p.Channel,
 		OccurredAt: p.OccurredAt, AmountFen: &amount, Store: p.Store, Items: p.Items}
+	for key, v := range map[string]string{PayloadDevice: p.Device, PayloadIP: p.IP} {
+		if v != "" {
+			if draft.Payload == nil {
+				draft.Payload = map[string]any{}
+			}
+			draft.Payload[key] = v
+		}
+	}
 	for attempt := 0; ; attempt++ {
 		out, err := ports.InTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) (Earning, error) {
 			results, err := s.deps.Purchases.IngestIn(ctx, []event.Draft{draft})
@@ -206,6 +219,14 @@ func (s *Service) earn(ctx context.Context, purchases []Purchase, source ledger.
 	if err != nil {
 		return nil, err
 	}
+	acts := make([]fraud.Activity, len(fresh))
+	for i, p := range fresh {
+		acts[i] = activityOf(p)
+	}
+	guard, err := s.newGuard(ctx, loc, acts)
+	if err != nil {
+		return nil, err
+	}
 	cr, err := s.campaignRound(ctx, fresh, ev)
 	if err != nil {
 		return nil, err
@@ -219,6 +240,7 @@ func (s *Service) earn(ctx context.Context, purchases []Purchase, source ledger.
 				return nil, invalid("purchase_id", ErrReferenceReused)
 			}
 			out[i].Outcome = outcomeOf(&st.Operation, true)
+			out[i].Held = heldIn(st.Results)
 			continue
 		}
 		r := ev.evaluate(p)
@@ -237,6 +259,10 @@ func (s *Service) earn(ctx context.Context, purchases []Purchase, source ledger.
 		fp := purchaseFingerprint(p.Customer, p.AmountFen)
 		op := begin(ctx, b, ledger.Operation{Customer: p.Customer, Kind: ledger.OpPurchase, Key: keys[i], Fingerprint: fp,
 			Source: source, Reason: "purchase", PurchaseID: p.ID, Details: ruled.details})
+		act := activityOf(p)
+		act.Points = ruled.result.Points(ledger.Points)
+		reasons := guard.judge(act)
+		var releaseAt time.Time
 		for _, w := range settings.Wallets {
 			points := ruled.result.Points(w.Key)
 			if points == 0 {
@@ -246,14 +272,22 @@ func (s *Service) earn(ctx context.Context, purchases []Purchase, source ledger.
 			if settings.PendingDays > 0 {
 				terms.AvailableAt = p.OccurredAt.In(loc).AddDate(0, 0, settings.PendingDays)
 			}
+			if len(reasons) > 0 {
+				releaseAt, terms.AvailableAt = terms.AvailableAt, ledger.HeldUntil
+			}
 			if _, err := b.Account(p.Customer, w.Key).Credit(op, ledger.KindEarn, "purchase", points, terms); err != nil {
 				return nil, fmt.Errorf("points: credit purchase %s: %w", p.ID, err)
 			}
 		}
 		b.Finish(op, accountsOf(b, p.Customer, wallets)...)
+		guard.counted(act, op, reasons, releaseAt)
 		out[i].Outcome = outcomeOf(op, false)
+		out[i].Held = heldIn(op.Results)
 	}
-	return out, s.save(ctx, b)
+	if err := s.save(ctx, b); err != nil {
+		return nil, err
+	}
+	return out, guard.save(ctx)
 }
 
 // Reactor earns the purchases of every batch the activity stream stores: the points module's
@@ -277,7 +311,7 @@ func (r *Reactor) React(ctx context.Context, evs []event.Event) error {
 			continue
 		}
 		purchases = append(purchases, Purchase{ID: e.ID, Customer: e.CustomerID, AmountFen: *e.AmountFen, OccurredAt: e.OccurredAt,
-			Channel: e.Channel, Store: e.Store, Items: e.Items})
+			Channel: e.Channel, Store: e.Store, Items: e.Items, Device: payloadText(e, PayloadDevice), IP: payloadText(e, PayloadIP)})
 	}
 	if len(purchases) == 0 {
 		return nil

@@ -31,6 +31,8 @@ type WalletView struct {
 	Expiring []Bucket
 	// Releases are the pending points, by the instant they start to count.
 	Releases []Bucket
+	// Held are pending points held for an anti-fraud review: no instant releases them.
+	Held int64
 
 	held bool // the ledger has the account
 }
@@ -86,6 +88,8 @@ func (s *Service) views(ctx context.Context, customer uuid.UUID) ([]WalletView, 
 			v.held, v.Balance, v.Pending = true, a.Balance, a.Pending
 			for _, l := range a.Lots() {
 				switch {
+				case l.Held():
+					v.Held += l.Remaining
 				case l.Pending:
 					v.Releases = addTo(v.Releases, l.AvailableAt, l.Remaining)
 				case !l.ExpiresAt.IsZero():

@@ -45,7 +45,8 @@ func (s *Service) Redeem(ctx context.Context, tenant tenants.ID, r Redemption) (
 	if err != nil {
 		return Outcome{}, err
 	}
-	return s.change(ctx, tenant, r.Customer, "redeem:"+r.Reference, r.fingerprint(), wallets, do)
+	o, err := s.change(ctx, tenant, r.Customer, "redeem:"+r.Reference, r.fingerprint(), wallets, do)
+	return o, s.RaiseHeld(ctx, tenant, err)
 }
 
 func (r Redemption) fingerprint() []byte {
@@ -70,6 +71,9 @@ func (s *Service) redemption(r *Redemption) (func(context.Context, program.Setti
 		func(ctx context.Context, b *ledger.Book, _ program.Settings) (*ledger.Operation, error) {
 			op := begin(ctx, b, ledger.Operation{Customer: r.Customer, Kind: ledger.OpRedeem, Reason: "redemption",
 				Reference: r.Reference, PurchaseID: r.OrderID, Details: map[string]any{}})
+			if err := s.checkRedemption(ctx, r.Customer, b.Now()); err != nil {
+				return nil, err
+			}
 			a := b.Account(r.Customer, r.Wallet)
 			if err := a.Spend(op, ledger.KindRedeem, "redemption", r.Points, uuid.Nil); err != nil {
 				return nil, invalid("points", err)

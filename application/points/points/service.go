@@ -82,6 +82,11 @@ type Deps struct {
 	Rules   RuleStore
 	Facts   CustomerFacts
 	History PurchaseHistory
+	// Fraud keeps the anti-fraud rules, what they count and the review queue; nil judges
+	// nothing.
+	Fraud FraudStore
+	// Risk asks an external service (WeChat) how risky a customer is; nil never asks.
+	Risk RiskSource
 	// Campaigns keeps the bonus campaigns; nil: no campaign gives points.
 	Campaigns CampaignStore
 }

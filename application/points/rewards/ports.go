@@ -149,6 +149,8 @@ type Ledger interface {
 	LockIn(ctx context.Context, customer uuid.UUID) error
 	RedeemIn(ctx context.Context, r points.Redemption) (points.Outcome, error)
 	ReturnIn(ctx context.Context, r points.Return) (points.Outcome, error)
+	// RaiseHeld puts a redemption the fraud rules refused in the review queue.
+	RaiseHeld(ctx context.Context, tenant tenants.ID, err error) error
 }
 
 // FactsReader reads what eligibility is decided on, in a read scope of its own; an unknown

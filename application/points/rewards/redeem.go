@@ -85,7 +85,7 @@ func (s *Service) Redeem(ctx context.Context, tenant tenants.ID, c Claim) (Claim
 		if (errors.Is(err, points.ErrKeyTaken) || errors.Is(err, ErrCodeTaken) || errors.Is(err, ports.ErrTxConflict)) && attempt < 2 {
 			continue
 		}
-		return out, err
+		return out, s.deps.Ledger.RaiseHeld(ctx, tenant, err)
 	}
 }
 

@@ -213,9 +213,11 @@ func (a *Account) CancelPending(op *Operation, reason string, l *Lot, points int
 }
 
 // release makes the pending lot l count, repaying a debt first.
-func (a *Account) release(op *Operation, l *Lot) {
+func (a *Account) release(op *Operation, l *Lot) { a.releaseAs(op, l, ReasonRelease) }
+
+func (a *Account) releaseAs(op *Operation, l *Lot, reason string) {
 	n := l.Remaining
-	e := a.entry(op, KindRelease, ReasonRelease, n, -n, l.ID)
+	e := a.entry(op, KindRelease, reason, n, -n, l.ID)
 	l.Pending = false
 	a.book.touch(l)
 	a.Pending -= n

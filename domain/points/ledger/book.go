@@ -74,7 +74,7 @@ func (b *Book) Finish(op *Operation, accounts ...*Account) {
 			r.Points += e.Points
 			r.Pending += e.Pending
 			if l := a.lot(e.LotID); l != nil && (e.Kind == KindEarn || e.Kind == KindAdjust || e.Kind == KindReverse) {
-				if l.Pending {
+				if l.Pending && !l.Held() {
 					r.ReleasesAt = &l.AvailableAt
 				}
 				if !l.ExpiresAt.IsZero() {
