@@ -68,7 +68,7 @@ func EventType(kind ChangeKind, from, to int) string {
 func init() {
 	sample := func(from, to string, kind ChangeKind) map[string]any {
 		return map[string]any{"customer_id": "0b6f3c52-8d0e-4a55-9a43-3f7c2a1e9d10", "from": from, "to": to, "kind": kind,
-			"figures": map[string]any{"spend_fen": 520000, "status_points": 5200, "visits": 14},
+			"figures":     map[string]any{"spend_fen": 520000, "status_points": 5200, "visits": 14},
 			"valid_until": "2027-12-31T16:00:00Z", "occurred_at": "2026-06-01T08:00:00Z"}
 	}
 	warn := sample("gold", "gold", KindDowngrade)
