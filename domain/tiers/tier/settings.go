@@ -146,24 +146,17 @@ func (s Settings) Period(at, joined time.Time, loc *time.Location) (from, to tim
 		from = anniversaryOnOrBefore(day, Day(joined, loc))
 	default:
 		to = day.AddDate(0, 0, 1)
-		return to.AddDate(0, -WindowMonths, 0), to
+		return AddMonths(to, -WindowMonths), to
 	}
-	return from, from.AddDate(0, WindowMonths, 0)
+	return from, AddMonths(from, WindowMonths)
 }
 
 // anniversaryOnOrBefore is the last anniversary of joined on or before day (29 February is
-// the 28th in other years: Go's AddDate would roll it into March).
+// the 28th in other years).
 func anniversaryOnOrBefore(day, joined time.Time) time.Time {
-	at := func(year int) time.Time {
-		d := joined.Day()
-		if last := time.Date(year, joined.Month()+1, 0, 0, 0, 0, 0, day.Location()).Day(); d > last {
-			d = last
-		}
-		return time.Date(year, joined.Month(), d, 0, 0, 0, 0, day.Location())
-	}
-	a := at(day.Year())
+	a := AddMonths(joined, (day.Year()-joined.Year())*12)
 	if a.After(day) {
-		a = at(day.Year() - 1)
+		a = AddMonths(joined, (day.Year()-joined.Year()-1)*12)
 	}
 	return a
 }
@@ -174,14 +167,14 @@ func anniversaryOnOrBefore(day, joined time.Time) time.Time {
 func (s Settings) ValidUntil(at, joined time.Time, loc *time.Location) time.Time {
 	var to time.Time
 	if s.Window == Rolling12Months {
-		to = Day(at, loc).AddDate(0, WindowMonths, 0)
+		to = AddMonths(Day(at, loc), WindowMonths)
 	} else {
 		_, to = s.Period(at, joined, loc)
 	}
 	if s.Validity == EndOfNextPeriod {
-		to = to.AddDate(0, WindowMonths, 0)
+		to = AddMonths(to, WindowMonths)
 	}
-	return to.AddDate(0, s.GraceMonths, 0)
+	return AddMonths(to, s.GraceMonths)
 }
 
 // EvaluationWindow is the window whose figures an evaluation at at decides on: the last
@@ -189,10 +182,10 @@ func (s Settings) ValidUntil(at, joined time.Time, loc *time.Location) time.Time
 func (s Settings) EvaluationWindow(at, joined time.Time, loc *time.Location) (from, to time.Time) {
 	if s.Window == Rolling12Months {
 		to = Day(at, loc)
-		return to.AddDate(0, -WindowMonths, 0), to
+		return AddMonths(to, -WindowMonths), to
 	}
 	from, _ = s.Period(at, joined, loc)
-	return from.AddDate(0, -WindowMonths, 0), from
+	return AddMonths(from, -WindowMonths), from
 }
 
 // Decide returns the tier an evaluation gives a member holding current whose figures
@@ -208,4 +201,13 @@ func (s Settings) Decide(current, qualified int, due bool) int {
 		return current - 1
 	}
 	return qualified
+}
+
+// AddMonths adds n months to a midnight t, a day past the month's end becoming its last day
+// (31 March less a month is 28 or 29 February), as PostgreSQL adds intervals to dates: Go's
+// AddDate would roll it into the next month.
+func AddMonths(t time.Time, n int) time.Time {
+	first := time.Date(t.Year(), t.Month()+time.Month(n), 1, 0, 0, 0, 0, t.Location())
+	last := first.AddDate(0, 1, -1).Day()
+	return first.AddDate(0, 0, min(t.Day(), last)-1)
 }

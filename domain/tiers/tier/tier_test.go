@@ -259,3 +259,11 @@ func TestYuan(t *testing.T) {
 		require.Equal(t, want, tier.Yuan(fen))
 	}
 }
+
+func TestAddMonthsClampsToTheMonthsEnd(t *testing.T) {
+	t.Parallel()
+	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, time.UTC) }
+	require.Equal(t, d(2027, 2, 28), tier.AddMonths(d(2028, 2, 29), -12))
+	require.Equal(t, d(2026, 2, 28), tier.AddMonths(d(2026, 3, 31), -1))
+	require.Equal(t, d(2027, 1, 31), tier.AddMonths(d(2026, 1, 31), 12))
+}
