@@ -11,10 +11,14 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/engagehq/engage/adapters/httpapi"
+	"github.com/engagehq/engage/adapters/httpapi/tiersapi"
 	"github.com/engagehq/engage/adapters/module"
 	"github.com/engagehq/engage/adapters/postgres/customersdb"
 	"github.com/engagehq/engage/adapters/postgres/tiersdb"
 	"github.com/engagehq/engage/adapters/riverjobs"
+	"github.com/engagehq/engage/application/customers/checkins"
+	"github.com/engagehq/engage/application/customers/customers"
 	"github.com/engagehq/engage/application/customers/events"
 	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/application/tiers/tiers"
@@ -45,20 +49,24 @@ func Module() module.Module {
 		},
 		Services: services,
 		Surfaces: surfaces,
-		Terms:    Terms,
+		API: func(k *module.Kernel) httpapi.Module {
+			return tiersapi.New(module.Get[*tiers.Service](k), module.Get[*customers.Service](k), module.Get[*checkins.Service](k))
+		},
+		Terms: Terms,
 	}
 }
 
 func services(k *module.Kernel) (module.Shared, error) {
 	module.Provide(k, tiers.NewService(tiers.Deps{Tx: k.DB, Locals: k.DB, Store: tiersdb.Store{}, Attributes: attributes{},
-		Publisher: k.Bus, Audit: k.Audit, Jobs: k.Scheduler, Tenants: k.Tenants, Clock: k.Config.Clock}))
+		Publisher: k.Bus, Audit: k.Audit, Jobs: k.Scheduler, Tenants: k.Tenants, Clock: k.Config.Clock,
+		Customers: module.Get[*customers.Service](k)}))
 	return module.Shared{}, nil
 }
 
 func surfaces(k *module.Kernel) (module.Surfaces, error) {
 	svc := module.Get[*tiers.Service](k)
 	counting := module.Get[*events.Service](k).Subscriber(svc.Reactor(), pointsEarning)
-	counting.Queue = Queue
+	counting.Queue, counting.Wants = Queue, svc.Wanted
 	return module.Surfaces{
 		Subscribers: []eventbus.Subscriber{counting, svc.StatusSubscriber(Queue)},
 		Workers: func(j *riverjobs.Jobs) {

@@ -28,6 +28,17 @@ var _ tiers.Store = Store{}
 // date is a day of the brand's zone as PostgreSQL's date reads it: never through a time zone.
 func date(t time.Time) string { return t.Format(time.DateOnly) }
 
+// HasProgram implements tiers.Store.
+func (Store) HasProgram(ctx context.Context) (bool, error) {
+	q, _, err := postgres.TenantTx(ctx)
+	if err != nil {
+		return false, err
+	}
+	var ok bool
+	err = q.QueryRow(ctx, `SELECT EXISTS (SELECT FROM tier_programs)`).Scan(&ok)
+	return ok, err
+}
+
 // Programs implements tiers.Store.
 func (Store) Programs(ctx context.Context) ([]tier.Program, error) {
 	q, _, err := postgres.TenantTx(ctx)

@@ -51,6 +51,7 @@ func (r *Reactor) React(ctx context.Context, evs []event.Event) error {
 // refunds take back, from its public events, and upgrades the members they qualify.
 func (s *Service) StatusSubscriber(queue string) eventbus.Subscriber {
 	return eventbus.Subscriber{Name: "tiers_status", Queue: queue, Takes: eventbus.Types(ledger.TypeEarned, ledger.TypeRefunded),
+		Wants: s.Wanted,
 		Handle: func(ctx context.Context, published []ports.DomainEvent) error {
 			loc, err := s.zoneHere(ctx)
 			if err != nil {
@@ -78,6 +79,12 @@ func (s *Service) StatusSubscriber(queue string) eventbus.Subscriber {
 			}
 			return s.count(ctx, facts)
 		}}
+}
+
+// Wanted says, in the publishing transaction, whether the brand has a tier program: the
+// module counts figures from the day a brand first sets one, and costs the others nothing.
+func (s *Service) Wanted(ctx context.Context, _ string) (bool, error) {
+	return s.deps.Store.HasProgram(ctx)
 }
 
 // count adds facts never counted and upgrades the customers whose figures changed.

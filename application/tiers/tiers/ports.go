@@ -72,6 +72,8 @@ type Evaluation struct {
 
 // Store keeps the module's tables, in the caller's tenant transaction.
 type Store interface {
+	// HasProgram says whether the brand ever set a tier program.
+	HasProgram(ctx context.Context) (bool, error)
 	// Programs returns every version of the brand's tier rules.
 	Programs(ctx context.Context) ([]tier.Program, error)
 	// AddProgram stores a new version, numbered after the last, and returns it.

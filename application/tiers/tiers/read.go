@@ -2,6 +2,7 @@ package tiers
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -25,7 +26,8 @@ type View struct {
 	KeepFigures tier.Figures
 	KeepBy      time.Time
 	Progress    tier.Progress
-	// Upgrade and Keep are the progress sentences in the language asked for ("" for none).
+	// Upgrade and Keep are the progress sentences in Lang ("" for none).
+	Lang          string
 	Upgrade, Keep string
 	History       []Change
 }
@@ -34,9 +36,18 @@ type View struct {
 func (v View) Tier() tier.Tier { return v.Ladder[v.Progress.Current] }
 
 // MemberTier returns the customer's tier, validity, progress (sentences in lang: "zh-CN" or
-// "en") and history. A customer without figures holds the lowest tier. ErrNoProgram when the
-// brand has no tier program.
+// "en"; "" for the customer's own) and history. A customer without figures holds the lowest
+// tier. ports.ErrCustomerNotFound for a customer the brand does not know, ErrNoProgram when
+// the brand has no tier program.
 func (s *Service) MemberTier(ctx context.Context, tenant tenants.ID, customer uuid.UUID, lang string) (View, error) {
+	c, err := s.deps.Customers.Get(ctx, tenant, customer)
+	if err != nil {
+		return View{}, err
+	}
+	if lang == "" {
+		lang = c.Language
+	}
+	lang = Language(lang)
 	loc, err := s.zone(ctx, tenant)
 	if err != nil {
 		return View{}, err
@@ -57,7 +68,7 @@ func (s *Service) MemberTier(ctx context.Context, tenant tenants.ID, customer uu
 		if !found {
 			m = Member{Customer: customer, Tier: p.Ladder[0].Code, Joined: tier.Day(now, loc)}
 		}
-		v := View{Member: m, Ladder: p.Ladder}
+		v := View{Member: m, Ladder: p.Ladder, Lang: lang}
 		from, to := p.Settings.Period(now, m.Joined.In(loc), loc)
 		figures, err := s.deps.Store.Figures(ctx, []uuid.UUID{customer}, Window{From: from, To: to}, p.Settings.RefundsDowngrade)
 		if err != nil {
@@ -87,4 +98,12 @@ func (s *Service) MemberTier(ctx context.Context, tenant tenants.ID, customer uu
 		v.History, err = s.deps.Store.History(ctx, customer, HistoryLimit)
 		return v, err
 	})
+}
+
+// Language is the language of the two that lang names: "en" for English, else "zh-CN".
+func Language(lang string) string {
+	if strings.HasPrefix(lang, "en") {
+		return "en"
+	}
+	return "zh-CN"
 }

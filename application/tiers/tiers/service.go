@@ -12,6 +12,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
+
+	"github.com/engagehq/engage/domain/customers/customer"
 	"github.com/engagehq/engage/domain/tiers/tier"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
@@ -28,6 +31,13 @@ type Deps struct {
 	Jobs       ports.JobScheduler
 	Tenants    *tenants.Directory
 	Clock      ports.Clock
+	// Customers tells unknown customers from customers without figures, and their language.
+	Customers Customers
+}
+
+// Customers reads the brand's customers.
+type Customers interface {
+	Get(ctx context.Context, tenant tenants.ID, id uuid.UUID) (customer.Customer, error)
 }
 
 // Service runs the tiers use cases.
