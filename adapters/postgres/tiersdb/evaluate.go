@@ -40,19 +40,22 @@ WITH p AS (
 			ELSE (m.joined + make_interval(years => a.k + 1))::date END AS base) AS w
 	WHERE NOT (m.manual AND (m.manual_until IS NULL OR m.manual_until > $4))
 ), f AS (
-	SELECT f.customer_id, sum(f.spend_fen - CASE WHEN $2::boolean THEN f.refund_fen ELSE 0 END) AS spend,
-		sum(f.status_points - CASE WHEN $2::boolean THEN f.status_refunded ELSE 0 END) AS status, count(*) FILTER (WHERE f.visited) AS visits
+	SELECT f.customer_id, sum(f.spend_fen - CASE WHEN $2::boolean THEN f.refund_fen ELSE 0 END)::bigint AS spend,
+		sum(f.status_points - CASE WHEN $2::boolean THEN f.status_refunded ELSE 0 END)::bigint AS status,
+		count(*) FILTER (WHERE f.visited) AS visits
 	FROM tier_facts f JOIN m ON m.customer_id = f.customer_id AND f.day >= m.eval_from AND f.day < m.eval_to
 	GROUP BY f.customer_id
-), q AS (
-	SELECT m.*, coalesce(f.spend, 0) AS spend, coalesce(f.status, 0) AS status, coalesce(f.visits, 0) AS visits,
-		(SELECT max(t.n) FROM unnest($6::text[], $7::bigint[], $8::bigint[], $9::bigint[], $10::boolean[])
-				WITH ORDINALITY AS t(code, spend, status, visits, anyof, n)
-			WHERE t.n = 1 OR CASE WHEN t.anyof
-				THEN coalesce(f.spend >= t.spend, false) OR coalesce(f.status >= t.status, false) OR coalesce(f.visits >= t.visits, false)
-				ELSE coalesce(coalesce(f.spend, 0) >= t.spend, true) AND coalesce(coalesce(f.status, 0) >= t.status, true)
-					AND coalesce(coalesce(f.visits, 0) >= t.visits, true) END) AS qualified
+), ladder AS MATERIALIZED (
+	SELECT * FROM unnest($6::text[], $7::bigint[], $8::bigint[], $9::bigint[], $10::boolean[]) WITH ORDINALITY
+		AS t(code, spend, status, visits, anyof, n)
+), q AS MATERIALIZED (
+	SELECT m.*, coalesce(f.spend, 0) AS spend, coalesce(f.status, 0) AS status, coalesce(f.visits, 0) AS visits, l.qualified
 	FROM m LEFT JOIN f USING (customer_id)
+	CROSS JOIN LATERAL (SELECT max(t.n) AS qualified FROM ladder t
+		WHERE t.n = 1 OR CASE WHEN t.anyof
+			THEN coalesce(f.spend >= t.spend, false) OR coalesce(f.status >= t.status, false) OR coalesce(f.visits >= t.visits, false)
+			ELSE coalesce(coalesce(f.spend, 0) >= t.spend, true) AND coalesce(coalesce(f.status, 0) >= t.status, true)
+				AND coalesce(coalesce(f.visits, 0) >= t.visits, true) END) AS l
 ), decided AS (
 	SELECT q.*, CASE WHEN lapsed OR qualified >= cur OR due AND NOT $3::boolean THEN qualified WHEN NOT due THEN cur ELSE cur - 1 END AS new
 	FROM q
@@ -92,6 +95,11 @@ func (Store) Evaluate(ctx context.Context, e tiers.Evaluation) ([]tiers.Change, 
 	next := 0
 	if e.Settings.Validity == tier.EndOfNextPeriod {
 		next = tier.WindowMonths
+	}
+	// The planner's guess of the lateral ladder's rows is far off, and compiling the statement
+	// (JIT) took longer than running it for a million members.
+	if _, err := q.Exec(ctx, `SET LOCAL jit = off`); err != nil {
+		return nil, err
 	}
 	rows, err := q.Query(ctx, evaluateSQL, string(e.Settings.Window), e.Settings.RefundsDowngrade, e.Settings.Downgrade == tier.OneLevel,
 		e.Now, e.Zone.String(), codes, mins[tier.Spend], mins[tier.StatusPoints], mins[tier.Visits], anyOf, next,

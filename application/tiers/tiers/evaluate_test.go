@@ -106,3 +106,34 @@ func TestAManualTierOutranksTheRulesUntilItExpires(t *testing.T) {
 	_, err = b.svc.Assign(ctx, b.tn.ID, tiers.Assignment{Customer: c, Tier: "gold"})
 	require.ErrorIs(t, err, tiers.ErrReason)
 }
+
+// Anniversary windows are each member's own, from the day their first figure was counted, and
+// the evaluation in SQL agrees with the domain's windows.
+func TestAnniversaryWindowsAreEachMembersOwn(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.clock.set(at(2025, 5, 1, 10))
+	b.program(t, func(s *tier.Settings) { s.Window, s.Validity = tier.Anniversary, tier.EndOfPeriod })
+	c := b.customer(t)
+	for day := range 3 {
+		b.clock.set(at(2025, 5, 20+day, 10))
+		b.buy(t, c, 200_000)
+	}
+	v, err := b.svc.MemberTier(ctx, b.tn.ID, c, "en")
+	require.NoError(t, err)
+	require.Equal(t, tier.Code("gold"), v.Member.Tier)
+	require.Equal(t, at(2026, 5, 20, 0), v.Member.ValidUntil.In(shanghai), "the first anniversary")
+
+	b.clock.set(at(2026, 5, 19, 23))
+	require.Zero(t, b.evaluate(t))
+	b.clock.set(at(2026, 5, 20, 1))
+	require.Equal(t, 1, b.evaluate(t))
+	v, err = b.svc.MemberTier(ctx, b.tn.ID, c, "en")
+	require.NoError(t, err)
+	require.Equal(t, tier.KindRenewal, v.History[0].Kind)
+	require.Equal(t, tier.Figures{SpendFen: 600_000, StatusPoints: 6_000, Visits: 3}, v.History[0].Figures)
+	s := tier.DefaultSettings
+	s.Window, s.Validity = tier.Anniversary, tier.EndOfPeriod
+	require.Equal(t, s.ValidUntil(b.clock.Now(), at(2025, 5, 20, 0), shanghai), v.Member.ValidUntil.In(shanghai))
+	require.Equal(t, at(2027, 5, 20, 0), v.Member.ValidUntil.In(shanghai))
+}
