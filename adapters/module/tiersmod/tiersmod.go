@@ -57,10 +57,11 @@ func Module() module.Module {
 }
 
 func services(k *module.Kernel) (module.Shared, error) {
-	module.Provide(k, tiers.NewService(tiers.Deps{Tx: k.DB, Locals: k.DB, Store: tiersdb.Store{}, Attributes: attributes{},
+	svc := tiers.NewService(tiers.Deps{Tx: k.DB, Locals: k.DB, Store: tiersdb.Store{}, Attributes: attributes{},
 		Publisher: k.Bus, Audit: k.Audit, Jobs: k.Scheduler, Tenants: k.Tenants, Clock: k.Config.Clock,
-		Customers: module.Get[*customers.Service](k)}))
-	return module.Shared{}, nil
+		Customers: module.Get[*customers.Service](k)})
+	module.Provide(k, svc)
+	return module.Shared{CustomerData: []ports.CustomerData{svc.CustomerData()}}, nil
 }
 
 func surfaces(k *module.Kernel) (module.Surfaces, error) {

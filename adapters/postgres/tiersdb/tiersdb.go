@@ -312,3 +312,57 @@ func send(ctx context.Context, batch *pgx.Batch) error {
 	}
 	return tx.SendBatch(ctx, batch).Close()
 }
+
+// MoveCustomer implements tiers.Store, in one round trip.
+func (Store) MoveCustomer(ctx context.Context, from, into uuid.UUID, keepFrom bool) error {
+	_, tenant, err := postgres.TenantTx(ctx)
+	if err != nil {
+		return err
+	}
+	batch := &pgx.Batch{}
+	if keepFrom {
+		batch.Queue(`DELETE FROM tier_members WHERE customer_id = $1`, into)
+		batch.Queue(`UPDATE tier_members SET customer_id = $2 WHERE customer_id = $1`, from, into)
+	} else {
+		batch.Queue(`DELETE FROM tier_members WHERE customer_id = $1`, from)
+	}
+	batch.Queue(`UPDATE tier_history SET customer_id = $2 WHERE customer_id = $1`, from, into)
+	batch.Queue(`INSERT INTO tier_facts AS t (tenant_id, customer_id, day, spend_fen, refund_fen, visited, status_points, status_refunded)
+		SELECT $1, $3, day, spend_fen, refund_fen, visited, status_points, status_refunded FROM tier_facts WHERE customer_id = $2
+		ON CONFLICT (tenant_id, customer_id, day) DO UPDATE SET spend_fen = t.spend_fen + excluded.spend_fen,
+			refund_fen = t.refund_fen + excluded.refund_fen, visited = t.visited OR excluded.visited,
+			status_points = t.status_points + excluded.status_points, status_refunded = t.status_refunded + excluded.status_refunded`,
+		tenant.UUID(), from, into)
+	batch.Queue(`DELETE FROM tier_facts WHERE customer_id = $1`, from)
+	return send(ctx, batch)
+}
+
+// EraseReasons implements tiers.Store.
+func (Store) EraseReasons(ctx context.Context, customer uuid.UUID) error {
+	batch := &pgx.Batch{}
+	batch.Queue(`UPDATE tier_history SET reason = '' WHERE customer_id = $1 AND kind = 'manual' AND reason <> ''`, customer)
+	batch.Queue(`UPDATE tier_members SET reason = '' WHERE customer_id = $1 AND manual AND reason <> ''`, customer)
+	return send(ctx, batch)
+}
+
+// Days implements tiers.Store.
+func (Store) Days(ctx context.Context, customer uuid.UUID) ([]tiers.Fact, error) {
+	q, _, err := postgres.TenantTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, `SELECT customer_id, day::text, spend_fen, refund_fen, visited, status_points, status_refunded
+		FROM tier_facts WHERE customer_id = $1 ORDER BY day`, customer)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (tiers.Fact, error) {
+		var f tiers.Fact
+		var day string
+		if err := row.Scan(&f.Customer, &day, &f.SpendFen, &f.RefundFen, &f.Visited, &f.StatusPoints, &f.StatusRefunded); err != nil {
+			return f, err
+		}
+		f.Day, err = time.Parse(time.DateOnly, day)
+		return f, err
+	})
+}

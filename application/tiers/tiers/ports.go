@@ -94,6 +94,13 @@ type Store interface {
 	Member(ctx context.Context, customer uuid.UUID) (Member, bool, error)
 	// History returns a member's changes, newest first, at most limit.
 	History(ctx context.Context, customer uuid.UUID, limit int) ([]Change, error)
+	// MoveCustomer makes from's figures and history into's (figures of a day added up), and
+	// from's member row into's when keepFrom (else from's row goes).
+	MoveCustomer(ctx context.Context, from, into uuid.UUID, keepFrom bool) error
+	// EraseReasons clears what admins wrote about the customer: the reasons of manual changes.
+	EraseReasons(ctx context.Context, customer uuid.UUID) error
+	// Days returns the customer's figures by day, oldest first.
+	Days(ctx context.Context, customer uuid.UUID) ([]Fact, error)
 	// Evaluate decides every member of the brand set-wise (tier.Settings.Decide, figures of
 	// the evaluation window), saves the members that change or renew with their history, and
 	// returns those changes.
