@@ -45,7 +45,9 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 // figures of the last complete period are read set-wise in one statement, which upgrades,
 // renews the members whose validity ended and still qualify, downgrades the others by the
 // policy, and recalculates lapsed manual tiers; each change is written into the customer
-// attribute and published. A brand without a program, or in manual mode, is left alone.
+// attribute and published. Then the members whose validity ends within the warning days and
+// whose figures would lower them are told once (tier.will_downgrade, with what they lack). A
+// brand without a program, or in manual mode, is left alone.
 func (s *Service) Evaluate(ctx context.Context, args EvaluateArgs) (int, error) {
 	t, err := s.deps.Tenants.Resolve(ctx, args.TenantID)
 	if err != nil {
@@ -76,6 +78,25 @@ func (s *Service) Evaluate(ctx context.Context, args EvaluateArgs) (int, error) 
 				return 0, err
 			}
 		}
-		return len(changes), s.publish(ctx, changes, p.Ladder)
+		if err := s.publish(ctx, changes, p.Ladder); err != nil {
+			return 0, err
+		}
+		if p.Settings.WarningDays == 0 {
+			return len(changes), nil
+		}
+		warnings, err := s.deps.Store.Warnings(ctx, Evaluation{Ladder: p.Ladder, Settings: p.Settings, Now: now, Zone: loc})
+		if err != nil {
+			return 0, err
+		}
+		for _, w := range warnings {
+			i := max(p.Ladder.Index(w.From), 0)
+			progress := p.Ladder.Progress(p.Settings, i, w.Figures, w.Figures)
+			if err := s.deps.Publisher.Publish(ctx, tier.TypeWillDowngrade, tier.Changed{CustomerID: w.Customer, From: w.From,
+				To: w.To, Kind: tier.KindDowngrade, Figures: w.Figures, ValidUntil: &w.ValidUntil, Missing: progress.Keep,
+				OccurredAt: now}); err != nil {
+				return 0, err
+			}
+		}
+		return len(changes), nil
 	})
 }

@@ -46,6 +46,21 @@ func TestTheEvaluationRenewsAndDowngradesWhenDue(t *testing.T) {
 		b.clock.set(at(2027, 5, 1+day, 10))
 		b.buy(t, keeps, 200_000)
 	}
+	// 30 days ahead (the default), the member whose 2027 would lower them is told, once.
+	b.clock.set(at(2027, 12, 1, 1))
+	require.Zero(t, b.evaluate(t))
+	require.Equal(t, []string{"tier.upgraded:silver", "tier.upgraded:gold", "tier.renewed:gold"}, b.published(t, lapses), "not yet")
+	b.clock.set(at(2027, 12, 5, 10))
+	require.Zero(t, b.evaluate(t))
+	b.clock.set(at(2027, 12, 6, 10))
+	require.Zero(t, b.evaluate(t))
+	require.Equal(t, []string{"tier.upgraded:silver", "tier.upgraded:gold", "tier.renewed:gold"}, b.published(t, keeps),
+		"the member who keeps gold is not warned")
+	var missing string
+	require.NoError(t, b.super.QueryRow(ctx, `SELECT data->>'missing' FROM domain_events WHERE type = 'tier.will_downgrade'
+		AND data->>'customer_id' = $1`, lapses.String()).Scan(&missing))
+	require.JSONEq(t, `[{"kind":"spend","min":500000,"have":0,"short":500000},{"kind":"visits","min":3,"have":0,"short":3}]`, missing)
+
 	b.clock.set(at(2028, 1, 1, 1))
 	require.Equal(t, 2, b.evaluate(t))
 	code, attr := b.tierOf(t, lapses)
@@ -53,8 +68,8 @@ func TestTheEvaluationRenewsAndDowngradesWhenDue(t *testing.T) {
 	require.Equal(t, "orange", attr)
 	code, _ = b.tierOf(t, keeps)
 	require.Equal(t, tier.Code("gold"), code)
-	require.Equal(t, []string{"tier.upgraded:silver", "tier.upgraded:gold", "tier.renewed:gold", "tier.downgraded:orange"},
-		b.published(t, lapses))
+	require.Equal(t, []string{"tier.upgraded:silver", "tier.upgraded:gold", "tier.renewed:gold", "tier.will_downgrade:orange",
+		"tier.downgraded:orange"}, b.published(t, lapses))
 	require.Zero(t, b.evaluate(t), "evaluated already")
 }
 

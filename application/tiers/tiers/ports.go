@@ -70,6 +70,14 @@ type Evaluation struct {
 	Limit int
 }
 
+// Warning is a member whose tier will go down when its validity ends, on what is known now.
+type Warning struct {
+	Customer   uuid.UUID
+	From, To   tier.Code
+	ValidUntil time.Time
+	Figures    tier.Figures
+}
+
 // Store keeps the module's tables, in the caller's tenant transaction.
 type Store interface {
 	// HasProgram says whether the brand ever set a tier program.
@@ -101,6 +109,9 @@ type Store interface {
 	EraseReasons(ctx context.Context, customer uuid.UUID) error
 	// Days returns the customer's figures by day, oldest first.
 	Days(ctx context.Context, customer uuid.UUID) ([]Fact, error)
+	// Warnings finds the members whose validity ends within the settings' warning days and
+	// whose figures deciding then would lower them, once per validity, set-wise.
+	Warnings(ctx context.Context, e Evaluation) ([]Warning, error)
 	// Evaluate decides every member of the brand set-wise (tier.Settings.Decide, figures of
 	// the evaluation window), saves the members that change or renew with their history, and
 	// returns those changes.
