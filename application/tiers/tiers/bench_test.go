@@ -25,6 +25,8 @@ func benchLadder() tier.Ladder {
 // set) at 00:30 on 1 January 2027, every member above the lowest tier due: four days of
 // purchases each in 2026 qualifying a quarter of them for each tier, a tenth holding the tier
 // above theirs (downgraded), the rest renewed. The figures are made in SQL outside the timer.
+// With ENGAGE_BENCH_WEBHOOKS set the brand has a webhook for the tier events, so that every
+// change's event is stored too.
 func BenchmarkEvaluation(b *testing.B) {
 	n := 1_000_000
 	if s := os.Getenv("ENGAGE_BENCH_MEMBERS"); s != "" {
@@ -32,7 +34,10 @@ func BenchmarkEvaluation(b *testing.B) {
 		n, err = strconv.Atoi(s)
 		require.NoError(b, err)
 	}
-	bn := setup(b)
+	bn := setupQuiet(b)
+	if os.Getenv("ENGAGE_BENCH_WEBHOOKS") != "" {
+		bn = setup(b)
+	}
 	bn.programOf(b, benchLadder(), func(s *tier.Settings) { s.Validity = tier.EndOfPeriod })
 	now := time.Date(2026, 12, 31, 16, 30, 0, 0, time.UTC)
 	bn.clock.set(now)

@@ -69,16 +69,22 @@ type testBundle struct {
 
 func setup(t testing.TB) *testBundle {
 	t.Helper()
+	b := setupQuiet(t)
+	_, _, err := b.app.Webhooks.Create(ctx, b.tn.ID, webhook.Draft{URL: "https://crm.example.com/hooks", EventTypes: tier.EventTypes})
+	require.NoError(t, err)
+	return b
+}
+
+// setupQuiet is setup for a brand without webhooks: tier events are published to nobody.
+func setupQuiet(t testing.TB) *testBundle {
+	t.Helper()
 	pg := pgtest.New(t)
 	c := &clock{now: time.Date(2026, 3, 10, 10, 0, 0, 0, shanghai)}
 	a, err := wire.New(wire.Config{DatabaseURL: pg.AppURL, SecretsKey: "t1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
 		SignInKey: []byte("tiers test"), NoPeriodicJobs: true, Clock: c}, pg.OpenApp(t))
 	require.NoError(t, err)
-	b := &testBundle{app: a, svc: module.Get[*tiers.Service](a.Kernel), tn: pgtest.NewTenant(t, a.Tenants), clock: c,
+	return &testBundle{app: a, svc: module.Get[*tiers.Service](a.Kernel), tn: pgtest.NewTenant(t, a.Tenants), clock: c,
 		super: pg.SuperConn(t)}
-	_, _, err = a.Webhooks.Create(ctx, b.tn.ID, webhook.Draft{URL: "https://crm.example.com/hooks", EventTypes: tier.EventTypes})
-	require.NoError(t, err)
-	return b
 }
 
 // ladder is three tiers: Orange for everyone, Silver from ¥1,000 or 2,000 status points, Gold
