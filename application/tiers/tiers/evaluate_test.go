@@ -6,6 +6,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/engagehq/engage/adapters/module"
+	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
+	"github.com/engagehq/engage/application/points/points"
 	"github.com/engagehq/engage/application/tiers/tiers"
 	"github.com/engagehq/engage/domain/tiers/tier"
 )
@@ -151,4 +154,34 @@ func TestAnniversaryWindowsAreEachMembersOwn(t *testing.T) {
 	s.Window, s.Validity = tier.Anniversary, tier.EndOfPeriod
 	require.Equal(t, s.ValidUntil(b.clock.Now(), at(2025, 5, 20, 0), shanghai), v.Member.ValidUntil.In(shanghai))
 	require.Equal(t, at(2027, 5, 20, 0), v.Member.ValidUntil.In(shanghai))
+}
+
+// A refund takes back status points: with refunds counting, the figures show it at once, but
+// the tier goes down only at the evaluation when its validity ends.
+func TestARefundLowersTheFiguresButDowngradesOnlyAtEvaluation(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	l := ladder()
+	l[1].Criteria = []tier.Criterion{{Kind: tier.StatusPoints, Min: 500}}
+	b.programOf(t, l, func(s *tier.Settings) { s.Validity, s.RefundsDowngrade = tier.EndOfPeriod, true })
+	c := b.customer(t)
+	purchase := b.buy(t, c, 50_000)
+	code, _ := b.tierOf(t, c)
+	require.Equal(t, tier.Code("silver"), code)
+
+	_, err := module.Get[*points.Service](b.app.Kernel).Refund(ctx, b.tn.ID, points.Refund{Customer: c, PurchaseID: purchase,
+		RefundID: "r1", AmountFen: 20_000})
+	require.NoError(t, err)
+	jobstest.WorkSubscribers(t, b.app.DB.Pool(), b.app.Bus)
+	v, err := b.svc.MemberTier(ctx, b.tn.ID, c, "zh-CN")
+	require.NoError(t, err)
+	require.Equal(t, int64(300), v.Figures.StatusPoints, "200 status points taken back")
+	require.Equal(t, tier.Code("silver"), v.Member.Tier, "no downgrade mid-period")
+	require.Equal(t, "12月31日前再获得200成长值即可保级银卡", v.Keep)
+	require.Zero(t, b.evaluate(t))
+
+	b.clock.set(at(2027, 1, 1, 1))
+	require.Equal(t, 1, b.evaluate(t))
+	code, _ = b.tierOf(t, c)
+	require.Equal(t, tier.Code("orange"), code, "counted at the evaluation")
 }

@@ -64,7 +64,6 @@ type testBundle struct {
 	tn    tenants.Tenant
 	clock *clock
 	super *pgx.Conn
-	n     int
 }
 
 func setup(t testing.TB) *testBundle {
@@ -123,16 +122,17 @@ func (b *testBundle) customer(t testing.TB) uuid.UUID {
 	return c.ID
 }
 
-// buy records a purchase of the customer at the clock's time (less ago) and works the
-// subscribers.
-func (b *testBundle) buy(t testing.TB, customer uuid.UUID, amountFen int64) {
+// buy records a purchase of the customer a minute before the clock's time, works the
+// subscribers and returns the purchase's ID.
+func (b *testBundle) buy(t testing.TB, customer uuid.UUID, amountFen int64) string {
 	t.Helper()
-	b.n++
-	_, err := b.app.Events.IngestBatch(ctx, b.tn.ID, []event.Draft{{ID: "p" + uuid.NewString(), CustomerID: customer.String(),
+	id := "p" + uuid.NewString()
+	_, err := b.app.Events.IngestBatch(ctx, b.tn.ID, []event.Draft{{ID: id, CustomerID: customer.String(),
 		Type: event.TypePurchase, Channel: "pos", OccurredAt: b.clock.Now().Add(-time.Minute), AmountFen: &amountFen,
 		Items: []event.Item{{SKU: "tea", Quantity: 1}}}})
 	require.NoError(t, err)
 	jobstest.WorkSubscribers(t, b.app.DB.Pool(), b.app.Bus)
+	return id
 }
 
 // tierOf returns the customer's tier as the module and the customer attribute hold it.
