@@ -35,7 +35,7 @@ type TierSettingsBody struct {
 	Window           string `json:"window" enum:"rolling_12_months,calendar_year,anniversary" doc:"The period figures are counted over, in the brand's time zone; the anniversary is of the member's first counted day"`
 	Start            string `json:"start" enum:"at_once,next_period" doc:"Whether an upgrade takes effect when the qualifying event is processed, or at the next period's evaluation (not with a rolling window)"`
 	Downgrade        string `json:"downgrade" enum:"recalculate,one_level" doc:"At evaluation, down to the tier the figures qualify for, or one level at most"`
-	Validity         string `json:"validity" enum:"end_of_period,end_of_next_period" doc:"A tier reached is held to the end of its period, or of the next (qualify in 2026, keep through 2027)"`
+	Validity         string `json:"validity" enum:"end_of_period,end_of_next_period" doc:"A tier an event reaches is held to the end of its period, or of the next (qualify in 2026, keep through 2027); what an evaluation decides on a period holds through the one after"`
 	GraceMonths      int    `json:"grace_months" minimum:"0" maximum:"12" doc:"Every validity is extended by this many months"`
 	RefundsDowngrade bool   `json:"refunds_downgrade" doc:"Whether refunds count against spend and status points at evaluation (never mid-period)"`
 	Mode             string `json:"mode" enum:"auto,manual" doc:"manual: evaluations change nothing by themselves"`

@@ -56,7 +56,8 @@ WITH m AS (
 
 // evaluateSQL decides every member of the brand in one statement, as tier.Settings does in Go,
 // on the windows of now's day ($4): upgrades always, downgrades when due (validity ended, or a
-// manual tier lapsed, which recalculates); then the members that change, or renew, are updated
+// manual tier lapsed, which recalculates), each valid to the end of the period under way plus
+// $11 months' grace (tier.Settings.EvaluatedValidUntil); then the members that change, or renew, are updated
 // (only if their tier is still the one read: a subscriber's upgrade committed meanwhile wins)
 // and their history appended. Manual tiers in force are left alone.
 var evaluateSQL = windowsSQL(`($4::timestamptz AT TIME ZONE $5::text)::date`,
@@ -67,7 +68,7 @@ var evaluateSQL = windowsSQL(`($4::timestamptz AT TIME ZONE $5::text)::date`,
 ), ch AS (
 	SELECT d.*, CASE WHEN lapsed THEN 'expiry' WHEN new > cur THEN 'upgrade' WHEN new < cur THEN 'downgrade' ELSE 'renewal' END AS kind,
 		CASE WHEN new = 1 THEN NULL
-			ELSE (d.base + make_interval(months => $11::int + $12::int))::timestamp AT TIME ZONE $5::text END AS valid_new
+			ELSE (d.base + make_interval(months => $11::int))::timestamp AT TIME ZONE $5::text END AS valid_new
 	FROM decided d
 	WHERE lapsed OR new <> cur OR due AND cur > 1
 ), up AS (
@@ -78,7 +79,7 @@ var evaluateSQL = windowsSQL(`($4::timestamptz AT TIME ZONE $5::text)::date`,
 		jsonb_build_object('spend_fen', ch.spend, 'status_points', ch.status, 'visits', ch.visits) AS figures
 )
 INSERT INTO tier_history (tenant_id, id, customer_id, from_tier, to_tier, kind, reason, figures, valid_until, actor, occurred_at)
-SELECT $13::uuid, gen_random_uuid(), customer_id, from_tier, to_tier, kind, 'evaluation', figures, valid_new, 'evaluation', $4
+SELECT $12::uuid, gen_random_uuid(), customer_id, from_tier, to_tier, kind, 'evaluation', figures, valid_new, 'evaluation', $4
 FROM up ORDER BY customer_id
 RETURNING id, customer_id, from_tier, to_tier, kind, figures, valid_until`
 
@@ -89,18 +90,13 @@ func (Store) Evaluate(ctx context.Context, e tiers.Evaluation) ([]tiers.Change, 
 		return nil, err
 	}
 	l := ladderArgs(e.Ladder)
-	next := 0
-	if e.Settings.Validity == tier.EndOfNextPeriod {
-		next = tier.WindowMonths
-	}
 	// The planner's guess of the lateral ladder's rows is far off, and compiling the statement
 	// (JIT) took longer than running it for a million members.
 	if _, err := q.Exec(ctx, `SET LOCAL jit = off`); err != nil {
 		return nil, err
 	}
 	rows, err := q.Query(ctx, evaluateSQL, string(e.Settings.Window), e.Settings.RefundsDowngrade, e.Settings.Downgrade == tier.OneLevel,
-		e.Now, e.Zone.String(), l.codes, l.spend, l.status, l.visits, l.anyOf, next,
-		e.Settings.GraceMonths, tenant.UUID())
+		e.Now, e.Zone.String(), l.codes, l.spend, l.status, l.visits, l.anyOf, e.Settings.GraceMonths, tenant.UUID())
 	if err != nil {
 		return nil, err
 	}

@@ -152,7 +152,7 @@ func TestAnniversaryWindowsAreEachMembersOwn(t *testing.T) {
 	require.Equal(t, tier.Figures{SpendFen: 600_000, StatusPoints: 6_000, Visits: 3}, v.History[0].Figures)
 	s := tier.DefaultSettings
 	s.Window, s.Validity = tier.Anniversary, tier.EndOfPeriod
-	require.Equal(t, s.ValidUntil(b.clock.Now(), at(2025, 5, 20, 0), shanghai), v.Member.ValidUntil.In(shanghai))
+	require.Equal(t, s.EvaluatedValidUntil(b.clock.Now(), at(2025, 5, 20, 0), shanghai), v.Member.ValidUntil.In(shanghai))
 	require.Equal(t, at(2027, 5, 20, 0), v.Member.ValidUntil.In(shanghai))
 }
 
@@ -184,4 +184,32 @@ func TestARefundLowersTheFiguresButDowngradesOnlyAtEvaluation(t *testing.T) {
 	require.Equal(t, 1, b.evaluate(t))
 	code, _ = b.tierOf(t, c)
 	require.Equal(t, tier.Code("orange"), code, "counted at the evaluation")
+}
+
+// With upgrades starting at the next period, purchases move nobody: the evaluation at the
+// period's start does, on the figures of the period just ended. In manual mode it does nothing.
+func TestUpgradesAtTheNextPeriodWaitForTheEvaluation(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.program(t, func(s *tier.Settings) { s.Start = tier.NextPeriod })
+	c := b.customer(t)
+	for day := range 3 {
+		b.clock.set(at(2026, 3, 10+day, 10))
+		b.buy(t, c, 200_000)
+	}
+	code, attr := b.tierOf(t, c)
+	require.Equal(t, tier.Code("orange"), code)
+	require.Equal(t, "orange", attr)
+	require.Zero(t, b.evaluate(t), "2025 qualifies for nothing")
+
+	b.clock.set(at(2027, 1, 1, 1))
+	b.programOf(t, ladder(), func(s *tier.Settings) { s.Start, s.Mode = tier.NextPeriod, tier.Manual })
+	require.Zero(t, b.evaluate(t), "manual mode")
+	b.program(t, func(s *tier.Settings) { s.Start = tier.NextPeriod })
+	require.Equal(t, 1, b.evaluate(t))
+	v, err := b.svc.MemberTier(ctx, b.tn.ID, c, "en")
+	require.NoError(t, err)
+	require.Equal(t, tier.Code("gold"), v.Member.Tier)
+	require.Equal(t, at(2028, 1, 1, 0), v.Member.ValidUntil.In(shanghai), "qualify in 2026, keep through 2027")
+	require.Equal(t, tier.KindUpgrade, v.History[0].Kind)
 }

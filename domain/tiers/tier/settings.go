@@ -161,20 +161,31 @@ func anniversaryOnOrBefore(day, joined time.Time) time.Time {
 	return a
 }
 
-// ValidUntil is when a tier given at at (by the event that reached it, or by an evaluation)
-// lapses unless an evaluation renews it: the end of the period holding at, or of the next one,
-// plus grace. A rolling window's period is the twelve months from at's day.
+// ValidUntil is when a tier an event reached at at lapses unless an evaluation renews it: the
+// end of the period holding at, or of the next one (qualify in 2026, keep through 2027), plus
+// grace. A rolling window's period is the twelve months from at's day.
 func (s Settings) ValidUntil(at, joined time.Time, loc *time.Location) time.Time {
-	var to time.Time
-	if s.Window == Rolling12Months {
-		to = AddMonths(Day(at, loc), WindowMonths)
-	} else {
-		_, to = s.Period(at, joined, loc)
-	}
+	to := s.periodEnd(at, joined, loc)
 	if s.Validity == EndOfNextPeriod {
 		to = AddMonths(to, WindowMonths)
 	}
 	return AddMonths(to, s.GraceMonths)
+}
+
+// EvaluatedValidUntil is when a tier an evaluation at at gives or renews lapses: it decided on
+// the figures of the period just ended, so the tier holds through the period under way (with
+// either validity: qualify in 2026, keep through 2027), plus grace.
+func (s Settings) EvaluatedValidUntil(at, joined time.Time, loc *time.Location) time.Time {
+	return AddMonths(s.periodEnd(at, joined, loc), s.GraceMonths)
+}
+
+// periodEnd is the end of the period holding at; for a rolling window, twelve months after at's day.
+func (s Settings) periodEnd(at, joined time.Time, loc *time.Location) time.Time {
+	if s.Window == Rolling12Months {
+		return AddMonths(Day(at, loc), WindowMonths)
+	}
+	_, to := s.Period(at, joined, loc)
+	return to
 }
 
 // EvaluationWindow is the window whose figures an evaluation at at decides on: the last

@@ -179,7 +179,12 @@ func TestValidityAndTheEvaluationWindow(t *testing.T) {
 	s.Validity, s.GraceMonths = tier.EndOfPeriod, 3
 	require.Equal(t, time.Date(2027, 4, 1, 0, 0, 0, 0, loc), s.ValidUntil(reached, joined, loc), "the end of 2026 and three months' grace")
 
-	// The evaluation when that validity ends reads 2026.
+	// The evaluation when that validity ends reads 2026, and what it decides holds through 2027
+	// with either validity.
+	require.Equal(t, time.Date(2028, 4, 1, 0, 0, 0, 0, loc), s.EvaluatedValidUntil(time.Date(2027, 4, 1, 0, 0, 0, 0, loc), joined, loc))
+	s.Validity = tier.EndOfNextPeriod
+	require.Equal(t, time.Date(2028, 4, 1, 0, 0, 0, 0, loc), s.EvaluatedValidUntil(time.Date(2027, 4, 1, 0, 0, 0, 0, loc), joined, loc))
+	s.Validity = tier.EndOfPeriod
 	from, to := s.EvaluationWindow(time.Date(2027, 4, 1, 0, 0, 0, 0, loc), joined, loc)
 	require.Equal(t, time.Date(2026, 1, 1, 0, 0, 0, 0, loc), from)
 	require.Equal(t, time.Date(2027, 1, 1, 0, 0, 0, 0, loc), to)
