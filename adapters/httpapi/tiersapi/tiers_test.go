@@ -87,6 +87,13 @@ func TestTheTierProgramAMembersTierAndAManualAssignment(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.Status, "%s", r.Raw)
 	b.React(t)
 
+	r = b.Do(t, http.MethodGet, "/v1/me/membership", member, nil)
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Raw)
+	section := r.Body["sections"].(map[string]any)["tier"].(map[string]any)
+	require.Equal(t, "gold", section["tier"])
+	require.Equal(t, map[string]any{"zh": "金卡", "en": "Gold"}, section["name"])
+	require.Contains(t, section["keep"].(map[string]any)["en"], "To keep Gold after 31 Dec 2027, spend ¥5,000 more")
+
 	staff := b.APIKey(t, tn, access.RoleStoreStaff)
 	for _, path := range []string{"/v1/customers/" + memberID + "/tier", "/v1/tiers/lookup?external_id=" + url.QueryEscape("pos-88231")} {
 		r = b.Do(t, http.MethodGet, path, staff, nil)

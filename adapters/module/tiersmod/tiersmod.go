@@ -61,7 +61,7 @@ func services(k *module.Kernel) (module.Shared, error) {
 		Publisher: k.Bus, Audit: k.Audit, Jobs: k.Scheduler, Tenants: k.Tenants, Clock: k.Config.Clock,
 		Customers: module.Get[*customers.Service](k)})
 	module.Provide(k, svc)
-	return module.Shared{CustomerData: []ports.CustomerData{svc.CustomerData()}}, nil
+	return module.Shared{CustomerData: []ports.CustomerData{svc.CustomerData()}, MemberSummaries: []ports.MemberSummaryProvider{svc}}, nil
 }
 
 func surfaces(k *module.Kernel) (module.Surfaces, error) {

@@ -2,6 +2,7 @@ package tiers
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -30,6 +31,8 @@ type View struct {
 	Lang          string
 	Upgrade, Keep string
 	History       []Change
+	loc           *time.Location
+	now           time.Time
 }
 
 // Tier returns the member's tier in effect.
@@ -48,57 +51,92 @@ func (s *Service) MemberTier(ctx context.Context, tenant tenants.ID, customer uu
 		lang = c.Language
 	}
 	lang = Language(lang)
-	loc, err := s.zone(ctx, tenant)
+	return ports.ReadInTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) (View, error) {
+		return s.view(ctx, customer, lang)
+	})
+}
+
+// view is MemberTier in the caller's tenant scope.
+func (s *Service) view(ctx context.Context, customer uuid.UUID, lang string) (View, error) {
+	loc, err := s.zoneHere(ctx)
 	if err != nil {
 		return View{}, err
 	}
-	return ports.ReadInTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) (View, error) {
-		now := s.now()
-		p, ok, err := s.inEffect(ctx, now)
-		if err != nil {
-			return View{}, err
-		}
-		if !ok {
-			return View{}, ErrNoProgram
-		}
-		m, found, err := s.deps.Store.Member(ctx, customer)
-		if err != nil {
-			return View{}, err
-		}
-		if !found {
-			m = Member{Customer: customer, Tier: p.Ladder[0].Code, Joined: tier.Day(now, loc)}
-		}
-		v := View{Member: m, Ladder: p.Ladder, Lang: lang}
-		from, to := p.Settings.Period(now, m.Joined.In(loc), loc)
-		figures, err := s.deps.Store.Figures(ctx, []uuid.UUID{customer}, Window{From: from, To: to}, p.Settings.RefundsDowngrade)
-		if err != nil {
-			return View{}, err
-		}
-		v.Figures, v.KeepFigures = figures[customer], figures[customer]
-		if m.ValidUntil != nil && !m.ManualActive(now) {
-			kf, kt := p.Settings.EvaluationWindow(*m.ValidUntil, m.Joined.In(loc), loc)
-			v.KeepBy = kt
-			if kf != from || kt != to {
-				keep, err := s.deps.Store.Figures(ctx, []uuid.UUID{customer}, Window{From: kf, To: kt}, p.Settings.RefundsDowngrade)
-				if err != nil {
-					return View{}, err
-				}
-				v.KeepFigures = keep[customer]
+	now := s.now()
+	p, ok, err := s.inEffect(ctx, now)
+	if err != nil {
+		return View{}, err
+	}
+	if !ok {
+		return View{}, ErrNoProgram
+	}
+	m, found, err := s.deps.Store.Member(ctx, customer)
+	if err != nil {
+		return View{}, err
+	}
+	if !found {
+		m = Member{Customer: customer, Tier: p.Ladder[0].Code, Joined: tier.Day(now, loc)}
+	}
+	v := View{Member: m, Ladder: p.Ladder, Lang: lang, loc: loc, now: now}
+	from, to := p.Settings.Period(now, m.Joined.In(loc), loc)
+	figures, err := s.deps.Store.Figures(ctx, []uuid.UUID{customer}, Window{From: from, To: to}, p.Settings.RefundsDowngrade)
+	if err != nil {
+		return View{}, err
+	}
+	v.Figures, v.KeepFigures = figures[customer], figures[customer]
+	if m.ValidUntil != nil && !m.ManualActive(now) {
+		kf, kt := p.Settings.EvaluationWindow(*m.ValidUntil, m.Joined.In(loc), loc)
+		v.KeepBy = kt
+		if kf != from || kt != to {
+			keep, err := s.deps.Store.Figures(ctx, []uuid.UUID{customer}, Window{From: kf, To: kt}, p.Settings.RefundsDowngrade)
+			if err != nil {
+				return View{}, err
 			}
+			v.KeepFigures = keep[customer]
 		}
-		cur := max(p.Ladder.Index(m.Tier), 0)
-		v.Progress = p.Ladder.Progress(p.Settings, cur, v.Figures, v.KeepFigures)
-		if v.KeepBy.IsZero() {
-			v.Progress.Keep, v.Progress.Projected = nil, cur
-		}
-		v.Upgrade = p.Ladder.UpgradeSentence(v.Progress, lang)
-		if !v.KeepBy.IsZero() {
-			v.Keep = p.Ladder.KeepSentence(v.Progress, lang, v.KeepBy.In(loc), now.In(loc))
-		}
-		v.History, err = s.deps.Store.History(ctx, customer, HistoryLimit)
-		return v, err
-	})
+	}
+	cur := max(p.Ladder.Index(m.Tier), 0)
+	v.Progress = p.Ladder.Progress(p.Settings, cur, v.Figures, v.KeepFigures)
+	if v.KeepBy.IsZero() {
+		v.Progress.Keep, v.Progress.Projected = nil, cur
+	}
+	v.Upgrade, v.Keep = v.Sentences(lang)
+	v.History, err = s.deps.Store.History(ctx, customer, HistoryLimit)
+	return v, err
 }
+
+// Sentences are the view's progress sentences in lang: to move up, and to keep the tier.
+func (v View) Sentences(lang string) (upgrade, keep string) {
+	upgrade = v.Ladder.UpgradeSentence(v.Progress, lang)
+	if !v.KeepBy.IsZero() {
+		keep = v.Ladder.KeepSentence(v.Progress, lang, v.KeepBy.In(v.loc), v.now.In(v.loc))
+	}
+	return upgrade, keep
+}
+
+// MemberSection implements ports.MemberSummaryProvider: the tier section of a member's summary
+// in the Mini Program (the tier, its validity, the next tier and the progress sentences in both
+// languages); absent while the brand has no tier program.
+func (s *Service) MemberSection(ctx context.Context, customer uuid.UUID) (ports.MemberSection, bool, error) {
+	v, err := s.view(ctx, customer, "zh-CN")
+	if errors.Is(err, ErrNoProgram) {
+		return ports.MemberSection{}, false, nil
+	}
+	if err != nil {
+		return ports.MemberSection{}, false, err
+	}
+	t := v.Tier()
+	data := map[string]any{"tier": t.Code, "name": t.Name, "colour": t.Colour, "badge_url": t.BadgeURL, "valid_until": v.Member.ValidUntil}
+	if v.Progress.Next >= 0 {
+		data["next"] = v.Ladder[v.Progress.Next].Code
+	}
+	upgradeEN, keepEN := v.Sentences("en")
+	data["upgrade"] = tier.Text{ZH: v.Upgrade, EN: upgradeEN}
+	data["keep"] = tier.Text{ZH: v.Keep, EN: keepEN}
+	return ports.MemberSection{Name: "tier", Data: data}, true, nil
+}
+
+var _ ports.MemberSummaryProvider = (*Service)(nil)
 
 // Language is the language of the two that lang names: "en" for English, else "zh-CN".
 func Language(lang string) string {
