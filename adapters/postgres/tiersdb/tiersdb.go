@@ -7,13 +7,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"slices"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/application/tiers/tiers"
@@ -176,8 +174,10 @@ func (Store) Lock(ctx context.Context, customers []uuid.UUID, lowest tier.Code, 
 	}
 	batch := &pgx.Batch{}
 	var made []uuid.UUID
+	// A customer merged away since (the points module's events still name it) gets no row.
 	batch.Queue(`INSERT INTO tier_members (tenant_id, customer_id, tier, since, joined, updated_at)
-		SELECT $1, c, $3, $4, d, $4 FROM unnest($2::uuid[], $5::date[]) AS j(c, d) ORDER BY c
+		SELECT $1, c, $3, $4, d, $4 FROM unnest($2::uuid[], $5::date[]) AS j(c, d)
+		WHERE EXISTS (SELECT FROM customers WHERE id = j.c) ORDER BY c
 		ON CONFLICT DO NOTHING RETURNING customer_id`, tenant.UUID(), customers, string(lowest), now, days).
 		Query(func(rows pgx.Rows) error {
 			var err error
@@ -194,10 +194,6 @@ func (Store) Lock(ctx context.Context, customers []uuid.UUID, lowest tier.Code, 
 		return err
 	})
 	if err := send(ctx, batch); err != nil {
-		var pgErr *pgconn.PgError
-		if errors.As(err, &pgErr) && pgErr.Code == "23503" {
-			return nil, nil, tiers.ErrUnknownCustomer
-		}
 		return nil, nil, err
 	}
 	return out, made, nil

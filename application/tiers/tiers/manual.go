@@ -68,7 +68,10 @@ func (s *Service) Assign(ctx context.Context, tenant tenants.ID, a Assignment) (
 		if err != nil {
 			return Member{}, err
 		}
-		m := members[a.Customer]
+		m, ok := members[a.Customer]
+		if !ok {
+			return Member{}, ErrUnknownCustomer
+		}
 		before := m
 		c := Change{ID: uuid.Must(uuid.NewV7()), Customer: a.Customer, From: m.Tier, To: a.Tier, Kind: tier.KindManual,
 			Reason: a.Reason, ValidUntil: a.Until, Actor: actor(ctx), OccurredAt: now}

@@ -92,7 +92,8 @@ type Store interface {
 	// distinct), and returns the customers whose figures changed.
 	AddFacts(ctx context.Context, facts []Fact) ([]uuid.UUID, error)
 	// Lock locks the members of customers (sorted), making the missing ones at lowest since
-	// now with their joined day, and returns them all and the ones it made.
+	// now with their joined day, and returns them all and the ones it made; a customer the brand
+	// no longer has (merged away) is left out.
 	Lock(ctx context.Context, customers []uuid.UUID, lowest tier.Code, now time.Time, joined map[uuid.UUID]time.Time) (map[uuid.UUID]Member, []uuid.UUID, error)
 	// Figures sums the customers' facts over w (refunds deducted when refunds is set).
 	Figures(ctx context.Context, customers []uuid.UUID, w Window, refunds bool) (map[uuid.UUID]tier.Figures, error)

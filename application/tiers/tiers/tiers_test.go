@@ -2,6 +2,7 @@ package tiers_test
 
 import (
 	"context"
+	"encoding/json"
 	"sync"
 	"testing"
 	"time"
@@ -12,7 +13,9 @@ import (
 	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
 	"github.com/engagehq/engage/application/tiers/tiers"
 	"github.com/engagehq/engage/domain/customers/event"
+	"github.com/engagehq/engage/domain/points/ledger"
 	"github.com/engagehq/engage/domain/tiers/tier"
+	"github.com/engagehq/engage/ports"
 )
 
 // A purchase that reaches a threshold upgrades at once, exactly at the threshold; the tier goes
@@ -116,4 +119,19 @@ func TestConcurrentEventsUpgradeOnce(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, int64(4*100_000+1), v.Figures.SpendFen)
 	require.Len(t, v.History, 1)
+}
+
+// Status points of a customer merged away since (the points module's event still names them)
+// leave no member and fail nothing: the subscriber's job does not retry for ever.
+func TestStatusPointsOfACustomerGoneSinceFailNothing(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.program(t, nil)
+	data, err := json.Marshal(ledger.Changed{CustomerID: uuid.New(), OperationID: uuid.New(), OccurredAt: b.clock.Now(),
+		Wallets: []ledger.Result{{Wallet: ledger.Status, Points: 5_000}}})
+	require.NoError(t, err)
+	sub := b.svc.StatusSubscriber("tiers")
+	require.NoError(t, b.app.DB.InTenant(ctx, b.tn.ID, func(ctx context.Context) error {
+		return sub.Handle(ctx, []ports.DomainEvent{{ID: uuid.New(), Type: ledger.TypeEarned, Data: data, OccurredAt: b.clock.Now()}})
+	}))
 }

@@ -41,7 +41,10 @@ func (s *Service) upgrade(ctx context.Context, customers []uuid.UUID, joined map
 			return err
 		}
 		for _, c := range customers {
-			m := members[c]
+			m, ok := members[c]
+			if !ok {
+				continue
+			}
 			cur := max(p.Ladder.Index(m.Tier), 0)
 			q := p.Ladder.Qualify(figures[c])
 			if m.ManualActive(now) || q <= cur {
