@@ -3,6 +3,7 @@ package tiers
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -92,7 +93,7 @@ func (s *Service) count(ctx context.Context, facts []Fact) error {
 	if len(facts) == 0 {
 		return nil
 	}
-	slices.SortStableFunc(facts, func(a, b Fact) int { return compareKeys(a.Key, b.Key) })
+	slices.SortStableFunc(facts, func(a, b Fact) int { return strings.Compare(a.Key, b.Key) })
 	facts = slices.CompactFunc(facts, func(a, b Fact) bool { return a.Key == b.Key })
 	changed, err := s.deps.Store.AddFacts(ctx, facts)
 	if err != nil || len(changed) == 0 {
@@ -105,14 +106,4 @@ func (s *Service) count(ctx context.Context, facts []Fact) error {
 		}
 	}
 	return s.upgrade(ctx, changed, joined)
-}
-
-func compareKeys(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

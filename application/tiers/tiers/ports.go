@@ -66,8 +66,6 @@ type Evaluation struct {
 	Settings tier.Settings
 	Now      time.Time
 	Zone     *time.Location
-	// Limit bounds how many changes one call makes (0: no bound); the rest wait for the next.
-	Limit int
 }
 
 // Warning is a member whose tier will go down when its validity ends, on what is known now.

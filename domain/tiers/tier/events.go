@@ -49,9 +49,6 @@ const (
 	KindRuleChange ChangeKind = "rule_change"
 )
 
-// ChangeKinds are the kinds of change, for API enums.
-var ChangeKinds = []ChangeKind{KindUpgrade, KindDowngrade, KindRenewal, KindManual, KindExpiry, KindRuleChange}
-
 // EventType is the event a change of kind from position from to position to publishes.
 func EventType(kind ChangeKind, from, to int) string {
 	switch {

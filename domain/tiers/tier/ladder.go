@@ -61,7 +61,7 @@ const (
 	Visits Kind = "visits"
 )
 
-// Kinds are the criteria kinds, for API enums.
+// Kinds are the criteria kinds.
 var Kinds = []Kind{Spend, StatusPoints, Visits}
 
 // Match says how a tier's criteria combine.
@@ -72,9 +72,6 @@ const (
 	All Match = "all"
 	Any Match = "any"
 )
-
-// Matches are the ways criteria combine, for API enums.
-var Matches = []Match{All, Any}
 
 // Criterion is a minimum of one figure.
 type Criterion struct {

@@ -62,15 +62,6 @@ const (
 	Manual Mode = "manual"
 )
 
-// The enumerations, for API enums.
-var (
-	Windows    = []Window{Rolling12Months, CalendarYear, Anniversary}
-	Starts     = []Start{AtOnce, NextPeriod}
-	Downgrades = []Downgrade{Recalculate, OneLevel}
-	Validities = []Validity{EndOfPeriod, EndOfNextPeriod}
-	Modes      = []Mode{Auto, Manual}
-)
-
 // WindowMonths is the length of every window.
 const WindowMonths = 12
 
