@@ -5,6 +5,7 @@ import (
 	"github.com/engagehq/engage/adapters/module/customersmod"
 	"github.com/engagehq/engage/adapters/module/platformmod"
 	"github.com/engagehq/engage/adapters/module/pointsmod"
+	"github.com/engagehq/engage/adapters/module/tiersmod"
 	"github.com/engagehq/engage/adapters/riverjobs"
 )
 
@@ -12,7 +13,7 @@ import (
 // pages, and merge, download and erase their parts of a customer. This list is the one place
 // a module is named.
 func Modules() []module.Module {
-	return []module.Module{platformmod.Module(), customersmod.Module(), pointsmod.Module()}
+	return []module.Module{platformmod.Module(), customersmod.Module(), pointsmod.Module(), tiersmod.Module()}
 }
 
 // Queues are the job queues of every module.

@@ -17,10 +17,12 @@ import (
 	"github.com/engagehq/engage/application/customers/segments"
 	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/application/points/points"
+	"github.com/engagehq/engage/application/tiers/tiers"
 	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/domain/points/actions"
 	"github.com/engagehq/engage/domain/points/ledger"
+	"github.com/engagehq/engage/domain/tiers/tier"
 )
 
 // TestEverySubscriberChangesNothingTheSecondTime makes changes that reach every wired
@@ -53,6 +55,13 @@ func TestEverySubscriberChangesNothingTheSecondTime(t *testing.T) {
 		_, err = pts.PutActionRule(ctx, tn.ID, r)
 		require.NoError(t, err)
 	}
+	// A tier program, so that the purchase and its status points reach the tiers module's
+	// subscribers (and upgrade).
+	_, err = module.Get[*tiers.Service](a.Kernel).PutProgram(ctx, tn.ID, tier.Ladder{
+		{Code: "member", Name: tier.Text{ZH: "会员", EN: "Member"}, Match: tier.All},
+		{Code: "silver", Name: tier.Text{ZH: "银卡", EN: "Silver"}, Match: tier.Any, Criteria: []tier.Criterion{{Kind: tier.Spend, Min: 1000}}},
+	}, tier.DefaultSettings)
+	require.NoError(t, err)
 	name, city := "王小明", "上海"
 	c, err := a.Customers.Create(ctx, tn.ID, customers.Patch{Name: &name, City: &city})
 	require.NoError(t, err)

@@ -84,15 +84,9 @@ type CheckIn struct {
 // checked: membercode.ErrMalformed, membercode.ErrBadSignature, ErrWrongTenant,
 // membercode.ErrExpired or ErrNotYetValid, ports.ErrCustomerNotFound (erased since), ErrCodeUsed.
 func (s *Service) CheckIn(ctx context.Context, tenant tenants.ID, code, store string) (CheckIn, error) {
-	c, err := s.signer.Read(code)
-	if err != nil {
-		return CheckIn{}, err
-	}
-	if c.TenantID != tenant.UUID() {
-		return CheckIn{}, ErrWrongTenant
-	}
 	now := s.d.Clock.Now()
-	if err := c.Check(now); err != nil {
+	c, err := s.read(tenant, code, now)
+	if err != nil {
 		return CheckIn{}, err
 	}
 	out := CheckIn{CustomerID: c.CustomerID, EventID: c.EventID(), At: now}
@@ -113,4 +107,24 @@ func (s *Service) CheckIn(ctx context.Context, tenant tenants.ID, code, store st
 		return s.d.Members.MemberStatus(ctx, c.CustomerID)
 	})
 	return out, err
+}
+
+// Identify returns the customer a member code the member shows names, for a partner reading
+// what other modules hold of them (their tier): membercode.ErrMalformed, ErrBadSignature,
+// ErrWrongTenant, ErrExpired or ErrNotYetValid as CheckIn refuses it. Nothing is recorded.
+func (s *Service) Identify(tenant tenants.ID, code string) (uuid.UUID, error) {
+	c, err := s.read(tenant, code, s.d.Clock.Now())
+	return c.CustomerID, err
+}
+
+// read verifies a member code of tenant at now.
+func (s *Service) read(tenant tenants.ID, code string, now time.Time) (membercode.Code, error) {
+	c, err := s.signer.Read(code)
+	if err != nil {
+		return membercode.Code{}, err
+	}
+	if c.TenantID != tenant.UUID() {
+		return membercode.Code{}, ErrWrongTenant
+	}
+	return c, c.Check(now)
 }

@@ -1,0 +1,95 @@
+// Package tiersmod is the tiered membership module as the composition root reads it: the
+// brands' tier programs, the figures tiers qualify on (counted by its subscribers to the
+// activity stream and to the points module's status points), upgrades as qualifying events
+// are processed, the hourly set-wise evaluation, manual assignments, and members' tiers and
+// progress. See README.md.
+package tiersmod
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/engagehq/engage/adapters/httpapi"
+	"github.com/engagehq/engage/adapters/httpapi/tiersapi"
+	"github.com/engagehq/engage/adapters/module"
+	"github.com/engagehq/engage/adapters/postgres/customersdb"
+	"github.com/engagehq/engage/adapters/postgres/tiersdb"
+	"github.com/engagehq/engage/adapters/riverjobs"
+	"github.com/engagehq/engage/application/customers/checkins"
+	"github.com/engagehq/engage/application/customers/customers"
+	"github.com/engagehq/engage/application/customers/events"
+	"github.com/engagehq/engage/application/eventbus"
+	"github.com/engagehq/engage/application/tiers/tiers"
+	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/tiers/tier"
+	"github.com/engagehq/engage/ports"
+)
+
+// Queue is the job queue of the tiers module's subscribers.
+const Queue = "tiers"
+
+// pointsEarning is the points module's subscriber to stored customer events: the activity
+// stream's tiers reaction runs after it, so the purchase that crosses a threshold earns at the
+// tier the customer had before it.
+const pointsEarning = "points"
+
+// Module returns the tiers module. It builds on the customers module (the activity stream,
+// the attribute the points rules read) and reads the points module's public events.
+func Module() module.Module {
+	return module.Module{
+		Name:        "tiers",
+		Permissions: []access.Permission{tier.PermRead, tier.PermWrite},
+		EventTypes:  tier.EventTypes,
+		Queues: []riverjobs.Queue{
+			// Counting a batch locks its members' rows; retried for about a day.
+			{Name: Queue, MaxWorkers: 2, Retry: riverjobs.RetryPolicy{MaxAttempts: 20,
+				Backoff: riverjobs.Exponential(2*time.Second, 2*time.Hour)}},
+		},
+		Services: services,
+		Surfaces: surfaces,
+		API: func(k *module.Kernel) httpapi.Module {
+			return tiersapi.New(module.Get[*tiers.Service](k), module.Get[*customers.Service](k), module.Get[*checkins.Service](k))
+		},
+		Terms: Terms,
+	}
+}
+
+func services(k *module.Kernel) (module.Shared, error) {
+	svc := tiers.NewService(tiers.Deps{Tx: k.DB, Locals: k.DB, Store: tiersdb.Store{}, Attributes: attributes{},
+		Publisher: k.Bus, Audit: k.Audit, Jobs: k.Scheduler, Tenants: k.Tenants, Clock: k.Config.Clock,
+		Customers: module.Get[*customers.Service](k)})
+	module.Provide(k, svc)
+	return module.Shared{CustomerData: []ports.CustomerData{svc.CustomerData()}, MemberSummaries: []ports.MemberSummaryProvider{svc}}, nil
+}
+
+func surfaces(k *module.Kernel) (module.Surfaces, error) {
+	svc := module.Get[*tiers.Service](k)
+	counting := module.Get[*events.Service](k).Subscriber(svc.Reactor(), pointsEarning)
+	counting.Queue, counting.Wants = Queue, svc.Wanted
+	return module.Surfaces{
+		Subscribers: []eventbus.Subscriber{counting, svc.StatusSubscriber(Queue)},
+		Workers: func(j *riverjobs.Jobs) {
+			// One statement per brand evaluates every member: up to a minute for a million.
+			riverjobs.Handle(j, riverjobs.Counting(svc.Evaluate), riverjobs.WorkerOptions{Timeout: 10 * time.Minute})
+			riverjobs.Handle(j, riverjobs.Sweeping[tiers.SweepArgs](svc.Sweep), riverjobs.WorkerOptions{})
+			j.Every("tiers_sweep", time.Hour, func() ports.JobArgs { return tiers.SweepArgs{} }, true)
+		},
+	}, nil
+}
+
+// attributes writes members' tiers into the customers module's attribute `tier`, the one the
+// points rules' attribute conditions read.
+type attributes struct{ customersdb.RuleFacts }
+
+var _ tiers.Attributes = attributes{}
+
+// SetTiers implements tiers.Attributes.
+func (a attributes) SetTiers(ctx context.Context, codes map[uuid.UUID]tier.Code) error {
+	values := make(map[uuid.UUID]string, len(codes))
+	for id, c := range codes {
+		values[id] = string(c)
+	}
+	return a.SetAttribute(ctx, tiers.Attribute, values)
+}
