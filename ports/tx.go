@@ -34,6 +34,23 @@ func InTenantRetrying(ctx context.Context, tx Transactor, tenant tenants.ID, fn 
 	return err
 }
 
+// keyedKey marks a context whose transactions run keyed statements only.
+type keyedKey struct{}
+
+// KeyedStatements marks the transactions begun with ctx as running only statements that find
+// and change rows by key, a few at a time (the till's earning): the database may then plan each
+// statement once, as it would for any arguments, instead of again at every execution. A
+// transaction that reads by ranges or works through thousands of rows must not carry it.
+func KeyedStatements(ctx context.Context) context.Context {
+	return context.WithValue(ctx, keyedKey{}, true)
+}
+
+// AreKeyedStatements reports whether ctx carries KeyedStatements.
+func AreKeyedStatements(ctx context.Context) bool {
+	keyed, _ := ctx.Value(keyedKey{}).(bool)
+	return keyed
+}
+
 // Transactor runs work in one database transaction scoped to a tenant. Every repository and
 // the job scheduler called with the ctx it passes to fn take part in that transaction, and row
 // level security limits them to that tenant. fn's error rolls everything back.

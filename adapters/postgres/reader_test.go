@@ -9,6 +9,7 @@ import (
 
 	"github.com/engagehq/engage/adapters/postgres"
 	"github.com/engagehq/engage/adapters/postgres/pgtest"
+	"github.com/engagehq/engage/ports"
 )
 
 // The read scope is read-only in PostgreSQL itself: a write or a row lock sent through Query or
@@ -119,4 +120,29 @@ func TestThePoolSizeIsTheURLsOrTheDefault(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(set.Close)
 	require.EqualValues(t, 3, set.Pool().Config().MaxConns)
+}
+
+// A transaction begun with ports.KeyedStatements plans each statement once; others plan as
+// PostgreSQL chooses, and the setting does not outlive its transaction.
+func TestKeyedTransactionsKeepGenericPlans(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	one, err := postgres.Open(ctx, b.pg.AppURL+"&pool_max_conns=1")
+	require.NoError(t, err)
+	t.Cleanup(one.Close)
+	tn := pgtest.NewTenant(t, b.dir)
+	mode := func(ctx context.Context) (m string) {
+		t.Helper()
+		require.NoError(t, one.InTenant(ctx, tn.ID, func(ctx context.Context) error {
+			q, _, err := postgres.TenantTx(ctx)
+			if err != nil {
+				return err
+			}
+			return q.QueryRow(ctx, `SELECT current_setting('plan_cache_mode')`).Scan(&m)
+		}))
+		return m
+	}
+	require.Equal(t, "force_generic_plan", mode(ports.KeyedStatements(ctx)))
+	require.Equal(t, "auto", mode(ctx), "the same connection, the next transaction")
 }

@@ -149,8 +149,10 @@ func (s *Service) EarnPurchase(ctx context.Context, tenant tenants.ID, p Purchas
 			draft.Payload[key] = v
 		}
 	}
+	// One purchase of one customer: every statement finds its rows by key.
+	keyed := ports.KeyedStatements(ctx)
 	for attempt := 0; ; attempt++ {
-		out, err := ports.InTenant(ctx, s.deps.Tx, tenant, func(ctx context.Context) (Earning, error) {
+		out, err := ports.InTenant(keyed, s.deps.Tx, tenant, func(ctx context.Context) (Earning, error) {
 			results, err := s.deps.Purchases.IngestIn(ctx, []event.Draft{draft})
 			if err != nil {
 				return Earning{}, err
