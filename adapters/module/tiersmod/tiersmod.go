@@ -7,6 +7,7 @@ package tiersmod
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -21,10 +22,12 @@ import (
 	"github.com/engagehq/engage/application/customers/customers"
 	"github.com/engagehq/engage/application/customers/events"
 	"github.com/engagehq/engage/application/eventbus"
+	"github.com/engagehq/engage/application/points/rewards"
 	"github.com/engagehq/engage/application/tiers/tiers"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/tiers/tier"
 	"github.com/engagehq/engage/ports"
+	"github.com/engagehq/engage/tenants"
 )
 
 // Queue is the job queue of the tiers module's subscribers.
@@ -59,7 +62,8 @@ func Module() module.Module {
 func services(k *module.Kernel) (module.Shared, error) {
 	svc := tiers.NewService(tiers.Deps{Tx: k.DB, Locals: k.DB, Store: tiersdb.Store{}, Attributes: attributes{},
 		Publisher: k.Bus, Audit: k.Audit, Jobs: k.Scheduler, Tenants: k.Tenants, Clock: k.Config.Clock,
-		Customers: module.Get[*customers.Service](k)})
+		Customers: module.Get[*customers.Service](k), Benefits: tiersdb.Benefits{}, Gifts: tiersdb.Benefits{},
+		Rewards: catalog{module.Get[*rewards.Service](k)}})
 	module.Provide(k, svc)
 	return module.Shared{CustomerData: []ports.CustomerData{svc.CustomerData()}, MemberSummaries: []ports.MemberSummaryProvider{svc}}, nil
 }
@@ -74,6 +78,7 @@ func surfaces(k *module.Kernel) (module.Surfaces, error) {
 			// One statement per brand evaluates every member: up to a minute for a million.
 			riverjobs.Handle(j, riverjobs.Counting(svc.Evaluate), riverjobs.WorkerOptions{Timeout: 10 * time.Minute})
 			riverjobs.Handle(j, riverjobs.Sweeping[tiers.SweepArgs](svc.Sweep), riverjobs.WorkerOptions{})
+			riverjobs.Handle(j, riverjobs.Counting(svc.Gifts), riverjobs.WorkerOptions{Timeout: 10 * time.Minute})
 			j.Every("tiers_sweep", time.Hour, func() ports.JobArgs { return tiers.SweepArgs{} }, true)
 		},
 	}, nil
@@ -92,4 +97,19 @@ func (a attributes) SetTiers(ctx context.Context, codes map[uuid.UUID]tier.Code)
 		values[id] = string(c)
 	}
 	return a.SetAttribute(ctx, tiers.Attribute, values)
+}
+
+// catalog answers from the points module's reward catalog whether the rewards benefits give
+// exist.
+type catalog struct{ rewards *rewards.Service }
+
+var _ tiers.Rewards = catalog{}
+
+// Known implements tiers.Rewards.
+func (c catalog) Known(ctx context.Context, tenant tenants.ID, id uuid.UUID) (bool, error) {
+	_, err := c.rewards.Get(ctx, tenant, id)
+	if errors.Is(err, rewards.ErrRewardNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
