@@ -179,3 +179,20 @@ func (Benefits) GiveGifts(ctx context.Context, g tiers.Gift) (int, error) {
 		ON CONFLICT DO NOTHING`, tenant.UUID(), date(g.Today), g.Now, tiers.GiftDays-1, g.Today.Year())
 	return int(tag.RowsAffected()), err
 }
+
+// CustomerUses implements tiers.BenefitStore.
+func (Benefits) CustomerUses(ctx context.Context, customer uuid.UUID) ([]tiers.Use, error) {
+	q, _, err := postgres.TenantTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, `SELECT benefit_id, customer_id, key, reward_id, used_at FROM tier_benefit_uses
+		WHERE customer_id = $1 ORDER BY used_at, key`, customer)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (tiers.Use, error) {
+		var u tiers.Use
+		return u, row.Scan(&u.Benefit, &u.Customer, &u.Key, &u.Reward, &u.At)
+	})
+}

@@ -15,11 +15,11 @@ import (
 
 // Use is one use of a benefit by a member: a reward given or a perk claimed, once per key.
 type Use struct {
-	Benefit  uuid.UUID
-	Customer uuid.UUID
-	Key      string
-	Reward   *uuid.UUID
-	At       time.Time
+	Benefit  uuid.UUID  `json:"benefit_id"`
+	Customer uuid.UUID  `json:"-"`
+	Key      string     `json:"key"`
+	Reward   *uuid.UUID `json:"reward_id,omitempty"`
+	At       time.Time  `json:"used_at"`
 }
 
 // Usage is how much a benefit was used: uses and distinct members.
@@ -44,6 +44,8 @@ type BenefitStore interface {
 	Uses(ctx context.Context, benefit, customer uuid.UUID, since time.Time) (int, error)
 	// Usage counts every benefit's uses.
 	Usage(ctx context.Context) (map[uuid.UUID]Usage, error)
+	// CustomerUses returns a customer's uses of every benefit, oldest first.
+	CustomerUses(ctx context.Context, customer uuid.UUID) ([]Use, error)
 }
 
 // Rewards answers whether the points catalog has a reward: the benefits that give one name it.
