@@ -99,24 +99,34 @@ func (Benefits) DeleteBenefit(ctx context.Context, id uuid.UUID) (bool, error) {
 }
 
 // AddUses implements tiers.BenefitStore, in one statement.
-func (Benefits) AddUses(ctx context.Context, uses []tiers.Use) (int, error) {
+func (Benefits) AddUses(ctx context.Context, uses []tiers.Use) ([]tiers.Use, error) {
 	tx, err := postgres.WriteTx(ctx)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	_, tenant, err := postgres.TenantTx(ctx)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	benefits, customers, keys := make([]uuid.UUID, len(uses)), make([]uuid.UUID, len(uses)), make([]string, len(uses))
 	rewards, at := make([]*uuid.UUID, len(uses)), make([]time.Time, len(uses))
 	for i, u := range uses {
 		benefits[i], customers[i], keys[i], rewards[i], at[i] = u.Benefit, u.Customer, u.Key, u.Reward, u.At
 	}
-	tag, err := tx.Exec(ctx, `INSERT INTO tier_benefit_uses (tenant_id, benefit_id, customer_id, key, reward_id, used_at)
+	rows, err := tx.Query(ctx, `INSERT INTO tier_benefit_uses (tenant_id, benefit_id, customer_id, key, reward_id, used_at)
 		SELECT $1, b, c, k, r, a FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::timestamptz[]) AS u(b, c, k, r, a)
-		ON CONFLICT DO NOTHING`, tenant.UUID(), benefits, customers, keys, rewards, at)
-	return int(tag.RowsAffected()), err
+		ON CONFLICT DO NOTHING RETURNING `+useColumns, tenant.UUID(), benefits, customers, keys, rewards, at)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanUse)
+}
+
+const useColumns = `benefit_id, customer_id, key, reward_id, used_at`
+
+func scanUse(row pgx.CollectableRow) (tiers.Use, error) {
+	var u tiers.Use
+	return u, row.Scan(&u.Benefit, &u.Customer, &u.Key, &u.Reward, &u.At)
 }
 
 // Uses implements tiers.BenefitStore.
@@ -156,16 +166,16 @@ var _ tiers.GiftStore = Benefits{}
 // GiveGifts implements tiers.GiftStore in one statement: each gift's day this year is the
 // member's birth date (customers.birth_date) or the day they joined, moved to this year (29
 // February falls on the 28th in other years); an anniversary needs a year passed.
-func (Benefits) GiveGifts(ctx context.Context, g tiers.Gift) (int, error) {
+func (Benefits) GiveGifts(ctx context.Context, g tiers.Gift) ([]tiers.Use, error) {
 	tx, err := postgres.WriteTx(ctx)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	_, tenant, err := postgres.TenantTx(ctx)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	tag, err := tx.Exec(ctx, `INSERT INTO tier_benefit_uses (tenant_id, benefit_id, customer_id, key, reward_id, used_at)
+	rows, err := tx.Query(ctx, `INSERT INTO tier_benefit_uses (tenant_id, benefit_id, customer_id, key, reward_id, used_at)
 		SELECT $1, b.id, m.customer_id, split_part(b.kind, '_', 1) || ':' || $5::int, b.reward_id, $3
 		FROM tier_benefits b
 		JOIN tier_members m ON m.tier = b.tier AND (b.existing OR m.since >= b.created_at)
@@ -176,8 +186,11 @@ func (Benefits) GiveGifts(ctx context.Context, g tiers.Gift) (int, error) {
 			AND o.origin IS NOT NULL AND extract(year FROM o.origin) < $5
 			AND (o.origin + make_interval(years => $5 - extract(year FROM o.origin)::int))::date
 				BETWEEN $2::date - $4::int AND $2::date
-		ON CONFLICT DO NOTHING`, tenant.UUID(), date(g.Today), g.Now, tiers.GiftDays-1, g.Today.Year())
-	return int(tag.RowsAffected()), err
+		ON CONFLICT DO NOTHING RETURNING `+useColumns, tenant.UUID(), date(g.Today), g.Now, tiers.GiftDays-1, g.Today.Year())
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanUse)
 }
 
 // CustomerUses implements tiers.BenefitStore.
@@ -186,13 +199,9 @@ func (Benefits) CustomerUses(ctx context.Context, customer uuid.UUID) ([]tiers.U
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.Query(ctx, `SELECT benefit_id, customer_id, key, reward_id, used_at FROM tier_benefit_uses
-		WHERE customer_id = $1 ORDER BY used_at, key`, customer)
+	rows, err := q.Query(ctx, `SELECT `+useColumns+` FROM tier_benefit_uses WHERE customer_id = $1 ORDER BY used_at, key`, customer)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (tiers.Use, error) {
-		var u tiers.Use
-		return u, row.Scan(&u.Benefit, &u.Customer, &u.Key, &u.Reward, &u.At)
-	})
+	return pgx.CollectRows(rows, scanUse)
 }

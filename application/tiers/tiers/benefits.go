@@ -38,8 +38,8 @@ type BenefitStore interface {
 	PutBenefit(ctx context.Context, b tier.Benefit) error
 	// DeleteBenefit removes a benefit and its uses; false when it had none.
 	DeleteBenefit(ctx context.Context, id uuid.UUID) (bool, error)
-	// AddUses records the uses whose keys are new and returns how many were.
-	AddUses(ctx context.Context, uses []Use) (int, error)
+	// AddUses records the uses whose keys are new and returns them.
+	AddUses(ctx context.Context, uses []Use) ([]Use, error)
 	// Uses counts a member's uses of a benefit since a time.
 	Uses(ctx context.Context, benefit, customer uuid.UUID, since time.Time) (int, error)
 	// Usage counts every benefit's uses.
@@ -170,7 +170,7 @@ type entered struct {
 	joined   time.Time
 }
 
-// giveEntryRewards records the entry rewards of every tier the members passed into, once per
+// giveEntryRewards records (and publishes, tier.benefit_given) the entry rewards of every tier the members passed into, once per
 // member, tier and period of the program (key entry:<first day of the period>), in the
 // caller's transaction: the member's row is locked, and a key used before gives nothing.
 func (s *Service) giveEntryRewards(ctx context.Context, p tier.Program, ups []entered, now time.Time, loc *time.Location) error {
@@ -199,6 +199,21 @@ func (s *Service) giveEntryRewards(ctx context.Context, p tier.Program, ups []en
 	if len(uses) == 0 {
 		return nil
 	}
-	_, err = s.deps.Benefits.AddUses(ctx, uses)
-	return err
+	given, err := s.deps.Benefits.AddUses(ctx, uses)
+	if err != nil {
+		return err
+	}
+	return s.publishGiven(ctx, tier.EntryReward, given)
+}
+
+// publishGiven publishes tier.benefit_given for each reward given: what the points module's
+// voucher issuance (or a partner's webhook) acts on, keyed by benefit, member and key.
+func (s *Service) publishGiven(ctx context.Context, kind tier.BenefitKind, given []Use) error {
+	for _, u := range given {
+		if err := s.deps.Publisher.Publish(ctx, tier.TypeBenefitGiven, tier.BenefitGiven{CustomerID: u.Customer, BenefitID: u.Benefit,
+			Kind: kind, RewardID: u.Reward, Key: u.Key, OccurredAt: u.At}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -128,7 +128,8 @@ func TestEntryRewardsOfSkippedTiersOnceAndNotAtRenewal(t *testing.T) {
 	b.buy(t, c2, 600_000)
 	code, _ := b.tierOf(t, c2)
 	require.Equal(t, tier.Code("gold"), code)
-	require.Equal(t, []string{"tier.upgraded:gold"}, b.published(t, c2), "one move, skipping silver")
+	require.Equal(t, []string{"tier.upgraded:gold", "tier.benefit_given:entry:2026-01-01", "tier.benefit_given:entry:2026-01-01"},
+		b.published(t, c2), "one move, skipping silver; both rewards given")
 	require.Equal(t, []string{"entry:2026-01-01"}, b.uses(t, silver.ID, c2), "silver, skipped")
 	require.Equal(t, []string{"entry:2026-01-01"}, b.uses(t, gold.ID, c2))
 	b.rerun(t)
@@ -196,7 +197,7 @@ func TestConcurrentUpgradesGiveOneEntryReward(t *testing.T) {
 		require.NoError(t, err)
 	}
 	jobstest.WorkSubscribers(t, b.app.DB.Pool(), b.app.Bus)
-	require.Equal(t, []string{"tier.upgraded:silver"}, b.published(t, c2))
+	require.Equal(t, []string{"tier.upgraded:silver", "tier.benefit_given:entry:2026-01-01"}, b.published(t, c2))
 	require.Equal(t, []string{"entry:2026-01-01"}, b.uses(t, silver.ID, c2))
 }
 

@@ -2,6 +2,7 @@ package tiers
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -34,12 +35,12 @@ type Gift struct {
 type GiftStore interface {
 	// GiveGifts records the birthday and anniversary gifts of the benefits in force of the
 	// members' tiers whose day this year falls in the days up to g.Today, once per member,
-	// benefit and year, and returns how many it gave.
-	GiveGifts(ctx context.Context, g Gift) (int, error)
+	// benefit and year, and returns them.
+	GiveGifts(ctx context.Context, g Gift) ([]Use, error)
 }
 
 // Gifts is one brand's birthday and anniversary gifts, a job's work, in one transaction and
-// one statement: run hourly by the tiers sweep, each gift is given once per member and year
+// one statement, each published (tier.benefit_given): run hourly by the tiers sweep, each gift is given once per member and year
 // (a run again gives nothing more), in the brand's zone.
 func (s *Service) Gifts(ctx context.Context, args GiftsArgs) (int, error) {
 	t, err := s.deps.Tenants.Resolve(ctx, args.TenantID)
@@ -55,6 +56,19 @@ func (s *Service) Gifts(ctx context.Context, args GiftsArgs) (int, error) {
 		if _, ok, err := s.inEffect(ctx, now); err != nil || !ok {
 			return 0, err
 		}
-		return s.deps.Gifts.GiveGifts(ctx, Gift{Today: tier.Day(now, loc), Now: now})
+		given, err := s.deps.Gifts.GiveGifts(ctx, Gift{Today: tier.Day(now, loc), Now: now})
+		if err != nil {
+			return 0, err
+		}
+		for _, u := range given {
+			kind := tier.BirthdayGift
+			if strings.HasPrefix(u.Key, "anniversary:") {
+				kind = tier.AnniversaryGift
+			}
+			if err := s.publishGiven(ctx, kind, []Use{u}); err != nil {
+				return 0, err
+			}
+		}
+		return len(given), nil
 	})
 }

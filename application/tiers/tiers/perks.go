@@ -175,7 +175,8 @@ func (s *Service) ClaimPerk(ctx context.Context, tenant tenants.ID, customer, be
 		case !b.InForce(now):
 			return Claimed{}, ErrNotInForce
 		}
-		n, err := s.deps.Benefits.AddUses(ctx, []Use{{Benefit: b.ID, Customer: customer, Key: "claim:" + key, At: now}})
+		added, err := s.deps.Benefits.AddUses(ctx, []Use{{Benefit: b.ID, Customer: customer, Key: "claim:" + key, At: now}})
+		n := len(added)
 		if err != nil {
 			return Claimed{}, err
 		}
