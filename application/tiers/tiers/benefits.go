@@ -121,7 +121,7 @@ func (s *Service) PutBenefit(ctx context.Context, tenant tenants.ID, b tier.Bene
 				return tier.Benefit{}, err
 			}
 			if len(held) >= tier.MaxBenefitsPerTier {
-				return tier.Benefit{}, fielderr.New("tier", errors.New("a tier has at most 30 benefits"))
+				return tier.Benefit{}, fielderr.New("tier", tier.ErrTooMany)
 			}
 		} else {
 			old, ok, err := s.deps.Benefits.Benefit(ctx, b.ID)

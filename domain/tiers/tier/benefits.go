@@ -101,6 +101,7 @@ var (
 	ErrLimitPeriod    = errors.New("a limit's period is ever, day, month or year")
 	ErrValidity       = errors.New("the end of the validity comes after its start")
 	ErrNotInLadder    = errors.New("no such tier in the brand's program")
+	ErrTooMany        = fmt.Errorf("a tier has at most %d benefits", MaxBenefitsPerTier)
 )
 
 var tagPattern = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,39}$`)
