@@ -170,22 +170,35 @@ type entered struct {
 	joined   time.Time
 }
 
-// giveEntryRewards records (and publishes, tier.benefit_given) the entry rewards of every tier the members passed into, once per
-// member, tier and period of the program (key entry:<first day of the period>), in the
-// caller's transaction: the member's row is locked, and a key used before gives nothing.
+// entryRewards are the brand's entry rewards in force at now.
+func (s *Service) entryRewards(ctx context.Context, now time.Time) ([]tier.Benefit, error) {
+	bs, err := s.deps.Benefits.Benefits(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	var out []tier.Benefit
+	for _, b := range bs {
+		if b.Kind == tier.EntryReward && b.InForce(now) {
+			out = append(out, b)
+		}
+	}
+	return out, nil
+}
+
+// giveEntryRewards records (and publishes, tier.benefit_given) the entry rewards of every tier
+// the members passed into, once per member, tier and period of the program (key
+// entry:<first day of the period>), in the caller's transaction: the member's row is locked,
+// and a key used before gives nothing.
 func (s *Service) giveEntryRewards(ctx context.Context, p tier.Program, ups []entered, now time.Time, loc *time.Location) error {
 	if len(ups) == 0 {
 		return nil
 	}
-	bs, err := s.deps.Benefits.Benefits(ctx, "")
+	bs, err := s.entryRewards(ctx, now)
 	if err != nil {
 		return err
 	}
 	var uses []Use
 	for _, b := range bs {
-		if b.Kind != tier.EntryReward || !b.InForce(now) {
-			continue
-		}
 		at := p.Ladder.Index(b.Tier)
 		for _, u := range ups {
 			if at <= u.from || at > u.to {

@@ -277,3 +277,25 @@ func TestBirthdayGiftsOncePerYear(t *testing.T) {
 	b.clock.set(time.Date(2027, 3, 13, 0, 30, 0, 0, shanghai))
 	require.Equal(t, 1, gifts(), "next year, a day late")
 }
+
+// With upgrades at the next period, the evaluation's upgrade gives the entry reward, once
+// however often it runs.
+func TestTheEvaluationsUpgradeGivesTheEntryReward(t *testing.T) {
+	t.Parallel()
+	b := setupQuiet(t)
+	b.program(t, func(s *tier.Settings) { s.Start = tier.NextPeriod })
+	r := b.reward(t)
+	silver := b.benefit(t, tier.Benefit{Tier: "silver", Kind: tier.EntryReward, RewardID: &r})
+	c := b.customer(t)
+	b.buy(t, c, 150_000)
+	code, _ := b.tierOf(t, c)
+	require.Equal(t, tier.Code("orange"), code, "waits for the evaluation")
+	require.Empty(t, b.uses(t, silver.ID, c))
+
+	b.clock.set(time.Date(2027, 1, 1, 1, 0, 0, 0, shanghai))
+	b.evaluate(t)
+	b.evaluate(t)
+	code, _ = b.tierOf(t, c)
+	require.Equal(t, tier.Code("silver"), code)
+	require.Equal(t, []string{"entry:2027-01-01"}, b.uses(t, silver.ID, c))
+}

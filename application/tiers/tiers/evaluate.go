@@ -84,12 +84,19 @@ func (s *Service) Evaluate(ctx context.Context, args EvaluateArgs) (int, error) 
 		if err := s.publish(ctx, changes, p.Ladder); err != nil {
 			return 0, err
 		}
-		ups, err := s.upgrades(ctx, p, changes)
+		// Only a brand with entry rewards reads the joined days of the members moved up.
+		entries, err := s.entryRewards(ctx, now)
 		if err != nil {
 			return 0, err
 		}
-		if err := s.giveEntryRewards(ctx, p, ups, now, loc); err != nil {
-			return 0, err
+		if len(entries) > 0 {
+			ups, err := s.upgrades(ctx, p, changes)
+			if err != nil {
+				return 0, err
+			}
+			if err := s.giveEntryRewards(ctx, p, ups, now, loc); err != nil {
+				return 0, err
+			}
 		}
 		if p.Settings.WarningDays == 0 {
 			return len(changes), nil
