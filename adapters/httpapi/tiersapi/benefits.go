@@ -2,6 +2,7 @@ package tiersapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/application/tiers/tiers"
 	"github.com/engagehq/engage/domain/tiers/tier"
+	"github.com/engagehq/engage/ports"
 )
 
 // TierBenefitInput is a benefit of a tier as an admin writes it.
@@ -206,6 +208,10 @@ func (m *Module) registerBenefits(api huma.API) {
 			return nil, err
 		}
 		e, err := m.svc.Eligible(ctx, httpapi.PrincipalFrom(ctx).Tenant.ID, id, in.Tag)
+		if errors.Is(err, ports.ErrCustomerNotFound) {
+			return nil, httpapi.NewProblem(ctx, http.StatusNotFound, "customer_not_found", "no such customer",
+				httpapi.Field("query.customer_id", "no such customer", nil))
+		}
 		if err != nil {
 			return nil, m.failBenefit(ctx, err)
 		}
