@@ -52,6 +52,19 @@ CREATE POLICY tenant_isolation ON tier_benefit_uses
     USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
     WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
 
+-- A reward another module gives (rewards.Service.Give: a tier's entry reward or gift) is a voucher
+-- issued free: a claim of no points and no ledger operation.
+ALTER TABLE reward_redemptions DROP CONSTRAINT reward_redemptions_points_check,
+    ADD CONSTRAINT reward_redemptions_points_check CHECK (points >= 0),
+    ALTER COLUMN operation_id DROP NOT NULL,
+    ADD CONSTRAINT reward_redemptions_gift CHECK ((operation_id IS NULL) = (points = 0));
+
 -- +goose Down
+DELETE FROM reward_vouchers v USING reward_redemptions d WHERE d.id = v.redemption_id AND d.operation_id IS NULL;
+DELETE FROM reward_redemptions WHERE operation_id IS NULL;
+ALTER TABLE reward_redemptions DROP CONSTRAINT reward_redemptions_gift,
+    DROP CONSTRAINT reward_redemptions_points_check,
+    ADD CONSTRAINT reward_redemptions_points_check CHECK (points > 0),
+    ALTER COLUMN operation_id SET NOT NULL;
 DROP TABLE tier_benefit_uses;
 DROP TABLE tier_benefits;

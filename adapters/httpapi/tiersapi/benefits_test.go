@@ -85,6 +85,13 @@ func TestTierBenefitsEndToEnd(t *testing.T) {
 		statuses[x.(map[string]any)["id"].(string)] = x.(map[string]any)["status"].(string)
 	}
 	require.Equal(t, "given", statuses[entry])
+	r = b.Do(t, http.MethodGet, "/v1/me/vouchers", member, nil)
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Raw)
+	require.Len(t, r.Body["items"], 1, "the entry reward's voucher, free")
+	voucher := r.Body["items"].([]any)[0].(map[string]any)
+	require.Equal(t, reward, voucher["reward_id"])
+	r = b.Do(t, http.MethodPost, "/v1/vouchers/"+voucher["id"].(string)+"/cancel", owner, map[string]any{"reason": "测试"})
+	require.Equal(t, http.StatusOK, r.Status, "a gift's voucher is cancelled, with no points to return: %s", r.Raw)
 	require.Equal(t, "available", statuses[perk])
 
 	r = b.Do(t, http.MethodPost, "/v1/me/tier/benefits/"+perk+"/claim", member, map[string]any{"key": "c1"})

@@ -63,6 +63,17 @@ func (b *testBundle) uses(t testing.TB, benefit, customer uuid.UUID) []string {
 	return keys
 }
 
+// vouchers counts the customer's vouchers and checks that none took points.
+func (b *testBundle) vouchers(t testing.TB, customer uuid.UUID) int {
+	t.Helper()
+	var n, paid int
+	require.NoError(t, b.super.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE d.points > 0 OR d.operation_id IS NOT NULL)
+		FROM reward_vouchers v JOIN reward_redemptions d ON d.id = v.redemption_id WHERE v.tenant_id = $1 AND v.customer_id = $2`,
+		b.tn.ID.UUID(), customer).Scan(&n, &paid))
+	require.Zero(t, paid)
+	return n
+}
+
 func fieldOf(err error) string {
 	var fe *fielderr.Error
 	if errors.As(err, &fe) {
@@ -132,8 +143,10 @@ func TestEntryRewardsOfSkippedTiersOnceAndNotAtRenewal(t *testing.T) {
 		b.published(t, c2), "one move, skipping silver; both rewards given")
 	require.Equal(t, []string{"entry:2026-01-01"}, b.uses(t, silver.ID, c2), "silver, skipped")
 	require.Equal(t, []string{"entry:2026-01-01"}, b.uses(t, gold.ID, c2))
+	require.Equal(t, 2, b.vouchers(t, c2), "a voucher of each, free")
 	b.rerun(t)
 	require.Equal(t, []string{"entry:2026-01-01"}, b.uses(t, gold.ID, c2), "worked again: once")
+	require.Equal(t, 2, b.vouchers(t, c2), "worked again: no more vouchers")
 
 	// Valid through 2027: the evaluation in 2028 renews gold on 2027's figures, no reward.
 	b.clock.set(time.Date(2027, 6, 1, 10, 0, 0, 0, shanghai))

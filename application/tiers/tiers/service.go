@@ -38,6 +38,8 @@ type Deps struct {
 	Benefits BenefitStore
 	Rewards  Rewards
 	Gifts    GiftStore
+	// Vouchers issues the rewards benefits give (the points module's vouchers).
+	Vouchers Vouchers
 }
 
 // Customers reads the brand's customers.
