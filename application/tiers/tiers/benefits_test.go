@@ -287,6 +287,8 @@ func TestBirthdayGiftsOncePerYear(t *testing.T) {
 	b.clock.set(time.Date(2026, 3, 15, 0, 30, 0, 0, shanghai))
 	require.Equal(t, 0, gifts(), "once a year")
 	require.Equal(t, []string{"birthday:2026"}, b.uses(t, gift.ID, c))
+	jobstest.WorkSubscribers(t, b.app.DB.Pool(), b.app.Bus)
+	require.Equal(t, 1, b.vouchers(t, c), "the gift's voucher")
 	b.clock.set(time.Date(2027, 3, 13, 0, 30, 0, 0, shanghai))
 	require.Equal(t, 1, gifts(), "next year, a day late")
 }
