@@ -261,7 +261,7 @@ func TestPerkClaimsAndEarlyAccess(t *testing.T) {
 
 // The gifts job gives a birthday gift once a year, in the brand's zone, and an anniversary
 // gift from the first anniversary.
-func TestBirthdayGiftsOncePerYear(t *testing.T) {
+func TestBirthdayAndAnniversaryGiftsOncePerYear(t *testing.T) {
 	t.Parallel()
 	b := setupQuiet(t)
 	b.program(t, nil)
@@ -291,6 +291,15 @@ func TestBirthdayGiftsOncePerYear(t *testing.T) {
 	require.Equal(t, 1, b.vouchers(t, c), "the gift's voucher")
 	b.clock.set(time.Date(2027, 3, 13, 0, 30, 0, 0, shanghai))
 	require.Equal(t, 1, gifts(), "next year, a day late")
+
+	// An anniversary gift from the first anniversary of the member's first counted day.
+	anniversary := b.benefit(t, tier.Benefit{Tier: "orange", Kind: tier.AnniversaryGift, RewardID: &r, Existing: true})
+	_, err = b.super.Exec(ctx, `UPDATE tier_members SET joined = '2027-03-13' WHERE customer_id = $1`, c)
+	require.NoError(t, err)
+	require.Equal(t, 0, gifts(), "the day they joined is no anniversary")
+	b.clock.set(time.Date(2028, 3, 13, 9, 0, 0, 0, shanghai))
+	require.Equal(t, 2, gifts(), "the anniversary, and the birthday a day late")
+	require.Equal(t, []string{"anniversary:2028"}, b.uses(t, anniversary.ID, c))
 }
 
 // With upgrades at the next period, the evaluation's upgrade gives the entry reward, once
