@@ -13,7 +13,7 @@ import (
 )
 
 // The tiers module's part of a customer, for the customer data contract: their tier, a manual
-// change whose reason an admin wrote about the person, and their figures, which stay.
+// change whose reason an admin wrote about the person, their figures and a perk they claimed, which stay.
 func init() {
 	addCustomerDataCases(map[string]pgtest.CustomerDataPart{
 		"tiers": {
@@ -31,6 +31,14 @@ func init() {
 				}
 				m := members[c]
 				m.Tier, m.Manual, m.Reason = "gold", true, personal
+				perk := tier.Benefit{ID: uuid.Must(uuid.NewV7()), Tier: "gold", Kind: tier.Perk, Title: tier.Text{ZH: "免费升杯", EN: "A size up"},
+					LimitPeriod: tier.PerEver, Existing: true, CreatedAt: now, UpdatedAt: now}
+				if err := (tiersdb.Benefits{}).PutBenefit(ctx, perk); err != nil {
+					return err
+				}
+				if _, err := (tiersdb.Benefits{}).AddUses(ctx, []tiers.Use{{Benefit: perk.ID, Customer: c, Key: "claim:k1", At: now}}); err != nil {
+					return err
+				}
 				return store.Save(ctx, []tiers.Member{m}, []tiers.Change{{ID: uuid.Must(uuid.NewV7()), Customer: c, From: "member",
 					To: "gold", Kind: tier.KindManual, Reason: personal, Actor: "user:test", OccurredAt: now}})
 			},

@@ -17,11 +17,13 @@ import (
 	"github.com/engagehq/engage/application/customers/segments"
 	"github.com/engagehq/engage/application/eventbus"
 	"github.com/engagehq/engage/application/points/points"
+	"github.com/engagehq/engage/application/points/rewards"
 	"github.com/engagehq/engage/application/tiers/tiers"
 	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/platform/webhook"
 	"github.com/engagehq/engage/domain/points/actions"
 	"github.com/engagehq/engage/domain/points/ledger"
+	rewardsdomain "github.com/engagehq/engage/domain/points/rewards"
 	"github.com/engagehq/engage/domain/tiers/tier"
 )
 
@@ -61,6 +63,13 @@ func TestEverySubscriberChangesNothingTheSecondTime(t *testing.T) {
 		{Code: "member", Name: tier.Text{ZH: "会员", EN: "Member"}, Match: tier.All},
 		{Code: "silver", Name: tier.Text{ZH: "银卡", EN: "Silver"}, Match: tier.Any, Criteria: []tier.Criterion{{Kind: tier.Spend, Min: 1000}}},
 	}, tier.DefaultSettings)
+	require.NoError(t, err)
+	// Silver's entry reward, so that the upgrade reaches the tiers module's voucher subscriber.
+	gift, err := module.Get[*rewards.Service](a.Kernel).Create(ctx, tn.ID, rewardsdomain.Reward{Kind: rewardsdomain.KindGift,
+		Status: rewardsdomain.StatusActive, Title: rewardsdomain.Text{ZH: "帆布袋", EN: "A tote bag"}, Points: 500, VoucherDays: 30})
+	require.NoError(t, err)
+	_, err = module.Get[*tiers.Service](a.Kernel).PutBenefit(ctx, tn.ID, tier.Benefit{Tier: "silver", Kind: tier.EntryReward,
+		RewardID: &gift.ID, Title: tier.Text{ZH: "升级礼", EN: "Welcome gift"}})
 	require.NoError(t, err)
 	name, city := "王小明", "上海"
 	c, err := a.Customers.Create(ctx, tn.ID, customers.Patch{Name: &name, City: &city})

@@ -41,6 +41,7 @@ func (m *Module) RegisterAPI(api huma.API, kit *httpapi.Kit) {
 		"member's tier, validity, progress and history; manual assignment."})
 	m.registerProgram(api)
 	m.registerMembers(api)
+	m.registerBenefits(api)
 }
 
 // tierErrors answers the refusals of the tiers use cases.

@@ -12,6 +12,9 @@ var Terms = console.Terms{
 		"target.tier_program": "等级规则",
 		"job.tiers_sweep":     "等级定时任务", "job.tiers_evaluate": "等级评估任务",
 		"job.subscriber.tiers": "等级累计任务", "job.subscriber.tiers_status": "成长值累计任务",
+		"action.tier_benefit.put": "修改等级权益", "action.tier_benefit.delete": "删除等级权益",
+		"target.tier_benefit": "等级权益", "job.tiers_gifts": "生日与周年礼任务",
+		"job.subscriber.tiers_vouchers": "等级权益发券任务",
 	},
 	"en": {
 		"area.tiers":      "Membership tiers",
@@ -21,5 +24,8 @@ var Terms = console.Terms{
 		"target.tier_program": "Tier rules",
 		"job.tiers_sweep":     "Tiers scheduled job", "job.tiers_evaluate": "Tier evaluation job",
 		"job.subscriber.tiers": "Tier figures job", "job.subscriber.tiers_status": "Status points for tiers job",
+		"action.tier_benefit.put": "Changed a tier benefit", "action.tier_benefit.delete": "Deleted a tier benefit",
+		"target.tier_benefit": "Tier benefit", "job.tiers_gifts": "Birthday and anniversary gifts job",
+		"job.subscriber.tiers_vouchers": "Tier benefit vouchers job",
 	},
 }

@@ -7,6 +7,7 @@ package tiersmod
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -21,10 +22,13 @@ import (
 	"github.com/engagehq/engage/application/customers/customers"
 	"github.com/engagehq/engage/application/customers/events"
 	"github.com/engagehq/engage/application/eventbus"
+	"github.com/engagehq/engage/application/points/rewards"
 	"github.com/engagehq/engage/application/tiers/tiers"
 	"github.com/engagehq/engage/domain/access"
+	rewardsdomain "github.com/engagehq/engage/domain/points/rewards"
 	"github.com/engagehq/engage/domain/tiers/tier"
 	"github.com/engagehq/engage/ports"
+	"github.com/engagehq/engage/tenants"
 )
 
 // Queue is the job queue of the tiers module's subscribers.
@@ -59,7 +63,8 @@ func Module() module.Module {
 func services(k *module.Kernel) (module.Shared, error) {
 	svc := tiers.NewService(tiers.Deps{Tx: k.DB, Locals: k.DB, Store: tiersdb.Store{}, Attributes: attributes{},
 		Publisher: k.Bus, Audit: k.Audit, Jobs: k.Scheduler, Tenants: k.Tenants, Clock: k.Config.Clock,
-		Customers: module.Get[*customers.Service](k)})
+		Customers: module.Get[*customers.Service](k), Benefits: tiersdb.Benefits{}, Gifts: tiersdb.Benefits{},
+		Rewards: catalog{module.Get[*rewards.Service](k)}, Vouchers: catalog{module.Get[*rewards.Service](k)}})
 	module.Provide(k, svc)
 	return module.Shared{CustomerData: []ports.CustomerData{svc.CustomerData()}, MemberSummaries: []ports.MemberSummaryProvider{svc}}, nil
 }
@@ -69,11 +74,12 @@ func surfaces(k *module.Kernel) (module.Surfaces, error) {
 	counting := module.Get[*events.Service](k).Subscriber(svc.Reactor(), pointsEarning)
 	counting.Queue, counting.Wants = Queue, svc.Wanted
 	return module.Surfaces{
-		Subscribers: []eventbus.Subscriber{counting, svc.StatusSubscriber(Queue)},
+		Subscribers: []eventbus.Subscriber{counting, svc.StatusSubscriber(Queue), svc.VoucherSubscriber(Queue)},
 		Workers: func(j *riverjobs.Jobs) {
 			// One statement per brand evaluates every member: up to a minute for a million.
 			riverjobs.Handle(j, riverjobs.Counting(svc.Evaluate), riverjobs.WorkerOptions{Timeout: 10 * time.Minute})
 			riverjobs.Handle(j, riverjobs.Sweeping[tiers.SweepArgs](svc.Sweep), riverjobs.WorkerOptions{})
+			riverjobs.Handle(j, riverjobs.Counting(svc.Gifts), riverjobs.WorkerOptions{Timeout: 10 * time.Minute})
 			j.Every("tiers_sweep", time.Hour, func() ports.JobArgs { return tiers.SweepArgs{} }, true)
 		},
 	}, nil
@@ -92,4 +98,32 @@ func (a attributes) SetTiers(ctx context.Context, codes map[uuid.UUID]tier.Code)
 		values[id] = string(c)
 	}
 	return a.SetAttribute(ctx, tiers.Attribute, values)
+}
+
+// catalog answers from the points module's reward catalog whether the rewards benefits give
+// exist, and issues their vouchers free.
+type catalog struct{ rewards *rewards.Service }
+
+var (
+	_ tiers.Rewards  = catalog{}
+	_ tiers.Vouchers = catalog{}
+)
+
+// Give implements tiers.Vouchers: a reward archived or gone since the benefit named it, or out
+// of stock, gives nothing (the job is not retried for it).
+func (c catalog) Give(ctx context.Context, tenant tenants.ID, customer, reward uuid.UUID, key string) error {
+	_, _, err := c.rewards.GiveIn(ctx, tenant, rewards.Gift{Customer: customer, Reward: reward, Key: key})
+	if errors.Is(err, rewardsdomain.ErrUnavailable) || errors.Is(err, rewards.ErrRewardNotFound) {
+		return nil
+	}
+	return err
+}
+
+// Known implements tiers.Rewards.
+func (c catalog) Known(ctx context.Context, tenant tenants.ID, id uuid.UUID) (bool, error) {
+	_, err := c.rewards.Get(ctx, tenant, id)
+	if errors.Is(err, rewards.ErrRewardNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }

@@ -208,7 +208,16 @@ func (Rewards) Categories(ctx context.Context) ([]string, error) {
 }
 
 const redemptionColumns = `d.id, d.reward_id, d.customer_id, d.key, d.fingerprint, d.points, d.cash_fen,
-	coalesce(d.payment_reference, ''), d.operation_id, d.actor_kind, d.actor_id, d.created_at`
+	coalesce(d.payment_reference, ''), coalesce(d.operation_id, '00000000-0000-0000-0000-000000000000'), d.actor_kind, d.actor_id,
+	d.created_at`
+
+// operation is a claim's ledger operation, NULL for a gift (rewards.Service.Give), which took no points.
+func operation(id uuid.UUID) *uuid.UUID {
+	if id == uuid.Nil {
+		return nil
+	}
+	return &id
+}
 
 func scanRedemption(row pgx.Row, r *rewards.Redemption) []any {
 	return []any{&r.ID, &r.RewardID, &r.Customer, &r.Key, &r.Fingerprint, &r.Points, &r.CashFen, &r.PaymentReference,
@@ -278,7 +287,7 @@ func (Rewards) InsertRedemption(ctx context.Context, r rewards.Redemption, v dom
 	batch.Queue(`INSERT INTO reward_redemptions (tenant_id, id, reward_id, customer_id, key, fingerprint, points, cash_fen,
 		payment_reference, operation_id, actor_kind, actor_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		tenant.UUID(), r.ID, r.RewardID, r.Customer, r.Key, r.Fingerprint, r.Points, r.CashFen, nullable(r.PaymentReference),
-		r.OperationID, r.ActorKind, r.ActorID, r.CreatedAt)
+		operation(r.OperationID), r.ActorKind, r.ActorID, r.CreatedAt)
 	batch.Queue(`INSERT INTO reward_vouchers (tenant_id, id, redemption_id, reward_id, customer_id, code, state, issued_at, expires_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, tenant.UUID(), v.ID, v.RedemptionID, v.RewardID, v.Customer, v.Code,
 		string(v.State), v.IssuedAt, v.ExpiresAt)

@@ -330,6 +330,10 @@ func (Store) MoveCustomer(ctx context.Context, from, into uuid.UUID, keepFrom bo
 			status_points = t.status_points + excluded.status_points, status_refunded = t.status_refunded + excluded.status_refunded`,
 		tenant.UUID(), from, into)
 	batch.Queue(`DELETE FROM tier_facts WHERE customer_id = $1`, from)
+	batch.Queue(`INSERT INTO tier_benefit_uses (tenant_id, benefit_id, customer_id, key, reward_id, used_at)
+		SELECT $1, benefit_id, $3, key, reward_id, used_at FROM tier_benefit_uses WHERE customer_id = $2 ON CONFLICT DO NOTHING`,
+		tenant.UUID(), from, into)
+	batch.Queue(`DELETE FROM tier_benefit_uses WHERE customer_id = $1`, from)
 	return send(ctx, batch)
 }
 

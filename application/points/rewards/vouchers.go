@@ -161,10 +161,13 @@ func (s *Service) cancelIn(ctx context.Context, id uuid.UUID, reason string) (Ca
 	if err := v.Usable(now); err != nil {
 		return Cancelled{}, fielderr.New("voucher", err)
 	}
-	out, err := s.deps.Ledger.ReturnIn(ctx, points.Return{Customer: v.Customer, OrderID: orderOf(v.RedemptionID),
-		Reference: "cancel:" + orderOf(v.RedemptionID), Reason: "cancellation"})
-	if err != nil {
-		return Cancelled{}, err
+	var out points.Outcome
+	// A gift (Give) took no points: there are none to return.
+	if v.Redemption.Points > 0 {
+		if out, err = s.deps.Ledger.ReturnIn(ctx, points.Return{Customer: v.Customer, OrderID: orderOf(v.RedemptionID),
+			Reference: "cancel:" + orderOf(v.RedemptionID), Reason: "cancellation"}); err != nil {
+			return Cancelled{}, err
+		}
 	}
 	if err := s.deps.Repo.ReturnStock(ctx, v.RewardID); err != nil {
 		return Cancelled{}, err

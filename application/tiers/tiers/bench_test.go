@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/engagehq/engage/adapters/postgres"
+	"github.com/engagehq/engage/application/tiers/tiers"
 	"github.com/engagehq/engage/domain/tiers/tier"
 )
 
@@ -95,4 +96,45 @@ func BenchmarkProgress(b *testing.B) {
 		v = view
 	}
 	require.NotNil(b, v)
+}
+
+// BenchmarkGifts gives a day's birthday gifts in a brand of ENGAGE_BENCH_GIFT_MEMBERS members
+// (200,000 unless set), birth dates spread over the year, a birthday gift on every tier: the
+// first run gives the gifts whose day fell in the last week (about one in 52) and publishes
+// each; the ones after find them given.
+func BenchmarkGifts(b *testing.B) {
+	n := 200_000
+	if s := os.Getenv("ENGAGE_BENCH_GIFT_MEMBERS"); s != "" {
+		var err error
+		n, err = strconv.Atoi(s)
+		require.NoError(b, err)
+	}
+	bn := setupQuiet(b)
+	bn.programOf(b, benchLadder(), nil)
+	r := bn.reward(b)
+	for _, code := range []tier.Code{"orange", "silver", "gold", "platinum"} {
+		bn.benefit(b, tier.Benefit{Tier: code, Kind: tier.BirthdayGift, RewardID: &r, Existing: true})
+	}
+	bn.clock.set(time.Date(2026, 7, 1, 1, 0, 0, 0, shanghai))
+	require.NoError(b, bn.app.DB.InTenant(ctx, bn.tn.ID, func(ctx context.Context) error {
+		q, tenant, _ := postgres.TenantTx(ctx)
+		_, err := q.Exec(ctx, `WITH c AS (
+				INSERT INTO customers (tenant_id, id, birth_date)
+				SELECT $1, gen_random_uuid(), date '1990-01-01' + (i % 365) FROM generate_series(1, $2) i RETURNING id
+			)
+			INSERT INTO tier_members (tenant_id, customer_id, tier, since, joined, updated_at)
+			SELECT $1, id, ($3::text[])[1 + (row_number() OVER ()) % 4], now(), '2025-01-01', now() FROM c`,
+			tenant.UUID(), n, []string{"orange", "silver", "gold", "platinum"})
+		return err
+	}))
+	_, err := bn.super.Exec(ctx, `VACUUM ANALYZE tier_members, customers`)
+	require.NoError(b, err)
+	b.ResetTimer()
+	given := 0
+	for b.Loop() {
+		g, err := bn.svc.Gifts(ctx, tiers.GiftsArgs{TenantID: bn.tn.ID.UUID()})
+		require.NoError(b, err)
+		given += g
+	}
+	b.ReportMetric(float64(given), "given")
 }

@@ -10,8 +10,8 @@ import (
 	"github.com/engagehq/engage/ports"
 )
 
-// CustomerData is the tiers module's part of a customer: their tier, its history and their
-// figures by day.
+// CustomerData is the tiers module's part of a customer: their tier, its history, their
+// figures by day and their uses of the tiers' benefits (moved by a merge, kept by erasure).
 func (s *Service) CustomerData() ports.CustomerData { return customerData{s: s} }
 
 type customerData struct{ s *Service }
@@ -74,6 +74,8 @@ type Data struct {
 	Tier    *DataTier `json:"tier,omitempty"`
 	History []Change  `json:"history"`
 	Days    []DataDay `json:"days"`
+	// Benefits are the rewards the tiers' benefits gave and the perks claimed.
+	Benefits []Use `json:"benefits"`
 }
 
 // Export implements ports.CustomerData; nil for a customer the module knows nothing of.
@@ -91,10 +93,14 @@ func (d customerData) Export(ctx context.Context, customer uuid.UUID) (any, erro
 	if err != nil {
 		return nil, err
 	}
-	if !ok && len(history) == 0 && len(days) == 0 {
+	uses, err := d.s.deps.Benefits.CustomerUses(ctx, customer)
+	if err != nil {
+		return nil, err
+	}
+	if !ok && len(history) == 0 && len(days) == 0 && len(uses) == 0 {
 		return nil, nil
 	}
-	out := Data{History: history, Days: make([]DataDay, len(days))}
+	out := Data{History: history, Days: make([]DataDay, len(days)), Benefits: uses}
 	if ok {
 		out.Tier = &DataTier{Tier: m.Tier, Since: m.Since, ValidUntil: m.ValidUntil, Manual: m.Manual, ManualUntil: m.ManualUntil,
 			Reason: m.Reason}

@@ -26,7 +26,7 @@ type EvaluateArgs struct {
 // Kind names the job.
 func (EvaluateArgs) Kind() string { return "tiers_evaluate" }
 
-// Sweep enqueues an evaluation of every active brand.
+// Sweep enqueues an evaluation and the gifts of the day of every active brand.
 func (s *Service) Sweep(ctx context.Context) (int, error) {
 	n := 0
 	err := s.deps.Tenants.Each(ctx, func(t tenants.Tenant) error {
@@ -35,7 +35,10 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 		}
 		n++
 		return s.deps.Tx.InTenant(ctx, t.ID, func(ctx context.Context) error {
-			return s.deps.Jobs.Enqueue(ctx, EvaluateArgs{TenantID: t.ID.UUID()}, ports.JobOptions{})
+			if err := s.deps.Jobs.Enqueue(ctx, EvaluateArgs{TenantID: t.ID.UUID()}, ports.JobOptions{}); err != nil {
+				return err
+			}
+			return s.deps.Jobs.Enqueue(ctx, GiftsArgs{TenantID: t.ID.UUID()}, ports.JobOptions{})
 		})
 	})
 	return n, err
@@ -81,6 +84,20 @@ func (s *Service) Evaluate(ctx context.Context, args EvaluateArgs) (int, error) 
 		if err := s.publish(ctx, changes, p.Ladder); err != nil {
 			return 0, err
 		}
+		// Only a brand with entry rewards reads the joined days of the members moved up.
+		entries, err := s.entryRewards(ctx, now)
+		if err != nil {
+			return 0, err
+		}
+		if len(entries) > 0 {
+			ups, err := s.upgrades(ctx, p, changes)
+			if err != nil {
+				return 0, err
+			}
+			if err := s.giveEntryRewards(ctx, p, ups, now, loc); err != nil {
+				return 0, err
+			}
+		}
 		if p.Settings.WarningDays == 0 {
 			return len(changes), nil
 		}
@@ -99,4 +116,26 @@ func (s *Service) Evaluate(ctx context.Context, args EvaluateArgs) (int, error) 
 		}
 		return len(changes), nil
 	})
+}
+
+// upgrades are the members an evaluation moved up, with their joined day where the window is
+// their anniversary (else it does not matter).
+func (s *Service) upgrades(ctx context.Context, p tier.Program, changes []Change) ([]entered, error) {
+	var out []entered
+	for _, c := range changes {
+		from, to := p.Ladder.Index(c.From), p.Ladder.Index(c.To)
+		if to <= from {
+			continue
+		}
+		e := entered{customer: c.Customer, from: from, to: to}
+		if p.Settings.Window == tier.Anniversary {
+			m, _, err := s.deps.Store.Member(ctx, c.Customer)
+			if err != nil {
+				return nil, err
+			}
+			e.joined = m.Joined
+		}
+		out = append(out, e)
+	}
+	return out, nil
 }

@@ -88,6 +88,10 @@ func (s *Service) Assign(ctx context.Context, tenant tenants.ID, a Assignment) (
 		if err := s.publish(ctx, []Change{c}, p.Ladder); err != nil {
 			return Member{}, err
 		}
+		if err := s.giveEntryRewards(ctx, p, []entered{{customer: a.Customer, from: p.Ladder.Index(before.Tier), to: to,
+			joined: m.Joined}}, now, loc); err != nil {
+			return Member{}, err
+		}
 		return m, s.deps.Audit.Record(ctx, ports.AuditEntry{Action: "tier.assign", TargetType: "customer",
 			TargetID: a.Customer.String(), Before: before, After: m, Reason: a.Reason})
 	})

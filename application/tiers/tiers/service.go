@@ -33,6 +33,13 @@ type Deps struct {
 	Clock      ports.Clock
 	// Customers tells unknown customers from customers without figures, and their language.
 	Customers Customers
+	// Benefits keeps the tiers' benefits and their uses; Rewards checks the rewards they give;
+	// Gifts gives the birthday and anniversary gifts due.
+	Benefits BenefitStore
+	Rewards  Rewards
+	Gifts    GiftStore
+	// Vouchers issues the rewards benefits give (the points module's vouchers).
+	Vouchers Vouchers
 }
 
 // Customers reads the brand's customers.

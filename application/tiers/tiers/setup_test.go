@@ -148,7 +148,7 @@ func (b *testBundle) tierOf(t testing.TB, customer uuid.UUID) (tier.Code, any) {
 // published returns the tier events published for the customer, oldest first: type and to.
 func (b *testBundle) published(t testing.TB, customer uuid.UUID) []string {
 	t.Helper()
-	rows, err := b.super.Query(ctx, `SELECT type || ':' || (data->>'to') FROM domain_events
+	rows, err := b.super.Query(ctx, `SELECT type || ':' || coalesce(data->>'to', data->>'key') FROM domain_events
 		WHERE tenant_id = $1 AND type LIKE 'tier.%' AND data->>'customer_id' = $2 ORDER BY occurred_at, id`,
 		b.tn.ID.UUID(), customer.String())
 	require.NoError(t, err)

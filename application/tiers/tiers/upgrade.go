@@ -35,6 +35,7 @@ func (s *Service) upgrade(ctx context.Context, customers []uuid.UUID, joined map
 	}
 	var saved []Member
 	var changes []Change
+	var ups []entered
 	if p.Settings.Start == tier.AtOnce && p.Settings.Mode == tier.Auto {
 		figures, err := s.periodFigures(ctx, p.Settings, members, now, loc)
 		if err != nil {
@@ -56,9 +57,13 @@ func (s *Service) upgrade(ctx context.Context, customers []uuid.UUID, joined map
 			m.Tier, m.Since, m.ValidUntil, m.Manual, m.ManualUntil, m.Reason = p.Ladder[q].Code, now, &valid, false, nil, "qualified"
 			saved = append(saved, m)
 			attrs[c] = m.Tier
+			ups = append(ups, entered{customer: c, from: cur, to: q, joined: m.Joined})
 		}
 	}
-	return s.apply(ctx, saved, changes, attrs)
+	if err := s.apply(ctx, saved, changes, attrs); err != nil {
+		return err
+	}
+	return s.giveEntryRewards(ctx, p, ups, now, loc)
 }
 
 // periodFigures sums each member's figures over the period under way (members of an
