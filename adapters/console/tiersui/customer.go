@@ -23,6 +23,8 @@ type customerTierView struct {
 	Customer uuid.UUID
 	Tier     tiers.View
 	Assign   assignForm
+	// Saved says the tier was just set by hand.
+	Saved bool
 }
 
 // assignForm is the manual assignment as typed: the tier's code, the reason, the last day
@@ -49,6 +51,7 @@ func (h *handlers) customerSection(r *http.Request) (template.HTML, error) {
 	if err != nil {
 		return "", err
 	}
+	view.Saved = r.URL.Query().Get("tier") == "saved"
 	return console.Fragment(r, "customer-tier", view)
 }
 
@@ -111,10 +114,10 @@ func (h *handlers) assign(w http.ResponseWriter, r *http.Request) {
 	if len(form.Errors) > 0 {
 		view.Assign, status = form, http.StatusUnprocessableEntity
 	} else if r.Header.Get("HX-Request") != "true" {
-		http.Redirect(w, r, "/console/customers/"+id.String(), http.StatusSeeOther)
+		http.Redirect(w, r, "/console/customers/"+id.String()+"?tier=saved#customer-tier", http.StatusSeeOther)
 		return
 	} else {
-		v.Flash = messages.T(v.Lang, "tiers.assigned")
+		view.Saved = true
 	}
 	// The section alone: htmx swaps it in place on the 360° view.
 	html, err := console.Fragment(r, "customer-tier", view)

@@ -48,7 +48,7 @@ func Module(d Deps) console.Module {
 		},
 		Messages:  messages,
 		Templates: console.TemplatesOf(templateFS),
-		Funcs: template.FuncMap{"tierName": tierName, "criteriaText": criteriaText, "settingsText": settingsText, "reasonText": reasonText,
+		Funcs: template.FuncMap{"tierName": tierName, "criteriaText": criteriaText, "settingsText": settingsText, "figuresText": figuresText, "reasonText": reasonText,
 			"count": console.FormatCount, "months": months, "now": time.Now, "lastDay": lastDay},
 		Parts: []console.Part{{Slot: customersui.CustomerSections, Gate: read, Render: h.customerSection}},
 	}

@@ -12,9 +12,11 @@ import (
 	"github.com/engagehq/engage/adapters/console/browsertest"
 	"github.com/engagehq/engage/adapters/console/consoletest"
 	"github.com/engagehq/engage/adapters/module"
+	"github.com/engagehq/engage/adapters/riverjobs/jobstest"
 	"github.com/engagehq/engage/application/customers/customers"
 	"github.com/engagehq/engage/application/tiers/tiers"
 	"github.com/engagehq/engage/domain/access"
+	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/tiers/tier"
 	"github.com/engagehq/engage/tenants"
 )
@@ -126,10 +128,17 @@ func TestACustomersTierIsShownAndSetByHand(t *testing.T) {
 	program(t, svc, tn)
 	c, err := b.App.Customers.Create(ctx, tn.ID, customers.Patch{Name: ptr("林晓")})
 	require.NoError(t, err)
+	amount := int64(25_800)
+	_, err = b.App.Events.IngestBatch(ctx, tn.ID, []event.Draft{{ID: "POS-1", CustomerID: c.ID.String(), Type: event.TypePurchase,
+		Channel: "pos", OccurredAt: time.Now().Add(-time.Minute), AmountFen: &amount, Items: []event.Item{{SKU: "oolong-500g", Quantity: 1}}}})
+	require.NoError(t, err)
+	jobstest.WorkSubscribers(t, b.App.DB.Pool(), b.App.Bus)
 
 	tab.Run(t, chromedp.Navigate(b.URL+"/console/customers/"+c.ID.String()), chromedp.WaitVisible(chromedp.CSS("[data-test=customer-tier]")))
 	require.Equal(t, "Orange", consoletest.Text(t, tab, "[data-test=current-tier]"))
-	require.Equal(t, "Spend ¥1,000 more or earn 2,000 more status points to reach Silver", consoletest.Text(t, tab, "[data-test=upgrade-sentence]"))
+	require.Equal(t, "No end date", consoletest.Text(t, tab, "[data-test=validity]"))
+	require.Equal(t, "This period so far: spent ¥258.00 · status points 258 · days visited 1", consoletest.Text(t, tab, "[data-test=figures]"))
+	require.Equal(t, "Spend ¥742 more or earn 1,742 more status points to reach Silver", consoletest.Text(t, tab, "[data-test=upgrade-sentence]"))
 
 	// A reason is required; nothing changes without one.
 	tab.Run(t, chromedp.Click(chromedp.CSS("[data-test=assign-section] summary")))

@@ -54,3 +54,9 @@ func settingsText(lang string, s tier.Settings) []string {
 	}
 	return out
 }
+
+// figuresText says in lang what the member did in the period under way.
+func figuresText(lang string, f tier.Figures) string {
+	return fmt.Sprintf(messages.T(lang, "tiers.figures"), console.FormatYuan(f.SpendFen), console.FormatCount(f.StatusPoints),
+		console.FormatCount(f.Visits))
+}
