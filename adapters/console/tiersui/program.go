@@ -74,7 +74,10 @@ func programFormOf(p tier.Program) programForm {
 		}
 		f.Tiers = append(f.Tiers, row)
 	}
-	f.Tiers = append(f.Tiers, tierForm{Index: len(p.Ladder), New: true, Colour: "#999999", Match: string(tier.All)})
+	// A brand starting its program is offered rows for a few tiers at once; an empty row is left out.
+	for i := range max(1, 3-len(p.Ladder)) {
+		f.Tiers = append(f.Tiers, tierForm{Index: len(p.Ladder) + i, New: true, Colour: "#999999", Match: string(tier.All)})
+	}
 	return f
 }
 

@@ -67,6 +67,17 @@ func TestTheProgramIsReadInWordsAndEdited(t *testing.T) {
 	tab.Run(t, chromedp.Navigate(b.URL+"/console/tiers/program"), chromedp.WaitVisible(chromedp.CSS("[data-test=program-form]")))
 	require.Equal(t, "No membership tiers yet. Add tiers below and save to start.", consoletest.Text(t, tab, "[data-test=no-program]"))
 
+	// A first program typed on the form: the lowest tier without criteria, and a tier above it.
+	tab.Run(t, setValue("[data-test=code-0]", "orange"), setValue("[data-test=name-zh-0]", "橙卡"), setValue("[data-test=name-en-0]", "Orange"),
+		setValue("[data-test=code-1]", "silver"), setValue("[data-test=name-zh-1]", "银卡"), setValue("[data-test=name-en-1]", "Silver"),
+		setValue("[data-test=spend-1]", "1,000"), chromedp.Click(chromedp.CSS("[data-test=save-program]")),
+		chromedp.WaitVisible(chromedp.CSS("[data-test=program-flash]")))
+	p, err := svc.Program(ctx, tn.ID)
+	require.NoError(t, err)
+	require.Equal(t, []tier.Code{"orange", "silver"}, []tier.Code{p.Ladder[0].Code, p.Ladder[1].Code})
+	require.Len(t, p.Ladder, 2, "the empty row is left out")
+	require.Equal(t, tier.DefaultSettings, p.Settings)
+
 	program(t, svc, tn)
 	tab.Run(t, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("[data-test=ladder]")))
 	require.Equal(t, []string{"Every member", "spend ¥1,000.00 or earn 2,000 status points", "spend ¥5,000.00 and visit 3 times"},
@@ -80,9 +91,9 @@ func TestTheProgramIsReadInWordsAndEdited(t *testing.T) {
 	tab.Run(t, setValue("[data-test=spend-2]", "800"), chromedp.Click(chromedp.CSS("[data-test=save-program]")),
 		chromedp.WaitVisible(chromedp.CSS("[data-test='error-tiers[2].spend']")))
 	require.Equal(t, "Must be above the same criterion in every lower tier.", consoletest.Text(t, tab, "[data-test='error-tiers[2].spend']"))
-	p, err := svc.Program(ctx, tn.ID)
+	p, err = svc.Program(ctx, tn.ID)
 	require.NoError(t, err)
-	require.Equal(t, 1, p.Version)
+	require.Equal(t, 2, p.Version)
 
 	// A new top tier and other settings: spend typed with separators is in yuan.
 	tab.Run(t, setValue("[data-test=spend-2]", "5,000"), setValue("[data-test=code-3]", "platinum"), setValue("[data-test=name-zh-3]", "白金卡"),
@@ -107,7 +118,7 @@ func TestTheProgramIsReadInWordsAndEdited(t *testing.T) {
 	require.Equal(t, "Members hold Silver: move them to another tier before removing it.", consoletest.Text(t, tab, "[data-test=error-tiers]"))
 	p, err = svc.Program(ctx, tn.ID)
 	require.NoError(t, err)
-	require.Equal(t, 2, p.Version)
+	require.Equal(t, 3, p.Version)
 
 	tab.Run(t, chromedp.Navigate(b.URL+"/console/tiers/program"), chromedp.WaitVisible(chromedp.CSS("[data-test=ladder]")),
 		chromedp.Click(chromedp.CSS(`form.lang button[value="zh-CN"]`)))
@@ -116,6 +127,14 @@ func TestTheProgramIsReadInWordsAndEdited(t *testing.T) {
 		texts(t, tab, "[data-test^=criteria-]"))
 	require.Contains(t, consoletest.Text(t, tab, "[data-test=settings]"), "有效期结束后再保留3个月。")
 	tab.Screenshot(t, "tiers-program-zh-CN")
+	// Refusals in Chinese, beside their inputs.
+	browsertest.Get(t, tab, chromedp.Evaluate[bool](`document.querySelector("[data-test=program-form]").noValidate = true`))
+	tab.Run(t, setValue("[data-test=warning-days]", "400"), setValue("[data-test=code-4]", "diamond"),
+		chromedp.Click(chromedp.CSS("[data-test=save-program]")), chromedp.WaitVisible(chromedp.CSS("[data-test='error-settings.warning_days']")))
+	require.Equal(t, "提醒天数为0至180天。", consoletest.Text(t, tab, "[data-test='error-settings.warning_days']"))
+	require.Equal(t, "请填写中英文名称，各不超过40个字。", consoletest.Text(t, tab, "[data-test='error-tiers[4].name']"))
+	require.Equal(t, "最低等级以上的等级至少需要一个大于0的条件。", consoletest.Text(t, tab, "[data-test='error-tiers[4].criteria']"))
+	tab.Screenshot(t, "tiers-program-errors-zh-CN")
 	consoletest.NoNetworkErrorsBut422(t, tab)
 }
 
