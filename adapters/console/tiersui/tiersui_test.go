@@ -100,11 +100,14 @@ func TestTheProgramIsReadInWordsAndEdited(t *testing.T) {
 		setValue("[data-test=name-en-3]", "Platinum"), setValue("[data-test=spend-3]", "20,000.50"),
 		chromedp.SetValue(chromedp.CSS("[data-test=window]"), "rolling_12_months"), chromedp.SetValue(chromedp.CSS("[data-test=grace]"), "3"),
 		chromedp.SetValue(chromedp.CSS("[data-test=downgrade]"), "one_level"),
+		chromedp.Click(chromedp.CSS("[data-test=tier-row-2] details summary")), setValue("[data-test=benefits-zh-2]", "生日双倍积分"),
+		setValue("[data-test=benefits-en-2]", "Double points on your birthday"),
 		chromedp.Click(chromedp.CSS("[data-test=save-program]")), chromedp.WaitVisible(chromedp.CSS("[data-test=program-flash]")))
 	p, err = svc.Program(ctx, tn.ID)
 	require.NoError(t, err)
 	require.Len(t, p.Ladder, 4)
 	require.Equal(t, []tier.Criterion{{Kind: tier.Spend, Min: 2_000_050}}, p.Ladder[3].Criteria)
+	require.Equal(t, tier.Text{ZH: "生日双倍积分", EN: "Double points on your birthday"}, p.Ladder[2].Benefits)
 	require.Equal(t, tier.Settings{Window: tier.Rolling12Months, Start: tier.AtOnce, Downgrade: tier.OneLevel, Validity: tier.EndOfNextPeriod,
 		GraceMonths: 3, Mode: tier.Auto, WarningDays: 30}, p.Settings)
 
