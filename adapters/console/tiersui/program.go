@@ -22,6 +22,8 @@ type programView struct {
 	Has     bool
 	Form    programForm
 	CanEdit bool
+	// Saved says the program was just saved.
+	Saved bool
 	// The choices of the form's pickers.
 	Windows    []tier.Window
 	Starts     []tier.Start
@@ -113,10 +115,9 @@ func (h *handlers) program(w http.ResponseWriter, r *http.Request) {
 		console.Internal(w, r, err)
 		return
 	}
-	if r.URL.Query().Get("saved") != "" {
-		v.Flash = messages.T(v.Lang, "tiers.saved")
-	}
-	console.Render(w, r, "tiers_program", h.programPage(v, p, has, programFormOf(p)))
+	page := h.programPage(v, p, has, programFormOf(p))
+	page.Saved = r.URL.Query().Get("saved") != ""
+	console.Render(w, r, "tiers_program", page)
 }
 
 // saveProgram makes the form's ladder and settings the brand's program, as a new version: a

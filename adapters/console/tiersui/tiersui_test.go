@@ -80,7 +80,7 @@ func TestTheProgramIsReadInWordsAndEdited(t *testing.T) {
 
 	program(t, svc, tn)
 	tab.Run(t, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("[data-test=ladder]")))
-	require.Equal(t, []string{"Every member", "spend ¥1,000.00 or earn 2,000 status points", "spend ¥5,000.00 and visit 3 times"},
+	require.Equal(t, []string{"Every member", "Spend ¥1,000.00 or earn 2,000 status points", "Spend ¥5,000.00 and visit 3 times"},
 		texts(t, tab, "[data-test^=criteria-]"))
 	require.Contains(t, consoletest.Text(t, tab, "[data-test=settings]"), "Spend, status points and visits count over the calendar year")
 	require.Equal(t, "1000", browsertest.Get(t, tab, chromedp.Value(chromedp.CSS("[data-test=spend-1]"))))

@@ -9,7 +9,7 @@ import (
 )
 
 // criteriaText says in lang what a tier qualifies on: "消费满2,000元或成长值满500",
-// "Spend ¥2,000 or earn 500 status points"; every member's for a tier without criteria.
+// "Spend ¥2,000 or earn 500 status points" (capitalised for a table cell); every member's for a tier without criteria.
 func criteriaText(lang string, t tier.Tier) string {
 	var parts []string
 	for _, c := range t.Criteria {
@@ -25,7 +25,11 @@ func criteriaText(lang string, t tier.Tier) string {
 	if len(parts) == 0 {
 		return messages.T(lang, "tiers.everyone")
 	}
-	return strings.Join(parts, messages.T(lang, "tiers.join_"+string(t.Match)))
+	s := strings.Join(parts, messages.T(lang, "tiers.join_"+string(t.Match)))
+	if lang == "en" {
+		s = strings.ToUpper(s[:1]) + s[1:]
+	}
+	return s
 }
 
 // settingsText is the program's settings in lang, a sentence each.
