@@ -202,7 +202,8 @@ func TestACustomersTierIsShownAndSetByHand(t *testing.T) {
 	consoletest.NoNetworkErrorsBut422(t, tab)
 }
 
-// An analyst reads tiers but sees no assignment form, and a post without tiers:write is refused.
+// An analyst reads a customer's upgrade on their view, but sees no assignment form, and a
+// post without tiers:write is refused.
 func TestOnlyWhoMayWriteSetsTiers(t *testing.T) {
 	t.Parallel()
 	b := consoletest.Setup(t)
@@ -212,8 +213,20 @@ func TestOnlyWhoMayWriteSetsTiers(t *testing.T) {
 	program(t, svc, tn)
 	c, err := b.App.Customers.Create(ctx, tn.ID, customers.Patch{Name: ptr("林晓")})
 	require.NoError(t, err)
+	amount := int64(100_000)
+	_, err = b.App.Events.IngestBatch(ctx, tn.ID, []event.Draft{{ID: "POS-1", CustomerID: c.ID.String(), Type: event.TypePurchase,
+		Channel: "pos", OccurredAt: time.Now().Add(-time.Minute), AmountFen: &amount, Items: []event.Item{{SKU: "gift-box", Quantity: 1}}}})
+	require.NoError(t, err)
+	jobstest.WorkSubscribers(t, b.App.DB.Pool(), b.App.Bus)
 	tab := b.SignIn(t, "analyst@lotus.example")
 	tab.Run(t, chromedp.Navigate(b.URL+"/console/customers/"+c.ID.String()), chromedp.WaitVisible(chromedp.CSS("[data-test=customer-tier]")))
+	require.Equal(t, "Silver", consoletest.Text(t, tab, "[data-test=current-tier]"))
+	// Reached in this calendar year, kept through the next.
+	require.Equal(t, fmt.Sprintf("Valid until %d-12-31", time.Now().In(mustZone(t, "Asia/Shanghai")).Year()+1),
+		consoletest.Text(t, tab, "[data-test=validity]"))
+	require.Equal(t, []string{"Upgrade | Orange → Silver | Qualified"}, browsertest.Get(t, tab, chromedp.Evaluate[[]string](
+		`[...document.querySelectorAll("[data-test=change]")].map(e => [1, 2, 3].map(i => e.children[i].textContent.trim()).join(" | "))`)))
+	tab.Screenshot(t, "customer-tier-upgraded-en")
 	require.Zero(t, browsertest.Get(t, tab, chromedp.Evaluate[int](`document.querySelectorAll("[data-test=assign-form]").length`)))
 	status := browsertest.Get(t, tab, chromedp.Evaluate[int](fmt.Sprintf(`fetch("/console/customers/%s/tier", {method: "POST",
 		headers: {"Content-Type": "application/x-www-form-urlencoded"},
@@ -221,7 +234,7 @@ func TestOnlyWhoMayWriteSetsTiers(t *testing.T) {
 	require.Equal(t, 403, status)
 	v, err := svc.MemberTier(ctx, tn.ID, c.ID, "en")
 	require.NoError(t, err)
-	require.Equal(t, tier.Code("orange"), v.Member.Tier)
+	require.Equal(t, tier.Code("silver"), v.Member.Tier)
 }
 
 func mustZone(t *testing.T, name string) *time.Location {
