@@ -22,6 +22,7 @@ import (
 	"github.com/engagehq/engage/application/points/points"
 	"github.com/engagehq/engage/application/points/receipts"
 	rewardsapp "github.com/engagehq/engage/application/points/rewards"
+	tiersapp "github.com/engagehq/engage/application/tiers/tiers"
 	"github.com/engagehq/engage/domain/access"
 	"github.com/engagehq/engage/domain/customers/event"
 	"github.com/engagehq/engage/domain/platform/webhook"
@@ -32,6 +33,7 @@ import (
 	"github.com/engagehq/engage/domain/points/report"
 	"github.com/engagehq/engage/domain/points/rewards"
 	"github.com/engagehq/engage/domain/points/rules"
+	"github.com/engagehq/engage/domain/tiers/tier"
 	"github.com/engagehq/engage/ports"
 	"github.com/engagehq/engage/tenants"
 )
@@ -168,6 +170,14 @@ func (b *Bundle) Furnish(t *testing.T, tn tenants.Tenant) Objects {
 		Percent: 200, Budget: 10000})
 	require.NoError(t, err)
 	o.Campaign = campaign.ID
+	// Tiers: a two-tier program, Customer set to its upper tier by hand.
+	tierSvc := module.Get[*tiersapp.Service](a.Kernel)
+	_, err = tierSvc.PutProgram(ctx, tn.ID, tier.Ladder{{Code: "orange", Name: tier.Text{ZH: "橙卡", EN: "Orange"}, Match: tier.All},
+		{Code: "gold", Name: tier.Text{ZH: "金卡", EN: "Gold"}, Match: tier.All, Criteria: []tier.Criterion{{Kind: tier.Spend, Min: 500_000}}}},
+		tier.DefaultSettings)
+	require.NoError(t, err)
+	_, err = tierSvc.Assign(owner, tn.ID, tiersapp.Assignment{Customer: o.Customer, Tier: "gold", Reason: "VIP 名单"})
+	require.NoError(t, err)
 	return o
 }
 

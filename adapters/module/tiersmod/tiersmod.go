@@ -12,6 +12,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/engagehq/engage/adapters/console"
+	"github.com/engagehq/engage/adapters/console/tiersui"
 	"github.com/engagehq/engage/adapters/httpapi"
 	"github.com/engagehq/engage/adapters/httpapi/tiersapi"
 	"github.com/engagehq/engage/adapters/module"
@@ -55,6 +57,9 @@ func Module() module.Module {
 		Surfaces: surfaces,
 		API: func(k *module.Kernel) httpapi.Module {
 			return tiersapi.New(module.Get[*tiers.Service](k), module.Get[*customers.Service](k), module.Get[*checkins.Service](k))
+		},
+		Console: func(k *module.Kernel) console.Module {
+			return tiersui.Module(tiersui.Deps{Tiers: module.Get[*tiers.Service](k), Customers: module.Get[*customers.Service](k)})
 		},
 		Terms: Terms,
 	}

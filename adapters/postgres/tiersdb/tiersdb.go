@@ -275,6 +275,20 @@ func (Store) Member(ctx context.Context, customer uuid.UUID) (tiers.Member, bool
 	return m, err == nil, err
 }
 
+// Members implements tiers.Store.
+func (Store) Members(ctx context.Context, code tier.Code, after uuid.UUID, limit int) ([]tiers.Member, error) {
+	q, _, err := postgres.TenantTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, `SELECT `+memberColumns+` FROM tier_members WHERE tier = $1 AND customer_id > $2
+		ORDER BY customer_id LIMIT $3`, string(code), after, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanMember)
+}
+
 // History implements tiers.Store.
 func (Store) History(ctx context.Context, customer uuid.UUID, limit int) ([]tiers.Change, error) {
 	q, _, err := postgres.TenantTx(ctx)

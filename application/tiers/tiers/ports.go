@@ -97,6 +97,8 @@ type Store interface {
 	Figures(ctx context.Context, customers []uuid.UUID, w Window, refunds bool) (map[uuid.UUID]tier.Figures, error)
 	// Save writes the members and appends the changes, in one round trip.
 	Save(ctx context.Context, members []Member, changes []Change) error
+	// Members returns the members holding code, in customer order after after, at most limit.
+	Members(ctx context.Context, code tier.Code, after uuid.UUID, limit int) ([]Member, error)
 	// Member returns a member, false when the customer has none.
 	Member(ctx context.Context, customer uuid.UUID) (Member, bool, error)
 	// History returns a member's changes, newest first, at most limit.
