@@ -63,6 +63,8 @@ type Objects struct {
 	FraudFlag uuid.UUID
 	// Campaign is a points campaign starting tomorrow.
 	Campaign uuid.UUID
+	// TierBenefit is a perk of the upper tier, which Customer holds.
+	TierBenefit uuid.UUID
 }
 
 // miniApp and miniSecret are the Mini Program of Furnish's brands.
@@ -178,6 +180,10 @@ func (b *Bundle) Furnish(t *testing.T, tn tenants.Tenant) Objects {
 	require.NoError(t, err)
 	_, err = tierSvc.Assign(owner, tn.ID, tiersapp.Assignment{Customer: o.Customer, Tier: "gold", Reason: "VIP 名单"})
 	require.NoError(t, err)
+	perk, err := tierSvc.PutBenefit(owner, tn.ID, tier.Benefit{Tier: "gold", Kind: tier.Perk,
+		Title: tier.Text{ZH: "生日双倍积分", EN: "Double points on birthdays"}, UsageLimit: 1, LimitPeriod: tier.PerYear, Existing: true})
+	require.NoError(t, err)
+	o.TierBenefit = perk.ID
 	return o
 }
 
@@ -224,6 +230,8 @@ func (o Objects) Fill(pattern string) (string, bool) {
 		{"/points/report-schedules/", "{id}", o.Schedule.String()},
 		{"/points/report-exports/", "{id}", export},
 		{"/points/campaigns/", "{id}", o.Campaign.String()},
+		{"/me/tier/benefits/", "{benefit_id}", o.TierBenefit.String()},
+		{"/tiers/benefits/", "{benefit_id}", o.TierBenefit.String()},
 		{"/points/action-rules/", "{key}", o.ActionRule},
 		{"/customers/", "{id}", o.Customer.String()},
 		{"/customers/", "{openid}", o.OpenID},

@@ -67,6 +67,11 @@ type myBenefitsOutput struct {
 	}
 }
 
+// TierPerkClaimBody is a member's claim of a perk.
+type TierPerkClaimBody struct {
+	Key string `json:"key" minLength:"1" maxLength:"100" doc:"The client's ID of the claim"`
+}
+
 type claimOutput struct {
 	Body struct {
 		MyTierBenefitBody
@@ -248,9 +253,7 @@ func (m *Module) registerBenefits(api huma.API) {
 			"usage limit for the period under way (409 `tier_benefit_used_up`).",
 	}, func(ctx context.Context, in *struct {
 		BenefitPath
-		Body struct {
-			Key string `json:"key" minLength:"1" maxLength:"100" doc:"The client's ID of the claim"`
-		}
+		Body TierPerkClaimBody
 	}) (*claimOutput, error) {
 		id, err := httpapi.ParseUUID(ctx, "path.benefit_id", in.BenefitID)
 		if err != nil {
