@@ -121,26 +121,36 @@ func (Approvals) Decide(ctx context.Context, r points.AdjustmentRequest) error {
 	return nil
 }
 
-// List implements points.Approvals.
-func (Approvals) List(ctx context.Context, rq points.RequestQuery, page ports.Page) ([]points.AdjustmentRequest, error) {
-	q, _, err := postgres.TenantTx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var w postgres.Where
+// queueWhere filters a review queue (the table aliased alias, newest ID first) by status and
+// customer when given, after the page's cursor; ErrBadCursor for a cursor that is no ID.
+func queueWhere(alias, status string, customer uuid.UUID, page ports.Page) (*postgres.Where, error) {
+	w := &postgres.Where{}
 	w.And("true")
-	if rq.Status != "" {
-		w.And("r.status = $1", string(rq.Status))
+	if status != "" {
+		w.And(alias+".status = $1", status)
 	}
-	if rq.Customer != uuid.Nil {
-		w.And("r.customer_id = $1", rq.Customer)
+	if customer != uuid.Nil {
+		w.And(alias+".customer_id = $1", customer)
 	}
 	if page.After != "" {
 		after, err := uuid.Parse(page.After)
 		if err != nil {
 			return nil, ports.ErrBadCursor
 		}
-		w.And("r.id < $1", after)
+		w.And(alias+".id < $1", after)
+	}
+	return w, nil
+}
+
+// List implements points.Approvals.
+func (Approvals) List(ctx context.Context, rq points.RequestQuery, page ports.Page) ([]points.AdjustmentRequest, error) {
+	q, _, err := postgres.TenantTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w, err := queueWhere("r", string(rq.Status), rq.Customer, page)
+	if err != nil {
+		return nil, err
 	}
 	rows, err := q.Query(ctx, `SELECT `+requestColumns+` FROM points_adjustment_requests r WHERE `+w.String()+
 		` ORDER BY r.id DESC LIMIT `+w.Arg(page.Limit), w.Args()...)

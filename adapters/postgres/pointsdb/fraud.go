@@ -269,20 +269,9 @@ func (Fraud) Flags(ctx context.Context, fq points.FlagQuery, page ports.Page) ([
 	if err != nil {
 		return nil, err
 	}
-	var w postgres.Where
-	w.And("true")
-	if fq.Status != "" {
-		w.And("f.status = $1", string(fq.Status))
-	}
-	if fq.Customer != uuid.Nil {
-		w.And("f.customer_id = $1", fq.Customer)
-	}
-	if page.After != "" {
-		after, err := uuid.Parse(page.After)
-		if err != nil {
-			return nil, ports.ErrBadCursor
-		}
-		w.And("f.id < $1", after)
+	w, err := queueWhere("f", string(fq.Status), fq.Customer, page)
+	if err != nil {
+		return nil, err
 	}
 	rows, err := q.Query(ctx, `SELECT `+flagColumns+` FROM points_fraud_flags f WHERE `+w.String()+
 		` ORDER BY f.id DESC LIMIT `+w.Arg(page.Limit), w.Args()...)
